@@ -1,0 +1,74 @@
+/**
+ * The option shapes users write in `@ray.remote({...})`, `f.options({...})`
+ * and `Cls.options({...})`. These types are part of the public contract
+ * (API.md) and of the transform's stub contract: change them only additively.
+ */
+
+/** A reference to a placement group, as returned by `ray.placementGroup(...)`. */
+export interface PlacementGroupLike {
+  readonly id: string;
+}
+
+export type SchedulingStrategy =
+  | "DEFAULT"
+  | "SPREAD"
+  | { readonly nodeId: string; readonly soft: boolean }
+  | {
+      readonly placementGroup: PlacementGroupLike;
+      /** Which bundle to use; -1 or absent: any bundle of the group. */
+      readonly bundleIndex?: number;
+      readonly captureChildTasks?: boolean;
+    };
+
+/** Custom resources, e.g. `{ Custom: 1, "accelerator:A100": 0.5 }`. */
+export type CustomResources = { readonly [name: string]: number };
+
+/** What a task or actor needs while it runs. */
+export interface ResourceOptions {
+  /** CPUs to hold while running. Tasks default to 1; actors to 1 for placement and 0 while alive. */
+  readonly numCpus?: number;
+  /** GPUs to hold; fractions pack onto one device. Amounts above 1 must be whole. */
+  readonly numGpus?: number;
+  /** Bytes of memory to reserve on the node for scheduling. */
+  readonly memory?: number;
+  readonly resources?: CustomResources;
+}
+
+export interface TaskOptions extends ResourceOptions {
+  /** Retries after a system failure (worker crash, node death). Default 3; -1 retries forever. */
+  readonly maxRetries?: number;
+  /** Also retry when the user's code throws: `true`, or only for these error names. Default false. */
+  readonly retryExceptions?: boolean | readonly string[];
+  /** How many refs `.remote()` returns. Default 1; `n > 1` returns a tuple of `n` refs. */
+  readonly numReturns?: number;
+  readonly schedulingStrategy?: SchedulingStrategy;
+  /** Shown in logs, errors and `tsray status` instead of the function's name. */
+  readonly name?: string;
+}
+
+export interface ActorOptions extends ResourceOptions {
+  /** Restarts after the actor's worker dies. Default 0; -1 restarts forever. */
+  readonly maxRestarts?: number;
+  /** Retries of a method call that was running when the actor died. Default 0. */
+  readonly maxTaskRetries?: number;
+  /** Method calls that may run at once (async methods interleave). Default 1. */
+  readonly maxConcurrency?: number;
+  /** A name to find the actor by with `ray.getActor(name)`. */
+  readonly name?: string;
+  readonly namespace?: string;
+  /** `"detached"`: the actor outlives the driver that created it. */
+  readonly lifetime?: "detached" | "non_detached";
+  /** With `name`: return the existing actor of that name instead of failing. */
+  readonly getIfExists?: boolean;
+  readonly schedulingStrategy?: SchedulingStrategy;
+}
+
+/** Per-call options of an actor method: `handle.method.options({...}).remote(...)`. */
+export interface ActorMethodOptions {
+  readonly numReturns?: number;
+  /** Shown in logs and errors instead of `Class.method`. */
+  readonly name?: string;
+}
+
+/** What `@ray.remote(...)` accepts: the union of both kinds. The target decides which applies. */
+export type RemoteOptions = TaskOptions | ActorOptions;

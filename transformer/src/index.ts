@@ -1,0 +1,2 @@
+// @tsray/transformer entry point: being built under issue 2.
+export {};
