@@ -1,0 +1,85 @@
+/**
+ * The transformer's own diagnostics: one stable code per thing that cannot
+ * work, each reported as an ordinary `ts.Diagnostic` at the user's line with a
+ * message that says what to do instead.
+ *
+ * Codes live in 9901–9999, a range TypeScript 5.9 does not use. `tspc` prints
+ * them as `error TS9901: …`; the message itself starts with the stable name
+ * (`TSRAY9901`) so a search finds the documentation.
+ *
+ * Given `@ray.remote export default function () {}`, produces
+ *   error TS9901: TSRAY9901: @ray.remote cannot be used on an `export default` declaration: …
+ */
+import type * as ts from "typescript";
+import type { TypeScript } from "./typescript-instance.js";
+
+export const TsrayDiagnosticCode = {
+  /** `export default function/class` cannot merge with the generated namespace (TS2652). */
+  DefaultExport: 9901,
+  /** A remote function or class must be a top-level declaration (workers look it up by id). */
+  NotTopLevel: 9902,
+  /** On a method, property, accessor or parameter. */
+  ClassMember: 9903,
+  /** An abstract class cannot be instantiated as an actor. */
+  AbstractClass: 9904,
+  /** A static `remote`/`options` member would clash with the generated members. */
+  ReservedStaticMember: 9905,
+  /** Overloads: `Parameters<typeof f>` sees only the last signature, so `.remote` would be mistyped. */
+  OverloadedFunction: 9906,
+  /** Anything else the decorator cannot apply to (class expression, `declare`, ambient declarations). */
+  UnsupportedTarget: 9907,
+  /** The same declaration carries `@ray.remote` more than once. */
+  DuplicateDecorator: 9908,
+} as const;
+
+export type TsrayDiagnosticCode = (typeof TsrayDiagnosticCode)[keyof typeof TsrayDiagnosticCode];
+
+const advice: Record<TsrayDiagnosticCode, string> = {
+  9901:
+    "@ray.remote cannot be used on an `export default` declaration: give it a name and export it by name " +
+    "(`@ray.remote export function add(…)`, then `export { add as default }` if you need a default export).",
+  9902:
+    "@ray.remote can only be used on a top-level function or class declaration: workers find remote code by " +
+    "its module and name. Move this declaration to the top level of the module.",
+  9903:
+    "@ray.remote cannot be used on a class member: decorate the class (every method of a remote class is " +
+    "callable as `handle.method.remote(…)`) or move the method into a top-level remote function.",
+  9904:
+    "@ray.remote cannot be used on an abstract class: an actor must be constructible. Decorate a concrete " +
+    "subclass instead.",
+  9905:
+    "a remote class cannot declare a static member named `remote` or `options`: @ray.remote adds " +
+    "`Class.remote(…)` and `Class.options(…)`. Rename the static member.",
+  9906:
+    "@ray.remote cannot be used on an overloaded function: `.remote(…)` would only see the last overload. " +
+    "Declare a single signature (e.g. with union parameter types) or wrap the overloads in a remote function " +
+    "with one signature.",
+  9907:
+    "@ray.remote can only be used on a function declaration or a class declaration with a body " +
+    "(not on a class expression, an ambient `declare` declaration or anything else).",
+  9908: "@ray.remote is applied more than once to this declaration: remove the extra decorator.",
+};
+
+/** The stable name users search for, e.g. `TSRAY9901`. */
+export function tsrayCodeName(code: TsrayDiagnosticCode): string {
+  return `TSRAY${code}`;
+}
+
+/** An error of ours at `node` (in `file`), e.g. at the offending decorator. */
+export function createTsrayDiagnostic(
+  ts: TypeScript,
+  file: ts.SourceFile,
+  node: ts.Node,
+  code: TsrayDiagnosticCode,
+): ts.Diagnostic {
+  const start = node.getStart(file);
+  return {
+    category: ts.DiagnosticCategory.Error,
+    code,
+    file,
+    start,
+    length: node.getEnd() - start,
+    messageText: `${tsrayCodeName(code)}: ${advice[code]}`,
+    source: "tsray",
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The ts-patch program transformer, enabled by the tsconfig entry
+ *   { "transform": "@tsray/transformer", "transformProgram": true }
+ * (other keys, such as a `name` for an editor plugin, are ignored).
+ *
+ * ts-patch calls it with the program TypeScript built from the user's files.
+ * It finds the `@ray.remote` declarations with that program's checker, and if
+ * there are any, returns a program rebuilt from type views (the user's text
+ * plus a generated footer) whose diagnostics and emit are adjusted to read as
+ * the user's program. Given a program with no remote declarations, produces
+ * that same program.
+ */
+import type * as ts from "typescript";
+import { projectDirOf } from "./module-id.js";
+import { createRemoteDetector } from "./remote-detector.js";
+import { planTypeView, type TypeView } from "./type-view.js";
+import type { TypeScript } from "./typescript-instance.js";
+import { createViewHost } from "./view-host.js";
+import { wrapViewProgram } from "./view-program.js";
+
+/** What ts-patch passes as the fourth argument of a program transformer. */
+export interface ProgramTransformerExtras {
+  readonly ts: TypeScript;
+}
+
+export function transformProgram(
+  program: ts.Program,
+  host: ts.CompilerHost | undefined,
+  _config: unknown,
+  extras: ProgramTransformerExtras,
+): ts.Program {
+  const { ts } = extras;
+  const options = program.getCompilerOptions();
+  const compilerHost = host ?? ts.createCompilerHost(options);
+  const detect = createRemoteDetector(ts, program, compilerHost);
+
+  const views = new Map<string, TypeView>();
+  for (const file of program.getSourceFiles()) {
+    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
+    const detection = detect(file);
+    if (detection.targets.length > 0 || detection.diagnostics.length > 0) {
+      views.set(file.fileName, planTypeView(ts, file, detection));
+    }
+  }
+  if (views.size === 0) return program;
+
+  const projectReferences = program.getProjectReferences();
+  const rebuilt = ts.createProgram({
+    rootNames: program.getRootFileNames(),
+    options,
+    host: createViewHost(ts, compilerHost, program, views),
+    oldProgram: program,
+    configFileParsingDiagnostics: program.getConfigFileParsingDiagnostics(),
+    ...(projectReferences ? { projectReferences } : {}),
+  });
+  return wrapViewProgram(ts, rebuilt, views, projectDirOf(options.configFilePath, program.getCurrentDirectory()));
+}

@@ -1,0 +1,167 @@
+/**
+ * Finds `@ray.remote` decorators through the type checker: a decorator is ours
+ * when its expression (or, for `@x(…)`, the callee) resolves, after following
+ * import aliases, to the `remote` export of the `tsray` module. Identifier text
+ * plays no part, so all of these are found:
+ *
+ *   import * as ray from "tsray";          @ray.remote / @ray.remote({ numCpus: 2 })
+ *   import { remote } from "tsray";        @remote
+ *   import { remote as r } from "tsray";   @r({ numCpus: 1 })
+ *
+ * and a local function that happens to be called `remote` is not.
+ *
+ * Given a file, produces the declarations to transform (`RemoteTarget`s) and a
+ * TSRAY diagnostic for every use of the decorator that cannot work.
+ */
+import type * as ts from "typescript";
+import { createTsrayDiagnostic, TsrayDiagnosticCode } from "./diagnostics.js";
+import type { TypeScript } from "./typescript-instance.js";
+
+/** The module whose `remote` export is the decorator. */
+export const TSRAY_MODULE = "tsray";
+
+export interface RemoteTarget {
+  readonly kind: "function" | "class";
+  readonly name: string;
+  readonly declaration: ts.FunctionDeclaration | ts.ClassDeclaration;
+  /** The `@…` node; its source range is the same in the user's file and in the type view. */
+  readonly decorator: ts.Decorator;
+  readonly exported: boolean;
+}
+
+export interface Detection {
+  readonly targets: readonly RemoteTarget[];
+  /** Every decorator of ours that cannot work, one TSRAY diagnostic each. */
+  readonly diagnostics: readonly ts.Diagnostic[];
+  /** The decorators behind `diagnostics`: the compiler's own complaints about them are noise. */
+  readonly rejected: readonly ts.Decorator[];
+}
+
+export type RemoteDetector = (file: ts.SourceFile) => Detection;
+
+/** A detector for the files of `program` (cheap to create; resolves `tsray` lazily, once per folder). */
+export function createRemoteDetector(
+  ts: TypeScript,
+  program: ts.Program,
+  resolutionHost: ts.ModuleResolutionHost,
+): RemoteDetector {
+  const checker = program.getTypeChecker();
+  const remoteSymbolByScope = new Map<string, ts.Symbol | undefined>();
+
+  /** The resolved `remote` symbol of `tsray` as seen from `file` (packages may nest). */
+  function tsrayRemoteFor(file: ts.SourceFile): ts.Symbol | undefined {
+    const scope = `${file.fileName.replace(/[^/\\]*$/, "")}|${String(file.impliedNodeFormat)}`;
+    if (remoteSymbolByScope.has(scope)) return remoteSymbolByScope.get(scope);
+    const resolved = ts.resolveModuleName(
+      TSRAY_MODULE,
+      file.fileName,
+      program.getCompilerOptions(),
+      resolutionHost,
+      undefined,
+      undefined,
+      file.impliedNodeFormat,
+    ).resolvedModule;
+    const moduleFile = resolved && program.getSourceFile(resolved.resolvedFileName);
+    const moduleSymbol = moduleFile && checker.getSymbolAtLocation(moduleFile);
+    const exported = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.name === "remote");
+    const symbol = exported && skipAliases(exported);
+    remoteSymbolByScope.set(scope, symbol);
+    return symbol;
+  }
+
+  function skipAliases(symbol: ts.Symbol): ts.Symbol {
+    return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  }
+
+  /** `ray.remote`, `remote`, `r`, `(ray.remote)`, each optionally called: `ray.remote({...})`. */
+  function isRemoteDecorator(decorator: ts.Decorator, remoteSymbol: ts.Symbol): boolean {
+    let expression = withoutParentheses(ts, decorator.expression);
+    if (ts.isCallExpression(expression)) expression = withoutParentheses(ts, expression.expression);
+    const named = ts.isPropertyAccessExpression(expression)
+      ? expression.name
+      : ts.isIdentifier(expression)
+        ? expression
+        : undefined;
+    const symbol = named && checker.getSymbolAtLocation(named);
+    return symbol !== undefined && skipAliases(symbol) === remoteSymbol;
+  }
+
+  return function detect(file: ts.SourceFile): Detection {
+    const targets: RemoteTarget[] = [];
+    const diagnostics: ts.Diagnostic[] = [];
+    const rejected: ts.Decorator[] = [];
+    // Cheap pre-filter: no `@`, no decorator, and no need to resolve `tsray`.
+    if (file.isDeclarationFile || !file.text.includes("@")) return { targets, diagnostics, rejected };
+    let remoteSymbol: ts.Symbol | undefined | null = null;
+    const decorated = new Set<ts.Node>();
+
+    const visit = (node: ts.Node): void => {
+      if (ts.isDecorator(node)) {
+        if (remoteSymbol === null) remoteSymbol = tsrayRemoteFor(file);
+        if (remoteSymbol !== undefined && isRemoteDecorator(node, remoteSymbol)) {
+          const result = decorated.has(node.parent) ? TsrayDiagnosticCode.DuplicateDecorator : classify(node);
+          decorated.add(node.parent);
+          if (typeof result === "number") {
+            diagnostics.push(createTsrayDiagnostic(ts, file, node, result));
+            rejected.push(node);
+          } else {
+            targets.push(result);
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(file, visit);
+    return { targets, diagnostics, rejected };
+  };
+
+  /** A target, or the code of the reason it cannot be one. */
+  function classify(decorator: ts.Decorator): RemoteTarget | TsrayDiagnosticCode {
+    const target = decorator.parent;
+    if (ts.isFunctionDeclaration(target) || ts.isClassDeclaration(target)) {
+      const flags = ts.getCombinedModifierFlags(target);
+      if (flags & ts.ModifierFlags.Default) return TsrayDiagnosticCode.DefaultExport;
+      if (!ts.isSourceFile(target.parent)) return TsrayDiagnosticCode.NotTopLevel;
+      if (target.name === undefined || flags & ts.ModifierFlags.Ambient) return TsrayDiagnosticCode.UnsupportedTarget;
+      const exported = (flags & ts.ModifierFlags.Export) !== 0;
+      if (ts.isFunctionDeclaration(target)) {
+        const symbol = checker.getSymbolAtLocation(target.name);
+        const signatures = symbol?.declarations?.filter(ts.isFunctionDeclaration).length ?? 1;
+        if (signatures > 1) return TsrayDiagnosticCode.OverloadedFunction;
+        if (target.body === undefined) return TsrayDiagnosticCode.UnsupportedTarget;
+        return { kind: "function", name: target.name.text, declaration: target, decorator, exported };
+      }
+      if (flags & ts.ModifierFlags.Abstract) return TsrayDiagnosticCode.AbstractClass;
+      const clashes = target.members.some(
+        (member) =>
+          ts.getCombinedModifierFlags(member as ts.Declaration) & ts.ModifierFlags.Static &&
+          member.name !== undefined &&
+          (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) &&
+          (member.name.text === "remote" || member.name.text === "options"),
+      );
+      if (clashes) return TsrayDiagnosticCode.ReservedStaticMember;
+      return { kind: "class", name: target.name.text, declaration: target, decorator, exported };
+    }
+    if (
+      ts.isMethodDeclaration(target) ||
+      ts.isPropertyDeclaration(target) ||
+      ts.isGetAccessorDeclaration(target) ||
+      ts.isSetAccessorDeclaration(target) ||
+      ts.isParameter(target)
+    ) {
+      return TsrayDiagnosticCode.ClassMember;
+    }
+    return TsrayDiagnosticCode.UnsupportedTarget;
+  }
+}
+
+/** The options argument of `@ray.remote({ ... })`, if the decorator is called with one. */
+export function decoratorOptions(ts: TypeScript, decorator: ts.Decorator): ts.Expression | undefined {
+  const expression = withoutParentheses(ts, decorator.expression);
+  return ts.isCallExpression(expression) ? expression.arguments[0] : undefined;
+}
+
+function withoutParentheses(ts: TypeScript, expression: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(expression)) expression = expression.expression;
+  return expression;
+}

@@ -1,0 +1,85 @@
+/**
+ * The type view of a source file: the user's text byte for byte, plus the
+ * generated footer (see footer.ts). Keeping the user's text unchanged keeps
+ * every position, source map and JSDoc comment valid; only the footer is new.
+ *
+ * A `TypeView` is the plan for one file, made from the original program (where
+ * the checker found the decorators); the source file itself is created later,
+ * when the rebuilt program asks the host for it (view-host.ts), with the parse
+ * options that program passes.
+ *
+ * Given `add.ts` with one `@ray.remote function add`, produces a plan whose
+ * `text` is the file's text followed by `//#tsray-type-view…` and the
+ * namespace merge for `add`, and whose `marks` tell the emit transform where
+ * the decorator is.
+ */
+import { createHash } from "node:crypto";
+import type * as ts from "typescript";
+import { buildFooter, type Footer } from "./footer.js";
+import type { Detection } from "./remote-detector.js";
+import type { TypeScript } from "./typescript-instance.js";
+
+/** What the syntactic emit transform needs to know about one remote declaration. */
+export interface RemoteMark {
+  readonly kind: "function" | "class";
+  readonly name: string;
+  /** Start of the `@` of the decorator (the same offset in the user's file and in the view). */
+  readonly decoratorStart: number;
+}
+
+/** A source range `[start, end)`. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface TypeView {
+  readonly fileName: string;
+  /** The user's text plus the footer (the user's text alone when no declaration is remote). */
+  readonly text: string;
+  /** Where the footer starts: the length of the user's text. */
+  readonly footerStart: number;
+  readonly footer: Footer;
+  readonly marks: readonly RemoteMark[];
+  /** Decorators that were accepted: TS1206 ("Decorators are not valid here") at them is expected. */
+  readonly accepted: readonly Span[];
+  /** Decorators that got a TSRAY diagnostic: every other complaint about them is noise. */
+  readonly rejected: readonly Span[];
+  /** TSRAY diagnostics, positioned in the user's text (`file` is set when reported). */
+  readonly diagnostics: readonly ts.Diagnostic[];
+  /** Version suffix: the same for the same footer, so `--incremental` sees unchanged files as unchanged. */
+  readonly versionTag: string;
+}
+
+export function planTypeView(ts: TypeScript, file: ts.SourceFile, detection: Detection): TypeView {
+  const footer = buildFooter(ts, file, detection.targets);
+  const span = (node: ts.Node): Span => ({ start: node.getStart(file), end: node.getEnd() });
+  return {
+    fileName: file.fileName,
+    text: detection.targets.length ? file.text + footer.text : file.text,
+    footerStart: file.text.length,
+    footer,
+    marks: detection.targets.map((t) => ({ kind: t.kind, name: t.name, decoratorStart: t.decorator.getStart(file) })),
+    accepted: detection.targets.map((t) => span(t.decorator)),
+    rejected: detection.rejected.map(span),
+    diagnostics: detection.diagnostics,
+    versionTag: `tsray1:${createHash("sha1").update(footer.text).digest("hex").slice(0, 16)}`,
+  };
+}
+
+/** Parses a view into the source file the rebuilt program checks and emits. */
+export function createViewSourceFile(
+  ts: TypeScript,
+  view: TypeView,
+  original: ts.SourceFile | undefined,
+  languageVersionOrOptions: ts.ScriptTarget | ts.CreateSourceFileOptions,
+): ts.SourceFile {
+  const file: VersionedSourceFile = ts.createSourceFile(view.fileName, view.text, languageVersionOrOptions);
+  // Builder programs (--incremental, -b, --watch) require versions and compare
+  // them across runs: derive ours from the original's and the footer's.
+  file.version = `${(original as VersionedSourceFile | undefined)?.version ?? ""}+${view.versionTag}`;
+  return file;
+}
+
+/** `version` is an internal member of source files that builder programs read. */
+type VersionedSourceFile = ts.SourceFile & { version?: string };

@@ -1,0 +1,67 @@
+/**
+ * Makes the rebuilt program (which checks and emits the type views) behave
+ * like the user's program:
+ *  - diagnostics: footer errors mapped back, TS1206 at our decorators dropped,
+ *    TSRAY diagnostics added (view-diagnostics.ts). Both `getSemanticDiagnostics`
+ *    (tsc) and `getBindAndCheckDiagnostics` (builder programs: --incremental,
+ *    -b, --watch) are served, plus declaration and syntactic diagnostics;
+ *  - emit: the `before` transform of emit-transform.ts is added to whatever
+ *    transformers the caller passes, so JavaScript never sees the footer while
+ *    `.d.ts` output keeps the namespace merges.
+ * Everything else is the program as TypeScript built it.
+ */
+import type * as ts from "typescript";
+import { createEmitTransformer } from "./emit-transform.js";
+import type { TypeView } from "./type-view.js";
+import type { TypeScript } from "./typescript-instance.js";
+import { mapViewDiagnostics, tsrayDiagnosticsFor } from "./view-diagnostics.js";
+
+// The per-file diagnostics methods, as loosely as they can be replaced (some promise `DiagnosticWithLocation`,
+// which mapped diagnostics still are: mapping moves a position, never drops the file).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PerFileDiagnostics = (file?: ts.SourceFile, token?: ts.CancellationToken) => readonly any[];
+
+/** `getBindAndCheckDiagnostics` is internal API, read by builder programs. */
+type BuilderReadProgram = ts.Program & { getBindAndCheckDiagnostics: PerFileDiagnostics };
+
+export function wrapViewProgram(
+  ts: TypeScript,
+  program: ts.Program,
+  views: ReadonlyMap<string, TypeView>,
+  projectDir: string,
+): ts.Program {
+  const lookup = (fileName: string) => views.get(fileName);
+
+  /** Maps a per-file diagnostics method; `withOwn` adds the TSRAY diagnostics (semantic kinds only). */
+  const wrap = (method: PerFileDiagnostics, withOwn: boolean): PerFileDiagnostics => {
+    const original = method.bind(program);
+    return (file, token) => {
+      const mapped = mapViewDiagnostics(original(file, token), lookup);
+      if (!withOwn) return mapped;
+      const files = file ? [file] : program.getSourceFiles();
+      return [...mapped, ...files.flatMap((f) => tsrayDiagnosticsFor(f, lookup(f.fileName)))];
+    };
+  };
+  program.getSemanticDiagnostics = wrap(program.getSemanticDiagnostics, true);
+  const internal = program as BuilderReadProgram;
+  internal.getBindAndCheckDiagnostics = wrap(internal.getBindAndCheckDiagnostics, true);
+  program.getSyntacticDiagnostics = wrap(program.getSyntacticDiagnostics, false);
+  program.getDeclarationDiagnostics = wrap(program.getDeclarationDiagnostics, false);
+
+  const emitTransformer = createEmitTransformer(ts, {
+    projectDir,
+    marksFor: (file) => lookup(file.fileName)?.marks,
+  });
+  const emit = program.emit.bind(program);
+  program.emit = (targetSourceFile, writeFile, cancellationToken, emitOnlyDtsFiles, customTransformers, ...rest) =>
+    emit(
+      targetSourceFile,
+      writeFile,
+      cancellationToken,
+      emitOnlyDtsFiles,
+      { ...customTransformers, before: [emitTransformer, ...(customTransformers?.before ?? [])] },
+      // `emit` has further internal parameters (e.g. forceDtsEmit) that builders pass through.
+      ...(rest as []),
+    );
+  return program;
+}
