@@ -1,0 +1,328 @@
+/**
+ * The scheduler of one node: the façade the runtime uses.
+ *
+ * It owns the node's `ResourcePool`, the queue of pending requests grouped by
+ * scheduling class, and the bundles of placement groups reserved here. It is
+ * pure bookkeeping: no threads, timers or I/O. Whenever something may let a
+ * request start (submit, release, lend, new totals, a group removed) it runs a
+ * dispatch pass and reports what happened through `events`:
+ * - `onDispatch(request, grant)`: start it now, with these resources/GPU ids;
+ * - `onInfeasible(request, missing, reason)`: no node could ever run it (once
+ *   per scheduling class; it stays queued and cancellable);
+ * - `onSpillback(request, nodeId)`: multi-node only, run it on another node;
+ * - `onPlacementGroupReady(id)` / `onPlacementGroupInfeasible(id, reason)`.
+ * Events are delivered after each pass, never from inside the bookkeeping, so
+ * handlers may call back into the scheduler (release, submit, cancel…).
+ *
+ * Several nodes: decisions come from `placement-policy.ts` over one
+ * `NodeView` per node; pass `remoteNodes` (views of the other nodes, e.g.
+ * from the head's resource broadcasts) and handle `onSpillback`. Placement
+ * groups are planned with `bundle-planner.ts` over this node only for now.
+ */
+import { InvalidArgumentError } from "../errors.js";
+import { planBundles, type PlacementGroupStrategy } from "./bundle-planner.js";
+import { ResourcePool, type Allocation } from "./node-resources.js";
+import type { NodeView } from "./node-view.js";
+import { BundleLedger } from "./placement-group.js";
+import { decidePlacement, type GroupView, type PlacementDecision } from "./placement-policy.js";
+import type { ResourceSet } from "./resource-set.js";
+import { schedulingClassKey, type Grant, type ScheduleRequest } from "./schedule-request.js";
+import { SchedulingQueue, type AttemptOutcome, type ClassStatus } from "./scheduling-queue.js";
+
+export interface SchedulerEvents<P> {
+  onDispatch(request: ScheduleRequest<P>, grant: Grant<P>): void;
+  onInfeasible?(request: ScheduleRequest<P>, missing: ResourceSet, reason: string): void;
+  onSpillback?(request: ScheduleRequest<P>, nodeId: string): void;
+  onPlacementGroupReady?(placementGroupId: string): void;
+  onPlacementGroupInfeasible?(placementGroupId: string, reason: string): void;
+}
+
+export interface LocalSchedulerOptions<P> {
+  readonly nodeId: string;
+  /** CPU, GPU (whole), memory and custom totals of this node. */
+  readonly totals: ResourceSet;
+  /** GPU device ids (default 0..n-1), e.g. from `CUDA_VISIBLE_DEVICES`. */
+  readonly gpuIds?: readonly number[];
+  readonly spreadThreshold?: number;
+  /** Views of the other nodes of the cluster (none on a single node). */
+  readonly remoteNodes?: () => readonly NodeView[];
+  readonly events: SchedulerEvents<P>;
+}
+
+interface HeldGrant<P> {
+  readonly grant: Grant<P>;
+  readonly allocation: Allocation;
+  /** The node pool or a bundle pool; undefined once its group was removed. */
+  pool: ResourcePool | undefined;
+  lent: boolean;
+}
+
+interface Group {
+  readonly bundles: readonly ResourceSet[];
+  readonly strategy: PlacementGroupStrategy;
+  state: "pending" | "ready";
+  reportedAtEpoch: number | undefined;
+}
+
+type Event = () => void;
+
+export class LocalScheduler<P> {
+  readonly nodeId: string;
+  private readonly node: ResourcePool;
+  private readonly queue = new SchedulingQueue<ScheduleRequest<P>>();
+  private readonly held = new Map<string, HeldGrant<P>>();
+  private readonly groups = new Map<string, Group>();
+  private readonly ledger = new BundleLedger();
+  private readonly events: SchedulerEvents<P>;
+  private readonly remoteNodes: () => readonly NodeView[];
+  private readonly spreadThreshold: number | undefined;
+  private spreadCursor = 0;
+  private epoch = 0;
+  private pumping = false;
+  private again = false;
+  private outbox: Event[] = [];
+
+  constructor(options: LocalSchedulerOptions<P>) {
+    this.nodeId = options.nodeId;
+    this.node = new ResourcePool(options.totals);
+    if (options.gpuIds !== undefined) this.node.setTotal(options.totals, options.gpuIds);
+    this.events = options.events;
+    this.remoteNodes = options.remoteNodes ?? (() => []);
+    this.spreadThreshold = options.spreadThreshold;
+  }
+
+  /** Queues a request and dispatches what can run. Throws `InvalidArgumentError` for a bad group reference. */
+  submit(request: ScheduleRequest<P>): void {
+    if (this.queue.has(request.id) || this.held.has(request.id)) {
+      throw new Error(`request ${request.id} was submitted twice`);
+    }
+    if (request.placement.kind === "placement-group") {
+      const { placementGroupId: id, bundleIndex } = request.placement;
+      const group = this.groups.get(id);
+      if (group === undefined) {
+        throw new InvalidArgumentError(`${request.name}: placement group ${id} does not exist or was removed.`);
+      }
+      if (bundleIndex >= group.bundles.length) {
+        throw new InvalidArgumentError(
+          `${request.name}: bundleIndex ${bundleIndex} is out of range; placement group ${id} has ${group.bundles.length} bundles.`,
+        );
+      }
+    }
+    this.queue.enqueue(schedulingClassKey(request), request);
+    this.pump();
+  }
+
+  /** Removes a pending request (also an infeasible one). Undefined if it is not pending. */
+  cancel(id: string): ScheduleRequest<P> | undefined {
+    return this.queue.remove(id);
+  }
+
+  /** Gives back what a grant holds (task finished, failed or was cancelled; actor died). False if unknown. */
+  release(grantId: string): boolean {
+    const held = this.held.get(grantId);
+    if (held === undefined) return false;
+    this.held.delete(grantId);
+    held.pool?.free(held.allocation, held.lent);
+    this.pump();
+    return true;
+  }
+
+  /** The grant's task is blocked in `ray.get`: lend its CPUs to others until `reclaim`. */
+  lend(grantId: string): void {
+    const held = this.held.get(grantId);
+    if (held === undefined || held.lent) return;
+    held.lent = true;
+    held.pool?.lendCpu(held.allocation);
+    this.pump();
+  }
+
+  /** The task is runnable again: take its CPUs back, even if that oversubscribes for a while. */
+  reclaim(grantId: string): void {
+    const held = this.held.get(grantId);
+    if (held === undefined || !held.lent) return;
+    held.lent = false;
+    held.pool?.reclaimCpu(held.allocation);
+  }
+
+  /** New totals for this node (availability moves by the difference); re-evaluates infeasible work. */
+  setNodeTotals(totals: ResourceSet, gpuIds?: readonly number[]): void {
+    this.node.setTotal(totals, gpuIds);
+    this.nodesChanged();
+  }
+
+  /** Call when the views from `remoteNodes` changed (a node joined, left or changed totals). */
+  nodesChanged(): void {
+    this.epoch++;
+    this.pump();
+  }
+
+  /**
+   * Asks to reserve a placement group's bundles (validated with `validateBundles`).
+   * `onPlacementGroupReady` fires once they are reserved; until then tasks for the group wait.
+   */
+  createPlacementGroup(id: string, bundles: readonly ResourceSet[], strategy: PlacementGroupStrategy): void {
+    if (this.groups.has(id)) throw new Error(`placement group ${id} was created twice`);
+    this.groups.set(id, { bundles, strategy, state: "pending", reportedAtEpoch: undefined });
+    this.epoch++;
+    this.pump();
+  }
+
+  /**
+   * Removes a group and frees its bundles. Returns the requests that were waiting
+   * for it (now dropped: fail them) and the grants running inside it (kill them;
+   * their later `release` is harmless).
+   */
+  removePlacementGroup(id: string): { pending: Array<ScheduleRequest<P>>; running: Array<Grant<P>> } {
+    if (!this.groups.delete(id)) return { pending: [], running: [] };
+    const inGroup = (r: ScheduleRequest<P>) => r.placement.kind === "placement-group" && r.placement.placementGroupId === id;
+    const pending = this.queue.removeWhere(inGroup);
+    const running: Array<Grant<P>> = [];
+    for (const held of this.held.values()) {
+      if (held.grant.bundle?.placementGroupId === id) {
+        held.pool = undefined;
+        running.push(held.grant);
+      }
+    }
+    this.ledger.release(id, this.node);
+    this.epoch++;
+    this.pump();
+    return { pending, running };
+  }
+
+  placementGroupState(id: string): "pending" | "ready" | undefined {
+    return this.groups.get(id)?.state;
+  }
+
+  /** This node's totals. */
+  total(): ResourceSet {
+    return this.node.total();
+  }
+
+  /** What is free now on this node (bundle reservations excluded), zero and negative amounts left out as Ray reports. */
+  available(): ResourceSet {
+    return this.node.available().positive();
+  }
+
+  /** This node as a placement view (what the cluster would broadcast). */
+  view(): NodeView {
+    return this.node.view(this.nodeId);
+  }
+
+  /** Pending requests per scheduling class, with infeasibility (for `tsray status`). */
+  pending(): Array<ClassStatus<ScheduleRequest<P>>> {
+    return this.queue.status();
+  }
+
+  bundles(): ReturnType<BundleLedger["report"]> {
+    return this.ledger.report();
+  }
+
+  grant(id: string): Grant<P> | undefined {
+    return this.held.get(id)?.grant;
+  }
+
+  /** Runs dispatch passes until nothing changes, then delivers events. */
+  private pump(): void {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        this.placeGroups();
+        this.queue.dispatch(
+          (request) => this.attempt(request),
+          (request, missing, reason) => this.outbox.push(() => this.events.onInfeasible?.(request, missing, reason)),
+          this.epoch,
+        );
+        this.deliver();
+      } while (this.again);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private deliver(): void {
+    const events = this.outbox;
+    this.outbox = [];
+    let failure: { error: unknown } | undefined;
+    for (const event of events) {
+      try {
+        event();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
+  }
+
+  private placeGroups(): void {
+    for (const [id, group] of this.groups) {
+      if (group.state !== "pending" || group.reportedAtEpoch === this.epoch) continue;
+      const plan = planBundles(group.bundles, group.strategy, [this.view()], this.nodeId);
+      if (plan.kind === "place") {
+        group.bundles.forEach((bundle, index) => {
+          if (!this.ledger.reserve(id, index, bundle, this.node)) throw new Error(`bundle ${index} of ${id} did not fit as planned`);
+        });
+        group.state = "ready";
+        this.epoch++;
+        this.outbox.push(() => this.events.onPlacementGroupReady?.(id));
+      } else if (plan.kind === "infeasible") {
+        if (group.reportedAtEpoch === undefined) {
+          this.outbox.push(() => this.events.onPlacementGroupInfeasible?.(id, plan.reason));
+        }
+        group.reportedAtEpoch = this.epoch;
+      }
+    }
+  }
+
+  private attempt(request: ScheduleRequest<P>): AttemptOutcome {
+    const decision = this.decide(request);
+    if (decision.kind === "wait") return { kind: "blocked" };
+    if (decision.kind === "infeasible") return decision;
+    if (decision.nextSpreadCursor !== undefined) this.spreadCursor = decision.nextSpreadCursor;
+    if (decision.nodeId !== this.nodeId) {
+      this.outbox.push(() => this.events.onSpillback?.(request, decision.nodeId));
+      return { kind: "taken" };
+    }
+    const bundle =
+      decision.bundleIndex !== undefined && request.placement.kind === "placement-group"
+        ? { placementGroupId: request.placement.placementGroupId, bundleIndex: decision.bundleIndex }
+        : undefined;
+    const pool = bundle ? this.ledger.pool(bundle.placementGroupId, bundle.bundleIndex) : this.node;
+    const allocation = pool?.tryAllocate(request.demand);
+    if (pool === undefined || allocation === undefined) return { kind: "blocked" };
+    const gpuIds = [...new Set(allocation.gpus.map((s) => s.id))].sort((a, b) => a - b);
+    const grant: Grant<P> = {
+      id: request.id,
+      request,
+      nodeId: this.nodeId,
+      resources: allocation.resources,
+      gpuIds,
+      gpuShares: allocation.gpus,
+      ...(bundle ? { bundle } : {}),
+    };
+    this.held.set(request.id, { grant, allocation, pool, lent: false });
+    this.outbox.push(() => this.events.onDispatch(request, grant));
+    return { kind: "taken" };
+  }
+
+  private decide(request: ScheduleRequest<P>): PlacementDecision {
+    const nodes = [this.view(), ...this.remoteNodes()];
+    return decidePlacement(request.placementDemand ?? request.demand, request.placement, nodes, {
+      localNodeId: this.nodeId,
+      spreadCursor: this.spreadCursor,
+      ...(this.spreadThreshold !== undefined ? { spreadThreshold: this.spreadThreshold } : {}),
+      group: (id) => this.groupView(id),
+    });
+  }
+
+  private groupView(id: string): GroupView | undefined {
+    const group = this.groups.get(id);
+    if (group === undefined) return undefined;
+    if (group.state === "pending") return { state: "pending" };
+    return { state: "ready", bundles: this.ledger.views(id, this.nodeId) };
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Validation of user options at the call site: `@ray.remote({...})`,
+ * `f.options({...})`, `Cls.options({...})`, `handle.method.options({...})`.
+ * Each throws `InvalidArgumentError` naming the option and the owner
+ * (`where`, e.g. `add` or `Counter.options`) before anything is submitted.
+ *
+ * Rules follow Ray's `ray_option_utils.py`, written the TypeScript way:
+ * - unknown option names are errors (with a "did you mean" for `num_cpus`-style
+ *   or mis-cased names);
+ * - resource amounts: numbers ≥ 0, finite, precision 0.0001; `numGpus` above 1
+ *   must be whole; `resources` may not name CPU/GPU/memory (use the options);
+ * - `numReturns` an integer ≥ 1; `maxRetries`/`maxRestarts`/`maxTaskRetries`
+ *   integers ≥ -1 (-1: forever); `maxConcurrency` an integer ≥ 1;
+ * - `maxTaskRetries` needs `maxRestarts` ≠ 0 and `getIfExists` needs `name`, as in Ray.
+ */
+import { InvalidArgumentError } from "../errors.js";
+import type { ActorMethodOptions, ActorOptions, ResourceOptions, TaskOptions } from "../options.js";
+import { UNITS_PER_WHOLE, isWhole, toUnits } from "./fixed-point.js";
+import { validateSchedulingStrategy } from "./scheduling-strategy.js";
+
+const RESOURCE_KEYS = ["numCpus", "numGpus", "memory", "resources"] as const;
+export const TASK_OPTION_KEYS: readonly string[] = [
+  ...RESOURCE_KEYS,
+  "maxRetries",
+  "retryExceptions",
+  "numReturns",
+  "schedulingStrategy",
+  "name",
+];
+export const ACTOR_OPTION_KEYS: readonly string[] = [
+  ...RESOURCE_KEYS,
+  "maxRestarts",
+  "maxTaskRetries",
+  "maxConcurrency",
+  "name",
+  "namespace",
+  "lifetime",
+  "getIfExists",
+  "schedulingStrategy",
+];
+export const ACTOR_METHOD_OPTION_KEYS: readonly string[] = ["numReturns", "name"];
+
+/** Checks options of a remote function (decorator or `.options`). */
+export function validateTaskOptions(options: unknown, where: string): asserts options is TaskOptions {
+  const record = asRecord(options, where);
+  checkKnownKeys(record, TASK_OPTION_KEYS, where, "remote functions");
+  validateResourceOptions(record, where);
+  checkCount(record, "maxRetries", where, -1);
+  checkCount(record, "numReturns", where, 1);
+  const retry = record["retryExceptions"];
+  if (
+    retry !== undefined &&
+    typeof retry !== "boolean" &&
+    !(Array.isArray(retry) && retry.every((n) => typeof n === "string" && n !== ""))
+  ) {
+    throw new InvalidArgumentError(
+      `retryExceptions of ${where} must be true, false or a list of error names (e.g. ["TypeError"]).`,
+    );
+  }
+  checkString(record, "name", where);
+  validateSchedulingStrategy(record["schedulingStrategy"], where);
+}
+
+/** Checks options of an actor class (decorator or `.options`). */
+export function validateActorOptions(options: unknown, where: string): asserts options is ActorOptions {
+  const record = asRecord(options, where);
+  checkKnownKeys(record, ACTOR_OPTION_KEYS, where, "actors");
+  validateResourceOptions(record, where);
+  checkCount(record, "maxRestarts", where, -1);
+  checkCount(record, "maxTaskRetries", where, -1);
+  checkCount(record, "maxConcurrency", where, 1);
+  checkString(record, "name", where);
+  checkString(record, "namespace", where, true);
+  const lifetime = record["lifetime"];
+  if (lifetime !== undefined && lifetime !== "detached" && lifetime !== "non_detached") {
+    throw new InvalidArgumentError(`lifetime of ${where} must be "detached" or "non_detached".`);
+  }
+  const getIfExists = record["getIfExists"];
+  if (getIfExists !== undefined && typeof getIfExists !== "boolean") {
+    throw new InvalidArgumentError(`getIfExists of ${where} must be a boolean.`);
+  }
+  if (getIfExists === true && record["name"] === undefined) {
+    throw new InvalidArgumentError(`getIfExists of ${where} needs a name: Cls.options({ name, getIfExists: true }).`);
+  }
+  if ((record["maxTaskRetries"] ?? 0) !== 0 && (record["maxRestarts"] ?? 0) === 0) {
+    throw new InvalidArgumentError(
+      `maxTaskRetries of ${where} needs maxRestarts ≠ 0: calls are only retried on a restarted actor.`,
+    );
+  }
+  validateSchedulingStrategy(record["schedulingStrategy"], where);
+}
+
+/** Checks per-call options of an actor method. */
+export function validateActorMethodOptions(
+  options: unknown,
+  where: string,
+): asserts options is ActorMethodOptions {
+  const record = asRecord(options, where);
+  checkKnownKeys(record, ACTOR_METHOD_OPTION_KEYS, where, "actor methods");
+  checkCount(record, "numReturns", where, 1);
+  checkString(record, "name", where);
+}
+
+/** Checks `numCpus`, `numGpus`, `memory` and `resources`; other keys are ignored. */
+export function validateResourceOptions(options: unknown, where: string): asserts options is ResourceOptions {
+  const record = asRecord(options, where);
+  for (const key of ["numCpus", "numGpus", "memory"] as const) {
+    if (record[key] !== undefined) toUnits(record[key], `${key} of ${where}`);
+  }
+  const gpus = record["numGpus"];
+  if (typeof gpus === "number") {
+    const units = toUnits(gpus, `numGpus of ${where}`);
+    if (units > UNITS_PER_WHOLE && !isWhole(units)) {
+      throw new InvalidArgumentError(
+        `numGpus of ${where} is ${gpus}: amounts above 1 must be whole GPUs (use 1, 2, … or a fraction below 1).`,
+      );
+    }
+  }
+  const resources = record["resources"];
+  if (resources === undefined) return;
+  if (typeof resources !== "object" || resources === null || Array.isArray(resources)) {
+    throw new InvalidArgumentError(`resources of ${where} must be an object such as { Custom: 1 }.`);
+  }
+  for (const [name, value] of Object.entries(resources)) {
+    if (name === "") throw new InvalidArgumentError(`resources of ${where}: a resource name cannot be empty.`);
+    const option = { CPU: "numCpus", GPU: "numGpus", memory: "memory" }[name];
+    if (option !== undefined) {
+      throw new InvalidArgumentError(`resources of ${where} names "${name}": use the ${option} option instead.`);
+    }
+    toUnits(value, `resources.${name} of ${where}`);
+  }
+}
+
+function asRecord(options: unknown, where: string): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`Options of ${where} must be an object, got ${options === null ? "null" : typeof options}.`);
+  }
+  return options as Record<string, unknown>;
+}
+
+function checkKnownKeys(record: Record<string, unknown>, known: readonly string[], where: string, kind: string): void {
+  for (const key of Object.keys(record)) {
+    if (known.includes(key)) continue;
+    const suggestion = closest(key, known);
+    throw new InvalidArgumentError(
+      `Unknown option "${key}" for ${where}` +
+        (suggestion ? `; did you mean "${suggestion}"?` : `. Options of ${kind}: ${known.join(", ")}.`),
+    );
+  }
+}
+
+/** A known key equal to `key` once case and underscores are ignored (`num_cpus`, `NumCPUs` → `numCpus`). */
+function closest(key: string, known: readonly string[]): string | undefined {
+  const norm = (s: string) => s.replace(/_/g, "").toLowerCase();
+  return known.find((k) => norm(k) === norm(key));
+}
+
+function checkCount(record: Record<string, unknown>, key: string, where: string, min: number): void {
+  const value = record[key];
+  if (value === undefined) return;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    const range = min === -1 ? "an integer ≥ -1 (-1: no limit)" : `an integer ≥ ${min}`;
+    throw new InvalidArgumentError(`${key} of ${where} must be ${range}, got ${String(value)}.`);
+  }
+}
+
+function checkString(record: Record<string, unknown>, key: string, where: string, allowEmpty = false): void {
+  const value = record[key];
+  if (value === undefined) return;
+  if (typeof value !== "string" || (!allowEmpty && value === "")) {
+    throw new InvalidArgumentError(`${key} of ${where} must be a ${allowEmpty ? "" : "non-empty "}string.`);
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Pending requests grouped by scheduling class, FIFO within a class.
+ *
+ * A scheduling class is "same demand shape, same strategy" (Ray groups tasks
+ * the same way). Every request of a class gets the same answer from the
+ * placement policy, so when the head of a class cannot run, the rest of that
+ * class cannot either — but another class (a smaller shape) may. The dispatch
+ * pass therefore tries the head of every class, so a 1-CPU task never waits
+ * behind a 4-CPU one that does not fit yet. (As in Ray, a big shape can be
+ * starved by a stream of small ones; FIFO holds within a class only.)
+ *
+ * Infeasible classes: when the head is infeasible, the class is reported once
+ * (through the callback given to `dispatch`) and skipped until the
+ * feasibility epoch changes (nodes, totals or placement groups changed), then
+ * re-evaluated. If it becomes feasible and later infeasible again, it is
+ * reported again. Its requests stay queued and cancellable.
+ *
+ * Invariants: every queued id is in exactly one class; no class is empty.
+ */
+import type { ResourceSet } from "./resource-set.js";
+
+/** What one attempt to start the head of a class did. */
+export type AttemptOutcome =
+  | { readonly kind: "taken" }
+  | { readonly kind: "blocked" }
+  | { readonly kind: "infeasible"; readonly missing: ResourceSet; readonly reason: string };
+
+export interface ClassStatus<T> {
+  readonly key: string;
+  readonly pending: readonly T[];
+  /** Set while the class is known infeasible. */
+  readonly infeasible?: { readonly missing: ResourceSet; readonly reason: string };
+}
+
+interface SchedulingClass<T> {
+  readonly key: string;
+  readonly items: T[];
+  infeasible: { missing: ResourceSet; reason: string; epoch: number } | undefined;
+}
+
+export class SchedulingQueue<T extends { readonly id: string }> {
+  private readonly classes = new Map<string, SchedulingClass<T>>();
+  private readonly classOf = new Map<string, string>();
+
+  get size(): number {
+    return this.classOf.size;
+  }
+
+  has(id: string): boolean {
+    return this.classOf.has(id);
+  }
+
+  /** Adds a request at the tail of its class. Ids must be unique among queued requests. */
+  enqueue(classKey: string, item: T): void {
+    if (this.classOf.has(item.id)) throw new Error(`request ${item.id} is already queued`);
+    let cls = this.classes.get(classKey);
+    if (cls === undefined) {
+      cls = { key: classKey, items: [], infeasible: undefined };
+      this.classes.set(classKey, cls);
+    }
+    cls.items.push(item);
+    this.classOf.set(item.id, classKey);
+  }
+
+  /** Removes a queued request (cancel); undefined if it is not queued. */
+  remove(id: string): T | undefined {
+    const key = this.classOf.get(id);
+    if (key === undefined) return undefined;
+    const cls = this.classes.get(key) as SchedulingClass<T>;
+    const at = cls.items.findIndex((item) => item.id === id);
+    const [item] = cls.items.splice(at, 1);
+    this.classOf.delete(id);
+    if (cls.items.length === 0) this.classes.delete(key);
+    return item;
+  }
+
+  /** Removes and returns every queued request matching `predicate`. */
+  removeWhere(predicate: (item: T) => boolean): T[] {
+    const out: T[] = [];
+    for (const cls of [...this.classes.values()]) {
+      for (const item of cls.items.filter(predicate)) {
+        this.remove(item.id);
+        out.push(item);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One pass: for each class in turn, start heads while `attempt` takes them;
+   * stop a class at the first "blocked" or "infeasible". `onInfeasible` is called
+   * once when a class turns infeasible, with the head that showed it.
+   * @param epoch bump it whenever feasibility may have changed; infeasible classes
+   *   are skipped while it stays the same.
+   */
+  dispatch(
+    attempt: (head: T) => AttemptOutcome,
+    onInfeasible: (head: T, missing: ResourceSet, reason: string) => void,
+    epoch: number,
+  ): void {
+    for (const cls of [...this.classes.values()]) {
+      if (cls.infeasible !== undefined && cls.infeasible.epoch === epoch) continue;
+      for (;;) {
+        const head = cls.items[0];
+        if (head === undefined) break;
+        const outcome = attempt(head);
+        if (outcome.kind === "taken") {
+          cls.infeasible = undefined;
+          // `attempt` may have re-entered and removed it already (e.g. a cancel from a callback).
+          if (cls.items[0] === head) {
+            cls.items.shift();
+            this.classOf.delete(head.id);
+          }
+          continue;
+        }
+        if (outcome.kind === "blocked") {
+          cls.infeasible = undefined;
+        } else {
+          const wasInfeasible = cls.infeasible !== undefined;
+          cls.infeasible = { missing: outcome.missing, reason: outcome.reason, epoch };
+          if (!wasInfeasible) onInfeasible(head, outcome.missing, outcome.reason);
+        }
+        break;
+      }
+      if (cls.items.length === 0 && this.classes.get(cls.key) === cls) this.classes.delete(cls.key);
+    }
+  }
+
+  /** Classes in dispatch order with their pending requests (for status and tests). */
+  status(): Array<ClassStatus<T>> {
+    return [...this.classes.values()].map((cls) =>
+      cls.infeasible === undefined
+        ? { key: cls.key, pending: [...cls.items] }
+        : { key: cls.key, pending: [...cls.items], infeasible: { missing: cls.infeasible.missing, reason: cls.infeasible.reason } },
+    );
+  }
+}
