@@ -1,0 +1,291 @@
+/**
+ * The codec: values to bytes and back. The only module in tsray that imports
+ * msgpackr; its options are pinned here, and its extensions (see
+ * extension-types.ts) carry ObjectRefs, ActorHandles, errors, negative zero
+ * and binaries.
+ *
+ * msgpackr's extensions are process-global (`addExtension`), while each
+ * `Codec` has its own {@link WireHooks}. The extensions therefore find the
+ * codec at work through a module variable that `encode`/`decode` set for the
+ * duration of their synchronous call and restore afterwards (a stack
+ * discipline), so a hook that itself encodes or decodes with another codec is
+ * safe.
+ */
+import { Packr, Unpackr, addExtension } from "msgpackr";
+import { ActorHandleBase } from "../actor-handle.js";
+import { SerializationError, TsrayError } from "../errors.js";
+import { ObjectRef } from "../object-ref.js";
+import { BinaryKind, TypedArrayBase, typedArrayKind, type TypedArray } from "./binary-kind.js";
+import { readOutOfBand, type OutOfBandSource } from "./binary-reader.js";
+import { writeBinary, type AllocateForWrite, type OutOfBandSink } from "./binary-writer.js";
+import { fromWireError, toWireError, type WireError } from "./error-serdes.js";
+import { ExtensionType, MSGPACKR_EXTENSION_TYPES } from "./extension-types.js";
+import { FRAME_MAGIC, OWNED_BUFFER_MIN_BYTES, readLargeFrame, writeLargeFrame } from "./frame.js";
+import { NegativeZero, replaceNegativeZeros } from "./negative-zero.js";
+import { inspectValue } from "./serializability.js";
+
+export interface WireHooks {
+  /** Wire form of an ObjectRef met anywhere inside a value (the runtime also uses this to collect contained refs). Must be msgpack-able plain data. */
+  encodeRef(ref: ObjectRef): unknown;
+  decodeRef(wire: unknown): ObjectRef;
+  /** Same for actor handles (instances of ActorHandleBase, possibly Proxies around one). */
+  encodeHandle(handle: ActorHandleBase): unknown;
+  decodeHandle(wire: unknown): ActorHandleBase;
+}
+
+export interface DecodeOptions {
+  /**
+   * Copy large binaries out of `bytes` instead of viewing them (default
+   * `false`). Pass `true` when `bytes` stays in use after decoding (e.g. an
+   * object store that decodes the same bytes for every `get`), so decoded
+   * typed arrays do not share memory with it or with each other.
+   */
+  readonly copy?: boolean;
+}
+
+/**
+ * msgpackr's options, pinned. `structuredClone` keeps shared objects and
+ * cycles (and turns on `moreTypes`: typed arrays keep their type, Sets, Errors,
+ * RegExps); records (`useRecords`) make plain objects decode as objects while
+ * msgpack maps decode as `Map` (`mapsAsObjects: false`); BigInts decode as
+ * BigInt at any size; `undefined` stays `undefined`; small binaries are copied
+ * out of the input (`copyBuffers`) so decoded values never alias it.
+ */
+const MSGPACKR_OPTIONS = {
+  structuredClone: true,
+  moreTypes: true,
+  useRecords: true,
+  mapsAsObjects: false,
+  sequential: false,
+  bundleStrings: false,
+  copyBuffers: true,
+  useToJSON: false,
+  useFloat32: 0,
+  int64AsType: "bigint",
+  largeBigIntToFloat: false,
+  largeBigIntToString: false,
+  useBigIntExtension: true,
+  encodeUndefinedAsNil: false,
+  useTimestamp32: false,
+} as const;
+
+interface EncodeContext extends OutOfBandSink {
+  readonly hooks: WireHooks;
+}
+
+interface DecodeContext {
+  readonly hooks: WireHooks;
+  readonly outOfBand: OutOfBandSource | undefined;
+}
+
+let encodeContext: EncodeContext | undefined;
+let decodeContext: DecodeContext | undefined;
+
+function activeEncode(): EncodeContext {
+  if (encodeContext === undefined) throw new Error("a tsray msgpack extension ran outside Codec.encode");
+  return encodeContext;
+}
+
+function activeDecode(): DecodeContext {
+  if (decodeContext === undefined) throw new Error("a tsray msgpack extension ran outside Codec.decode");
+  return decodeContext;
+}
+
+export class Codec {
+  readonly #hooks: WireHooks;
+  readonly #packr = new Packr({ ...MSGPACKR_OPTIONS });
+  readonly #unpackr = new Unpackr({ ...MSGPACKR_OPTIONS });
+
+  constructor(hooks: WireHooks) {
+    this.#hooks = hooks;
+  }
+
+  /**
+   * Serializes `value`. Throws SerializationError whose `location` is
+   * `location` (e.g. "argument 2 of add", "return value of add", "ray.put")
+   * and whose message names the path inside the value (e.g. `value.items[3]`),
+   * what is wrong and what to do.
+   *
+   * Buffer guarantee: a result of {@link OWNED_BUFFER_MIN_BYTES} (64 KiB) or
+   * more owns its ArrayBuffer (`byteOffset === 0` and
+   * `byteLength === buffer.byteLength`), so it may go in a `postMessage`
+   * transfer list. A smaller result is a view into a slab shared with other
+   * results: never transfer it (copy it if you must). Results are never
+   * overwritten by later calls.
+   *
+   * Copies: a binary of 64 KiB or more (typed array, DataView, ArrayBuffer,
+   * Buffer, SharedArrayBuffer) is copied exactly once, into the result (see
+   * frame.ts). A large result without such binaries (say, a long array of
+   * numbers) is copied once more, from msgpackr's buffer into its own.
+   */
+  encode(value: unknown, location: string): Uint8Array {
+    let packed = value;
+    try {
+      if (inspectValue(value, location).negativeZero) packed = replaceNegativeZeros(value);
+    } catch (error) {
+      throw toSerializationError(error, location);
+    }
+    const outermost = encodeContext === undefined;
+    const context: EncodeContext = { hooks: this.#hooks, chunks: undefined };
+    const previous = encodeContext;
+    encodeContext = context;
+    let body: Uint8Array;
+    try {
+      body = this.#packr.pack(packed);
+    } catch (error) {
+      throw toSerializationError(error, location);
+    } finally {
+      encodeContext = previous;
+    }
+    const chunks = context.chunks;
+    if (chunks !== undefined) return writeLargeFrame(body, chunks.chunks, chunks.offsets, chunks.regionBytes);
+    if (body.byteLength < OWNED_BUFFER_MIN_BYTES) return body;
+    const owned = new Uint8Array(body.byteLength);
+    owned.set(body);
+    // msgpackr keeps writing into the buffer it grew for this value (up to
+    // 1 GiB); hand it a fresh small one instead, unless an outer encode is
+    // still writing into the current one.
+    if (outermost) this.#packr.useBuffer(Buffer.allocUnsafeSlow(8192));
+    return owned;
+  }
+
+  /**
+   * Deserializes bytes from {@link Codec.encode}. Throws SerializationError
+   * (location `"decode"`) when the bytes are malformed or a hook throws.
+   *
+   * Large binaries (64 KiB or more) of a large frame are returned as views
+   * over `bytes` when their element alignment allows (always when `bytes`
+   * starts on an 8-byte boundary, e.g. a transferred result of `encode`), so
+   * the decoded value shares memory with `bytes`: hand `bytes` over, or pass
+   * `{ copy: true }`. An ArrayBuffer or SharedArrayBuffer is always a copy.
+   * Smaller binaries are always copies.
+   */
+  decode(bytes: Uint8Array, options?: DecodeOptions): unknown {
+    const previous = decodeContext;
+    try {
+      let body = bytes;
+      let outOfBand: OutOfBandSource | undefined;
+      if (bytes[0] === FRAME_MAGIC) {
+        const layout = readLargeFrame(bytes);
+        body = bytes.subarray(layout.bodyStart, layout.bodyEnd);
+        outOfBand = { frame: bytes, regionStart: layout.regionStart, copy: options?.copy === true };
+      }
+      decodeContext = { hooks: this.#hooks, outOfBand };
+      return this.#unpackr.unpack(body);
+    } catch (error) {
+      throw toSerializationError(error, "decode");
+    } finally {
+      decodeContext = previous;
+    }
+  }
+}
+
+function toSerializationError(error: unknown, location: string): Error {
+  if (error instanceof TsrayError) return error;
+  const decoding = location === "decode";
+  const reason =
+    error instanceof RangeError && /call stack/i.test(error.message)
+      ? "the value is nested too deeply"
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  const message = decoding
+    ? `Cannot decode a value: ${reason}. The bytes are damaged, were cut short, or come from an incompatible tsray version.`
+    : `Cannot serialize ${location}: ${reason}.`;
+  return new SerializationError(location, message, { cause: error });
+}
+
+// ---------------------------------------------------------------------------
+// Extensions (process-global in msgpackr; registered once, on first import).
+
+interface TsrayExtension {
+  Class?: Function;
+  type: number;
+  write?(value: never): unknown;
+  read?(data: unknown): unknown;
+  pack?(value: never, allocate: AllocateForWrite): Uint8Array | undefined;
+  unpack?(data: Uint8Array): unknown;
+}
+
+function register(extension: TsrayExtension): void {
+  if (MSGPACKR_EXTENSION_TYPES.includes(extension.type)) {
+    throw new Error(`extension type ${extension.type} is msgpackr's own`);
+  }
+  addExtension(extension as unknown as Parameters<typeof addExtension>[0]);
+}
+
+const readOutOfBandRecord = (data: Uint8Array): unknown => {
+  const source = activeDecode().outOfBand;
+  if (source === undefined) throw new Error("an out-of-band binary record appeared outside a large frame");
+  return readOutOfBand(data, source);
+};
+
+// msgpackr checks the last registered extension first: the most common classes go last.
+register({
+  Class: NegativeZero,
+  type: ExtensionType.NegativeZero,
+  write: () => 0,
+  read: () => -0,
+});
+register({
+  Class: SharedArrayBuffer,
+  type: ExtensionType.SharedArrayBuffer,
+  pack(value: SharedArrayBuffer, allocate) {
+    writeBinary(allocate, BinaryKind.SharedArrayBuffer, value, activeEncode());
+    return undefined;
+  },
+  unpack(data) {
+    const shared = new SharedArrayBuffer(data.byteLength);
+    new Uint8Array(shared).set(data);
+    return shared;
+  },
+});
+register({
+  Class: DataView,
+  type: ExtensionType.OutOfBandBinary,
+  pack(value: DataView, allocate) {
+    writeBinary(allocate, BinaryKind.DataView, value, activeEncode());
+    return undefined;
+  },
+  unpack: readOutOfBandRecord,
+});
+register({
+  Class: ArrayBuffer,
+  type: ExtensionType.OutOfBandBinary,
+  pack(value: ArrayBuffer, allocate) {
+    writeBinary(allocate, BinaryKind.ArrayBuffer, value, activeEncode());
+    return undefined;
+  },
+  unpack: readOutOfBandRecord,
+});
+register({
+  type: ExtensionType.Buffer,
+  unpack: (data) => Buffer.from(data),
+});
+register({
+  Class: Error,
+  type: ExtensionType.Error,
+  write: (error: Error): WireError => toWireError(error),
+  read: (wire) => fromWireError(wire as WireError),
+});
+register({
+  Class: ActorHandleBase,
+  type: ExtensionType.ActorHandle,
+  write: (handle: ActorHandleBase) => activeEncode().hooks.encodeHandle(handle),
+  read: (wire) => activeDecode().hooks.decodeHandle(wire),
+});
+register({
+  Class: TypedArrayBase,
+  type: ExtensionType.OutOfBandBinary,
+  pack(value: TypedArray, allocate) {
+    writeBinary(allocate, typedArrayKind(value), value, activeEncode());
+    return undefined;
+  },
+  unpack: readOutOfBandRecord,
+});
+register({
+  Class: ObjectRef,
+  type: ExtensionType.ObjectRef,
+  write: (ref: ObjectRef) => activeEncode().hooks.encodeRef(ref),
+  read: (wire) => activeDecode().hooks.decodeRef(wire),
+});

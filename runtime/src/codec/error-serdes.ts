@@ -1,0 +1,256 @@
+/**
+ * Errors as plain data and back.
+ *
+ * `toWireError` turns any thrown value into a {@link WireError}: name,
+ * message, stack, `code`, the `cause` chain, an AggregateError's `errors`, the
+ * own enumerable properties, and, for tsray's own error classes, which class it
+ * was. It never throws: a property (or cause) that cannot be sent is replaced
+ * by a string saying what it was, because an error report must not fail on,
+ * say, an HTTP client error that carries a socket.
+ *
+ * `fromWireError` rebuilds an `Error` with the right prototype: tsray's classes
+ * (TaskError, ActorDiedError, …, `instanceof` works and fields such as
+ * `taskName` are back), JavaScript's built-in classes by name (TypeError,
+ * RangeError, …), and a plain `Error` whose `name` is set for anything else.
+ * The stack is the remote stack, as it was where the error was thrown.
+ *
+ * The codec uses the same two functions for errors met inside values.
+ */
+import * as tsrayErrors from "../errors.js";
+import { describeRefusal, findRefusal } from "./serializability.js";
+
+/** Marks an object as a WireError, so a cause that is one can be told from a plain-object cause. */
+export const WIRE_ERROR_FORMAT = "tsray.error/1";
+
+export interface WireError {
+  /** {@link WIRE_ERROR_FORMAT}; set by `toWireError`. Causes and `errors` items are rebuilt only when they carry it. */
+  format?: typeof WIRE_ERROR_FORMAT;
+  name: string;
+  message: string;
+  /** The stack where the error was thrown (V8 text: `Name: message\n    at …`). */
+  stack?: string;
+  /** `error.code` when it is a string (Node's `ENOENT`, tsray's `TSRAY_…`). */
+  code?: string;
+  /** A WireError when the cause was an Error, else the cause value itself. Absent when the error had no cause. */
+  cause?: WireError | unknown;
+  /** AggregateError's `errors`, each a WireError or a plain value. */
+  errors?: unknown[];
+  /** Name of the tsray error class (from `errors.ts`) to rebuild; absent for other errors. */
+  tsrayClass?: string;
+  /** Other own enumerable properties (`taskName`, `actorId`, `errno`, `path`, user fields …). */
+  props?: Record<string, unknown>;
+}
+
+/** How many causes deep a chain is kept; deeper causes become a note. */
+export const MAX_CAUSE_DEPTH = 100;
+
+type ErrorClass = new (...args: never[]) => Error;
+
+/** tsray's error classes by name: every class `errors.ts` exports, so new ones are picked up. */
+const tsrayClasses = new Map<string, ErrorClass>();
+for (const exported of Object.values(tsrayErrors) as unknown[]) {
+  if (typeof exported === "function" && exported.prototype instanceof Error) {
+    tsrayClasses.set(exported.name, exported as ErrorClass);
+  }
+}
+const tsrayClassNames = new Map<object, string>(
+  [...tsrayClasses].map(([name, cls]) => [cls.prototype as object, name]),
+);
+
+/** JavaScript's own error classes, rebuilt by name. */
+const builtinClasses = new Map<string, ErrorClass>([
+  ["Error", Error],
+  ["EvalError", EvalError],
+  ["RangeError", RangeError],
+  ["ReferenceError", ReferenceError],
+  ["SyntaxError", SyntaxError],
+  ["TypeError", TypeError],
+  ["URIError", URIError],
+  ["AggregateError", AggregateError],
+]);
+
+/** Keys carried in their own WireError fields rather than in `props`. */
+const OWN_FIELDS = new Set(["name", "message", "stack", "cause", "errors", "code"]);
+
+export function toWireError(error: unknown): WireError {
+  return convert(error, new Set(), 0);
+}
+
+export function fromWireError(wire: WireError): Error {
+  return rebuild(wire, 0);
+}
+
+/** True for objects `toWireError` produced (or that claim its format). */
+export function isWireError(value: unknown): value is WireError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { format?: unknown }).format === WIRE_ERROR_FORMAT &&
+    typeof (value as { name?: unknown }).name === "string" &&
+    typeof (value as { message?: unknown }).message === "string"
+  );
+}
+
+function convert(error: unknown, chain: Set<unknown>, depth: number): WireError {
+  if (!(error instanceof Error)) {
+    const wire: WireError = {
+      format: WIRE_ERROR_FORMAT,
+      name: "Error",
+      message: `A non-Error value was thrown: ${describeThrown(error)}`,
+    };
+    const thrown = safeValue(error);
+    wire.props = { thrownValue: thrown };
+    return wire;
+  }
+  chain.add(error);
+  const wire: WireError = {
+    format: WIRE_ERROR_FORMAT,
+    name: readString(error, "name") ?? "Error",
+    message: readString(error, "message") ?? "",
+  };
+  const stack = readString(error, "stack");
+  if (stack !== undefined) wire.stack = stack;
+  const code = read(error, "code");
+  if (typeof code === "string") wire.code = code;
+  const tsrayClass = nearestTsrayClass(error);
+  if (tsrayClass !== undefined) wire.tsrayClass = tsrayClass;
+  if (Object.prototype.hasOwnProperty.call(error, "cause")) {
+    wire.cause = convertCause(read(error, "cause"), chain, depth);
+  }
+  if (error instanceof AggregateError) {
+    const items = read(error, "errors");
+    if (Array.isArray(items)) wire.errors = items.map((item: unknown) => convertCause(item, chain, depth));
+  }
+  const props = ownProps(error, typeof code === "string");
+  if (props !== undefined) wire.props = props;
+  chain.delete(error);
+  return wire;
+}
+
+function convertCause(cause: unknown, chain: Set<unknown>, depth: number): unknown {
+  if (!(cause instanceof Error)) return safeValue(cause);
+  if (chain.has(cause)) return "[circular: an error that is already in this cause chain]";
+  if (depth + 1 > MAX_CAUSE_DEPTH) return `[cause chain cut at depth ${MAX_CAUSE_DEPTH}: ${describeThrown(cause)}]`;
+  return convert(cause, chain, depth + 1);
+}
+
+function ownProps(error: Error, codeTaken: boolean): Record<string, unknown> | undefined {
+  let props: Record<string, unknown> | undefined;
+  let keys: string[];
+  try {
+    keys = Object.keys(error);
+  } catch (cause) {
+    return { unreadableProperties: `[could not list properties: ${describeThrown(cause)}]` };
+  }
+  for (const key of keys) {
+    if (OWN_FIELDS.has(key) && (key !== "code" || codeTaken)) continue;
+    props ??= Object.create(null) as Record<string, unknown>;
+    Object.defineProperty(props, key, {
+      value: safeValue(read(error, key)),
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  // A plain object (not null-prototype) is what crosses boundaries most simply.
+  return props === undefined ? undefined : Object.assign({}, props);
+}
+
+/** `value` if tsray can send it, else a string saying what it was. */
+function safeValue(value: unknown): unknown {
+  try {
+    const refusal = findRefusal(value);
+    return refusal === undefined ? value : `[not serializable: ${describeRefusal(refusal)}]`;
+  } catch (error) {
+    return `[not serializable: reading it threw ${describeThrown(error)}]`;
+  }
+}
+
+/** Reads a property; a throwing getter gives a note instead of an exception. */
+function read(object: object, key: string): unknown {
+  try {
+    return (object as Record<string, unknown>)[key];
+  } catch (error) {
+    return `[reading ${key} threw ${describeThrown(error)}]`;
+  }
+}
+
+function readString(object: object, key: string): string | undefined {
+  const value = read(object, key);
+  return value === undefined ? undefined : typeof value === "string" ? value : describeThrown(value);
+}
+
+function describeThrown(value: unknown): string {
+  try {
+    if (value instanceof Error) return `${value.name}: ${value.message}`;
+    if (typeof value === "string") return JSON.stringify(value);
+    if (typeof value === "object" && value !== null) {
+      const json = JSON.stringify(value);
+      if (json !== undefined) return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+    }
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function nearestTsrayClass(error: Error): string | undefined {
+  if (!(error instanceof tsrayErrors.TsrayError)) return undefined;
+  for (let proto: object | null = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const name = tsrayClassNames.get(proto);
+    if (name !== undefined) return name;
+  }
+  return undefined;
+}
+
+function rebuild(wire: WireError, depth: number): Error {
+  const name = typeof wire.name === "string" ? wire.name : "Error";
+  const message = typeof wire.message === "string" ? wire.message : String(wire.message);
+  const hasCause = Object.prototype.hasOwnProperty.call(wire, "cause");
+  const cause = hasCause ? rebuildCause(wire.cause, depth) : undefined;
+  const options = hasCause ? { cause } : undefined;
+
+  const tsrayClass = typeof wire.tsrayClass === "string" ? tsrayClasses.get(wire.tsrayClass) : undefined;
+  const builtin = builtinClasses.get(name);
+  let error: Error;
+  if (tsrayClass !== undefined) {
+    // An Error whose prototype is the tsray class, without running that
+    // class's constructor (whose arguments differ per class); its fields
+    // (`code`, `taskName`, …) are set from the wire below.
+    error = Reflect.construct(Error, [message, options], tsrayClass) as Error;
+  } else if (builtin === AggregateError) {
+    const items = Array.isArray(wire.errors) ? wire.errors.map((item) => rebuildCause(item, depth)) : [];
+    error = new AggregateError(items, message, options);
+  } else if (builtin !== undefined) {
+    error = Reflect.construct(Error, [message, options], builtin) as Error;
+  } else {
+    error = new Error(message, options);
+  }
+  if (tsrayClass !== undefined || builtin === undefined) {
+    // Like the original: tsray classes and user classes set `this.name`.
+    define(error, "name", name, true);
+  }
+  define(
+    error,
+    "stack",
+    typeof wire.stack === "string" ? wire.stack : `${name}: ${message}\n    at <unknown: no stack was sent>`,
+    false,
+  );
+  if (wire.code !== undefined) define(error, "code", wire.code, true);
+  const props = wire.props;
+  if (typeof props === "object" && props !== null) {
+    for (const key of Object.keys(props)) {
+      if (key === "stack" || key === "message") continue;
+      define(error, key, props[key], true);
+    }
+  }
+  return error;
+}
+
+function rebuildCause(cause: unknown, depth: number): unknown {
+  return isWireError(cause) && depth < MAX_CAUSE_DEPTH ? rebuild(cause, depth + 1) : cause;
+}
+
+function define(target: object, key: string, value: unknown, enumerable: boolean): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable, configurable: true });
+}
