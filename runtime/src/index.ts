@@ -1,4 +1,18 @@
 export { remote } from "./remote.js";
+export {
+  init,
+  shutdown,
+  isInitialized,
+  put,
+  get,
+  wait,
+  cancel,
+  kill,
+  getActor,
+  getRuntimeContext,
+} from "./api.js";
+export type { CancelOptions, GetOptions, InitOptions, KillOptions, ValuesOf, WaitOptions } from "./api.js";
+export type { RuntimeContext } from "./context.js";
 export { ObjectRef } from "./object-ref.js";
 export { ActorHandle } from "./actor-handle.js";
 export type {

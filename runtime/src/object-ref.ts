@@ -4,6 +4,8 @@
  * `ObjectRef<number>[]` goes wherever `ObjectRef<unknown>[]` is accepted.
  */
 
+import { returnIds } from "./ids.js";
+
 declare const valueType: unique symbol;
 
 export class ObjectRef<out T = unknown> {
@@ -20,4 +22,10 @@ export class ObjectRef<out T = unknown> {
   toString(): string {
     return `ObjectRef(${this.id})`;
   }
+}
+
+/** The refs `.remote()` returns for a call: one, or `numReturns` of them (see `returnIds`). */
+export function refsFor(taskId: string, numReturns: number): ObjectRef | ObjectRef[] {
+  if (numReturns === 1) return new ObjectRef(taskId);
+  return returnIds(taskId, numReturns).map((id) => new ObjectRef(id));
 }

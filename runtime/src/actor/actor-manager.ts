@@ -1,0 +1,325 @@
+/**
+ * Owns every actor of the local node: placement (a CPU to place it, held for
+ * life only if the user asked for `numCpus`), its dedicated thread, the
+ * constructor call, the order of its method calls (per-caller submit
+ * queues), restarts (`maxRestarts`, `maxTaskRetries`), `ray.kill`, and the
+ * directory of named actors.
+ *
+ * Phases: pending (waiting for constructor args or a CPU) → running (thread
+ * up, constructor sent: calls may be sent, the actor's thread queues them
+ * behind the constructor) → dead. A running actor whose thread exits goes
+ * back to pending-like "restarting" and is re-created, or dies.
+ *
+ * Invariant: once dead, an actor stays dead, every call it had and every
+ * later call fails with `ActorDiedError`, and its name is free again.
+ */
+import type { CpuSlots, SlotRequest } from "../cpu-slots.js";
+import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, TaskCancelledError, TaskError } from "../errors.js";
+import { returnIds } from "../ids.js";
+import type { MemoryStore } from "../object-store/memory-store.js";
+import { resolveDeps } from "../task/dependency-resolver.js";
+import type {
+  ActorCallSubmission,
+  ActorCreation,
+  ActorDescriptor,
+  ResolvedDeps,
+  WireError,
+} from "../worker/protocol.js";
+import type { WorkerClient } from "../worker/worker-client.js";
+import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
+
+export interface ActorManagerDeps {
+  readonly store: MemoryStore;
+  readonly slots: CpuSlots;
+  /** Starts a dedicated thread for the actor; its messages and exit come back via `onMessage`/`onWorkerExit`. */
+  readonly spawnWorker: (actorId: string) => WorkerClient;
+  readonly rebuildError: (wire: WireError) => Error;
+}
+
+interface InFlight {
+  readonly q: QueuedCall;
+  retries: number;
+}
+
+class ActorState implements SlotRequest {
+  phase: "pending" | "running" | "dead" = "pending";
+  ctorDeps: ResolvedDeps | undefined;
+  client: WorkerClient | undefined;
+  readonly inFlight = new Map<string, InFlight>();
+  restarts = 0;
+  heldCpus = 0;
+  death: ActorDiedError | undefined;
+  noRestart = false;
+  readonly cpus: number;
+  constructor(
+    readonly creation: ActorCreation,
+    readonly queue: ActorSubmitQueue,
+    private readonly onPlaced: (s: ActorState) => void,
+  ) {
+    // As in Ray: 1 CPU to place an actor that asks for none, and 0 while it lives.
+    this.cpus = creation.numCpus > 0 ? creation.numCpus : 1;
+  }
+  get id(): string {
+    return this.creation.actor.actorId;
+  }
+  start(): void {
+    this.heldCpus = this.cpus;
+    this.onPlaced(this);
+  }
+}
+
+export class ActorManager {
+  private readonly actors = new Map<string, ActorState>();
+  /** A handle id that stands for another actor (`getIfExists` from a worker). */
+  private readonly aliases = new Map<string, string>();
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly d: ActorManagerDeps) {}
+
+  /**
+   * Registers and starts an actor. With a name already taken: `getIfExists`
+   * returns the existing actor's descriptor (and `creation`'s id becomes an
+   * alias of it); otherwise it throws.
+   */
+  create(creation: ActorCreation): ActorDescriptor {
+    const { actorId } = creation.actor;
+    if (creation.name !== undefined) {
+      const key = nameKey(creation.namespace, creation.name);
+      const existing = this.names.get(key);
+      if (existing !== undefined) {
+        if (!creation.getIfExists) {
+          throw new InvalidArgumentError(
+            `An actor named "${creation.name}" already exists in namespace "${creation.namespace}". ` +
+              "Pick another name, use getIfExists: true, or ray.getActor(name).",
+          );
+        }
+        this.aliases.set(actorId, existing);
+        return this.actors.get(existing)!.creation.actor;
+      }
+      this.names.set(key, actorId);
+    }
+    const queue = new ActorSubmitQueue(this.d.store, {
+      send: (q) => this.send(state, q, 0),
+      failDeps: (q, error) => this.settleError(q.call, new TaskError(q.call.name, error)),
+    });
+    const state = new ActorState(creation, queue, (s) => this.place(s));
+    this.actors.set(actorId, state);
+    const { refIdx, refIds } = creation.args;
+    if (refIdx === undefined || refIds === undefined) {
+      this.d.slots.request(state);
+    } else {
+      resolveDeps(this.d.store, refIdx, refIds, (outcome) => {
+        if (state.phase === "dead") return;
+        if (outcome.error !== undefined) {
+          return this.die(
+            state,
+            `an argument of its constructor failed: ${outcome.error.message}`,
+            new TaskError(`${creation.actor.className}.constructor`, outcome.error),
+          );
+        }
+        state.ctorDeps = outcome.deps;
+        this.d.slots.request(state);
+      });
+    }
+    return creation.actor;
+  }
+
+  /** Like `create`, for a creation that came from a worker thread: a name clash kills that handle's actor. */
+  createFromWorker(creation: ActorCreation): void {
+    try {
+      this.create(creation);
+    } catch (error) {
+      if (!(error instanceof InvalidArgumentError)) throw error;
+      const queue = new ActorSubmitQueue(this.d.store, { send: () => undefined, failDeps: () => undefined });
+      const state = new ActorState(creation, queue, () => undefined);
+      this.actors.set(creation.actor.actorId, state);
+      this.die(state, error.message, error);
+    }
+  }
+
+  submitCall(call: ActorCallSubmission): void {
+    for (const id of returnIds(call.taskId, call.numReturns)) this.d.store.expect(id);
+    const state = this.actors.get(this.resolve(call.actorId));
+    if (state === undefined) {
+      return this.settleError(call, new ActorDiedError(call.actorId, `No actor ${call.actorId} on this cluster (it may belong to a runtime that was shut down).`));
+    }
+    if (state.phase === "dead") return this.settleError(call, state.death!);
+    state.queue.push(call);
+  }
+
+  onReady(actorId: string): void {
+    const state = this.actors.get(actorId);
+    if (state === undefined || state.phase !== "running") return;
+    if (state.creation.numCpus === 0 && state.heldCpus > 0) {
+      const held = state.heldCpus;
+      state.heldCpus = 0;
+      this.d.slots.release(held);
+    }
+  }
+
+  onConstructorFailed(actorId: string, wire: WireError): void {
+    const state = this.actors.get(actorId);
+    if (state === undefined || state.phase === "dead") return;
+    const cause = new TaskError(`${state.creation.actor.className}.constructor`, this.d.rebuildError(wire));
+    this.die(state, `its constructor threw: ${cause.message}`, cause);
+  }
+
+  onCallDone(actorId: string, taskId: string, results: readonly Uint8Array[]): void {
+    const f = this.actors.get(actorId)?.inFlight.get(taskId);
+    if (f === undefined) return;
+    this.actors.get(actorId)!.inFlight.delete(taskId);
+    const ids = returnIds(taskId, f.q.call.numReturns);
+    for (let i = 0; i < ids.length; i++) this.d.store.putBytes(ids[i]!, results[i]!);
+  }
+
+  onCallFailed(actorId: string, taskId: string, wire: WireError): void {
+    const state = this.actors.get(actorId);
+    const f = state?.inFlight.get(taskId);
+    if (state === undefined || f === undefined) return;
+    state.inFlight.delete(taskId);
+    this.settleError(f.q.call, new TaskError(f.q.call.name, this.d.rebuildError(wire)));
+  }
+
+  onWorkerExit(client: WorkerClient, exitCode: number, error: Error | undefined): void {
+    const actorId = client.actorId!;
+    const state = this.actors.get(actorId);
+    if (state === undefined || state.client !== client || state.phase === "dead") return;
+    const why = error !== undefined ? `its worker threw ${error.name}: ${error.message}` : `its worker exited with code ${exitCode}`;
+    const max = state.creation.maxRestarts;
+    if (state.noRestart || (max !== -1 && state.restarts >= max)) {
+      return this.die(state, `${why} (restarts used: ${state.restarts} of maxRestarts ${max})`, error);
+    }
+    state.restarts++;
+    state.client = undefined;
+    state.queue.pause();
+    const retry: InFlight[] = [];
+    const maxTask = state.creation.maxTaskRetries;
+    for (const f of state.inFlight.values()) {
+      if (maxTask === -1 || f.retries < maxTask) retry.push(f);
+      else this.settleError(f.q.call, new ActorDiedError(actorId, `Actor ${state.creation.actor.className} (${actorId}) died while running ${f.q.call.name}: ${why}; it is restarting. Set maxTaskRetries to retry such calls.`, { cause: error }));
+    }
+    state.inFlight.clear();
+    // Restart in place: the actor keeps the CPUs it held.
+    this.startThread(state);
+    for (const f of retry) this.send(state, f.q, f.retries + 1);
+    state.queue.resume();
+  }
+
+  /** `ray.kill`: stops the actor's thread; it restarts only if `noRestart` is false and restarts remain. */
+  kill(actorId: string, noRestart: boolean): void {
+    const state = this.actors.get(this.resolve(actorId));
+    if (state === undefined || state.phase === "dead") return;
+    if (noRestart) {
+      state.noRestart = true;
+      return this.die(state, "it was killed with ray.kill", undefined);
+    }
+    if (state.client !== undefined) void state.client.terminate();
+  }
+
+  /** Cancels a call that has not been sent to the actor yet; a sent call runs on (best effort). */
+  cancelCall(taskId: string, force: boolean): boolean {
+    if (force) {
+      throw new InvalidArgumentError("ray.cancel(ref, { force: true }) is not supported for actor method calls; kill the actor with ray.kill instead.");
+    }
+    for (const state of this.actors.values()) {
+      const q = state.queue.remove(taskId);
+      if (q !== undefined) {
+        this.settleError(q.call, new TaskCancelledError(q.call.name));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  lookup(name: string, namespace: string): ActorDescriptor {
+    const id = this.names.get(nameKey(namespace, name));
+    if (id === undefined) throw new ActorNotFoundError(name, namespace);
+    return this.actors.get(id)!.creation.actor;
+  }
+
+  async shutdown(): Promise<void> {
+    const threads: Promise<number>[] = [];
+    for (const state of this.actors.values()) {
+      if (state.client !== undefined) threads.push(state.client.terminate());
+      state.phase = "dead";
+    }
+    await Promise.all(threads);
+  }
+
+  private place(state: ActorState): void {
+    if (state.phase === "dead") {
+      // Died while waiting for its CPU (killed, or a name clash): give it back.
+      this.d.slots.release(state.heldCpus);
+      state.heldCpus = 0;
+      return;
+    }
+    this.startThread(state);
+    state.queue.resume();
+  }
+
+  private startThread(state: ActorState): void {
+    const { creation } = state;
+    state.phase = "running";
+    state.client = this.d.spawnWorker(state.id);
+    state.client.post({
+      t: "createActor",
+      actorId: state.id,
+      cls: creation.cls,
+      name: creation.actor.className,
+      args: creation.args.bytes,
+      deps: state.ctorDeps,
+      maxConcurrency: creation.maxConcurrency,
+    });
+  }
+
+  private send(state: ActorState, q: QueuedCall, retries: number): void {
+    const { call } = q;
+    state.inFlight.set(call.taskId, { q, retries });
+    state.client!.post({
+      t: "callActor",
+      taskId: call.taskId,
+      method: call.method,
+      name: call.name,
+      args: call.args.bytes,
+      deps: q.deps,
+      numReturns: call.numReturns,
+    });
+  }
+
+  private die(state: ActorState, reason: string, cause: unknown): void {
+    if (state.phase === "dead") return;
+    const wasPending = state.phase === "pending";
+    state.phase = "dead";
+    const { actor, name, namespace } = state.creation;
+    state.death = new ActorDiedError(
+      actor.actorId,
+      `Actor ${actor.className} (${actor.actorId}) is dead: ${reason}.`,
+      cause !== undefined ? { cause } : undefined,
+    );
+    if (name !== undefined && this.names.get(nameKey(namespace, name)) === actor.actorId) {
+      this.names.delete(nameKey(namespace, name));
+    }
+    if (wasPending) this.d.slots.withdraw(state);
+    if (state.heldCpus > 0) {
+      const held = state.heldCpus;
+      state.heldCpus = 0;
+      this.d.slots.release(held);
+    }
+    for (const f of state.inFlight.values()) this.settleError(f.q.call, state.death);
+    state.inFlight.clear();
+    for (const q of state.queue.drain()) this.settleError(q.call, state.death);
+    if (state.client !== undefined) void state.client.terminate();
+  }
+
+  private settleError(call: ActorCallSubmission, error: Error): void {
+    for (const id of returnIds(call.taskId, call.numReturns)) this.d.store.putError(id, error);
+  }
+
+  private resolve(actorId: string): string {
+    return this.aliases.get(actorId) ?? actorId;
+  }
+}
+
+function nameKey(namespace: string, name: string): string {
+  return `${namespace}\0${name}`;
+}

@@ -1,0 +1,225 @@
+/**
+ * The public functions of `tsray`: `init`, `shutdown`, `put`, `get`, `wait`,
+ * `cancel`, `kill`, `getActor`, `getRuntimeContext`. They check their
+ * arguments (throwing `InvalidArgumentError` with what to do instead) and
+ * hand the call to this thread's current core: the embedded runtime in the
+ * driver, the driver's client in a worker thread.
+ */
+import { actorDescriptorOf, makeActorHandle, type ActorHandle } from "./actor-handle.js";
+import type { RuntimeContext } from "./context.js";
+import { currentCore, installCore, peekCore } from "./core.js";
+import { InvalidArgumentError } from "./errors.js";
+import { ObjectRef } from "./object-ref.js";
+import { checkObject, describe, nonNegative, positiveInt } from "./options-validation.js";
+import type { CustomResources } from "./options.js";
+import { randomHex } from "./ids.js";
+import { inWorker } from "./stubs.js";
+import { availableParallelism } from "node:os";
+
+export interface InitOptions {
+  /** CPU slots of the local node, and worker threads in its pool. Default: `os.availableParallelism()`. */
+  readonly numCpus?: number;
+  readonly numGpus?: number;
+  readonly resources?: CustomResources;
+  /** Namespace for named actors. Default: a fresh anonymous namespace, as in Ray. */
+  readonly namespace?: string;
+  /** Joining a running cluster; not supported by the local runtime yet. */
+  readonly address?: string;
+  /** Do not fail when the runtime is already running. */
+  readonly ignoreReinitError?: boolean;
+}
+
+export interface GetOptions {
+  /** Seconds to wait at most; then `GetTimeoutError`. Absent: wait as long as it takes. */
+  readonly timeout?: number;
+}
+
+export interface WaitOptions {
+  /** How many ready refs to wait for. Default 1. */
+  readonly numReturns?: number;
+  /** Seconds to wait at most; then return what is ready. */
+  readonly timeout?: number;
+  /** Accepted for Ray compatibility; objects are always local on one node. */
+  readonly fetchLocal?: boolean;
+}
+
+export interface CancelOptions {
+  /** Stop a running task by ending its worker thread (not retried). Default false. */
+  readonly force?: boolean;
+  /** Also cancel the tasks it submitted. Default true. */
+  readonly recursive?: boolean;
+}
+
+export interface KillOptions {
+  /** Default true: the actor is not restarted even if `maxRestarts` allows. */
+  readonly noRestart?: boolean;
+}
+
+const initKeys = new Set(["numCpus", "numGpus", "resources", "namespace", "address", "ignoreReinitError"]);
+
+/** Starts the embedded local runtime (a pool of worker threads). Inside a worker it does nothing. */
+export async function init(options?: InitOptions): Promise<void> {
+  if (inWorker) return;
+  const o = checkObject(options, initKeys, "ray.init()") as InitOptions;
+  if (o.address !== undefined) {
+    throw new InvalidArgumentError(
+      `ray.init(): joining a cluster (address ${JSON.stringify(o.address)}) is not supported by this build; ` +
+        "call ray.init() without an address to start the embedded local runtime.",
+    );
+  }
+  if (peekCore() !== undefined) {
+    if (o.ignoreReinitError === true) return;
+    throw new InvalidArgumentError(
+      "ray.init() was called twice; call ray.shutdown() first, or pass ignoreReinitError: true.",
+    );
+  }
+  const numCpus = o.numCpus === undefined ? availableParallelism() : nonNegative(o.numCpus, "numCpus", "ray.init()");
+  const numGpus = o.numGpus === undefined ? 0 : nonNegative(o.numGpus, "numGpus", "ray.init()");
+  if (o.namespace !== undefined && (typeof o.namespace !== "string" || o.namespace === "")) {
+    throw new InvalidArgumentError(`ray.init(): namespace must be a non-empty string, got ${describe(o.namespace)}.`);
+  }
+  for (const [k, v] of Object.entries(o.resources ?? {})) nonNegative(v, `resources.${k}`, "ray.init()");
+  // Loaded here, not at the top: worker threads import this module but never the driver's runtime.
+  const { DriverRuntime } = await import("./runtime.js");
+  if (peekCore() !== undefined) throw new InvalidArgumentError("ray.init() was called twice at once.");
+  installCore(
+    new DriverRuntime({
+      numCpus,
+      numGpus,
+      resources: o.resources ?? {},
+      namespace: o.namespace ?? `anonymous-${randomHex(4)}`,
+    }),
+  );
+}
+
+/** Stops the runtime: worker threads end, pending gets fail; the process can then exit on its own. */
+export async function shutdown(): Promise<void> {
+  const core = peekCore();
+  if (core === undefined) return;
+  if (inWorker) return core.shutdown();
+  installCore(undefined);
+  await core.shutdown();
+}
+
+export function isInitialized(): boolean {
+  return peekCore() !== undefined;
+}
+
+/** Stores `value` (a copy: later changes to it are not seen) and returns a ref to it. */
+export function put<T>(value: T): ObjectRef<T> {
+  if (value instanceof ObjectRef) {
+    throw new InvalidArgumentError("ray.put() of an ObjectRef: pass the ref itself where it is needed instead.");
+  }
+  return currentCore("ray.put()").put(value) as ObjectRef<T>;
+}
+
+export type ValuesOf<R extends readonly ObjectRef<unknown>[]> = {
+  -readonly [K in keyof R]: R[K] extends ObjectRef<infer T> ? T : never;
+};
+
+/**
+ * The value of one ref, or the values of a list of refs in order. Rejects as
+ * soon as any ref holds an error (with that error), or with `GetTimeoutError`
+ * after `timeout` seconds.
+ */
+export function get<T>(ref: ObjectRef<T>, options?: GetOptions): Promise<T>;
+export function get<const R extends readonly ObjectRef<unknown>[]>(refs: R, options?: GetOptions): Promise<ValuesOf<R>>;
+export function get(refs: ObjectRef | readonly ObjectRef[], options?: GetOptions): Promise<unknown> {
+  try {
+    const timeout = timeoutOf(options, "ray.get()");
+    const core = currentCore("ray.get()");
+    if (refs instanceof ObjectRef) return core.getOne(refs, timeout);
+    checkRefs(refs, "ray.get()");
+    return core.get(refs, timeout);
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
+}
+
+/**
+ * Waits until `numReturns` of `refs` are ready (a failed task counts as
+ * ready) or `timeout` seconds pass. Resolves to `[ready, notReady]`: at most
+ * `numReturns` ready refs in input order, and every other ref.
+ */
+export async function wait<R extends ObjectRef<unknown>>(refs: readonly R[], options?: WaitOptions): Promise<[R[], R[]]> {
+  checkRefs(refs, "ray.wait()");
+  const o = checkObject(options, new Set(["numReturns", "timeout", "fetchLocal"]), "ray.wait()") as WaitOptions;
+  const timeout = timeoutOf(o, "ray.wait()");
+  if (o.fetchLocal !== undefined && typeof o.fetchLocal !== "boolean") {
+    throw new InvalidArgumentError(`ray.wait(): fetchLocal must be a boolean, got ${describe(o.fetchLocal)}.`);
+  }
+  if (refs.length === 0) return [[], []];
+  const numReturns = o.numReturns === undefined ? 1 : positiveInt(o.numReturns, "numReturns", "ray.wait()");
+  if (numReturns > refs.length) {
+    throw new InvalidArgumentError(
+      `ray.wait(): numReturns (${numReturns}) is larger than the number of refs (${refs.length}).`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const r of refs) {
+    if (seen.has(r.id)) throw new InvalidArgumentError(`ray.wait(): the list has ${r.id} more than once; pass each ref once.`);
+    seen.add(r.id);
+  }
+  const flags = await currentCore("ray.wait()").wait(refs, numReturns, timeout);
+  const ready: R[] = [];
+  const notReady: R[] = [];
+  for (let i = 0; i < refs.length; i++) (flags[i] ? ready : notReady).push(refs[i]!);
+  return [ready, notReady];
+}
+
+/**
+ * Cancels the task that produces `ref`: a task still waiting for its
+ * arguments or a CPU is dropped and its ref fails with `TaskCancelledError`.
+ * A running task is stopped with `force` (its thread is ended; no retry);
+ * without `force` cancellation is best effort: its ref fails at once, its
+ * pending `ray.get`s fail, but synchronous code runs on to its end.
+ */
+export function cancel(ref: ObjectRef, options?: CancelOptions): void {
+  if (!(ref instanceof ObjectRef)) throw new InvalidArgumentError(`ray.cancel() takes an ObjectRef, got ${describe(ref)}.`);
+  const o = checkObject(options, new Set(["force", "recursive"]), "ray.cancel()") as CancelOptions;
+  currentCore("ray.cancel()").cancel(ref, o.force === true, o.recursive !== false);
+}
+
+/** Ends an actor at once: its pending and later calls fail with `ActorDiedError`. */
+export function kill(handle: ActorHandle<unknown>, options?: KillOptions): void {
+  const actor = actorDescriptorOf(handle);
+  if (actor === undefined) throw new InvalidArgumentError(`ray.kill() takes an ActorHandle, got ${describe(handle)}.`);
+  const o = checkObject(options, new Set(["noRestart"]), "ray.kill()") as KillOptions;
+  currentCore("ray.kill()").kill(actor, o.noRestart !== false);
+}
+
+/** The named actor, from the current namespace or the one given; `ActorNotFoundError` if there is none. */
+export async function getActor<C = unknown>(name: string, options?: { readonly namespace?: string }): Promise<ActorHandle<C>> {
+  if (typeof name !== "string" || name === "") {
+    throw new InvalidArgumentError(`ray.getActor() needs a non-empty name, got ${describe(name)}.`);
+  }
+  const o = checkObject(options, new Set(["namespace"]), "ray.getActor()") as { namespace?: string };
+  const actor = await currentCore("ray.getActor()").getActor(name, o.namespace);
+  return makeActorHandle<C>(actor);
+}
+
+export function getRuntimeContext(): RuntimeContext {
+  return currentCore("ray.getRuntimeContext()").runtimeContext();
+}
+
+function timeoutOf(options: { readonly timeout?: number } | undefined, what: string): number | undefined {
+  const t = options?.timeout;
+  if (t === undefined || t === null) return undefined;
+  if (typeof t !== "number" || Number.isNaN(t) || t < 0) {
+    throw new InvalidArgumentError(`${what}: timeout must be a number of seconds ≥ 0, got ${describe(t)}.`);
+  }
+  return t === Infinity ? undefined : t;
+}
+
+function checkRefs(refs: unknown, what: string): asserts refs is readonly ObjectRef[] {
+  if (!Array.isArray(refs)) {
+    throw new InvalidArgumentError(`${what} takes an ObjectRef or a list of them, got ${describe(refs)}.`);
+  }
+  for (let i = 0; i < refs.length; i++) {
+    if (!(refs[i] instanceof ObjectRef)) {
+      throw new InvalidArgumentError(`${what}: item ${i} of the list is ${describe(refs[i])}, not an ObjectRef.`);
+    }
+  }
+}
+
+

@@ -1,0 +1,30 @@
+/**
+ * Cheap, cluster-unique ids: a per-thread prefix plus a counter in base 36.
+ * Every thread gets its own prefix from the driver (`d` for the driver, `w3.`
+ * for worker 3, …), so threads mint ids without talking to each other.
+ *
+ * A task's single return object shares the task's id; with `numReturns: n > 1`
+ * the returns are `<taskId>.0` … `<taskId>.<n-1>`.
+ */
+export class IdGenerator {
+  private counter = 0;
+  constructor(private readonly prefix: string) {}
+
+  next(): string {
+    return this.prefix + (++this.counter).toString(36);
+  }
+}
+
+export function returnIds(taskId: string, numReturns: number): string[] {
+  if (numReturns === 1) return [taskId];
+  const ids = new Array<string>(numReturns);
+  for (let i = 0; i < numReturns; i++) ids[i] = `${taskId}.${i}`;
+  return ids;
+}
+
+/** Short random hex, for node and job ids. */
+export function randomHex(bytes: number): string {
+  let s = "";
+  for (let i = 0; i < bytes; i++) s += Math.floor(Math.random() * 256).toString(16).padStart(2, "0");
+  return s;
+}

@@ -1,0 +1,275 @@
+/**
+ * The embedded local runtime of the driver thread: builds the node's parts
+ * (object store, CPU slots, task manager, actor manager, worker pool), wires
+ * their events to each other, and serves the public API (`Core`) and the
+ * requests of worker threads. Loaded by `ray.init()` only, so worker threads
+ * never load driver code.
+ */
+import { makeActorHandle, type ActorHandleBase } from "./actor-handle.js";
+import { ActorManager } from "./actor/actor-manager.js";
+import { Codec, fromWireError, toWireError } from "./codec/index.js";
+import type { RuntimeContext } from "./context.js";
+import type { ActorSpecOptions, Core, RemoteClassInfo, TaskSpecOptions } from "./core.js";
+import { FifoCpuSlots } from "./cpu-slots.js";
+import { InvalidArgumentError, TsrayError } from "./errors.js";
+import { IdGenerator, randomHex } from "./ids.js";
+import { printLogLine } from "./log-printer.js";
+import { ObjectRef, refsFor } from "./object-ref.js";
+import { MemoryStore } from "./object-store/memory-store.js";
+import { waitFor } from "./object-store/wait-request.js";
+import { encodeArgs } from "./task/task-args.js";
+import { TaskManager } from "./task/task-manager.js";
+import { createWireHooks } from "./wire-hooks.js";
+import {
+  unreachable,
+  type ActorDescriptor,
+  type FnLocation,
+  type FromWorker,
+  type ReplyValue,
+  type TsrayWorkerData,
+  type WireError,
+} from "./worker/protocol.js";
+import { WorkerClient } from "./worker/worker-client.js";
+import { WorkerPool, type PoolWorker } from "./worker/worker-pool.js";
+
+export interface DriverOptions {
+  readonly numCpus: number;
+  readonly numGpus: number;
+  readonly resources: Readonly<Record<string, number>>;
+  readonly namespace: string;
+}
+
+const callerId = "driver";
+
+export class DriverRuntime implements Core {
+  readonly nodeId = randomHex(8);
+  readonly jobId = randomHex(4);
+  private readonly ids = new IdGenerator("d");
+  private readonly codec = new Codec(createWireHooks());
+  private readonly store = new MemoryStore();
+  private readonly slots: FifoCpuSlots;
+  private readonly tasks: TaskManager;
+  private readonly actors: ActorManager;
+  private readonly pool: WorkerPool;
+  private threadCounter = 0;
+  private closed = false;
+
+  constructor(private readonly options: DriverOptions) {
+    this.slots = new FifoCpuSlots(options.numCpus);
+    const rebuildError = (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]);
+    this.tasks = new TaskManager({
+      store: this.store,
+      slots: this.slots,
+      pool: () => this.pool,
+      rebuildError,
+      onInfeasible: (name, demand) =>
+        process.stderr.write(
+          `tsray: warning: task ${name} demands ${demand}, which no node can provide; it stays queued until one can.\n`,
+        ),
+    });
+    this.actors = new ActorManager({
+      store: this.store,
+      slots: this.slots,
+      rebuildError,
+      spawnWorker: (actorId) =>
+        new WorkerClient(this.workerData(actorId), {
+          onMessage: (c, m) => this.route(c, undefined, m),
+          onExit: (c, code, error) => {
+            if (!this.closed) this.actors.onWorkerExit(c, code, error);
+          },
+        }),
+    });
+    this.pool = new WorkerPool(Math.max(1, Math.ceil(options.numCpus)), () => this.workerData(undefined), {
+      onMessage: (w, m) => this.route(w.client, w, m),
+      onExit: (w, code, error) => {
+        if (!this.closed) this.tasks.onWorkerExit(w, code, error);
+      },
+    });
+  }
+
+  // ------------------------------------------------------------ Core (the driver's own calls)
+
+  submitTask(fn: FnLocation, args: readonly unknown[], o: TaskSpecOptions): ObjectRef | ObjectRef[] {
+    const taskId = this.ids.next();
+    this.tasks.submit({
+      taskId,
+      fn,
+      name: o.name,
+      args: encodeArgs(this.codec, args, o.name),
+      numReturns: o.numReturns,
+      numCpus: o.numCpus,
+      maxRetries: o.maxRetries,
+      retryExceptions: o.retryExceptions,
+    });
+    return refsFor(taskId, o.numReturns);
+  }
+
+  createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
+    const actor: ActorDescriptor = { actorId: this.ids.next(), className: cls.className, methods: cls.methods };
+    const created = this.actors.create({
+      actor,
+      cls: { id: cls.id, url: cls.url },
+      args: encodeArgs(this.codec, args, `${cls.className}.constructor`),
+      numCpus: o.numCpus,
+      maxRestarts: o.maxRestarts,
+      maxTaskRetries: o.maxTaskRetries,
+      maxConcurrency: o.maxConcurrency,
+      name: o.name,
+      namespace: o.namespace ?? this.options.namespace,
+      getIfExists: o.getIfExists,
+    });
+    return makeActorHandle(created);
+  }
+
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+    const taskId = this.ids.next();
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encodeArgs(this.codec, args, name), numReturns, callerId });
+    return refsFor(taskId, numReturns);
+  }
+
+  put(value: unknown): ObjectRef {
+    const id = this.ids.next();
+    this.store.putBytes(id, this.codec.encode(value, "the value given to ray.put"));
+    return new ObjectRef(id);
+  }
+
+  getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown> {
+    const settled = this.store.peek(ref.id);
+    if (settled !== undefined) {
+      if (settled.error !== undefined) return Promise.reject(settled.error);
+      try {
+        return Promise.resolve(this.codec.decode(settled.bytes));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    return this.store.getOne(ref.id, timeoutS).then((b) => this.codec.decode(b));
+  }
+
+  get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
+    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => list.map((b) => this.codec.decode(b)));
+  }
+
+  wait(refs: readonly ObjectRef[], numReturns: number, timeoutS: number | undefined): Promise<readonly boolean[]> {
+    return waitFor(this.store, refs.map((r) => r.id), numReturns, timeoutS);
+  }
+
+  cancel(ref: ObjectRef, force: boolean, recursive: boolean): void {
+    if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
+    else this.actors.cancelCall(ref.id, force);
+  }
+
+  kill(actor: ActorDescriptor, noRestart: boolean): void {
+    this.actors.kill(actor.actorId, noRestart);
+  }
+
+  getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor> {
+    try {
+      return Promise.resolve(this.actors.lookup(name, namespace ?? this.options.namespace));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  runtimeContext(): RuntimeContext {
+    return { jobId: this.jobId, nodeId: this.nodeId, workerId: callerId, namespace: this.options.namespace };
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.store.close(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
+    await Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
+  }
+
+  // ------------------------------------------------------------ worker threads
+
+  private workerData(actorId: string | undefined): TsrayWorkerData {
+    const n = ++this.threadCounter;
+    return {
+      tsrayWorker: true,
+      idPrefix: `t${n}.`,
+      workerId: `w${n}`,
+      nodeId: this.nodeId,
+      jobId: this.jobId,
+      namespace: this.options.namespace,
+      actorId,
+    };
+  }
+
+  /** Everything a thread sends, from a pool thread (`pooled`) or an actor's thread. */
+  private route(client: WorkerClient, pooled: PoolWorker | undefined, m: FromWorker): void {
+    switch (m.t) {
+      case "done":
+        if (pooled !== undefined) this.tasks.onDone(pooled, m.taskId, m.results);
+        else this.actors.onCallDone(client.actorId!, m.taskId, m.results);
+        return;
+      case "failed":
+        if (pooled !== undefined) this.tasks.onFailed(pooled, m.taskId, m.error, m.errorName);
+        else this.actors.onCallFailed(client.actorId!, m.taskId, m.error);
+        return;
+      case "actorReady":
+        return this.actors.onReady(m.actorId);
+      case "actorFailed":
+        return this.actors.onConstructorFailed(m.actorId, m.error);
+      case "submit":
+        return this.tasks.submit(m.task);
+      case "createActor":
+        return this.actors.createFromWorker(m.creation);
+      case "callActor":
+        return this.actors.submitCall(m.call);
+      case "put":
+        return this.store.putBytes(m.id, m.bytes);
+      case "get":
+        return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
+          this.store.getMany(m.ids, m.timeoutS).then((bytes): ReplyValue => ({ k: "objects", bytes })),
+        );
+      case "wait":
+        return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
+          waitFor(this.store, m.ids, m.numReturns, m.timeoutS).then((ready): ReplyValue => ({ k: "ready", ready })),
+        );
+      case "getActor":
+        return this.answer(client, m.reqId, this.getActor(m.name, m.namespace).then((actor): ReplyValue => ({ k: "actor", actor })));
+      case "kill":
+        return this.actors.kill(m.actorId, m.noRestart);
+      case "cancel":
+        try {
+          this.cancel(new ObjectRef(m.objectId), m.force, m.recursive);
+        } catch (e) {
+          // The worker's cancel() returned already; the only place left to report to is the terminal.
+          if (!(e instanceof InvalidArgumentError)) throw e;
+          process.stderr.write(`tsray: ray.cancel inside a task failed: ${e.message}\n`);
+        }
+        return;
+      case "log":
+        return printLogLine(m, client.workerId, this.nodeId);
+      default:
+        return unreachable(m);
+    }
+  }
+
+  /** A `get`/`wait` of a pool task lends the task's CPU back until it is answered. */
+  private answerBlocking(
+    client: WorkerClient,
+    pooled: PoolWorker | undefined,
+    reqId: number,
+    taskId: string | undefined,
+    work: () => Promise<ReplyValue>,
+  ): void {
+    const blocking = pooled !== undefined && taskId !== undefined;
+    if (blocking) this.tasks.onBlocked(taskId);
+    const reply = work();
+    if (blocking) {
+      const unblock = () => this.tasks.onUnblocked(taskId);
+      reply.then(unblock, unblock);
+    }
+    this.answer(client, reqId, reply);
+  }
+
+  private answer(client: WorkerClient, reqId: number, reply: Promise<ReplyValue>): void {
+    reply.then(
+      (value) => client.post({ t: "reply", reqId, ok: true, value }),
+      (error: unknown) => client.post({ t: "reply", reqId, ok: false, error: toWireError(error) }),
+    );
+  }
+}

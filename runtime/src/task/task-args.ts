@@ -1,0 +1,71 @@
+/**
+ * Encoding a call's arguments (shared by the driver's submitter and the
+ * thread-side core, which both submit calls) and decoding them on the thread
+ * that runs the call.
+ *
+ * Top-level `ObjectRef` arguments are taken out (replaced by `null`) so the
+ * driver can resolve them before the call runs; refs nested deeper are
+ * encoded as refs and stay refs. The hot path encodes the whole argument list
+ * in one go; only when that fails is each argument encoded alone, so the
+ * `SerializationError` names the argument's position.
+ */
+import { SerializationError } from "../errors.js";
+import { ObjectRef } from "../object-ref.js";
+import type { EncodedArgs, ResolvedDeps } from "../worker/protocol.js";
+
+export interface ValueCodec {
+  encode(value: unknown, location: string): Uint8Array;
+  decode(bytes: Uint8Array): unknown;
+}
+
+export function encodeArgs(codec: ValueCodec, args: readonly unknown[], name: string): EncodedArgs {
+  let list: unknown[] | readonly unknown[] = args;
+  let refIdx: number[] | undefined;
+  let refIds: string[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof ObjectRef) {
+      if (refIdx === undefined || refIds === undefined) {
+        refIdx = [];
+        refIds = [];
+        list = args.slice();
+      }
+      refIdx.push(i);
+      refIds.push(a.id);
+      (list as unknown[])[i] = null;
+    }
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = codec.encode(list, `arguments of ${name}`);
+  } catch (e) {
+    if (!(e instanceof SerializationError)) throw e;
+    // Find the argument at fault so the error names its position.
+    for (let i = 0; i < list.length; i++) codec.encode(list[i], `argument ${i + 1} of ${name}`);
+    throw e;
+  }
+  return { bytes, refIdx, refIds };
+}
+
+/** The argument list, with the driver-resolved top-level refs put back in place. */
+export function decodeArgs(codec: ValueCodec, bytes: Uint8Array, deps: ResolvedDeps | undefined): unknown[] {
+  const args = codec.decode(bytes) as unknown[];
+  if (deps !== undefined) {
+    for (let k = 0; k < deps.idx.length; k++) args[deps.idx[k]!] = codec.decode(deps.bytes[k]!);
+  }
+  return args;
+}
+
+/** Whether bytes own their whole buffer, so that transferring the buffer moves exactly them. */
+export function ownsBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
+}
+
+/** Values at least this large are transferred rather than copied when nobody else holds them. */
+export const transferThreshold = 64 * 1024;
+
+export function addTransfer(list: ArrayBuffer[] | undefined, bytes: Uint8Array): ArrayBuffer[] | undefined {
+  if (bytes.byteLength < transferThreshold || !ownsBuffer(bytes)) return list;
+  (list ??= []).push(bytes.buffer as ArrayBuffer);
+  return list;
+}

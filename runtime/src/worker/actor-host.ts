@@ -1,0 +1,107 @@
+/**
+ * Hosts the one actor of a dedicated worker thread: constructs it, then runs
+ * its method calls in arrival order (the driver sends each caller's calls in
+ * submission order). With `maxConcurrency` 1 a call starts only after the
+ * previous one (and its promise) finished; above 1, up to that many async
+ * calls interleave. Calls that arrive before the constructor finished wait.
+ */
+import { InvalidArgumentError } from "../errors.js";
+import { decodeArgs, type ValueCodec } from "../task/task-args.js";
+import type { FunctionRegistry } from "./function-registry.js";
+import type { ToWorker } from "./protocol.js";
+import { isThenable, type TaskContextStorage } from "./task-context.js";
+import type { Post, TaskExecutor } from "./task-executor.js";
+import type { ErrorCodec } from "./thread-core.js";
+
+type CreateMessage = Extract<ToWorker, { t: "createActor" }>;
+type CallMessage = Extract<ToWorker, { t: "callActor" }>;
+
+export class ActorHost {
+  private instance: Record<string, unknown> | undefined;
+  private state: "idle" | "constructing" | "ready" | "failed" = "idle";
+  private readonly queue: CallMessage[] = [];
+  private head = 0;
+  private running = 0;
+  private maxConcurrency = 1;
+
+  constructor(
+    private readonly registry: FunctionRegistry,
+    private readonly codec: ValueCodec,
+    private readonly errors: ErrorCodec,
+    private readonly context: TaskContextStorage,
+    private readonly post: Post,
+    /** Encodes results and reports done/failed exactly as for tasks. */
+    private readonly results: TaskExecutor,
+  ) {}
+
+  create(m: CreateMessage): void {
+    this.state = "constructing";
+    this.maxConcurrency = m.maxConcurrency;
+    this.registry.load(m.cls.id, m.cls.url).then(
+      (target) => {
+        if (target.kind !== "class") throw new InvalidArgumentError(`${m.cls.id} is a function, not an actor class.`);
+        const args = decodeArgs(this.codec, m.args, m.deps);
+        this.instance = this.context.run(
+          { taskId: `${m.actorId}.ctor`, name: `${m.name}.constructor` },
+          () => new target.cls(...args) as Record<string, unknown>,
+        );
+        this.state = "ready";
+        this.post({ t: "actorReady", actorId: m.actorId });
+        this.pump();
+      },
+    ).catch((e: unknown) => {
+      this.state = "failed";
+      this.queue.length = 0;
+      this.post({ t: "actorFailed", actorId: m.actorId, error: this.errors.toWire(e) });
+    });
+  }
+
+  call(m: CallMessage): void {
+    // After a failed constructor the driver fails every call itself.
+    if (this.state === "failed") return;
+    this.queue.push(m);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.state === "ready" && this.running < this.maxConcurrency && this.head < this.queue.length) {
+      const m = this.queue[this.head++]!;
+      if (this.head === this.queue.length) {
+        this.queue.length = 0;
+        this.head = 0;
+      }
+      this.start(m);
+    }
+  }
+
+  private start(m: CallMessage): void {
+    const method = this.instance![m.method];
+    if (typeof method !== "function") {
+      return this.results.fail(m.taskId, new TypeError(`${m.name} is not a method of the actor.`));
+    }
+    this.running++;
+    this.context.run({ taskId: m.taskId, name: m.name }, () => {
+      let result: unknown;
+      try {
+        result = (method as (...a: unknown[]) => unknown).apply(this.instance, decodeArgs(this.codec, m.args, m.deps));
+      } catch (e) {
+        return this.settle(m, false, e);
+      }
+      if (isThenable(result)) {
+        result.then(
+          (v) => this.settle(m, true, v),
+          (e: unknown) => this.settle(m, false, e),
+        );
+      } else {
+        this.settle(m, true, result);
+      }
+    });
+  }
+
+  private settle(m: CallMessage, ok: boolean, value: unknown): void {
+    this.running--;
+    if (ok) this.results.finish(m.taskId, m.name, m.numReturns, value);
+    else this.results.fail(m.taskId, value);
+    this.pump();
+  }
+}

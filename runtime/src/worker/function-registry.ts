@@ -1,0 +1,62 @@
+/**
+ * The thread's table of remote functions and classes, by stable id.
+ *
+ * `ray.remote(target, context)` registers `context.id → target` while a
+ * module evaluates (stub ABI v1); a worker that must run `id` imports
+ * `context.url` once (cached) and then finds the target here. Registration
+ * happens at module evaluation, which is why this table is one per thread
+ * (like the module cache it mirrors) rather than handed down.
+ */
+import { InvalidArgumentError, NotTransformedError } from "../errors.js";
+
+export type RemoteTarget = { readonly kind: "function"; readonly fn: (...args: unknown[]) => unknown } | {
+  readonly kind: "class";
+  readonly cls: new (...args: unknown[]) => object;
+};
+
+export class FunctionRegistry {
+  private readonly targets = new Map<string, RemoteTarget>();
+  private readonly loading = new Map<string, Promise<unknown>>();
+
+  register(id: string, target: RemoteTarget): void {
+    const existing = this.targets.get(id);
+    if (existing !== undefined && !sameTarget(existing, target)) {
+      throw new InvalidArgumentError(
+        `Two different remote functions or classes have the id "${id}". ` +
+          "Give each remote function/class in a module its own name.",
+      );
+    }
+    this.targets.set(id, target);
+  }
+
+  /** The target if this thread knows `id` already. */
+  peek(id: string): RemoteTarget | undefined {
+    return this.targets.get(id);
+  }
+
+  /** Finds `id`, importing `url` first if the id is not known yet. */
+  async load(id: string, url: string): Promise<RemoteTarget> {
+    const known = this.targets.get(id);
+    if (known !== undefined) return known;
+    let pending = this.loading.get(url);
+    if (pending === undefined) {
+      pending = import(url);
+      this.loading.set(url, pending);
+    }
+    await pending;
+    const target = this.targets.get(id);
+    if (target === undefined) {
+      throw new NotTransformedError(
+        `"${id}" (looked up after importing ${url})`,
+      );
+    }
+    return target;
+  }
+}
+
+function sameTarget(a: RemoteTarget, b: RemoteTarget): boolean {
+  return a.kind === "function" ? b.kind === "function" && a.fn === b.fn : b.kind === "class" && a.cls === b.cls;
+}
+
+/** This thread's registry. */
+export const threadRegistry = new FunctionRegistry();

@@ -1,0 +1,173 @@
+/**
+ * The messages between the driver thread and a worker thread.
+ *
+ * Type-only tagged unions (`t`), handled exhaustively on both sides with a
+ * `never` check. Values always travel encoded by the codec (`Uint8Array`);
+ * errors travel as the codec's wire form (`WireError`). Requests that expect an
+ * answer carry a `reqId` unique per sender; the answer is a `reply` with the
+ * same id. A worker may hold many tasks in flight at once (they are keyed by
+ * `taskId`), so the driver is free to pipeline work to it.
+ *
+ * Both the driver side and the thread side import this file; it imports
+ * nothing but types.
+ */
+
+/** The codec's portable form of an error; opaque to everything but the codec. */
+export type WireError = unknown;
+
+/** Where a remote function or class is defined: a worker imports `url`, then looks `id` up. */
+export interface FnLocation {
+  readonly id: string;
+  readonly url: string;
+}
+
+/**
+ * A call's arguments: `bytes` encodes the argument array with every top-level
+ * `ObjectRef` replaced by `null`; `refIdx[k]` is the position of the k-th such
+ * ref and `refIds[k]` its object id. Both are absent when no argument is a ref.
+ */
+export interface EncodedArgs {
+  readonly bytes: Uint8Array;
+  readonly refIdx?: readonly number[] | undefined;
+  readonly refIds?: readonly string[] | undefined;
+}
+
+/** What a caller (driver or worker) submits to run a remote function. */
+export interface TaskSubmission {
+  readonly taskId: string;
+  readonly fn: FnLocation;
+  readonly name: string;
+  readonly args: EncodedArgs;
+  readonly numReturns: number;
+  readonly numCpus: number;
+  readonly maxRetries: number;
+  readonly retryExceptions: boolean | readonly string[];
+  /** The task that submitted this one, if it was submitted from inside a task (for recursive cancel). */
+  readonly parentTaskId?: string | undefined;
+}
+
+/** The portable description of an actor, from which any thread builds a handle. */
+export interface ActorDescriptor {
+  readonly actorId: string;
+  readonly className: string;
+  readonly methods: readonly string[];
+}
+
+export interface ActorCreation {
+  readonly actor: ActorDescriptor;
+  readonly cls: FnLocation;
+  readonly args: EncodedArgs;
+  /** CPUs held while the actor lives (0 unless the user set `numCpus`). */
+  readonly numCpus: number;
+  readonly maxRestarts: number;
+  readonly maxTaskRetries: number;
+  readonly maxConcurrency: number;
+  readonly name?: string | undefined;
+  readonly namespace: string;
+  readonly getIfExists: boolean;
+}
+
+export interface ActorCallSubmission {
+  readonly taskId: string;
+  readonly actorId: string;
+  readonly method: string;
+  readonly name: string;
+  readonly args: EncodedArgs;
+  readonly numReturns: number;
+  /** Who submitted it: calls from one caller run in submission order. */
+  readonly callerId: string;
+}
+
+/** Arguments that were refs, resolved by the driver: `idx[k]` receives `bytes[k]`. */
+export interface ResolvedDeps {
+  readonly idx: readonly number[];
+  readonly bytes: readonly Uint8Array[];
+}
+
+// ---------------------------------------------------------------- driver → worker
+
+export type ToWorker =
+  | {
+      readonly t: "run";
+      readonly taskId: string;
+      readonly fn: FnLocation;
+      readonly name: string;
+      readonly args: Uint8Array;
+      readonly deps: ResolvedDeps | undefined;
+      readonly numReturns: number;
+    }
+  | {
+      readonly t: "createActor";
+      readonly actorId: string;
+      readonly cls: FnLocation;
+      readonly name: string;
+      readonly args: Uint8Array;
+      readonly deps: ResolvedDeps | undefined;
+      readonly maxConcurrency: number;
+    }
+  | {
+      readonly t: "callActor";
+      readonly taskId: string;
+      readonly method: string;
+      readonly name: string;
+      readonly args: Uint8Array;
+      readonly deps: ResolvedDeps | undefined;
+      readonly numReturns: number;
+    }
+  | { readonly t: "cancel"; readonly taskId: string; readonly name: string }
+  | { readonly t: "reply"; readonly reqId: number; readonly ok: true; readonly value: ReplyValue }
+  | { readonly t: "reply"; readonly reqId: number; readonly ok: false; readonly error: WireError };
+
+export type ReplyValue =
+  | { readonly k: "objects"; readonly bytes: readonly Uint8Array[] }
+  | { readonly k: "ready"; readonly ready: readonly boolean[] }
+  | { readonly k: "actor"; readonly actor: ActorDescriptor };
+
+// ---------------------------------------------------------------- worker → driver
+
+export type FromWorker =
+  | { readonly t: "done"; readonly taskId: string; readonly results: readonly Uint8Array[] }
+  | { readonly t: "failed"; readonly taskId: string; readonly error: WireError; readonly errorName: string }
+  | { readonly t: "actorReady"; readonly actorId: string }
+  | { readonly t: "actorFailed"; readonly actorId: string; readonly error: WireError }
+  | { readonly t: "submit"; readonly task: TaskSubmission }
+  | { readonly t: "createActor"; readonly creation: ActorCreation }
+  | { readonly t: "callActor"; readonly call: ActorCallSubmission }
+  | { readonly t: "put"; readonly id: string; readonly bytes: Uint8Array }
+  | {
+      readonly t: "get";
+      readonly reqId: number;
+      readonly ids: readonly string[];
+      readonly timeoutS: number | undefined;
+      readonly taskId: string | undefined;
+    }
+  | {
+      readonly t: "wait";
+      readonly reqId: number;
+      readonly ids: readonly string[];
+      readonly numReturns: number;
+      readonly timeoutS: number | undefined;
+      readonly taskId: string | undefined;
+    }
+  | { readonly t: "getActor"; readonly reqId: number; readonly name: string; readonly namespace: string }
+  | { readonly t: "kill"; readonly actorId: string; readonly noRestart: boolean }
+  | { readonly t: "cancel"; readonly objectId: string; readonly force: boolean; readonly recursive: boolean }
+  | { readonly t: "log"; readonly stream: "out" | "err"; readonly label: string; readonly text: string };
+
+/** What `workerData` carries into every tsray worker thread. */
+export interface TsrayWorkerData {
+  readonly tsrayWorker: true;
+  /** Prefix of every id this thread generates, unique in the cluster. */
+  readonly idPrefix: string;
+  readonly workerId: string;
+  readonly nodeId: string;
+  readonly jobId: string;
+  readonly namespace: string;
+  /** Set for an actor's dedicated worker. */
+  readonly actorId?: string | undefined;
+}
+
+/** Raises a type error when a switch over a union misses a case; at run time, reports the stray value. */
+export function unreachable(value: never): never {
+  throw new Error(`tsray: unexpected message ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,24 @@
+/**
+ * What the thread knows about the call running right now, carried through
+ * its async continuations by `AsyncLocalStorage`, so interleaved async tasks
+ * (and actor methods with `maxConcurrency > 1`) are told apart: for log
+ * labels, for tagging `get` requests with the task that blocks, and for
+ * cancellation.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export interface TaskContext {
+  readonly taskId: string;
+  /** `add`, `Counter.increment`, … as shown in logs and errors. */
+  readonly name: string;
+}
+
+export type TaskContextStorage = AsyncLocalStorage<TaskContext>;
+
+export function createTaskContextStorage(): TaskContextStorage {
+  return new AsyncLocalStorage<TaskContext>();
+}
+
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
+}

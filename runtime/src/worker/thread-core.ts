@@ -1,0 +1,201 @@
+/**
+ * The `Core` of a worker thread: the whole public API, served by asking the
+ * driver over the thread's port. Ids are minted here (with this thread's
+ * prefix) so `.remote()`, `put` and `Cls.remote()` return at once; the port
+ * keeps messages in order, so the driver learns of an object before anyone
+ * it is passed to can ask for it.
+ *
+ * Every request carries a `reqId`; every pending request is rejected when
+ * the port closes (the driver is gone) or when its task is cancelled.
+ */
+import type { MessagePort } from "node:worker_threads";
+import { makeActorHandle, type ActorHandleBase } from "../actor-handle.js";
+import type { ActorSpecOptions, Core, RemoteClassInfo, TaskSpecOptions } from "../core.js";
+import type { RuntimeContext } from "../context.js";
+import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../errors.js";
+import { IdGenerator } from "../ids.js";
+import { ObjectRef, refsFor } from "../object-ref.js";
+import { addTransfer, encodeArgs, type ValueCodec } from "../task/task-args.js";
+import type { ActorDescriptor, FnLocation, FromWorker, ReplyValue, ToWorker, TsrayWorkerData, WireError } from "./protocol.js";
+import type { TaskContextStorage } from "./task-context.js";
+
+export interface ErrorCodec {
+  toWire(error: unknown): WireError;
+  fromWire(wire: WireError): Error;
+}
+
+interface Pending {
+  readonly resolve: (value: ReplyValue) => void;
+  readonly reject: (error: Error) => void;
+  readonly taskId: string | undefined;
+}
+
+export class ThreadCore implements Core {
+  private readonly ids: IdGenerator;
+  private readonly pending = new Map<number, Pending>();
+  private nextReq = 0;
+  private closed: Error | undefined;
+
+  constructor(
+    private readonly port: MessagePort,
+    private readonly codec: ValueCodec,
+    private readonly errors: ErrorCodec,
+    private readonly data: TsrayWorkerData,
+    private readonly context: TaskContextStorage,
+  ) {
+    this.ids = new IdGenerator(data.idPrefix);
+  }
+
+  submitTask(fn: FnLocation, args: readonly unknown[], o: TaskSpecOptions): ObjectRef | ObjectRef[] {
+    const taskId = this.ids.next();
+    const encoded = encodeArgs(this.codec, args, o.name);
+    this.post(
+      {
+        t: "submit",
+        task: {
+          taskId,
+          fn,
+          name: o.name,
+          args: encoded,
+          numReturns: o.numReturns,
+          numCpus: o.numCpus,
+          maxRetries: o.maxRetries,
+          retryExceptions: o.retryExceptions,
+          parentTaskId: this.context.getStore()?.taskId,
+        },
+      },
+      addTransfer(undefined, encoded.bytes),
+    );
+    return refsFor(taskId, o.numReturns);
+  }
+
+  createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
+    const actor: ActorDescriptor = { actorId: this.ids.next(), className: cls.className, methods: cls.methods };
+    const encoded = encodeArgs(this.codec, args, `${cls.className}.constructor`);
+    this.post({
+      t: "createActor",
+      creation: {
+        actor,
+        cls: { id: cls.id, url: cls.url },
+        args: encoded,
+        numCpus: o.numCpus,
+        maxRestarts: o.maxRestarts,
+        maxTaskRetries: o.maxTaskRetries,
+        maxConcurrency: o.maxConcurrency,
+        name: o.name,
+        namespace: o.namespace ?? this.data.namespace,
+        getIfExists: o.getIfExists,
+      },
+    });
+    return makeActorHandle(actor);
+  }
+
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+    const taskId = this.ids.next();
+    const encoded = encodeArgs(this.codec, args, name);
+    this.post(
+      {
+        t: "callActor",
+        call: { taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId: this.data.workerId },
+      },
+      addTransfer(undefined, encoded.bytes),
+    );
+    return refsFor(taskId, numReturns);
+  }
+
+  put(value: unknown): ObjectRef {
+    const id = this.ids.next();
+    const bytes = this.codec.encode(value, "the value given to ray.put");
+    this.post({ t: "put", id, bytes }, addTransfer(undefined, bytes));
+    return new ObjectRef(id);
+  }
+
+  async get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
+    const reply = await this.request((reqId, taskId) => ({ t: "get", reqId, ids: refs.map((r) => r.id), timeoutS, taskId }));
+    if (reply.k !== "objects") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to get`);
+    return reply.bytes.map((b) => this.codec.decode(b));
+  }
+
+  async getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown> {
+    const [value] = await this.get([ref], timeoutS);
+    return value;
+  }
+
+  async wait(refs: readonly ObjectRef[], numReturns: number, timeoutS: number | undefined): Promise<readonly boolean[]> {
+    const reply = await this.request((reqId, taskId) => ({ t: "wait", reqId, ids: refs.map((r) => r.id), numReturns, timeoutS, taskId }));
+    if (reply.k !== "ready") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to wait`);
+    return reply.ready;
+  }
+
+  cancel(ref: ObjectRef, force: boolean, recursive: boolean): void {
+    this.post({ t: "cancel", objectId: ref.id, force, recursive });
+  }
+
+  kill(actor: ActorDescriptor, noRestart: boolean): void {
+    this.post({ t: "kill", actorId: actor.actorId, noRestart });
+  }
+
+  async getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor> {
+    const reply = await this.request((reqId) => ({ t: "getActor", reqId, name, namespace: namespace ?? this.data.namespace }));
+    if (reply.k !== "actor") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to getActor`);
+    return reply.actor;
+  }
+
+  runtimeContext(): RuntimeContext {
+    const task = this.context.getStore();
+    return {
+      jobId: this.data.jobId,
+      nodeId: this.data.nodeId,
+      workerId: this.data.workerId,
+      namespace: this.data.namespace,
+      ...(task !== undefined ? { taskId: task.taskId } : {}),
+      ...(this.data.actorId !== undefined ? { actorId: this.data.actorId } : {}),
+    };
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.reject(
+      new InvalidArgumentError("ray.shutdown() cannot be called from inside a task or actor; call it in the driver."),
+    );
+  }
+
+  /** A reply from the driver. */
+  onReply(message: Extract<ToWorker, { t: "reply" }>): void {
+    const p = this.pending.get(message.reqId);
+    if (p === undefined) return; // already rejected (cancelled task)
+    this.pending.delete(message.reqId);
+    if (message.ok) p.resolve(message.value);
+    else p.reject(this.errors.fromWire(message.error));
+  }
+
+  /** Non-forced `ray.cancel` of a task running here: its pending requests fail. */
+  onCancel(taskId: string, name: string): void {
+    for (const [reqId, p] of this.pending) {
+      if (p.taskId === taskId) {
+        this.pending.delete(reqId);
+        p.reject(new TaskCancelledError(name));
+      }
+    }
+  }
+
+  /** The driver is gone: nothing pending can be answered any more. */
+  onPortClosed(): void {
+    this.closed = new TsrayError("TSRAY_RUNTIME", "The tsray driver went away; this worker is shutting down.");
+    for (const p of this.pending.values()) p.reject(this.closed);
+    this.pending.clear();
+  }
+
+  post(message: FromWorker, transfer?: ArrayBuffer[]): void {
+    this.port.postMessage(message, transfer);
+  }
+
+  private request(make: (reqId: number, taskId: string | undefined) => FromWorker): Promise<ReplyValue> {
+    if (this.closed !== undefined) return Promise.reject(this.closed);
+    const reqId = ++this.nextReq;
+    const taskId = this.context.getStore()?.taskId;
+    return new Promise<ReplyValue>((resolve, reject) => {
+      this.pending.set(reqId, { resolve, reject, taskId });
+      this.post(make(reqId, taskId));
+    });
+  }
+}

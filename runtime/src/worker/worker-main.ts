@@ -1,0 +1,50 @@
+/**
+ * Entry point of every tsray worker thread. Wires the thread side: codec,
+ * task context, the thread's `Core` (so the public API works inside tasks and
+ * actors), log forwarding, and the executor or actor host; then dispatches
+ * the driver's messages. Imports nothing of the driver side.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { Codec, fromWireError, toWireError } from "../codec/index.js";
+import { installCore } from "../core.js";
+import { createWireHooks } from "../wire-hooks.js";
+import { ActorHost } from "./actor-host.js";
+import { threadRegistry } from "./function-registry.js";
+import { installLogForwarder } from "./log-forwarder.js";
+import { unreachable, type FromWorker, type ToWorker, type TsrayWorkerData, type WireError } from "./protocol.js";
+import { createTaskContextStorage } from "./task-context.js";
+import { TaskExecutor } from "./task-executor.js";
+import { ThreadCore, type ErrorCodec } from "./thread-core.js";
+
+const data = workerData as TsrayWorkerData;
+const port = parentPort!;
+const codec = new Codec(createWireHooks());
+const errors: ErrorCodec = {
+  toWire: (e: unknown): WireError => toWireError(e),
+  fromWire: (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]),
+};
+const context = createTaskContextStorage();
+const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
+const core = new ThreadCore(port, codec, errors, data, context);
+installCore(core);
+installLogForwarder(console, context, data.actorId !== undefined ? "actor" : "worker", post);
+const executor = new TaskExecutor(threadRegistry, codec, errors, context, post);
+const actorHost = data.actorId !== undefined ? new ActorHost(threadRegistry, codec, errors, context, post, executor) : undefined;
+
+port.on("message", (m: ToWorker) => {
+  switch (m.t) {
+    case "run":
+      return executor.run(m);
+    case "createActor":
+      return actorHost!.create(m);
+    case "callActor":
+      return actorHost!.call(m);
+    case "reply":
+      return core.onReply(m);
+    case "cancel":
+      return core.onCancel(m.taskId, m.name);
+    default:
+      return unreachable(m);
+  }
+});
+port.on("close", () => core.onPortClosed());

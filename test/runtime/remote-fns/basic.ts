@@ -1,0 +1,68 @@
+// Remote functions for the runtime suites, in the hand-written spelling.
+// No top-level side effects: worker threads import this module.
+import * as ray from "tsray";
+
+export const add = ray.remote(function add(x: number, y: number): number {
+  return x + y;
+});
+
+export const addAsync = ray.remote(async function addAsync(x: number, y: number): Promise<number> {
+  await new Promise((r) => setImmediate(r));
+  return x + y;
+});
+
+export const echo = ray.remote(function echo<T>(x: T): T {
+  return x;
+});
+
+export const pair = ray.remote(function pair(x: number): [number, string] {
+  return [x * 2, `n${x}`];
+});
+
+export const sumNested = ray.remote(async function sumNested(box: { refs: ray.ObjectRef<number>[] }): Promise<number> {
+  const values = await ray.get(box.refs);
+  return values.reduce((a, b) => a + b, 0);
+});
+
+export const isRef = ray.remote(function isRef(box: { ref: unknown }): boolean {
+  return box.ref instanceof ray.ObjectRef;
+});
+
+export const makeRef = ray.remote(function makeRef(x: number): ray.ObjectRef<number> {
+  return ray.put(x);
+});
+
+export const fail = ray.remote(function fail(message: string): never {
+  throw new RangeError(message);
+});
+
+export const failAsync = ray.remote(async function failAsync(message: string): Promise<number> {
+  await new Promise((r) => setImmediate(r));
+  throw new TypeError(message);
+});
+
+export const byteLength = ray.remote(function byteLength(data: Float64Array): number {
+  return data.byteLength;
+});
+
+export const bigArray = ray.remote(function bigArray(n: number): Float64Array {
+  return new Float64Array(n).fill(1.5);
+});
+
+/** Resolves once the file at `path` exists (created by the test), so tests need no sleeps. */
+export const waitForFile = ray.remote(async function waitForFile(path: string, value: number): Promise<number> {
+  const { existsSync } = await import("node:fs");
+  while (!existsSync(path)) await new Promise((r) => setTimeout(r, 5));
+  return value;
+});
+
+async function fib(n: number): Promise<number> {
+  if (n < 2) return n;
+  const [a, b] = await ray.get([remoteFib.remote(n - 1), remoteFib.remote(n - 2)]);
+  return a + b;
+}
+export const remoteFib = ray.remote(fib);
+
+export const context = ray.remote(function context(): ray.RuntimeContext {
+  return ray.getRuntimeContext();
+});
