@@ -46,16 +46,21 @@ export const MAX_CAUSE_DEPTH = 100;
 
 type ErrorClass = new (...args: never[]) => Error;
 
-/** tsray's error classes by name: every class `errors.ts` exports, so new ones are picked up. */
-const tsrayClasses = new Map<string, ErrorClass>();
-for (const exported of Object.values(tsrayErrors) as unknown[]) {
-  if (typeof exported === "function" && exported.prototype instanceof Error) {
-    tsrayClasses.set(exported.name, exported as ErrorClass);
+/** tsray's error classes by name: every class `errors.ts` exports, so new ones are picked up. Built on first use. */
+let tsrayClassTable: { byName: Map<string, ErrorClass>; byPrototype: Map<object, string> } | undefined;
+
+function tsrayClasses(): { byName: Map<string, ErrorClass>; byPrototype: Map<object, string> } {
+  if (tsrayClassTable !== undefined) return tsrayClassTable;
+  const byName = new Map<string, ErrorClass>();
+  const byPrototype = new Map<object, string>();
+  for (const exported of Object.values(tsrayErrors) as unknown[]) {
+    if (typeof exported === "function" && exported.prototype instanceof Error) {
+      byName.set(exported.name, exported as ErrorClass);
+      byPrototype.set(exported.prototype as object, exported.name);
+    }
   }
+  return (tsrayClassTable = { byName, byPrototype });
 }
-const tsrayClassNames = new Map<object, string>(
-  [...tsrayClasses].map(([name, cls]) => [cls.prototype as object, name]),
-);
 
 /** JavaScript's own error classes, rebuilt by name. */
 const builtinClasses = new Map<string, ErrorClass>([
@@ -197,7 +202,7 @@ function describeThrown(value: unknown): string {
 function nearestTsrayClass(error: Error): string | undefined {
   if (!(error instanceof tsrayErrors.TsrayError)) return undefined;
   for (let proto: object | null = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    const name = tsrayClassNames.get(proto);
+    const name = tsrayClasses().byPrototype.get(proto);
     if (name !== undefined) return name;
   }
   return undefined;
@@ -210,7 +215,7 @@ function rebuild(wire: WireError, depth: number): Error {
   const cause = hasCause ? rebuildCause(wire.cause, depth) : undefined;
   const options = hasCause ? { cause } : undefined;
 
-  const tsrayClass = typeof wire.tsrayClass === "string" ? tsrayClasses.get(wire.tsrayClass) : undefined;
+  const tsrayClass = typeof wire.tsrayClass === "string" ? tsrayClasses().byName.get(wire.tsrayClass) : undefined;
   const builtin = builtinClasses.get(name);
   let error: Error;
   if (tsrayClass !== undefined) {

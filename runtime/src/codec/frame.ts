@@ -64,19 +64,20 @@ export function writeLargeFrame(
   chunks: readonly Uint8Array[],
   chunkOffsets: readonly number[],
   regionBytes: number,
+  allocate: (byteLength: number) => Uint8Array = allocateOwned,
 ): Uint8Array {
   const bodyEnd = FRAME_HEADER_BYTES + body.byteLength;
   const regionStart = alignUp(bodyEnd);
   const total = regionStart + regionBytes;
-  // allocUnsafeSlow: not from Node's shared pool, so the frame owns an
-  // ArrayBuffer of exactly `total` bytes; every byte is written below
-  // (padding explicitly zeroed, so no stale memory leaves the process).
-  const frame = new Uint8Array(Buffer.allocUnsafeSlow(total).buffer, 0, total);
+  const frame = allocate(total);
+  if (frame.byteLength !== total) throw new Error(`the frame allocator returned ${frame.byteLength} bytes, not ${total}`);
+  // Every byte is written below (padding explicitly zeroed, so no stale
+  // memory leaves the process).
   frame[0] = FRAME_MAGIC;
   frame[1] = FRAME_VERSION;
   frame[2] = 0;
   frame[3] = 0;
-  new DataView(frame.buffer).setUint32(4, body.byteLength);
+  new DataView(frame.buffer, frame.byteOffset, FRAME_HEADER_BYTES).setUint32(4, body.byteLength);
   frame.set(body, FRAME_HEADER_BYTES);
   frame.fill(0, bodyEnd, regionStart);
   let written = regionStart;
@@ -89,6 +90,14 @@ export function writeLargeFrame(
   }
   frame.fill(0, written, total);
   return frame;
+}
+
+/**
+ * A Uint8Array of `byteLength` uninitialized bytes that owns its ArrayBuffer
+ * (`Buffer.allocUnsafeSlow` does not take from Node's shared pool).
+ */
+export function allocateOwned(byteLength: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(byteLength).buffer, 0, byteLength);
 }
 
 /** Reads a large frame's header; throws a plain Error when it is malformed. */
