@@ -78,15 +78,24 @@ export class ResourceSet {
   add(other: ResourceSet): ResourceSet {
     if (other.isEmpty()) return this;
     if (this.isEmpty()) return other;
-    return ResourceSet.fromUnits([...this.amounts, ...other.amounts]);
+    return this.combine(other, 1n);
   }
 
   /** `this - other`, entry by entry; may produce negative entries (see the file comment). */
   subtract(other: ResourceSet): ResourceSet {
     if (other.isEmpty()) return this;
-    const negated: Array<[string, Units]> = [];
-    for (const [name, units] of other.amounts) negated.push([name, -units]);
-    return ResourceSet.fromUnits([...this.amounts, ...negated]);
+    return this.combine(other, -1n);
+  }
+
+  /** `this + sign * other` without intermediate arrays (this is on the dispatch hot path). */
+  private combine(other: ResourceSet, sign: 1n | -1n): ResourceSet {
+    const map = new Map(this.amounts);
+    for (const [name, units] of other.amounts) {
+      const sum = (map.get(name) ?? 0n) + sign * units;
+      if (sum === 0n) map.delete(name);
+      else map.set(name, sum);
+    }
+    return map.size === 0 ? ResourceSet.EMPTY : new ResourceSet(map);
   }
 
   /** Only the named resources (e.g. CPU alone, for lending). */

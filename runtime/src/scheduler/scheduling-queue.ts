@@ -32,9 +32,55 @@ export interface ClassStatus<T> {
   readonly infeasible?: { readonly missing: ResourceSet; readonly reason: string };
 }
 
+/**
+ * FIFO with O(1) amortized `shift` (`Array.prototype.shift` is O(n) on long
+ * arrays, which made a 100k-deep queue cost ~70 µs per dispatch).
+ * Invariant: live items are `items[head..]`.
+ */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): void {
+    this.head++;
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Removes the first item matching `predicate`; O(n), for cancellation. */
+  removeFirst(predicate: (item: T) => boolean): T | undefined {
+    for (let i = this.head; i < this.items.length; i++) {
+      const item = this.items[i] as T;
+      if (predicate(item)) {
+        this.items.splice(i, 1);
+        return item;
+      }
+    }
+    return undefined;
+  }
+
+  toArray(): T[] {
+    return this.items.slice(this.head);
+  }
+}
+
 interface SchedulingClass<T> {
   readonly key: string;
-  readonly items: T[];
+  readonly items: Fifo<T>;
   infeasible: { missing: ResourceSet; reason: string; epoch: number } | undefined;
 }
 
@@ -55,7 +101,7 @@ export class SchedulingQueue<T extends { readonly id: string }> {
     if (this.classOf.has(item.id)) throw new Error(`request ${item.id} is already queued`);
     let cls = this.classes.get(classKey);
     if (cls === undefined) {
-      cls = { key: classKey, items: [], infeasible: undefined };
+      cls = { key: classKey, items: new Fifo<T>(), infeasible: undefined };
       this.classes.set(classKey, cls);
     }
     cls.items.push(item);
@@ -67,8 +113,7 @@ export class SchedulingQueue<T extends { readonly id: string }> {
     const key = this.classOf.get(id);
     if (key === undefined) return undefined;
     const cls = this.classes.get(key) as SchedulingClass<T>;
-    const at = cls.items.findIndex((item) => item.id === id);
-    const [item] = cls.items.splice(at, 1);
+    const item = cls.items.removeFirst((queued) => queued.id === id);
     this.classOf.delete(id);
     if (cls.items.length === 0) this.classes.delete(key);
     return item;
@@ -78,7 +123,7 @@ export class SchedulingQueue<T extends { readonly id: string }> {
   removeWhere(predicate: (item: T) => boolean): T[] {
     const out: T[] = [];
     for (const cls of [...this.classes.values()]) {
-      for (const item of cls.items.filter(predicate)) {
+      for (const item of cls.items.toArray().filter(predicate)) {
         this.remove(item.id);
         out.push(item);
       }
@@ -101,13 +146,13 @@ export class SchedulingQueue<T extends { readonly id: string }> {
     for (const cls of [...this.classes.values()]) {
       if (cls.infeasible !== undefined && cls.infeasible.epoch === epoch) continue;
       for (;;) {
-        const head = cls.items[0];
+        const head = cls.items.peek();
         if (head === undefined) break;
         const outcome = attempt(head);
         if (outcome.kind === "taken") {
           cls.infeasible = undefined;
           // `attempt` may have re-entered and removed it already (e.g. a cancel from a callback).
-          if (cls.items[0] === head) {
+          if (cls.items.peek() === head) {
             cls.items.shift();
             this.classOf.delete(head.id);
           }
@@ -130,8 +175,8 @@ export class SchedulingQueue<T extends { readonly id: string }> {
   status(): Array<ClassStatus<T>> {
     return [...this.classes.values()].map((cls) =>
       cls.infeasible === undefined
-        ? { key: cls.key, pending: [...cls.items] }
-        : { key: cls.key, pending: [...cls.items], infeasible: { missing: cls.infeasible.missing, reason: cls.infeasible.reason } },
+        ? { key: cls.key, pending: cls.items.toArray() }
+        : { key: cls.key, pending: cls.items.toArray(), infeasible: { missing: cls.infeasible.missing, reason: cls.infeasible.reason } },
     );
   }
 }
