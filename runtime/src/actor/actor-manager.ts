@@ -213,7 +213,11 @@ export class ActorManager {
       state.noRestart = true;
       return this.die(state, "it was killed with ray.kill", undefined);
     }
-    if (state.client !== undefined) void state.client.terminate();
+    if (state.client !== undefined) {
+      // Calls made from now on wait for the restart instead of reaching the dying thread.
+      state.queue.pause();
+      void state.client.terminate();
+    }
   }
 
   /** Cancels a call that has not been sent to the actor yet; a sent call runs on (best effort). */

@@ -66,3 +66,24 @@ export const remoteFib = ray.remote(fib);
 export const context = ray.remote(function context(): ray.RuntimeContext {
   return ray.getRuntimeContext();
 });
+
+/** Throws a RangeError the first time (creating `marker`), then succeeds. */
+export const failOnce = ray.remote(async function failOnce(marker: string): Promise<string> {
+  const { existsSync, writeFileSync } = await import("node:fs");
+  if (existsSync(marker)) return "second try";
+  writeFileSync(marker, "");
+  throw new RangeError("first try fails");
+});
+
+/** Ends its worker thread the first time (creating `marker`), then succeeds. */
+export const crashOnce = ray.remote(async function crashOnce(marker: string): Promise<string> {
+  const { existsSync, writeFileSync } = await import("node:fs");
+  if (existsSync(marker)) return "survived";
+  writeFileSync(marker, "");
+  process.exit(1);
+});
+
+/** Always ends its worker thread. */
+export const crashAlways = ray.remote(function crashAlways(): number {
+  process.exit(1);
+});

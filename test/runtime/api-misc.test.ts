@@ -1,0 +1,62 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as ray from "tsray";
+import { add } from "./remote-fns/basic.js";
+import { rejection, thrown } from "./helpers.js";
+
+function plain(x: number): number {
+  return x;
+}
+
+test("calling .remote before init fails with NotInitializedError", () => {
+  thrown(() => add.remote(1, 2), ray.NotInitializedError);
+  thrown(() => ray.put(1), ray.NotInitializedError);
+});
+
+test(".remote on a function that was never made remote raises NotTransformedError", () => {
+  const e = thrown(() => (plain as unknown as { remote: () => void }).remote(), ray.NotTransformedError);
+  assert.match(e.message, "@tsray/transformer");
+  assert.match(e.message, "plain");
+});
+
+test("assigning a remote member on an ordinary function still works", () => {
+  const f = (() => 1) as unknown as { remote: number };
+  f.remote = 5;
+  assert.is(f.remote, 5);
+});
+
+test("ray.remote returns the target itself, with non-enumerable remote and options", () => {
+  assert.is(typeof add, "function");
+  assert.equal(Object.keys(add), []);
+  assert.is(typeof add.remote, "function");
+  assert.is(typeof add.options, "function");
+});
+
+test("init rejects unknown options and an address it cannot join", async () => {
+  await rejection(() => ray.init({ numCpu: 2 } as ray.InitOptions), ray.InvalidArgumentError);
+  await rejection(() => ray.init({ address: "ws://10.0.0.5:6380" }), ray.InvalidArgumentError);
+  assert.is(ray.isInitialized(), false);
+});
+
+test("init twice fails unless ignoreReinitError, and init works again after shutdown", async () => {
+  await ray.init({ numCpus: 1 });
+  try {
+    await rejection(() => ray.init({ numCpus: 1 }), ray.InvalidArgumentError);
+    await ray.init({ ignoreReinitError: true });
+    assert.is(await ray.get(add.remote(1, 1)), 2);
+  } finally {
+    await ray.shutdown();
+  }
+  await ray.init({ numCpus: 1 });
+  assert.is(await ray.get(add.remote(2, 2)), 4);
+  await ray.shutdown();
+});
+
+test("a get pending at shutdown is rejected instead of hanging", async () => {
+  await ray.init({ numCpus: 1 });
+  const failed = rejection(ray.get(new ray.ObjectRef<number>("never-produced")), ray.TsrayError);
+  await ray.shutdown();
+  assert.is((await failed).code, "TSRAY_RUNTIME");
+});
+
+test.run();

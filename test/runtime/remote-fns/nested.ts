@@ -1,0 +1,37 @@
+// Remote functions that call other remote functions from inside a worker.
+import * as ray from "tsray";
+import { add, fail } from "./basic.js";
+
+export const awaitChild = ray.remote(async function awaitChild(message: string): Promise<number> {
+  return ray.get(fail.remote(message));
+});
+
+export const catchChild = ray.remote(async function catchChild(message: string): Promise<string> {
+  try {
+    await ray.get(fail.remote(message));
+    return "no error";
+  } catch (e) {
+    const cause = (e as Error).cause as Error;
+    return `${(e as Error).name}:${cause.name}:${cause.message}`;
+  }
+});
+
+export const putInside = ray.remote(function putInside(x: number): ray.ObjectRef<number> {
+  return ray.put(x * 3);
+});
+
+export const addViaChild = ray.remote(async function addViaChild(x: number, y: number): Promise<number> {
+  return ray.get(add.remote(x, y));
+});
+
+export const waitInside = ray.remote(async function waitInside(n: number): Promise<number> {
+  const refs = Array.from({ length: n }, (_, i) => add.remote(i, 0));
+  let done = 0;
+  let pending = refs;
+  while (pending.length > 0) {
+    const [ready, rest] = await ray.wait(pending, { numReturns: 1 });
+    done += ready.length;
+    pending = rest;
+  }
+  return done;
+});
