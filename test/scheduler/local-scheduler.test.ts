@@ -289,4 +289,30 @@ test("submitting the same id twice is a runtime bug and throws", () => {
   assert.throws(() => h.task("a1"), /twice/);
 });
 
+test("an infeasible placement group is reserved once the node's totals grow to fit it", () => {
+  const h = harness({ CPU: 1 });
+  h.scheduler.createPlacementGroup("pg1", S.validateBundles([{ CPU: 2 }]), "STRICT_PACK");
+  assert.equal(h.groupsInfeasible, ["pg1"]);
+  h.scheduler.setNodeTotals(S.ResourceSet.of({ CPU: 2 }));
+  assert.equal(h.groupsReady, ["pg1"]);
+  assert.is(h.scheduler.placementGroupState("pg1"), "ready");
+});
+
+test("SPREAD tasks on one node simply run there", () => {
+  const h = harness({ CPU: 2 });
+  h.task("s1", { schedulingStrategy: "SPREAD" });
+  h.task("s2", { schedulingStrategy: "SPREAD" });
+  h.task("s3", { schedulingStrategy: "SPREAD" });
+  assert.equal(h.running(), ["s1", "s2"]);
+});
+
+test("hard affinity to this node runs here; to an unknown node it is infeasible", () => {
+  const h = harness({ CPU: 2 });
+  h.task("here1", { schedulingStrategy: { nodeId: "local", soft: false } });
+  h.task("gone1", { schedulingStrategy: { nodeId: "other", soft: false } });
+  h.task("soft1", { schedulingStrategy: { nodeId: "other", soft: true } });
+  assert.equal(h.running(), ["here1", "soft1"]);
+  assert.equal(h.infeasible.map((i) => i.id), ["gone1"]);
+});
+
 test.run();

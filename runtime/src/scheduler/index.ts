@@ -61,3 +61,4 @@ export {
   type LocalSchedulerOptions,
   type SchedulerEvents,
 } from "./local-scheduler.js";
+export { schedulerStatus, type SchedulerStatus, type PendingClassStatus } from "./scheduler-status.js";

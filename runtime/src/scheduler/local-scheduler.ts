@@ -274,6 +274,8 @@ export class LocalScheduler<P> {
           this.outbox.push(() => this.events.onPlacementGroupInfeasible?.(id, plan.reason));
         }
         group.reportedAtEpoch = this.epoch;
+      } else {
+        group.reportedAtEpoch = undefined; // feasible again: report it again if it turns infeasible
       }
     }
   }
