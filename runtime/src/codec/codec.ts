@@ -51,12 +51,16 @@ export interface CodecOptions {
 
 export interface DecodeOptions {
   /**
-   * Copy large binaries out of `bytes` instead of viewing them (default
-   * `false`). Pass `true` when `bytes` stays in use after decoding (e.g. an
-   * object store that decodes the same bytes for every `get`), so decoded
-   * typed arrays do not share memory with it or with each other.
+   * Return the large binaries (64 KiB or more) of a large frame as views over
+   * `bytes` instead of copies, where element alignment allows (always when
+   * `bytes` starts on an 8-byte boundary, e.g. a transferred result of
+   * `encode`). Default `false`. Only for bytes that are handed over and not
+   * decoded again (a transferred message): the decoded typed arrays, DataViews
+   * and Buffers then share memory with `bytes`, so decoding the same bytes
+   * twice would give values that alias each other. ArrayBuffers and
+   * SharedArrayBuffers are copies either way; small binaries are always copies.
    */
-  readonly copy?: boolean;
+  readonly view?: boolean;
 }
 
 /**
@@ -178,12 +182,9 @@ export class Codec {
    * Deserializes bytes from {@link Codec.encode}. Throws SerializationError
    * (location `"decode"`) when the bytes are malformed or a hook throws.
    *
-   * Large binaries (64 KiB or more) of a large frame are returned as views
-   * over `bytes` when their element alignment allows (always when `bytes`
-   * starts on an 8-byte boundary, e.g. a transferred result of `encode`), so
-   * the decoded value shares memory with `bytes`: hand `bytes` over, or pass
-   * `{ copy: true }`. An ArrayBuffer or SharedArrayBuffer is always a copy.
-   * Smaller binaries are always copies.
+   * By default the decoded value shares no memory with `bytes` (each large
+   * binary costs one copy); `{ view: true }` avoids that copy for bytes that
+   * are handed over (see {@link DecodeOptions.view}).
    */
   decode(bytes: Uint8Array, options?: DecodeOptions): unknown {
     const previous = decodeContext;
@@ -193,7 +194,7 @@ export class Codec {
       if (bytes[0] === FRAME_MAGIC) {
         const layout = readLargeFrame(bytes);
         body = bytes.subarray(layout.bodyStart, layout.bodyEnd);
-        outOfBand = { frame: bytes, regionStart: layout.regionStart, copy: options?.copy === true };
+        outOfBand = { frame: bytes, regionStart: layout.regionStart, copy: options?.view !== true };
       }
       decodeContext = { hooks: this.#hooks, outOfBand };
       return this.#unpackr.unpack(body);
