@@ -24,12 +24,7 @@ export class ActorHandleBase<out C = unknown> {
   /** Type-only marker that carries `C`; never present at run time. */
   declare readonly [instanceType]?: C;
   /** Set on every handle built by `makeActorHandle`. */
-  declare readonly [descriptorKey]: ActorDescriptor;
-
-  toString(): string {
-    const d = actorDescriptorOf(this);
-    return d === undefined ? "ActorHandle" : `ActorHandle(${d.className}, ${d.actorId})`;
-  }
+  declare readonly [descriptorKey]?: ActorDescriptor;
 }
 
 export type ActorHandle<C = unknown> = ActorHandleBase<C> & ActorMethods<C>;
@@ -72,6 +67,7 @@ function defineMethod(proto: object, method: string, defaultName: string): void 
     enumerable: false,
     get(this: ActorHandleBase) {
       const actor = (this as { [descriptorKey]: ActorDescriptor })[descriptorKey];
+      // Only handles made by makeActorHandle reach here (the prototype is private to this module).
       const call = (numReturns: number, name: string) => (...args: unknown[]) =>
         currentCore(`${name}.remote()`).submitActorTask(actor, method, args, numReturns, name);
       const member = {

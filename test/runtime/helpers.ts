@@ -27,3 +27,9 @@ export function thrown<E extends Error>(fn: () => unknown, cls: ErrorClass<E>): 
   assert.unreachable(`expected ${cls.name} to be thrown`);
   throw new Error("unreachable");
 }
+
+/** Resolves once `path` exists (an event written by a task), polling the file system. */
+export async function untilExists(path: string): Promise<void> {
+  const { existsSync } = await import("node:fs");
+  while (!existsSync(path)) await new Promise((r) => setTimeout(r, 5));
+}

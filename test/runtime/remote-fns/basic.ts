@@ -87,3 +87,22 @@ export const crashOnce = ray.remote(async function crashOnce(marker: string): Pr
 export const crashAlways = ray.remote(function crashAlways(): number {
   process.exit(1);
 });
+
+/** Logs through every console method, after an await so interleaved calls are told apart. */
+export const chatty = ray.remote(async function chatty(tag: string, gate: string): Promise<string> {
+  const { existsSync } = await import("node:fs");
+  console.log(`log ${tag}`);
+  while (!existsSync(gate)) await new Promise((r) => setTimeout(r, 5));
+  console.info(`info ${tag}\nsecond line ${tag}`);
+  console.warn(`warn ${tag}`);
+  console.error(`error ${tag}`);
+  return tag;
+});
+
+/** Creates `started`, then resolves once `gate` exists: lets a test know the task is running. */
+export const startThenWait = ray.remote(async function startThenWait(started: string, gate: string): Promise<number> {
+  const { existsSync, writeFileSync } = await import("node:fs");
+  writeFileSync(started, "");
+  while (!existsSync(gate)) await new Promise((r) => setTimeout(r, 5));
+  return 1;
+});
