@@ -61,4 +61,10 @@ export {
   type LocalSchedulerOptions,
   type SchedulerEvents,
 } from "./local-scheduler.js";
-export { schedulerStatus, type SchedulerStatus, type PendingClassStatus } from "./scheduler-status.js";
+export {
+  schedulerStatus,
+  infeasibleWarning,
+  type SchedulerStatus,
+  type PendingClassStatus,
+} from "./scheduler-status.js";
+export { nodeTotals, type NodeResourceOptions, type DetectedResources, type NodeTotals } from "./node-totals.js";

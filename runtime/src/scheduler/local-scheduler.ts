@@ -162,6 +162,7 @@ export class LocalScheduler<P> {
    */
   createPlacementGroup(id: string, bundles: readonly ResourceSet[], strategy: PlacementGroupStrategy): void {
     if (this.groups.has(id)) throw new Error(`placement group ${id} was created twice`);
+    if (bundles.length === 0) throw new InvalidArgumentError(`placement group ${id} has no bundles.`);
     this.groups.set(id, { bundles, strategy, state: "pending", reportedAtEpoch: undefined });
     this.epoch++;
     this.pump();

@@ -5,6 +5,7 @@
  * reserved placement-group bundles. Amounts are in user units.
  */
 import type { LocalScheduler } from "./local-scheduler.js";
+import type { ResourceSet } from "./resource-set.js";
 import { placementKey } from "./scheduling-strategy.js";
 
 export interface PendingClassStatus {
@@ -55,4 +56,25 @@ export function schedulerStatus(scheduler: LocalScheduler<unknown>): SchedulerSt
       available: b.available.toJSON(),
     })),
   };
+}
+
+/**
+ * The driver's one-time warning for an infeasible request, e.g.
+ * `Task add cannot be scheduled: it needs {CPU: 4, GPU: 1}, and no node has enough
+ * resources in total (missing {CPU: 2, GPU: 1}). It stays pending until that changes
+ * (e.g. a node with these resources joins); cancel it with ray.cancel(ref).`
+ */
+export function infeasibleWarning(
+  request: { readonly name: string; readonly demand: ResourceSet; readonly placementDemand?: ResourceSet },
+  missing: ResourceSet,
+  reason: string,
+  kind: "Task" | "Actor" = "Task",
+): string {
+  const demand = request.placementDemand ?? request.demand;
+  const lacking = missing.isEmpty() ? "" : ` (missing ${missing.toString()})`;
+  return (
+    `${kind} ${request.name} cannot be scheduled: it needs ${demand.toString()}, and ${reason}${lacking}. ` +
+    "It stays pending until that changes (e.g. a node with these resources joins); cancel it with ray.cancel" +
+    (kind === "Task" ? "(ref)." : " or ray.kill(handle).")
+  );
 }
