@@ -1,0 +1,51 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runNode, type ChildResult } from "./child-process.js";
+
+// The fixture is compiled here with the real tspc through the plugin entry
+// { "transform": "@tsray/transformer", "transformProgram": true }.
+const project = fileURLToPath(new URL("../../fixtures/runtime/entry-program/", import.meta.url));
+const tspc = createRequire(import.meta.url).resolve("ts-patch/bin/tspc.js");
+let build: ChildResult;
+let run: ChildResult;
+let sideEffects: string[];
+
+test.before(async () => {
+  build = await runNode([tspc, "-p", project], 120);
+  const log = join(mkdtempSync(join(tmpdir(), "tsray-entry-")), "side-effects.log");
+  writeFileSync(log, "");
+  run = await runNode([join(project, "dist/main.js"), log]);
+  sideEffects = readFileSync(log, "utf8").split("\n").filter((l) => l !== "");
+});
+
+test("the fixture compiles with tspc and the tsray transformer", () => {
+  assert.is(build.code, 0, build.stdout + build.stderr);
+});
+
+test("an entry module with remote functions and top-level code runs to its end", () => {
+  assert.is(run.code, 0, run.stderr);
+});
+
+test("its top-level side effect happens exactly once, in the driver", () => {
+  assert.equal(sideEffects, ["top-level ran in driver"]);
+});
+
+test("its remote functions ran in worker threads and saw the module-level declarations they use", () => {
+  const out = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as {
+    values: number[];
+    workers: string[];
+    total: number;
+    driver: string;
+  };
+  assert.equal(out.values, [11, 21, 31, 41]);
+  assert.is(out.workers.length, 3);
+  for (const w of out.workers) assert.is.not(w, out.driver);
+  assert.is(out.total, 31);
+});
+
+test.run();
