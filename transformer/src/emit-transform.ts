@@ -49,8 +49,11 @@ export function createEmitTransformer(
     const userStatements =
       footerStart < 0 ? file.statements : file.statements.filter((s) => s.getStart(file) < footerStart);
     const marks = options.marksFor(file) ?? [];
+    const userEnd = footerStart < 0 ? file.text.length : footerStart;
+    const rewritten = footerStart >= 0 || marks.length > 0;
+    const trailing = rewritten ? commentsAtEnd(ts, factory, file, userStatements, userEnd) : [];
     if (marks.length === 0) {
-      return userStatements === file.statements ? file : factory.updateSourceFile(file, userStatements);
+      return userStatements === file.statements ? file : factory.updateSourceFile(file, [...userStatements, ...trailing]);
     }
     const markAt = new Map(marks.map((m) => [m.decoratorStart, m]));
 
@@ -89,7 +92,7 @@ export function createEmitTransformer(
       remoteNames.add(mark.name);
     }
     const guarded = applyEntryGuard(ts, factory, body, remoteNames, keep);
-    return factory.updateSourceFile(file, [...prologue, ...guarded]);
+    return factory.updateSourceFile(file, [...prologue, ...guarded, ...trailing]);
   };
 }
 
@@ -144,4 +147,31 @@ function remoteContext(ts: TypeScript, factory: ts.NodeFactory, mark: RemoteMark
 /** `"use strict";` and friends: they must stay the first statements. */
 function isPrologueDirective(ts: TypeScript, statement: ts.Statement): boolean {
   return ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression);
+}
+
+/**
+ * Comments after the user's last statement would otherwise be lost from a
+ * rewritten file (with a footer, the scanner attaches them to the footer's
+ * first statement; without one, the printer drops them once the file's
+ * statements are replaced): they come back as a statement that prints
+ * nothing but them.
+ * Given `f();\n// end\n//#tsray-type-view…`, produces a statement printing `// end`.
+ */
+function commentsAtEnd(
+  ts: TypeScript,
+  factory: ts.NodeFactory,
+  file: ts.SourceFile,
+  userStatements: readonly ts.Statement[],
+  userEnd: number,
+): ts.Statement[] {
+  const from = userStatements.at(-1)?.end ?? 0;
+  const ranges = (ts.getLeadingCommentRanges(file.text, from) ?? []).filter((r) => r.end <= userEnd);
+  if (ranges.length === 0) return [];
+  const holder = factory.createNotEmittedStatement(factory.createEmptyStatement());
+  for (const range of ranges) {
+    const text = file.text.slice(range.pos, range.end);
+    const inner = range.kind === ts.SyntaxKind.SingleLineCommentTrivia ? text.slice(2) : text.slice(2, -2);
+    ts.addSyntheticLeadingComment(holder, range.kind, inner, true);
+  }
+  return [holder];
 }

@@ -17,7 +17,8 @@
  * expression, copied verbatim, so that its options are type-checked and its
  * import counts as used. Errors in a copied range map back exactly; any other
  * error inside a target's footer block maps onto its decorator.
- * Classes need no check statement: the checker checks class decorators itself.
+ * Classes need no check statement (the checker checks class decorators
+ * itself), only a `void Counter;` that counts as a use, as the registration will.
  */
 import type * as ts from "typescript";
 import { decoratorOptions, type RemoteTarget } from "./remote-detector.js";
@@ -68,6 +69,10 @@ export function buildFooter(ts: TypeScript, file: ts.SourceFile, targets: readon
       const copy = file.text.slice(userStart, expression.getEnd());
       copies.push({ viewStart: at(), userStart, length: copy.length });
       text += `${copy}(${target.name});\n`;
+    } else {
+      // The checker checks class decorators itself; this only marks the class as used, as the
+      // emitted registration call will (else `noUnusedLocals` flags a non-exported remote class).
+      text += `void ${target.name};\n`;
     }
     const decoratorStart = target.decorator.getStart(file);
     blocks.push({

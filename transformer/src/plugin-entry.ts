@@ -36,7 +36,10 @@ export function transformProgram(
 
   const views = new Map<string, TypeView>();
   for (const file of program.getSourceFiles()) {
-    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
+    // JavaScript files (allowJs) cannot carry the TypeScript footer; they are left alone.
+    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file) || /\.[cm]?jsx?$/.test(file.fileName)) {
+      continue;
+    }
     const detection = detect(file);
     if (detection.targets.length > 0 || detection.diagnostics.length > 0) {
       views.set(file.fileName, planTypeView(ts, file, detection));
