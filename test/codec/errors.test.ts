@@ -138,6 +138,16 @@ test("an error whose cause chain loops back to itself does not hang", () => {
   assert.match(String((back.cause as Error).cause), "circular");
 });
 
+test("an error with a property that points back at the error round-trips without looping", () => {
+  const error = new Error("self-referencing") as Error & { self?: unknown };
+  error.self = error;
+  const back = roundTrip({ error, again: error });
+  assert.instance(back.error, Error);
+  assert.is(back.error.message, "self-referencing");
+  assert.is(back.again, back.error);
+  assert.match(String(back.error.self), "reference back to an error");
+});
+
 test("an error without a stack gets a stack that says none was sent", () => {
   const back = fromWireError({ name: "RangeError", message: "m" });
   assert.instance(back, RangeError);

@@ -103,7 +103,7 @@ function convert(error: unknown, chain: Set<unknown>, depth: number): WireError 
       name: "Error",
       message: `A non-Error value was thrown: ${describeThrown(error)}`,
     };
-    const thrown = safeValue(error);
+    const thrown = safeValue(error, chain);
     wire.props = { thrownValue: thrown };
     return wire;
   }
@@ -126,20 +126,20 @@ function convert(error: unknown, chain: Set<unknown>, depth: number): WireError 
     const items = read(error, "errors");
     if (Array.isArray(items)) wire.errors = items.map((item: unknown) => convertCause(item, chain, depth));
   }
-  const props = ownProps(error, typeof code === "string");
+  const props = ownProps(error, typeof code === "string", chain);
   if (props !== undefined) wire.props = props;
   chain.delete(error);
   return wire;
 }
 
 function convertCause(cause: unknown, chain: Set<unknown>, depth: number): unknown {
-  if (!(cause instanceof Error)) return safeValue(cause);
+  if (!(cause instanceof Error)) return safeValue(cause, chain);
   if (chain.has(cause)) return "[circular: an error that is already in this cause chain]";
   if (depth + 1 > MAX_CAUSE_DEPTH) return `[cause chain cut at depth ${MAX_CAUSE_DEPTH}: ${describeThrown(cause)}]`;
   return convert(cause, chain, depth + 1);
 }
 
-function ownProps(error: Error, codeTaken: boolean): Record<string, unknown> | undefined {
+function ownProps(error: Error, codeTaken: boolean, chain: ReadonlySet<unknown>): Record<string, unknown> | undefined {
   let props: Record<string, unknown> | undefined;
   let keys: string[];
   try {
@@ -151,7 +151,7 @@ function ownProps(error: Error, codeTaken: boolean): Record<string, unknown> | u
     if (OWN_FIELDS.has(key) && (key !== "code" || codeTaken)) continue;
     props ??= Object.create(null) as Record<string, unknown>;
     Object.defineProperty(props, key, {
-      value: safeValue(read(error, key)),
+      value: safeValue(read(error, key), chain),
       writable: true,
       enumerable: true,
       configurable: true,
@@ -161,10 +161,14 @@ function ownProps(error: Error, codeTaken: boolean): Record<string, unknown> | u
   return props === undefined ? undefined : Object.assign({}, props);
 }
 
-/** `value` if tsray can send it, else a string saying what it was. */
-function safeValue(value: unknown): unknown {
+/**
+ * `value` if tsray can send it, else a string saying what it was. A value
+ * that leads back to an error of the chain being converted is not sent
+ * either: a decoder cannot rebuild an Error that contains itself.
+ */
+function safeValue(value: unknown, chain: ReadonlySet<unknown>): unknown {
   try {
-    const refusal = findRefusal(value);
+    const refusal = findRefusal(value, chain);
     return refusal === undefined ? value : `[not serializable: ${describeRefusal(refusal)}]`;
   } catch (error) {
     return `[not serializable: reading it threw ${describeThrown(error)}]`;

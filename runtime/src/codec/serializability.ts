@@ -3,14 +3,14 @@
  * cannot send (functions, symbols, promises, weak collections, boxed
  * primitives, instances of classes it does not know) with a
  * `SerializationError` naming where the value sat and the path inside it, and
- * notes whether the value holds a negative zero (which msgpack cannot express
- * as an integer; see negative-zero.ts).
+ * notes what the encoder needs to know: whether the value holds a negative
+ * zero (which msgpack cannot express as an integer; see negative-zero.ts) and
+ * whether it needs msgpackr's structured-clone references (an object reached
+ * twice, a cycle, or an Error, whose properties may point back into the value).
  *
- * Cost: one pass over the containers (plain objects, arrays, Map, Set);
- * everything else is O(1), typed arrays included. Cycles and shared objects
- * are handled without allocating a visited-set for small values: the walk
- * starts without one and restarts with one once it has seen
- * {@link VISIT_BUDGET} objects.
+ * Cost: one pass over the containers (plain objects, arrays, Map, Set) with a
+ * visited-set; everything else is O(1), typed arrays included. Measured: about
+ * 50–80 ns for `{ a: 1, b: "x", c: [1, 2, 3] }`.
  */
 import { ActorHandleBase } from "../actor-handle.js";
 import { SerializationError } from "../errors.js";
@@ -30,23 +30,21 @@ export interface Refusal {
 export interface Inspection {
   /** The value holds a `-0` somewhere in a plain object, array or Map value. */
   readonly negativeZero: boolean;
+  /** Some object is reached twice (shared or cyclic), or the value holds an Error. */
+  readonly needsReferences: boolean;
 }
-
-/** Objects visited before the walk switches to tracking visited objects. */
-export const VISIT_BUDGET = 512;
 
 const SENDABLE =
   "only primitives, plain objects, arrays, Map, Set, Date, RegExp, Error, typed arrays, DataView, " +
   "ArrayBuffer, Buffer, ObjectRef and ActorHandle can be sent";
 
 interface WalkState {
-  visits: number;
-  seen: Set<object> | undefined;
+  readonly seen: Set<object>;
+  /** Objects that must not be met (refused when they are). */
+  readonly forbidden?: ReadonlySet<unknown>;
   negativeZero: boolean;
+  needsReferences: boolean;
 }
-
-class BudgetExceeded {}
-const budgetExceeded = new BudgetExceeded();
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const ObjectPrototype = Object.prototype;
@@ -63,23 +61,22 @@ const SharedArrayBufferPrototype = SharedArrayBuffer.prototype;
  * part of it cannot be sent.
  */
 export function inspectValue(value: unknown, location: string): Inspection {
-  const state: WalkState = { visits: 0, seen: undefined, negativeZero: false };
-  let refusal: Refusal | undefined;
-  try {
-    refusal = visit(value, state);
-  } catch (error) {
-    if (error !== budgetExceeded) throw error;
-    state.seen = new Set();
-    state.negativeZero = false;
-    refusal = visit(value, state);
-  }
+  const state: WalkState = { seen: new Set(), negativeZero: false, needsReferences: false };
+  const refusal = visit(value, state);
   if (refusal !== undefined) throw refusalError(refusal, location);
   return state;
 }
 
-/** The refusal for `value`, or `undefined` when it can be sent. Never throws for a refusal. */
-export function findRefusal(value: unknown): Refusal | undefined {
-  const state: WalkState = { visits: 0, seen: new Set(), negativeZero: false };
+/**
+ * The refusal for `value`, or `undefined` when it can be sent. Never throws
+ * for a refusal. Meeting one of `forbidden` (e.g. the error whose property is
+ * checked) is a refusal too.
+ */
+export function findRefusal(value: unknown, forbidden?: ReadonlySet<unknown>): Refusal | undefined {
+  const state: WalkState =
+    forbidden === undefined
+      ? { seen: new Set(), negativeZero: false, needsReferences: false }
+      : { seen: new Set(), forbidden, negativeZero: false, needsReferences: false };
   return visit(value, state);
 }
 
@@ -109,7 +106,8 @@ function visit(value: unknown, state: WalkState): Refusal | undefined {
     case "object":
       return value === null ? undefined : visitObject(value, state);
     case "function":
-      return value instanceof ActorHandleBase ? undefined : refuseFunction(value as Function);
+      if (!(value instanceof ActorHandleBase)) return refuseFunction(value as Function);
+      return visitObject(value, state);
     case "symbol":
       return refuse(
         `a symbol (${String(value)})`,
@@ -120,12 +118,14 @@ function visit(value: unknown, state: WalkState): Refusal | undefined {
 }
 
 function visitObject(object: object, state: WalkState): Refusal | undefined {
-  if (state.seen !== undefined) {
-    if (state.seen.has(object)) return undefined;
-    state.seen.add(object);
-  } else if (++state.visits > VISIT_BUDGET) {
-    throw budgetExceeded;
+  if (state.forbidden?.has(object) === true) {
+    return refuse("a reference back to an error that holds it", "such cycles cannot be rebuilt");
   }
+  if (state.seen.has(object)) {
+    state.needsReferences = true;
+    return undefined;
+  }
+  state.seen.add(object);
   const proto: unknown = Object.getPrototypeOf(object);
   if (proto === ObjectPrototype || proto === null) {
     const record = object as Record<string, unknown>;
@@ -188,8 +188,13 @@ function visitObject(object: object, state: WalkState): Refusal | undefined {
   ) {
     return undefined;
   }
-  // Errors are sent with their own properties made safe (see error-serdes.ts).
-  if (object instanceof ObjectRef || object instanceof ActorHandleBase || object instanceof Error) return undefined;
+  if (object instanceof ObjectRef || object instanceof ActorHandleBase) return undefined;
+  if (object instanceof Error) {
+    // Sent with its properties made safe (see error-serdes.ts), which may
+    // point back at the error or into the value: keep references on.
+    state.needsReferences = true;
+    return undefined;
+  }
   return refuseInstance(object);
 }
 
