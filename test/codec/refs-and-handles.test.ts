@@ -78,6 +78,22 @@ test("two codecs keep their own hooks, even when one's hook encodes with the oth
   assert.equal(inner.log.decodedRefs, [{ ref: "inner-x" }, { ref: "inner-y" }]);
 });
 
+test("a hook may encode and decode with its own codec while that codec is encoding or decoding", () => {
+  let codec: InstanceType<typeof codecModule.Codec> | undefined;
+  const self = () => codec!;
+  codec = new codecModule.Codec({
+    encodeRef: (ref) => self().encode({ id: ref.id, at: new Date(0) }, "nested"),
+    decodeRef: (wire) => new ray.ObjectRef(`re-${(self().decode(wire as Uint8Array) as { id: string }).id}`),
+    encodeHandle: () => null,
+    decodeHandle: () => new FakeHandle("never"),
+  });
+  const value = { list: [new ray.ObjectRef("a"), { deeper: new ray.ObjectRef("b") }], tail: "end" };
+  const back = codec.decode(codec.encode(value, "test")) as { list: [ray.ObjectRef, { deeper: ray.ObjectRef }]; tail: string };
+  assert.is(back.list[0].id, "re-a");
+  assert.is(back.list[1].deeper.id, "re-b");
+  assert.is(back.tail, "end");
+});
+
 test("a hook that throws during encode surfaces as a SerializationError naming the location, with the cause", () => {
   const boom = new Error("ref table is closed");
   const codec = new codecModule.Codec({

@@ -152,6 +152,11 @@ test("a null-prototype object is accepted and its own properties arrive", () => 
   assert.equal({ ...back }, { x: 1, nested: { y: [2] } });
 });
 
+test("a value with hundreds of distinct object shapes round-trips", () => {
+  const value = Array.from({ length: 300 }, (_, i) => ({ [`k${i}`]: i, common: i, [`z${i % 7}`]: [i] }));
+  assert.equal(roundTrip(value), value);
+});
+
 test("keys that look like numbers or are not identifiers keep their spelling", () => {
   const value = { "1": "a", "": "empty", "a b": 2, "0x10": 3 };
   assert.equal(roundTrip(value), value);

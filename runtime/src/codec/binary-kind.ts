@@ -77,7 +77,8 @@ export function typedArrayKind(view: TypedArray): number {
     const kind = kindByPrototype.get(proto);
     if (kind !== undefined) return kind;
   }
-  throw new TypeError("not a typed array");
+  const name = (Object.getPrototypeOf(view) as { constructor?: { name?: string } } | null)?.constructor?.name;
+  throw new TypeError(`${name ?? "this typed array"} is not supported by the tsray codec`);
 }
 
 /** The bytes a view spans, as a Uint8Array over the same memory (no copy). */
