@@ -174,13 +174,24 @@ test("an encoded value of 64 KiB or more owns its ArrayBuffer, with and without 
   }
 });
 
+test("transferableBuffer names the buffer of a large result and refuses a small one that shares a slab", () => {
+  const { codec } = makeCodec();
+  const small = codec.encode({ a: 1 }, "test");
+  const large = codec.encode(new Float64Array(OUT_OF_BAND_MIN_BYTES / 8), "test");
+  assert.is(codecModule.transferableBuffer(small), undefined);
+  assert.is(codecModule.transferableBuffer(large), large.buffer);
+});
+
 test("a large encoded value can be transferred and later encodings are unaffected", () => {
   const { codec } = makeCodec();
   const before = codec.encode({ small: "kept" }, "test");
-  const big = codec.encode(Array.from({ length: 20_000 }, (_, i) => i), "test");
-  const moved = structuredClone(big, { transfer: [big.buffer as ArrayBuffer] });
+  const big = codec.encode(Array.from({ length: 40_000 }, (_, i) => i), "test");
+  assert.ok(big.byteLength >= OWNED_BUFFER_MIN_BYTES);
+  const transfer = codecModule.transferableBuffer(big);
+  assert.ok(transfer !== undefined);
+  const moved = structuredClone(big, { transfer: [transfer] });
   assert.is(big.byteLength, 0, "the original was detached by the transfer");
-  assert.is((codec.decode(moved) as number[])[19_999], 19_999);
+  assert.is((codec.decode(moved) as number[])[39_999], 39_999);
   assert.equal(codec.decode(before), { small: "kept" });
   assert.equal(codec.decode(codec.encode({ after: [1, 2] }, "test")), { after: [1, 2] });
 });

@@ -173,6 +173,14 @@ test("toWireError of a thrown non-Error value describes it in the message and ke
   assert.is(back.thrownValue, "just a string");
 });
 
+test("an error property named __proto__ stays a property of the wire form", () => {
+  const error = new Error("odd");
+  Object.defineProperty(error, "__proto__", { value: { x: 1 }, enumerable: true, configurable: true, writable: true });
+  const wire = toWireError(error);
+  assert.is(Object.getPrototypeOf(wire.props), Object.prototype);
+  assert.equal(Object.getOwnPropertyDescriptor(wire.props, "__proto__")?.value, { x: 1 });
+});
+
 test("toWireError never throws, even when the error's getters do", () => {
   const hostile = new Error("hostile");
   Object.defineProperty(hostile, "message", { get: () => { throw new Error("no message for you"); } });

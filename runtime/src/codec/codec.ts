@@ -212,6 +212,20 @@ export class Codec {
   }
 }
 
+/**
+ * The ArrayBuffer to put in a `postMessage` transfer list along with `bytes`
+ * (a result of {@link Codec.encode}), when `bytes` owns it; `undefined` when
+ * `bytes` shares its memory with other results (then let `postMessage` copy
+ * it: transferring would detach memory other results and the encoder still
+ * use). After a transfer, `bytes` is empty on the sending side.
+ */
+export function transferableBuffer(bytes: Uint8Array): ArrayBuffer | undefined {
+  const buffer = bytes.buffer;
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength
+    ? buffer
+    : undefined;
+}
+
 function toSerializationError(error: unknown, location: string): Error {
   if (error instanceof TsrayError) return error;
   const decoding = location === "decode";

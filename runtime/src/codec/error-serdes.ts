@@ -149,7 +149,8 @@ function ownProps(error: Error, codeTaken: boolean, chain: ReadonlySet<unknown>)
   }
   for (const key of keys) {
     if (OWN_FIELDS.has(key) && (key !== "code" || codeTaken)) continue;
-    props ??= Object.create(null) as Record<string, unknown>;
+    props ??= {};
+    // defineProperty, not assignment: a key named "__proto__" stays a key.
     Object.defineProperty(props, key, {
       value: safeValue(read(error, key), chain),
       writable: true,
@@ -157,8 +158,7 @@ function ownProps(error: Error, codeTaken: boolean, chain: ReadonlySet<unknown>)
       configurable: true,
     });
   }
-  // A plain object (not null-prototype) is what crosses boundaries most simply.
-  return props === undefined ? undefined : Object.assign({}, props);
+  return props;
 }
 
 /**
