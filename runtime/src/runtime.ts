@@ -16,8 +16,9 @@ import { IdGenerator, randomHex } from "./ids.js";
 import { printLogLine } from "./log-printer.js";
 import { ObjectRef, refsFor } from "./object-ref.js";
 import { MemoryStore } from "./object-store/memory-store.js";
+import { ReferenceCounter } from "./object-store/reference-counter.js";
 import { waitFor } from "./object-store/wait-request.js";
-import { encodeArgs } from "./task/task-args.js";
+import { compactCodec, encodeArgs } from "./task/task-args.js";
 import { TaskManager } from "./task/task-manager.js";
 import { createWireHooks } from "./wire-hooks.js";
 import {
@@ -45,8 +46,9 @@ export class DriverRuntime implements Core {
   readonly nodeId = randomHex(8);
   readonly jobId = randomHex(4);
   private readonly ids = new IdGenerator("d");
-  private readonly codec = new Codec(createWireHooks());
   private readonly store = new MemoryStore();
+  private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
+  private readonly codec = compactCodec(new Codec(createWireHooks((id) => this.refs.escape(id))));
   private readonly slots: FifoCpuSlots;
   private readonly tasks: TaskManager;
   private readonly actors: ActorManager;
@@ -101,7 +103,7 @@ export class DriverRuntime implements Core {
       maxRetries: o.maxRetries,
       retryExceptions: o.retryExceptions,
     });
-    return refsFor(taskId, o.numReturns);
+    return this.tracked(refsFor(taskId, o.numReturns));
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
@@ -124,13 +126,15 @@ export class DriverRuntime implements Core {
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
     const taskId = this.ids.next();
     this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encodeArgs(this.codec, args, name), numReturns, callerId });
-    return refsFor(taskId, numReturns);
+    return this.tracked(refsFor(taskId, numReturns));
   }
 
   put(value: unknown): ObjectRef {
     const id = this.ids.next();
     this.store.putBytes(id, this.codec.encode(value, "the value given to ray.put"));
-    return new ObjectRef(id);
+    const ref = new ObjectRef(id);
+    this.refs.track(ref, id);
+    return ref;
   }
 
   getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown> {
@@ -180,6 +184,12 @@ export class DriverRuntime implements Core {
     this.closed = true;
     this.store.close(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
     await Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
+  }
+
+  private tracked(refs: ObjectRef | ObjectRef[]): ObjectRef | ObjectRef[] {
+    if (refs instanceof ObjectRef) this.refs.track(refs, refs.id);
+    else for (const r of refs) this.refs.track(r, r.id);
+    return refs;
   }
 
   // ------------------------------------------------------------ worker threads

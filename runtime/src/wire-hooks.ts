@@ -15,9 +15,10 @@ export interface WireHooksLike {
   decodeHandle(wire: unknown): ActorHandleBase;
 }
 
-export function createWireHooks(): WireHooksLike {
+/** `onEncodeRef` hears of every ref that is encoded (the driver marks it as escaped). */
+export function createWireHooks(onEncodeRef?: (id: string) => void): WireHooksLike {
   return {
-    encodeRef: (ref) => ref.id,
+    encodeRef: onEncodeRef === undefined ? (ref) => ref.id : (ref) => (onEncodeRef(ref.id), ref.id),
     decodeRef: (wire) => {
       if (typeof wire !== "string") throw new SerializationError("ObjectRef", "malformed ObjectRef on the wire");
       return new ObjectRef(wire);

@@ -51,11 +51,18 @@ export class MemoryStore {
     else (entry.waiters ??= []).push(waiter);
   }
 
-  /** Drops the object (its memory is freed once nothing else holds the bytes). */
+  /**
+   * Drops the object: its bytes are freed once nothing else holds them. A
+   * pending object is dropped as soon as it settles (after its waiters ran).
+   */
   delete(id: string): void {
     const entry = this.entries.get(id);
-    if (entry !== undefined && entry.settled !== undefined) this.entries.delete(id);
+    if (entry === undefined) return;
+    if (entry.settled !== undefined) this.entries.delete(id);
+    else this.dropOnSettle.add(id);
   }
+
+  private readonly dropOnSettle = new Set<string>();
 
   get size(): number {
     return this.entries.size;
@@ -139,5 +146,6 @@ export class MemoryStore {
     const waiters = entry.waiters;
     entry.waiters = undefined;
     if (waiters !== undefined) for (const w of waiters) w(settled);
+    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.entries.delete(id);
   }
 }

@@ -56,6 +56,22 @@ export function decodeArgs(codec: ValueCodec, bytes: Uint8Array, deps: ResolvedD
   return args;
 }
 
+/**
+ * The codec's small outputs are views into a larger shared buffer, and
+ * `postMessage` clones a view's whole buffer: every encoded value that
+ * crosses a thread is made to own exactly its bytes first (a small copy;
+ * large values already own theirs).
+ */
+export function compactCodec(codec: ValueCodec): ValueCodec {
+  return {
+    encode(value, location) {
+      const bytes = codec.encode(value, location);
+      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    },
+    decode: (bytes) => codec.decode(bytes),
+  };
+}
+
 /** Whether bytes own their whole buffer, so that transferring the buffer moves exactly them. */
 export function ownsBuffer(bytes: Uint8Array): boolean {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);

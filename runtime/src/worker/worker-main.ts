@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Codec, fromWireError, toWireError } from "../codec/index.js";
 import { installCore } from "../core.js";
+import { compactCodec } from "../task/task-args.js";
 import { createWireHooks } from "../wire-hooks.js";
 import { ActorHost } from "./actor-host.js";
 import { threadRegistry } from "./function-registry.js";
@@ -18,7 +19,7 @@ import { ThreadCore, type ErrorCodec } from "./thread-core.js";
 
 const data = workerData as TsrayWorkerData;
 const port = parentPort!;
-const codec = new Codec(createWireHooks());
+const codec = compactCodec(new Codec(createWireHooks()));
 const errors: ErrorCodec = {
   toWire: (e: unknown): WireError => toWireError(e),
   fromWire: (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]),
