@@ -24,7 +24,7 @@ let result: TspcResult;
 
 test.before(async () => {
   project = copyFixtureProject("baselines/project");
-  result = await runTspc(project, ["-p", "."]);
+  result = await runTspc(project, ["-p", ".", "--declarationMap"]);
 });
 test.after(() => removeProjectCopy(project));
 
@@ -62,6 +62,54 @@ test("every emitted JavaScript file is valid ESM for node --check", async () => 
     await run(process.execPath, ["--check", join(project, "out", `${name}.js`)]);
   }
 });
+
+test("declaration maps send each generated namespace to its decorator's line", () => {
+  let checked = 0;
+  for (const name of cases) {
+    const source = readFileSync(join(project, "src", `${name}.ts`), "utf8").split("\n");
+    const dts = readFileSync(join(project, "out", `${name}.d.ts`), "utf8").split("\n");
+    const map = JSON.parse(readFileSync(join(project, "out", `${name}.d.ts.map`), "utf8")) as { mappings: string };
+    const sourceLines = firstSourceLinePerLine(map.mappings);
+    dts.forEach((line, index) => {
+      const namespace = /^(?:export )?declare namespace (\w+) \{/.exec(line)?.[1];
+      if (!namespace) return;
+      const declaration = source.findIndex((l) => new RegExp(`(function|class) ${namespace}\\b`).test(l));
+      const decorator = source.slice(0, declaration + 1).findLastIndex((l) => /^\s*(export )?@/.test(l));
+      assert.is(sourceLines[index], decorator, `${name}.d.ts: namespace ${namespace}`);
+      checked++;
+    });
+  }
+  assert.ok(checked >= 8, `checked ${checked} namespaces`);
+});
+
+/** For each generated line, the 0-based source line its first mapping points at (source-map VLQ). */
+function firstSourceLinePerLine(mappings: string): Array<number | undefined> {
+  const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  let sourceLine = 0;
+  return mappings.split(";").map((line) => {
+    let first: number | undefined;
+    for (const segment of line ? line.split(",") : []) {
+      const fields: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = digits.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          fields.push(value & 1 ? -(value >> 1) : value >> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      if (fields.length >= 4) {
+        sourceLine += fields[2] ?? 0;
+        first ??= sourceLine;
+      }
+    }
+    return first;
+  });
+}
 
 test("no emitted file carries the type view's footer", () => {
   for (const name of cases) {

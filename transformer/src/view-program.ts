@@ -7,10 +7,12 @@
  *    -b, --watch) are served, plus declaration and syntactic diagnostics;
  *  - emit: the `before` transform of emit-transform.ts is added to whatever
  *    transformers the caller passes, so JavaScript never sees the footer while
- *    `.d.ts` output keeps the namespace merges.
+ *    `.d.ts` output keeps the namespace merges (whose declaration maps point
+ *    at the decorators: declaration-maps.ts).
  * Everything else is the program as TypeScript built it.
  */
 import type * as ts from "typescript";
+import { createDeclarationMapTransformer } from "./declaration-maps.js";
 import { createEmitTransformer } from "./emit-transform.js";
 import type { TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
@@ -52,6 +54,7 @@ export function wrapViewProgram(
     projectDir,
     marksFor: (file) => lookup(file.fileName)?.marks,
   });
+  const declarationMaps = createDeclarationMapTransformer(ts, lookup);
   const emit = program.emit.bind(program);
   program.emit = (targetSourceFile, writeFile, cancellationToken, emitOnlyDtsFiles, customTransformers, ...rest) =>
     emit(
@@ -59,7 +62,11 @@ export function wrapViewProgram(
       writeFile,
       cancellationToken,
       emitOnlyDtsFiles,
-      { ...customTransformers, before: [emitTransformer, ...(customTransformers?.before ?? [])] },
+      {
+        ...customTransformers,
+        before: [emitTransformer, ...(customTransformers?.before ?? [])],
+        afterDeclarations: [...(customTransformers?.afterDeclarations ?? []), declarationMaps],
+      },
       // `emit` has further internal parameters (e.g. forceDtsEmit) that builders pass through.
       ...(rest as []),
     );
