@@ -69,8 +69,10 @@ export function createEmitTransformer(
     keep.add(stubImport);
     body.push(stubImport);
 
+    let inPrologue = true;
     for (const statement of userStatements) {
-      if (body.length === 1 && isPrologueDirective(ts, statement)) {
+      inPrologue &&= isPrologueDirective(ts, statement);
+      if (inPrologue) {
         prologue.push(statement);
         continue;
       }
