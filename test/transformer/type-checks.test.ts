@@ -39,13 +39,22 @@ for (const file of files.filter((f) => f.startsWith("invalid-"))) {
   });
 }
 
+test("an error in decorator options is reported at the option on the user's line, not in the footer", () => {
+  const lines = readFileSync(join(sourceDir, "invalid-functions.ts"), "utf8").split("\n");
+  const line = lines.findIndex((l) => l.startsWith(`@ray.remote({ numCpus: "2" })`)) + 1;
+  const error = diagnosticsOf("invalid-functions.ts").find((d) => d.line === line);
+  assert.ok(error, `an error on line ${line}`);
+  assert.is(error.column, (lines[line - 1] ?? "").indexOf("numCpus") + 1, "column of the bad option");
+});
+
 test("no error is reported outside the fixture's source files", () => {
   const elsewhere = result.diagnostics.filter((d) => !files.some((f) => d.file === `src/${f}`));
   assert.is(describe(elsewhere), "(none)");
 });
 
-test("decorators on function declarations raise no TS1206", () => {
-  assert.not.match(result.output, "TS1206");
+test("tsray decorators on function declarations raise no TS1206 (only the non-tsray one does)", () => {
+  const files1206 = result.diagnostics.filter((d) => d.code === 1206).map((d) => d.file);
+  assert.equal(files1206, ["src/invalid-not-tsray.ts"]);
 });
 
 test("the compilation fails as a whole (the invalid files are part of it)", () => {
