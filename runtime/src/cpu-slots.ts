@@ -32,6 +32,14 @@ export interface CpuSlots {
   acquireAnyway(cpus: number): void;
   /** CPUs free right now (for introspection). */
   available(): number;
+  /**
+   * Removes and returns the oldest queued request if it asks for exactly
+   * `cpus` and `accept`s it, without granting anything: its owner runs it
+   * under CPUs it already holds (pipelining behind a running task).
+   */
+  takeHead(cpus: number, accept: (r: SlotRequest) => boolean): SlotRequest | undefined;
+  /** Puts requests back at the front of the queue, in the given order (work handed back). */
+  requeueFront(requests: readonly SlotRequest[]): void;
 }
 
 export class FifoCpuSlots implements CpuSlots {
@@ -73,6 +81,24 @@ export class FifoCpuSlots implements CpuSlots {
 
   available(): number {
     return this.free / scale;
+  }
+
+  takeHead(cpus: number, accept: (r: SlotRequest) => boolean): SlotRequest | undefined {
+    const r = this.queue[this.head];
+    if (r === undefined || toFixed(r.cpus) !== toFixed(cpus) || !accept(r)) return undefined;
+    this.queue[this.head++] = undefined;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    }
+    return r;
+  }
+
+  requeueFront(requests: readonly SlotRequest[]): void {
+    if (requests.length === 0) return;
+    this.queue = [...requests, ...this.queue.slice(this.head)];
+    this.head = 0;
+    this.drain();
   }
 
   /** Starts queued requests that fit, oldest first, skipping ones that do not fit yet. */

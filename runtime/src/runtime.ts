@@ -218,6 +218,9 @@ export class DriverRuntime implements Core {
         if (pooled !== undefined) this.tasks.onFailed(pooled, m.taskId, m.error, m.errorName);
         else this.actors.onCallFailed(client.actorId!, m.taskId, m.error);
         return;
+      case "bounce":
+        if (pooled !== undefined) this.tasks.onBounced(pooled, m.taskIds);
+        return;
       case "actorReady":
         return this.actors.onReady(m.actorId);
       case "actorFailed":

@@ -147,6 +147,12 @@ test("an actor whose thread dies is restarted with its constructor when maxResta
   await rejection(ray.get(c.increment.remote(1)), ray.ActorDiedError);
 });
 
+test("maxTaskRetries re-runs a call that was running when the actor's thread died, after the restart", async () => {
+  const c = Counter.options({ maxRestarts: 1, maxTaskRetries: 1 }).remote(100);
+  assert.is(await ray.get(c.increment.remote(5)), 5);
+  assert.is(await ray.get(c.crashOnce.remote(join(dir, "crash-once"))), 0, "retried on the restarted actor");
+});
+
 test("without maxRestarts an actor whose thread dies stays dead", async () => {
   const c = Counter.remote(100);
   await rejection(ray.get(c.crash.remote()), ray.ActorDiedError);

@@ -66,7 +66,11 @@ export function compactCodec(codec: ValueCodec): ValueCodec {
   return {
     encode(value, location) {
       const bytes = codec.encode(value, location);
-      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
+      // A copy (not `slice`: on a Node Buffer that is a view of the same memory).
+      const own = new Uint8Array(bytes.byteLength);
+      own.set(bytes);
+      return own;
     },
     decode: (bytes) => codec.decode(bytes),
   };

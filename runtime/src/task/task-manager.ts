@@ -1,22 +1,24 @@
 /**
  * Owns every normal (non-actor) task from submission to its last result:
- * dependency wait → CPU slot → a pool thread → done/failed, plus retries,
- * cancellation and the CPU a task lends back while it is blocked in `get`.
+ * dependency wait → CPU slot (a lease) → a lane of a pool thread → done or
+ * failed, plus retries, cancellation, and the CPU a task lends back while it
+ * is blocked in `get`/`wait`.
  *
  * Lower layers (slots, pool, store) are handed in; the pool's thread events
  * reach this class through the runtime's wiring.
  *
- * Invariants: a task is in `tasks` until its return objects are settled;
- * `holding` is true exactly while it holds its CPUs; it is in its worker's
- * `tasks` set exactly while it is running there.
+ * Invariants: a task is in `tasks` until its return objects are settled; it
+ * is in its worker's `tasks` set and in its lease's `tasks` exactly while it
+ * has been sent to that thread and not finished or been handed back.
  */
 import type { CpuSlots, SlotRequest } from "../cpu-slots.js";
 import { TaskCancelledError, TaskError, WorkerCrashedError } from "../errors.js";
 import { returnIds } from "../ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
-import type { ResolvedDeps, TaskSubmission, ToWorker, WireError } from "../worker/protocol.js";
+import type { ResolvedDeps, TaskSubmission, WireError } from "../worker/protocol.js";
 import type { PoolWorker, WorkerPool } from "../worker/worker-pool.js";
 import { resolveDeps } from "./dependency-resolver.js";
+import { defaultPipelineDepth, type Lease } from "./lease.js";
 import { addTransfer } from "./task-args.js";
 
 export interface TaskManagerDeps {
@@ -26,13 +28,14 @@ export interface TaskManagerDeps {
   readonly rebuildError: (wire: WireError) => Error;
   /** A task that no node could ever run (e.g. more CPUs than exist). */
   readonly onInfeasible: (taskName: string, demand: string) => void;
+  readonly pipelineDepth?: number;
 }
 
 class TaskState implements SlotRequest {
-  phase: "deps" | "queued" | "running" = "deps";
+  phase: "deps" | "queued" | "sent" = "deps";
   deps: ResolvedDeps | undefined;
-  worker: PoolWorker | undefined;
-  holding = false;
+  lease: Lease<TaskState> | undefined;
+  /** Outstanding `get`/`wait` requests of the task while it runs. */
   blocked = 0;
   attempts = 0;
   cancelled: "no" | "soft" | "force" = "no";
@@ -55,8 +58,13 @@ export class TaskManager {
   /** Return object id → task id, for tasks with several returns (a single return shares the task's id). */
   private readonly byReturn = new Map<string, string>();
   private readonly warnedInfeasible = new Set<string>();
+  private readonly depth: number;
+  private lanes = 0;
+  private readonly isTask = (r: SlotRequest): boolean => r instanceof TaskState;
 
-  constructor(private readonly d: TaskManagerDeps) {}
+  constructor(private readonly d: TaskManagerDeps) {
+    this.depth = d.pipelineDepth ?? defaultPipelineDepth;
+  }
 
   submit(spec: TaskSubmission): void {
     const returns = returnIds(spec.taskId, spec.numReturns);
@@ -78,41 +86,28 @@ export class TaskManager {
     });
   }
 
-  /** Called by the slots once the task holds its CPUs. */
+  /** Called by the slots once the task's CPUs are granted: a new lease on the least busy thread. */
   dispatch(state: TaskState): void {
-    state.phase = "running";
-    state.holding = true;
     const worker = this.d.pool().pick();
-    state.worker = worker;
-    worker.tasks.add(state.spec.taskId);
+    const lease: Lease<TaskState> = { lane: ++this.lanes, worker, cpus: state.cpus, tasks: [], holding: true, blocked: false };
     worker.active++;
-    const { spec } = state;
-    const message: ToWorker = {
-      t: "run",
-      taskId: spec.taskId,
-      fn: spec.fn,
-      name: spec.name,
-      args: spec.args.bytes,
-      deps: state.deps,
-      numReturns: spec.numReturns,
-    };
-    // Arguments are transferred only when no retry could need them again.
-    const transfer = spec.maxRetries === 0 ? addTransfer(undefined, spec.args.bytes) : undefined;
-    worker.client.post(message, transfer);
+    this.send(lease, state);
+    this.fill(lease);
   }
 
   onDone(worker: PoolWorker, taskId: string, results: readonly Uint8Array[]): void {
     const state = this.tasks.get(taskId);
-    if (state === undefined || state.worker !== worker) return;
-    this.leaveWorker(state);
+    if (state === undefined || state.lease?.worker !== worker) return;
+    this.leave(state);
     this.forget(state);
     for (let i = 0; i < state.returns.length; i++) this.d.store.putBytes(state.returns[i]!, results[i]!);
   }
 
   onFailed(worker: PoolWorker, taskId: string, wire: WireError, errorName: string): void {
     const state = this.tasks.get(taskId);
-    if (state === undefined || state.worker !== worker) return;
-    this.leaveWorker(state);
+    if (state === undefined || state.lease?.worker !== worker) return;
+    this.leave(state);
+    if (state.cancelled !== "no") return this.finishWithError(state, new TaskCancelledError(state.spec.name));
     const retry = state.spec.retryExceptions;
     if ((retry === true || (Array.isArray(retry) && retry.includes(errorName))) && this.mayRetry(state)) {
       return this.enqueue(state);
@@ -120,13 +115,29 @@ export class TaskManager {
     this.finishWithError(state, new TaskError(state.spec.name, this.d.rebuildError(wire)));
   }
 
+  /** The thread handed back tasks it had not started (their lane's running task blocked): queue them first again. */
+  onBounced(worker: PoolWorker, taskIds: readonly string[]): void {
+    const back: TaskState[] = [];
+    for (const id of taskIds) {
+      const state = this.tasks.get(id);
+      if (state === undefined || state.lease?.worker !== worker) continue;
+      this.leave(state);
+      if (state.cancelled !== "no") this.finishWithError(state, new TaskCancelledError(state.spec.name));
+      else {
+        state.phase = "queued";
+        back.push(state);
+      }
+    }
+    this.d.slots.requeueFront(back);
+  }
+
   /** Every task on a thread that exited is retried (system failure) or fails. */
   onWorkerExit(worker: PoolWorker, exitCode: number, error: Error | undefined): void {
     for (const taskId of worker.tasks) {
       const state = this.tasks.get(taskId);
       if (state === undefined) continue;
-      this.leaveWorker(state);
-      if (state.cancelled === "force") {
+      this.leave(state);
+      if (state.cancelled !== "no") {
         this.finishWithError(state, new TaskCancelledError(state.spec.name));
       } else if (this.mayRetry(state)) {
         this.enqueue(state);
@@ -136,7 +147,7 @@ export class TaskManager {
           state,
           new WorkerCrashedError(
             `The worker running task ${state.spec.name} ${why} before the task finished ` +
-              `(${state.attempts - 1} retries used of maxRetries ${state.spec.maxRetries}). ` +
+              `(${state.attempts} retries used of maxRetries ${state.spec.maxRetries}). ` +
               "Raise maxRetries if the crash is transient.",
             error !== undefined ? { cause: error } : undefined,
           ),
@@ -146,34 +157,39 @@ export class TaskManager {
     worker.tasks.clear();
   }
 
-  /** The task waits in `get`/`wait`: it lends its CPUs back until the reply. */
+  /** The running task waits in `get`/`wait`: its lease lends its CPUs back until the reply. */
   onBlocked(taskId: string): void {
     const state = this.tasks.get(taskId);
-    if (state === undefined || state.phase !== "running") return;
-    if (state.blocked++ > 0) return;
-    state.worker!.active--;
-    if (state.holding) {
-      state.holding = false;
-      this.d.slots.release(state.cpus);
+    const lease = state?.lease;
+    if (state === undefined || lease === undefined || state.blocked++ > 0) return;
+    lease.blocked = true;
+    if (lease.holding) {
+      lease.holding = false;
+      lease.worker.active--;
+      this.d.slots.release(lease.cpus);
     }
   }
 
+  /** Its reply was sent: the lease takes its CPUs back at once (possibly oversubscribing for a while, as Ray does). */
   onUnblocked(taskId: string): void {
     const state = this.tasks.get(taskId);
-    if (state === undefined || state.phase !== "running" || state.blocked === 0) return;
-    if (--state.blocked > 0) return;
-    state.worker!.active++;
-    if (!state.holding) {
-      state.holding = true;
-      this.d.slots.acquireAnyway(state.cpus);
+    const lease = state?.lease;
+    if (state === undefined || lease === undefined || state.blocked === 0 || --state.blocked > 0) return;
+    lease.blocked = false;
+    if (!lease.holding) {
+      lease.holding = true;
+      lease.worker.active++;
+      this.d.slots.acquireAnyway(lease.cpus);
     }
+    this.fill(lease);
   }
 
   /**
-   * `ray.cancel`: a task not yet running is dropped; a running one is, with
-   * `force`, stopped by terminating its thread (not retried), otherwise asked
-   * to stop (its pending `get`s fail) and its result ignored. Either way its
-   * refs fail with `TaskCancelledError`. Unknown or finished: nothing to do.
+   * `ray.cancel`: a task not yet sent is dropped; a sent one is, with `force`,
+   * stopped by terminating its thread (not retried), otherwise asked to stop
+   * (a not-started one is dropped by the thread, a running one has its pending
+   * `get`s failed) and its result ignored. Either way its refs fail with
+   * `TaskCancelledError`. Unknown or finished: nothing to do.
    */
   cancel(objectId: string, force: boolean, recursive: boolean): void {
     const state = this.tasks.get(this.byReturn.get(objectId) ?? objectId);
@@ -188,10 +204,10 @@ export class TaskManager {
       this.finishWithError(state, new TaskCancelledError(state.spec.name));
     } else if (force) {
       state.cancelled = "force";
-      void state.worker!.client.terminate();
+      void state.lease!.worker.client.terminate();
     } else if (state.cancelled === "no") {
       state.cancelled = "soft";
-      state.worker!.client.post({ t: "cancel", taskId: state.spec.taskId, name: state.spec.name });
+      state.lease!.worker.client.post({ t: "cancel", taskId: state.spec.taskId, name: state.spec.name });
       for (const id of state.returns) this.d.store.putError(id, new TaskCancelledError(state.spec.name));
     }
   }
@@ -203,7 +219,6 @@ export class TaskManager {
 
   private enqueue(state: TaskState): void {
     state.phase = "queued";
-    state.worker = undefined;
     if (state.cpus > this.d.slots.total && !this.warnedInfeasible.has(state.spec.name)) {
       this.warnedInfeasible.add(state.spec.name);
       this.d.onInfeasible(state.spec.name, `{ CPU: ${state.cpus} } (this node has ${this.d.slots.total})`);
@@ -211,25 +226,65 @@ export class TaskManager {
     this.d.slots.request(state);
   }
 
+  /** Sends queued tasks of the same demand ahead to the lease's lane, up to the pipeline depth. */
+  private fill(lease: Lease<TaskState>): void {
+    if (lease.cpus === 0 || !lease.holding || lease.blocked || lease.worker.client.exited) return;
+    while (lease.tasks.length < this.depth) {
+      const next = this.d.slots.takeHead(lease.cpus, this.isTask) as TaskState | undefined;
+      if (next === undefined) return;
+      this.send(lease, next);
+    }
+  }
+
+  private send(lease: Lease<TaskState>, state: TaskState): void {
+    state.phase = "sent";
+    state.lease = lease;
+    lease.tasks.push(state);
+    lease.worker.tasks.add(state.spec.taskId);
+    const { spec } = state;
+    // Arguments are transferred only when no retry could need them again.
+    const transfer = spec.maxRetries === 0 ? addTransfer(undefined, spec.args.bytes) : undefined;
+    lease.worker.client.post(
+      {
+        t: "run",
+        lane: lease.lane,
+        taskId: spec.taskId,
+        fn: spec.fn,
+        name: spec.name,
+        args: spec.args.bytes,
+        deps: state.deps,
+        numReturns: spec.numReturns,
+      },
+      transfer,
+    );
+  }
+
+  /** Takes a task off its lease and thread; a lease left empty ends and gives its CPUs back. */
+  private leave(state: TaskState): void {
+    const lease = state.lease;
+    if (lease === undefined) return;
+    state.lease = undefined;
+    lease.worker.tasks.delete(state.spec.taskId);
+    const i = lease.tasks.indexOf(state);
+    if (i >= 0) lease.tasks.splice(i, 1);
+    if (i === 0 && state.blocked > 0) lease.blocked = false; // ended while blocked: the lease only drains now
+    state.blocked = 0;
+    if (lease.tasks.length === 0) {
+      if (lease.holding) {
+        lease.holding = false;
+        lease.worker.active--;
+        this.d.slots.release(lease.cpus);
+      }
+    } else {
+      this.fill(lease);
+    }
+  }
+
   private mayRetry(state: TaskState): boolean {
     const max = state.spec.maxRetries;
     if (max !== -1 && state.attempts >= max) return false;
     state.attempts++;
     return true;
-  }
-
-  /** Takes a running task off its thread and gives its CPUs back. */
-  private leaveWorker(state: TaskState): void {
-    const worker = state.worker;
-    if (worker !== undefined) {
-      worker.tasks.delete(state.spec.taskId);
-      if (state.blocked === 0) worker.active--;
-    }
-    state.blocked = 0;
-    if (state.holding) {
-      state.holding = false;
-      this.d.slots.release(state.cpus);
-    }
   }
 
   private finishWithError(state: TaskState, error: Error): void {

@@ -89,6 +89,14 @@ export interface ResolvedDeps {
 export type ToWorker =
   | {
       readonly t: "run";
+      /**
+       * The lease this task runs under. A thread runs the tasks of one lane
+       * one after another, in arrival order; tasks of different lanes run
+       * independently. The driver may send several tasks of a lane ahead
+       * (pipelining); while a lane's running task is blocked in `get`/`wait`
+       * the thread hands the lane's not-started tasks back (`bounce`).
+       */
+      readonly lane: number;
       readonly taskId: string;
       readonly fn: FnLocation;
       readonly name: string;
@@ -128,6 +136,7 @@ export type ReplyValue =
 export type FromWorker =
   | { readonly t: "done"; readonly taskId: string; readonly results: readonly Uint8Array[] }
   | { readonly t: "failed"; readonly taskId: string; readonly error: WireError; readonly errorName: string }
+  | { readonly t: "bounce"; readonly taskIds: readonly string[] }
   | { readonly t: "actorReady"; readonly actorId: string }
   | { readonly t: "actorFailed"; readonly actorId: string; readonly error: WireError }
   | { readonly t: "submit"; readonly task: TaskSubmission }

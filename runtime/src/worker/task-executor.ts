@@ -2,9 +2,14 @@
  * Runs normal tasks on a worker thread: finds the function (importing its
  * module once), decodes the arguments, calls it inside the task's context,
  * awaits a promise, encodes the result(s) and reports `done` or `failed`.
- * Many tasks may be in flight on one thread; each settles independently.
+ *
+ * Tasks arrive in lanes (one per driver lease): a lane runs its tasks one
+ * after another in arrival order, lanes run independently. While a lane's
+ * running task is blocked in `get`/`wait` its lease has lent its CPU out, so
+ * the lane hands its not-started tasks back to the driver (`bounce`), and
+ * bounces any that still arrive, until the task is unblocked.
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError, TaskCancelledError } from "../errors.js";
 import { addTransfer, decodeArgs, type ValueCodec } from "../task/task-args.js";
 import type { FunctionRegistry } from "./function-registry.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
@@ -14,7 +19,18 @@ import type { ErrorCodec } from "./thread-core.js";
 export type RunMessage = Extract<ToWorker, { t: "run" }>;
 export type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
 
+interface Lane {
+  readonly id: number;
+  running: RunMessage | undefined;
+  readonly queue: RunMessage[];
+  blocked: boolean;
+}
+
 export class TaskExecutor {
+  private readonly lanes = new Map<number, Lane>();
+  /** Lane of each running task. */
+  private readonly laneOf = new Map<string, Lane>();
+
   constructor(
     private readonly registry: FunctionRegistry,
     private readonly codec: ValueCodec,
@@ -24,33 +40,41 @@ export class TaskExecutor {
   ) {}
 
   run(m: RunMessage): void {
-    const target = this.registry.peek(m.fn.id);
-    if (target === undefined) {
-      this.registry.load(m.fn.id, m.fn.url).then(
-        () => this.run(m),
-        (e: unknown) => this.fail(m.taskId, e),
-      );
-      return;
+    let lane = this.lanes.get(m.lane);
+    if (lane === undefined) {
+      lane = { id: m.lane, running: undefined, queue: [], blocked: false };
+      this.lanes.set(m.lane, lane);
     }
-    if (target.kind !== "function") {
-      return this.fail(m.taskId, new InvalidArgumentError(`${m.fn.id} is a class; it cannot run as a task.`));
+    if (lane.blocked) this.post({ t: "bounce", taskIds: [m.taskId] });
+    else if (lane.running !== undefined) lane.queue.push(m);
+    else this.start(lane, m);
+  }
+
+  /** The task's first pending `get`/`wait` went out. */
+  blocked(taskId: string): void {
+    const lane = this.laneOf.get(taskId);
+    if (lane === undefined) return;
+    lane.blocked = true;
+    if (lane.queue.length > 0) this.post({ t: "bounce", taskIds: lane.queue.splice(0).map((q) => q.taskId) });
+  }
+
+  /** The task's last pending `get`/`wait` was answered. */
+  unblocked(taskId: string): void {
+    const lane = this.laneOf.get(taskId);
+    if (lane !== undefined) lane.blocked = false;
+  }
+
+  /** Drops a task that has not started (non-forced cancel); false if it is not waiting here. */
+  cancelQueued(taskId: string, name: string): boolean {
+    for (const lane of this.lanes.values()) {
+      const i = lane.queue.findIndex((q) => q.taskId === taskId);
+      if (i >= 0) {
+        lane.queue.splice(i, 1);
+        this.fail(taskId, new TaskCancelledError(name));
+        return true;
+      }
     }
-    this.context.run({ taskId: m.taskId, name: m.name }, () => {
-      let result: unknown;
-      try {
-        result = target.fn(...decodeArgs(this.codec, m.args, m.deps));
-      } catch (e) {
-        return this.fail(m.taskId, e);
-      }
-      if (isThenable(result)) {
-        result.then(
-          (v) => this.finish(m.taskId, m.name, m.numReturns, v),
-          (e: unknown) => this.fail(m.taskId, e),
-        );
-      } else {
-        this.finish(m.taskId, m.name, m.numReturns, result);
-      }
-    });
+    return false;
   }
 
   finish(taskId: string, name: string, numReturns: number, value: unknown): void {
@@ -68,6 +92,55 @@ export class TaskExecutor {
   fail(taskId: string, error: unknown): void {
     const errorName = error instanceof Error ? error.name : typeof error;
     this.post({ t: "failed", taskId, error: this.errors.toWire(error), errorName });
+  }
+
+  private start(lane: Lane, m: RunMessage): void {
+    lane.running = m;
+    this.laneOf.set(m.taskId, lane);
+    const target = this.registry.peek(m.fn.id);
+    if (target === undefined) {
+      this.registry.load(m.fn.id, m.fn.url).then(
+        () => this.execute(lane, m),
+        (e: unknown) => this.settle(lane, m, false, e),
+      );
+    } else {
+      this.execute(lane, m);
+    }
+  }
+
+  private execute(lane: Lane, m: RunMessage): void {
+    const target = this.registry.peek(m.fn.id);
+    if (target?.kind !== "function") {
+      return this.settle(lane, m, false, new InvalidArgumentError(`${m.fn.id} is not a remote function.`));
+    }
+    this.context.run({ taskId: m.taskId, name: m.name }, () => {
+      let result: unknown;
+      try {
+        result = target.fn(...decodeArgs(this.codec, m.args, m.deps));
+      } catch (e) {
+        return this.settle(lane, m, false, e);
+      }
+      if (isThenable(result)) {
+        result.then(
+          (v) => this.settle(lane, m, true, v),
+          (e: unknown) => this.settle(lane, m, false, e),
+        );
+      } else {
+        this.settle(lane, m, true, result);
+      }
+    });
+  }
+
+  /** Reports the task, then starts the lane's next one. */
+  private settle(lane: Lane, m: RunMessage, ok: boolean, value: unknown): void {
+    if (ok) this.finish(m.taskId, m.name, m.numReturns, value);
+    else this.fail(m.taskId, value);
+    this.laneOf.delete(m.taskId);
+    lane.running = undefined;
+    lane.blocked = false;
+    const next = lane.queue.shift();
+    if (next !== undefined) this.start(lane, next);
+    else this.lanes.delete(lane.id);
   }
 }
 

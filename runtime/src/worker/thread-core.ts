@@ -8,7 +8,6 @@
  * Every request carries a `reqId`; every pending request is rejected when
  * the port closes (the driver is gone) or when its task is cancelled.
  */
-import type { MessagePort } from "node:worker_threads";
 import { makeActorHandle, type ActorHandleBase } from "../actor-handle.js";
 import type { ActorSpecOptions, Core, RemoteClassInfo, TaskSpecOptions } from "../core.js";
 import type { RuntimeContext } from "../context.js";
@@ -28,6 +27,14 @@ interface Pending {
   readonly resolve: (value: ReplyValue) => void;
   readonly reject: (error: Error) => void;
   readonly taskId: string | undefined;
+  /** A `get`/`wait`: the task is blocked while it is pending. */
+  readonly blocking: boolean;
+}
+
+/** Told when a task starts and stops waiting on `get`/`wait` (the executor's lanes react). */
+export interface BlockingListener {
+  blocked(taskId: string): void;
+  unblocked(taskId: string): void;
 }
 
 export class ThreadCore implements Core {
@@ -35,9 +42,12 @@ export class ThreadCore implements Core {
   private readonly pending = new Map<number, Pending>();
   private nextReq = 0;
   private closed: Error | undefined;
+  /** Pending blocking requests per task. */
+  private readonly blockingCount = new Map<string, number>();
+  private listener: BlockingListener | undefined;
 
   constructor(
-    private readonly port: MessagePort,
+    private readonly send: (message: FromWorker, transfer?: ArrayBuffer[]) => void,
     private readonly codec: ValueCodec,
     private readonly errors: ErrorCodec,
     private readonly data: TsrayWorkerData,
@@ -111,7 +121,7 @@ export class ThreadCore implements Core {
   }
 
   async get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
-    const reply = await this.request((reqId, taskId) => ({ t: "get", reqId, ids: refs.map((r) => r.id), timeoutS, taskId }));
+    const reply = await this.request(true, (reqId, taskId) => ({ t: "get", reqId, ids: refs.map((r) => r.id), timeoutS, taskId }));
     if (reply.k !== "objects") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to get`);
     return reply.bytes.map((b) => this.codec.decode(b));
   }
@@ -122,7 +132,7 @@ export class ThreadCore implements Core {
   }
 
   async wait(refs: readonly ObjectRef[], numReturns: number, timeoutS: number | undefined): Promise<readonly boolean[]> {
-    const reply = await this.request((reqId, taskId) => ({ t: "wait", reqId, ids: refs.map((r) => r.id), numReturns, timeoutS, taskId }));
+    const reply = await this.request(true, (reqId, taskId) => ({ t: "wait", reqId, ids: refs.map((r) => r.id), numReturns, timeoutS, taskId }));
     if (reply.k !== "ready") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to wait`);
     return reply.ready;
   }
@@ -136,7 +146,7 @@ export class ThreadCore implements Core {
   }
 
   async getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor> {
-    const reply = await this.request((reqId) => ({ t: "getActor", reqId, name, namespace: namespace ?? this.data.namespace }));
+    const reply = await this.request(false, (reqId) => ({ t: "getActor", reqId, name, namespace: namespace ?? this.data.namespace }));
     if (reply.k !== "actor") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to getActor`);
     return reply.actor;
   }
@@ -164,6 +174,7 @@ export class ThreadCore implements Core {
     const p = this.pending.get(message.reqId);
     if (p === undefined) return; // already rejected (cancelled task)
     this.pending.delete(message.reqId);
+    this.settled(p);
     if (message.ok) p.resolve(message.value);
     else p.reject(this.errors.fromWire(message.error));
   }
@@ -173,6 +184,7 @@ export class ThreadCore implements Core {
     for (const [reqId, p] of this.pending) {
       if (p.taskId === taskId) {
         this.pending.delete(reqId);
+        this.settled(p);
         p.reject(new TaskCancelledError(name));
       }
     }
@@ -186,16 +198,39 @@ export class ThreadCore implements Core {
   }
 
   post(message: FromWorker, transfer?: ArrayBuffer[]): void {
-    this.port.postMessage(message, transfer);
+    this.send(message, transfer);
   }
 
-  private request(make: (reqId: number, taskId: string | undefined) => FromWorker): Promise<ReplyValue> {
+  /** Who hears when tasks block and unblock (set once, by the thread's wiring). */
+  setBlockingListener(listener: BlockingListener): void {
+    this.listener = listener;
+  }
+
+  private request(blocking: boolean, make: (reqId: number, taskId: string | undefined) => FromWorker): Promise<ReplyValue> {
     if (this.closed !== undefined) return Promise.reject(this.closed);
     const reqId = ++this.nextReq;
     const taskId = this.context.getStore()?.taskId;
     return new Promise<ReplyValue>((resolve, reject) => {
-      this.pending.set(reqId, { resolve, reject, taskId });
+      this.pending.set(reqId, { resolve, reject, taskId, blocking });
+      // The request goes out before any hand-back the block causes, so the driver learns of the block first.
       this.post(make(reqId, taskId));
+      if (blocking && taskId !== undefined) {
+        const n = (this.blockingCount.get(taskId) ?? 0) + 1;
+        this.blockingCount.set(taskId, n);
+        if (n === 1) this.listener?.blocked(taskId);
+      }
     });
+  }
+
+  /** Bookkeeping when a request stops pending (answered, cancelled). */
+  private settled(p: Pending): void {
+    if (!p.blocking || p.taskId === undefined) return;
+    const n = (this.blockingCount.get(p.taskId) ?? 1) - 1;
+    if (n > 0) {
+      this.blockingCount.set(p.taskId, n);
+      return;
+    }
+    this.blockingCount.delete(p.taskId);
+    this.listener?.unblocked(p.taskId);
   }
 }

@@ -10,6 +10,7 @@ import { installCore } from "../core.js";
 import { compactCodec } from "../task/task-args.js";
 import { createWireHooks } from "../wire-hooks.js";
 import { ActorHost } from "./actor-host.js";
+import { MessageBatcher } from "./message-batcher.js";
 import { threadRegistry } from "./function-registry.js";
 import { installLogForwarder } from "./log-forwarder.js";
 import { unreachable, type FromWorker, type ToWorker, type TsrayWorkerData, type WireError } from "./protocol.js";
@@ -25,14 +26,20 @@ const errors: ErrorCodec = {
   fromWire: (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]),
 };
 const context = createTaskContextStorage();
-const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
-const core = new ThreadCore(port, codec, errors, data, context);
+const out = new MessageBatcher<FromWorker>((batch, transfer) => port.postMessage(batch, transfer));
+const post = (m: FromWorker, transfer?: ArrayBuffer[]) => out.post(m, transfer);
+const core = new ThreadCore(post, codec, errors, data, context);
 installCore(core);
 installLogForwarder(console, context, data.actorId !== undefined ? "actor" : "worker", post);
 const executor = new TaskExecutor(threadRegistry, codec, errors, context, post);
+core.setBlockingListener(executor);
 const actorHost = data.actorId !== undefined ? new ActorHost(threadRegistry, codec, errors, context, post, executor) : undefined;
 
-port.on("message", (m: ToWorker) => {
+port.on("message", (batch: readonly ToWorker[]) => {
+  for (const m of batch) handle(m);
+});
+
+function handle(m: ToWorker): void {
   switch (m.t) {
     case "run":
       return executor.run(m);
@@ -43,9 +50,10 @@ port.on("message", (m: ToWorker) => {
     case "reply":
       return core.onReply(m);
     case "cancel":
-      return core.onCancel(m.taskId, m.name);
+      if (!executor.cancelQueued(m.taskId, m.name)) core.onCancel(m.taskId, m.name);
+      return;
     default:
       return unreachable(m);
   }
-});
+}
 port.on("close", () => core.onPortClosed());

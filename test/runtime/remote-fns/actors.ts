@@ -1,4 +1,5 @@
 // Actor classes for the runtime suites (hand-written spelling; no top-level side effects).
+import { existsSync, writeFileSync } from "node:fs";
 import * as ray from "tsray";
 
 export const Counter = ray.remote(
@@ -21,6 +22,14 @@ export const Counter = ray.remote(
     }
     crash(): never {
       process.exit(3);
+    }
+    /** Ends the actor's thread the first time (creating `marker`), then returns the count. */
+    crashOnce(marker: string): number {
+      if (!existsSync(marker)) {
+        writeFileSync(marker, "");
+        process.exit(3);
+      }
+      return this.val;
     }
     hello(): void {
       console.log(`counter at ${this.val}`);

@@ -1,0 +1,28 @@
+/**
+ * Coalesces the messages one side of a thread port posts within one turn of
+ * its event loop into a single `postMessage` of an array: a port message
+ * costs far more than the bytes in it, so a burst (results of pipelined
+ * tasks, a loop of `.remote()` calls) crosses as one. Order is kept; the
+ * batch leaves at the end of the current microtask queue, so no message
+ * waits for anything else.
+ */
+export class MessageBatcher<M> {
+  private batch: M[] = [];
+  private transfer: ArrayBuffer[] | undefined;
+
+  constructor(private readonly send: (batch: readonly M[], transfer: ArrayBuffer[] | undefined) => void) {}
+
+  post(message: M, transfer?: ArrayBuffer[]): void {
+    if (this.batch.length === 0) queueMicrotask(this.flush);
+    this.batch.push(message);
+    if (transfer !== undefined && transfer.length > 0) (this.transfer ??= []).push(...transfer);
+  }
+
+  private readonly flush = (): void => {
+    const batch = this.batch;
+    const transfer = this.transfer;
+    this.batch = [];
+    this.transfer = undefined;
+    this.send(batch, transfer);
+  };
+}
