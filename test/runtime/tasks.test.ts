@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
-import { add, addAsync, bigArray, byteLength, echo, isRef, makeRef, pair, sumNested } from "./remote-fns/basic.js";
+import { add, addAsync, bigArray, byteLength, echo, isRef, makeRef, pair, sumNested, writeFirstReadSecond } from "./remote-fns/basic.js";
 
 test.before(async () => {
   await ray.init({ numCpus: 2 });
@@ -72,6 +72,12 @@ test("large typed arrays pass into and out of tasks", async () => {
   const out = await ray.get(bigArray.remote(n));
   assert.is(out.length, n);
   assert.is(out[n - 1], 1.5);
+});
+
+test("one large object passed twice arrives as two independent values", async () => {
+  const ref = ray.put(new Float64Array(1 << 14));
+  assert.is(await ray.get(writeFirstReadSecond.remote(ref, ref)), 0);
+  assert.is((await ray.get(ref))[0], 0, "the stored object is unchanged");
 });
 
 test("many tasks complete", async () => {

@@ -15,7 +15,12 @@ import type { EncodedArgs, ResolvedDeps } from "../worker/protocol.js";
 
 export interface ValueCodec {
   encode(value: unknown, location: string): Uint8Array;
-  decode(bytes: Uint8Array): unknown;
+  /**
+   * `owned`: these bytes arrived in a message and are decoded exactly once
+   * here, so large binaries may be returned as views over them (no copy).
+   * Never for bytes kept and decoded again (the object store's).
+   */
+  decode(bytes: Uint8Array, owned?: boolean): unknown;
 }
 
 export function encodeArgs(codec: ValueCodec, args: readonly unknown[], name: string): EncodedArgs {
@@ -47,11 +52,16 @@ export function encodeArgs(codec: ValueCodec, args: readonly unknown[], name: st
   return { bytes, refIdx, refIds };
 }
 
-/** The argument list, with the driver-resolved top-level refs put back in place. */
+/**
+ * The argument list, with the driver-resolved top-level refs put back in
+ * place. Runs on the thread that received the bytes in a message, which owns
+ * them: large binaries are decoded as views, without a copy.
+ */
 export function decodeArgs(codec: ValueCodec, bytes: Uint8Array, deps: ResolvedDeps | undefined): unknown[] {
-  const args = codec.decode(bytes) as unknown[];
+  const args = codec.decode(bytes, true) as unknown[];
   if (deps !== undefined) {
-    for (let k = 0; k < deps.idx.length; k++) args[deps.idx[k]!] = codec.decode(deps.bytes[k]!);
+    const values = decodeOwnedList(codec, deps.bytes);
+    for (let k = 0; k < deps.idx.length; k++) args[deps.idx[k]!] = values[k];
   }
   return args;
 }
@@ -62,7 +72,10 @@ export function decodeArgs(codec: ValueCodec, bytes: Uint8Array, deps: ResolvedD
  * crosses a thread is made to own exactly its bytes first (a small copy;
  * large values already own theirs).
  */
-export function compactCodec(codec: ValueCodec): ValueCodec {
+export function compactCodec(codec: {
+  encode(value: unknown, location: string): Uint8Array;
+  decode(bytes: Uint8Array, options?: { view?: boolean }): unknown;
+}): ValueCodec {
   return {
     encode(value, location) {
       const bytes = codec.encode(value, location);
@@ -72,8 +85,23 @@ export function compactCodec(codec: ValueCodec): ValueCodec {
       own.set(bytes);
       return own;
     },
-    decode: (bytes) => codec.decode(bytes),
+    decode: (bytes, owned) => codec.decode(bytes, owned === true ? { view: true } : undefined),
   };
+}
+
+/**
+ * Decodes a list of bytes received in one message. The same object may occur
+ * twice (one ref passed twice; a message clone keeps identity): only its
+ * first decoding may view the bytes, later ones copy, so values never alias.
+ */
+export function decodeOwnedList(codec: ValueCodec, list: readonly Uint8Array[]): unknown[] {
+  if (list.length === 1) return [codec.decode(list[0]!, true)];
+  const seen = new Set<Uint8Array>();
+  return list.map((b) => {
+    const first = !seen.has(b);
+    seen.add(b);
+    return codec.decode(b, first);
+  });
 }
 
 /** Whether bytes own their whole buffer, so that transferring the buffer moves exactly them. */

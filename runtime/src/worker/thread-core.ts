@@ -14,7 +14,7 @@ import type { RuntimeContext } from "../context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../errors.js";
 import { IdGenerator } from "../ids.js";
 import { ObjectRef, refsFor } from "../object-ref.js";
-import { addTransfer, encodeArgs, type ValueCodec } from "../task/task-args.js";
+import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../task/task-args.js";
 import type { ActorDescriptor, FnLocation, FromWorker, ReplyValue, ToWorker, TsrayWorkerData, WireError } from "./protocol.js";
 import type { TaskContextStorage } from "./task-context.js";
 
@@ -123,7 +123,8 @@ export class ThreadCore implements Core {
   async get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
     const reply = await this.request(true, (reqId, taskId) => ({ t: "get", reqId, ids: refs.map((r) => r.id), timeoutS, taskId }));
     if (reply.k !== "objects") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to get`);
-    return reply.bytes.map((b) => this.codec.decode(b));
+    // The reply's bytes are this thread's own copy: large binaries may be views.
+    return decodeOwnedList(this.codec, reply.bytes);
   }
 
   async getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown> {

@@ -106,3 +106,9 @@ export const startThenWait = ray.remote(async function startThenWait(started: st
   while (!existsSync(gate)) await new Promise((r) => setTimeout(r, 5));
   return 1;
 });
+
+/** Writes into its first argument and returns what the second holds at index 0 afterwards. */
+export const writeFirstReadSecond = ray.remote(function writeFirstReadSecond(a: Float64Array, b: Float64Array): number {
+  a[0] = 42;
+  return b[0]!;
+});
