@@ -1,0 +1,86 @@
+/**
+ * The shape of a benchmark case. A case names the metrics it reports, builds
+ * (in the case-runner process) one tsray measurement and zero or more
+ * baselines that do equivalent work, and says which issue target applies.
+ * The runner then runs every measurement the same number of times,
+ * interleaved, so that a disturbance on the machine hits tsray and its
+ * baselines alike.
+ */
+
+/** Units, each with a fixed direction: see `higherIsBetter`. */
+export type Unit = "ops/s" | "µs" | "GB/s" | "ms" | "×" | "B/task" | "rounds/s";
+
+export function higherIsBetter(unit: Unit): boolean {
+  return unit === "ops/s" || unit === "GB/s" || unit === "×" || unit === "rounds/s";
+}
+
+/** What one run of a measurement yields: metric key → figure. */
+export type Sample = Record<string, number>;
+
+export interface Measurement {
+  /** Shown in the report, e.g. "tsray" or "piscina (2 threads)". */
+  readonly label: string;
+  /** Unmeasured runs before the measured ones (JIT warm-up, thread start). Default 1. */
+  readonly warmup?: number;
+  run(): Promise<Sample>;
+}
+
+/**
+ * An issue target. `ratio`: tsray's figure divided by the named baseline's
+ * (same unit) compared with `value`; `absolute`: tsray's figure itself.
+ */
+export type Target =
+  | { readonly kind: "ratio"; readonly baseline: string; readonly op: ">=" | "<="; readonly value: number; readonly text: string }
+  | { readonly kind: "absolute"; readonly op: ">=" | "<="; readonly value: number; readonly text: string };
+
+export interface MetricSpec {
+  readonly key: string;
+  readonly unit: Unit;
+  /** Shown after the case name when a case has more than one metric. */
+  readonly title?: string;
+  readonly target?: Target;
+}
+
+export interface CaseContext {
+  /** Measured runs per measurement. */
+  readonly runs: number;
+  /** Smaller workloads (`--quick`). */
+  readonly quick: boolean;
+  /** Tasks for the queued-tasks case (`--queued N`). */
+  readonly queuedTasks: number;
+  /** CPUs tsray and the pools are given (the machine's, by default). */
+  readonly cpus: number;
+}
+
+export interface CaseInstance {
+  readonly tsray: Measurement;
+  readonly baselines: readonly Measurement[];
+  /** Facts worth printing with the figures (sizes, counts, caveats). */
+  readonly notes?: readonly string[];
+  /** Overrides the runner's run count (e.g. one child process per run is expensive). */
+  readonly runs?: number;
+  teardown(): Promise<void>;
+}
+
+export interface CaseDefinition {
+  readonly name: string;
+  /** One line: what a run does. */
+  readonly summary: string;
+  readonly metrics: readonly MetricSpec[];
+  /** Whether the case needs `ray.init()` in the runner process (child-process cases do not). */
+  readonly needsRuntime: boolean;
+  /** Returns undefined when the case cannot run on this runtime (e.g. an API it lacks), with why. */
+  setup(ctx: CaseContext): Promise<CaseInstance | { readonly unavailable: string }>;
+}
+
+/** What a case-runner process reports back to `main` (JSON). */
+export interface CaseResult {
+  readonly name: string;
+  readonly summary: string;
+  readonly metrics: readonly MetricSpec[];
+  readonly measurements: readonly { readonly label: string; readonly runs: readonly Sample[]; readonly error?: string }[];
+  readonly notes: readonly string[];
+  readonly unavailable?: string;
+  readonly error?: string;
+  readonly wallMs: number;
+}

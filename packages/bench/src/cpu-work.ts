@@ -1,0 +1,33 @@
+/**
+ * The CPU-bound body of the speed-up case, shared by the tsray task, the
+ * piscina worker and the one-thread reference so all three run the very same
+ * code. It is a plain integer loop whose result depends on every iteration,
+ * so the JIT cannot drop it.
+ */
+
+/** Spins for `iterations` rounds of an xorshift and returns the final state. */
+export function spin(iterations: number): number {
+  let x = 0x9e3779b9 | 0;
+  for (let i = 0; i < iterations; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+  }
+  return x;
+}
+
+/**
+ * Iterations that take about `targetMs` on this thread. Measured rather than
+ * fixed so the case means "~250 ms tasks" on any machine.
+ */
+export function calibrateSpin(targetMs: number): number {
+  spin(1e6); // let the JIT optimise spin() before timing it
+  let n = 1e6;
+  for (;;) {
+    const t0 = performance.now();
+    spin(n);
+    const ms = performance.now() - t0;
+    if (ms > 50) return Math.round((n * targetMs) / ms);
+    n *= 4;
+  }
+}
