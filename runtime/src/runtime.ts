@@ -64,9 +64,11 @@ export class DriverRuntime implements Core {
       slots: this.slots,
       pool: () => this.pool,
       rebuildError,
-      onInfeasible: (name, demand) =>
+      node: options,
+      onInfeasible: (name, demand, node) =>
         process.stderr.write(
-          `tsray: warning: task ${name} demands ${demand}, which no node can provide; it stays queued until one can.\n`,
+          `tsray: warning: task ${name} is infeasible: it demands ${demand} and no node has that ` +
+            `(this node: ${node}). It stays queued until it is cancelled or the runtime stops.\n`,
         ),
     });
     this.actors = new ActorManager({
@@ -100,6 +102,8 @@ export class DriverRuntime implements Core {
       args: encodeArgs(this.codec, args, o.name),
       numReturns: o.numReturns,
       numCpus: o.numCpus,
+      numGpus: o.numGpus,
+      resources: o.resources,
       maxRetries: o.maxRetries,
       retryExceptions: o.retryExceptions,
     });

@@ -26,8 +26,10 @@ export interface TaskManagerDeps {
   readonly slots: CpuSlots;
   readonly pool: () => WorkerPool;
   readonly rebuildError: (wire: WireError) => Error;
-  /** A task that no node could ever run (e.g. more CPUs than exist). */
-  readonly onInfeasible: (taskName: string, demand: string) => void;
+  /** What this node has in all, to tell demands it can never meet. */
+  readonly node: { readonly numCpus: number; readonly numGpus: number; readonly resources: Readonly<Record<string, number>> };
+  /** A task that no node could ever run (e.g. more CPUs than exist): reported once per task name. */
+  readonly onInfeasible: (taskName: string, demand: string, node: string) => void;
   readonly pipelineDepth?: number;
 }
 
@@ -58,6 +60,8 @@ export class TaskManager {
   /** Return object id → task id, for tasks with several returns (a single return shares the task's id). */
   private readonly byReturn = new Map<string, string>();
   private readonly warnedInfeasible = new Set<string>();
+  /** Tasks no node can run: they wait here (as in Ray) until cancelled or the runtime stops. */
+  private readonly parked = new Set<TaskState>();
   private readonly depth: number;
   private lanes = 0;
   private readonly isTask = (r: SlotRequest): boolean => r instanceof TaskState;
@@ -200,7 +204,7 @@ export class TaskManager {
     if (state.phase === "deps") {
       this.finishWithError(state, new TaskCancelledError(state.spec.name));
     } else if (state.phase === "queued") {
-      this.d.slots.withdraw(state);
+      if (!this.parked.delete(state)) this.d.slots.withdraw(state);
       this.finishWithError(state, new TaskCancelledError(state.spec.name));
     } else if (force) {
       state.cancelled = "force";
@@ -219,11 +223,22 @@ export class TaskManager {
 
   private enqueue(state: TaskState): void {
     state.phase = "queued";
-    if (state.cpus > this.d.slots.total && !this.warnedInfeasible.has(state.spec.name)) {
+    const missing = this.infeasible(state.spec);
+    if (missing === undefined) return this.d.slots.request(state);
+    this.parked.add(state);
+    if (!this.warnedInfeasible.has(state.spec.name)) {
       this.warnedInfeasible.add(state.spec.name);
-      this.d.onInfeasible(state.spec.name, `{ CPU: ${state.cpus} } (this node has ${this.d.slots.total})`);
+      const { node } = this.d;
+      this.d.onInfeasible(state.spec.name, missing, describeResources(node.numCpus, node.numGpus, node.resources));
     }
-    this.d.slots.request(state);
+  }
+
+  /** The demand this node can never meet, described; undefined if it can. */
+  private infeasible(spec: TaskSubmission): string | undefined {
+    const { node } = this.d;
+    const custom = Object.entries(spec.resources ?? {}).filter(([k, v]) => v > (node.resources[k] ?? 0));
+    if (spec.numCpus <= node.numCpus && spec.numGpus <= node.numGpus && custom.length === 0) return undefined;
+    return describeResources(spec.numCpus, spec.numGpus, spec.resources ?? {});
   }
 
   /** Sends queued tasks of the same demand ahead to the lease's lane, up to the pipeline depth. */
@@ -296,4 +311,11 @@ export class TaskManager {
     this.tasks.delete(state.spec.taskId);
     if (state.spec.numReturns > 1) for (const id of state.returns) this.byReturn.delete(id);
   }
+}
+
+function describeResources(cpus: number, gpus: number, custom: Readonly<Record<string, number>>): string {
+  const parts = [`CPU: ${cpus}`];
+  if (gpus > 0) parts.push(`GPU: ${gpus}`);
+  for (const [k, v] of Object.entries(custom)) parts.push(`${k}: ${v}`);
+  return `{ ${parts.join(", ")} }`;
 }

@@ -40,6 +40,9 @@ export interface TaskSubmission {
   readonly args: EncodedArgs;
   readonly numReturns: number;
   readonly numCpus: number;
+  /** Checked for feasibility against the node's totals; not yet held while running (see cpu-slots.ts). */
+  readonly numGpus: number;
+  readonly resources: Readonly<Record<string, number>> | undefined;
   readonly maxRetries: number;
   readonly retryExceptions: boolean | readonly string[];
   /** The task that submitted this one, if it was submitted from inside a task (for recursive cancel). */

@@ -69,6 +69,8 @@ export class ThreadCore implements Core {
           args: encoded,
           numReturns: o.numReturns,
           numCpus: o.numCpus,
+          numGpus: o.numGpus,
+          resources: o.resources,
           maxRetries: o.maxRetries,
           retryExceptions: o.retryExceptions,
           parentTaskId: this.context.getStore()?.taskId,
