@@ -18,7 +18,7 @@ import { ObjectRef, refsFor } from "./object-ref.js";
 import { MemoryStore } from "./object-store/memory-store.js";
 import { ReferenceCounter } from "./object-store/reference-counter.js";
 import { waitFor } from "./object-store/wait-request.js";
-import { compactCodec, encodeArgs } from "./task/task-args.js";
+import { compactCodec, encodeArgs } from "./encoded-values.js";
 import { TaskManager } from "./task/task-manager.js";
 import { createWireHooks } from "./wire-hooks.js";
 import {

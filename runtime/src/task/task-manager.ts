@@ -19,7 +19,7 @@ import type { ResolvedDeps, TaskSubmission, WireError } from "../worker/protocol
 import type { PoolWorker, WorkerPool } from "../worker/worker-pool.js";
 import { resolveDeps } from "./dependency-resolver.js";
 import { defaultPipelineDepth, type Lease } from "./lease.js";
-import { addTransfer } from "./task-args.js";
+import { addTransfer } from "../encoded-values.js";
 
 export interface TaskManagerDeps {
   readonly store: MemoryStore;

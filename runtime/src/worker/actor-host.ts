@@ -6,7 +6,7 @@
  * calls interleave. Calls that arrive before the constructor finished wait.
  */
 import { InvalidArgumentError } from "../errors.js";
-import { decodeArgs, type ValueCodec } from "../task/task-args.js";
+import { decodeArgs, type ValueCodec } from "../encoded-values.js";
 import type { FunctionRegistry } from "./function-registry.js";
 import type { ToWorker } from "./protocol.js";
 import { isThenable, type TaskContextStorage } from "./task-context.js";

@@ -10,7 +10,7 @@
  * bounces any that still arrive, until the task is unblocked.
  */
 import { InvalidArgumentError, TaskCancelledError } from "../errors.js";
-import { addTransfer, decodeArgs, type ValueCodec } from "../task/task-args.js";
+import { addTransfer, decodeArgs, type ValueCodec } from "../encoded-values.js";
 import type { FunctionRegistry } from "./function-registry.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 import { isThenable, type TaskContextStorage } from "./task-context.js";

@@ -14,7 +14,7 @@ import type { RuntimeContext } from "../context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../errors.js";
 import { IdGenerator } from "../ids.js";
 import { ObjectRef, refsFor } from "../object-ref.js";
-import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../task/task-args.js";
+import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../encoded-values.js";
 import type { ActorDescriptor, FnLocation, FromWorker, ReplyValue, ToWorker, TsrayWorkerData, WireError } from "./protocol.js";
 import type { TaskContextStorage } from "./task-context.js";
 

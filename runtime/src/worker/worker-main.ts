@@ -7,7 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Codec, fromWireError, toWireError } from "../codec/index.js";
 import { installCore } from "../core.js";
-import { compactCodec } from "../task/task-args.js";
+import { compactCodec } from "../encoded-values.js";
 import { createWireHooks } from "../wire-hooks.js";
 import { ActorHost } from "./actor-host.js";
 import { MessageBatcher } from "./message-batcher.js";

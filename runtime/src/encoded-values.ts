@@ -1,7 +1,9 @@
 /**
- * Encoding a call's arguments (shared by the driver's submitter and the
- * thread-side core, which both submit calls) and decoding them on the thread
- * that runs the call.
+ * Values as they cross a thread: the encoding of a call's arguments (shared
+ * by the driver and the thread-side core, which both submit calls), their
+ * decoding on the thread that runs the call, and the rules for when bytes are
+ * copied, transferred or viewed. Shared by both sides, it imports only the
+ * protocol's types and the public value classes.
  *
  * Top-level `ObjectRef` arguments are taken out (replaced by `null`) so the
  * driver can resolve them before the call runs; refs nested deeper are
@@ -9,9 +11,9 @@
  * in one go; only when that fails is each argument encoded alone, so the
  * `SerializationError` names the argument's position.
  */
-import { SerializationError } from "../errors.js";
-import { ObjectRef } from "../object-ref.js";
-import type { EncodedArgs, ResolvedDeps } from "../worker/protocol.js";
+import { SerializationError } from "./errors.js";
+import { ObjectRef } from "./object-ref.js";
+import type { EncodedArgs, ResolvedDeps } from "./worker/protocol.js";
 
 export interface ValueCodec {
   encode(value: unknown, location: string): Uint8Array;
