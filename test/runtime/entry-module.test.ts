@@ -48,4 +48,9 @@ test("its remote functions ran in worker threads and saw the module-level declar
   assert.is(out.total, 31);
 });
 
+test("decorator forms with options, async functions and actor classes work end to end", () => {
+  const out = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { forms: unknown };
+  assert.equal(out.forms, { split: ["TSRAY", 5], double: 42, local: 31, store: 1 });
+});
+
 test.run();
