@@ -42,10 +42,17 @@ export interface DriverOptions {
 
 const callerId = "driver";
 
+/**
+ * Runtimes started in this process so far: part of every id prefix, so a ref
+ * kept from before a `shutdown()` never names an object of a later runtime.
+ */
+let sessions = 0;
+
 export class DriverRuntime implements Core {
   readonly nodeId = randomHex(8);
   readonly jobId = randomHex(4);
-  private readonly ids = new IdGenerator("d");
+  private readonly session = ++sessions;
+  private readonly ids = new IdGenerator(`d${this.session}.`);
   private readonly store = new MemoryStore();
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
   private readonly codec = compactCodec(new Codec(createWireHooks((id) => this.refs.escape(id))));
@@ -202,7 +209,7 @@ export class DriverRuntime implements Core {
     const n = ++this.threadCounter;
     return {
       tsrayWorker: true,
-      idPrefix: `t${n}.`,
+      idPrefix: `t${this.session}.${n}.`,
       workerId: `w${n}`,
       nodeId: this.nodeId,
       jobId: this.jobId,

@@ -52,6 +52,21 @@ test("init twice fails unless ignoreReinitError, and init works again after shut
   await ray.shutdown();
 });
 
+test("a ref kept from before shutdown never names an object of a later runtime", async () => {
+  await ray.init({ numCpus: 1 });
+  const old = ray.put("first runtime");
+  await ray.shutdown();
+  await ray.init({ numCpus: 1 });
+  const fresh = ray.put("second runtime");
+  try {
+    assert.is.not(fresh.id, old.id);
+    const [ready] = await ray.wait([old], { timeout: 0 });
+    assert.equal(ready, []);
+  } finally {
+    await ray.shutdown();
+  }
+});
+
 test("a get pending at shutdown is rejected instead of hanging", async () => {
   await ray.init({ numCpus: 1 });
   const failed = rejection(ray.get(new ray.ObjectRef<number>("never-produced")), ray.TsrayError);

@@ -53,4 +53,9 @@ test("console.log inside an actor method is prefixed with Class.method", () => {
   assert.match(linesOf(run.stdout, " counter at 0")[0] ?? "", prefix("Counter.hello"));
 });
 
+test("an unawaited rejected promise in a task is reported on stderr and does not crash its worker", () => {
+  assert.match(run.stdout, "forgetsRejection → still fine");
+  assert.match(linesOf(run.stderr, "Unhandled promise rejection (a promise nobody awaited): Error: nobody awaited me")[0] ?? "", prefix("forgetsRejection"));
+});
+
 test.run();

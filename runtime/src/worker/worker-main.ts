@@ -57,3 +57,8 @@ function handle(m: ToWorker): void {
   }
 }
 port.on("close", () => core.onPortClosed());
+// A promise a task forgot to await must not take the thread (and every task on it) down:
+// report it on the driver's terminal, labelled with the task that made it.
+process.on("unhandledRejection", (reason) => {
+  console.error("Unhandled promise rejection (a promise nobody awaited):", reason);
+});

@@ -112,3 +112,10 @@ export const writeFirstReadSecond = ray.remote(function writeFirstReadSecond(a: 
   a[0] = 42;
   return b[0]!;
 });
+
+/** Leaves a rejected promise unawaited, then returns normally. */
+export const forgetsRejection = ray.remote(async function forgetsRejection(): Promise<string> {
+  void Promise.reject(new Error("nobody awaited me"));
+  await new Promise((r) => setTimeout(r, 1));
+  return "still fine";
+});
