@@ -13,7 +13,7 @@ import { compareWithMarkers } from "./expect-markers.js";
 import { copyFixtureProject, describe, fixturesRoot, removeProjectCopy, runTspc, type TspcResult } from "./tspc-project.js";
 
 const sourceDir = join(fixturesRoot, "diagnostics", "src");
-const files = readdirSync(sourceDir).filter((f) => f.endsWith(".ts")).sort();
+const files = readdirSync(sourceDir).filter((f) => /\.[cm]?ts$/.test(f)).sort();
 
 let project = "";
 let result: TspcResult;
@@ -40,7 +40,7 @@ for (const [name, code] of Object.entries(TsrayDiagnosticCode)) {
 test("every TSRAY message says what to do instead", () => {
   const ours = result.diagnostics.filter((d) => d.code >= 9901 && d.code <= 9999);
   assert.ok(ours.length >= Object.keys(TsrayDiagnosticCode).length, describe(ours));
-  for (const d of ours) assert.match(d.message, /(give it|Move|decorate|Decorate|Rename|Declare|remove|can only be used)/);
+  for (const d of ours) assert.match(d.message, /(give it|Move|decorate|Decorate|Rename|Declare|remove|can only be used|Use )/);
 });
 
 test("no TS1206 and no other compiler error accompanies a rejected decorator", () => {

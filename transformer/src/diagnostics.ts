@@ -30,6 +30,8 @@ export const TsrayDiagnosticCode = {
   UnsupportedTarget: 9907,
   /** The same declaration carries `@ray.remote` more than once. */
   DuplicateDecorator: 9908,
+  /** The file compiles to CommonJS: the registration needs `import.meta.url` (ES modules only). */
+  CommonJsOutput: 9909,
 } as const;
 
 export type TsrayDiagnosticCode = (typeof TsrayDiagnosticCode)[keyof typeof TsrayDiagnosticCode];
@@ -58,6 +60,10 @@ const advice: Record<TsrayDiagnosticCode, string> = {
     "@ray.remote can only be used on a function declaration or a class declaration with a body " +
     "(not on a class expression, an ambient `declare` declaration or anything else).",
   9908: "@ray.remote is applied more than once to this declaration: remove the extra decorator.",
+  9909:
+    "@ray.remote needs ES module output (workers load remote code by `import.meta.url`), but this file " +
+    "compiles to CommonJS. Use an .ts/.mts file in a `\"type\": \"module\"` package with `module: NodeNext` " +
+    "(or ES2022/ESNext).",
 };
 
 /** The stable name users search for, e.g. `TSRAY9901`. */

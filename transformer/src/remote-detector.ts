@@ -115,10 +115,23 @@ export function createRemoteDetector(
     return { targets, diagnostics, rejected };
   };
 
+  /**
+   * Whether `file` is emitted as CommonJS: `module` CommonJS/AMD/UMD/System, or a Node16+ mode
+   * deciding CommonJS for this file (.cts, or .ts in a package without `"type": "module"`).
+   */
+  function emitsCommonJs(file: ts.SourceFile): boolean {
+    const options = program.getCompilerOptions();
+    const { ModuleKind, ScriptTarget } = ts;
+    const kind = options.module ?? ((options.target ?? ScriptTarget.ES5) >= ScriptTarget.ES2015 ? ModuleKind.ES2015 : ModuleKind.CommonJS);
+    if (kind >= ModuleKind.Node16 && kind <= ModuleKind.NodeNext) return file.impliedNodeFormat === ModuleKind.CommonJS;
+    return kind === ModuleKind.CommonJS || kind === ModuleKind.AMD || kind === ModuleKind.UMD || kind === ModuleKind.System;
+  }
+
   /** A target, or the code of the reason it cannot be one. */
   function classify(decorator: ts.Decorator): RemoteTarget | TsrayDiagnosticCode {
     const target = decorator.parent;
     if (ts.isFunctionDeclaration(target) || ts.isClassDeclaration(target)) {
+      if (emitsCommonJs(target.getSourceFile())) return TsrayDiagnosticCode.CommonJsOutput;
       const flags = ts.getCombinedModifierFlags(target);
       if (flags & ts.ModifierFlags.Default) return TsrayDiagnosticCode.DefaultExport;
       if (!ts.isSourceFile(target.parent)) return TsrayDiagnosticCode.NotTopLevel;
