@@ -18,13 +18,11 @@ import type { TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 import { mapViewDiagnostics, tsrayDiagnosticsFor } from "./view-diagnostics.js";
 
-// The per-file diagnostics methods, as loosely as they can be replaced (some promise `DiagnosticWithLocation`,
-// which mapped diagnostics still are: mapping moves a position, never drops the file).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type PerFileDiagnostics = (file?: ts.SourceFile, token?: ts.CancellationToken) => readonly any[];
+/** A per-file diagnostics method of `ts.Program`. */
+type DiagnosticsOf<D extends ts.Diagnostic> = (file?: ts.SourceFile, token?: ts.CancellationToken) => readonly D[];
 
 /** `getBindAndCheckDiagnostics` is internal API, read by builder programs. */
-type BuilderReadProgram = ts.Program & { getBindAndCheckDiagnostics: PerFileDiagnostics };
+type BuilderReadProgram = ts.Program & { getBindAndCheckDiagnostics: DiagnosticsOf<ts.Diagnostic> };
 
 export function wrapViewProgram(
   ts: TypeScript,
@@ -35,13 +33,15 @@ export function wrapViewProgram(
   const lookup = (fileName: string) => views.get(fileName);
 
   /** Maps a per-file diagnostics method; `withOwn` adds the TSRAY diagnostics (semantic kinds only). */
-  const wrap = (method: PerFileDiagnostics, withOwn: boolean): PerFileDiagnostics => {
+  const wrap = <D extends ts.Diagnostic>(method: DiagnosticsOf<D>, withOwn: boolean): DiagnosticsOf<D> => {
     const original = method.bind(program);
     return (file, token) => {
       const mapped = mapViewDiagnostics(original(file, token), lookup);
-      if (!withOwn) return mapped;
-      const files = file ? [file] : program.getSourceFiles();
-      return [...mapped, ...files.flatMap((f) => tsrayDiagnosticsFor(f, lookup(f.fileName)))];
+      const files = !withOwn ? [] : file ? [file] : program.getSourceFiles();
+      const own = files.flatMap((f) => tsrayDiagnosticsFor(f, lookup(f.fileName)));
+      // Still `D`s: mapping only moves a position within the same file, and our own
+      // diagnostics always have a file and a position (a `DiagnosticWithLocation`).
+      return [...mapped, ...own] as D[];
     };
   };
   program.getSemanticDiagnostics = wrap(program.getSemanticDiagnostics, true);
