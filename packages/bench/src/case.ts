@@ -48,6 +48,8 @@ export interface CaseContext {
   readonly quick: boolean;
   /** Tasks for the queued-tasks case (`--queued N`). */
   readonly queuedTasks: number;
+  /** Runs of the queued-tasks case (`--queued-runs N`). */
+  readonly queuedRuns: number;
   /** CPUs tsray and the pools are given (the machine's, by default). */
   readonly cpus: number;
 }

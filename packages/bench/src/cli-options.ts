@@ -4,6 +4,7 @@
  *   --runs N       measured runs per figure (default 5; the median is reported)
  *   --quick        smaller workloads, 3 runs, N = 100,000 queued tasks
  *   --queued N     tasks for queued_1m_tasks (default 1,000,000)
+ *   --queued-runs N  runs of queued_1m_tasks (default 1: one run of 1M tasks takes about a minute per subject)
  *   --cpus N       CPUs for tsray and thread count for the pools (default: this machine's)
  *   --json FILE    also write the raw per-run figures to FILE
  *   --md FILE      also write the results as a Markdown table (for docs/benchmarks.md)
@@ -16,6 +17,7 @@ export interface CliOptions {
   readonly runs: number;
   readonly quick: boolean;
   readonly queuedTasks: number;
+  readonly queuedRuns: number;
   readonly cpus: number;
   readonly json: string | undefined;
   readonly md: string | undefined;
@@ -27,6 +29,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   let runs: number | undefined;
   let quick = false;
   let queued: number | undefined;
+  let queuedRuns = 1;
   let cpus = availableParallelism();
   let json: string | undefined;
   let md: string | undefined;
@@ -58,6 +61,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       case "--queued":
         queued = count("--queued");
         break;
+      case "--queued-runs":
+        queuedRuns = count("--queued-runs");
+        break;
       case "--cpus":
         cpus = count("--cpus");
         break;
@@ -71,8 +77,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         list = true;
         break;
       default:
-        throw new Error(`unknown flag ${a}; flags: --only a,b --runs N --quick --queued N --cpus N --json FILE --md FILE --list`);
+        throw new Error(`unknown flag ${a}; flags: --only a,b --runs N --quick --queued N --queued-runs N --cpus N --json FILE --md FILE --list`);
     }
   }
-  return { only, runs: runs ?? (quick ? 3 : 5), quick, queuedTasks: queued ?? (quick ? 100_000 : 1_000_000), cpus, json, md, list };
+  return { only, runs: runs ?? (quick ? 3 : 5), quick, queuedTasks: queued ?? (quick ? 100_000 : 1_000_000), queuedRuns, cpus, json, md, list };
 }

@@ -3,7 +3,7 @@
  * each selected case in its own child process (see case-runner.ts) and prints
  * its figures as they come, then a summary of the targets.
  *
- * Flags: see cli-options.ts (`--only`, `--runs`, `--quick`, `--queued`,
+ * Flags: see cli-options.ts (`--only`, `--runs`, `--quick`, `--queued`, `--queued-runs`,
  * `--cpus`, `--json`, `--md`, `--list`).
  */
 import { writeFileSync } from "node:fs";
@@ -34,13 +34,13 @@ console.log(`runs:    ${opts.runs} per figure (median; ±x% = half the max−min
 console.log("");
 console.log(tableHeader());
 
-const ctx: CaseContext = { runs: opts.runs, quick: opts.quick, queuedTasks: opts.queuedTasks, cpus: opts.cpus };
+const ctx: CaseContext = { runs: opts.runs, quick: opts.quick, queuedTasks: opts.queuedTasks, queuedRuns: opts.queuedRuns, cpus: opts.cpus };
 const results: CaseResult[] = [];
 const loads: number[] = [];
 const t0 = nowMs();
 for (const c of selected) {
   // A case that hangs is killed: generous for the child-process cases, which spawn children of their own.
-  const timeoutMs = c.name === "queued_1m_tasks" ? 120_000 + ctx.queuedTasks * 0.3 * 2 * Math.min(ctx.runs, 3) : 180_000;
+  const timeoutMs = c.name === "queued_1m_tasks" ? 120_000 + ctx.queuedTasks * 0.3 * 2 * ctx.queuedRuns : 180_000;
   const out = await runChild<CaseResult>(runnerScript, { args: [c.name, JSON.stringify(ctx)], nodeArgs: ["--expose-gc"], timeoutMs, echoStderr: true });
   const result: CaseResult = out.result ?? {
     name: c.name,

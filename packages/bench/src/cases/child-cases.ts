@@ -67,8 +67,8 @@ export const queuedMillionTasks: CaseDefinition = {
     const pick = (r: Record<string, number>): Sample => ({ total: r["totalMs"]!, submit: r["submitMs"]!, perTask: r["bytesPerTask"]! });
     const args = [String(n)];
     return {
-      runs: Math.min(ctx.runs, ctx.quick ? 1 : 3),
-      notes: [`N = ${n.toLocaleString("en-US")} tasks; one child process per run; RSS above the idle process (pool started)`],
+      runs: ctx.queuedRuns,
+      notes: [`N = ${n.toLocaleString("en-US")} tasks; ${ctx.queuedRuns} run(s), one child process each; RSS above the idle process (pool started)`],
       tsray: childMeasurement("tsray", queuedChild, ["tsray", ...args], timeoutMs, pick, 0),
       baselines: [childMeasurement(`piscina`, queuedChild, ["piscina", ...args], timeoutMs, pick, 0)],
       async teardown() {},
