@@ -48,13 +48,15 @@ export function transformProgram(
   if (views.size === 0) return program;
 
   const projectReferences = program.getProjectReferences();
+  const viewHost = createViewHost(ts, compilerHost, program, views);
   const rebuilt = ts.createProgram({
     rootNames: program.getRootFileNames(),
     options,
-    host: createViewHost(ts, compilerHost, program, views),
+    host: viewHost.host,
     oldProgram: program,
     configFileParsingDiagnostics: program.getConfigFileParsingDiagnostics(),
     ...(projectReferences ? { projectReferences } : {}),
   });
+  viewHost.detach();
   return wrapViewProgram(ts, rebuilt, views, projectDirOf(options.configFilePath, program.getCurrentDirectory()));
 }

@@ -12,13 +12,24 @@ import type * as ts from "typescript";
 import { createViewSourceFile, type TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 
+export interface ViewHost {
+  readonly host: ts.CompilerHost;
+  /**
+   * Forgets the original program once the rebuilt one exists (the rebuilt
+   * program keeps its host alive; the original program and its checker need
+   * not stay alive with it, e.g. for the whole life of a --watch iteration).
+   */
+  readonly detach: () => void;
+}
+
 export function createViewHost(
   ts: TypeScript,
   host: ts.CompilerHost,
-  original: ts.Program,
+  program: ts.Program,
   views: ReadonlyMap<string, TypeView>,
-): ts.CompilerHost {
+): ViewHost {
   const created = new Map<string, ts.SourceFile>();
+  let original: ts.Program | undefined = program;
 
   function serve(
     fileName: string,
@@ -26,7 +37,7 @@ export function createViewHost(
     fallback: () => ts.SourceFile | undefined,
   ): ts.SourceFile | undefined {
     const view = views.get(fileName);
-    const originalFile = original.getSourceFile(fileName);
+    const originalFile = original?.getSourceFile(fileName);
     if (view) {
       let file = created.get(fileName);
       if (!file) {
@@ -47,5 +58,10 @@ export function createViewHost(
     viewHost.getSourceFileByPath = (fileName, path, options, onError, shouldCreateNewSourceFile) =>
       serve(fileName, options, () => byPath(fileName, path, options, onError, shouldCreateNewSourceFile));
   }
-  return viewHost;
+  return {
+    host: viewHost,
+    detach: () => {
+      original = undefined;
+    },
+  };
 }
