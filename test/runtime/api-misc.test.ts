@@ -1,7 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
-import { add } from "./remote-fns/basic.js";
+import * as stubs from "tsray/stubs";
+import { add, stubsInWorker } from "./remote-fns/basic.js";
 import { rejection, thrown } from "./helpers.js";
 
 function plain(x: number): number {
@@ -30,6 +31,26 @@ test("ray.remote returns the target itself, with non-enumerable remote and optio
   assert.equal(Object.keys(add), []);
   assert.is(typeof add.remote, "function");
   assert.is(typeof add.options, "function");
+});
+
+test("tsray/stubs: inWorker is false in the driver and true in worker threads", async () => {
+  assert.is(stubs.inWorker, false);
+  await ray.init({ numCpus: 1 });
+  try {
+    assert.is(await ray.get(stubsInWorker.remote()), true);
+  } finally {
+    await ray.shutdown();
+  }
+});
+
+test("tsray/stubs: skipped destructures into more of itself, is not a thenable, and iterates finitely", async () => {
+  const { a, b: [c, d] } = stubs.skipped as { a: unknown; b: unknown[] };
+  assert.is(a, stubs.skipped);
+  assert.is(c, stubs.skipped);
+  assert.is(d, stubs.skipped);
+  const [, ...rest] = stubs.skipped as unknown[];
+  assert.ok(rest.length > 0 && rest.every((x) => x === stubs.skipped));
+  assert.is(await Promise.resolve(stubs.skipped), stubs.skipped);
 });
 
 test("init rejects unknown options and an address it cannot join", async () => {

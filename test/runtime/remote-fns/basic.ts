@@ -119,3 +119,9 @@ export const forgetsRejection = ray.remote(async function forgetsRejection(): Pr
   await new Promise((r) => setTimeout(r, 1));
   return "still fine";
 });
+
+/** What `tsray/stubs` says inside a worker thread. */
+export const stubsInWorker = ray.remote(async function stubsInWorker(): Promise<boolean> {
+  const stubs = await import("tsray/stubs");
+  return stubs.inWorker;
+});
