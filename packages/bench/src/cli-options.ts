@@ -8,6 +8,7 @@
  *   --cpus N       CPUs for tsray and thread count for the pools (default: this machine's)
  *   --json FILE    also write the raw per-run figures to FILE
  *   --md FILE      also write the results as a Markdown table (for docs/benchmarks.md)
+ *   --cpu-prof DIR run each case runner (and its threads) under --cpu-prof, profiles written to DIR
  *   --list         print the case names and exit
  */
 import { availableParallelism } from "node:os";
@@ -21,6 +22,7 @@ export interface CliOptions {
   readonly cpus: number;
   readonly json: string | undefined;
   readonly md: string | undefined;
+  readonly cpuProf: string | undefined;
   readonly list: boolean;
 }
 
@@ -33,6 +35,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   let cpus = availableParallelism();
   let json: string | undefined;
   let md: string | undefined;
+  let cpuProf: string | undefined;
   let list = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -73,12 +76,15 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       case "--md":
         md = value();
         break;
+      case "--cpu-prof":
+        cpuProf = value();
+        break;
       case "--list":
         list = true;
         break;
       default:
-        throw new Error(`unknown flag ${a}; flags: --only a,b --runs N --quick --queued N --queued-runs N --cpus N --json FILE --md FILE --list`);
+        throw new Error(`unknown flag ${a}; flags: --only a,b --runs N --quick --queued N --queued-runs N --cpus N --json FILE --md FILE --cpu-prof DIR --list`);
     }
   }
-  return { only, runs: runs ?? (quick ? 3 : 5), quick, queuedTasks: queued ?? (quick ? 100_000 : 1_000_000), queuedRuns, cpus, json, md, list };
+  return { only, runs: runs ?? (quick ? 3 : 5), quick, queuedTasks: queued ?? (quick ? 100_000 : 1_000_000), queuedRuns, cpus, json, md, cpuProf, list };
 }

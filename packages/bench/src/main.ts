@@ -4,7 +4,7 @@
  * its figures as they come, then a summary of the targets.
  *
  * Flags: see cli-options.ts (`--only`, `--runs`, `--quick`, `--queued`, `--queued-runs`,
- * `--cpus`, `--json`, `--md`, `--list`).
+ * `--cpus`, `--json`, `--md`, `--cpu-prof`, `--list`).
  */
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -35,13 +35,15 @@ console.log("");
 console.log(tableHeader());
 
 const ctx: CaseContext = { runs: opts.runs, quick: opts.quick, queuedTasks: opts.queuedTasks, queuedRuns: opts.queuedRuns, cpus: opts.cpus };
+// --cpu-prof: V8 writes one profile per thread of the runner (driver and workers) when it exits.
+const runnerNodeArgs = ["--expose-gc", ...(opts.cpuProf !== undefined ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProf] : [])];
 const results: CaseResult[] = [];
 const loads: number[] = [];
 const t0 = nowMs();
 for (const c of selected) {
   // A case that hangs is killed: generous for the child-process cases, which spawn children of their own.
   const timeoutMs = c.name === "queued_1m_tasks" ? 120_000 + ctx.queuedTasks * 0.3 * 2 * ctx.queuedRuns : 180_000;
-  const out = await runChild<CaseResult>(runnerScript, { args: [c.name, JSON.stringify(ctx)], nodeArgs: ["--expose-gc"], timeoutMs, echoStderr: true });
+  const out = await runChild<CaseResult>(runnerScript, { args: [c.name, JSON.stringify(ctx)], nodeArgs: runnerNodeArgs, timeoutMs, echoStderr: true });
   const result: CaseResult = out.result ?? {
     name: c.name,
     summary: c.summary,

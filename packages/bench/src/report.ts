@@ -107,15 +107,15 @@ function pad(s: string, n: number): string {
 /** The terminal table of one case: a line for tsray with the first baseline, then one per other baseline, then notes. */
 export function formatCase(result: CaseResult): string {
   const lines: string[] = [];
-  if (result.unavailable !== undefined) return `${pad(result.name, 44)}n/a: ${result.unavailable}`;
-  if (result.error !== undefined) return `${pad(result.name, 44)}ERROR: ${result.error}`;
+  if (result.unavailable !== undefined) return `${pad(result.name, 48)}n/a: ${result.unavailable}`;
+  if (result.error !== undefined) return `${pad(result.name, 48)}ERROR: ${result.error}`;
   const rows = rowsOf(result);
   for (const r of rows) {
     const unit = r.metric.unit;
     const target = r.metric.target === undefined ? "" : `${r.metric.target.text}  ${r.verdict}`;
     const bs = r.baselines.length === 0 ? [undefined] : r.baselines;
     bs.forEach((b, i) => {
-      const left = i === 0 ? pad(rowTitle(r, rows.length > 1), 44) + pad(formatFigure(r.tsray, unit, r.tsrayError), 20) : " ".repeat(64);
+      const left = i === 0 ? pad(rowTitle(r, rows.length > 1), 48) + pad(formatFigure(r.tsray, unit, r.tsrayError), 20) : " ".repeat(68);
       const mid = b === undefined ? pad("(no baseline)", 38) + " ".repeat(18 + 9) : pad(b.label, 38) + pad(formatFigure(b.figure, unit, b.error), 18) + pad(b.ratio === undefined ? "" : `${b.ratio.toFixed(2)}×`, 9);
       lines.push((left + mid + (i === 0 ? target : "")).trimEnd());
     });
@@ -126,7 +126,7 @@ export function formatCase(result: CaseResult): string {
 }
 
 export function tableHeader(): string {
-  return pad("case", 44) + pad("tsray (median)", 20) + pad("baseline", 38) + pad("baseline", 18) + pad("ratio", 9) + "target";
+  return pad("case", 48) + pad("tsray (median)", 20) + pad("baseline", 38) + pad("baseline", 18) + pad("ratio", 9) + "target";
 }
 
 /** The Markdown results table for docs/benchmarks.md. */
