@@ -32,6 +32,8 @@ export interface CpuSlots {
   acquireAnyway(cpus: number): void;
   /** CPUs free right now (for introspection). */
   available(): number;
+  /** Requests waiting. */
+  queued(): number;
   /**
    * Removes and returns the oldest queued request if it asks for exactly
    * `cpus` and `accept`s it, without granting anything: its owner runs it
@@ -81,6 +83,10 @@ export class FifoCpuSlots implements CpuSlots {
 
   available(): number {
     return this.free / scale;
+  }
+
+  queued(): number {
+    return this.queue.length - this.head;
   }
 
   takeHead(cpus: number, accept: (r: SlotRequest) => boolean): SlotRequest | undefined {

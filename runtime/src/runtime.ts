@@ -230,7 +230,7 @@ export class DriverRuntime implements Core {
         else this.actors.onCallFailed(client.actorId!, m.taskId, m.error);
         return;
       case "bounce":
-        if (pooled !== undefined) this.tasks.onBounced(pooled, m.taskIds);
+        if (pooled !== undefined) this.tasks.onBounced(pooled, m.taskIds, m.lane);
         return;
       case "actorReady":
         return this.actors.onReady(m.actorId);

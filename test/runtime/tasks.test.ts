@@ -1,7 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as ray from "tsray";
-import { add, addAsync, bigArray, byteLength, echo, isRef, makeRef, pair, sumNested, writeFirstReadSecond } from "./remote-fns/basic.js";
+import { add, addAsync, bigArray, byteLength, echo, isRef, makeRef, pair, rendezvous, sumNested, waitForFile, writeFirstReadSecond } from "./remote-fns/basic.js";
 
 test.before(async () => {
   await ray.init({ numCpus: 2 });
@@ -78,6 +81,25 @@ test("one large object passed twice arrives as two independent values", async ()
   const ref = ray.put(new Float64Array(1 << 14));
   assert.is(await ray.get(writeFirstReadSecond.remote(ref, ref)), 0);
   assert.is((await ray.get(ref))[0], 0, "the stored object is unchanged");
+});
+
+test("numCpus tasks run at the same time on the pool", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsray-rendezvous-"));
+  // Each finishes only once the other has started; the timeout only turns a hang into a failure.
+  const both = [rendezvous.remote(dir, "a", "b"), rendezvous.remote(dir, "b", "a")];
+  assert.equal(await ray.get(both, { timeout: 60 }), ["a", "b"]);
+});
+
+test("tasks queued behind a long task move to a CPU that went idle", async () => {
+  const gate = join(mkdtempSync(join(tmpdir(), "tsray-steal-")), "gate");
+  const warm = [add.remote(0, 0), add.remote(0, 0)];
+  const long = waitForFile.remote(gate, 1);
+  const short = Array.from({ length: 6 }, (_, i) => add.remote(i, 1));
+  await ray.get(warm);
+  // The timeout only turns "stuck behind the long task" into a failure instead of a hang.
+  assert.equal(await ray.get(short, { timeout: 60 }), [1, 2, 3, 4, 5, 6]);
+  writeFileSync(gate, "");
+  assert.is(await ray.get(long), 1);
 });
 
 test("many tasks complete", async () => {

@@ -10,6 +10,12 @@
  * and the thread hands the lane's not-started tasks back), and after that
  * task ended blocked (the lease then only drains). A lease with no tasks has
  * ended.
+ *
+ * Pipelining trades balance for throughput: a long task delays the tasks
+ * queued behind it in its lane. So when a lease ends with nothing left to
+ * queue while another lane still has tasks waiting behind a running one, the
+ * task manager asks that lane to hand them back (`steal`), and the CPU that
+ * went idle takes them.
  */
 import type { PoolWorker } from "../worker/worker-pool.js";
 
@@ -21,6 +27,8 @@ export interface Lease<T> {
   readonly tasks: T[];
   holding: boolean;
   blocked: boolean;
+  /** A `steal` was sent and its hand-back has not arrived yet. */
+  stealing: boolean;
 }
 
 /** How many tasks a lease keeps in flight on its thread. */

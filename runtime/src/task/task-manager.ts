@@ -64,6 +64,8 @@ export class TaskManager {
   private readonly parked = new Set<TaskState>();
   private readonly depth: number;
   private lanes = 0;
+  /** Leases with tasks, by lane. */
+  private readonly leases = new Map<number, Lease<TaskState>>();
   private readonly isTask = (r: SlotRequest): boolean => r instanceof TaskState;
 
   constructor(private readonly d: TaskManagerDeps) {
@@ -93,7 +95,16 @@ export class TaskManager {
   /** Called by the slots once the task's CPUs are granted: a new lease on the least busy thread. */
   dispatch(state: TaskState): void {
     const worker = this.d.pool().pick();
-    const lease: Lease<TaskState> = { lane: ++this.lanes, worker, cpus: state.cpus, tasks: [], holding: true, blocked: false };
+    const lease: Lease<TaskState> = {
+      lane: ++this.lanes,
+      worker,
+      cpus: state.cpus,
+      tasks: [],
+      holding: true,
+      blocked: false,
+      stealing: false,
+    };
+    this.leases.set(lease.lane, lease);
     worker.active++;
     this.send(lease, state);
     this.fill(lease);
@@ -120,7 +131,11 @@ export class TaskManager {
   }
 
   /** The thread handed back tasks it had not started (their lane's running task blocked): queue them first again. */
-  onBounced(worker: PoolWorker, taskIds: readonly string[]): void {
+  onBounced(worker: PoolWorker, taskIds: readonly string[], stolenLane: number | undefined): void {
+    if (stolenLane !== undefined) {
+      const stolen = this.leases.get(stolenLane);
+      if (stolen !== undefined) stolen.stealing = false;
+    }
     const back: TaskState[] = [];
     for (const id of taskIds) {
       const state = this.tasks.get(id);
@@ -285,14 +300,33 @@ export class TaskManager {
     if (i === 0 && state.blocked > 0) lease.blocked = false; // ended while blocked: the lease only drains now
     state.blocked = 0;
     if (lease.tasks.length === 0) {
+      this.leases.delete(lease.lane);
       if (lease.holding) {
         lease.holding = false;
         lease.worker.active--;
         this.d.slots.release(lease.cpus);
+        this.stealFor(lease.cpus);
       }
     } else {
       this.fill(lease);
     }
+  }
+
+  /**
+   * CPUs went idle and nothing is queued for them: ask the lane with the most
+   * tasks waiting behind a running one (same demand) to hand them back.
+   */
+  private stealFor(cpus: number): void {
+    if (this.d.slots.queued() > 0 || this.d.slots.available() < cpus) return;
+    let victim: Lease<TaskState> | undefined;
+    for (const l of this.leases.values()) {
+      if (l.cpus === cpus && !l.stealing && l.tasks.length > 1 && (victim === undefined || l.tasks.length > victim.tasks.length)) {
+        victim = l;
+      }
+    }
+    if (victim === undefined) return;
+    victim.stealing = true;
+    victim.worker.client.post({ t: "steal", lane: victim.lane });
   }
 
   private mayRetry(state: TaskState): boolean {

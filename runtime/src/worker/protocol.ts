@@ -126,6 +126,8 @@ export type ToWorker =
       readonly numReturns: number;
     }
   | { readonly t: "cancel"; readonly taskId: string; readonly name: string }
+  /** Hand the lane's not-started tasks back: a CPU went idle elsewhere (work stealing). */
+  | { readonly t: "steal"; readonly lane: number }
   | { readonly t: "reply"; readonly reqId: number; readonly ok: true; readonly value: ReplyValue }
   | { readonly t: "reply"; readonly reqId: number; readonly ok: false; readonly error: WireError };
 
@@ -139,7 +141,8 @@ export type ReplyValue =
 export type FromWorker =
   | { readonly t: "done"; readonly taskId: string; readonly results: readonly Uint8Array[] }
   | { readonly t: "failed"; readonly taskId: string; readonly error: WireError; readonly errorName: string }
-  | { readonly t: "bounce"; readonly taskIds: readonly string[] }
+  /** Not-started tasks handed back; `lane` is set when it answers a `steal`. */
+  | { readonly t: "bounce"; readonly taskIds: readonly string[]; readonly lane?: number }
   | { readonly t: "actorReady"; readonly actorId: string }
   | { readonly t: "actorFailed"; readonly actorId: string; readonly error: WireError }
   | { readonly t: "submit"; readonly task: TaskSubmission }

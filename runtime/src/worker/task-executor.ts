@@ -58,6 +58,14 @@ export class TaskExecutor {
     if (lane.queue.length > 0) this.post({ t: "bounce", taskIds: lane.queue.splice(0).map((q) => q.taskId) });
   }
 
+  /** The driver wants the lane's not-started tasks back (a CPU went idle elsewhere). */
+  steal(laneId: number): void {
+    const lane = this.lanes.get(laneId);
+    const ids = lane === undefined ? [] : lane.queue.splice(0).map((q) => q.taskId);
+    // Always answer, even with nothing, so the driver's steal is settled.
+    this.post({ t: "bounce", taskIds: ids, lane: laneId });
+  }
+
   /** The task's last pending `get`/`wait` was answered. */
   unblocked(taskId: string): void {
     const lane = this.laneOf.get(taskId);

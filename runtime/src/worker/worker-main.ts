@@ -47,6 +47,8 @@ function handle(m: ToWorker): void {
       return actorHost!.create(m);
     case "callActor":
       return actorHost!.call(m);
+    case "steal":
+      return executor.steal(m.lane);
     case "reply":
       return core.onReply(m);
     case "cancel":

@@ -125,3 +125,12 @@ export const stubsInWorker = ray.remote(async function stubsInWorker(): Promise<
   const stubs = await import("tsray/stubs");
   return stubs.inWorker;
 });
+
+/** Creates `<dir>/<me>` and resolves once `<dir>/<other>` exists: two of these finish only if they run at the same time. */
+export const rendezvous = ray.remote(async function rendezvous(dir: string, me: string, other: string): Promise<string> {
+  const { existsSync, writeFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  writeFileSync(join(dir, me), "");
+  while (!existsSync(join(dir, other))) await new Promise((r) => setTimeout(r, 5));
+  return me;
+});
