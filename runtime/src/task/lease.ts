@@ -32,4 +32,4 @@ export interface Lease<T> {
 }
 
 /** How many tasks a lease keeps in flight on its thread. */
-export const defaultPipelineDepth = 8;
+export const defaultPipelineDepth = 16;
