@@ -5,7 +5,8 @@
  */
 import { actorCallsAsync, actorCallsSync } from "./cases/actor-calls.js";
 import { nToNActorCalls, oneToNActorCalls } from "./cases/actor-fan-out.js";
-import { initToFirstResult, queuedMillionTasks } from "./cases/child-cases.js";
+import { initToFirstResult } from "./cases/init-latency.js";
+import { queuedMillionTasks } from "./cases/queued-tasks.js";
 import { cpuSpeedup } from "./cases/cpu-speedup.js";
 import { singleClientGetCalls, singleClientPutCalls } from "./cases/object-calls.js";
 import { placementGroupCreateRemoval } from "./cases/placement-group.js";
