@@ -16,7 +16,7 @@ import { IdGenerator, randomHex } from "./ids.js";
 import { printLogLine } from "./log-printer.js";
 import { ObjectRef, refsFor } from "./object-ref.js";
 import { MemoryStore } from "./object-store/memory-store.js";
-import { ReferenceCounter } from "./object-store/reference-counter.js";
+import { ReferenceCounter } from "./reference-counter.js";
 import { waitFor } from "./object-store/wait-request.js";
 import { compactCodec, encodeArgs } from "./encoded-values.js";
 import { TaskManager } from "./task/task-manager.js";
@@ -114,7 +114,7 @@ export class DriverRuntime implements Core {
       maxRetries: o.maxRetries,
       retryExceptions: o.retryExceptions,
     });
-    return this.tracked(refsFor(taskId, o.numReturns));
+    return this.refs.trackAll(refsFor(taskId, o.numReturns));
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
@@ -137,7 +137,7 @@ export class DriverRuntime implements Core {
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
     const taskId = this.ids.next();
     this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encodeArgs(this.codec, args, name), numReturns, callerId });
-    return this.tracked(refsFor(taskId, numReturns));
+    return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
   put(value: unknown): ObjectRef {
@@ -197,12 +197,6 @@ export class DriverRuntime implements Core {
     await Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
   }
 
-  private tracked(refs: ObjectRef | ObjectRef[]): ObjectRef | ObjectRef[] {
-    if (refs instanceof ObjectRef) this.refs.track(refs, refs.id);
-    else for (const r of refs) this.refs.track(r, r.id);
-    return refs;
-  }
-
   // ------------------------------------------------------------ worker threads
 
   private workerData(actorId: string | undefined): TsrayWorkerData {
@@ -244,6 +238,8 @@ export class DriverRuntime implements Core {
         return this.actors.submitCall(m.call);
       case "put":
         return this.store.putBytes(m.id, m.bytes);
+      case "release":
+        return this.store.delete(m.id);
       case "get":
         return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
           this.store.getMany(m.ids, m.timeoutS).then((bytes): ReplyValue => ({ k: "objects", bytes })),

@@ -3,7 +3,14 @@ import * as assert from "uvu/assert";
 import { fileURLToPath } from "node:url";
 import { runNode } from "./child-process.js";
 
-let out: { putsFreed: boolean; resultsFreed: boolean; keptValue: number; keptResultValue: number };
+let out: {
+  putsFreed: boolean;
+  resultsFreed: boolean;
+  churned: number;
+  workerObjectsFreed: boolean;
+  keptValue: number;
+  keptResultValue: number;
+};
 
 test.before(async () => {
   const program = fileURLToPath(new URL("../../fixtures/runtime/gc-program.mjs", import.meta.url));
@@ -18,6 +25,11 @@ test("objects put by the driver are freed once their refs are gone", () => {
 
 test("task results are freed once their refs are gone", () => {
   assert.ok(out.resultsFreed);
+});
+
+test("objects a task created, whose refs it dropped, are freed too", () => {
+  assert.is(out.churned, 24 + 24 * 1.5);
+  assert.ok(out.workerObjectsFreed);
 });
 
 test("objects whose refs are still held stay readable", () => {

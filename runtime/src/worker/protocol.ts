@@ -149,6 +149,8 @@ export type FromWorker =
   | { readonly t: "createActor"; readonly creation: ActorCreation }
   | { readonly t: "callActor"; readonly call: ActorCallSubmission }
   | { readonly t: "put"; readonly id: string; readonly bytes: Uint8Array }
+  /** An object this thread owns is unreachable: the driver may drop it (see reference-counter.ts). */
+  | { readonly t: "release"; readonly id: string }
   | {
       readonly t: "get";
       readonly reqId: number;

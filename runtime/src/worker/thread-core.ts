@@ -13,6 +13,7 @@ import type { ActorSpecOptions, Core, RemoteClassInfo, TaskSpecOptions } from ".
 import type { RuntimeContext } from "../context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../errors.js";
 import { IdGenerator } from "../ids.js";
+import { ReferenceCounter } from "../reference-counter.js";
 import { ObjectRef, refsFor } from "../object-ref.js";
 import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../encoded-values.js";
 import type { ActorDescriptor, FnLocation, FromWorker, ReplyValue, ToWorker, TsrayWorkerData, WireError } from "./protocol.js";
@@ -45,6 +46,8 @@ export class ThreadCore implements Core {
   /** Pending blocking requests per task. */
   private readonly blockingCount = new Map<string, number>();
   private listener: BlockingListener | undefined;
+  /** Objects this thread owns; unreachable ones are released in the driver's store. */
+  readonly refs = new ReferenceCounter((id) => this.post({ t: "release", id }));
 
   constructor(
     private readonly send: (message: FromWorker, transfer?: ArrayBuffer[]) => void,
@@ -78,7 +81,7 @@ export class ThreadCore implements Core {
       },
       addTransfer(undefined, encoded.bytes),
     );
-    return refsFor(taskId, o.numReturns);
+    return this.refs.trackAll(refsFor(taskId, o.numReturns));
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
@@ -112,14 +115,16 @@ export class ThreadCore implements Core {
       },
       addTransfer(undefined, encoded.bytes),
     );
-    return refsFor(taskId, numReturns);
+    return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
   put(value: unknown): ObjectRef {
     const id = this.ids.next();
     const bytes = this.codec.encode(value, "the value given to ray.put");
     this.post({ t: "put", id, bytes }, addTransfer(undefined, bytes));
-    return new ObjectRef(id);
+    const ref = new ObjectRef(id);
+    this.refs.track(ref, id);
+    return ref;
   }
 
   async get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {

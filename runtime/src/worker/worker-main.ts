@@ -20,7 +20,8 @@ import { ThreadCore, type ErrorCodec } from "./thread-core.js";
 
 const data = workerData as TsrayWorkerData;
 const port = parentPort!;
-const codec = compactCodec(new Codec(createWireHooks()));
+// Refs this thread encodes have escaped (see reference-counter.ts); `core` exists by the time any value is encoded.
+const codec = compactCodec(new Codec(createWireHooks((id) => core.refs.escape(id))));
 const errors: ErrorCodec = {
   toWire: (e: unknown): WireError => toWireError(e),
   fromWire: (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]),

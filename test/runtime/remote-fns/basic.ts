@@ -134,3 +134,17 @@ export const rendezvous = ray.remote(async function rendezvous(dir: string, me: 
   while (!existsSync(join(dir, other))) await new Promise((r) => setTimeout(r, 5));
   return me;
 });
+
+/** Puts and gets `n` 1 MiB arrays and runs `n` tasks returning 1 MiB each, keeping no ref; then lets this thread's GC run. */
+export const churnInWorker = ray.remote(async function churnInWorker(n: number): Promise<number> {
+  const MiB = 1 << 20;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += (await ray.get(ray.put(new Float64Array(MiB / 8).fill(1))))[0]!;
+  for (let i = 0; i < n; i++) sum += (await ray.get(bigArray.remote(MiB / 8)))[0]!;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 20 && gc !== undefined; i++) {
+    gc();
+    await new Promise((r) => setImmediate(r));
+  }
+  return sum;
+});
