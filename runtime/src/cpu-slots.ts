@@ -63,6 +63,8 @@ export class FifoCpuSlots implements CpuSlots {
       return;
     }
     this.queue.push(request);
+    // Older requests may be waiting for more CPUs than are free; this one may fit now (first fit).
+    if (need <= this.free) this.drain();
   }
 
   withdraw(request: SlotRequest): boolean {

@@ -82,6 +82,11 @@ export class DriverRuntime implements Core {
       store: this.store,
       slots: this.slots,
       rebuildError,
+      onInfeasible: (className, demand, node) =>
+        process.stderr.write(
+          `tsray: warning: actor ${className} is infeasible: placing it needs ${demand} and no node has that ` +
+            `(this node: ${node}). It stays pending until it is killed or the runtime stops.\n`,
+        ),
       spawnWorker: (actorId) =>
         new WorkerClient(this.workerData(actorId), {
           onMessage: (c, m) => this.route(c, undefined, m),

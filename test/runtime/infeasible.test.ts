@@ -27,7 +27,11 @@ test("each infeasible task name is reported once", () => {
 test("infeasible tasks wait without blocking feasible ones, and can be cancelled", () => {
   assert.is(out.fits, 5);
   assert.is(out.waiting, 3);
-  assert.equal(out.cancelled, ["TaskCancelledError", "TaskCancelledError", "TaskCancelledError"]);
+  assert.equal(out.cancelled, ["TaskCancelledError", "TaskCancelledError", "TaskCancelledError", "ActorDiedError"]);
+});
+
+test("an actor no node can place is reported as infeasible and can be killed", () => {
+  assert.match(run.stderr, /actor Counter is infeasible: placing it needs \{ CPU: 8 \}/);
 });
 
 test.run();

@@ -34,6 +34,8 @@ export interface ActorManagerDeps {
   /** Starts a dedicated thread for the actor; its messages and exit come back via `onMessage`/`onWorkerExit`. */
   readonly spawnWorker: (actorId: string) => WorkerClient;
   readonly rebuildError: (wire: WireError) => Error;
+  /** An actor whose placement no node can provide (it waits until killed or the runtime stops). */
+  readonly onInfeasible: (className: string, demand: string, node: string) => void;
 }
 
 interface InFlight {
@@ -104,6 +106,11 @@ export class ActorManager {
     });
     const state = new ActorState(creation, queue, (s) => this.place(s));
     this.actors.set(actorId, state);
+    if (state.cpus > this.d.slots.total) {
+      // Never queued for CPUs (it would hold up the queue): it stays pending until killed.
+      this.d.onInfeasible(creation.actor.className, `{ CPU: ${state.cpus} }`, `{ CPU: ${this.d.slots.total} }`);
+      return creation.actor;
+    }
     const { refIdx, refIds } = creation.args;
     if (refIdx === undefined || refIds === undefined) {
       this.d.slots.request(state);
