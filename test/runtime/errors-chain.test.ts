@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { add, fail, failAsync, failOnce } from "./remote-fns/basic.js";
 import { awaitChild, catchChild } from "./remote-fns/nested.js";
+import { triple } from "./remote-fns/trap.js";
 
 test.before(async () => {
   await ray.init({ numCpus: 2 });
@@ -89,6 +90,12 @@ test("without retryExceptions a task that threw is not retried", async () => {
   const marker = join(mkdtempSync(join(tmpdir(), "tsray-retry-")), "tried");
   const e = await rejection(ray.get(failOnce.remote(marker)), ray.TaskError);
   assert.is((e.cause as Error).message, "first try fails");
+});
+
+test("a module whose top-level code calls the API while a worker imports it fails with a clear error instead of recursing", async () => {
+  const e = await rejection(ray.get(triple.remote(2)), ray.TaskError);
+  assert.instance(e.cause, ray.InvalidArgumentError);
+  assert.match((e.cause as Error).message, "remote-fns/trap.js while a worker thread imported that module");
 });
 
 test.run();

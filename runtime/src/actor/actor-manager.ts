@@ -304,7 +304,7 @@ export class ActorManager {
     const { actor, name, namespace } = state.creation;
     state.death = new ActorDiedError(
       actor.actorId,
-      `Actor ${actor.className} (${actor.actorId}) is dead: ${reason}.`,
+      `Actor ${actor.className} (${actor.actorId}) is dead: ${reason.replace(/\.$/, "")}.`,
       cause !== undefined ? { cause } : undefined,
     );
     if (name !== undefined && this.names.get(nameKey(namespace, name)) === actor.actorId) {

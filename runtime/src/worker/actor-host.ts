@@ -37,7 +37,11 @@ export class ActorHost {
   create(m: CreateMessage): void {
     this.state = "constructing";
     this.maxConcurrency = m.maxConcurrency;
-    this.registry.load(m.cls.id, m.cls.url).then(
+    this.registry
+      .load(m.cls.id, m.cls.url, (doImport) =>
+        this.context.run({ taskId: `${m.actorId}.ctor`, name: `${m.name}.constructor`, importing: m.cls.url }, doImport),
+      )
+      .then(
       (target) => {
         if (target.kind !== "class") throw new InvalidArgumentError(`${m.cls.id} is a function, not an actor class.`);
         const args = decodeArgs(this.codec, m.args, m.deps);

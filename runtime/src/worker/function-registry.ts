@@ -34,13 +34,17 @@ export class FunctionRegistry {
     return this.targets.get(id);
   }
 
-  /** Finds `id`, importing `url` first if the id is not known yet. */
-  async load(id: string, url: string): Promise<RemoteTarget> {
+  /**
+   * Finds `id`, importing `url` first if the id is not known yet. `around`
+   * wraps the import (the executor runs it inside a task context that marks
+   * the import).
+   */
+  async load(id: string, url: string, around: (doImport: () => Promise<unknown>) => Promise<unknown> = (f) => f()): Promise<RemoteTarget> {
     const known = this.targets.get(id);
     if (known !== undefined) return known;
     let pending = this.loading.get(url);
     if (pending === undefined) {
-      pending = import(url);
+      pending = around(() => import(url));
       this.loading.set(url, pending);
     }
     await pending;

@@ -11,6 +11,12 @@ export interface TaskContext {
   readonly taskId: string;
   /** `add`, `Counter.increment`, … as shown in logs and errors. */
   readonly name: string;
+  /**
+   * Set while this thread imports a module to find a remote function (the
+   * context reaches the module's top-level code): API calls made then are the
+   * entry-module trap and fail with a clear error instead of recursing.
+   */
+  readonly importing?: string;
 }
 
 export type TaskContextStorage = AsyncLocalStorage<TaskContext>;

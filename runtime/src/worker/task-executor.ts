@@ -107,7 +107,9 @@ export class TaskExecutor {
     this.laneOf.set(m.taskId, lane);
     const target = this.registry.peek(m.fn.id);
     if (target === undefined) {
-      this.registry.load(m.fn.id, m.fn.url).then(
+      this.registry.load(m.fn.id, m.fn.url, (doImport) =>
+        this.context.run({ taskId: m.taskId, name: m.name, importing: m.fn.url }, doImport),
+      ).then(
         () => this.execute(lane, m),
         (e: unknown) => this.settle(lane, m, false, e),
       );

@@ -60,6 +60,7 @@ export class ThreadCore implements Core {
   }
 
   submitTask(fn: FnLocation, args: readonly unknown[], o: TaskSpecOptions): ObjectRef | ObjectRef[] {
+    this.refuseWhileImporting(`${o.name}.remote()`);
     const taskId = this.ids.next();
     const encoded = encodeArgs(this.codec, args, o.name);
     this.post(
@@ -85,6 +86,7 @@ export class ThreadCore implements Core {
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
+    this.refuseWhileImporting(`${cls.className}.remote()`);
     const actor: ActorDescriptor = { actorId: this.ids.next(), className: cls.className, methods: cls.methods };
     const encoded = encodeArgs(this.codec, args, `${cls.className}.constructor`);
     this.post({
@@ -106,6 +108,7 @@ export class ThreadCore implements Core {
   }
 
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+    this.refuseWhileImporting(`${name}.remote()`);
     const taskId = this.ids.next();
     const encoded = encodeArgs(this.codec, args, name);
     this.post(
@@ -119,6 +122,7 @@ export class ThreadCore implements Core {
   }
 
   put(value: unknown): ObjectRef {
+    this.refuseWhileImporting("ray.put()");
     const id = this.ids.next();
     const bytes = this.codec.encode(value, "the value given to ray.put");
     this.post({ t: "put", id, bytes }, addTransfer(undefined, bytes));
@@ -214,8 +218,33 @@ export class ThreadCore implements Core {
     this.listener = listener;
   }
 
+  /**
+   * The entry-module trap: a module's top-level code calling the API while a
+   * worker imports the module to find a remote function would re-run the
+   * program in every worker (and recurse through actors). Refused, naming the
+   * module.
+   */
+  private refuseWhileImporting(what: string): void {
+    const url = this.context.getStore()?.importing;
+    if (url === undefined) return;
+    throw new InvalidArgumentError(
+      `${what} was called by the top-level code of ${url} while a worker thread imported that module ` +
+        "to find a remote function. Top-level statements of modules that define remote functions must run " +
+        "only in the driver: compile with the tsray transform (it guards them), or move the calls into a " +
+        "function the driver calls, or keep remote functions in a module without top-level calls.",
+    );
+  }
+
   private request(blocking: boolean, make: (reqId: number, taskId: string | undefined) => FromWorker): Promise<ReplyValue> {
     if (this.closed !== undefined) return Promise.reject(this.closed);
+    const importing = this.context.getStore()?.importing;
+    if (importing !== undefined && blocking) {
+      try {
+        this.refuseWhileImporting("ray.get()/ray.wait()");
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+    }
     const reqId = ++this.nextReq;
     const taskId = this.context.getStore()?.taskId;
     return new Promise<ReplyValue>((resolve, reject) => {
