@@ -166,10 +166,21 @@ test("kill with noRestart false restarts an actor that may restart", async () =>
   assert.is(await ray.get(c.increment.remote(1)), 1);
 });
 
-test("numReturns works for actor methods through options", async () => {
+test("actor method options: a name, and numReturns above 1", async () => {
   const c = Counter.remote(100);
   const ref = c.increment.options({ name: "bump" }).remote(2);
   assert.is(await ray.get(ref), 2);
+  const [val, cap] = c.both.options({ numReturns: 2 }).remote();
+  assert.is(await ray.get(val), 2);
+  assert.is(await ray.get(cap), 100);
+});
+
+test("an actor handle survives ray.put and ray.get and still calls the actor", async () => {
+  const c = Counter.remote(100);
+  const back = await ray.get(ray.put({ handle: c }));
+  assert.instance(back.handle, ray.ActorHandle);
+  assert.is(await ray.get(back.handle.increment.remote(4)), 4);
+  assert.is(await ray.get(c.read.remote()), 4);
 });
 
 test.run();

@@ -31,6 +31,9 @@ export const Counter = ray.remote(
       }
       return this.val;
     }
+    both(): [number, number] {
+      return [this.val, this.cap];
+    }
     hello(): void {
       console.log(`counter at ${this.val}`);
     }
