@@ -26,7 +26,10 @@ const started = nowMs();
 interface Track {
   readonly m: Measurement;
   readonly runs: Sample[];
-  error?: string;
+  readonly errors: string[];
+  attempts: number;
+  /** Set after two failures in a row: the measurement is broken, not unlucky; stop spending time on it. */
+  givenUp: boolean;
 }
 
 async function runCase(): Promise<CaseResult> {
@@ -35,15 +38,21 @@ async function runCase(): Promise<CaseResult> {
   try {
     const inst = await def!.setup(ctx);
     if ("unavailable" in inst) return { ...base, measurements: [], notes: [], unavailable: inst.unavailable, wallMs: nowMs() - started };
-    const tracks: Track[] = [inst.tsray, ...inst.baselines].map((m) => ({ m, runs: [] }));
+    const tracks: Track[] = [inst.tsray, ...inst.baselines].map((m) => ({ m, runs: [], errors: [], attempts: 0, givenUp: false }));
+    // A failed run is recorded, never replaced by a number; the median is over the runs that succeeded.
+    const lastFailed = new Set<Track>();
     const attempt = async (t: Track, keep: boolean) => {
-      if (t.error !== undefined) return;
+      if (t.givenUp) return;
       collectGarbage();
+      t.attempts++;
       try {
         const s = await t.m.run();
         if (keep) t.runs.push(s);
+        lastFailed.delete(t);
       } catch (e) {
-        t.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        t.errors.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+        if (lastFailed.has(t)) t.givenUp = true;
+        lastFailed.add(t);
       }
     };
     for (const t of tracks) for (let w = 0; w < (t.m.warmup ?? 1); w++) await attempt(t, false);
@@ -52,7 +61,13 @@ async function runCase(): Promise<CaseResult> {
     await inst.teardown();
     return {
       ...base,
-      measurements: tracks.map((t) => ({ label: t.m.label, runs: t.runs, ...(t.error !== undefined ? { error: t.error } : {}) })),
+      measurements: tracks.map((t) => ({
+        label: t.m.label,
+        runs: t.runs,
+        ...(t.errors.length > 0
+          ? { error: `${t.errors.length} of ${t.attempts} runs failed${t.givenUp ? " (gave up after two in a row)" : ""}; first: ${t.errors[0]}` }
+          : {}),
+      })),
       notes: inst.notes ?? [],
       wallMs: nowMs() - started,
     };

@@ -17,25 +17,25 @@ export function spin(iterations: number): number {
 }
 
 /**
- * Iterations that take about `targetMs` on this thread. Measured rather than
- * fixed so the case means "~250 ms tasks" on any machine.
+ * Iterations that take about `targetMs` on this thread, once spin() is
+ * optimised. Measured rather than fixed so the case means "~250 ms tasks" on
+ * any machine; refined until a timing lands within 10% of the target, taking
+ * the fastest of three timings each time (on a busy machine a slow one only
+ * means we were descheduled).
  */
 export function calibrateSpin(targetMs: number): number {
-  spin(1e6); // let the JIT optimise spin() before timing it
+  for (let i = 0; i < 5; i++) spin(2e6); // let the JIT optimise spin() before timing it
   let n = 1e6;
-  for (;;) {
-    const t0 = performance.now();
-    spin(n);
-    const ms = performance.now() - t0;
-    if (ms > 50) break;
-    n *= 4;
+  for (let round = 0; round < 8; round++) {
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      spin(n);
+      best = Math.min(best, performance.now() - t0);
+    }
+    const next = Math.round((n * targetMs) / Math.max(best, 0.01));
+    if (Math.abs(best - targetMs) < targetMs * 0.1) return n;
+    n = next;
   }
-  // The fastest of a few timings: on a busy machine a slow one only means we were descheduled.
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    spin(n);
-    best = Math.min(best, performance.now() - t0);
-  }
-  return Math.round((n * targetMs) / best);
+  return n;
 }
