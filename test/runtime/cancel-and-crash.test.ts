@@ -1,11 +1,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ray from "tsray";
 import { add, crashAlways, crashOnce, startThenWait, waitForFile } from "./remote-fns/basic.js";
 import { rejection, untilExists } from "./helpers.js";
+import { parentOfGated } from "./remote-fns/nested.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tsray-cancel-"));
 let n = 0;
@@ -58,6 +59,16 @@ test("cancelling a running task without force fails its ref (best effort)", asyn
   await rejection(ray.get(running), ray.TaskCancelledError);
   writeFileSync(gate, "");
   assert.is(await ray.get(add.remote(3, 3)), 6);
+});
+
+test("cancel is recursive by default: the tasks a cancelled task submitted are cancelled too", async () => {
+  const started = fresh("started");
+  const parent = parentOfGated.remote(fresh("never"), started);
+  await untilExists(started);
+  const child = new ray.ObjectRef<number>(readFileSync(started, "utf8"));
+  ray.cancel(parent);
+  await rejection(ray.get(parent), ray.TaskCancelledError);
+  await rejection(ray.get(child), ray.TaskCancelledError);
 });
 
 test("cancelling a finished task changes nothing", async () => {

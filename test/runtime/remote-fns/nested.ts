@@ -1,6 +1,6 @@
 // Remote functions that call other remote functions from inside a worker.
 import * as ray from "tsray";
-import { add, fail } from "./basic.js";
+import { add, fail, waitForFile } from "./basic.js";
 
 export const awaitChild = ray.remote(async function awaitChild(message: string): Promise<number> {
   return ray.get(fail.remote(message));
@@ -34,4 +34,12 @@ export const waitInside = ray.remote(async function waitInside(n: number): Promi
     pending = rest;
   }
   return done;
+});
+
+/** Submits a child that waits for `gate`, records the child's object id in `started`, then waits for the child. */
+export const parentOfGated = ray.remote(async function parentOfGated(gate: string, started: string): Promise<number> {
+  const { writeFileSync } = await import("node:fs");
+  const child = waitForFile.options({ numCpus: 0 }).remote(gate, 7);
+  writeFileSync(started, child.id);
+  return ray.get(child);
 });
