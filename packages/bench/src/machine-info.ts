@@ -3,7 +3,10 @@
  * machine, the Node version, the date and how busy the machine was (the load
  * average, since other work on a 2-core machine moves every figure).
  */
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { cpus, loadavg, totalmem, availableParallelism, platform, release } from "node:os";
+import { dirname } from "node:path";
 
 export interface MachineInfo {
   readonly cpuModel: string;
@@ -13,6 +16,20 @@ export interface MachineInfo {
   readonly os: string;
   readonly date: string;
   readonly loadAverage: readonly [number, number, number];
+  /** Which tsray was measured: the git commit of the runtime's folder, "+ local changes" if any. */
+  readonly tsrayBuild: string;
+}
+
+/** The commit the runtime was built from, so a figure can be traced to the code it measured. */
+function tsrayBuild(): string {
+  try {
+    const dir = dirname(createRequire(import.meta.url).resolve("tsray/package.json"));
+    const commit = execFileSync("git", ["-C", dir, "log", "-1", "--format=%h %cI", "--", "."], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["-C", dir, "status", "--porcelain", "--", "."], { encoding: "utf8" }).trim() !== "";
+    return `${commit === "" ? "unknown commit" : `runtime last changed in ${commit}`}${dirty ? " + local changes" : ""}`;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
 }
 
 export function machineInfo(): MachineInfo {
@@ -26,6 +43,7 @@ export function machineInfo(): MachineInfo {
     os: `${platform()} ${release()}`,
     date: new Date().toISOString(),
     loadAverage: [l1 ?? NaN, l5 ?? NaN, l15 ?? NaN],
+    tsrayBuild: tsrayBuild(),
   };
 }
 
@@ -37,6 +55,7 @@ export function formatMachine(m: MachineInfo): string {
   return [
     `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB memory, ${m.os}`,
     `node:    ${m.node}`,
+    `tsray:   ${m.tsrayBuild}`,
     `date:    ${m.date}`,
     `load:    ${formatLoad(m.loadAverage)} (1 / 5 / 15 min) at start`,
   ].join("\n");
