@@ -256,10 +256,18 @@ export class TaskManager {
     return describeResources(spec.numCpus, spec.numGpus, spec.resources ?? {});
   }
 
-  /** Sends queued tasks of the same demand ahead to the lease's lane, up to the pipeline depth. */
+  /**
+   * Sends queued tasks of the same demand ahead to the lease's lane: at most
+   * the pipeline depth, and at most this lease's fair share of the queue
+   * (queued ÷ the leases of this size the node can hold), so a short queue of
+   * long tasks is spread over the CPUs instead of lining up in one lane.
+   */
   private fill(lease: Lease<TaskState>): void {
     if (lease.cpus === 0 || !lease.holding || lease.blocked || lease.worker.client.exited) return;
-    while (lease.tasks.length < this.depth) {
+    const lanesPossible = Math.max(1, Math.floor(this.d.slots.total / lease.cpus));
+    const share = Math.floor(this.d.slots.queued() / lanesPossible);
+    const limit = Math.min(this.depth, lease.tasks.length + share);
+    while (lease.tasks.length < limit) {
       const next = this.d.slots.takeHead(lease.cpus, this.isTask) as TaskState | undefined;
       if (next === undefined) return;
       this.send(lease, next);

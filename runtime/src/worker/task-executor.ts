@@ -22,6 +22,8 @@ export type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
 interface Lane {
   readonly id: number;
   running: RunMessage | undefined;
+  /** When the running task started (`performance.now()`). */
+  startedAt: number;
   readonly queue: RunMessage[];
   blocked: boolean;
 }
@@ -42,7 +44,7 @@ export class TaskExecutor {
   run(m: RunMessage): void {
     let lane = this.lanes.get(m.lane);
     if (lane === undefined) {
-      lane = { id: m.lane, running: undefined, queue: [], blocked: false };
+      lane = { id: m.lane, running: undefined, startedAt: 0, queue: [], blocked: false };
       this.lanes.set(m.lane, lane);
     }
     if (lane.blocked) this.post({ t: "bounce", taskIds: [m.taskId] });
@@ -58,10 +60,15 @@ export class TaskExecutor {
     if (lane.queue.length > 0) this.post({ t: "bounce", taskIds: lane.queue.splice(0).map((q) => q.taskId) });
   }
 
-  /** The driver wants the lane's not-started tasks back (a CPU went idle elsewhere). */
+  /**
+   * The driver wants work back for a CPU that went idle elsewhere: the back
+   * half of the lane's not-started tasks (all but the next one to run would
+   * make two idle-and-steal rounds where one does).
+   */
   steal(laneId: number): void {
     const lane = this.lanes.get(laneId);
-    const ids = lane === undefined ? [] : lane.queue.splice(0).map((q) => q.taskId);
+    const keep = lane === undefined ? 0 : Math.floor(lane.queue.length / 2);
+    const ids = lane === undefined ? [] : lane.queue.splice(keep).map((q) => q.taskId);
     // Always answer, even with nothing, so the driver's steal is settled.
     this.post({ t: "bounce", taskIds: ids, lane: laneId });
   }
@@ -104,6 +111,7 @@ export class TaskExecutor {
 
   private start(lane: Lane, m: RunMessage): void {
     lane.running = m;
+    lane.startedAt = performance.now();
     this.laneOf.set(m.taskId, lane);
     const target = this.registry.peek(m.fn.id);
     if (target === undefined) {
@@ -141,18 +149,32 @@ export class TaskExecutor {
     });
   }
 
-  /** Reports the task, then starts the lane's next one. */
+  /**
+   * Reports the task, then starts the lane's next one. After a task that ran
+   * long, the next starts only after this thread has read its messages
+   * (`setImmediate`), so a `steal` or `cancel` is not stuck behind a run of
+   * CPU-bound tasks; tiny tasks follow each other at once.
+   */
   private settle(lane: Lane, m: RunMessage, ok: boolean, value: unknown): void {
     if (ok) this.finish(m.taskId, m.name, m.numReturns, value);
     else this.fail(m.taskId, value);
     this.laneOf.delete(m.taskId);
-    lane.running = undefined;
     lane.blocked = false;
+    // `lane.running` stays set until the next one starts, so arrivals queue behind.
+    if (performance.now() - lane.startedAt > yieldAfterMs) setImmediate(() => this.startNext(lane));
+    else this.startNext(lane);
+  }
+
+  private startNext(lane: Lane): void {
+    lane.running = undefined;
     const next = lane.queue.shift();
     if (next !== undefined) this.start(lane, next);
     else this.lanes.delete(lane.id);
   }
 }
+
+/** A task that ran longer than this lets the thread read its messages before the lane goes on. */
+const yieldAfterMs = 1;
 
 /** One encoded value per return: the value itself, or the elements of the returned array for `numReturns > 1`. */
 export function encodeResults(codec: ValueCodec, name: string, numReturns: number, value: unknown): Uint8Array[] {
