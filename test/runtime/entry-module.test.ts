@@ -48,6 +48,16 @@ test("its remote functions ran in worker threads and saw the module-level declar
   assert.is(out.total, 31);
 });
 
+test("workers skip the initializers that create an actor and call it, although its members share their names", () => {
+  // The fixture's actor has members `total` and `values`, like two top-level consts: member
+  // names are not references, so these stay driver-only (else every worker importing the
+  // module would create another actor, whose worker imports the module again, without end).
+  const emitted = readFileSync(join(project, "dist/main.js"), "utf8");
+  assert.match(emitted, "\nconst acc = __tsray.inWorker ? undefined : Accumulator.remote();\n");
+  assert.match(emitted, "\nconst total = __tsray.inWorker ? undefined : await ray.get(acc.add.remote(2));\n");
+  assert.match(emitted, "\nconst values = __tsray.inWorker ? undefined : await ray.get(");
+});
+
 test("decorator forms with options, async functions and actor classes work end to end", () => {
   const out = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { forms: unknown };
   assert.equal(out.forms, { split: ["TSRAY", 5], double: 42, local: 31, store: 1 });
