@@ -34,7 +34,7 @@ interface Track {
 
 async function runCase(): Promise<CaseResult> {
   const base = { name: def!.name, summary: def!.summary, metrics: def!.metrics };
-  if (def!.needsRuntime) await ray.init({ numCpus: ctx.cpus });
+  if (def!.needsRuntime) await ray.init({ numCpus: ctx.cpus, ...(def!.initResources !== undefined ? { resources: def!.initResources } : {}) });
   try {
     const inst = await def!.setup(ctx);
     if ("unavailable" in inst) return { ...base, measurements: [], notes: [], unavailable: inst.unavailable, wallMs: nowMs() - started };

@@ -71,6 +71,8 @@ export interface CaseDefinition {
   readonly metrics: readonly MetricSpec[];
   /** Whether the case needs `ray.init()` in the runner process (child-process cases do not). */
   readonly needsRuntime: boolean;
+  /** Custom resources for that `ray.init()` (Ray's placement-group benchmark inits with `{ custom: 100 }`). */
+  readonly initResources?: Readonly<Record<string, number>>;
   /** Returns undefined when the case cannot run on this runtime (e.g. an API it lacks), with why. */
   setup(ctx: CaseContext): Promise<CaseInstance | { readonly unavailable: string }>;
 }

@@ -8,6 +8,8 @@
  *   --cpus N       CPUs for tsray and thread count for the pools (default: this machine's)
  *   --json FILE    also write the raw per-run figures to FILE
  *   --md FILE      also write the results as a Markdown table (for docs/benchmarks.md)
+ *   --wait-idle PCT  before each case, wait (up to --wait-idle-timeout S, default 90) until other
+ *                  processes use at most PCT% of all CPUs; the busy share is printed either way
  *   --cpu-prof DIR run each case runner (and its threads) under --cpu-prof, profiles written to DIR
  *   --list         print the case names and exit
  */
@@ -23,6 +25,9 @@ export interface CliOptions {
   readonly json: string | undefined;
   readonly md: string | undefined;
   readonly cpuProf: string | undefined;
+  /** Busy share (0…1) to wait for before each case, or undefined to start at once. */
+  readonly waitIdle: number | undefined;
+  readonly waitIdleTimeoutS: number;
   readonly list: boolean;
 }
 
@@ -36,6 +41,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   let json: string | undefined;
   let md: string | undefined;
   let cpuProf: string | undefined;
+  let waitIdle: number | undefined;
+  let waitIdleTimeoutS = 90;
   let list = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -76,6 +83,15 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       case "--md":
         md = value();
         break;
+      case "--wait-idle": {
+        const v = Number(value());
+        if (!(v >= 0 && v <= 100)) throw new Error("--wait-idle takes a percentage between 0 and 100");
+        waitIdle = v / 100;
+        break;
+      }
+      case "--wait-idle-timeout":
+        waitIdleTimeoutS = count("--wait-idle-timeout");
+        break;
       case "--cpu-prof":
         cpuProf = value();
         break;
@@ -83,8 +99,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         list = true;
         break;
       default:
-        throw new Error(`unknown flag ${a}; flags: --only a,b --runs N --quick --queued N --queued-runs N --cpus N --json FILE --md FILE --cpu-prof DIR --list`);
+        throw new Error(`unknown flag ${a}; flags: --only a,b --runs N --quick --queued N --queued-runs N --cpus N --json FILE --md FILE --cpu-prof DIR --wait-idle PCT --wait-idle-timeout S --list`);
     }
   }
-  return { only, runs: runs ?? (quick ? 3 : 5), quick, queuedTasks: queued ?? (quick ? 100_000 : 1_000_000), queuedRuns, cpus, json, md, cpuProf, list };
+  return { only, runs: runs ?? (quick ? 3 : 5), quick, queuedTasks: queued ?? (quick ? 100_000 : 1_000_000), queuedRuns, cpus, json, md, cpuProf, waitIdle, waitIdleTimeoutS, list };
 }

@@ -4,7 +4,7 @@
  * its figures as they come, then a summary of the targets.
  *
  * Flags: see cli-options.ts (`--only`, `--runs`, `--quick`, `--queued`, `--queued-runs`,
- * `--cpus`, `--json`, `--md`, `--cpu-prof`, `--list`).
+ * `--cpus`, `--json`, `--md`, `--cpu-prof`, `--wait-idle`, `--list`).
  */
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -12,6 +12,7 @@ import type { CaseContext, CaseResult } from "./case.js";
 import { allCases } from "./case-registry.js";
 import { runChild } from "./child-process.js";
 import { parseCliOptions } from "./cli-options.js";
+import { busyShare, waitForIdle } from "./machine-load.js";
 import { formatLoad, formatMachine, machineInfo } from "./machine-info.js";
 import { formatCase, markdownTable, rowsOf, tableHeader } from "./report.js";
 import { nowMs } from "./timing.js";
@@ -39,8 +40,12 @@ const ctx: CaseContext = { runs: opts.runs, quick: opts.quick, queuedTasks: opts
 const runnerNodeArgs = ["--expose-gc", ...(opts.cpuProf !== undefined ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProf] : [])];
 const results: CaseResult[] = [];
 const loads: number[] = [];
+/** Share of all CPUs other processes used in the second before each case (we are idle then). */
+const busyBefore: (number | undefined)[] = [];
 const t0 = nowMs();
 for (const c of selected) {
+  const quiet = opts.waitIdle !== undefined ? await waitForIdle(opts.waitIdle, opts.waitIdleTimeoutS * 1000) : { share: await busyShare(1000), waitedMs: 0 };
+  busyBefore.push(quiet.share);
   // A case that hangs is killed: generous for the child-process cases, which spawn children of their own.
   const timeoutMs = c.name === "queued_1m_tasks" ? 120_000 + ctx.queuedTasks * 0.3 * 2 * ctx.queuedRuns : 180_000;
   const out = await runChild<CaseResult>(runnerScript, { args: [c.name, JSON.stringify(ctx)], nodeArgs: runnerNodeArgs, timeoutMs, echoStderr: true });
@@ -64,7 +69,9 @@ const missed = targeted.filter((r) => r.verdict !== "PASS");
 console.log("");
 console.log(`targets: ${targeted.length - missed.length} of ${targeted.length} met${missed.length > 0 ? `; missed: ${missed.map((r) => (r.metric.title !== undefined && results.find((x) => x.name === r.caseName)!.metrics.length > 1 ? `${r.caseName} (${r.metric.title})` : r.caseName)).join(", ")}` : ""}`);
 for (const r of results.filter((x) => x.error !== undefined)) console.log(`failed case: ${r.name}: ${r.error}`);
+const pct = (x: number | undefined) => (x === undefined ? "?" : `${Math.round(x * 100)}%`);
 console.log(`wall time ${((nowMs() - t0) / 1000).toFixed(0)} s; 1-min load average after each case: ${formatLoad(loads)}; at end ${formatLoad(loadavg())}`);
+console.log(`CPU busy (all cores, other processes) in the second before each case: ${busyBefore.map(pct).join(" / ")}`);
 
-if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify({ machine, options: opts, results, loadAfterEachCase: loads }, null, 2));
+if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify({ machine, options: opts, results, loadAfterEachCase: loads, busyBeforeEachCase: busyBefore }, null, 2));
 if (opts.md !== undefined) writeFileSync(opts.md, markdownTable(results) + "\n");
