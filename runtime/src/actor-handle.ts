@@ -13,7 +13,7 @@
  * from there.
  */
 import { currentCore } from "./core.js";
-import { compileMethodOptions } from "./options-validation.js";
+import { compileMethodOptions } from "./remote-options.js";
 import type { ActorMethods } from "./remote-types.js";
 import type { ActorDescriptor } from "./worker/protocol.js";
 

@@ -1,6 +1,7 @@
 /**
  * The public functions of `tsray`: `init`, `shutdown`, `put`, `get`, `wait`,
- * `cancel`, `kill`, `getActor`, `getRuntimeContext`. They check their
+ * `cancel`, `kill`, `getActor`, `getRuntimeContext`, `clusterResources`,
+ * `availableResources`, `getGpuIds`. They check their
  * arguments (throwing `InvalidArgumentError` with what to do instead) and
  * hand the call to this thread's current core: the embedded runtime in the
  * driver, the driver's client in a worker thread.
@@ -10,17 +11,33 @@ import type { RuntimeContext } from "./context.js";
 import { currentCore, installCore, peekCore } from "./core.js";
 import { InvalidArgumentError } from "./errors.js";
 import { ObjectRef } from "./object-ref.js";
-import { checkObject, describe, nonNegative, positiveInt } from "./options-validation.js";
+import { checkInteger, checkOptionKeys, describe } from "./scheduler/options-validation.js";
+import { nodeTotals } from "./scheduler/node-totals.js";
 import type { CustomResources } from "./options.js";
 import { randomHex } from "./ids.js";
 import { inWorker } from "./stubs.js";
-import { availableParallelism } from "node:os";
+import { detectResources } from "./node-detect.js";
+
+/** Checks an options object against the keys `allowed` knows (throws `InvalidArgumentError`). */
+function checkObject(options: unknown, allowed: ReadonlySet<string>, what: string): object {
+  return checkOptionKeys(options, [...allowed], what);
+}
 
 export interface InitOptions {
-  /** CPU slots of the local node, and worker threads in its pool. Default: `os.availableParallelism()`. */
+  /** CPUs of the local node, and worker threads in its pool. Default: `os.availableParallelism()`. */
   readonly numCpus?: number;
+  /** GPUs of the node (whole devices). Default: detected with `nvidia-smi -L`, else 0. */
   readonly numGpus?: number;
+  /** Bytes of memory tasks and actors may reserve with `memory`. Default: 70% of `os.totalmem()`. */
+  readonly memory?: number;
+  /** Custom resources of the node, e.g. `{ Custom: 2 }`. */
   readonly resources?: CustomResources;
+  /**
+   * Where tasks and actors granted GPUs run: `"thread"` (default; a pool thread,
+   * which cannot isolate devices: `ray.getGpuIds()` tells the code which to use)
+   * or `"process"` (a child process whose `CUDA_VISIBLE_DEVICES` is exactly its GPU ids).
+   */
+  readonly gpuWorkers?: "thread" | "process";
   /** Namespace for named actors. Default: a fresh anonymous namespace, as in Ray. */
   readonly namespace?: string;
   /** Joining a running cluster; not supported by the local runtime yet. */
@@ -55,7 +72,7 @@ export interface KillOptions {
   readonly noRestart?: boolean;
 }
 
-const initKeys = new Set(["numCpus", "numGpus", "resources", "namespace", "address", "ignoreReinitError"]);
+const initKeys = new Set(["numCpus", "numGpus", "memory", "resources", "gpuWorkers", "namespace", "address", "ignoreReinitError"]);
 
 /** Starts the embedded local runtime (a pool of worker threads). Inside a worker it does nothing. */
 export async function init(options?: InitOptions): Promise<void> {
@@ -73,20 +90,22 @@ export async function init(options?: InitOptions): Promise<void> {
       "ray.init() was called twice; call ray.shutdown() first, or pass ignoreReinitError: true.",
     );
   }
-  const numCpus = o.numCpus === undefined ? availableParallelism() : nonNegative(o.numCpus, "numCpus", "ray.init()");
-  const numGpus = o.numGpus === undefined ? 0 : nonNegative(o.numGpus, "numGpus", "ray.init()");
+  if (o.gpuWorkers !== undefined && o.gpuWorkers !== "thread" && o.gpuWorkers !== "process") {
+    throw new InvalidArgumentError(`ray.init(): gpuWorkers must be "thread" or "process", got ${describe(o.gpuWorkers)}.`);
+  }
   if (o.namespace !== undefined && (typeof o.namespace !== "string" || o.namespace === "")) {
     throw new InvalidArgumentError(`ray.init(): namespace must be a non-empty string, got ${describe(o.namespace)}.`);
   }
-  for (const [k, v] of Object.entries(o.resources ?? {})) nonNegative(v, `resources.${k}`, "ray.init()");
+  // GPUs are detected (nvidia-smi) only when numGpus is not given.
+  const detected = detectResources(process.env, o.numGpus === undefined);
+  const node = nodeTotals(o, detected, "ray.init()");
   // Loaded here, not at the top: worker threads import this module but never the driver's runtime.
   const { DriverRuntime } = await import("./runtime.js");
   if (peekCore() !== undefined) throw new InvalidArgumentError("ray.init() was called twice at once.");
   installCore(
     new DriverRuntime({
-      numCpus,
-      numGpus,
-      resources: o.resources ?? {},
+      node,
+      gpuWorkers: o.gpuWorkers ?? "thread",
       namespace: o.namespace ?? `anonymous-${randomHex(4)}`,
     }),
   );
@@ -149,7 +168,7 @@ export async function wait<R extends ObjectRef<unknown>>(refs: readonly R[], opt
     throw new InvalidArgumentError(`ray.wait(): fetchLocal must be a boolean, got ${describe(o.fetchLocal)}.`);
   }
   if (refs.length === 0) return [[], []];
-  const numReturns = o.numReturns === undefined ? 1 : positiveInt(o.numReturns, "numReturns", "ray.wait()");
+  const numReturns = o.numReturns === undefined ? 1 : checkInteger(o.numReturns, "numReturns", "ray.wait()", 1);
   if (numReturns > refs.length) {
     throw new InvalidArgumentError(
       `ray.wait(): numReturns (${numReturns}) is larger than the number of refs (${refs.length}).`,
@@ -202,6 +221,24 @@ export function getRuntimeContext(): RuntimeContext {
   return currentCore("ray.getRuntimeContext()").runtimeContext();
 }
 
+/** The node's resources in all, e.g. `{ CPU: 8, GPU: 1, memory: 1.2e10, Custom: 2 }` (driver only for now). */
+export function clusterResources(): Record<string, number> {
+  return currentCore("ray.clusterResources()").clusterResources();
+}
+
+/**
+ * What is free right now: totals minus what running tasks and live actors hold
+ * and placement groups reserve; resources with nothing free are left out, as in Ray.
+ */
+export function availableResources(): Record<string, number> {
+  return currentCore("ray.availableResources()").availableResources();
+}
+
+/** GPU device ids granted to the running task or actor (e.g. `[0]`); `[]` in the driver or without GPUs. */
+export function getGpuIds(): number[] {
+  return currentCore("ray.getGpuIds()").gpuIds();
+}
+
 function timeoutOf(options: { readonly timeout?: number } | undefined, what: string): number | undefined {
   const t = options?.timeout;
   if (t === undefined || t === null) return undefined;
@@ -221,5 +258,3 @@ function checkRefs(refs: unknown, what: string): asserts refs is readonly Object
     }
   }
 }
-
-

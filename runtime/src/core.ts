@@ -11,22 +11,30 @@ import type { ActorHandleBase } from "./actor-handle.js";
 import type { RuntimeContext } from "./context.js";
 import { NotInitializedError } from "./errors.js";
 import type { ObjectRef } from "./object-ref.js";
+import type { ResourceOptions, SchedulingStrategy } from "./options.js";
+import type { PlacementGroupStrategy } from "./scheduler/bundle-planner.js";
 import type { ActorDescriptor, FnLocation } from "./worker/protocol.js";
+
+/**
+ * What a task or actor asks the scheduler for, as the user wrote it
+ * (validated; absent means default). Plain data: it crosses thread ports.
+ */
+export interface SchedulingOptions extends ResourceOptions {
+  readonly schedulingStrategy?: SchedulingStrategy;
+}
 
 /** Task options compiled once from the user's options (defaults filled, validated). */
 export interface TaskSpecOptions {
-  readonly numCpus: number;
-  readonly numGpus: number;
-  readonly resources: Readonly<Record<string, number>> | undefined;
+  readonly demand: SchedulingOptions;
   readonly maxRetries: number;
   readonly retryExceptions: boolean | readonly string[];
   readonly numReturns: number;
   readonly name: string;
 }
 
-/** Actor options compiled once. `numCpus` is what the live actor holds. */
+/** Actor options compiled once. */
 export interface ActorSpecOptions {
-  readonly numCpus: number;
+  readonly demand: SchedulingOptions;
   readonly maxRestarts: number;
   readonly maxTaskRetries: number;
   readonly maxConcurrency: number;
@@ -61,7 +69,28 @@ export interface Core {
   kill(actor: ActorDescriptor, noRestart: boolean): void;
   getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor>;
   runtimeContext(): RuntimeContext;
+  /** GPU ids granted to the running task or actor; `[]` in the driver. */
+  gpuIds(): number[];
+  /** This node's totals (user units). Driver only for now. */
+  clusterResources(): Record<string, number>;
+  /** What is free right now (user units). Driver only for now. */
+  availableResources(): Record<string, number>;
+  /** Asks to reserve the (validated) bundles; returns at once. Driver only for now. */
+  createPlacementGroup(id: string, bundles: ReadonlyArray<Record<string, number>>, strategy: PlacementGroupStrategy, name: string | undefined): void;
+  /** Resolves once the group's bundles are reserved; rejects if it is removed first. */
+  placementGroupReady(id: string): Promise<void>;
+  removePlacementGroup(id: string): void;
+  placementGroupTable(): Record<string, PlacementGroupTableEntry>;
   shutdown(): Promise<void>;
+}
+
+/** One row of `ray.placementGroupTable()`. */
+export interface PlacementGroupTableEntry {
+  readonly placementGroupId: string;
+  readonly name: string | undefined;
+  readonly strategy: PlacementGroupStrategy;
+  readonly bundles: ReadonlyArray<Record<string, number>>;
+  readonly state: "PENDING" | "CREATED" | "REMOVED";
 }
 
 let current: Core | undefined;

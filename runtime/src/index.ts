@@ -10,7 +10,18 @@ export {
   kill,
   getActor,
   getRuntimeContext,
+  clusterResources,
+  availableResources,
+  getGpuIds,
 } from "./api.js";
+export {
+  placementGroup,
+  removePlacementGroup,
+  placementGroupTable,
+  getPlacementGroup,
+  PlacementGroup,
+} from "./placement-group.js";
+export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTableEntry } from "./placement-group.js";
 export type { CancelOptions, GetOptions, InitOptions, KillOptions, ValuesOf, WaitOptions } from "./api.js";
 export type { RuntimeContext } from "./context.js";
 export { ObjectRef } from "./object-ref.js";

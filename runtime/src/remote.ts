@@ -23,13 +23,8 @@ import type { ActorSpecOptions, RemoteClassInfo, TaskSpecOptions } from "./core.
 import { currentCore } from "./core.js";
 import { InvalidArgumentError, NotTransformedError } from "./errors.js";
 import type { RemoteOptions } from "./options.js";
-import {
-  compileActorOptions,
-  compileTaskOptions,
-  defaultActorOptions,
-  defaultTaskOptions,
-  describe,
-} from "./options-validation.js";
+import { compileActorOptions, compileTaskOptions, defaultActorOptions, defaultTaskOptions } from "./remote-options.js";
+import { describe } from "./scheduler/options-validation.js";
 import type {
   ActorClass,
   AnyClass,

@@ -1,6 +1,6 @@
 /**
  * The embedded local runtime of the driver thread: builds the node's parts
- * (object store, CPU slots, task manager, actor manager, worker pool), wires
+ * (object store, node scheduler, task manager, actor manager, worker pool), wires
  * their events to each other, and serves the public API (`Core`) and the
  * requests of worker threads. Loaded by `ray.init()` only, so worker threads
  * never load driver code.
@@ -9,8 +9,7 @@ import { makeActorHandle, type ActorHandleBase } from "./actor-handle.js";
 import { ActorManager } from "./actor/actor-manager.js";
 import { Codec, fromWireError, toWireError } from "./codec/index.js";
 import type { RuntimeContext } from "./context.js";
-import type { ActorSpecOptions, Core, RemoteClassInfo, TaskSpecOptions } from "./core.js";
-import { FifoCpuSlots } from "./cpu-slots.js";
+import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, SchedulingOptions, TaskSpecOptions } from "./core.js";
 import { InvalidArgumentError, TsrayError } from "./errors.js";
 import { IdGenerator, randomHex } from "./ids.js";
 import { printLogLine } from "./log-printer.js";
@@ -20,6 +19,12 @@ import { ReferenceCounter } from "./reference-counter.js";
 import { waitFor } from "./object-store/wait-request.js";
 import { compactCodec, encodeArgs } from "./encoded-values.js";
 import { TaskManager } from "./task/task-manager.js";
+import type { NodeScheduler, NodeRequest, Schedulable } from "./task/schedulable.js";
+import { LocalScheduler } from "./scheduler/local-scheduler.js";
+import type { NodeTotals } from "./scheduler/node-totals.js";
+import type { PlacementGroupStrategy } from "./scheduler/bundle-planner.js";
+import { ResourceSet } from "./scheduler/resource-set.js";
+import { infeasibleWarning } from "./scheduler/scheduler-status.js";
 import { createWireHooks } from "./wire-hooks.js";
 import {
   unreachable,
@@ -34,10 +39,19 @@ import { WorkerClient } from "./worker/worker-client.js";
 import { WorkerPool, type PoolWorker } from "./worker/worker-pool.js";
 
 export interface DriverOptions {
-  readonly numCpus: number;
-  readonly numGpus: number;
-  readonly resources: Readonly<Record<string, number>>;
+  /** The node's totals (validated) and GPU device ids. */
+  readonly node: NodeTotals;
+  /** Where tasks/actors granted GPUs run: pool threads, or child processes with `CUDA_VISIBLE_DEVICES` set. */
+  readonly gpuWorkers: "thread" | "process";
   readonly namespace: string;
+}
+
+interface GroupRecord {
+  readonly name: string | undefined;
+  readonly strategy: PlacementGroupStrategy;
+  readonly bundles: ReadonlyArray<Record<string, number>>;
+  state: "PENDING" | "CREATED" | "REMOVED";
+  readonly waiters: Array<{ resolve: () => void; reject: (e: Error) => void }>;
 }
 
 const callerId = "driver";
@@ -56,46 +70,60 @@ export class DriverRuntime implements Core {
   private readonly store = new MemoryStore();
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
   private readonly codec = compactCodec(new Codec(createWireHooks((id) => this.refs.escape(id))));
-  private readonly slots: FifoCpuSlots;
+  private readonly scheduler: NodeScheduler;
   private readonly tasks: TaskManager;
+  private readonly groups = new Map<string, GroupRecord>();
+  /** `Task add` / `Actor Counter`: warned about once each. */
+  private readonly warnedInfeasible = new Set<string>();
   private readonly actors: ActorManager;
   private readonly pool: WorkerPool;
   private threadCounter = 0;
   private closed = false;
 
   constructor(private readonly options: DriverOptions) {
-    this.slots = new FifoCpuSlots(options.numCpus);
+    this.scheduler = new LocalScheduler<Schedulable>({
+      nodeId: this.nodeId,
+      totals: options.node.totals,
+      ...(options.node.gpuIds !== undefined ? { gpuIds: options.node.gpuIds } : {}),
+      events: {
+        onDispatch: (request, grant) => request.payload.dispatch(grant),
+        onInfeasible: (request, missing, reason) => this.warnInfeasible(request, missing, reason),
+        onPlacementGroupReady: (id) => this.groupReady(id),
+        onPlacementGroupInfeasible: (id, reason) =>
+          process.stderr.write(
+            `tsray: warning: placement group ${this.groups.get(id)?.name ?? id} cannot be reserved: ${reason}. ` +
+              "It stays pending until that changes; remove it with ray.removePlacementGroup(pg).\n",
+          ),
+      },
+    });
     const rebuildError = (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]);
+    const processes = options.gpuWorkers === "process";
     this.tasks = new TaskManager({
       store: this.store,
-      slots: this.slots,
+      scheduler: this.scheduler,
       pool: () => this.pool,
       rebuildError,
-      node: options,
-      onInfeasible: (name, demand, node) =>
-        process.stderr.write(
-          `tsray: warning: task ${name} is infeasible: it demands ${demand} and no node has that ` +
-            `(this node: ${node}). It stays queued until it is cancelled or the runtime stops.\n`,
-        ),
+      gpuWorker: processes ? (gpuIds) => this.pool.processWorker(gpuIds) : undefined,
+      gpuWorkerIdle: processes ? (worker) => this.pool.processIdle(worker) : undefined,
     });
     this.actors = new ActorManager({
       store: this.store,
-      slots: this.slots,
+      scheduler: this.scheduler,
       rebuildError,
-      onInfeasible: (className, demand, node) =>
-        process.stderr.write(
-          `tsray: warning: actor ${className} is infeasible: placing it needs ${demand} and no node has that ` +
-            `(this node: ${node}). It stays pending until it is killed or the runtime stops.\n`,
-        ),
-      spawnWorker: (actorId) =>
-        new WorkerClient(this.workerData(actorId), {
-          onMessage: (c, m) => this.route(c, undefined, m),
-          onExit: (c, code, error) => {
-            if (!this.closed) this.actors.onWorkerExit(c, code, error);
+      spawnWorker: (actorId, gpuIds) =>
+        new WorkerClient(
+          this.workerData(actorId),
+          {
+            onMessage: (c, m) => this.route(c, undefined, m),
+            onExit: (c, code, error) => {
+              if (!this.closed) this.actors.onWorkerExit(c, code, error);
+            },
           },
-        }),
+          processes && gpuIds.length > 0 ? gpuIds : undefined,
+        ),
     });
-    this.pool = new WorkerPool(Math.max(1, Math.ceil(options.numCpus)), () => this.workerData(undefined), {
+    const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
+    this.pool = new WorkerPool(Math.max(1, Math.ceil(cpus)), () => this.workerData(undefined), {
       onMessage: (w, m) => this.route(w.client, w, m),
       onExit: (w, code, error) => {
         if (!this.closed) this.tasks.onWorkerExit(w, code, error);
@@ -106,6 +134,7 @@ export class DriverRuntime implements Core {
   // ------------------------------------------------------------ Core (the driver's own calls)
 
   submitTask(fn: FnLocation, args: readonly unknown[], o: TaskSpecOptions): ObjectRef | ObjectRef[] {
+    this.checkGroup(o.demand, o.name);
     const taskId = this.ids.next();
     this.tasks.submit({
       taskId,
@@ -113,9 +142,7 @@ export class DriverRuntime implements Core {
       name: o.name,
       args: encodeArgs(this.codec, args, o.name),
       numReturns: o.numReturns,
-      numCpus: o.numCpus,
-      numGpus: o.numGpus,
-      resources: o.resources,
+      demand: o.demand,
       maxRetries: o.maxRetries,
       retryExceptions: o.retryExceptions,
     });
@@ -123,12 +150,13 @@ export class DriverRuntime implements Core {
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
+    this.checkGroup(o.demand, cls.className);
     const actor: ActorDescriptor = { actorId: this.ids.next(), className: cls.className, methods: cls.methods };
     const created = this.actors.create({
       actor,
       cls: { id: cls.id, url: cls.url },
       args: encodeArgs(this.codec, args, `${cls.className}.constructor`),
-      numCpus: o.numCpus,
+      demand: o.demand,
       maxRestarts: o.maxRestarts,
       maxTaskRetries: o.maxTaskRetries,
       maxConcurrency: o.maxConcurrency,
@@ -195,11 +223,104 @@ export class DriverRuntime implements Core {
     return { jobId: this.jobId, nodeId: this.nodeId, workerId: callerId, namespace: this.options.namespace };
   }
 
+  gpuIds(): number[] {
+    return [];
+  }
+
+  clusterResources(): Record<string, number> {
+    return this.scheduler.total().toJSON();
+  }
+
+  availableResources(): Record<string, number> {
+    return this.scheduler.available().toJSON();
+  }
+
+  createPlacementGroup(
+    id: string,
+    bundles: ReadonlyArray<Record<string, number>>,
+    strategy: PlacementGroupStrategy,
+    name: string | undefined,
+  ): void {
+    if (name !== undefined && [...this.groups.values()].some((g) => g.name === name && g.state !== "REMOVED")) {
+      throw new InvalidArgumentError(`A placement group named "${name}" already exists; pick another name or remove it first.`);
+    }
+    this.groups.set(id, { name, strategy, bundles, state: "PENDING", waiters: [] });
+    this.scheduler.createPlacementGroup(id, bundles.map((b) => ResourceSet.of(b)), strategy);
+  }
+
+  placementGroupReady(id: string): Promise<void> {
+    const group = this.groups.get(id);
+    if (group === undefined || group.state === "REMOVED") {
+      return Promise.reject(new InvalidArgumentError(`Placement group ${id} does not exist or was removed.`));
+    }
+    if (group.state === "CREATED") return Promise.resolve();
+    return new Promise((resolve, reject) => group.waiters.push({ resolve, reject }));
+  }
+
+  removePlacementGroup(id: string): void {
+    const group = this.groups.get(id);
+    if (group === undefined || group.state === "REMOVED") return;
+    group.state = "REMOVED";
+    for (const w of group.waiters.splice(0)) {
+      w.reject(new TsrayError("TSRAY_RUNTIME", `Placement group ${group.name ?? id} was removed before it was ready.`));
+    }
+    const { pending, running } = this.scheduler.removePlacementGroup(id);
+    this.tasks.onPlacementGroupRemoved(pending, running);
+    this.actors.onPlacementGroupRemoved(pending, running);
+  }
+
+  placementGroupTable(): Record<string, PlacementGroupTableEntry> {
+    const out: Record<string, PlacementGroupTableEntry> = {};
+    for (const [id, g] of this.groups) {
+      out[id] = { placementGroupId: id, name: g.name, strategy: g.strategy, bundles: g.bundles, state: g.state };
+    }
+    return out;
+  }
+
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const g of this.groups.values()) {
+      for (const w of g.waiters.splice(0)) w.reject(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
+    }
     this.store.close(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
     await Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
+  }
+
+  // ------------------------------------------------------------ scheduling
+
+  /** A call into a placement group that does not exist (any more) fails at the call site. */
+  private checkGroup(demand: SchedulingOptions, name: string): void {
+    const s = demand.schedulingStrategy;
+    if (typeof s !== "object" || !("placementGroup" in s)) return;
+    const group = this.groups.get(s.placementGroup.id);
+    if (group === undefined || group.state === "REMOVED") {
+      throw new InvalidArgumentError(`${name}: placement group ${s.placementGroup.id} does not exist or was removed.`);
+    }
+    if (s.bundleIndex !== undefined && s.bundleIndex >= group.bundles.length) {
+      throw new InvalidArgumentError(
+        `${name}: bundleIndex ${s.bundleIndex} is out of range; the placement group has ${group.bundles.length} bundles.`,
+      );
+    }
+  }
+
+  private groupReady(id: string): void {
+    const group = this.groups.get(id);
+    if (group === undefined || group.state !== "PENDING") return;
+    group.state = "CREATED";
+    for (const w of group.waiters.splice(0)) w.resolve();
+  }
+
+  /**
+   * Once per task or actor name and demand (the scheduler reports once per
+   * scheduling class; several classes may share a name, e.g. `f.options(...)`).
+   */
+  private warnInfeasible(request: NodeRequest, missing: ResourceSet, reason: string): void {
+    const kind = request.payload.kind;
+    const key = `${kind} ${request.name} ${(request.placementDemand ?? request.demand).key()}`;
+    if (this.warnedInfeasible.has(key)) return;
+    this.warnedInfeasible.add(key);
+    process.stderr.write(`tsray: warning: ${infeasibleWarning(request, missing, reason, kind)}\n`);
   }
 
   // ------------------------------------------------------------ worker threads

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import S from "./load-scheduler.js";
+import * as S from "tsray/internal/scheduler";
 
 const { GpuAllocator, toUnits } = S;
 const u = (x: number) => toUnits(x, "GPU");

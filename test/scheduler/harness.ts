@@ -1,6 +1,6 @@
 // A LocalScheduler wired to event recorders, for the façade's tests.
-import S from "./load-scheduler.js";
-import type { SchedulerModule } from "./load-scheduler.js";
+import * as S from "tsray/internal/scheduler";
+import type * as SchedulerModule from "tsray/internal/scheduler";
 
 export type Grant = SchedulerModule.Grant<string>;
 export type Request = SchedulerModule.ScheduleRequest<string>;

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { InvalidArgumentError } from "tsray";
-import S from "./load-scheduler.js";
+import * as S from "tsray/internal/scheduler";
 import { harness } from "./harness.js";
 
 test("concurrency is bounded by CPUs and a finished task lets the next one start", () => {

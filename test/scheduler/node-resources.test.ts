@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { InvalidArgumentError } from "tsray";
-import S from "./load-scheduler.js";
+import * as S from "tsray/internal/scheduler";
 
 const { ResourcePool, ResourceSet } = S;
 const rs = (o: Record<string, number>) => ResourceSet.of(o);

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { InvalidArgumentError } from "tsray";
-import S from "./load-scheduler.js";
+import * as S from "tsray/internal/scheduler";
 
 const { nodeTotals, infeasibleWarning, ResourceSet, taskRequest } = S;
 const detected = { cpus: 8, gpus: 2, memoryBytes: 2 ** 34, gpuIds: [2, 3] };

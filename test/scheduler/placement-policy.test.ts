@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import S from "./load-scheduler.js";
-import type { SchedulerModule } from "./load-scheduler.js";
+import * as S from "tsray/internal/scheduler";
+import type * as SchedulerModule from "tsray/internal/scheduler";
 
 const { decidePlacement, ResourceSet } = S;
 type NodeView = SchedulerModule.NodeView;

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import S from "./load-scheduler.js";
+import * as S from "tsray/internal/scheduler";
 import { harness } from "./harness.js";
 
 test("status shows totals, free resources, pending classes and reserved bundles in user units", () => {

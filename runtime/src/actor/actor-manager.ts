@@ -1,6 +1,7 @@
 /**
- * Owns every actor of the local node: placement (a CPU to place it, held for
- * life only if the user asked for `numCpus`), its dedicated thread, the
+ * Owns every actor of the local node: placement through the node scheduler
+ * (Ray's rule: 1 free CPU to place an actor that asks for nothing, held 0
+ * while it lives; what it asks for is held for life), its dedicated thread, the
  * constructor call, the order of its method calls (per-caller submit
  * queues), restarts (`maxRestarts`, `maxTaskRetries`), `ray.kill`, and the
  * directory of named actors.
@@ -13,7 +14,6 @@
  * Invariant: once dead, an actor stays dead, every call it had and every
  * later call fails with `ActorDiedError`, and its name is free again.
  */
-import type { CpuSlots, SlotRequest } from "../cpu-slots.js";
 import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, TaskCancelledError, TaskError } from "../errors.js";
 import { returnIds } from "../ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
@@ -27,15 +27,18 @@ import type {
 } from "../worker/protocol.js";
 import type { WorkerClient } from "../worker/worker-client.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
+import { actorRequestOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable } from "../task/schedulable.js";
 
 export interface ActorManagerDeps {
   readonly store: MemoryStore;
-  readonly slots: CpuSlots;
-  /** Starts a dedicated thread for the actor; its messages and exit come back via `onMessage`/`onWorkerExit`. */
-  readonly spawnWorker: (actorId: string) => WorkerClient;
+  readonly scheduler: NodeScheduler;
+  /**
+   * Starts a dedicated worker for the actor (a thread, or a child process
+   * whose `CUDA_VISIBLE_DEVICES` is `gpuIds` when GPU work runs in processes);
+   * its messages and exit come back via `onMessage`/`onWorkerExit`.
+   */
+  readonly spawnWorker: (actorId: string, gpuIds: readonly number[]) => WorkerClient;
   readonly rebuildError: (wire: WireError) => Error;
-  /** An actor whose placement no node can provide (it waits until killed or the runtime stops). */
-  readonly onInfeasible: (className: string, demand: string, node: string) => void;
 }
 
 interface InFlight {
@@ -43,30 +46,31 @@ interface InFlight {
   retries: number;
 }
 
-class ActorState implements SlotRequest {
+class ActorState implements Schedulable {
+  readonly kind = "Actor";
   phase: "pending" | "running" | "dead" = "pending";
   ctorDeps: ResolvedDeps | undefined;
   client: WorkerClient | undefined;
   readonly inFlight = new Map<string, InFlight>();
   restarts = 0;
-  heldCpus = 0;
+  /** What the scheduler granted (held until the actor dies). */
+  grant: NodeGrant | undefined;
   death: ActorDiedError | undefined;
   noRestart = false;
-  readonly cpus: number;
+  readonly request: NodeRequest;
   constructor(
     readonly creation: ActorCreation,
     readonly queue: ActorSubmitQueue,
-    private readonly onPlaced: (s: ActorState) => void,
+    private readonly onPlaced: (s: ActorState, grant: NodeGrant) => void,
   ) {
-    // As in Ray: 1 CPU to place an actor that asks for none, and 0 while it lives.
-    this.cpus = creation.numCpus > 0 ? creation.numCpus : 1;
+    this.request = actorRequestOf(creation.actor.actorId, creation.actor.className, creation.demand, this);
   }
   get id(): string {
     return this.creation.actor.actorId;
   }
-  start(): void {
-    this.heldCpus = this.cpus;
-    this.onPlaced(this);
+  dispatch(grant: NodeGrant): void {
+    this.grant = grant;
+    this.onPlaced(this, grant);
   }
 }
 
@@ -104,16 +108,11 @@ export class ActorManager {
       send: (q) => this.send(state, q, 0),
       failDeps: (q, error) => this.settleError(q.call, new TaskError(q.call.name, error)),
     });
-    const state = new ActorState(creation, queue, (s) => this.place(s));
+    const state = new ActorState(creation, queue, (s, grant) => this.place(s, grant));
     this.actors.set(actorId, state);
-    if (state.cpus > this.d.slots.total) {
-      // Never queued for CPUs (it would hold up the queue): it stays pending until killed.
-      this.d.onInfeasible(creation.actor.className, `{ CPU: ${state.cpus} }`, `{ CPU: ${this.d.slots.total} }`);
-      return creation.actor;
-    }
     const { refIdx, refIds } = creation.args;
     if (refIdx === undefined || refIds === undefined) {
-      this.d.slots.request(state);
+      this.submit(state);
     } else {
       resolveDeps(this.d.store, refIdx, refIds, (outcome) => {
         if (state.phase === "dead") return;
@@ -125,7 +124,7 @@ export class ActorManager {
           );
         }
         state.ctorDeps = outcome.deps;
-        this.d.slots.request(state);
+        this.submit(state);
       });
     }
     return creation.actor;
@@ -138,7 +137,7 @@ export class ActorManager {
     } catch (error) {
       if (!(error instanceof InvalidArgumentError)) throw error;
       const queue = new ActorSubmitQueue(this.d.store, { send: () => undefined, failDeps: () => undefined });
-      const state = new ActorState(creation, queue, () => undefined);
+      const state = new ActorState({ ...creation, demand: {} }, queue, () => undefined);
       this.actors.set(creation.actor.actorId, state);
       this.die(state, error.message, error);
     }
@@ -155,12 +154,17 @@ export class ActorManager {
   }
 
   onReady(actorId: string): void {
-    const state = this.actors.get(actorId);
-    if (state === undefined || state.phase !== "running") return;
-    if (state.creation.numCpus === 0 && state.heldCpus > 0) {
-      const held = state.heldCpus;
-      state.heldCpus = 0;
-      this.d.slots.release(held);
+    // Nothing to account: the scheduler placed the actor with its placement demand and it holds its lifetime demand.
+    void actorId;
+  }
+
+  /** Actors waiting for (or living in) a removed placement group die. */
+  onPlacementGroupRemoved(pending: readonly NodeRequest[], running: readonly NodeGrant[]): void {
+    for (const r of [...pending.map((p) => p.id), ...running.map((g) => g.id)]) {
+      const state = this.actors.get(r);
+      if (state === undefined) continue;
+      state.noRestart = true;
+      this.die(state, "its placement group was removed (ray.removePlacementGroup)", undefined);
     }
   }
 
@@ -206,7 +210,7 @@ export class ActorManager {
       else this.settleError(f.q.call, new ActorDiedError(actorId, `Actor ${state.creation.actor.className} (${actorId}) died while running ${f.q.call.name}: ${why}; it is restarting. Set maxTaskRetries to retry such calls.`, { cause: error }));
     }
     state.inFlight.clear();
-    // Restart in place: the actor keeps the CPUs it held.
+    // Restart in place: the actor keeps the resources (and GPU ids) it held.
     this.startThread(state);
     for (const f of retry) this.send(state, f.q, f.retries + 1);
     state.queue.resume();
@@ -257,11 +261,20 @@ export class ActorManager {
     await Promise.all(threads);
   }
 
-  private place(state: ActorState): void {
+  /** Queues the actor's placement; a bad placement-group reference kills it. */
+  private submit(state: ActorState): void {
+    try {
+      this.d.scheduler.submit(state.request);
+    } catch (e) {
+      if (!(e instanceof InvalidArgumentError)) throw e;
+      this.die(state, e.message, e);
+    }
+  }
+
+  private place(state: ActorState, grant: NodeGrant): void {
     if (state.phase === "dead") {
-      // Died while waiting for its CPU (killed, or a name clash): give it back.
-      this.d.slots.release(state.heldCpus);
-      state.heldCpus = 0;
+      // Died while the grant was on its way (killed, or a name clash): give it back.
+      this.d.scheduler.release(grant.id);
       return;
     }
     this.startThread(state);
@@ -271,7 +284,7 @@ export class ActorManager {
   private startThread(state: ActorState): void {
     const { creation } = state;
     state.phase = "running";
-    state.client = this.d.spawnWorker(state.id);
+    state.client = this.d.spawnWorker(state.id, state.grant?.gpuIds ?? []);
     state.client.post({
       t: "createActor",
       actorId: state.id,
@@ -280,6 +293,7 @@ export class ActorManager {
       args: creation.args.bytes,
       deps: state.ctorDeps,
       maxConcurrency: creation.maxConcurrency,
+      ...(state.grant !== undefined && state.grant.gpuIds.length > 0 ? { gpuIds: state.grant.gpuIds } : {}),
     });
   }
 
@@ -310,11 +324,10 @@ export class ActorManager {
     if (name !== undefined && this.names.get(nameKey(namespace, name)) === actor.actorId) {
       this.names.delete(nameKey(namespace, name));
     }
-    if (wasPending) this.d.slots.withdraw(state);
-    if (state.heldCpus > 0) {
-      const held = state.heldCpus;
-      state.heldCpus = 0;
-      this.d.slots.release(held);
+    if (wasPending) this.d.scheduler.cancel(state.id);
+    if (state.grant !== undefined) {
+      this.d.scheduler.release(state.grant.id);
+      state.grant = undefined;
     }
     for (const f of state.inFlight.values()) this.settleError(f.q.call, state.death);
     state.inFlight.clear();

@@ -51,6 +51,7 @@ export interface LocalSchedulerOptions<P> {
 
 interface HeldGrant<P> {
   readonly grant: Grant<P>;
+  readonly classKey: string;
   readonly allocation: Allocation;
   /** The node pool or a bundle pool; undefined once its group was removed. */
   pool: ResourcePool | undefined;
@@ -75,6 +76,7 @@ export class LocalScheduler<P> {
   private readonly ledger = new BundleLedger();
   private readonly events: SchedulerEvents<P>;
   private readonly remoteNodes: () => readonly NodeView[];
+  private readonly hasRemoteNodes: boolean;
   private readonly spreadThreshold: number | undefined;
   private spreadCursor = 0;
   private epoch = 0;
@@ -88,6 +90,7 @@ export class LocalScheduler<P> {
     if (options.gpuIds !== undefined) this.node.setTotal(options.totals, options.gpuIds);
     this.events = options.events;
     this.remoteNodes = options.remoteNodes ?? (() => []);
+    this.hasRemoteNodes = options.remoteNodes !== undefined;
     this.spreadThreshold = options.spreadThreshold;
   }
 
@@ -108,8 +111,72 @@ export class LocalScheduler<P> {
         );
       }
     }
-    this.queue.enqueue(schedulingClassKey(request), request);
+    const key = schedulingClassKey(request);
+    // Behind a queued request of its class it cannot start before that one, and a
+    // longer tail changes nothing for other classes: no dispatch pass needed.
+    const behind = this.queue.classSize(key) > 0;
+    this.queue.enqueue(key, request);
+    if (!behind) this.pump();
+  }
+
+  /**
+   * Puts requests back at the front of their classes, in order (e.g. tasks a
+   * worker handed back unstarted), and dispatches what can run.
+   */
+  submitFront(requests: ReadonlyArray<ScheduleRequest<P>>): void {
+    const byClass = new Map<string, Array<ScheduleRequest<P>>>();
+    for (const request of requests) {
+      if (this.queue.has(request.id) || this.held.has(request.id)) {
+        throw new Error(`request ${request.id} was submitted twice`);
+      }
+      const key = schedulingClassKey(request);
+      let list = byClass.get(key);
+      if (list === undefined) byClass.set(key, (list = []));
+      list.push(request);
+    }
+    for (const [key, list] of byClass) this.queue.enqueueFront(key, list);
     this.pump();
+  }
+
+  /**
+   * Pipelining: the head of the held grant's scheduling class, removed from
+   * the queue if `accept` takes it. Nothing is granted: the caller runs it
+   * after the grant's current request, under the same resources (`handOver`).
+   * Same class means same demand and strategy, so it needs exactly what the
+   * grant holds.
+   */
+  takeNext(grantId: string, accept: (request: ScheduleRequest<P>) => boolean): ScheduleRequest<P> | undefined {
+    const held = this.held.get(grantId);
+    if (held === undefined || held.pool === undefined) return undefined;
+    return this.queue.takeHead(held.classKey, accept);
+  }
+
+  /** Requests waiting in the held grant's scheduling class (0 if it is not held). */
+  queuedLike(grantId: string): number {
+    const held = this.held.get(grantId);
+    return held === undefined ? 0 : this.queue.classSize(held.classKey);
+  }
+
+  /**
+   * Moves what a grant holds to `next` (taken with `takeNext`) when the
+   * grant's request ended: no release and re-grant, so availability never
+   * shows a gap between pipelined tasks. CPUs lent by the ended request are
+   * taken back first. Returns the new grant, or undefined if `grantId` was not held.
+   */
+  handOver(grantId: string, next: ScheduleRequest<P>): Grant<P> | undefined {
+    const held = this.held.get(grantId);
+    if (held === undefined) return undefined;
+    if (this.queue.has(next.id) || (this.held.has(next.id) && next.id !== grantId)) {
+      throw new Error(`request ${next.id} is queued or held already`);
+    }
+    if (held.lent) {
+      held.lent = false;
+      held.pool?.reclaimCpu(held.allocation);
+    }
+    this.held.delete(grantId);
+    const grant: Grant<P> = { ...held.grant, id: next.id, request: next };
+    this.held.set(next.id, { grant, classKey: held.classKey, allocation: held.allocation, pool: held.pool, lent: false });
+    return grant;
   }
 
   /** Removes a pending request (also an infeasible one). Undefined if it is not pending. */
@@ -204,6 +271,11 @@ export class LocalScheduler<P> {
     return this.node.available().positive();
   }
 
+  /** Free units of one resource now, without building a set (CPU may be negative while lent CPUs are reclaimed). */
+  availableUnits(name: string): bigint {
+    return this.node.available().get(name);
+  }
+
   /** This node as a placement view (what the cluster would broadcast). */
   view(): NodeView {
     return this.node.view(this.nodeId);
@@ -282,6 +354,14 @@ export class LocalScheduler<P> {
   }
 
   private attempt(request: ScheduleRequest<P>): AttemptOutcome {
+    // Fast path (one node, default strategy, nothing held differs from what must fit):
+    // the policy would pick this node exactly when the demand fits here now.
+    if (request.placement.kind === "default" && request.placementDemand === undefined && !this.hasRemoteNodes) {
+      const allocation = this.node.tryAllocate(request.demand);
+      if (allocation !== undefined) return this.granted(request, allocation, this.node, undefined);
+      // Node GPUs are whole devices, so fitting the totals means it only has to wait.
+      if (this.node.total().fits(request.demand)) return { kind: "blocked" };
+    }
     const decision = this.decide(request);
     if (decision.kind === "wait") return { kind: "blocked" };
     if (decision.kind === "infeasible") return decision;
@@ -297,6 +377,15 @@ export class LocalScheduler<P> {
     const pool = bundle ? this.ledger.pool(bundle.placementGroupId, bundle.bundleIndex) : this.node;
     const allocation = pool?.tryAllocate(request.demand);
     if (pool === undefined || allocation === undefined) return { kind: "blocked" };
+    return this.granted(request, allocation, pool, bundle);
+  }
+
+  private granted(
+    request: ScheduleRequest<P>,
+    allocation: Allocation,
+    pool: ResourcePool,
+    bundle: { readonly placementGroupId: string; readonly bundleIndex: number } | undefined,
+  ): AttemptOutcome {
     const gpuIds = [...new Set(allocation.gpus.map((s) => s.id))].sort((a, b) => a - b);
     const grant: Grant<P> = {
       id: request.id,
@@ -307,7 +396,7 @@ export class LocalScheduler<P> {
       gpuShares: allocation.gpus,
       ...(bundle ? { bundle } : {}),
     };
-    this.held.set(request.id, { grant, allocation, pool, lent: false });
+    this.held.set(request.id, { grant, classKey: schedulingClassKey(request), allocation, pool, lent: false });
     this.outbox.push(() => this.events.onDispatch(request, grant));
     return { kind: "taken" };
   }

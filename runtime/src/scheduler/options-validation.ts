@@ -12,6 +12,10 @@
  * - `numReturns` an integer ≥ 1; `maxRetries`/`maxRestarts`/`maxTaskRetries`
  *   integers ≥ -1 (-1: forever); `maxConcurrency` an integer ≥ 1;
  * - `maxTaskRetries` needs `maxRestarts` ≠ 0 and `getIfExists` needs `name`, as in Ray.
+ *
+ * This is the runtime's one validation module: the public API functions
+ * (`ray.init`, `ray.wait`, `ray.cancel`, …) check their option objects with
+ * `checkOptionKeys` / `checkInteger` / `describe` from here too.
  */
 import { InvalidArgumentError } from "../errors.js";
 import type { ActorMethodOptions, ActorOptions, ResourceOptions, TaskOptions } from "../options.js";
@@ -131,10 +135,36 @@ export function validateResourceOptions(options: unknown, where: string): assert
   }
 }
 
+/**
+ * Checks that `options` is undefined or a plain object whose keys are all in
+ * `known` (with a "did you mean" for near misses); returns it as a record.
+ */
+export function checkOptionKeys(options: unknown, known: readonly string[], where: string): Record<string, unknown> {
+  const record = asRecord(options, where);
+  checkKnownKeys(record, known, where, where);
+  return record;
+}
+
+/** Checks that `value` (named `key`) is an integer ≥ `min`; returns it. */
+export function checkInteger(value: unknown, key: string, where: string, min: number): number {
+  checkCount({ [key]: value }, key, where, min);
+  return value as number;
+}
+
+/** A short description of a bad value for error messages. */
+export function describe(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "function") return `function ${v.name || "(anonymous)"}`;
+  if (Array.isArray(v)) return "an array";
+  if (v === null) return "null";
+  if (typeof v === "object") return `an object (${v.constructor?.name ?? "null prototype"})`;
+  return String(v);
+}
+
 function asRecord(options: unknown, where: string): Record<string, unknown> {
   if (options === undefined) return {};
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`Options of ${where} must be an object, got ${options === null ? "null" : typeof options}.`);
+    throw new InvalidArgumentError(`Options of ${where} must be an object, got ${describe(options)}.`);
   }
   return options as Record<string, unknown>;
 }
@@ -161,7 +191,7 @@ function checkCount(record: Record<string, unknown>, key: string, where: string,
   if (value === undefined) return;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
     const range = min === -1 ? "an integer ≥ -1 (-1: no limit)" : `an integer ≥ ${min}`;
-    throw new InvalidArgumentError(`${key} of ${where} must be ${range}, got ${String(value)}.`);
+    throw new InvalidArgumentError(`${key} of ${where} must be ${range}, got ${describe(value)}.`);
   }
 }
 

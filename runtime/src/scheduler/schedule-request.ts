@@ -22,6 +22,11 @@ export interface ScheduleRequest<P> {
   /** Must be free to start it, never held. Default: `demand`. (Actors: 1 CPU to place, 0 to live.) */
   readonly placementDemand?: ResourceSet;
   readonly placement: Placement;
+  /**
+   * `schedulingClassKey` of this request, when the caller computed it already
+   * (all calls of a function share it); must equal what that function returns.
+   */
+  readonly classKey?: string;
   /** The runtime's own data (its task spec); the scheduler never looks inside. */
   readonly payload: P;
 }
@@ -64,6 +69,7 @@ export function actorRequest<P>(id: string, name: string, options: ActorOptions 
 
 /** The scheduling class of a request: demand shape + placement demand + strategy. */
 export function schedulingClassKey(request: ScheduleRequest<unknown>): string {
+  if (request.classKey !== undefined) return request.classKey;
   const place = request.placementDemand?.key() ?? request.demand.key();
   return `${request.demand.key()}|${place}|${placementKey(request.placement)}`;
 }

@@ -53,6 +53,17 @@ class Fifo<T> {
     this.items.push(item);
   }
 
+  /** Puts items before the current head, in the given order. */
+  unshift(items: readonly T[]): void {
+    if (items.length <= this.head) {
+      this.head -= items.length;
+      for (let i = 0; i < items.length; i++) this.items[this.head + i] = items[i] as T;
+    } else {
+      this.items = [...items, ...this.items.slice(this.head)];
+      this.head = 0;
+    }
+  }
+
   shift(): void {
     this.head++;
     if (this.head >= 1024 && this.head * 2 >= this.items.length) {
@@ -106,6 +117,40 @@ export class SchedulingQueue<T extends { readonly id: string }> {
     }
     cls.items.push(item);
     this.classOf.set(item.id, classKey);
+  }
+
+  /** Puts requests back at the front of their class, in the given order (work handed back). */
+  enqueueFront(classKey: string, items: readonly T[]): void {
+    if (items.length === 0) return;
+    for (const item of items) {
+      if (this.classOf.has(item.id)) throw new Error(`request ${item.id} is already queued`);
+    }
+    let cls = this.classes.get(classKey);
+    if (cls === undefined) {
+      cls = { key: classKey, items: new Fifo<T>(), infeasible: undefined };
+      this.classes.set(classKey, cls);
+    }
+    cls.items.unshift(items);
+    for (const item of items) this.classOf.set(item.id, classKey);
+  }
+
+  /** How many requests wait in a class. */
+  classSize(classKey: string): number {
+    return this.classes.get(classKey)?.items.length ?? 0;
+  }
+
+  /**
+   * Removes and returns the head of a class if `accept` takes it, without
+   * any attempt: its owner runs it under resources it already holds.
+   */
+  takeHead(classKey: string, accept: (head: T) => boolean): T | undefined {
+    const cls = this.classes.get(classKey);
+    const head = cls?.items.peek();
+    if (cls === undefined || head === undefined || !accept(head)) return undefined;
+    cls.items.shift();
+    this.classOf.delete(head.id);
+    if (cls.items.length === 0) this.classes.delete(classKey);
+    return head;
   }
 
   /** Removes a queued request (cancel); undefined if it is not queued. */

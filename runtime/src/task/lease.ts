@@ -1,15 +1,17 @@
 /**
- * A lease: CPUs granted by the slots to run tasks on one pool thread, in one
- * lane of that thread. The lease's first task is running; the others were
- * sent ahead (pipelined) and start, in order, as each one before them ends.
- * Pipelining keeps a thread busy without a round trip per task, while the
- * lease still runs one task at a time, so CPU accounting stays exact.
+ * A lease: one scheduler grant (CPUs, GPUs, memory, custom resources) used
+ * to run tasks of one scheduling class on one pool thread, in one lane of
+ * that thread. The lease's first task is running and is the grant's holder;
+ * the others were taken from the same class's queue and sent ahead
+ * (pipelined): each starts when the one before it ends, and the grant is
+ * handed over to it (`LocalScheduler.handOver`), so the node's accounting
+ * shows exactly one task's demand held per lease and never a gap.
+ * Pipelining keeps a thread busy without a round trip per task.
  *
- * Invariants: `holding` is true while the lease holds its CPUs; it is false
- * while the running task is blocked in `get`/`wait` (the CPUs are lent out,
- * and the thread hands the lane's not-started tasks back), and after that
- * task ended blocked (the lease then only drains). A lease with no tasks has
- * ended.
+ * Invariants: `grantId` is the id of `tasks[0]` while the lease has tasks; a
+ * lease with no tasks has ended and released its grant. `blocked` is true
+ * while the running task waits in `get`/`wait`: its CPUs are lent to the
+ * scheduler, and the thread hands the lane's not-started tasks back.
  *
  * Pipelining trades balance for throughput: a long task delays the tasks
  * queued behind it in its lane. So when a lease ends with nothing left to
@@ -17,15 +19,20 @@
  * task manager asks that lane to hand them back (`steal`), and the CPU that
  * went idle takes them.
  */
+import type { Units } from "../scheduler/fixed-point.js";
 import type { PoolWorker } from "../worker/worker-pool.js";
 
 export interface Lease<T> {
   readonly lane: number;
   readonly worker: PoolWorker;
-  readonly cpus: number;
+  /** The grant's current holder (the running task's id). */
+  grantId: string;
+  /** CPUs the grant holds, in fixed-point units. */
+  readonly cpuUnits: Units;
+  /** GPU devices of the grant (sent with each task for `ray.getGpuIds()`); undefined when none. */
+  readonly gpuIds: readonly number[] | undefined;
   /** Tasks sent to the lane and not finished, in lane order; `[0]` is running. */
   readonly tasks: T[];
-  holding: boolean;
   blocked: boolean;
   /** A `steal` was sent and its hand-back has not arrived yet. */
   stealing: boolean;

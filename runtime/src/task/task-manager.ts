@@ -1,39 +1,45 @@
 /**
  * Owns every normal (non-actor) task from submission to its last result:
- * dependency wait → CPU slot (a lease) → a lane of a pool thread → done or
- * failed, plus retries, cancellation, and the CPU a task lends back while it
- * is blocked in `get`/`wait`.
+ * dependency wait → the node scheduler's grant (a lease) → a lane of a pool
+ * thread → done or failed, plus retries, cancellation, and the CPUs a task
+ * lends back while it is blocked in `get`/`wait`.
  *
- * Lower layers (slots, pool, store) are handed in; the pool's thread events
- * reach this class through the runtime's wiring.
+ * Lower layers (scheduler, pool, store) are handed in; the pool's thread
+ * events reach this class through the runtime's wiring.
  *
  * Invariants: a task is in `tasks` until its return objects are settled; it
  * is in its worker's `tasks` set and in its lease's `tasks` exactly while it
- * has been sent to that thread and not finished or been handed back.
+ * has been sent to that thread and not finished or been handed back; it is
+ * in the scheduler's queue exactly while its phase is "queued".
  */
-import type { CpuSlots, SlotRequest } from "../cpu-slots.js";
-import { TaskCancelledError, TaskError, WorkerCrashedError } from "../errors.js";
+import { CPU } from "../scheduler/resource-set.js";
+import { InvalidArgumentError, TaskCancelledError, TaskError, WorkerCrashedError } from "../errors.js";
 import { returnIds } from "../ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { ResolvedDeps, TaskSubmission, WireError } from "../worker/protocol.js";
 import type { PoolWorker, WorkerPool } from "../worker/worker-pool.js";
 import { resolveDeps } from "./dependency-resolver.js";
 import { defaultPipelineDepth, type Lease } from "./lease.js";
+import { taskRequestOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable } from "./schedulable.js";
 import { addTransfer } from "../encoded-values.js";
 
 export interface TaskManagerDeps {
   readonly store: MemoryStore;
-  readonly slots: CpuSlots;
+  readonly scheduler: NodeScheduler;
   readonly pool: () => WorkerPool;
+  /**
+   * The worker for a grant with GPUs when GPU work runs in child processes
+   * (`init({ gpuWorkers: "process" })`); undefined: a pool thread.
+   */
+  readonly gpuWorker?: ((gpuIds: readonly number[]) => PoolWorker) | undefined;
+  /** A lease ended on a worker from `gpuWorker`: it may be reused or stopped. */
+  readonly gpuWorkerIdle?: ((worker: PoolWorker) => void) | undefined;
   readonly rebuildError: (wire: WireError) => Error;
-  /** What this node has in all, to tell demands it can never meet. */
-  readonly node: { readonly numCpus: number; readonly numGpus: number; readonly resources: Readonly<Record<string, number>> };
-  /** A task that no node could ever run (e.g. more CPUs than exist): reported once per task name. */
-  readonly onInfeasible: (taskName: string, demand: string, node: string) => void;
   readonly pipelineDepth?: number;
 }
 
-class TaskState implements SlotRequest {
+class TaskState implements Schedulable {
+  readonly kind = "Task";
   phase: "deps" | "queued" | "sent" = "deps";
   deps: ResolvedDeps | undefined;
   lease: Lease<TaskState> | undefined;
@@ -42,16 +48,16 @@ class TaskState implements SlotRequest {
   attempts = 0;
   cancelled: "no" | "soft" | "force" = "no";
   children: string[] | undefined;
-  readonly cpus: number;
+  readonly request: NodeRequest;
   constructor(
     readonly spec: TaskSubmission,
     readonly returns: readonly string[],
     private readonly manager: TaskManager,
   ) {
-    this.cpus = spec.numCpus;
+    this.request = taskRequestOf(spec.taskId, spec.name, spec.demand, this);
   }
-  start(): void {
-    this.manager.dispatch(this);
+  dispatch(grant: NodeGrant): void {
+    this.manager.dispatch(this, grant);
   }
 }
 
@@ -59,23 +65,23 @@ export class TaskManager {
   private readonly tasks = new Map<string, TaskState>();
   /** Return object id → task id, for tasks with several returns (a single return shares the task's id). */
   private readonly byReturn = new Map<string, string>();
-  private readonly warnedInfeasible = new Set<string>();
-  /** Tasks no node can run: they wait here (as in Ray) until cancelled or the runtime stops. */
-  private readonly parked = new Set<TaskState>();
   private readonly depth: number;
   private lanes = 0;
   /** Leases with tasks, by lane. */
   private readonly leases = new Map<number, Lease<TaskState>>();
-  private readonly isTask = (r: SlotRequest): boolean => r instanceof TaskState;
+  private readonly isTask = (r: NodeRequest): boolean => r.payload instanceof TaskState;
+  private readonly totalCpuUnits: bigint;
 
   constructor(private readonly d: TaskManagerDeps) {
     this.depth = d.pipelineDepth ?? defaultPipelineDepth;
+    this.totalCpuUnits = d.scheduler.total().get(CPU);
   }
 
+  /** Throws `InvalidArgumentError` for bad resource options (checked before anything is queued). */
   submit(spec: TaskSubmission): void {
     const returns = returnIds(spec.taskId, spec.numReturns);
-    for (const id of returns) this.d.store.expect(id);
     const state = new TaskState(spec, returns, this);
+    for (const id of returns) this.d.store.expect(id);
     this.tasks.set(spec.taskId, state);
     if (spec.numReturns > 1) for (const id of returns) this.byReturn.set(id, spec.taskId);
     if (spec.parentTaskId !== undefined) {
@@ -92,15 +98,17 @@ export class TaskManager {
     });
   }
 
-  /** Called by the slots once the task's CPUs are granted: a new lease on the least busy thread. */
-  dispatch(state: TaskState): void {
-    const worker = this.d.pool().pick();
+  /** Called by the scheduler once the task's demand is granted: a new lease on the least busy thread. */
+  dispatch(state: TaskState, grant: NodeGrant): void {
+    const gpuIds = grant.gpuIds.length > 0 ? grant.gpuIds : undefined;
+    const worker = gpuIds !== undefined && this.d.gpuWorker !== undefined ? this.d.gpuWorker(gpuIds) : this.d.pool().pick();
     const lease: Lease<TaskState> = {
       lane: ++this.lanes,
       worker,
-      cpus: state.cpus,
+      grantId: grant.id,
+      cpuUnits: grant.resources.get(CPU),
+      gpuIds,
       tasks: [],
-      holding: true,
       blocked: false,
       stealing: false,
     };
@@ -108,6 +116,20 @@ export class TaskManager {
     worker.active++;
     this.send(lease, state);
     this.fill(lease);
+  }
+
+  /** Tasks waiting for (or running in) a removed placement group: they fail, running ones are stopped. */
+  onPlacementGroupRemoved(pending: readonly NodeRequest[], running: readonly NodeGrant[]): void {
+    for (const r of pending) {
+      const state = this.tasks.get(r.id);
+      if (state !== undefined && state.request === r) this.finishWithError(state, groupRemoved(state));
+    }
+    for (const g of running) {
+      const state = this.tasks.get(g.id);
+      if (state?.lease === undefined) continue;
+      for (const t of state.lease.tasks) t.cancelled = "force";
+      void state.lease.worker.client.terminate();
+    }
   }
 
   onDone(worker: PoolWorker, taskId: string, results: readonly Uint8Array[]): void {
@@ -147,7 +169,7 @@ export class TaskManager {
         back.push(state);
       }
     }
-    this.d.slots.requeueFront(back);
+    this.d.scheduler.submitFront(back.map((t) => t.request));
   }
 
   /** Every task on a thread that exited is retried (system failure) or fails. */
@@ -181,12 +203,10 @@ export class TaskManager {
     const state = this.tasks.get(taskId);
     const lease = state?.lease;
     if (state === undefined || lease === undefined || state.blocked++ > 0) return;
+    if (lease.tasks[0] !== state || lease.blocked) return;
     lease.blocked = true;
-    if (lease.holding) {
-      lease.holding = false;
-      lease.worker.active--;
-      this.d.slots.release(lease.cpus);
-    }
+    lease.worker.active--;
+    this.d.scheduler.lend(lease.grantId);
   }
 
   /** Its reply was sent: the lease takes its CPUs back at once (possibly oversubscribing for a while, as Ray does). */
@@ -194,12 +214,10 @@ export class TaskManager {
     const state = this.tasks.get(taskId);
     const lease = state?.lease;
     if (state === undefined || lease === undefined || state.blocked === 0 || --state.blocked > 0) return;
+    if (lease.tasks[0] !== state || !lease.blocked) return;
     lease.blocked = false;
-    if (!lease.holding) {
-      lease.holding = true;
-      lease.worker.active++;
-      this.d.slots.acquireAnyway(lease.cpus);
-    }
+    lease.worker.active++;
+    this.d.scheduler.reclaim(lease.grantId);
     this.fill(lease);
   }
 
@@ -219,7 +237,7 @@ export class TaskManager {
     if (state.phase === "deps") {
       this.finishWithError(state, new TaskCancelledError(state.spec.name));
     } else if (state.phase === "queued") {
-      if (!this.parked.delete(state)) this.d.slots.withdraw(state);
+      this.d.scheduler.cancel(state.spec.taskId);
       this.finishWithError(state, new TaskCancelledError(state.spec.name));
     } else if (force) {
       state.cancelled = "force";
@@ -238,37 +256,30 @@ export class TaskManager {
 
   private enqueue(state: TaskState): void {
     state.phase = "queued";
-    const missing = this.infeasible(state.spec);
-    if (missing === undefined) return this.d.slots.request(state);
-    this.parked.add(state);
-    if (!this.warnedInfeasible.has(state.spec.name)) {
-      this.warnedInfeasible.add(state.spec.name);
-      const { node } = this.d;
-      this.d.onInfeasible(state.spec.name, missing, describeResources(node.numCpus, node.numGpus, node.resources));
+    try {
+      this.d.scheduler.submit(state.request);
+    } catch (e) {
+      // Its placement group was removed before the task could be queued.
+      if (!(e instanceof InvalidArgumentError)) throw e;
+      this.finishWithError(state, new TaskError(state.spec.name, e));
     }
   }
 
-  /** The demand this node can never meet, described; undefined if it can. */
-  private infeasible(spec: TaskSubmission): string | undefined {
-    const { node } = this.d;
-    const custom = Object.entries(spec.resources ?? {}).filter(([k, v]) => v > (node.resources[k] ?? 0));
-    if (spec.numCpus <= node.numCpus && spec.numGpus <= node.numGpus && custom.length === 0) return undefined;
-    return describeResources(spec.numCpus, spec.numGpus, spec.resources ?? {});
-  }
-
   /**
-   * Sends queued tasks of the same demand ahead to the lease's lane: at most
-   * the pipeline depth, and at most this lease's fair share of the queue
-   * (queued ÷ the leases of this size the node can hold), so a short queue of
-   * long tasks is spread over the CPUs instead of lining up in one lane.
+   * Sends queued tasks of the lease's scheduling class ahead to its lane: at
+   * most the pipeline depth, and at most this lease's fair share of the class's
+   * queue (queued ÷ the leases of this size the node can hold), so a short
+   * queue of long tasks is spread over the CPUs instead of lining up in one lane.
+   * Zero-CPU leases do not pipeline (any number of them may run at once).
    */
   private fill(lease: Lease<TaskState>): void {
-    if (lease.cpus === 0 || !lease.holding || lease.blocked || lease.worker.client.exited) return;
-    const lanesPossible = Math.max(1, Math.floor(this.d.slots.total / lease.cpus));
-    const share = Math.floor(this.d.slots.queued() / lanesPossible);
-    const limit = Math.min(this.depth, lease.tasks.length + share);
+    if (lease.cpuUnits === 0n || lease.blocked || lease.worker.client.exited || lease.tasks.length >= this.depth) return;
+    const queued = this.d.scheduler.queuedLike(lease.grantId);
+    if (queued === 0) return;
+    const lanesPossible = Math.max(1, Number(this.totalCpuUnits / lease.cpuUnits));
+    const limit = Math.min(this.depth, lease.tasks.length + Math.floor(queued / lanesPossible));
     while (lease.tasks.length < limit) {
-      const next = this.d.slots.takeHead(lease.cpus, this.isTask) as TaskState | undefined;
+      const next = this.d.scheduler.takeNext(lease.grantId, this.isTask)?.payload as TaskState | undefined;
       if (next === undefined) return;
       this.send(lease, next);
     }
@@ -292,12 +303,16 @@ export class TaskManager {
         args: spec.args.bytes,
         deps: state.deps,
         numReturns: spec.numReturns,
+        ...(lease.gpuIds !== undefined ? { gpuIds: lease.gpuIds } : {}),
       },
       transfer,
     );
   }
 
-  /** Takes a task off its lease and thread; a lease left empty ends and gives its CPUs back. */
+  /**
+   * Takes a task off its lease and thread. The running task's grant passes to
+   * the next task of the lane; a lease left empty ends and releases its grant.
+   */
   private leave(state: TaskState): void {
     const lease = state.lease;
     if (lease === undefined) return;
@@ -305,30 +320,35 @@ export class TaskManager {
     lease.worker.tasks.delete(state.spec.taskId);
     const i = lease.tasks.indexOf(state);
     if (i >= 0) lease.tasks.splice(i, 1);
-    if (i === 0 && state.blocked > 0) lease.blocked = false; // ended while blocked: the lease only drains now
     state.blocked = 0;
-    if (lease.tasks.length === 0) {
-      this.leases.delete(lease.lane);
-      if (lease.holding) {
-        lease.holding = false;
-        lease.worker.active--;
-        this.d.slots.release(lease.cpus);
-        this.stealFor(lease.cpus);
-      }
-    } else {
-      this.fill(lease);
+    if (i !== 0) return;
+    const next = lease.tasks[0];
+    if (lease.blocked) {
+      lease.blocked = false;
+      lease.worker.active++;
     }
+    if (next !== undefined) {
+      this.d.scheduler.handOver(lease.grantId, next.request);
+      lease.grantId = next.spec.taskId;
+      this.fill(lease);
+      return;
+    }
+    this.leases.delete(lease.lane);
+    lease.worker.active--;
+    if (this.d.gpuWorkerIdle !== undefined && lease.gpuIds !== undefined) this.d.gpuWorkerIdle(lease.worker);
+    this.d.scheduler.release(lease.grantId);
+    this.stealFor(lease.cpuUnits);
   }
 
   /**
-   * CPUs went idle and nothing is queued for them: ask the lane with the most
-   * tasks waiting behind a running one (same demand) to hand them back.
+   * CPUs went idle and nothing queued took them: ask the lane with the most
+   * tasks waiting behind a running one (same CPU demand) to hand them back.
    */
-  private stealFor(cpus: number): void {
-    if (this.d.slots.queued() > 0 || this.d.slots.available() < cpus) return;
+  private stealFor(cpuUnits: bigint): void {
+    if (cpuUnits === 0n || this.d.scheduler.availableUnits(CPU) < cpuUnits) return;
     let victim: Lease<TaskState> | undefined;
     for (const l of this.leases.values()) {
-      if (l.cpus === cpus && !l.stealing && l.tasks.length > 1 && (victim === undefined || l.tasks.length > victim.tasks.length)) {
+      if (l.cpuUnits === cpuUnits && !l.stealing && l.tasks.length > 1 && (victim === undefined || l.tasks.length > victim.tasks.length)) {
         victim = l;
       }
     }
@@ -355,9 +375,9 @@ export class TaskManager {
   }
 }
 
-function describeResources(cpus: number, gpus: number, custom: Readonly<Record<string, number>>): string {
-  const parts = [`CPU: ${cpus}`];
-  if (gpus > 0) parts.push(`GPU: ${gpus}`);
-  for (const [k, v] of Object.entries(custom)) parts.push(`${k}: ${v}`);
-  return `{ ${parts.join(", ")} }`;
+function groupRemoved(state: TaskState): TaskCancelledError {
+  return new TaskCancelledError(
+    state.spec.name,
+    `Task ${state.spec.name} was cancelled: its placement group was removed (ray.removePlacementGroup).`,
+  );
 }

@@ -23,6 +23,8 @@ export class ActorHost {
   private head = 0;
   private running = 0;
   private maxConcurrency = 1;
+  /** GPU devices the actor holds (`ray.getGpuIds()` in its constructor and methods). */
+  private gpuIds: readonly number[] | undefined;
 
   constructor(
     private readonly registry: FunctionRegistry,
@@ -37,6 +39,7 @@ export class ActorHost {
   create(m: CreateMessage): void {
     this.state = "constructing";
     this.maxConcurrency = m.maxConcurrency;
+    this.gpuIds = m.gpuIds;
     this.registry
       .load(m.cls.id, m.cls.url, (doImport) =>
         this.context.run({ taskId: `${m.actorId}.ctor`, name: `${m.name}.constructor`, importing: m.cls.url }, doImport),
@@ -46,7 +49,7 @@ export class ActorHost {
         if (target.kind !== "class") throw new InvalidArgumentError(`${m.cls.id} is a function, not an actor class.`);
         const args = decodeArgs(this.codec, m.args, m.deps);
         this.instance = this.context.run(
-          { taskId: `${m.actorId}.ctor`, name: `${m.name}.constructor` },
+          { taskId: `${m.actorId}.ctor`, name: `${m.name}.constructor`, ...this.gpuContext() },
           () => new target.cls(...args) as Record<string, unknown>,
         );
         this.state = "ready";
@@ -84,7 +87,7 @@ export class ActorHost {
       return this.results.fail(m.taskId, new TypeError(`${m.name} is not a method of the actor.`));
     }
     this.running++;
-    this.context.run({ taskId: m.taskId, name: m.name }, () => {
+    this.context.run({ taskId: m.taskId, name: m.name, ...this.gpuContext() }, () => {
       let result: unknown;
       try {
         result = (method as (...a: unknown[]) => unknown).apply(this.instance, decodeArgs(this.codec, m.args, m.deps));
@@ -107,5 +110,9 @@ export class ActorHost {
     if (ok) this.results.finish(m.taskId, m.name, m.numReturns, value);
     else this.results.fail(m.taskId, value);
     this.pump();
+  }
+
+  private gpuContext(): { gpuIds?: readonly number[] } {
+    return this.gpuIds !== undefined ? { gpuIds: this.gpuIds } : {};
   }
 }

@@ -11,6 +11,7 @@
  * Both the driver side and the thread side import this file; it imports
  * nothing but types.
  */
+import type { SchedulingOptions } from "../core.js";
 
 /** The codec's portable form of an error; opaque to everything but the codec. */
 export type WireError = unknown;
@@ -39,10 +40,8 @@ export interface TaskSubmission {
   readonly name: string;
   readonly args: EncodedArgs;
   readonly numReturns: number;
-  readonly numCpus: number;
-  /** Checked for feasibility against the node's totals; not yet held while running (see cpu-slots.ts). */
-  readonly numGpus: number;
-  readonly resources: Readonly<Record<string, number>> | undefined;
+  /** Resources and strategy as the user gave them (validated); the driver's scheduler turns them into a demand. */
+  readonly demand: SchedulingOptions;
   readonly maxRetries: number;
   readonly retryExceptions: boolean | readonly string[];
   /** The task that submitted this one, if it was submitted from inside a task (for recursive cancel). */
@@ -60,8 +59,8 @@ export interface ActorCreation {
   readonly actor: ActorDescriptor;
   readonly cls: FnLocation;
   readonly args: EncodedArgs;
-  /** CPUs held while the actor lives (0 unless the user set `numCpus`). */
-  readonly numCpus: number;
+  /** Resources and strategy as the user gave them (Ray's actor rule applies: see scheduler/resource-demand.ts). */
+  readonly demand: SchedulingOptions;
   readonly maxRestarts: number;
   readonly maxTaskRetries: number;
   readonly maxConcurrency: number;
@@ -106,6 +105,8 @@ export type ToWorker =
       readonly args: Uint8Array;
       readonly deps: ResolvedDeps | undefined;
       readonly numReturns: number;
+      /** GPU devices granted to the task's lease (`ray.getGpuIds()`); absent when none. */
+      readonly gpuIds?: readonly number[];
     }
   | {
       readonly t: "createActor";
@@ -115,6 +116,8 @@ export type ToWorker =
       readonly args: Uint8Array;
       readonly deps: ResolvedDeps | undefined;
       readonly maxConcurrency: number;
+      /** GPU devices the actor holds for life (`ray.getGpuIds()`); absent when none. */
+      readonly gpuIds?: readonly number[];
     }
   | {
       readonly t: "callActor";

@@ -17,6 +17,8 @@ export interface TaskContext {
    * entry-module trap and fail with a clear error instead of recursing.
    */
   readonly importing?: string;
+  /** GPU devices granted to this task (or its actor), for `ray.getGpuIds()`. */
+  readonly gpuIds?: readonly number[];
 }
 
 export type TaskContextStorage = AsyncLocalStorage<TaskContext>;

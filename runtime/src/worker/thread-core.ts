@@ -9,7 +9,7 @@
  * the port closes (the driver is gone) or when its task is cancelled.
  */
 import { makeActorHandle, type ActorHandleBase } from "../actor-handle.js";
-import type { ActorSpecOptions, Core, RemoteClassInfo, TaskSpecOptions } from "../core.js";
+import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, TaskSpecOptions } from "../core.js";
 import type { RuntimeContext } from "../context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../errors.js";
 import { IdGenerator } from "../ids.js";
@@ -72,9 +72,7 @@ export class ThreadCore implements Core {
           name: o.name,
           args: encoded,
           numReturns: o.numReturns,
-          numCpus: o.numCpus,
-          numGpus: o.numGpus,
-          resources: o.resources,
+          demand: o.demand,
           maxRetries: o.maxRetries,
           retryExceptions: o.retryExceptions,
           parentTaskId: this.context.getStore()?.taskId,
@@ -95,7 +93,7 @@ export class ThreadCore implements Core {
         actor,
         cls: { id: cls.id, url: cls.url },
         args: encoded,
-        numCpus: o.numCpus,
+        demand: o.demand,
         maxRestarts: o.maxRestarts,
         maxTaskRetries: o.maxTaskRetries,
         maxConcurrency: o.maxConcurrency,
@@ -173,6 +171,34 @@ export class ThreadCore implements Core {
       ...(task !== undefined ? { taskId: task.taskId } : {}),
       ...(this.data.actorId !== undefined ? { actorId: this.data.actorId } : {}),
     };
+  }
+
+  gpuIds(): number[] {
+    return [...(this.context.getStore()?.gpuIds ?? [])];
+  }
+
+  clusterResources(): Record<string, number> {
+    throw driverOnly("ray.clusterResources()");
+  }
+
+  availableResources(): Record<string, number> {
+    throw driverOnly("ray.availableResources()");
+  }
+
+  createPlacementGroup(): void {
+    throw driverOnly("ray.placementGroup()");
+  }
+
+  placementGroupReady(): Promise<void> {
+    return Promise.reject(driverOnly("placementGroup.ready()"));
+  }
+
+  removePlacementGroup(): void {
+    throw driverOnly("ray.removePlacementGroup()");
+  }
+
+  placementGroupTable(): Record<string, PlacementGroupTableEntry> {
+    throw driverOnly("ray.placementGroupTable()");
   }
 
   shutdown(): Promise<void> {
@@ -270,4 +296,11 @@ export class ThreadCore implements Core {
     this.blockingCount.delete(p.taskId);
     this.listener?.unblocked(p.taskId);
   }
+}
+
+/** Resource views and placement groups are served by the driver only, for now (see docs/resources.md). */
+function driverOnly(what: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `${what} is available in the driver only in this version; call it in the driver and pass what a task needs as an argument.`,
+  );
 }

@@ -15,11 +15,36 @@ import { threadRegistry } from "./function-registry.js";
 import { installLogForwarder } from "./log-forwarder.js";
 import { unreachable, type FromWorker, type ToWorker, type TsrayWorkerData, type WireError } from "./protocol.js";
 import { createTaskContextStorage } from "./task-context.js";
+import { WORKER_DATA_ENV } from "./worker-data-env.js";
 import { TaskExecutor } from "./task-executor.js";
 import { ThreadCore, type ErrorCodec } from "./thread-core.js";
 
-const data = workerData as TsrayWorkerData;
-const port = parentPort!;
+/** The driver's end: the thread port, or the IPC channel of a child-process worker (see worker-client.ts). */
+interface DriverPort {
+  postMessage(batch: readonly FromWorker[], transfer?: ArrayBuffer[]): void;
+  on(event: "message", listener: (batch: readonly ToWorker[]) => void): void;
+  on(event: "close", listener: () => void): void;
+}
+
+function processPort(): DriverPort {
+  return {
+    postMessage: (batch) => {
+      if (process.connected) process.send!(batch);
+    },
+    on: (event: "message" | "close", listener: (batch: readonly ToWorker[]) => void) => {
+      if (event === "message") process.on("message", (m) => listener(m as readonly ToWorker[]));
+      else
+        process.on("disconnect", () => {
+          (listener as () => void)();
+          // The driver is gone: nothing can reach this worker any more.
+          process.exit(0);
+        });
+    },
+  } as DriverPort;
+}
+
+const data = (parentPort !== null ? workerData : JSON.parse(process.env[WORKER_DATA_ENV] ?? "null")) as TsrayWorkerData;
+const port: DriverPort = parentPort ?? processPort();
 // Refs this thread encodes have escaped (see reference-counter.ts); `core` exists by the time any value is encoded.
 const codec = compactCodec(new Codec(createWireHooks((id) => core.refs.escape(id))));
 const errors: ErrorCodec = {

@@ -3,6 +3,11 @@
  * thread with the fewest tasks actively running (blocked ones do not count:
  * their thread is free to run their children). A thread that exits is
  * replaced at once, and its loss is reported up through `onExit`.
+ *
+ * GPU work with `init({ gpuWorkers: "process" })` runs instead in child
+ * processes whose `CUDA_VISIBLE_DEVICES` is the grant's GPU ids
+ * (`processWorker`); an idle one is kept for the next grant of the same ids,
+ * and one that exits is not replaced (the next grant starts a new one).
  */
 import type { FromWorker } from "./protocol.js";
 import { WorkerClient } from "./worker-client.js";
@@ -25,6 +30,9 @@ export interface WorkerPoolEvents {
 export class WorkerPool {
   private readonly workers: PoolWorker[] = [];
   private readonly byClient = new Map<WorkerClient, PoolWorker>();
+  /** Idle child-process workers by `CUDA_VISIBLE_DEVICES`. */
+  private readonly idleProcesses = new Map<string, PoolWorker[]>();
+  private readonly processes = new Set<PoolWorker>();
   private nextIndex = 0;
   private cursor = 0;
   private closing = false;
@@ -49,20 +57,45 @@ export class WorkerPool {
     return best;
   }
 
+  /** A child-process worker that sees exactly `gpuIds` (reused if one is idle). */
+  processWorker(gpuIds: readonly number[]): PoolWorker {
+    const key = gpuIds.join(",");
+    const idle = this.idleProcesses.get(key);
+    const reused = idle?.pop();
+    if (reused !== undefined && !reused.client.exited) return reused;
+    const worker = this.spawn(gpuIds);
+    this.processes.add(worker);
+    return worker;
+  }
+
+  /** A process worker has no task left: keep it for the next grant of its GPU ids. */
+  processIdle(worker: PoolWorker): void {
+    const ids = worker.client.gpuIds;
+    if (ids === undefined || worker.client.exited || worker.tasks.size > 0) return;
+    const key = ids.join(",");
+    const list = this.idleProcesses.get(key) ?? [];
+    if (!list.includes(worker)) list.push(worker);
+    this.idleProcesses.set(key, list);
+  }
+
   get size(): number {
     return this.workers.length;
   }
 
   async terminateAll(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.workers.map((w) => w.client.terminate()));
+    await Promise.all([...this.workers, ...this.processes].map((w) => w.client.terminate()));
   }
 
-  private spawn(): PoolWorker {
-    const client = new WorkerClient(this.makeData(this.nextIndex++), {
-      onMessage: (c, m) => this.events.onMessage(this.byClient.get(c)!, m),
-      onExit: (c, code, error) => this.exited(c, code, error),
-    });
+  private spawn(gpuIds?: readonly number[]): PoolWorker {
+    const client = new WorkerClient(
+      this.makeData(this.nextIndex++),
+      {
+        onMessage: (c, m) => this.events.onMessage(this.byClient.get(c)!, m),
+        onExit: (c, code, error) => this.exited(c, code, error),
+      },
+      gpuIds,
+    );
     const worker: PoolWorker = { client, tasks: new Set(), active: 0 };
     this.byClient.set(client, worker);
     return worker;
@@ -73,6 +106,11 @@ export class WorkerPool {
     this.byClient.delete(client);
     const i = this.workers.indexOf(worker);
     if (!this.closing && i >= 0) this.workers[i] = this.spawn();
+    if (this.processes.delete(worker) && client.gpuIds !== undefined) {
+      const idle = this.idleProcesses.get(client.gpuIds.join(","));
+      const k = idle?.indexOf(worker) ?? -1;
+      if (k >= 0) idle!.splice(k, 1);
+    }
     this.events.onExit(worker, code, error);
   }
 }

@@ -1,0 +1,54 @@
+/**
+ * What the runtime queues in its node scheduler (`scheduler/LocalScheduler`):
+ * tasks and actors, each starting itself when the scheduler grants it
+ * resources. Requests are built from the spec's `SchedulingOptions`; the
+ * demand and placement of an options object are computed once (a remote
+ * function's options are one object for all its calls).
+ */
+import type { SchedulingOptions } from "../core.js";
+import { actorDemand, taskDemand, type ActorDemand } from "../scheduler/resource-demand.js";
+import type { ResourceSet } from "../scheduler/resource-set.js";
+import { schedulingClassKey, type Grant, type ScheduleRequest } from "../scheduler/schedule-request.js";
+import type { LocalScheduler } from "../scheduler/local-scheduler.js";
+import { toPlacement, type Placement } from "../scheduler/scheduling-strategy.js";
+
+export interface Schedulable {
+  /** For warnings: `Task add …` / `Actor Counter …`. */
+  readonly kind: "Task" | "Actor";
+  /** The scheduler granted the request: start now with what `grant` holds. */
+  dispatch(grant: NodeGrant): void;
+}
+
+export type NodeScheduler = LocalScheduler<Schedulable>;
+export type NodeGrant = Grant<Schedulable>;
+export type NodeRequest = ScheduleRequest<Schedulable>;
+
+interface TaskShape {
+  readonly demand: ResourceSet;
+  readonly placement: Placement;
+  readonly classKey: string;
+}
+const taskShapes = new WeakMap<SchedulingOptions, TaskShape>();
+const actorShapes = new WeakMap<SchedulingOptions, ActorDemand & { where: Placement }>();
+
+/** A task's request (validated options; throws `InvalidArgumentError` otherwise). */
+export function taskRequestOf(id: string, name: string, o: SchedulingOptions, payload: Schedulable): NodeRequest {
+  let shape = taskShapes.get(o);
+  if (shape === undefined) {
+    const demand = taskDemand(o, name);
+    const placement = toPlacement(o.schedulingStrategy);
+    shape = { demand, placement, classKey: schedulingClassKey({ id, name, demand, placement, payload }) };
+    taskShapes.set(o, shape);
+  }
+  return { id, name, demand: shape.demand, placement: shape.placement, classKey: shape.classKey, payload };
+}
+
+/** An actor's request: placement demand free to place it, lifetime demand held while it lives. */
+export function actorRequestOf(id: string, name: string, o: SchedulingOptions, payload: Schedulable): NodeRequest {
+  let shape = actorShapes.get(o);
+  if (shape === undefined) {
+    shape = { ...actorDemand(o, name), where: toPlacement(o.schedulingStrategy) };
+    actorShapes.set(o, shape);
+  }
+  return { id, name, demand: shape.lifetime, placementDemand: shape.placement, placement: shape.where, payload };
+}
