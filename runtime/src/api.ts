@@ -84,12 +84,6 @@ export async function init(options?: InitOptions): Promise<void> {
         "call ray.init() without an address to start the embedded local runtime.",
     );
   }
-  if (peekCore() !== undefined) {
-    if (o.ignoreReinitError === true) return;
-    throw new InvalidArgumentError(
-      "ray.init() was called twice; call ray.shutdown() first, or pass ignoreReinitError: true.",
-    );
-  }
   if (o.gpuWorkers !== undefined && o.gpuWorkers !== "thread" && o.gpuWorkers !== "process") {
     throw new InvalidArgumentError(`ray.init(): gpuWorkers must be "thread" or "process", got ${describe(o.gpuWorkers)}.`);
   }
@@ -99,6 +93,12 @@ export async function init(options?: InitOptions): Promise<void> {
   // GPUs are detected (nvidia-smi) only when numGpus is not given.
   const detected = detectResources(process.env, o.numGpus === undefined);
   const node = nodeTotals(o, detected, "ray.init()");
+  if (peekCore() !== undefined) {
+    if (o.ignoreReinitError === true) return;
+    throw new InvalidArgumentError(
+      "ray.init() was called twice; call ray.shutdown() first, or pass ignoreReinitError: true.",
+    );
+  }
   // Loaded here, not at the top: worker threads import this module but never the driver's runtime.
   const { DriverRuntime } = await import("./runtime.js");
   if (peekCore() !== undefined) throw new InvalidArgumentError("ray.init() was called twice at once.");

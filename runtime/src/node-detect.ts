@@ -8,7 +8,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { availableParallelism, totalmem } from "node:os";
-import type { DetectedResources } from "./scheduler/node-totals.js";
+import { parseNvidiaSmiList, visibleGpuIds, type DetectedResources } from "./scheduler/node-totals.js";
 
 /** Share of the machine's memory offered to tasks as the `memory` resource. */
 export const MEMORY_FRACTION = 0.7;
@@ -32,32 +32,4 @@ export function detectGpuIds(env: NodeJS.ProcessEnv = process.env): number[] {
     return []; // not installed (ENOENT), no driver, or it failed: no GPUs
   }
   return visibleGpuIds(parseNvidiaSmiList(listing), env["CUDA_VISIBLE_DEVICES"]);
-}
-
-/** Device indices from `nvidia-smi -L` output (`GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-…)` per line). */
-export function parseNvidiaSmiList(output: string): number[] {
-  const ids: number[] = [];
-  for (const line of output.split(/\r?\n/)) {
-    const m = /^GPU (\d+):/.exec(line.trim());
-    if (m !== null) ids.push(Number(m[1]));
-  }
-  return ids;
-}
-
-/**
- * The devices a process may use: all of `ids` when `CUDA_VISIBLE_DEVICES` is
- * unset; otherwise the listed indices that exist (UUIDs and bad entries are
- * skipped), in the listed order.
- */
-export function visibleGpuIds(ids: readonly number[], cudaVisibleDevices: string | undefined): number[] {
-  if (cudaVisibleDevices === undefined) return [...ids];
-  const known = new Set(ids);
-  const out: number[] = [];
-  for (const part of cudaVisibleDevices.split(",")) {
-    const t = part.trim();
-    if (!/^\d+$/.test(t)) continue;
-    const id = Number(t);
-    if (known.has(id) && !out.includes(id)) out.push(id);
-  }
-  return out;
 }

@@ -33,3 +33,12 @@ export async function untilExists(path: string): Promise<void> {
   const { existsSync } = await import("node:fs");
   while (!existsSync(path)) await new Promise((r) => setTimeout(r, 5));
 }
+
+/** Resolves once `predicate` holds, checking every few milliseconds; fails after `limitMs` (a hang guard, not a timing assertion). */
+export async function until(predicate: () => boolean, what: string, limitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) assert.unreachable(`gave up waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 3));
+  }
+}

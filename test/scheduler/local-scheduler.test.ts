@@ -315,4 +315,48 @@ test("hard affinity to this node runs here; to an unknown node it is infeasible"
   assert.equal(h.infeasible.map((i) => i.id), ["gone1"]);
 });
 
+test("pipelining: takeNext removes the head of the grant's class, handOver moves the grant to it without a gap", () => {
+  const h = harness({ CPU: 1, Custom: 1 });
+  h.task("a1", { resources: { Custom: 1 } });
+  h.task("a2", { resources: { Custom: 1 } });
+  h.task("b1", { numCpus: 1 });
+  assert.equal(h.running(), ["a1"]);
+  assert.is(h.scheduler.queuedLike("a1"), 1, "a2 is of a1's class; b1 is not");
+  const next = h.scheduler.takeNext("a1", () => true);
+  assert.is(next?.id, "a2");
+  assert.is(h.scheduler.takeNext("a1", () => true), undefined, "b1 is of another class");
+  const grant = h.scheduler.handOver("a1", next!);
+  assert.is(grant?.id, "a2");
+  assert.equal(h.scheduler.available().toJSON(), {}, "still held, now by a2");
+  assert.is(h.scheduler.release("a1"), false, "a1 holds nothing any more");
+  assert.ok(h.scheduler.release("a2"));
+  assert.equal(h.dispatched.map((g) => g.id), ["a1", "b1"], "b1 got the resources a2 released");
+});
+
+test("takeNext leaves the head when the caller refuses it, and handOver takes lent CPUs back", () => {
+  const h = harness({ CPU: 2 });
+  h.task("t1");
+  h.task("t2");
+  h.task("t3");
+  assert.is(h.scheduler.takeNext("t1", () => false), undefined);
+  assert.is(h.scheduler.queuedLike("t1"), 1);
+  h.scheduler.lend("t1");
+  assert.equal(h.running(), ["t1", "t2", "t3"], "t1's lent CPU let t3 start");
+  h.task("t4");
+  const next = h.scheduler.takeNext("t1", () => true)!;
+  h.scheduler.handOver("t1", next);
+  assert.is(h.scheduler.availableUnits("CPU"), -10000n, "reclaimed: oversubscribed by one CPU for a while, as Ray does");
+});
+
+test("submitFront puts handed-back requests before the others of their class", () => {
+  const h = harness({ CPU: 1 });
+  h.task("x1");
+  h.task("x2");
+  const handedBack = h.scheduler.takeNext("x1", () => true)!;
+  h.task("x3");
+  h.scheduler.submitFront([handedBack]);
+  h.finish("x1");
+  assert.equal(h.running(), ["x2"], "x2 was put back in front of x3");
+});
+
 test.run();

@@ -33,4 +33,26 @@ test("the infeasible warning names the task, its demand, the reason and what is 
   assert.match(text, "ray.cancel(ref)");
 });
 
+const nvidiaSmiSample = [
+  "GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-5c1a3f7e-2b8d-4c55-9e1f-0a7d3c2b1e40)",
+  "GPU 1: NVIDIA A100-SXM4-40GB (UUID: GPU-9d2e4b6a-7c1f-4e3a-8b5d-1f0c9a8e7d62)",
+  "  MIG 1g.5gb     Device  0: (UUID: MIG-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d)",
+  "GPU 2: Tesla T4 (UUID: GPU-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b)",
+  "",
+].join("\n");
+
+test("nvidia-smi -L output gives the device indices (MIG lines and blanks are not devices)", () => {
+  assert.equal(S.parseNvidiaSmiList(nvidiaSmiSample), [0, 1, 2]);
+  assert.equal(S.parseNvidiaSmiList("GPU 0: NVIDIA GeForce RTX 3090 (UUID: GPU-x)\r\n"), [0]);
+  assert.equal(S.parseNvidiaSmiList(""), []);
+  assert.equal(S.parseNvidiaSmiList("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."), []);
+});
+
+test("CUDA_VISIBLE_DEVICES restricts the detected devices, in its order; unknown or UUID entries are skipped", () => {
+  assert.equal(S.visibleGpuIds([0, 1, 2], undefined), [0, 1, 2]);
+  assert.equal(S.visibleGpuIds([0, 1, 2], "2,0"), [2, 0]);
+  assert.equal(S.visibleGpuIds([0, 1, 2], "1, 7, GPU-abc, 1"), [1]);
+  assert.equal(S.visibleGpuIds([0, 1], ""), []);
+});
+
 test.run();

@@ -67,4 +67,11 @@ export {
   type SchedulerStatus,
   type PendingClassStatus,
 } from "./scheduler-status.js";
-export { nodeTotals, type NodeResourceOptions, type DetectedResources, type NodeTotals } from "./node-totals.js";
+export {
+  nodeTotals,
+  parseNvidiaSmiList,
+  visibleGpuIds,
+  type NodeResourceOptions,
+  type DetectedResources,
+  type NodeTotals,
+} from "./node-totals.js";

@@ -5,6 +5,9 @@
  * `nvidia-smi -L` or 0, memory from `os.totalmem()`). Detection is I/O and
  * stays in the runtime; this only merges and validates.
  *
+ * `parseNvidiaSmiList` / `visibleGpuIds` turn detection output into device ids
+ * (pure, so they are tested on captured output).
+ *
  * Rules: amounts as `toUnits` (≥ 0, finite, 1e-4 precision); the GPU count must
  * be whole (devices are counted, not shared, at node level); `resources` may not
  * name CPU, GPU or memory (use the options); explicit `gpuIds` must match the count.
@@ -56,4 +59,32 @@ export function nodeTotals(options: NodeResourceOptions, detected: DetectedResou
   // Detected ids only describe the detected devices; an explicit numGpus overrides them.
   const ids = options.numGpus === undefined ? detected.gpuIds : undefined;
   return ids === undefined ? { totals } : { totals, gpuIds: ids };
+}
+
+/** Device indices from `nvidia-smi -L` output (`GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-…)` per line). */
+export function parseNvidiaSmiList(output: string): number[] {
+  const ids: number[] = [];
+  for (const line of output.split(/\r?\n/)) {
+    const m = /^GPU (\d+):/.exec(line.trim());
+    if (m !== null) ids.push(Number(m[1]));
+  }
+  return ids;
+}
+
+/**
+ * The devices a process may use: all of `ids` when `CUDA_VISIBLE_DEVICES` is
+ * unset; otherwise the listed indices that exist (UUIDs and bad entries are
+ * skipped), in the listed order.
+ */
+export function visibleGpuIds(ids: readonly number[], cudaVisibleDevices: string | undefined): number[] {
+  if (cudaVisibleDevices === undefined) return [...ids];
+  const known = new Set(ids);
+  const out: number[] = [];
+  for (const part of cudaVisibleDevices.split(",")) {
+    const t = part.trim();
+    if (!/^\d+$/.test(t)) continue;
+    const id = Number(t);
+    if (known.has(id) && !out.includes(id)) out.push(id);
+  }
+  return out;
 }

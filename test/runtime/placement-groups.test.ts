@@ -1,0 +1,113 @@
+// Placement groups end to end: reservation, tasks and actors inside bundles,
+// removal, and infeasible groups on one node.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as ray from "tsray";
+import { rejection, thrown, until } from "./helpers.js";
+import { GpuActor, hold } from "./remote-fns/resources.js";
+
+const totals = { CPU: 2, memory: 1e9, Custom: 2 };
+let dir = "";
+const fresh = () => (dir = mkdtempSync(join(tmpdir(), "tsray-pg-")));
+const release = (id: string) => writeFileSync(join(dir, `release-${id}`), "");
+const isStarted = (id: string) => existsSync(join(dir, `started-${id}`));
+const idle = () => assert.equal(ray.availableResources(), totals, "everything is free again");
+
+const stderr: string[] = [];
+const write = process.stderr.write.bind(process.stderr);
+
+test.before(async () => {
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    stderr.push(String(chunk));
+    return write(chunk, ...rest);
+  }) as typeof process.stderr.write;
+  await ray.init({ numCpus: 2, memory: 1e9, resources: { Custom: 2 } });
+});
+test.after(async () => {
+  process.stderr.write = write;
+  await ray.shutdown();
+});
+
+test("a group reserves its bundles: others cannot use them, tasks in the bundle can, removal frees them", async () => {
+  fresh();
+  const pg = ray.placementGroup([{ CPU: 1, Custom: 2 }], { strategy: "PACK", name: "reserved" });
+  assert.instance(pg, ray.PlacementGroup);
+  assert.equal(pg.bundleSpecs, [{ CPU: 1, Custom: 2 }]);
+  await pg.ready();
+  assert.equal(ray.availableResources(), { CPU: 1, memory: 1e9 }, "the bundle's resources left the node's availability");
+  assert.is(ray.getPlacementGroup("reserved").id, pg.id);
+  assert.is(ray.placementGroupTable()[pg.id]!.state, "CREATED");
+
+  const outside = hold.options({ resources: { Custom: 1 } }).remote(dir, "outside");
+  const inside = hold.options({ resources: { Custom: 1 }, schedulingStrategy: { placementGroup: pg, bundleIndex: 0 } });
+  const refs = [inside.remote(dir, "in1"), inside.remote(dir, "in2")];
+  await until(() => isStarted("in1") || isStarted("in2"), "a task in the bundle started");
+  assert.not.ok(isStarted("outside"), "the reserved Custom is not available outside the group");
+  release("in1");
+  release("in2");
+  await until(() => isStarted("in1") && isStarted("in2"), "both bundle tasks ran (one bundle CPU: in turn)");
+  await ray.get(refs);
+  assert.not.ok(isStarted("outside"));
+
+  ray.removePlacementGroup(pg);
+  assert.is(ray.placementGroupTable()[pg.id]!.state, "REMOVED");
+  await until(() => isStarted("outside"), "the task outside started once the group was removed");
+  release("outside");
+  await ray.get(outside);
+  idle();
+});
+
+test("an actor runs inside a bundle; removing the group kills it and frees the bundle", async () => {
+  const pg = ray.placementGroup([{ CPU: 1 }, { CPU: 1 }]);
+  await pg.ready();
+  const actor = GpuActor.options({ numCpus: 1, schedulingStrategy: { placementGroup: pg, bundleIndex: 1 } }).remote();
+  assert.equal((await ray.get(actor.view.remote())).gpuIds, []);
+  assert.equal(ray.availableResources(), { memory: 1e9, Custom: 2 });
+  ray.removePlacementGroup(pg);
+  await rejection(ray.get(actor.view.remote()), ray.ActorDiedError);
+  idle();
+});
+
+test("a group that does not fit yet waits, and is reserved when resources are released", async () => {
+  fresh();
+  const busy = hold.options({ numCpus: 2 }).remote(dir, "busy");
+  await until(() => isStarted("busy"), "the 2-CPU task started");
+  const pg = ray.placementGroup([{ CPU: 1 }, { CPU: 1 }], { strategy: "STRICT_PACK" });
+  let ready = false;
+  const readiness = pg.ready().then(() => (ready = true));
+  assert.is(ray.placementGroupTable()[pg.id]!.state, "PENDING");
+  release("busy");
+  await ray.get(busy);
+  await readiness;
+  assert.ok(ready);
+  assert.equal(ray.availableResources(), { memory: 1e9, Custom: 2 });
+  ray.removePlacementGroup(pg);
+  idle();
+});
+
+test("STRICT_SPREAD with two bundles is infeasible on one node: it stays pending, is warned about, and can be removed", async () => {
+  const pg = ray.placementGroup([{ CPU: 1 }, { CPU: 1 }], { strategy: "STRICT_SPREAD", name: "spread" });
+  const readiness = rejection(pg.ready(), ray.TsrayError);
+  await until(() => stderr.join("").includes("placement group spread cannot be reserved"), "the infeasible warning");
+  assert.is(ray.placementGroupTable()[pg.id]!.state, "PENDING");
+  idle();
+  ray.removePlacementGroup(pg);
+  await readiness;
+});
+
+test("bad placement-group calls throw InvalidArgumentError at the call site", () => {
+  thrown(() => ray.placementGroup([]), ray.InvalidArgumentError);
+  thrown(() => ray.placementGroup([{ CPU: -1 }]), ray.InvalidArgumentError);
+  thrown(() => ray.placementGroup([{ CPU: 1 }], { strategy: "TIGHT" as "PACK" }), ray.InvalidArgumentError);
+  const pg = ray.placementGroup([{ CPU: 1 }]);
+  thrown(() => hold.options({ schedulingStrategy: { placementGroup: pg, bundleIndex: 3 } }).remote(dir, "x"), ray.InvalidArgumentError);
+  ray.removePlacementGroup(pg);
+  thrown(() => hold.options({ schedulingStrategy: { placementGroup: pg } }).remote(dir, "x"), ray.InvalidArgumentError);
+  thrown(() => ray.getPlacementGroup("no such group"), ray.InvalidArgumentError);
+  idle();
+});
+
+test.run();
