@@ -55,7 +55,11 @@ async function runCase(): Promise<CaseResult> {
         lastFailed.add(t);
       }
     };
-    for (const t of tracks) for (let w = 0; w < (t.m.warmup ?? 1); w++) await attempt(t, false);
+    for (const t of tracks) {
+      const t0 = nowMs();
+      const minMs = t.m.warmupMs ?? 1000;
+      for (let w = 0; w < 20 && (w < (t.m.warmup ?? 1) || nowMs() - t0 < minMs); w++) await attempt(t, false);
+    }
     const runs = inst.runs ?? ctx.runs;
     for (let r = 0; r < runs; r++) for (const t of tracks) await attempt(t, true);
     await inst.teardown();

@@ -22,6 +22,13 @@ export interface Measurement {
   readonly label: string;
   /** Unmeasured runs before the measured ones (JIT warm-up, thread start). Default 1. */
   readonly warmup?: number;
+  /**
+   * Keep warming up (more unmeasured runs, at most 20) until this much time has passed. Default
+   * 1000 ms, as Ray's `timeit` warms up for a second: on this VM latency keeps falling for a
+   * while after threads start working (JIT tiers, idle vCPUs being woken). Cases whose runs are
+   * long or start fresh processes set 0.
+   */
+  readonly warmupMs?: number;
   run(): Promise<Sample>;
 }
 

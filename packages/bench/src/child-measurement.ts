@@ -11,6 +11,7 @@ export function childMeasurement(label: string, script: URL, args: string[], tim
   return {
     label,
     warmup,
+    warmupMs: 0, // every run is a fresh process: nothing to warm
     async run() {
       const out = await runChild<Record<string, number>>(script, { args, timeoutMs, nodeArgs: ["--expose-gc"] });
       if (out.result === undefined) {

@@ -42,6 +42,7 @@ export const cpuSpeedup: CaseDefinition = {
       tsray: {
         label: "tsray",
         // The warm-up run (8 tasks) gets spin() optimised in every worker thread, as it already is on this one.
+        warmupMs: 0,
         async run() {
           const t0 = nowMs();
           await ray.get(Array.from({ length: tasks }, () => spinTask.remote(iterations)));
@@ -51,6 +52,7 @@ export const cpuSpeedup: CaseDefinition = {
       baselines: [
         {
           label: `piscina (${ctx.cpus} threads)`,
+          warmupMs: 0,
           async run() {
             const t0 = nowMs();
             await Promise.all(Array.from({ length: tasks }, () => pool.run(iterations, { name: "spinTask" })));

@@ -44,6 +44,7 @@ export const singleClientPutGigabytes: CaseDefinition = {
       notes: [`${mib} MiB array per run (Ray: 800 MB)`],
       tsray: {
         label: "tsray",
+        warmupMs: 0, // one warm-up run of a 256 MiB copy is warm enough; more only costs time
         async run() {
           const t0 = nowMs();
           const ref = ray.put(arr);
@@ -57,6 +58,7 @@ export const singleClientPutGigabytes: CaseDefinition = {
       baselines: [
         {
           label: "structuredClone / postMessage clone",
+          warmupMs: 0,
           async run() {
             const t0 = nowMs();
             const copy = structuredClone(arr);
@@ -69,6 +71,7 @@ export const singleClientPutGigabytes: CaseDefinition = {
         },
         {
           label: "memcpy (slice) / piscina run(arr)",
+          warmupMs: 0,
           async run() {
             const t0 = nowMs();
             const copy = arr.slice();
