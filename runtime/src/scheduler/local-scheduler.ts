@@ -67,6 +67,8 @@ interface Group {
 
 type Event = () => void;
 
+const NO_GPUS: readonly number[] = Object.freeze([]);
+
 export class LocalScheduler<P> {
   readonly nodeId: string;
   private readonly node: ResourcePool;
@@ -109,6 +111,15 @@ export class LocalScheduler<P> {
         throw new InvalidArgumentError(
           `${request.name}: bundleIndex ${bundleIndex} is out of range; placement group ${id} has ${group.bundles.length} bundles.`,
         );
+      }
+    }
+    // Fast path: nothing waits (so nothing is overtaken) and it fits now on this node.
+    if (!this.pumping && this.queue.size === 0 && this.isFastPath(request) && !this.hasPendingGroup()) {
+      const allocation = this.node.tryAllocate(request.demand);
+      if (allocation !== undefined) {
+        this.granted(request, allocation, this.node, undefined);
+        this.deliver();
+        return;
       }
     }
     const key = schedulingClassKey(request);
@@ -190,7 +201,8 @@ export class LocalScheduler<P> {
     if (held === undefined) return false;
     this.held.delete(grantId);
     held.pool?.free(held.allocation, held.lent);
-    this.pump();
+    // Nothing waits for what was freed: no dispatch pass needed.
+    if (this.queue.size > 0 || this.hasPendingGroup()) this.pump();
     return true;
   }
 
@@ -356,7 +368,7 @@ export class LocalScheduler<P> {
   private attempt(request: ScheduleRequest<P>): AttemptOutcome {
     // Fast path (one node, default strategy, nothing held differs from what must fit):
     // the policy would pick this node exactly when the demand fits here now.
-    if (request.placement.kind === "default" && request.placementDemand === undefined && !this.hasRemoteNodes) {
+    if (this.isFastPath(request)) {
       const allocation = this.node.tryAllocate(request.demand);
       if (allocation !== undefined) return this.granted(request, allocation, this.node, undefined);
       // Node GPUs are whole devices, so fitting the totals means it only has to wait.
@@ -380,13 +392,23 @@ export class LocalScheduler<P> {
     return this.granted(request, allocation, pool, bundle);
   }
 
+  /** One node, default strategy, nothing to check beyond the demand itself. */
+  private isFastPath(request: ScheduleRequest<P>): boolean {
+    return request.placement.kind === "default" && request.placementDemand === undefined && !this.hasRemoteNodes;
+  }
+
+  private hasPendingGroup(): boolean {
+    for (const group of this.groups.values()) if (group.state === "pending") return true;
+    return false;
+  }
+
   private granted(
     request: ScheduleRequest<P>,
     allocation: Allocation,
     pool: ResourcePool,
     bundle: { readonly placementGroupId: string; readonly bundleIndex: number } | undefined,
   ): AttemptOutcome {
-    const gpuIds = [...new Set(allocation.gpus.map((s) => s.id))].sort((a, b) => a - b);
+    const gpuIds = allocation.gpus.length === 0 ? NO_GPUS : [...new Set(allocation.gpus.map((s) => s.id))].sort((a, b) => a - b);
     const grant: Grant<P> = {
       id: request.id,
       request,

@@ -188,7 +188,8 @@ export class SchedulingQueue<T extends { readonly id: string }> {
     onInfeasible: (head: T, missing: ResourceSet, reason: string) => void,
     epoch: number,
   ): void {
-    for (const cls of [...this.classes.values()]) {
+    // A Map iterates safely while entries are deleted (emptied classes are, below).
+    for (const cls of this.classes.values()) {
       if (cls.infeasible !== undefined && cls.infeasible.epoch === epoch) continue;
       for (;;) {
         const head = cls.items.peek();

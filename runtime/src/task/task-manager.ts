@@ -303,7 +303,7 @@ export class TaskManager {
         args: spec.args.bytes,
         deps: state.deps,
         numReturns: spec.numReturns,
-        ...(lease.gpuIds !== undefined ? { gpuIds: lease.gpuIds } : {}),
+        gpuIds: lease.gpuIds,
       },
       transfer,
     );

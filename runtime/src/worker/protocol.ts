@@ -105,8 +105,8 @@ export type ToWorker =
       readonly args: Uint8Array;
       readonly deps: ResolvedDeps | undefined;
       readonly numReturns: number;
-      /** GPU devices granted to the task's lease (`ray.getGpuIds()`); absent when none. */
-      readonly gpuIds?: readonly number[];
+      /** GPU devices granted to the task's lease (`ray.getGpuIds()`); undefined when none. */
+      readonly gpuIds: readonly number[] | undefined;
     }
   | {
       readonly t: "createActor";

@@ -18,7 +18,7 @@ export interface TaskContext {
    */
   readonly importing?: string;
   /** GPU devices granted to this task (or its actor), for `ray.getGpuIds()`. */
-  readonly gpuIds?: readonly number[];
+  readonly gpuIds?: readonly number[] | undefined;
 }
 
 export type TaskContextStorage = AsyncLocalStorage<TaskContext>;

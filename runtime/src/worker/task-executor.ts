@@ -131,7 +131,7 @@ export class TaskExecutor {
     if (target?.kind !== "function") {
       return this.settle(lane, m, false, new InvalidArgumentError(`${m.fn.id} is not a remote function.`));
     }
-    this.context.run({ taskId: m.taskId, name: m.name, ...(m.gpuIds !== undefined ? { gpuIds: m.gpuIds } : {}) }, () => {
+    this.context.run({ taskId: m.taskId, name: m.name, gpuIds: m.gpuIds }, () => {
       let result: unknown;
       try {
         result = target.fn(...decodeArgs(this.codec, m.args, m.deps));
