@@ -71,6 +71,24 @@ test("an actor runs inside a bundle; removing the group kills it and frees the b
   idle();
 });
 
+test("removing a group stops the tasks running in it and fails the ones waiting for it", async () => {
+  fresh();
+  const pg = ray.placementGroup([{ CPU: 1 }]);
+  await pg.ready();
+  const inGroup = hold.options({ maxRetries: 0, schedulingStrategy: { placementGroup: pg, bundleIndex: 0 } });
+  const running = inGroup.remote(dir, "running");
+  await until(() => isStarted("running"), "the task in the group started");
+  const waiting = hold
+    .options({ maxRetries: 0, resources: { Custom: 1 }, schedulingStrategy: { placementGroup: pg, bundleIndex: 0 } })
+    .remote(dir, "waiting");
+  ray.removePlacementGroup(pg);
+  await rejection(ray.get(running), ray.TaskCancelledError);
+  await rejection(ray.get(waiting), ray.TaskCancelledError);
+  assert.not.ok(isStarted("waiting"));
+  await until(() => ray.availableResources()["CPU"] === 2, "the group's CPU is free again");
+  idle();
+});
+
 test("a group that does not fit yet waits, and is reserved when resources are released", async () => {
   fresh();
   const busy = hold.options({ numCpus: 2 }).remote(dir, "busy");
