@@ -75,11 +75,12 @@ export interface Core {
   clusterResources(): Record<string, number>;
   /** What is free right now (user units). Driver only for now. */
   availableResources(): Record<string, number>;
-  /** Asks to reserve the (validated) bundles; returns at once. Driver only for now. */
+  /** Asks to reserve the (validated) bundles; returns at once. */
   createPlacementGroup(id: string, bundles: ReadonlyArray<Record<string, number>>, strategy: PlacementGroupStrategy, name: string | undefined): void;
   /** Resolves once the group's bundles are reserved; rejects if it is removed first. */
   placementGroupReady(id: string): Promise<void>;
   removePlacementGroup(id: string): void;
+  /** Driver only for now. */
   placementGroupTable(): Record<string, PlacementGroupTableEntry>;
   shutdown(): Promise<void>;
 }

@@ -48,6 +48,26 @@ export class PlacementGroup implements PlacementGroupLike {
       return Promise.reject(e as Error);
     }
   }
+
+  /**
+   * Waits up to `timeoutSeconds` for the group to be reserved: true if it is,
+   * false if it is still pending then (as Ray's `pg.wait(timeout_seconds)`).
+   * Rejects if the group was removed.
+   */
+  async wait(timeoutSeconds: number): Promise<boolean> {
+    if (typeof timeoutSeconds !== "number" || Number.isNaN(timeoutSeconds) || timeoutSeconds < 0) {
+      throw new InvalidArgumentError(`placementGroup.wait(): timeoutSeconds must be a number ≥ 0, got ${describe(timeoutSeconds)}.`);
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutSeconds * 1000);
+    });
+    try {
+      return await Promise.race([this.ready().then(() => true as const), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
 
 /** Reserves `bundles` (e.g. `[{ CPU: 1, GPU: 1 }, { CPU: 2 }]`) and returns the group at once; await `pg.ready()`. */

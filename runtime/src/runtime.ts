@@ -389,6 +389,19 @@ export class DriverRuntime implements Core {
         return;
       case "log":
         return printLogLine(m, client.workerId, this.nodeId);
+      case "createPlacementGroup":
+        try {
+          this.createPlacementGroup(m.id, m.bundles, m.strategy, m.name);
+        } catch (e) {
+          // The worker's call returned already (a name clash): its pg.ready() rejects, the terminal says why.
+          if (!(e instanceof InvalidArgumentError)) throw e;
+          process.stderr.write(`tsray: ray.placementGroup inside a task failed: ${e.message}\n`);
+        }
+        return;
+      case "placementGroupReady":
+        return this.answer(client, m.reqId, this.placementGroupReady(m.id).then((): ReplyValue => ({ k: "none" })));
+      case "removePlacementGroup":
+        return this.removePlacementGroup(m.id);
       default:
         return unreachable(m);
     }

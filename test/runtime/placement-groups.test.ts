@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ray from "tsray";
 import { rejection, thrown, until } from "./helpers.js";
-import { GpuActor, hold } from "./remote-fns/resources.js";
+import { GpuActor, hold, placementGroupInside } from "./remote-fns/resources.js";
 
 const totals = { CPU: 2, memory: 1e9, Custom: 2 };
 let dir = "";
@@ -36,7 +36,7 @@ test("a group reserves its bundles: others cannot use them, tasks in the bundle 
   const pg = ray.placementGroup([{ CPU: 1, Custom: 2 }], { strategy: "PACK", name: "reserved" });
   assert.instance(pg, ray.PlacementGroup);
   assert.equal(pg.bundleSpecs, [{ CPU: 1, Custom: 2 }]);
-  await pg.ready();
+  assert.is(await pg.wait(30), true);
   assert.equal(ray.availableResources(), { CPU: 1, memory: 1e9 }, "the bundle's resources left the node's availability");
   assert.is(ray.getPlacementGroup("reserved").id, pg.id);
   assert.is(ray.placementGroupTable()[pg.id]!.state, "CREATED");
@@ -111,9 +111,18 @@ test("STRICT_SPREAD with two bundles is infeasible on one node: it stays pending
   const readiness = rejection(pg.ready(), ray.TsrayError);
   await until(() => stderr.join("").includes("placement group spread cannot be reserved"), "the infeasible warning");
   assert.is(ray.placementGroupTable()[pg.id]!.state, "PENDING");
+  assert.is(await pg.wait(0.01), false, "still pending");
   idle();
   ray.removePlacementGroup(pg);
   await readiness;
+});
+
+test("a task can create a placement group, await it, run a task in it and remove it", async () => {
+  const out = await ray.get(placementGroupInside.remote());
+  assert.is(out.inBundle.id, "gpuView");
+  assert.is(out.wasReady, false, "wait() on a removed group rejects (caught as false)");
+  assert.is(Object.values(ray.placementGroupTable()).filter((g) => g.state !== "REMOVED").length, 0);
+  idle();
 });
 
 test("bad placement-group calls throw InvalidArgumentError at the call site", () => {

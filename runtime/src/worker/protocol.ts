@@ -12,6 +12,7 @@
  * nothing but types.
  */
 import type { SchedulingOptions } from "../core.js";
+import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 
 /** The codec's portable form of an error; opaque to everything but the codec. */
 export type WireError = unknown;
@@ -137,7 +138,8 @@ export type ToWorker =
 export type ReplyValue =
   | { readonly k: "objects"; readonly bytes: readonly Uint8Array[] }
   | { readonly k: "ready"; readonly ready: readonly boolean[] }
-  | { readonly k: "actor"; readonly actor: ActorDescriptor };
+  | { readonly k: "actor"; readonly actor: ActorDescriptor }
+  | { readonly k: "none" };
 
 // ---------------------------------------------------------------- worker → driver
 
@@ -172,7 +174,17 @@ export type FromWorker =
   | { readonly t: "getActor"; readonly reqId: number; readonly name: string; readonly namespace: string }
   | { readonly t: "kill"; readonly actorId: string; readonly noRestart: boolean }
   | { readonly t: "cancel"; readonly objectId: string; readonly force: boolean; readonly recursive: boolean }
-  | { readonly t: "log"; readonly stream: "out" | "err"; readonly label: string; readonly text: string };
+  | { readonly t: "log"; readonly stream: "out" | "err"; readonly label: string; readonly text: string }
+  /** `ray.placementGroup` in a task or actor (validated there; the id is minted there). */
+  | {
+      readonly t: "createPlacementGroup";
+      readonly id: string;
+      readonly bundles: ReadonlyArray<Record<string, number>>;
+      readonly strategy: PlacementGroupStrategy;
+      readonly name: string | undefined;
+    }
+  | { readonly t: "placementGroupReady"; readonly reqId: number; readonly id: string }
+  | { readonly t: "removePlacementGroup"; readonly id: string };
 
 /** What `workerData` carries into every tsray worker thread. */
 export interface TsrayWorkerData {

@@ -10,6 +10,7 @@
  */
 import { makeActorHandle, type ActorHandleBase } from "../actor-handle.js";
 import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, TaskSpecOptions } from "../core.js";
+import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import type { RuntimeContext } from "../context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../errors.js";
 import { IdGenerator } from "../ids.js";
@@ -185,16 +186,23 @@ export class ThreadCore implements Core {
     throw driverOnly("ray.availableResources()");
   }
 
-  createPlacementGroup(): void {
-    throw driverOnly("ray.placementGroup()");
+  createPlacementGroup(
+    id: string,
+    bundles: ReadonlyArray<Record<string, number>>,
+    strategy: PlacementGroupStrategy,
+    name: string | undefined,
+  ): void {
+    this.refuseWhileImporting("ray.placementGroup()");
+    this.post({ t: "createPlacementGroup", id, bundles, strategy, name });
   }
 
-  placementGroupReady(): Promise<void> {
-    return Promise.reject(driverOnly("placementGroup.ready()"));
+  async placementGroupReady(id: string): Promise<void> {
+    const reply = await this.request(false, (reqId) => ({ t: "placementGroupReady", reqId, id }));
+    if (reply.k !== "none") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to placementGroupReady`);
   }
 
-  removePlacementGroup(): void {
-    throw driverOnly("ray.removePlacementGroup()");
+  removePlacementGroup(id: string): void {
+    this.post({ t: "removePlacementGroup", id });
   }
 
   placementGroupTable(): Record<string, PlacementGroupTableEntry> {
@@ -298,7 +306,7 @@ export class ThreadCore implements Core {
   }
 }
 
-/** Resource views and placement groups are served by the driver only, for now (see docs/resources.md). */
+/** Synchronous views (resources, the placement-group table) are served by the driver only, for now (see docs/resources.md). */
 function driverOnly(what: string): InvalidArgumentError {
   return new InvalidArgumentError(
     `${what} is available in the driver only in this version; call it in the driver and pass what a task needs as an argument.`,

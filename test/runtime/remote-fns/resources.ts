@@ -63,3 +63,12 @@ export function started(dir: string): string[] {
     .map((f) => f.slice("started-".length))
     .sort();
 }
+
+/** Creates a placement group inside a task, runs a task in its bundle, removes it. */
+export const placementGroupInside = ray.remote(async function placementGroupInside(): Promise<{ inBundle: HoldReport; wasReady: boolean }> {
+  const pg = ray.placementGroup([{ CPU: 1 }], { strategy: "STRICT_PACK" });
+  await pg.ready();
+  const inBundle = await ray.get(gpuView.options({ schedulingStrategy: { placementGroup: pg, bundleIndex: 0 } }).remote());
+  ray.removePlacementGroup(pg);
+  return { inBundle, wasReady: await pg.wait(0).catch(() => false) };
+});
