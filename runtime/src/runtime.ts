@@ -32,6 +32,7 @@ import {
   type FnLocation,
   type FromWorker,
   type ReplyValue,
+  type SyncQuery,
   type TsrayWorkerData,
   type WireError,
 } from "./worker/protocol.js";
@@ -402,6 +403,8 @@ export class DriverRuntime implements Core {
         return this.answer(client, m.reqId, this.placementGroupReady(m.id).then((): ReplyValue => ({ k: "none" })));
       case "removePlacementGroup":
         return this.removePlacementGroup(m.id);
+      case "syncQuery":
+        return this.answerSync(m.query, m.buffer);
       default:
         return unreachable(m);
     }
@@ -423,6 +426,23 @@ export class DriverRuntime implements Core {
       reply.then(unblock, unblock);
     }
     this.answer(client, reqId, reply);
+  }
+
+  /** Writes a synchronous query's JSON answer into the thread's shared buffer and wakes it (see protocol.ts). */
+  private answerSync(query: SyncQuery, buffer: SharedArrayBuffer): void {
+    const value =
+      query === "clusterResources"
+        ? this.clusterResources()
+        : query === "availableResources"
+          ? this.availableResources()
+          : this.placementGroupTable();
+    const header = new Int32Array(buffer, 0, 2);
+    const text = JSON.stringify(value);
+    const { read, written } = new TextEncoder().encodeInto(text, new Uint8Array(buffer, 8));
+    const complete = read === text.length;
+    Atomics.store(header, 1, written);
+    Atomics.store(header, 0, complete ? 1 : 2);
+    Atomics.notify(header, 0);
   }
 
   private answer(client: WorkerClient, reqId: number, reply: Promise<ReplyValue>): void {

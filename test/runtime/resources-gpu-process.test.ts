@@ -4,7 +4,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
-import { GpuActor, gpuView } from "./remote-fns/resources.js";
+import { GpuActor, gpuView, resourcesInside } from "./remote-fns/resources.js";
+import { rejection } from "./helpers.js";
 
 test.before(async () => {
   await ray.init({ numCpus: 2, numGpus: 2, gpuWorkers: "process" });
@@ -27,6 +28,12 @@ test("a fractional GPU task gets its device in CUDA_VISIBLE_DEVICES too", async 
   assert.equal(v.gpuIds, [0]);
   assert.is(v.cudaVisibleDevices, "0");
   assert.is.not(v.pid, process.pid);
+});
+
+test("synchronous resource views are refused in a child-process worker, with a clear error", async () => {
+  const e = await rejection(ray.get(resourcesInside.options({ numGpus: 1 }).remote()), ray.TaskError);
+  assert.instance(e.cause, ray.InvalidArgumentError);
+  assert.match(String((e.cause as Error).message), /child-process worker/);
 });
 
 test("tasks without GPUs still run in the driver's worker threads", async () => {

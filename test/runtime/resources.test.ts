@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ray from "tsray";
 import { rejection, thrown, until } from "./helpers.js";
-import { GpuActor, hold, holdThenThrow, started, type HoldReport } from "./remote-fns/resources.js";
+import { GpuActor, hold, holdThenThrow, resourcesInside, started, type HoldReport } from "./remote-fns/resources.js";
 
 const totals = { CPU: 2, GPU: 2, memory: 1e9, Custom: 1, Frac: 1 };
 let dir = "";
@@ -37,6 +37,13 @@ test("clusterResources reports the node's totals and availableResources all of i
   assert.equal(ray.clusterResources(), totals);
   idle();
   assert.equal(ray.getGpuIds(), [], "the driver holds no GPU");
+});
+
+test("clusterResources and availableResources work inside a task too (the task's own CPU is held)", async () => {
+  const inside = await ray.get(resourcesInside.remote());
+  assert.equal(inside.total, totals);
+  assert.equal(inside.available, { ...totals, CPU: 1 });
+  assert.is(inside.groups, 0);
 });
 
 test("concurrency is bounded by CPUs; a waiting task starts when a CPU is freed", async () => {

@@ -18,7 +18,13 @@ export class MessageBatcher<M> {
     if (transfer !== undefined && transfer.length > 0) (this.transfer ??= []).push(...transfer);
   }
 
+  /** Sends what is batched now (before the thread blocks); the queued microtask then finds nothing. */
+  flushNow(): void {
+    if (this.batch.length > 0) this.flush();
+  }
+
   private readonly flush = (): void => {
+    if (this.batch.length === 0) return;
     const batch = this.batch;
     const transfer = this.transfer;
     this.batch = [];

@@ -184,7 +184,16 @@ export type FromWorker =
       readonly name: string | undefined;
     }
   | { readonly t: "placementGroupReady"; readonly reqId: number; readonly id: string }
-  | { readonly t: "removePlacementGroup"; readonly id: string };
+  | { readonly t: "removePlacementGroup"; readonly id: string }
+  /**
+   * A synchronous query (`ray.availableResources()` … in a thread): the driver
+   * writes the JSON answer into `buffer` after an 8-byte header (int32 state:
+   * 1 answered, 2 too long; int32 byte length) and notifies; the thread waits
+   * on it with `Atomics.wait`.
+   */
+  | { readonly t: "syncQuery"; readonly query: SyncQuery; readonly buffer: SharedArrayBuffer };
+
+export type SyncQuery = "clusterResources" | "availableResources" | "placementGroupTable";
 
 /** What `workerData` carries into every tsray worker thread. */
 export interface TsrayWorkerData {

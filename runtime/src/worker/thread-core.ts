@@ -17,7 +17,7 @@ import { IdGenerator } from "../ids.js";
 import { ReferenceCounter } from "../reference-counter.js";
 import { ObjectRef, refsFor } from "../object-ref.js";
 import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../encoded-values.js";
-import type { ActorDescriptor, FnLocation, FromWorker, ReplyValue, ToWorker, TsrayWorkerData, WireError } from "./protocol.js";
+import type { ActorDescriptor, FnLocation, FromWorker, ReplyValue, SyncQuery, ToWorker, TsrayWorkerData, WireError } from "./protocol.js";
 import type { TaskContextStorage } from "./task-context.js";
 
 export interface ErrorCodec {
@@ -47,6 +47,7 @@ export class ThreadCore implements Core {
   /** Pending blocking requests per task. */
   private readonly blockingCount = new Map<string, number>();
   private listener: BlockingListener | undefined;
+  private flushNow: (() => void) | undefined;
   /** Objects this thread owns; unreachable ones are released in the driver's store. */
   readonly refs = new ReferenceCounter((id) => this.post({ t: "release", id }));
 
@@ -179,11 +180,11 @@ export class ThreadCore implements Core {
   }
 
   clusterResources(): Record<string, number> {
-    throw driverOnly("ray.clusterResources()");
+    return this.syncQuery("clusterResources") as Record<string, number>;
   }
 
   availableResources(): Record<string, number> {
-    throw driverOnly("ray.availableResources()");
+    return this.syncQuery("availableResources") as Record<string, number>;
   }
 
   createPlacementGroup(
@@ -206,7 +207,33 @@ export class ThreadCore implements Core {
   }
 
   placementGroupTable(): Record<string, PlacementGroupTableEntry> {
-    throw driverOnly("ray.placementGroupTable()");
+    return this.syncQuery("placementGroupTable") as Record<string, PlacementGroupTableEntry>;
+  }
+
+  /** Makes synchronous queries possible: `flush` sends batched messages at once (threads only). */
+  enableSyncQueries(flush: () => void): void {
+    this.flushNow = flush;
+  }
+
+  /**
+   * Asks the driver and blocks this thread until it answers (a short round
+   * trip; the driver never waits on a worker, so this cannot deadlock).
+   * Child-process workers cannot share memory with the driver: there it throws.
+   */
+  private syncQuery(query: SyncQuery): unknown {
+    const what = `ray.${query}()`;
+    if (this.flushNow === undefined) throw driverOnly(what);
+    if (this.closed !== undefined) throw this.closed;
+    const buffer = new SharedArrayBuffer(8 + SYNC_QUERY_BYTES);
+    const header = new Int32Array(buffer, 0, 2);
+    this.post({ t: "syncQuery", query, buffer });
+    this.flushNow();
+    if (Atomics.wait(header, 0, 0, SYNC_QUERY_TIMEOUT_MS) === "timed-out") {
+      throw new TsrayError("TSRAY_RUNTIME", `${what}: the driver did not answer within ${SYNC_QUERY_TIMEOUT_MS / 1000} s.`);
+    }
+    if (Atomics.load(header, 0) !== 1) throw new TsrayError("TSRAY_RUNTIME", `${what}: the answer is too large to pass back.`);
+    const bytes = new Uint8Array(buffer, 8, Atomics.load(header, 1)).slice();
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
   }
 
   shutdown(): Promise<void> {
@@ -306,9 +333,12 @@ export class ThreadCore implements Core {
   }
 }
 
-/** Synchronous views (resources, the placement-group table) are served by the driver only, for now (see docs/resources.md). */
+const SYNC_QUERY_BYTES = 1 << 20;
+const SYNC_QUERY_TIMEOUT_MS = 30_000;
+
+/** In a child-process worker, synchronous views (resources, the placement-group table) are not available (see docs/resources.md). */
 function driverOnly(what: string): InvalidArgumentError {
   return new InvalidArgumentError(
-    `${what} is available in the driver only in this version; call it in the driver and pass what a task needs as an argument.`,
+    `${what} is not available in a child-process worker (gpuWorkers: "process"); call it in the driver or a thread worker and pass what the task needs as an argument.`,
   );
 }

@@ -56,6 +56,8 @@ const out = new MessageBatcher<FromWorker>((batch, transfer) => port.postMessage
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => out.post(m, transfer);
 const core = new ThreadCore(post, codec, errors, data, context);
 installCore(core);
+// Threads share memory with the driver, so they can block on a synchronous query; child processes cannot.
+if (parentPort !== null) core.enableSyncQueries(() => out.flushNow());
 installLogForwarder(console, context, data.actorId !== undefined ? "actor" : "worker", post);
 const executor = new TaskExecutor(threadRegistry, codec, errors, context, post);
 core.setBlockingListener(executor);

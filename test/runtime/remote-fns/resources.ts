@@ -72,3 +72,16 @@ export const placementGroupInside = ray.remote(async function placementGroupInsi
   ray.removePlacementGroup(pg);
   return { inBundle, wasReady: await pg.wait(0).catch(() => false) };
 });
+
+/** The synchronous resource views, called inside a task. */
+export const resourcesInside = ray.remote(function resourcesInside(): {
+  total: Record<string, number>;
+  available: Record<string, number>;
+  groups: number;
+} {
+  return {
+    total: ray.clusterResources(),
+    available: ray.availableResources(),
+    groups: Object.keys(ray.placementGroupTable()).length,
+  };
+});
