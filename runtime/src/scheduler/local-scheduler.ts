@@ -50,7 +50,8 @@ export interface LocalSchedulerOptions<P> {
 }
 
 interface HeldGrant<P> {
-  readonly grant: Grant<P>;
+  /** Replaced (not the holding) when `handOver` passes it on. */
+  grant: Grant<P>;
   readonly classKey: string;
   readonly allocation: Allocation;
   /** The node pool or a bundle pool; undefined once its group was removed. */
@@ -184,9 +185,19 @@ export class LocalScheduler<P> {
       held.lent = false;
       held.pool?.reclaimCpu(held.allocation);
     }
+    const old = held.grant;
+    const grant: Grant<P> = {
+      id: next.id,
+      request: next,
+      nodeId: old.nodeId,
+      resources: old.resources,
+      gpuIds: old.gpuIds,
+      gpuShares: old.gpuShares,
+      ...(old.bundle !== undefined ? { bundle: old.bundle } : {}),
+    };
+    held.grant = grant;
     this.held.delete(grantId);
-    const grant: Grant<P> = { ...held.grant, id: next.id, request: next };
-    this.held.set(next.id, { grant, classKey: held.classKey, allocation: held.allocation, pool: held.pool, lent: false });
+    this.held.set(next.id, held);
     return grant;
   }
 
