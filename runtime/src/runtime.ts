@@ -354,7 +354,9 @@ export class DriverRuntime implements Core {
         if (pooled !== undefined) this.tasks.onBounced(pooled, m.taskIds, m.lane);
         return;
       case "actorReady":
-        return this.actors.onReady(m.actorId);
+        // Nothing to account: the scheduler placed the actor with its placement demand, and its
+        // grant holds its lifetime demand until it dies.
+        return;
       case "actorFailed":
         return this.actors.onConstructorFailed(m.actorId, m.error);
       case "submit":

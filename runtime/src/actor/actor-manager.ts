@@ -153,11 +153,6 @@ export class ActorManager {
     state.queue.push(call);
   }
 
-  onReady(actorId: string): void {
-    // Nothing to account: the scheduler placed the actor with its placement demand and it holds its lifetime demand.
-    void actorId;
-  }
-
   /** Actors waiting for (or living in) a removed placement group die. */
   onPlacementGroupRemoved(pending: readonly NodeRequest[], running: readonly NodeGrant[]): void {
     for (const r of [...pending.map((p) => p.id), ...running.map((g) => g.id)]) {
