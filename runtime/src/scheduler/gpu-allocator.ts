@@ -76,6 +76,7 @@ export class GpuAllocator {
 
   /** Takes `demand` units; returns the concrete shares, or undefined (nothing changed). */
   tryAllocate(demand: Units): GpuShare[] | undefined {
+    if (demand <= 0n) return [];
     const plan = planGpuShares(this.available, demand);
     if (plan === undefined) return undefined;
     return plan.map(({ index, units }) => {

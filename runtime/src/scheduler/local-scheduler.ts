@@ -296,7 +296,7 @@ export class LocalScheduler<P> {
 
   /** Free units of one resource now, without building a set (CPU may be negative while lent CPUs are reclaimed). */
   availableUnits(name: string): bigint {
-    return this.node.available().get(name);
+    return this.node.availableOf(name);
   }
 
   /** This node as a placement view (what the cluster would broadcast). */
@@ -341,6 +341,7 @@ export class LocalScheduler<P> {
   }
 
   private deliver(): void {
+    if (this.outbox.length === 0) return;
     const events = this.outbox;
     this.outbox = [];
     let failure: { error: unknown } | undefined;

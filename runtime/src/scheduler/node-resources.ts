@@ -14,7 +14,7 @@
  *   and dispatches nothing that needs CPU until it drains).
  */
 import { InvalidArgumentError } from "../errors.js";
-import { UNITS_PER_WHOLE, isWhole } from "./fixed-point.js";
+import { UNITS_PER_WHOLE, isWhole, type Units } from "./fixed-point.js";
 import { GpuAllocator, type GpuDevice, type GpuShare } from "./gpu-allocator.js";
 import type { NodeView } from "./node-view.js";
 import { CPU, GPU, ResourceSet } from "./resource-set.js";
@@ -29,7 +29,13 @@ export interface Allocation {
 
 export class ResourcePool {
   private totalSet: ResourceSet;
-  private availableSet: ResourceSet;
+  /**
+   * Availability, updated in place on the dispatch hot path (a grant and a
+   * release per task); `available()` hands out an immutable snapshot, built
+   * once per change. Zero amounts are not stored.
+   */
+  private readonly free_ = new Map<string, Units>();
+  private snapshot: ResourceSet | undefined;
   private gpus: GpuAllocator;
 
   /**
@@ -38,7 +44,7 @@ export class ResourcePool {
    */
   constructor(total: ResourceSet, gpuDevices?: readonly GpuDevice[]) {
     this.totalSet = total;
-    this.availableSet = total;
+    this.change(total, 1n);
     this.gpus = gpuDevices ? new GpuAllocator(gpuDevices) : wholeGpus(total);
     if (this.gpus.totalUnits() !== total.get(GPU)) {
       throw new InvalidArgumentError(
@@ -53,7 +59,12 @@ export class ResourcePool {
 
   /** Raw availability; CPU may be negative (see the file comment). */
   available(): ResourceSet {
-    return this.availableSet;
+    return (this.snapshot ??= ResourceSet.fromUnits(this.free_));
+  }
+
+  /** Available units of one resource (no snapshot built). */
+  availableOf(name: string): Units {
+    return this.free_.get(name) ?? 0n;
   }
 
   gpuDevices(): readonly GpuDevice[] {
@@ -61,15 +72,15 @@ export class ResourcePool {
   }
 
   canAllocate(demand: ResourceSet): boolean {
-    return this.availableSet.fits(demand) && this.gpus.canAllocate(demand.get(GPU));
+    return this.fits(demand) && this.gpus.canAllocate(demand.get(GPU));
   }
 
   /** Takes `demand` if it fits now; otherwise returns undefined and changes nothing. */
   tryAllocate(demand: ResourceSet): Allocation | undefined {
-    if (!this.availableSet.fits(demand)) return undefined;
+    if (!this.fits(demand)) return undefined;
     const gpus = this.gpus.tryAllocate(demand.get(GPU));
     if (gpus === undefined) return undefined;
-    this.availableSet = this.availableSet.subtract(demand);
+    this.change(demand, -1n);
     return { resources: demand, gpus };
   }
 
@@ -78,19 +89,18 @@ export class ResourcePool {
    * `lendCpu`, so only the rest comes back now.
    */
   free(allocation: Allocation, cpuLent = false): void {
-    const back = cpuLent ? allocation.resources.omit([CPU]) : allocation.resources;
     this.gpus.free(allocation.gpus);
-    this.availableSet = this.availableSet.add(back);
+    this.change(allocation.resources, 1n, cpuLent ? CPU : undefined);
   }
 
   /** Returns the allocation's CPUs while its task is blocked (GPUs and the rest stay held). */
   lendCpu(allocation: Allocation): void {
-    this.availableSet = this.availableSet.add(allocation.resources.pick([CPU]));
+    this.changeOne(CPU, allocation.resources.get(CPU));
   }
 
   /** Takes the lent CPUs back, even if that leaves CPU negative. */
   reclaimCpu(allocation: Allocation): void {
-    this.availableSet = this.availableSet.subtract(allocation.resources.pick([CPU]));
+    this.changeOne(CPU, -allocation.resources.get(CPU));
   }
 
   /**
@@ -114,8 +124,31 @@ export class ResourcePool {
       }
       this.gpus = GpuAllocator.whole(count, gpuIds);
     }
-    this.availableSet = this.availableSet.add(total.subtract(this.totalSet));
+    this.change(total.subtract(this.totalSet), 1n);
     this.totalSet = total;
+  }
+
+  /** Whether `demand` fits what is free (every demanded amount ≤ the amount free). */
+  private fits(demand: ResourceSet): boolean {
+    for (const [name, units] of demand.entries()) {
+      if (units > (this.free_.get(name) ?? 0n)) return false;
+    }
+    return true;
+  }
+
+  /** free += sign × amounts (all but `skip`). */
+  private change(amounts: ResourceSet, sign: 1n | -1n, skip?: string): void {
+    for (const [name, units] of amounts.entries()) {
+      if (name !== skip) this.changeOne(name, sign === 1n ? units : -units);
+    }
+  }
+
+  private changeOne(name: string, delta: Units): void {
+    if (delta === 0n) return;
+    const sum = (this.free_.get(name) ?? 0n) + delta;
+    if (sum === 0n) this.free_.delete(name);
+    else this.free_.set(name, sum);
+    this.snapshot = undefined;
   }
 
   /** A snapshot for the placement functions. */
@@ -123,7 +156,7 @@ export class ResourcePool {
     return {
       nodeId,
       total: this.totalSet,
-      available: this.availableSet,
+      available: this.available(),
       gpuCapacity: this.gpus.list().map((d) => d.capacity),
       gpuAvailable: this.gpus.availableByDevice(),
     };
