@@ -10,6 +10,21 @@
  * duration of their synchronous call and restore afterwards (a stack
  * discipline), so a hook that itself encodes or decodes with another codec is
  * safe.
+ *
+ * Other msgpackr users in the process meet these extensions too (every Packr
+ * consults the global list). For the built-in classes tsray handles (Error,
+ * ArrayBuffer, DataView, SharedArrayBuffer, typed arrays) an extension checks
+ * that the Packr running it (`this`) is the one of the encode in progress;
+ * for any other Packr it writes exactly what msgpackr would have written
+ * without tsray (foreign-packr-fallback.ts). tsray's own classes (ObjectRef,
+ * actor handles) refuse other Packrs with a clear error.
+ *
+ * Decoding needs no such care: tsray registers decoders only for its own codes
+ * (0x20–0x26, see extension-types.ts), so an Unpackr reading msgpackr's own
+ * formats is unaffected. An Unpackr that meets tsray's codes decodes errors
+ * (0x22), Buffers (0x24) and SharedArrayBuffers (0x25), and throws a clear
+ * error for ObjectRefs, actor handles and out-of-band binaries, which need a
+ * tsray decode in progress.
  */
 import { Packr, Unpackr, addExtension } from "msgpackr";
 import { ActorHandleBase } from "../actor-handle.js";
@@ -20,6 +35,15 @@ import { readOutOfBand, type OutOfBandSource } from "./binary-reader.js";
 import { writeBinary, type AllocateForWrite, type OutOfBandSink } from "./binary-writer.js";
 import { fromWireError, toWireError, type WireError } from "./error-serdes.js";
 import { ExtensionType, MSGPACKR_EXTENSION_TYPES } from "./extension-types.js";
+import {
+  packForeignArrayBuffer,
+  packForeignDataView,
+  packForeignError,
+  packForeignSharedArrayBuffer,
+  packForeignTypedArray,
+  type ForeignPackrOptions,
+  type PackNested,
+} from "./foreign-packr-fallback.js";
 import { FRAME_MAGIC, OWNED_BUFFER_MIN_BYTES, allocateOwned, readLargeFrame, writeLargeFrame } from "./frame.js";
 import { NegativeZero, replaceNegativeZeros } from "./negative-zero.js";
 import { inspectValue } from "./serializability.js";
@@ -91,6 +115,8 @@ const MSGPACKR_OPTIONS = {
 
 interface EncodeContext extends OutOfBandSink {
   readonly hooks: WireHooks;
+  /** The Packr doing this encode: an extension run by any other Packr is not tsray's. */
+  readonly packr: Packr;
 }
 
 interface DecodeContext {
@@ -101,13 +127,32 @@ interface DecodeContext {
 let encodeContext: EncodeContext | undefined;
 let decodeContext: DecodeContext | undefined;
 
-function activeEncode(): EncodeContext {
-  if (encodeContext === undefined) throw new Error("a tsray msgpack extension ran outside Codec.encode");
-  return encodeContext;
+/** The encode in progress when `packr` (an extension's `this`) is its Packr; `undefined` for any other Packr. */
+function encodeBy(packr: unknown): EncodeContext | undefined {
+  const context = encodeContext;
+  return context !== undefined && context.packr === packr ? context : undefined;
 }
 
-function activeDecode(): DecodeContext {
-  if (decodeContext === undefined) throw new Error("a tsray msgpack extension ran outside Codec.decode");
+/** For extensions of tsray's own classes, which only tsray can write. */
+function requireEncodeBy(packr: unknown, what: string): EncodeContext {
+  const context = encodeBy(packr);
+  if (context === undefined) {
+    throw new Error(
+      `${what} can only be serialized by tsray (ray.put, task and actor method arguments, return values), not by another msgpackr Packr`,
+    );
+  }
+  return context;
+}
+
+/**
+ * msgpackr does not tell a decode extension which Unpackr runs it, so an
+ * extension that needs the codec's hooks or frame can only check that a
+ * tsray decode is in progress.
+ */
+function activeDecode(what: string): DecodeContext {
+  if (decodeContext === undefined) {
+    throw new Error(`${what} can only be decoded by tsray's codec (Codec.decode), not by another msgpackr Unpackr`);
+  }
   return decodeContext;
 }
 
@@ -156,7 +201,7 @@ export class Codec {
       throw toSerializationError(error, location);
     }
     const outermost = encodeContext === undefined;
-    const context: EncodeContext = { hooks: this.#hooks, chunks: undefined };
+    const context: EncodeContext = { hooks: this.#hooks, chunks: undefined, packr };
     const previous = encodeContext;
     encodeContext = context;
     let body: Uint8Array;
@@ -246,12 +291,18 @@ function toSerializationError(error: unknown, location: string): Error {
 // Codec is made (not at import time: ObjectRef and ActorHandleBase may still be
 // in their temporal dead zone while an import cycle through this module runs).
 
+/**
+ * msgpackr calls `write` and `pack` with `this` = the Packr. With `write` and
+ * `type`, msgpackr writes the tag (fixext 1 of `type`) before calling `write`,
+ * whoever the Packr is; so extensions that must write something else for other
+ * Packrs use `pack` and write their own tag.
+ */
 interface TsrayExtension {
   Class?: Function;
   type: number;
-  write?(value: never): unknown;
+  write?(this: unknown, value: never): unknown;
   read?(data: unknown): unknown;
-  pack?(value: never, allocate: AllocateForWrite): Uint8Array | undefined;
+  pack?(this: unknown, value: never, allocate: AllocateForWrite, pack: PackNested): Uint8Array | undefined;
   unpack?(data: Uint8Array): unknown;
 }
 
@@ -263,12 +314,20 @@ function register(extension: TsrayExtension): void {
 }
 
 const readOutOfBandRecord = (data: Uint8Array): unknown => {
-  const source = activeDecode().outOfBand;
+  const source = activeDecode("a large binary stored out of band (msgpack extension 0x26)").outOfBand;
   if (source === undefined) throw new Error("an out-of-band binary record appeared outside a large frame");
   return readOutOfBand(data, source);
 };
 
 let registered = false;
+
+/** Writes the fixext 1 tag of a `pack`-style extension whose payload msgpackr then packs. */
+function writeTag(allocate: AllocateForWrite, type: number): void {
+  const { target, position } = allocate(3);
+  target[position] = 0xd4;
+  target[position + 1] = type;
+  target[position + 2] = 0;
+}
 
 function registerExtensions(): void {
   if (registered) return;
@@ -277,14 +336,19 @@ function registerExtensions(): void {
   register({
     Class: NegativeZero,
     type: ExtensionType.NegativeZero,
-    write: () => 0,
+    write(this: unknown) {
+      requireEncodeBy(this, "tsray's negative-zero marker");
+      return 0;
+    },
     read: () => -0,
   });
   register({
     Class: SharedArrayBuffer,
     type: ExtensionType.SharedArrayBuffer,
-    pack(value: SharedArrayBuffer, allocate) {
-      writeBinary(allocate, BinaryKind.SharedArrayBuffer, value, activeEncode());
+    pack(this: unknown, value: SharedArrayBuffer, allocate, pack) {
+      const context = encodeBy(this);
+      if (context === undefined) packForeignSharedArrayBuffer(this as ForeignPackrOptions, value, allocate, pack);
+      else writeBinary(allocate, BinaryKind.SharedArrayBuffer, value, context);
       return undefined;
     },
     unpack(data) {
@@ -296,8 +360,10 @@ function registerExtensions(): void {
   register({
     Class: DataView,
     type: ExtensionType.OutOfBandBinary,
-    pack(value: DataView, allocate) {
-      writeBinary(allocate, BinaryKind.DataView, value, activeEncode());
+    pack(this: unknown, value: DataView, allocate) {
+      const context = encodeBy(this);
+      if (context === undefined) packForeignDataView(this as ForeignPackrOptions, value, allocate);
+      else writeBinary(allocate, BinaryKind.DataView, value, context);
       return undefined;
     },
     unpack: readOutOfBandRecord,
@@ -305,8 +371,10 @@ function registerExtensions(): void {
   register({
     Class: ArrayBuffer,
     type: ExtensionType.OutOfBandBinary,
-    pack(value: ArrayBuffer, allocate) {
-      writeBinary(allocate, BinaryKind.ArrayBuffer, value, activeEncode());
+    pack(this: unknown, value: ArrayBuffer, allocate, pack) {
+      const context = encodeBy(this);
+      if (context === undefined) packForeignArrayBuffer(this as ForeignPackrOptions, value, allocate, pack);
+      else writeBinary(allocate, BinaryKind.ArrayBuffer, value, context);
       return undefined;
     },
     unpack: readOutOfBandRecord,
@@ -318,20 +386,32 @@ function registerExtensions(): void {
   register({
     Class: Error,
     type: ExtensionType.Error,
-    write: (error: Error): WireError => toWireError(error),
+    pack(this: unknown, error: Error, allocate, pack) {
+      if (encodeBy(this) === undefined) {
+        packForeignError(this as ForeignPackrOptions, error, allocate, pack);
+      } else {
+        writeTag(allocate, ExtensionType.Error);
+        pack(toWireError(error));
+      }
+      return undefined;
+    },
     read: (wire) => fromWireError(wire as WireError),
   });
   register({
     Class: ActorHandleBase,
     type: ExtensionType.ActorHandle,
-    write: (handle: ActorHandleBase) => activeEncode().hooks.encodeHandle(handle),
-    read: (wire) => activeDecode().hooks.decodeHandle(wire),
+    write(this: unknown, handle: ActorHandleBase) {
+      return requireEncodeBy(this, "An actor handle").hooks.encodeHandle(handle);
+    },
+    read: (wire) => activeDecode("An actor handle (msgpack extension 0x21)").hooks.decodeHandle(wire),
   });
   register({
     Class: TypedArrayBase,
     type: ExtensionType.OutOfBandBinary,
-    pack(value: TypedArray, allocate) {
-      writeBinary(allocate, typedArrayKind(value), value, activeEncode());
+    pack(this: unknown, value: TypedArray, allocate) {
+      const context = encodeBy(this);
+      if (context === undefined) packForeignTypedArray(this as ForeignPackrOptions, value, allocate);
+      else writeBinary(allocate, typedArrayKind(value), value, context);
       return undefined;
     },
     unpack: readOutOfBandRecord,
@@ -339,7 +419,9 @@ function registerExtensions(): void {
   register({
     Class: ObjectRef,
     type: ExtensionType.ObjectRef,
-    write: (ref: ObjectRef) => activeEncode().hooks.encodeRef(ref),
-    read: (wire) => activeDecode().hooks.decodeRef(wire),
+    write(this: unknown, ref: ObjectRef) {
+      return requireEncodeBy(this, "An ObjectRef").hooks.encodeRef(ref);
+    },
+    read: (wire) => activeDecode("An ObjectRef (msgpack extension 0x20)").hooks.decodeRef(wire),
   });
 }
