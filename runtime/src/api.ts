@@ -99,16 +99,21 @@ export async function init(options?: InitOptions): Promise<void> {
       "ray.init() was called twice; call ray.shutdown() first, or pass ignoreReinitError: true.",
     );
   }
+  const namespace = o.namespace ?? `anonymous-${randomHex(4)}`;
+  // The pool's threads start first (a small module), so their boot overlaps loading the driver's runtime.
+  const { newDriverIdentity, prestartThreads } = await import("./worker/prestart.js");
+  const identity = newDriverIdentity();
+  const prestarted = prestartThreads(identity, namespace, Math.max(1, Math.ceil(Number(node.totals.toJSON()["CPU"] ?? 0))));
   // Loaded here, not at the top: worker threads import this module but never the driver's runtime.
-  const { DriverRuntime } = await import("./runtime.js");
-  if (peekCore() !== undefined) throw new InvalidArgumentError("ray.init() was called twice at once.");
-  installCore(
-    new DriverRuntime({
-      node,
-      gpuWorkers: o.gpuWorkers ?? "thread",
-      namespace: o.namespace ?? `anonymous-${randomHex(4)}`,
-    }),
-  );
+  let DriverRuntime: typeof import("./runtime.js").DriverRuntime;
+  try {
+    ({ DriverRuntime } = await import("./runtime.js"));
+    if (peekCore() !== undefined) throw new InvalidArgumentError("ray.init() was called twice at once.");
+  } catch (e) {
+    await Promise.all(prestarted.map((t) => t.client.terminate()));
+    throw e;
+  }
+  installCore(new DriverRuntime({ node, gpuWorkers: o.gpuWorkers ?? "thread", namespace, identity, prestarted }));
 }
 
 /** Stops the runtime: worker threads end, pending gets fail; the process can then exit on its own. */

@@ -11,7 +11,7 @@ import { Codec, fromWireError, toWireError } from "./codec/index.js";
 import type { RuntimeContext } from "./context.js";
 import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, SchedulingOptions, TaskSpecOptions } from "./core.js";
 import { InvalidArgumentError, TsrayError } from "./errors.js";
-import { IdGenerator, randomHex } from "./ids.js";
+import { IdGenerator } from "./ids.js";
 import { printLogLine } from "./log-printer.js";
 import { ObjectRef, refsFor } from "./object-ref.js";
 import { MemoryStore } from "./object-store/memory-store.js";
@@ -38,6 +38,7 @@ import {
 } from "./worker/protocol.js";
 import { WorkerClient } from "./worker/worker-client.js";
 import { WorkerPool, type PoolWorker } from "./worker/worker-pool.js";
+import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThread } from "./worker/prestart.js";
 
 export interface DriverOptions {
   /** The node's totals (validated) and GPU device ids. */
@@ -45,6 +46,10 @@ export interface DriverOptions {
   /** Where tasks/actors granted GPUs run: pool threads, or child processes with `CUDA_VISIBLE_DEVICES` set. */
   readonly gpuWorkers: "thread" | "process";
   readonly namespace: string;
+  /** Made by `init()` before this module loaded (else made here). */
+  readonly identity?: DriverIdentity;
+  /** Pool threads `init()` started already (numbered 1…n); the pool starts the rest. */
+  readonly prestarted?: readonly PrestartedThread[];
 }
 
 interface GroupRecord {
@@ -57,17 +62,12 @@ interface GroupRecord {
 
 const callerId = "driver";
 
-/**
- * Runtimes started in this process so far: part of every id prefix, so a ref
- * kept from before a `shutdown()` never names an object of a later runtime.
- */
-let sessions = 0;
-
 export class DriverRuntime implements Core {
-  readonly nodeId = randomHex(8);
-  readonly jobId = randomHex(4);
-  private readonly session = ++sessions;
-  private readonly ids = new IdGenerator(`d${this.session}.`);
+  private readonly identity: DriverIdentity;
+  readonly nodeId: string;
+  readonly jobId: string;
+  private readonly session: number;
+  private readonly ids: IdGenerator;
   private readonly store = new MemoryStore();
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
   private readonly codec = compactCodec(new Codec(createWireHooks((id) => this.refs.escape(id))));
@@ -78,10 +78,16 @@ export class DriverRuntime implements Core {
   private readonly warnedInfeasible = new Set<string>();
   private readonly actors: ActorManager;
   private readonly pool: WorkerPool;
-  private threadCounter = 0;
+  private threadCounter: number;
   private closed = false;
 
   constructor(private readonly options: DriverOptions) {
+    this.identity = options.identity ?? newDriverIdentity();
+    this.nodeId = this.identity.nodeId;
+    this.jobId = this.identity.jobId;
+    this.session = this.identity.session;
+    this.ids = new IdGenerator(`d${this.session}.`);
+    this.threadCounter = options.prestarted?.length ?? 0;
     this.scheduler = new LocalScheduler<Schedulable>({
       nodeId: this.nodeId,
       totals: options.node.totals,
@@ -124,12 +130,17 @@ export class DriverRuntime implements Core {
         ),
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
-    this.pool = new WorkerPool(Math.max(1, Math.ceil(cpus)), () => this.workerData(undefined), {
-      onMessage: (w, m) => this.route(w.client, w, m),
-      onExit: (w, code, error) => {
-        if (!this.closed) this.tasks.onWorkerExit(w, code, error);
+    this.pool = new WorkerPool(
+      Math.max(1, Math.ceil(cpus)),
+      () => this.workerData(undefined),
+      {
+        onMessage: (w, m) => this.route(w.client, w, m),
+        onExit: (w, code, error) => {
+          if (!this.closed) this.tasks.onWorkerExit(w, code, error);
+        },
       },
-    });
+      options.prestarted,
+    );
   }
 
   // ------------------------------------------------------------ Core (the driver's own calls)
@@ -327,16 +338,7 @@ export class DriverRuntime implements Core {
   // ------------------------------------------------------------ worker threads
 
   private workerData(actorId: string | undefined): TsrayWorkerData {
-    const n = ++this.threadCounter;
-    return {
-      tsrayWorker: true,
-      idPrefix: `t${this.session}.${n}.`,
-      workerId: `w${n}`,
-      nodeId: this.nodeId,
-      jobId: this.jobId,
-      namespace: this.options.namespace,
-      actorId,
-    };
+    return threadData(this.identity, this.options.namespace, ++this.threadCounter, actorId);
   }
 
   /** Everything a thread sends, from a pool thread (`pooled`) or an actor's thread. */

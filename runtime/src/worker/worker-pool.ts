@@ -12,6 +12,7 @@
 import type { FromWorker } from "./protocol.js";
 import { WorkerClient } from "./worker-client.js";
 import type { TsrayWorkerData } from "./protocol.js";
+import type { PrestartedThread } from "./prestart.js";
 
 /** A pool thread plus the bookkeeping its user (the task manager) keeps on it. */
 export interface PoolWorker {
@@ -41,9 +42,22 @@ export class WorkerPool {
     size: number,
     private readonly makeData: (index: number) => TsrayWorkerData,
     private readonly events: WorkerPoolEvents,
+    prestarted: readonly PrestartedThread[] = [],
   ) {
-    for (let i = 0; i < size; i++) this.workers.push(this.spawn());
+    for (const t of prestarted.slice(0, size)) {
+      const worker: PoolWorker = { client: t.client, tasks: new Set(), active: 0 };
+      this.byClient.set(t.client, worker);
+      this.workers.push(worker);
+      t.events.attach(this.clientEvents);
+    }
+    for (const t of prestarted.slice(size)) void t.client.terminate();
+    while (this.workers.length < size) this.workers.push(this.spawn());
   }
+
+  private readonly clientEvents = {
+    onMessage: (c: WorkerClient, m: FromWorker) => this.events.onMessage(this.byClient.get(c)!, m),
+    onExit: (c: WorkerClient, code: number, error: Error | undefined) => this.exited(c, code, error),
+  };
 
   /** The least busy thread (round-robin among equals). */
   pick(): PoolWorker {
@@ -90,10 +104,7 @@ export class WorkerPool {
   private spawn(gpuIds?: readonly number[]): PoolWorker {
     const client = new WorkerClient(
       this.makeData(this.nextIndex++),
-      {
-        onMessage: (c, m) => this.events.onMessage(this.byClient.get(c)!, m),
-        onExit: (c, code, error) => this.exited(c, code, error),
-      },
+      this.clientEvents,
       gpuIds,
     );
     const worker: PoolWorker = { client, tasks: new Set(), active: 0 };

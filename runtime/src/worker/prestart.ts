@@ -1,0 +1,83 @@
+/**
+ * The pool's threads, started by `ray.init()` before it imports the driver's
+ * runtime graph, so a thread's boot overlaps the driver's module loading. A
+ * thread started early reports to `DeferredEvents`, which hold what arrives
+ * until the pool attaches its own handlers. Also the driver's identity (ids
+ * the threads' `workerData` carry), since it must exist before the runtime.
+ */
+import { randomHex } from "../ids.js";
+import type { FromWorker, TsrayWorkerData } from "./protocol.js";
+import { WorkerClient, type WorkerClientEvents } from "./worker-client.js";
+
+/**
+ * Runtimes started in this process so far: part of every id prefix, so a ref
+ * kept from before a `shutdown()` never names an object of a later runtime.
+ */
+let sessions = 0;
+
+export interface DriverIdentity {
+  readonly nodeId: string;
+  readonly jobId: string;
+  readonly session: number;
+}
+
+export function newDriverIdentity(): DriverIdentity {
+  return { nodeId: randomHex(8), jobId: randomHex(4), session: ++sessions };
+}
+
+/** What the driver's n-th thread (counted from 1) is told at start. */
+export function threadData(identity: DriverIdentity, namespace: string, n: number, actorId: string | undefined): TsrayWorkerData {
+  return {
+    tsrayWorker: true,
+    idPrefix: `t${identity.session}.${n}.`,
+    workerId: `w${n}`,
+    nodeId: identity.nodeId,
+    jobId: identity.jobId,
+    namespace,
+    actorId,
+  };
+}
+
+/** Events of a client whose owner does not exist yet: kept until `attach`. */
+export class DeferredEvents implements WorkerClientEvents {
+  private target: WorkerClientEvents | undefined;
+  private readonly held: Array<(t: WorkerClientEvents) => void> = [];
+
+  onMessage(client: WorkerClient, message: FromWorker): void {
+    if (this.target !== undefined) this.target.onMessage(client, message);
+    else this.held.push((t) => t.onMessage(client, message));
+  }
+
+  onExit(client: WorkerClient, exitCode: number, error: Error | undefined): void {
+    if (this.target !== undefined) this.target.onExit(client, exitCode, error);
+    else this.held.push((t) => t.onExit(client, exitCode, error));
+  }
+
+  /** From now on events go to `target`; what was held is delivered after the current turn's synchronous code. */
+  attach(target: WorkerClientEvents): void {
+    const held = this.held.splice(0);
+    if (held.length === 0) {
+      this.target = target;
+      return;
+    }
+    queueMicrotask(() => {
+      for (const f of held) f(target);
+      this.target = target;
+    });
+  }
+}
+
+export interface PrestartedThread {
+  readonly client: WorkerClient;
+  readonly events: DeferredEvents;
+}
+
+/** Starts `count` pool threads (numbered 1…count). */
+export function prestartThreads(identity: DriverIdentity, namespace: string, count: number): PrestartedThread[] {
+  const threads: PrestartedThread[] = [];
+  for (let n = 1; n <= count; n++) {
+    const events = new DeferredEvents();
+    threads.push({ client: new WorkerClient(threadData(identity, namespace, n, undefined), events), events });
+  }
+  return threads;
+}
