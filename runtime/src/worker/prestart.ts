@@ -72,12 +72,21 @@ export interface PrestartedThread {
   readonly events: DeferredEvents;
 }
 
-/** Starts `count` pool threads (numbered 1…count). */
+/**
+ * Starts `count` pool threads (numbered 1…count): the first at once, the
+ * others when it has loaded its runtime. Threads booting together share the
+ * cores with the driver loading its own runtime and slow each other down,
+ * while the first task needs only one thread; messages for a thread not
+ * started yet wait in its client.
+ */
 export function prestartThreads(identity: DriverIdentity, namespace: string, count: number): PrestartedThread[] {
   const threads: PrestartedThread[] = [];
+  let first: Promise<void> | undefined;
   for (let n = 1; n <= count; n++) {
     const events = new DeferredEvents();
-    threads.push({ client: new WorkerClient(threadData(identity, namespace, n, undefined), events), events });
+    const client = new WorkerClient(threadData(identity, namespace, n, undefined), events, undefined, first);
+    first ??= client.ready;
+    threads.push({ client, events });
   }
   return threads;
 }

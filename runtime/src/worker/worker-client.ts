@@ -23,44 +23,78 @@ export interface WorkerClientEvents {
 
 const workerMainUrl = new URL("./worker-main.js", import.meta.url);
 
+/** The one message a worker sends unasked, alone in its batch: its runtime is loaded. Never passed on. */
+export const READY = "ready";
+export interface ReadyMessage {
+  readonly t: typeof READY;
+}
+
 
 export class WorkerClient {
   readonly workerId: string;
   readonly actorId: string | undefined;
   /** Set for a child-process worker: its `CUDA_VISIBLE_DEVICES` ids. */
   readonly gpuIds: readonly number[] | undefined;
-  private readonly worker: Worker | undefined;
+  private worker: Worker | undefined;
   private readonly child: ChildProcess | undefined;
+  private cancelStart: () => void = () => {};
   private lastError: Error | undefined;
   private gone = false;
   private exitPromise: Promise<number> | undefined;
+  /** Batches posted to a thread whose start is deferred, sent once it exists. */
+  private held: Array<[readonly ToWorker[], ArrayBuffer[] | undefined]> | undefined;
   private readonly out = new MessageBatcher<ToWorker>((batch, transfer) => {
     if (this.gone) return;
     if (this.worker !== undefined) this.worker.postMessage(batch, transfer);
+    else if (this.held !== undefined) this.held.push([batch, transfer]);
     else this.child!.send(batch as ToWorker[]);
   });
+  private markReady: () => void = () => {};
+  /** Settles when the worker has loaded its runtime and listens (or has exited). */
+  readonly ready: Promise<void> = new Promise((resolve) => (this.markReady = resolve));
 
-  constructor(data: TsrayWorkerData, events: WorkerClientEvents, gpuIds?: readonly number[]) {
+  /**
+   * `startAfter` (threads only): the thread is created once it settles; what is
+   * posted before waits here (used to stagger the pool's boot, see prestart.ts).
+   */
+  constructor(data: TsrayWorkerData, events: WorkerClientEvents, gpuIds?: readonly number[], startAfter?: Promise<unknown>) {
     this.workerId = data.workerId;
     this.actorId = data.actorId;
     this.gpuIds = gpuIds;
     const onBatch = (batch: readonly FromWorker[]) => {
+      if (batch.length === 1 && (batch[0] as unknown as ReadyMessage).t === READY) return this.markReady();
       for (const m of batch) events.onMessage(this, m);
     };
     if (gpuIds === undefined) {
-      const worker = new Worker(workerMainUrl, { workerData: data });
-      this.worker = worker;
-      worker.on("message", onBatch);
-      worker.on("error", (e: Error) => {
-        this.lastError = e;
-      });
-      this.exitPromise = new Promise((resolve) =>
-        worker.on("exit", (code: number) => {
-          this.gone = true;
-          events.onExit(this, code, this.lastError);
-          resolve(code);
-        }),
-      );
+      let startExit!: (code: number) => void;
+      this.exitPromise = new Promise((resolve) => (startExit = resolve));
+      const exited = (code: number) => {
+        if (this.gone) return;
+        this.gone = true;
+        this.held = undefined;
+        this.markReady();
+        events.onExit(this, code, this.lastError);
+        startExit(code);
+      };
+      const start = () => {
+        if (this.gone) return;
+        const worker = new Worker(workerMainUrl, { workerData: data });
+        this.worker = worker;
+        worker.on("message", onBatch);
+        worker.on("error", (e: Error) => {
+          this.lastError = e;
+        });
+        worker.on("exit", exited);
+        const held = this.held ?? [];
+        this.held = undefined;
+        for (const [batch, transfer] of held) worker.postMessage(batch, transfer);
+      };
+      this.cancelStart = () => exited(0);
+      if (startAfter === undefined) start();
+      else {
+        this.held = [];
+        startAfter.then(start, start);
+      }
       return;
     }
     const child = fork(fileURLToPath(workerMainUrl), [], {
@@ -81,6 +115,7 @@ export class WorkerClient {
     this.exitPromise = new Promise((resolve) =>
       child.on("exit", (code, signal) => {
         this.gone = true;
+        this.markReady();
         const exitCode = code ?? (signal !== null ? 1 : 0);
         events.onExit(this, exitCode, this.lastError);
         resolve(exitCode);
@@ -95,12 +130,16 @@ export class WorkerClient {
   /** Posts a message; buffers in `transfer` move to a thread (and are detached here); a process gets copies. */
   post(message: ToWorker, transfer?: ArrayBuffer[]): void {
     if (this.gone) return; // the exit handler fails whatever this message was for
-    this.out.post(message, this.worker !== undefined ? transfer : undefined);
+    this.out.post(message, this.gpuIds === undefined ? transfer : undefined);
   }
 
   /** Stops the worker at once; `onExit` follows. */
   terminate(): Promise<number> {
     if (this.worker !== undefined) return this.worker.terminate();
+    if (this.gpuIds === undefined) {
+      this.cancelStart(); // not started yet
+      return this.exitPromise!;
+    }
     if (!this.gone) this.child!.kill("SIGKILL");
     return this.exitPromise!;
   }

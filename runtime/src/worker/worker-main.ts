@@ -87,6 +87,8 @@ function handle(m: ToWorker): void {
   }
 }
 port.on("close", () => core.onPortClosed());
+// Alone in its batch, so the driver can tell it apart (WorkerClient.ready): the pool starts its other threads on it.
+port.postMessage([{ t: "ready" } as unknown as FromWorker]);
 // A promise a task forgot to await must not take the thread (and every task on it) down:
 // report it on the driver's terminal, labelled with the task that made it.
 process.on("unhandledRejection", (reason) => {
