@@ -69,6 +69,7 @@ interface Resolved {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 function makeRemote(target: Function, context: unknown, options: object | undefined, caller: Function): unknown {
   const r = resolveContext(target, context, caller);
+  threadRegistry.noteModule(r.location.url);
   if (r.kind === "class") {
     const cls = target as new (...args: unknown[]) => object;
     threadRegistry.register(r.location.id, { kind: "class", cls });

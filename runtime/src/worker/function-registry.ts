@@ -17,6 +17,9 @@ export type RemoteTarget = { readonly kind: "function"; readonly fn: (...args: u
 export class FunctionRegistry {
   private readonly targets = new Map<string, RemoteTarget>();
   private readonly loading = new Map<string, Promise<unknown>>();
+  private readonly moduleUrls = new Set<string>();
+  /** Preloaded modules whose import failed: their targets (registered before the failure) are not used. */
+  private readonly failed = new Set<string>();
 
   register(id: string, target: RemoteTarget): void {
     const existing = this.targets.get(id);
@@ -29,9 +32,39 @@ export class FunctionRegistry {
     this.targets.set(id, target);
   }
 
+  /** Records that the module at `url` defines remote functions or classes (see `modules`). */
+  noteModule(url: string): void {
+    this.moduleUrls.add(url);
+  }
+
+  /** Modules seen defining remote targets in this thread, in order (the driver passes them to new threads). */
+  modules(): string[] {
+    return [...this.moduleUrls];
+  }
+
+  /**
+   * Imports `url` ahead of any task (a thread's start-up); a failure is kept
+   * for the first task that needs the module, which reports it.
+   */
+  preload(url: string, around: (doImport: () => Promise<unknown>) => Promise<unknown>): Promise<void> {
+    let pending = this.loading.get(url);
+    if (pending === undefined) {
+      pending = around(() => import(url));
+      this.loading.set(url, pending);
+    }
+    return pending.then(
+      () => undefined,
+      () => {
+        // A task must fail as it would without the preload: import again (ESM rethrows the same error).
+        this.failed.add(url);
+        this.loading.delete(url);
+      },
+    );
+  }
+
   /** The target if this thread knows `id` already. */
-  peek(id: string): RemoteTarget | undefined {
-    return this.targets.get(id);
+  peek(id: string, url: string): RemoteTarget | undefined {
+    return this.failed.has(url) ? undefined : this.targets.get(id);
   }
 
   /**
@@ -40,7 +73,7 @@ export class FunctionRegistry {
    * the import).
    */
   async load(id: string, url: string, around: (doImport: () => Promise<unknown>) => Promise<unknown> = (f) => f()): Promise<RemoteTarget> {
-    const known = this.targets.get(id);
+    const known = this.peek(id, url);
     if (known !== undefined) return known;
     let pending = this.loading.get(url);
     if (pending === undefined) {
@@ -48,7 +81,7 @@ export class FunctionRegistry {
       this.loading.set(url, pending);
     }
     await pending;
-    const target = this.targets.get(id);
+    const target = this.peek(id, url);
     if (target === undefined) {
       throw new NotTransformedError(
         `"${id}" (looked up after importing ${url})`,

@@ -6,6 +6,7 @@
  * the threads' `workerData` carry), since it must exist before the runtime.
  */
 import { randomHex } from "../ids.js";
+import { threadRegistry } from "./function-registry.js";
 import type { FromWorker, TsrayWorkerData } from "./protocol.js";
 import { WorkerClient, type WorkerClientEvents } from "./worker-client.js";
 
@@ -35,6 +36,7 @@ export function threadData(identity: DriverIdentity, namespace: string, n: numbe
     jobId: identity.jobId,
     namespace,
     actorId,
+    ...(actorId === undefined ? { preload: threadRegistry.modules() } : {}),
   };
 }
 
@@ -74,7 +76,8 @@ export interface PrestartedThread {
 
 /**
  * Starts `count` pool threads (numbered 1…count): the first at once, the
- * others when it has loaded its runtime. Threads booting together share the
+ * others when it has loaded its runtime and the driver's remote modules (or
+ * after 250 ms). Threads booting together share the
  * cores with the driver loading its own runtime and slow each other down,
  * while the first task needs only one thread; messages for a thread not
  * started yet wait in its client.
@@ -85,7 +88,8 @@ export function prestartThreads(identity: DriverIdentity, namespace: string, cou
   for (let n = 1; n <= count; n++) {
     const events = new DeferredEvents();
     const client = new WorkerClient(threadData(identity, namespace, n, undefined), events, undefined, first);
-    first ??= client.ready;
+    // At most a short wait: a remote module that takes long to import must not hold the other threads back.
+    first ??= Promise.race([client.ready, new Promise<void>((resolve) => setTimeout(resolve, 250).unref())]);
     threads.push({ client, events });
   }
   return threads;

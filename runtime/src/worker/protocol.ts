@@ -206,6 +206,8 @@ export interface TsrayWorkerData {
   readonly namespace: string;
   /** Set for an actor's dedicated worker. */
   readonly actorId?: string | undefined;
+  /** Modules holding remote functions the driver had registered when the thread started: imported before `ready`. */
+  readonly preload?: readonly string[];
 }
 
 /** Raises a type error when a switch over a union misses a case; at run time, reports the stray value. */

@@ -113,7 +113,7 @@ export class TaskExecutor {
     lane.running = m;
     lane.startedAt = performance.now();
     this.laneOf.set(m.taskId, lane);
-    const target = this.registry.peek(m.fn.id);
+    const target = this.registry.peek(m.fn.id, m.fn.url);
     if (target === undefined) {
       this.registry.load(m.fn.id, m.fn.url, (doImport) =>
         this.context.run({ taskId: m.taskId, name: m.name, importing: m.fn.url }, doImport),
@@ -127,7 +127,7 @@ export class TaskExecutor {
   }
 
   private execute(lane: Lane, m: RunMessage): void {
-    const target = this.registry.peek(m.fn.id);
+    const target = this.registry.peek(m.fn.id, m.fn.url);
     if (target?.kind !== "function") {
       return this.settle(lane, m, false, new InvalidArgumentError(`${m.fn.id} is not a remote function.`));
     }

@@ -87,8 +87,13 @@ function handle(m: ToWorker): void {
   }
 }
 port.on("close", () => core.onPortClosed());
+// The driver's remote modules are imported now (as a task would, inside an importing context, so the
+// entry-module trap still applies), so the first task finds its function loaded.
+const preloads = (data.preload ?? []).map((url) =>
+  threadRegistry.preload(url, (doImport) => context.run({ taskId: `${data.workerId}.preload`, name: "import", importing: url }, doImport)),
+);
 // Alone in its batch, so the driver can tell it apart (WorkerClient.ready): the pool starts its other threads on it.
-port.postMessage([{ t: "ready" } as unknown as FromWorker]);
+void Promise.all(preloads).then(() => port.postMessage([{ t: "ready" } as unknown as FromWorker]));
 // A promise a task forgot to await must not take the thread (and every task on it) down:
 // report it on the driver's terminal, labelled with the task that made it.
 process.on("unhandledRejection", (reason) => {
