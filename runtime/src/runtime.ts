@@ -17,6 +17,7 @@ import { ObjectRef, refsFor } from "./object-ref.js";
 import { MemoryStore } from "./object-store/memory-store.js";
 import { ReferenceCounter } from "./reference-counter.js";
 import { waitFor } from "./object-store/wait-request.js";
+import { actorCreation } from "./actor-creation.js";
 import { compactCodec, encodeArgs } from "./encoded-values.js";
 import { TaskManager } from "./task/task-manager.js";
 import type { NodeScheduler, NodeRequest, Schedulable } from "./task/schedulable.js";
@@ -163,19 +164,8 @@ export class DriverRuntime implements Core {
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
     this.checkGroup(o.demand, cls.className);
-    const actor: ActorDescriptor = { actorId: this.ids.next(), className: cls.className, methods: cls.methods };
-    const created = this.actors.create({
-      actor,
-      cls: { id: cls.id, url: cls.url },
-      args: encodeArgs(this.codec, args, `${cls.className}.constructor`),
-      demand: o.demand,
-      maxRestarts: o.maxRestarts,
-      maxTaskRetries: o.maxTaskRetries,
-      maxConcurrency: o.maxConcurrency,
-      name: o.name,
-      namespace: o.namespace ?? this.options.namespace,
-      getIfExists: o.getIfExists,
-    });
+    const encoded = encodeArgs(this.codec, args, `${cls.className}.constructor`);
+    const created = this.actors.create(actorCreation(this.ids.next(), cls, encoded, o, this.options.namespace));
     return makeActorHandle(created);
   }
 

@@ -8,6 +8,7 @@
  * Every request carries a `reqId`; every pending request is rejected when
  * the port closes (the driver is gone) or when its task is cancelled.
  */
+import { actorCreation } from "../actor-creation.js";
 import { makeActorHandle, type ActorHandleBase } from "../actor-handle.js";
 import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, TaskSpecOptions } from "../core.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
@@ -87,24 +88,10 @@ export class ThreadCore implements Core {
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
     this.refuseWhileImporting(`${cls.className}.remote()`);
-    const actor: ActorDescriptor = { actorId: this.ids.next(), className: cls.className, methods: cls.methods };
     const encoded = encodeArgs(this.codec, args, `${cls.className}.constructor`);
-    this.post({
-      t: "createActor",
-      creation: {
-        actor,
-        cls: { id: cls.id, url: cls.url },
-        args: encoded,
-        demand: o.demand,
-        maxRestarts: o.maxRestarts,
-        maxTaskRetries: o.maxTaskRetries,
-        maxConcurrency: o.maxConcurrency,
-        name: o.name,
-        namespace: o.namespace ?? this.data.namespace,
-        getIfExists: o.getIfExists,
-      },
-    });
-    return makeActorHandle(actor);
+    const creation = actorCreation(this.ids.next(), cls, encoded, o, this.data.namespace);
+    this.post({ t: "createActor", creation });
+    return makeActorHandle(creation.actor);
   }
 
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
