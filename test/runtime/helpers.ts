@@ -1,6 +1,9 @@
 // Assertions the runtime suites share (uvu has no async `rejects`, and its
 // `throws` treats a class as a predicate).
 import * as assert from "uvu/assert";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 
@@ -30,7 +33,6 @@ export function thrown<E extends Error>(fn: () => unknown, cls: ErrorClass<E>): 
 
 /** Resolves once `path` exists (an event written by a task), polling the file system. */
 export async function untilExists(path: string): Promise<void> {
-  const { existsSync } = await import("node:fs");
   while (!existsSync(path)) await new Promise((r) => setTimeout(r, 5));
 }
 
@@ -41,4 +43,42 @@ export async function until(predicate: () => boolean, what: string, limitMs = 20
     if (Date.now() > deadline) assert.unreachable(`gave up waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 3));
   }
+}
+
+/**
+ * The files through which `hold`-style remote functions report that they started and are let go:
+ * each `fresh()` makes a new directory, a task writes `started-<id>` there and waits for
+ * `release-<id>`. Concurrency is observed through these events, never through sleeps.
+ */
+export function holdSignals(prefix: string) {
+  let dir = "";
+  return {
+    get dir(): string {
+      return dir;
+    },
+    fresh(): void {
+      dir = mkdtempSync(join(tmpdir(), prefix));
+    },
+    release(id: string): void {
+      writeFileSync(join(dir, `release-${id}`), "");
+    },
+    isStarted(id: string): boolean {
+      return existsSync(join(dir, `started-${id}`));
+    },
+    /** What the task wrote into its start file. */
+    report(id: string): unknown {
+      return JSON.parse(readFileSync(join(dir, `started-${id}`), "utf8"));
+    },
+  };
+}
+
+/** Tees everything written to the process's stderr into `lines` until `restore()`. */
+export function captureStderr(): { readonly lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    lines.push(String(chunk));
+    return write(chunk, ...rest);
+  }) as typeof process.stderr.write;
+  return { lines, restore: () => void (process.stderr.write = write) };
 }

@@ -2,32 +2,23 @@
 // removal, and infeasible groups on one node.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as ray from "tsray";
-import { rejection, thrown, until } from "./helpers.js";
+import { captureStderr, holdSignals, rejection, thrown, until } from "./helpers.js";
 import { GpuActor, hold, placementGroupInside } from "./remote-fns/resources.js";
 
 const totals = { CPU: 2, memory: 1e9, Custom: 2 };
-let dir = "";
-const fresh = () => (dir = mkdtempSync(join(tmpdir(), "tsray-pg-")));
-const release = (id: string) => writeFileSync(join(dir, `release-${id}`), "");
-const isStarted = (id: string) => existsSync(join(dir, `started-${id}`));
+const signals = holdSignals("tsray-pg-");
+const { fresh, release, isStarted } = signals;
 const idle = () => assert.equal(ray.availableResources(), totals, "everything is free again");
 
-const stderr: string[] = [];
-const write = process.stderr.write.bind(process.stderr);
+let stderr: ReturnType<typeof captureStderr>;
 
 test.before(async () => {
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    stderr.push(String(chunk));
-    return write(chunk, ...rest);
-  }) as typeof process.stderr.write;
+  stderr = captureStderr();
   await ray.init({ numCpus: 2, memory: 1e9, resources: { Custom: 2 } });
 });
 test.after(async () => {
-  process.stderr.write = write;
+  stderr.restore();
   await ray.shutdown();
 });
 
@@ -41,9 +32,9 @@ test("a group reserves its bundles: others cannot use them, tasks in the bundle 
   assert.is(ray.getPlacementGroup("reserved").id, pg.id);
   assert.is(ray.placementGroupTable()[pg.id]!.state, "CREATED");
 
-  const outside = hold.options({ resources: { Custom: 1 } }).remote(dir, "outside");
+  const outside = hold.options({ resources: { Custom: 1 } }).remote(signals.dir, "outside");
   const inside = hold.options({ resources: { Custom: 1 }, schedulingStrategy: { placementGroup: pg, bundleIndex: 0 } });
-  const refs = [inside.remote(dir, "in1"), inside.remote(dir, "in2")];
+  const refs = [inside.remote(signals.dir, "in1"), inside.remote(signals.dir, "in2")];
   await until(() => isStarted("in1") || isStarted("in2"), "a task in the bundle started");
   assert.not.ok(isStarted("outside"), "the reserved Custom is not available outside the group");
   release("in1");
@@ -76,11 +67,11 @@ test("removing a group stops the tasks running in it and fails the ones waiting 
   const pg = ray.placementGroup([{ CPU: 1 }]);
   await pg.ready();
   const inGroup = hold.options({ maxRetries: 0, schedulingStrategy: { placementGroup: pg, bundleIndex: 0 } });
-  const running = inGroup.remote(dir, "running");
+  const running = inGroup.remote(signals.dir, "running");
   await until(() => isStarted("running"), "the task in the group started");
   const waiting = hold
     .options({ maxRetries: 0, resources: { Custom: 1 }, schedulingStrategy: { placementGroup: pg, bundleIndex: 0 } })
-    .remote(dir, "waiting");
+    .remote(signals.dir, "waiting");
   ray.removePlacementGroup(pg);
   await rejection(ray.get(running), ray.TaskCancelledError);
   await rejection(ray.get(waiting), ray.TaskCancelledError);
@@ -91,7 +82,7 @@ test("removing a group stops the tasks running in it and fails the ones waiting 
 
 test("a group that does not fit yet waits, and is reserved when resources are released", async () => {
   fresh();
-  const busy = hold.options({ numCpus: 2 }).remote(dir, "busy");
+  const busy = hold.options({ numCpus: 2 }).remote(signals.dir, "busy");
   await until(() => isStarted("busy"), "the 2-CPU task started");
   const pg = ray.placementGroup([{ CPU: 1 }, { CPU: 1 }], { strategy: "STRICT_PACK" });
   let ready = false;
@@ -109,7 +100,7 @@ test("a group that does not fit yet waits, and is reserved when resources are re
 test("STRICT_SPREAD with two bundles is infeasible on one node: it stays pending, is warned about, and can be removed", async () => {
   const pg = ray.placementGroup([{ CPU: 1 }, { CPU: 1 }], { strategy: "STRICT_SPREAD", name: "spread" });
   const readiness = rejection(pg.ready(), ray.TsrayError);
-  await until(() => stderr.join("").includes("placement group spread cannot be reserved"), "the infeasible warning");
+  await until(() => stderr.lines.join("").includes("placement group spread cannot be reserved"), "the infeasible warning");
   assert.is(ray.placementGroupTable()[pg.id]!.state, "PENDING");
   assert.is(await pg.wait(0.01), false, "still pending");
   idle();
@@ -130,9 +121,9 @@ test("bad placement-group calls throw InvalidArgumentError at the call site", ()
   thrown(() => ray.placementGroup([{ CPU: -1 }]), ray.InvalidArgumentError);
   thrown(() => ray.placementGroup([{ CPU: 1 }], { strategy: "TIGHT" as "PACK" }), ray.InvalidArgumentError);
   const pg = ray.placementGroup([{ CPU: 1 }]);
-  thrown(() => hold.options({ schedulingStrategy: { placementGroup: pg, bundleIndex: 3 } }).remote(dir, "x"), ray.InvalidArgumentError);
+  thrown(() => hold.options({ schedulingStrategy: { placementGroup: pg, bundleIndex: 3 } }).remote(signals.dir, "x"), ray.InvalidArgumentError);
   ray.removePlacementGroup(pg);
-  thrown(() => hold.options({ schedulingStrategy: { placementGroup: pg } }).remote(dir, "x"), ray.InvalidArgumentError);
+  thrown(() => hold.options({ schedulingStrategy: { placementGroup: pg } }).remote(signals.dir, "x"), ray.InvalidArgumentError);
   thrown(() => ray.getPlacementGroup("no such group"), ray.InvalidArgumentError);
   idle();
 });

@@ -3,33 +3,24 @@
 // wait for their release file), never through sleeps.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as ray from "tsray";
-import { rejection, thrown, until } from "./helpers.js";
+import { captureStderr, holdSignals, rejection, thrown, until } from "./helpers.js";
 import { GpuActor, hold, holdThenThrow, resourcesInside, started, type HoldReport } from "./remote-fns/resources.js";
 
 const totals = { CPU: 2, GPU: 2, memory: 1e9, Custom: 1, Frac: 1 };
-let dir = "";
-const fresh = () => (dir = mkdtempSync(join(tmpdir(), "tsray-res-")));
-const release = (id: string) => writeFileSync(join(dir, `release-${id}`), "");
-const isStarted = (id: string) => existsSync(join(dir, `started-${id}`));
-const report = (id: string) => JSON.parse(readFileSync(join(dir, `started-${id}`), "utf8")) as HoldReport;
+const signals = holdSignals("tsray-res-");
+const { fresh, release, isStarted } = signals;
+const report = (id: string) => signals.report(id) as HoldReport;
 const idle = () => assert.equal(ray.availableResources(), totals, "everything is free again");
 
-const stderr: string[] = [];
-const write = process.stderr.write.bind(process.stderr);
+let stderr: ReturnType<typeof captureStderr>;
 
 test.before(async () => {
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    stderr.push(String(chunk));
-    return write(chunk, ...rest);
-  }) as typeof process.stderr.write;
+  stderr = captureStderr();
   await ray.init({ numCpus: 2, numGpus: 2, memory: 1e9, resources: { Custom: 1, Frac: 1 } });
 });
 test.after(async () => {
-  process.stderr.write = write;
+  stderr.restore();
   await ray.shutdown();
 });
 
@@ -48,39 +39,39 @@ test("clusterResources and availableResources work inside a task too (the task's
 
 test("concurrency is bounded by CPUs; a waiting task starts when a CPU is freed", async () => {
   fresh();
-  const refs = ["a", "b", "c"].map((id) => hold.remote(dir, id));
-  await until(() => started(dir).length === 2, "two tasks started");
+  const refs = ["a", "b", "c"].map((id) => hold.remote(signals.dir, id));
+  await until(() => started(signals.dir).length === 2, "two tasks started");
   assert.is(ray.availableResources()["CPU"], undefined, "both CPUs are held");
   const [first, waiting] = isStarted("a") ? ["a", "c"] : ["b", "c"];
   assert.not.ok(isStarted(waiting), "the third task waits for a CPU");
   release(first);
   await until(() => isStarted(waiting), "the third task started after a CPU was freed");
-  writeFileSync(join(dir, "release-all"), "");
+  release("all");
   assert.equal((await ray.get(refs)).map((r) => r.id), ["a", "b", "c"]);
   idle();
 });
 
 test("a 2-CPU task runs alone; 1-CPU tasks start once it ends", async () => {
   fresh();
-  const big = hold.options({ numCpus: 2 }).remote(dir, "big");
+  const big = hold.options({ numCpus: 2 }).remote(signals.dir, "big");
   await until(() => isStarted("big"), "the 2-CPU task started");
-  const small = ["s1", "s2"].map((id) => hold.remote(dir, id));
+  const small = ["s1", "s2"].map((id) => hold.remote(signals.dir, id));
   assert.is(ray.availableResources()["CPU"], undefined);
-  assert.equal(started(dir), ["big"], "nothing runs beside the 2-CPU task");
+  assert.equal(started(signals.dir), ["big"], "nothing runs beside the 2-CPU task");
   release("big");
   await ray.get(big);
-  await until(() => started(dir).length === 3, "both 1-CPU tasks started");
-  writeFileSync(join(dir, "release-all"), "");
+  await until(() => started(signals.dir).length === 3, "both 1-CPU tasks started");
+  release("all");
   await ray.get(small);
   idle();
 });
 
 test("small tasks are not stuck behind a big one that cannot fit yet", async () => {
   fresh();
-  const first = hold.remote(dir, "first");
+  const first = hold.remote(signals.dir, "first");
   await until(() => isStarted("first"), "first started");
-  const big = hold.options({ numCpus: 2 }).remote(dir, "big");
-  const small = hold.remote(dir, "small");
+  const big = hold.options({ numCpus: 2 }).remote(signals.dir, "big");
+  const small = hold.remote(signals.dir, "small");
   await until(() => isStarted("small"), "the 1-CPU task submitted after the 2-CPU one started");
   assert.not.ok(isStarted("big"));
   release("first");
@@ -94,10 +85,10 @@ test("small tasks are not stuck behind a big one that cannot fit yet", async () 
 test("a custom resource of capacity 1 serialises tasks that need it, while others run", async () => {
   fresh();
   const custom = hold.options({ resources: { Custom: 1 } });
-  const refs = ["c1", "c2"].map((id) => custom.remote(dir, id));
-  await until(() => started(dir).length === 1, "one Custom task started");
+  const refs = ["c1", "c2"].map((id) => custom.remote(signals.dir, id));
+  await until(() => started(signals.dir).length === 1, "one Custom task started");
   const [running, waiting] = isStarted("c1") ? ["c1", "c2"] : ["c2", "c1"];
-  const plain = hold.remote(dir, "plain");
+  const plain = hold.remote(signals.dir, "plain");
   await until(() => isStarted("plain"), "a task without Custom uses the other CPU");
   assert.not.ok(isStarted(waiting), "the second Custom task waits");
   assert.is(ray.availableResources()["Custom"], undefined);
@@ -114,11 +105,11 @@ test("a custom resource of capacity 1 serialises tasks that need it, while other
 test("0.7 + 0.7 of a capacity-1 resource: the second waits its turn; exact arithmetic leaves 0.3 free", async () => {
   fresh();
   const part = hold.options({ resources: { Frac: 0.7 } });
-  const x = part.remote(dir, "x");
+  const x = part.remote(signals.dir, "x");
   await until(() => isStarted("x"), "x started");
   assert.is(ray.availableResources()["Frac"], 0.3);
-  const y = part.remote(dir, "y");
-  const z = hold.options({ resources: { Frac: 0.3 } }).remote(dir, "z");
+  const y = part.remote(signals.dir, "y");
+  const z = hold.options({ resources: { Frac: 0.3 } }).remote(signals.dir, "z");
   await until(() => isStarted("z"), "a 0.3 task fits beside the 0.7 one");
   assert.not.ok(isStarted("y"), "0.7 does not fit in the 0.3 left");
   release("x");
@@ -131,19 +122,19 @@ test("0.7 + 0.7 of a capacity-1 resource: the second waits its turn; exact arith
 
 test("whole GPUs: concurrent tasks get distinct ids; fractional GPUs share one device", async () => {
   fresh();
-  const whole = ["g1", "g2"].map((id) => hold.options({ numGpus: 1 }).remote(dir, id));
-  await until(() => started(dir).length === 2, "both GPU tasks started");
+  const whole = ["g1", "g2"].map((id) => hold.options({ numGpus: 1 }).remote(signals.dir, id));
+  await until(() => started(signals.dir).length === 2, "both GPU tasks started");
   assert.equal([...report("g1").gpuIds, ...report("g2").gpuIds].sort(), [0, 1]);
   assert.is(ray.availableResources()["GPU"], undefined);
-  writeFileSync(join(dir, "release-all"), "");
+  release("all");
   await ray.get(whole);
   fresh();
-  const halves = ["h1", "h2"].map((id) => hold.options({ numGpus: 0.5 }).remote(dir, id));
-  await until(() => started(dir).length === 2, "both half-GPU tasks started");
+  const halves = ["h1", "h2"].map((id) => hold.options({ numGpus: 0.5 }).remote(signals.dir, id));
+  await until(() => started(signals.dir).length === 2, "both half-GPU tasks started");
   assert.equal(report("h1").gpuIds, [0]);
   assert.equal(report("h2").gpuIds, [0], "fractions pack onto one device");
   assert.is(ray.availableResources()["GPU"], 1);
-  writeFileSync(join(dir, "release-all"), "");
+  release("all");
   await ray.get(halves);
   idle();
 });
@@ -165,21 +156,21 @@ test("an actor asking for a GPU holds it for life and sees its id; a default act
 
 test("availableResources drops while a task runs and returns when it ends, fails or is cancelled", async () => {
   fresh();
-  const ok = hold.options({ resources: { Custom: 1 }, memory: 4e8 }).remote(dir, "ok");
+  const ok = hold.options({ resources: { Custom: 1 }, memory: 4e8 }).remote(signals.dir, "ok");
   await until(() => isStarted("ok"), "started");
   assert.equal(ray.availableResources(), { CPU: 1, GPU: 2, memory: 6e8, Frac: 1 });
   release("ok");
   await ray.get(ok);
   idle();
 
-  const bad = holdThenThrow.options({ resources: { Custom: 1 }, maxRetries: 0 }).remote(dir, "bad");
+  const bad = holdThenThrow.options({ resources: { Custom: 1 }, maxRetries: 0 }).remote(signals.dir, "bad");
   await until(() => isStarted("bad"), "started");
   assert.is(ray.availableResources()["Custom"], undefined);
   release("bad");
   await rejection(ray.get(bad), ray.TaskError);
   idle();
 
-  const doomed = hold.options({ resources: { Custom: 1 }, maxRetries: 0 }).remote(dir, "doomed");
+  const doomed = hold.options({ resources: { Custom: 1 }, maxRetries: 0 }).remote(signals.dir, "doomed");
   await until(() => isStarted("doomed"), "started");
   assert.is(ray.availableResources()["Custom"], undefined);
   ray.cancel(doomed, { force: true });
@@ -190,10 +181,10 @@ test("availableResources drops while a task runs and returns when it ends, fails
 
 test("an infeasible task stays pending, is warned about once (naming it and what is missing), and can be cancelled", async () => {
   const needy = hold.options({ resources: { Missing: 2 }, name: "needy" });
-  const refs = [needy.remote(dir, "n1"), needy.remote(dir, "n2")];
+  const refs = [needy.remote(signals.dir, "n1"), needy.remote(signals.dir, "n2")];
   const [ready] = await ray.wait(refs, { timeout: 0, numReturns: 1 });
   assert.is(ready.length, 0);
-  const warnings = stderr.join("").split("\n").filter((l) => l.includes("Task needy cannot be scheduled"));
+  const warnings = stderr.lines.join("").split("\n").filter((l) => l.includes("Task needy cannot be scheduled"));
   assert.is(warnings.length, 1, warnings.join("\n"));
   assert.match(warnings[0]!, /missing \{Missing: 2\}/);
   for (const r of refs) ray.cancel(r);
