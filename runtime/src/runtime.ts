@@ -8,6 +8,7 @@
 import { makeActorHandle, type ActorHandleBase } from "./actor-handle.js";
 import { ActorManager } from "./actor/actor-manager.js";
 import { Codec, fromWireError, toWireError } from "./codec/index.js";
+import "./codec/native-strings.js";
 import type { RuntimeContext } from "./context.js";
 import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, SchedulingOptions, TaskSpecOptions } from "./core.js";
 import { InvalidArgumentError, TsrayError } from "./errors.js";

@@ -26,7 +26,11 @@
  * error for ObjectRefs, actor handles and out-of-band binaries, which need a
  * tsray decode in progress.
  */
-import { Packr, Unpackr, addExtension } from "msgpackr";
+// `msgpackr/pack` is msgpackr's pure-JS entry under Node (its exports map it to index.js): the same
+// pack/unpack modules as `msgpackr`, without loading the native string extractor (msgpackr-extract,
+// its loader and detect-libc, which pulls in child_process): ≈ 15 ms of a worker thread's start.
+// The driver turns the extractor on (native-strings.ts); it speeds up large string-heavy decodes only.
+import { Packr, Unpackr, addExtension } from "msgpackr/pack";
 import { ActorHandleBase } from "../actor-handle.js";
 import { SerializationError, TsrayError } from "../errors.js";
 import { ObjectRef } from "../object-ref.js";
