@@ -12,11 +12,9 @@ import { currentCore, installCore, peekCore } from "./core.js";
 import { InvalidArgumentError } from "./errors.js";
 import { ObjectRef } from "./object-ref.js";
 import { checkInteger, checkOptionKeys, describe } from "./scheduler/options-validation.js";
-import { nodeTotals } from "./scheduler/node-totals.js";
 import type { CustomResources } from "./options.js";
 import { randomHex } from "./ids.js";
 import { inWorker } from "./stubs.js";
-import { detectResources } from "./node-detect.js";
 
 /** Checks an options object against the keys `allowed` knows (throws `InvalidArgumentError`). */
 function checkObject(options: unknown, allowed: ReadonlySet<string>, what: string): object {
@@ -90,9 +88,15 @@ export async function init(options?: InitOptions): Promise<void> {
   if (o.namespace !== undefined && (typeof o.namespace !== "string" || o.namespace === "")) {
     throw new InvalidArgumentError(`ray.init(): namespace must be a non-empty string, got ${describe(o.namespace)}.`);
   }
-  // GPUs are detected (nvidia-smi) only when numGpus is not given.
-  const detected = detectResources(process.env, o.numGpus === undefined);
-  const node = nodeTotals(o, detected, "ray.init()");
+  // Driver-only modules, loaded here so that `import "tsray"` stays small in worker threads.
+  const [{ detectGpuIds, detectResources }, { nodeTotals }, { newDriverIdentity, prestartThreads }] = await Promise.all([
+    import("./node-detect.js"),
+    import("./scheduler/node-totals.js"),
+    // The pool's threads start first (a small module), so their boot overlaps loading the driver's runtime.
+    import("./worker/prestart.js"),
+  ]);
+  // Validates every option; GPUs (nvidia-smi) come later, detected while the runtime loads.
+  const withoutGpus = nodeTotals(o, detectResources(), "ray.init()");
   if (peekCore() !== undefined) {
     if (o.ignoreReinitError === true) return;
     throw new InvalidArgumentError(
@@ -100,19 +104,22 @@ export async function init(options?: InitOptions): Promise<void> {
     );
   }
   const namespace = o.namespace ?? `anonymous-${randomHex(4)}`;
-  // The pool's threads start first (a small module), so their boot overlaps loading the driver's runtime.
-  const { newDriverIdentity, prestartThreads } = await import("./worker/prestart.js");
   const identity = newDriverIdentity();
-  const prestarted = prestartThreads(identity, namespace, Math.max(1, Math.ceil(Number(node.totals.toJSON()["CPU"] ?? 0))));
+  const prestarted = prestartThreads(identity, namespace, Math.max(1, Math.ceil(Number(withoutGpus.totals.toJSON()["CPU"] ?? 0))));
   // Loaded here, not at the top: worker threads import this module but never the driver's runtime.
   let DriverRuntime: typeof import("./runtime.js").DriverRuntime;
+  let gpuIds: readonly number[];
   try {
-    ({ DriverRuntime } = await import("./runtime.js"));
+    [{ DriverRuntime }, gpuIds] = await Promise.all([
+      import("./runtime.js"),
+      o.numGpus === undefined ? detectGpuIds(process.env) : Promise.resolve([]),
+    ]);
     if (peekCore() !== undefined) throw new InvalidArgumentError("ray.init() was called twice at once.");
   } catch (e) {
     await Promise.all(prestarted.map((t) => t.client.terminate()));
     throw e;
   }
+  const node = gpuIds.length === 0 ? withoutGpus : nodeTotals(o, detectResources(gpuIds), "ray.init()");
   installCore(new DriverRuntime({ node, gpuWorkers: o.gpuWorkers ?? "thread", namespace, identity, prestarted }));
 }
 
