@@ -12,7 +12,7 @@ import { randomHex } from "./ids.js";
 import type { PlacementGroupLike } from "./options.js";
 import type { PlacementGroupStrategy } from "./scheduler/bundle-planner.js";
 import { checkOptionKeys, describe } from "./scheduler/options-validation.js";
-import { validateBundles, validatePlacementGroupStrategy } from "./scheduler/placement-group.js";
+import { validateBundles, validatePlacementGroupStrategy } from "./scheduler/placement-group-options.js";
 
 export type { PlacementGroupStrategy, PlacementGroupTableEntry };
 

@@ -27,12 +27,6 @@ import type { NodeView } from "./node-view.js";
 import { GPU, type ResourceSet } from "./resource-set.js";
 
 export type PlacementGroupStrategy = "PACK" | "SPREAD" | "STRICT_PACK" | "STRICT_SPREAD";
-export const PLACEMENT_GROUP_STRATEGIES: readonly PlacementGroupStrategy[] = [
-  "PACK",
-  "SPREAD",
-  "STRICT_PACK",
-  "STRICT_SPREAD",
-];
 
 export type BundlePlan =
   | { readonly kind: "place"; /** `nodeIds[i]` hosts bundle i. */ readonly nodeIds: readonly string[] }

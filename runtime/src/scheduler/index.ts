@@ -37,18 +37,9 @@ export {
   type BundleView,
   type GroupView,
 } from "./placement-policy.js";
-export {
-  planBundles,
-  PLACEMENT_GROUP_STRATEGIES,
-  type BundlePlan,
-  type PlacementGroupStrategy,
-} from "./bundle-planner.js";
-export {
-  validateBundles,
-  validatePlacementGroupStrategy,
-  bundleResourceNames,
-  BundleLedger,
-} from "./placement-group.js";
+export { planBundles, type BundlePlan, type PlacementGroupStrategy } from "./bundle-planner.js";
+export { PLACEMENT_GROUP_STRATEGIES, validateBundles, validatePlacementGroupStrategy } from "./placement-group-options.js";
+export { bundleResourceNames, BundleLedger } from "./placement-group.js";
 export {
   taskRequest,
   actorRequest,

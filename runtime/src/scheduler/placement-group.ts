@@ -1,7 +1,7 @@
 /**
- * Placement groups on one node: validating what users pass to
- * `ray.placementGroup(bundles, { strategy })`, and the ledger of bundles this
- * node has reserved.
+ * Placement groups on one node: the ledger of bundles this node has reserved
+ * (what users pass to `ray.placementGroup` is checked by
+ * placement-group-options.ts).
  *
  * Why an explicit ledger instead of Ray's renamed resources (`CPU_group_<pg>`,
  * `CPU_group_<i>_<pg>` added to the node's resource map): with renamed
@@ -16,47 +16,9 @@
  * Invariant: while a bundle is reserved, its resources are subtracted from
  * the node pool's availability and nothing outside the group can use them.
  */
-import { InvalidArgumentError } from "../errors.js";
-import { UNITS_PER_WHOLE, isWhole } from "./fixed-point.js";
-import { PLACEMENT_GROUP_STRATEGIES, type PlacementGroupStrategy } from "./bundle-planner.js";
 import { ResourcePool, type Allocation } from "./node-resources.js";
 import type { BundleView } from "./placement-policy.js";
-import { GPU, ResourceSet } from "./resource-set.js";
-
-/**
- * Checks bundles (`[{ CPU: 1, GPU: 1 }, { CPU: 2 }]`): a non-empty array of
- * objects, each with at least one amount above zero, amounts valid
- * (see `toUnits`), GPU amounts above 1 whole. Returns them as `ResourceSet`s.
- */
-export function validateBundles(bundles: unknown, where = "ray.placementGroup"): ResourceSet[] {
-  if (!Array.isArray(bundles) || bundles.length === 0) {
-    throw new InvalidArgumentError(`${where}: bundles must be a non-empty array such as [{ CPU: 1 }].`);
-  }
-  return bundles.map((bundle: unknown, i) => {
-    const what = `${where}: bundle ${i}`;
-    if (typeof bundle !== "object" || bundle === null || Array.isArray(bundle)) {
-      throw new InvalidArgumentError(`${what} must be an object of resource amounts such as { CPU: 1 }.`);
-    }
-    const set = ResourceSet.of(bundle as Record<string, number>, what);
-    if (set.isEmpty()) {
-      throw new InvalidArgumentError(`${what} is empty or all zero; every bundle must reserve something.`);
-    }
-    const gpu = set.get(GPU);
-    if (gpu > UNITS_PER_WHOLE && !isWhole(gpu)) {
-      throw new InvalidArgumentError(`${what}: GPU amounts above 1 must be whole, got ${set.toJSON()[GPU]}.`);
-    }
-    return set;
-  });
-}
-
-/** Checks the strategy option (default PACK, as in Ray). */
-export function validatePlacementGroupStrategy(strategy: unknown, where = "ray.placementGroup"): PlacementGroupStrategy {
-  if (strategy === undefined) return "PACK";
-  if (PLACEMENT_GROUP_STRATEGIES.includes(strategy as PlacementGroupStrategy)) return strategy as PlacementGroupStrategy;
-  throw new InvalidArgumentError(
-    `${where}: strategy must be one of ${PLACEMENT_GROUP_STRATEGIES.join(", ")}; got ${JSON.stringify(strategy)}.`,
-  );
-}
+import type { ResourceSet } from "./resource-set.js";
 
 /** Ray's names for a bundle's resources, for reports: `CPU_group_0_<pg>` and `CPU_group_<pg>`. */
 export function bundleResourceNames(resource: string, placementGroupId: string, bundleIndex: number): [string, string] {
