@@ -9,7 +9,7 @@ import { Codec, fromWireError, toWireError } from "../codec/index.js";
 import { installCore } from "../core.js";
 import { compactCodec } from "../encoded-values.js";
 import { createWireHooks } from "../wire-hooks.js";
-import { ActorHost } from "./actor-host.js";
+import type { ActorHost } from "./actor-host.js";
 import { MessageBatcher } from "./message-batcher.js";
 import { threadRegistry } from "./function-registry.js";
 import { installLogForwarder } from "./log-forwarder.js";
@@ -61,7 +61,10 @@ if (parentPort !== null) core.enableSyncQueries(() => out.flushNow());
 installLogForwarder(console, context, data.actorId !== undefined ? "actor" : "worker", post);
 const executor = new TaskExecutor(threadRegistry, codec, errors, context, post);
 core.setBlockingListener(executor);
-const actorHost = data.actorId !== undefined ? new ActorHost(threadRegistry, codec, errors, context, post, executor) : undefined;
+// Only an actor's own thread loads the actor host (pool threads start with one module less); messages
+// wait in the port until the listener below is attached.
+const actorHost: ActorHost | undefined =
+  data.actorId !== undefined ? new (await import("./actor-host.js")).ActorHost(threadRegistry, codec, errors, context, post, executor) : undefined;
 
 port.on("message", (batch: readonly ToWorker[]) => {
   for (const m of batch) handle(m);
