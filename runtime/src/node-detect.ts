@@ -6,10 +6,9 @@
  * `CUDA_VISIBLE_DEVICES` when that is set, as Ray does), else none.
  * Detection never fails: a missing or failing `nvidia-smi` means 0 GPUs.
  *
- * Driver only (`init()` imports it on demand, so `import "tsray"` in a worker
- * does not load `child_process`).
+ * Driver only: `init()` imports it on demand, so `import "tsray"` in a worker
+ * does not load it.
  */
-import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { availableParallelism, totalmem } from "node:os";
 import { delimiter, join } from "node:path";
@@ -35,8 +34,10 @@ export function detectResources(gpuIds: readonly number[] = []): DetectedResourc
  * Where it is not on the PATH it is not spawned at all: forking the driver
  * costs 10–25 ms even when the exec then fails.
  */
-export function detectGpuIds(env: NodeJS.ProcessEnv = process.env): Promise<number[]> {
-  if (process.platform !== "win32" && !onPath("nvidia-smi", env["PATH"])) return Promise.resolve([]);
+export async function detectGpuIds(env: NodeJS.ProcessEnv = process.env): Promise<number[]> {
+  if (process.platform !== "win32" && !onPath("nvidia-smi", env["PATH"])) return [];
+  // Loaded here: child_process costs the driver ≈ 5–15 ms, which machines without nvidia-smi never pay.
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
     execFile("nvidia-smi", ["-L"], { encoding: "utf8", timeout: 5000 }, (error, stdout) => {
       // Not installed, no driver, or it failed: no GPUs.

@@ -5,6 +5,7 @@
  * requests of worker threads. Loaded by `ray.init()` only, so worker threads
  * never load driver code.
  */
+import { fork } from "node:child_process";
 import { makeActorHandle, type ActorHandleBase } from "./actor-handle.js";
 import { ActorManager } from "./actor/actor-manager.js";
 import { Codec, fromWireError, toWireError } from "./codec/index.js";
@@ -128,7 +129,7 @@ export class DriverRuntime implements Core {
               if (!this.closed) this.actors.onWorkerExit(c, code, error);
             },
           },
-          processes && gpuIds.length > 0 ? gpuIds : undefined,
+          processes && gpuIds.length > 0 ? { gpuIds, fork } : undefined,
         ),
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);

@@ -8,7 +8,7 @@
  * them over its IPC channel with the structured-clone ("advanced")
  * serialization, so the same messages work (buffers are copied, not moved).
  */
-import { fork, type ChildProcess } from "node:child_process";
+import type { ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { MessageBatcher } from "./message-batcher.js";
@@ -29,6 +29,16 @@ export interface ReadyMessage {
   readonly t: typeof READY;
 }
 
+
+/**
+ * A child-process worker: the GPU ids it sees, and `child_process.fork`, handed in by
+ * its creator (the driver's runtime) so that this module does not load child_process
+ * (≈ 5–15 ms) before `ray.init()` starts the pool's first thread.
+ */
+export interface ProcessWorkerSpec {
+  readonly gpuIds: readonly number[];
+  readonly fork: typeof fork;
+}
 
 export class WorkerClient {
   readonly workerId: string;
@@ -57,15 +67,16 @@ export class WorkerClient {
    * `startAfter` (threads only): the thread is created once it settles; what is
    * posted before waits here (used to stagger the pool's boot, see prestart.ts).
    */
-  constructor(data: TsrayWorkerData, events: WorkerClientEvents, gpuIds?: readonly number[], startAfter?: Promise<unknown>) {
+  constructor(data: TsrayWorkerData, events: WorkerClientEvents, processSpec?: ProcessWorkerSpec, startAfter?: Promise<unknown>) {
     this.workerId = data.workerId;
     this.actorId = data.actorId;
+    const gpuIds = processSpec?.gpuIds;
     this.gpuIds = gpuIds;
     const onBatch = (batch: readonly FromWorker[]) => {
       if (batch.length === 1 && (batch[0] as unknown as ReadyMessage).t === READY) return this.markReady();
       for (const m of batch) events.onMessage(this, m);
     };
-    if (gpuIds === undefined) {
+    if (processSpec === undefined) {
       let startExit!: (code: number) => void;
       this.exitPromise = new Promise((resolve) => (startExit = resolve));
       const exited = (code: number) => {
@@ -97,14 +108,14 @@ export class WorkerClient {
       }
       return;
     }
-    const child = fork(fileURLToPath(workerMainUrl), [], {
+    const child = processSpec.fork(fileURLToPath(workerMainUrl), [], {
       serialization: "advanced",
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: {
         ...process.env,
         TSRAY_WORKER: "1",
         [WORKER_DATA_ENV]: JSON.stringify(data),
-        CUDA_VISIBLE_DEVICES: gpuIds.join(","),
+        CUDA_VISIBLE_DEVICES: processSpec.gpuIds.join(","),
       },
     });
     this.child = child;

@@ -9,6 +9,7 @@
  * (`processWorker`); an idle one is kept for the next grant of the same ids,
  * and one that exits is not replaced (the next grant starts a new one).
  */
+import { fork } from "node:child_process";
 import type { FromWorker } from "./protocol.js";
 import { WorkerClient } from "./worker-client.js";
 import type { TsrayWorkerData } from "./protocol.js";
@@ -105,7 +106,7 @@ export class WorkerPool {
     const client = new WorkerClient(
       this.makeData(this.nextIndex++),
       this.clientEvents,
-      gpuIds,
+      gpuIds === undefined ? undefined : { gpuIds, fork },
     );
     const worker: PoolWorker = { client, tasks: new Set(), active: 0 };
     this.byClient.set(client, worker);
