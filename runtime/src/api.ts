@@ -70,6 +70,19 @@ export interface KillOptions {
   readonly noRestart?: boolean;
 }
 
+type InitModules = [typeof import("./node-detect.js"), typeof import("./scheduler/node-totals.js"), typeof import("./worker/prestart.js")];
+let initModules: Promise<InitModules> | undefined;
+
+/** The modules `init()` needs before it can start the pool's threads (driver only; imported once). */
+function importInitModules(): Promise<InitModules> {
+  return (initModules ??= Promise.all([import("./node-detect.js"), import("./scheduler/node-totals.js"), import("./worker/prestart.js")]));
+}
+
+// Imported as soon as the driver imports tsray, so that `init()` finds them loaded and creates
+// the first thread at once; threads never call `init()`, so never load them. A failure surfaces
+// in `init()`: the catch only keeps a program that never calls it from an unhandled rejection.
+if (!inWorker) importInitModules().catch(() => {});
+
 const initKeys = new Set(["numCpus", "numGpus", "memory", "resources", "gpuWorkers", "namespace", "address", "ignoreReinitError"]);
 
 /** Starts the embedded local runtime (a pool of worker threads). Inside a worker it does nothing. */
@@ -88,13 +101,9 @@ export async function init(options?: InitOptions): Promise<void> {
   if (o.namespace !== undefined && (typeof o.namespace !== "string" || o.namespace === "")) {
     throw new InvalidArgumentError(`ray.init(): namespace must be a non-empty string, got ${describe(o.namespace)}.`);
   }
-  // Driver-only modules, loaded here so that `import "tsray"` stays small in worker threads.
-  const [{ detectGpuIds, detectResources }, { nodeTotals }, { newDriverIdentity, prestartThreads }] = await Promise.all([
-    import("./node-detect.js"),
-    import("./scheduler/node-totals.js"),
-    // The pool's threads start first (a small module), so their boot overlaps loading the driver's runtime.
-    import("./worker/prestart.js"),
-  ]);
+  // Driver-only modules, imported dynamically so that `import "tsray"` stays small in worker threads.
+  // The pool's threads start first (small modules), so their boot overlaps loading the driver's runtime.
+  const [{ detectGpuIds, detectResources }, { nodeTotals }, { newDriverIdentity, prestartThreads }] = await importInitModules();
   // Validates every option; GPUs (nvidia-smi) come later, detected while the runtime loads.
   const withoutGpus = nodeTotals(o, detectResources(), "ray.init()");
   if (peekCore() !== undefined) {
