@@ -96,7 +96,9 @@ const preloads = (data.preload ?? []).map((url) =>
   threadRegistry.preload(url, (doImport) => context.run({ taskId: `${data.workerId}.preload`, name: "import", importing: url }, doImport)),
 );
 // Alone in its batch, so the driver can tell it apart (WorkerClient.ready): the pool starts its other threads on it.
-void Promise.all(preloads).then(() => port.postMessage([{ t: "ready" } as unknown as FromWorker]));
+// Sent a turn after the preloads finished, so the tasks that waited for them run and post their results first:
+// creating the next thread blocks the driver for several ms, which must not come before the first results.
+void Promise.all(preloads).then(() => setImmediate(() => port.postMessage([{ t: "ready" } as unknown as FromWorker])));
 // A promise a task forgot to await must not take the thread (and every task on it) down:
 // report it on the driver's terminal, labelled with the task that made it.
 process.on("unhandledRejection", (reason) => {
