@@ -1,8 +1,8 @@
 /**
- * The codec: values to bytes and back. The only module in tsray that imports
- * msgpackr; its options are pinned here, and its extensions (see
- * extension-types.ts) carry ObjectRefs, ActorHandles, errors, negative zero
- * and binaries.
+ * The codec: values to bytes and back. The only module in tsray that uses
+ * msgpackr (native-strings.ts only loads its main entry); its options are
+ * pinned here, and its extensions (see extension-types.ts) carry ObjectRefs,
+ * ActorHandles, errors, negative zero and binaries.
  *
  * msgpackr's extensions are process-global (`addExtension`), while each
  * `Codec` has its own {@link WireHooks}. The extensions therefore find the
