@@ -13,6 +13,7 @@
  */
 import { SerializationError } from "./errors.js";
 import { ObjectRef } from "./object-ref.js";
+import { slabIdOf } from "./object-store/slab-frame.js";
 import type { EncodedArgs, ResolvedDeps } from "./worker/protocol.js";
 
 export interface ValueCodec {
@@ -69,25 +70,54 @@ export function decodeArgs(codec: ValueCodec, bytes: Uint8Array, deps: ResolvedD
 }
 
 /**
+ * Told of every decode of bytes stored in a slab of the driver's store
+ * (object-store/slab-frame.ts), with the views the decode made of them: the
+ * thread's bookkeeping of what keeps the slab in use (the driver's
+ * `SlabPool`, a worker's `ThreadSlabViews`).
+ */
+export interface SlabViewTracker {
+  decoded(slab: number, bytes: Uint8Array, views: readonly ArrayBufferView[]): void;
+}
+
+/**
  * The codec's small outputs are views into a larger shared buffer, and
  * `postMessage` clones a view's whole buffer: every encoded value that
  * crosses a thread is made to own exactly its bytes first (a small copy;
  * large values already own theirs).
+ *
+ * With `slabs`, bytes stored in a slab are always decoded as views, whoever
+ * else reads them (`owned` or not): that memory is shared by design, held
+ * unchanged while any view of it lives (slab-pool.ts), and its large
+ * binaries are documented as read-only. Every view is reported to `slabs`.
  */
-export function compactCodec(codec: {
-  encode(value: unknown, location: string): Uint8Array;
-  decode(bytes: Uint8Array, options?: { view?: boolean }): unknown;
-}): ValueCodec {
+export function compactCodec(
+  codec: {
+    encode(value: unknown, location: string): Uint8Array;
+    decode(bytes: Uint8Array, options?: { view?: boolean; onView?: (view: ArrayBufferView) => void }): unknown;
+  },
+  slabs?: SlabViewTracker,
+): ValueCodec {
   return {
     encode(value, location) {
       const bytes = codec.encode(value, location);
       if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
+      if (slabs !== undefined && slabIdOf(bytes) !== undefined) return bytes; // written into a slab of its own
+
       // A copy (not `slice`: on a Node Buffer that is a view of the same memory).
       const own = new Uint8Array(bytes.byteLength);
       own.set(bytes);
       return own;
     },
-    decode: (bytes, owned) => codec.decode(bytes, owned === true ? { view: true } : undefined),
+    decode(bytes, owned) {
+      const slab = slabs === undefined ? undefined : slabIdOf(bytes);
+      if (slab === undefined) return codec.decode(bytes, owned === true ? { view: true } : undefined);
+      const views: ArrayBufferView[] = [];
+      try {
+        return codec.decode(bytes, { view: true, onView: (v) => views.push(v) });
+      } finally {
+        slabs!.decoded(slab, bytes, views);
+      }
+    },
   };
 }
 

@@ -17,6 +17,8 @@ import { IdGenerator } from "./ids.js";
 import { printLogLine } from "./log-printer.js";
 import { ObjectRef, refsFor } from "./object-ref.js";
 import { MemoryStore } from "./object-store/memory-store.js";
+import { SlabPool } from "./object-store/slab-pool.js";
+import { ThreadSlabPins } from "./object-store/thread-slab-pins.js";
 import { ReferenceCounter } from "./reference-counter.js";
 import { waitFor } from "./object-store/wait-request.js";
 import { actorCreation } from "./actor-creation.js";
@@ -71,9 +73,15 @@ export class DriverRuntime implements Core {
   readonly jobId: string;
   private readonly session: number;
   private readonly ids: IdGenerator;
-  private readonly store = new MemoryStore();
+  /** Large objects `put` here live in reused shared memory; readers get views of it (slab-pool.ts). */
+  private readonly slabs = new SlabPool();
+  private readonly slabPins = new ThreadSlabPins(this.slabs);
+  private readonly store = new MemoryStore(this.slabs);
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
-  private readonly codec = compactCodec(new Codec(createWireHooks((id) => this.refs.escape(id))));
+  private readonly hooks = createWireHooks((id) => this.refs.escape(id));
+  private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
+  /** For `put`: a large frame is written straight into a slab (task arguments still get their own buffer, which moves to the worker). */
+  private readonly putCodec = compactCodec(new Codec(this.hooks, { allocate: (n) => this.slabs.allocate(n) }), this.slabs);
   private readonly scheduler: NodeScheduler;
   private readonly tasks: TaskManager;
   private readonly groups = new Map<string, GroupRecord>();
@@ -126,8 +134,10 @@ export class DriverRuntime implements Core {
           {
             onMessage: (c, m) => this.route(c, undefined, m),
             onExit: (c, code, error) => {
+              this.slabPins.threadGone(c);
               if (!this.closed) this.actors.onWorkerExit(c, code, error);
             },
+            onPost: (c, m) => this.slabPins.posting(c, c.gpuIds === undefined, m),
           },
           processes && gpuIds.length > 0 ? { gpuIds, fork } : undefined,
         ),
@@ -139,8 +149,10 @@ export class DriverRuntime implements Core {
       {
         onMessage: (w, m) => this.route(w.client, w, m),
         onExit: (w, code, error) => {
+          this.slabPins.threadGone(w.client);
           if (!this.closed) this.tasks.onWorkerExit(w, code, error);
         },
+        onPost: (c, m) => this.slabPins.posting(c, c.gpuIds === undefined, m),
       },
       options.prestarted,
     );
@@ -179,7 +191,7 @@ export class DriverRuntime implements Core {
 
   put(value: unknown): ObjectRef {
     const id = this.ids.next();
-    this.store.putBytes(id, this.codec.encode(value, "the value given to ray.put"));
+    this.store.putBytes(id, this.putCodec.encode(value, "the value given to ray.put"));
     const ref = new ObjectRef(id);
     this.refs.track(ref, id);
     return ref;
@@ -363,6 +375,8 @@ export class DriverRuntime implements Core {
         return this.store.putBytes(m.id, m.bytes);
       case "release":
         return this.store.delete(m.id);
+      case "unpin":
+        return this.slabPins.handedBack(client, m.slabs, m.counts);
       case "get":
         return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
           this.store.getMany(m.ids, m.timeoutS).then((bytes): ReplyValue => ({ k: "objects", bytes })),

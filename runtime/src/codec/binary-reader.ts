@@ -12,6 +12,8 @@ export interface OutOfBandSource {
   readonly regionStart: number;
   /** Copy every binary instead of viewing the frame's memory. */
   readonly copy: boolean;
+  /** Told of every view over the frame's memory this decode makes (never of copies). */
+  readonly onView?: ((view: ArrayBufferView) => void) | undefined;
 }
 
 /** Decodes one out-of-band record (the payload of extension 0x26). */
@@ -45,19 +47,24 @@ export function readOutOfBand(record: Uint8Array, source: OutOfBandSource): unkn
     case BinaryKind.DataView:
       return source.copy
         ? new DataView(memory.slice(absolute, absolute + byteLength))
-        : new DataView(memory, absolute, byteLength);
+        : viewed(source, new DataView(memory, absolute, byteLength));
     case BinaryKind.Buffer:
       return source.copy
         ? Buffer.from(memory.slice(absolute, absolute + byteLength))
-        : Buffer.from(memory, absolute, byteLength);
+        : viewed(source, Buffer.from(memory, absolute, byteLength));
   }
   const Ctor = typedArrayConstructors[kind];
   if (Ctor === undefined) throw new Error(`unknown binary kind ${kind}`);
   const size = Ctor.BYTES_PER_ELEMENT;
   if (byteLength % size !== 0) throw new Error("an out-of-band typed array has a partial element");
-  if (!source.copy && absolute % size === 0) return new Ctor(memory, absolute, byteLength / size);
+  if (!source.copy && absolute % size === 0) return viewed(source, new Ctor(memory, absolute, byteLength / size));
   // Misaligned (the frame sat at an odd offset) or a copy was asked for.
   return new Ctor(memory.slice(absolute, absolute + byteLength));
+}
+
+function viewed<V extends ArrayBufferView>(source: OutOfBandSource, view: V): V {
+  source.onView?.(view);
+  return view;
 }
 
 /** An ArrayBuffer with the bytes, even when the frame lives in a SharedArrayBuffer. */

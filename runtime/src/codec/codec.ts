@@ -89,6 +89,13 @@ export interface DecodeOptions {
    * SharedArrayBuffers are copies either way; small binaries are always copies.
    */
   readonly view?: boolean;
+  /**
+   * With `view`: called with every view over `bytes` the decode creates
+   * (typed arrays, DataViews, Buffers; never copies), so a caller whose
+   * memory is reused (the object store's slabs) can tell when the last one
+   * is gone. A decode that never calls it made no view of `bytes`.
+   */
+  readonly onView?: (view: ArrayBufferView) => void;
 }
 
 /**
@@ -249,7 +256,7 @@ export class Codec {
       if (bytes[0] === FRAME_MAGIC) {
         const layout = readLargeFrame(bytes);
         body = bytes.subarray(layout.bodyStart, layout.bodyEnd);
-        outOfBand = { frame: bytes, regionStart: layout.regionStart, copy: options?.view !== true };
+        outOfBand = { frame: bytes, regionStart: layout.regionStart, copy: options?.view !== true, onView: options?.onView };
       }
       decodeContext = { hooks: this.#hooks, outOfBand };
       return this.#unpackr.unpack(body);

@@ -2,13 +2,23 @@
  * The driver's object store: every object of the local cluster, by id, as
  * encoded bytes (or the error the object stands for). Values are immutable
  * once set: a get decodes a fresh copy, so a caller mutating what it got
- * cannot change what others get.
+ * cannot change what others get — except for objects stored in a slab (see
+ * slab-pool.ts: the driver's large puts), whose large binaries are decoded
+ * as views shared by every reader, to be treated as read-only.
+ *
+ * Slab-backed bytes: the entry holds the pin `SlabPool.allocate` gave, and
+ * releases it when the entry is dropped (`delete`, `close`, or a duplicate
+ * that is ignored). Whoever the store hands such bytes to gets its own view
+ * (`SlabPool.share`), which pins the slab until it is collected, so a holder
+ * that keeps the bytes past the object's deletion (a task waiting for a
+ * worker, a retry) still reads the object, never a later one.
  *
  * Invariants: an entry is pending (no bytes, no error), ready (bytes) or
  * failed (error), and only moves from pending to one of the others; waiters
  * are called exactly once, when the entry settles, then dropped.
  */
 import { GetTimeoutError } from "../errors.js";
+import type { SlabPool } from "./slab-pool.js";
 
 export type Settled = { readonly bytes: Uint8Array; readonly error?: undefined } | { readonly bytes?: undefined; readonly error: Error };
 
@@ -22,6 +32,8 @@ interface Entry {
 export class MemoryStore {
   private readonly entries = new Map<string, Entry>();
   private closed: Error | undefined;
+
+  constructor(private readonly slabs?: SlabPool) {}
 
   /** Creates a pending entry (a task's return) unless the id is known. */
   expect(id: string): void {
@@ -37,7 +49,8 @@ export class MemoryStore {
   }
 
   peek(id: string): Settled | undefined {
-    return this.entries.get(id)?.settled;
+    const settled = this.entries.get(id)?.settled;
+    return settled === undefined ? undefined : this.handOut(settled);
   }
 
   /** Calls `waiter` once `id` settles (at once if it has). */
@@ -47,7 +60,7 @@ export class MemoryStore {
       entry = { settled: undefined, waiters: undefined };
       this.entries.set(id, entry);
     }
-    if (entry.settled !== undefined) waiter(entry.settled);
+    if (entry.settled !== undefined) waiter(this.handOut(entry.settled));
     else (entry.waiters ??= []).push(waiter);
   }
 
@@ -58,7 +71,7 @@ export class MemoryStore {
   delete(id: string): void {
     const entry = this.entries.get(id);
     if (entry === undefined) return;
-    if (entry.settled !== undefined) this.entries.delete(id);
+    if (entry.settled !== undefined) this.drop(id, entry.settled);
     else this.dropOnSettle.add(id);
   }
 
@@ -70,7 +83,7 @@ export class MemoryStore {
 
   /** Bytes of one object; rejects with its error, or `GetTimeoutError` after `timeoutS` seconds. */
   getOne(id: string, timeoutS: number | undefined): Promise<Uint8Array> {
-    const settled = this.entries.get(id)?.settled;
+    const settled = this.peek(id);
     if (settled !== undefined) return settled.error === undefined ? Promise.resolve(settled.bytes) : Promise.reject(settled.error);
     return this.getMany([id], timeoutS).then((list) => list[0]!);
   }
@@ -130,22 +143,43 @@ export class MemoryStore {
     this.closed = error;
     for (const finish of [...this.pending]) finish(error);
     this.pending.clear();
+    for (const entry of this.entries.values()) if (entry.settled?.bytes !== undefined) this.slabs?.release(entry.settled.bytes);
     this.entries.clear();
   }
 
   private readonly pending = new Set<(error?: Error) => void>();
 
   private settle(id: string, settled: Settled): void {
+    if (this.closed !== undefined) {
+      if (settled.bytes !== undefined) this.slabs?.release(settled.bytes);
+      return;
+    }
     const entry = this.entries.get(id);
     if (entry === undefined) {
       this.entries.set(id, { settled, waiters: undefined });
       return;
     }
-    if (entry.settled !== undefined) return; // immutable once set: a late duplicate is ignored
+    if (entry.settled !== undefined) {
+      // Immutable once set: a late duplicate is ignored.
+      if (settled.bytes !== undefined) this.slabs?.release(settled.bytes);
+      return;
+    }
     entry.settled = settled;
     const waiters = entry.waiters;
     entry.waiters = undefined;
-    if (waiters !== undefined) for (const w of waiters) w(settled);
-    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.entries.delete(id);
+    if (waiters !== undefined) for (const w of waiters) w(this.handOut(settled));
+    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.drop(id, settled);
+  }
+
+  private drop(id: string, settled: Settled): void {
+    this.entries.delete(id);
+    if (settled.bytes !== undefined) this.slabs?.release(settled.bytes);
+  }
+
+  /** What a reader gets: slab-backed bytes as the reader's own pinned view (see the top of this file). */
+  private handOut(settled: Settled): Settled {
+    if (this.slabs === undefined || settled.bytes === undefined) return settled;
+    const bytes = this.slabs.share(settled.bytes);
+    return bytes === settled.bytes ? settled : { bytes };
   }
 }

@@ -7,7 +7,7 @@
  */
 import { randomHex } from "../ids.js";
 import { threadRegistry } from "./function-registry.js";
-import type { FromWorker, TsrayWorkerData } from "./protocol.js";
+import type { FromWorker, ToWorker, TsrayWorkerData } from "./protocol.js";
 import { WorkerClient, type WorkerClientEvents } from "./worker-client.js";
 
 /**
@@ -53,6 +53,11 @@ export class DeferredEvents implements WorkerClientEvents {
   onExit(client: WorkerClient, exitCode: number, error: Error | undefined): void {
     if (this.target !== undefined) this.target.onExit(client, exitCode, error);
     else this.held.push((t) => t.onExit(client, exitCode, error));
+  }
+
+  /** Nothing the driver posts before it attaches carries store memory; after, the target decides. */
+  onPost(client: WorkerClient, message: ToWorker): ToWorker {
+    return this.target?.onPost?.(client, message) ?? message;
   }
 
   /** From now on events go to `target`; what was held is delivered after the current turn's synchronous code. */

@@ -156,6 +156,12 @@ export type FromWorker =
   | { readonly t: "put"; readonly id: string; readonly bytes: Uint8Array }
   /** An object this thread owns is unreachable: the driver may drop it (see reference-counter.ts). */
   | { readonly t: "release"; readonly id: string }
+  /**
+   * This thread holds no view of these slabs any more (object-store/slab-pool.ts):
+   * it hands back `counts[i]` deliveries of slab `slabs[i]` (see `storeBytesOf`).
+   * Batched: one message per turn of the thread's event loop.
+   */
+  | { readonly t: "unpin"; readonly slabs: readonly number[]; readonly counts: readonly number[] }
   | {
       readonly t: "get";
       readonly reqId: number;
@@ -208,6 +214,38 @@ export interface TsrayWorkerData {
   readonly actorId?: string | undefined;
   /** Modules holding remote functions the driver had registered when the thread started: imported before `ready`. */
   readonly preload?: readonly string[];
+}
+
+/**
+ * The object-store bytes a message carries (resolved ref arguments, objects
+ * a `get` asked for): the driver pins the slabs among them for the receiving
+ * thread, which hands each delivery back with `unpin` (one per occurrence
+ * here, so both sides count alike).
+ */
+export function storeBytesOf(m: ToWorker): readonly Uint8Array[] | undefined {
+  switch (m.t) {
+    case "run":
+    case "createActor":
+    case "callActor":
+      return m.deps?.bytes;
+    case "reply":
+      return m.ok && m.value.k === "objects" ? m.value.bytes : undefined;
+    case "cancel":
+    case "steal":
+      return undefined;
+    default:
+      return unreachable(m);
+  }
+}
+
+/** The same message with every bytes of `storeBytesOf` replaced by `map(bytes)` (a new message when any changed). */
+export function mapStoreBytes(m: ToWorker, map: (bytes: Uint8Array) => Uint8Array): ToWorker {
+  const list = storeBytesOf(m);
+  if (list === undefined) return m;
+  const mapped = list.map(map);
+  if (mapped.every((b, i) => b === list[i])) return m;
+  if (m.t === "reply") return { ...m, value: { k: "objects", bytes: mapped } } as ToWorker;
+  return { ...m, deps: { idx: (m as { deps: ResolvedDeps }).deps.idx, bytes: mapped } } as ToWorker;
 }
 
 /** Raises a type error when a switch over a union misses a case; at run time, reports the stray value. */

@@ -19,6 +19,12 @@ export interface WorkerClientEvents {
   onMessage(client: WorkerClient, message: FromWorker): void;
   /** Called once, after the worker is gone. `error` is what it died of, if it threw. */
   onExit(client: WorkerClient, exitCode: number, error: Error | undefined): void;
+  /**
+   * Sees every message posted to the worker and returns what to send (the
+   * same message, or a copy fit for it): the driver pins object-store memory
+   * a message shares with a thread here (object-store/thread-slab-pins.ts).
+   */
+  onPost?(client: WorkerClient, message: ToWorker): ToWorker;
 }
 
 const workerMainUrl = new URL("./worker-main.js", import.meta.url);
@@ -67,7 +73,12 @@ export class WorkerClient {
    * `startAfter` (threads only): the thread is created once it settles; what is
    * posted before waits here (used to stagger the pool's boot, see prestart.ts).
    */
-  constructor(data: TsrayWorkerData, events: WorkerClientEvents, processSpec?: ProcessWorkerSpec, startAfter?: Promise<unknown>) {
+  constructor(
+    data: TsrayWorkerData,
+    private readonly events: WorkerClientEvents,
+    processSpec?: ProcessWorkerSpec,
+    startAfter?: Promise<unknown>,
+  ) {
     this.workerId = data.workerId;
     this.actorId = data.actorId;
     const gpuIds = processSpec?.gpuIds;
@@ -141,7 +152,8 @@ export class WorkerClient {
   /** Posts a message; buffers in `transfer` move to a thread (and are detached here); a process gets copies. */
   post(message: ToWorker, transfer?: ArrayBuffer[]): void {
     if (this.gone) return; // the exit handler fails whatever this message was for
-    this.out.post(message, this.gpuIds === undefined ? transfer : undefined);
+    const sent = this.events.onPost?.(this, message) ?? message;
+    this.out.post(sent, this.gpuIds === undefined ? transfer : undefined);
   }
 
   /** Stops the worker at once; `onExit` follows. */

@@ -18,6 +18,7 @@ import { createTaskContextStorage } from "./task-context.js";
 import { WORKER_DATA_ENV } from "./worker-data-env.js";
 import { TaskExecutor } from "./task-executor.js";
 import { ThreadCore, type ErrorCodec } from "./thread-core.js";
+import { ThreadSlabViews } from "./thread-slab-views.js";
 
 /** The driver's end: the thread port, or the IPC channel of a child-process worker (see worker-client.ts). */
 interface DriverPort {
@@ -45,15 +46,17 @@ function processPort(): DriverPort {
 
 const data = (parentPort !== null ? workerData : JSON.parse(process.env[WORKER_DATA_ENV] ?? "null")) as TsrayWorkerData;
 const port: DriverPort = parentPort ?? processPort();
+const out = new MessageBatcher<FromWorker>((batch, transfer) => port.postMessage(batch, transfer));
+const post = (m: FromWorker, transfer?: ArrayBuffer[]) => out.post(m, transfer);
+const slabViews = new ThreadSlabViews(post);
 // Refs this thread encodes have escaped (see reference-counter.ts); `core` exists by the time any value is encoded.
-const codec = compactCodec(new Codec(createWireHooks((id) => core.refs.escape(id))));
+// Views this thread decodes of the driver's slabs are tracked until collected (thread-slab-views.ts).
+const codec = compactCodec(new Codec(createWireHooks((id) => core.refs.escape(id))), slabViews);
 const errors: ErrorCodec = {
   toWire: (e: unknown): WireError => toWireError(e),
   fromWire: (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]),
 };
 const context = createTaskContextStorage();
-const out = new MessageBatcher<FromWorker>((batch, transfer) => port.postMessage(batch, transfer));
-const post = (m: FromWorker, transfer?: ArrayBuffer[]) => out.post(m, transfer);
 const core = new ThreadCore(post, codec, errors, data, context);
 installCore(core);
 // Threads share memory with the driver, so they can block on a synchronous query; child processes cannot.
@@ -67,7 +70,10 @@ const actorHost: ActorHost | undefined =
   data.actorId !== undefined ? new (await import("./actor-host.js")).ActorHost(threadRegistry, codec, errors, context, post, executor) : undefined;
 
 port.on("message", (batch: readonly ToWorker[]) => {
-  for (const m of batch) handle(m);
+  for (const m of batch) {
+    slabViews.received(m);
+    handle(m);
+  }
 });
 
 function handle(m: ToWorker): void {

@@ -10,7 +10,7 @@
  * and one that exits is not replaced (the next grant starts a new one).
  */
 import { fork } from "node:child_process";
-import type { FromWorker } from "./protocol.js";
+import type { FromWorker, ToWorker } from "./protocol.js";
 import { WorkerClient } from "./worker-client.js";
 import type { TsrayWorkerData } from "./protocol.js";
 import type { PrestartedThread } from "./prestart.js";
@@ -27,6 +27,8 @@ export interface PoolWorker {
 export interface WorkerPoolEvents {
   onMessage(worker: PoolWorker, message: FromWorker): void;
   onExit(worker: PoolWorker, exitCode: number, error: Error | undefined): void;
+  /** See `WorkerClientEvents.onPost`. */
+  onPost?(client: WorkerClient, message: ToWorker): ToWorker;
 }
 
 export class WorkerPool {
@@ -58,6 +60,7 @@ export class WorkerPool {
   private readonly clientEvents = {
     onMessage: (c: WorkerClient, m: FromWorker) => this.events.onMessage(this.byClient.get(c)!, m),
     onExit: (c: WorkerClient, code: number, error: Error | undefined) => this.exited(c, code, error),
+    onPost: (c: WorkerClient, m: ToWorker) => this.events.onPost?.(c, m) ?? m,
   };
 
   /** The least busy thread (round-robin among equals). */
