@@ -17,7 +17,8 @@ import { IdGenerator } from "./ids.js";
 import { printLogLine } from "./log-printer.js";
 import { ObjectRef, refsFor } from "./object-ref.js";
 import { MemoryStore } from "./object-store/memory-store.js";
-import { SlabPool } from "./object-store/slab-pool.js";
+import { SlabPool, type SlabPoolStatus } from "./object-store/slab-pool.js";
+import type { SlabStatusSource } from "./object-store/slab-status.js";
 import { ThreadSlabPins } from "./object-store/thread-slab-pins.js";
 import { ReferenceCounter } from "./reference-counter.js";
 import { waitFor } from "./object-store/wait-request.js";
@@ -67,7 +68,7 @@ interface GroupRecord {
 
 const callerId = "driver";
 
-export class DriverRuntime implements Core {
+export class DriverRuntime implements Core, SlabStatusSource {
   private readonly identity: DriverIdentity;
   readonly nodeId: string;
   readonly jobId: string;
@@ -212,6 +213,10 @@ export class DriverRuntime implements Core {
 
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
     return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => list.map((b) => this.codec.decode(b)));
+  }
+
+  slabStatus(): SlabPoolStatus {
+    return this.slabs.status();
   }
 
   wait(refs: readonly ObjectRef[], numReturns: number, timeoutS: number | undefined): Promise<readonly boolean[]> {

@@ -59,6 +59,8 @@ export interface SlabPoolStatus {
   /** Slabs with at least one pin, and their capacity in bytes. */
   readonly pinnedSlabs: number;
   readonly pinnedBytes: number;
+  /** Pins on them in all (store entries, driver views, deliveries to threads). */
+  readonly pins: number;
   /** Free slabs kept for reuse, and their capacity in bytes (≤ maxFreeBytes). */
   readonly freeSlabs: number;
   readonly freeBytes: number;
@@ -174,12 +176,17 @@ export class SlabPool implements SlabViewTracker {
 
   status(): SlabPoolStatus {
     let pinnedBytes = 0;
-    for (const s of this.pinned.values()) pinnedBytes += s.buffer.byteLength;
+    let pins = 0;
+    for (const s of this.pinned.values()) {
+      pinnedBytes += s.buffer.byteLength;
+      pins += s.pins;
+    }
     let freeSlabs = 0;
     for (const list of this.free.values()) freeSlabs += list.length;
     return {
       pinnedSlabs: this.pinned.size,
       pinnedBytes,
+      pins,
       freeSlabs,
       freeBytes: this.freeBytes,
       maxFreeBytes: this.maxFreeBytes,
