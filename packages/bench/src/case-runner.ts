@@ -7,7 +7,7 @@
  * that a burst of load from elsewhere on the machine lands on all of them
  * rather than on whichever happened to run during it. Garbage is collected
  * before every run (the runner is started with --expose-gc), outside the
- * timed part.
+ * timed part, and the finalizers it queued run before the run starts.
  *
  * Usage: node --expose-gc case-runner.js <case-name> '<CaseContext JSON>'
  */
@@ -15,7 +15,7 @@ import * as ray from "tsray";
 import type { CaseContext, CaseResult, Measurement, Sample } from "./case.js";
 import { findCase } from "./case-registry.js";
 import { reportResult } from "./child-process.js";
-import { collectGarbage, nowMs } from "./timing.js";
+import { collectGarbageAndFinalize, nowMs } from "./timing.js";
 
 const [name, ctxJson] = process.argv.slice(2);
 const def = name === undefined ? undefined : findCase(name);
@@ -43,7 +43,7 @@ async function runCase(): Promise<CaseResult> {
     const lastFailed = new Set<Track>();
     const attempt = async (t: Track, keep: boolean) => {
       if (t.givenUp) return;
-      collectGarbage();
+      await collectGarbageAndFinalize();
       t.attempts++;
       try {
         const s = await t.m.run();

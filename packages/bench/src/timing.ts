@@ -30,3 +30,15 @@ export function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc !== undefined) gc();
 }
+
+/**
+ * Collects garbage, then yields one macrotask so the finalizers the
+ * collection queued (`FinalizationRegistry` callbacks) run before the next
+ * run: objects whose last reference died are then really freed (tsray frees
+ * an object, and its memory becomes reusable, from such a callback). The
+ * same for every contender.
+ */
+export async function collectGarbageAndFinalize(): Promise<void> {
+  collectGarbage();
+  await new Promise((resolve) => setImmediate(resolve));
+}
