@@ -39,6 +39,7 @@ import {
   type FromWorker,
   type ReplyValue,
   type SyncQuery,
+  type ToWorker,
   type TsrayWorkerData,
   type WireError,
 } from "./worker/protocol.js";
@@ -83,6 +84,8 @@ export class DriverRuntime implements Core, SlabStatusSource {
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
   /** For `put`: a large frame is written straight into a slab (task arguments still get their own buffer, which moves to the worker). */
   private readonly putCodec = compactCodec(new Codec(this.hooks, { allocate: (n) => this.slabs.allocate(n) }), this.slabs);
+  /** Every message to a worker: slabs it shares with a thread are pinned; a child process gets copies. */
+  private readonly pinSlabsFor = (c: WorkerClient, m: ToWorker): ToWorker => this.slabPins.posting(c, c.gpuIds === undefined, m);
   private readonly scheduler: NodeScheduler;
   private readonly tasks: TaskManager;
   private readonly groups = new Map<string, GroupRecord>();
@@ -138,7 +141,7 @@ export class DriverRuntime implements Core, SlabStatusSource {
               this.slabPins.threadGone(c);
               if (!this.closed) this.actors.onWorkerExit(c, code, error);
             },
-            onPost: (c, m) => this.slabPins.posting(c, c.gpuIds === undefined, m),
+            onPost: this.pinSlabsFor,
           },
           processes && gpuIds.length > 0 ? { gpuIds, fork } : undefined,
         ),
@@ -153,7 +156,7 @@ export class DriverRuntime implements Core, SlabStatusSource {
           this.slabPins.threadGone(w.client);
           if (!this.closed) this.tasks.onWorkerExit(w, code, error);
         },
-        onPost: (c, m) => this.slabPins.posting(c, c.gpuIds === undefined, m),
+        onPost: this.pinSlabsFor,
       },
       options.prestarted,
     );

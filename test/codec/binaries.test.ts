@@ -234,6 +234,20 @@ test("with view: true a large Buffer and DataView are views too, and an ArrayBuf
   assert.is(arrayBuffer.byteLength, size);
 });
 
+test("with view: true the decode reports each view it makes, and neither copies nor small binaries", () => {
+  const { codec } = makeCodec();
+  const size = OUT_OF_BAND_MIN_BYTES;
+  const value = [new Float64Array(size / 8), Buffer.alloc(size), new DataView(new ArrayBuffer(size)), new ArrayBuffer(size), new Uint8Array(8)];
+  const bytes = codec.encode(value, "test");
+  const reported: ArrayBufferView[] = [];
+  const back = codec.decode(bytes, { view: true, onView: (v) => reported.push(v) }) as unknown[];
+  assert.is(reported.length, 3);
+  assert.ok(reported.every((v, i) => v === back[i]));
+  const copies: ArrayBufferView[] = [];
+  codec.decode(bytes, { onView: (v) => copies.push(v) });
+  assert.equal(copies, []);
+});
+
 test("a custom allocator provides the memory of large results, and padding is zeroed", () => {
   const requested: number[] = [];
   const { codec } = makeCodec({
