@@ -19,8 +19,8 @@
  * Invariant: a slab's bytes are overwritten only by `allocate`, which only
  * takes slabs with no pin, so never while any view of them may be reachable.
  *
- * Reuse: slabs come in size classes (four per power of two, so at most 25%
- * of a slab is slack); `allocate` takes a free slab of the exact class of
+ * Reuse: slabs come in size classes (four per power of two, so a slab is at
+ * most a quarter plus 4 KiB larger than its object); `allocate` takes a free slab of the exact class of
  * the frame, else makes a new one. Free slabs are kept up to `maxFreeBytes`
  * (default {@link defaultMaxFreeBytes}); a slab freed beyond that is dropped
  * (its memory goes back to the system once the last thread lets go of it).
@@ -41,12 +41,24 @@ export function defaultMaxFreeBytes(totalMemoryBytes: number = totalmem()): numb
   return Math.min(2 * 1024 ** 3, Math.floor(totalMemoryBytes / 8));
 }
 
-/** The capacity of the slab class that holds `bytes` (header included): 4 classes per power of two. */
+/**
+ * Room every class has beyond its geometric size: the slab header plus a
+ * frame's header and small body, so that a binary whose size is a power of
+ * two (the common case) fits the class just above it instead of one a
+ * quarter larger.
+ */
+const CLASS_EXTRA_BYTES = 4096;
+
+/**
+ * The capacity of the slab class that holds `bytes` (header included): four
+ * classes per power of two, each plus {@link CLASS_EXTRA_BYTES}, so a slab
+ * is at most a quarter plus 4 KiB larger than what it holds.
+ */
 export function slabClassBytes(bytes: number): number {
-  if (bytes <= MIN_SLAB_BYTES) return MIN_SLAB_BYTES;
-  const below = 2 ** Math.floor(Math.log2(bytes - 1)); // the largest power of two under `bytes`
+  const payload = Math.max(MIN_SLAB_BYTES, bytes - CLASS_EXTRA_BYTES);
+  const below = 2 ** Math.floor(Math.log2(payload - 1)); // the largest power of two under `payload`
   const step = below / 4;
-  return Math.ceil(bytes / step) * step;
+  return Math.ceil(payload / step) * step + CLASS_EXTRA_BYTES;
 }
 
 export interface SlabPoolOptions {
