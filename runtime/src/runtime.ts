@@ -204,9 +204,9 @@ export class DriverRuntime implements Core, SlabStatusSource {
   getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown> {
     const settled = this.store.peek(ref.id);
     if (settled !== undefined) {
-      if (settled.error !== undefined) return Promise.reject(settled.error);
+      if (!(settled instanceof Uint8Array)) return Promise.reject(settled);
       try {
-        return Promise.resolve(this.codec.decode(settled.bytes));
+        return Promise.resolve(this.codec.decode(settled));
       } catch (e) {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }

@@ -13,55 +13,78 @@
  * that keeps the bytes past the object's deletion (a task waiting for a
  * worker, a retry) still reads the object, never a later one.
  *
- * Invariants: an entry is pending (no bytes, no error), ready (bytes) or
- * failed (error), and only moves from pending to one of the others; waiters
- * are called exactly once, when the entry settles, then dropped.
+ * Memory: a million small results may sit here at once (a queue of tasks
+ * whose refs are all held), so a ready object is stored as its bytes alone
+ * (no entry record), and a one-byte encoding (small integers, booleans,
+ * null, empty strings/lists) as a shared constant instead of its own buffer.
+ *
+ * Invariants: an object is pending (`null`, or an `Entry` without error once
+ * someone waits), ready (bytes) or failed (an `Entry` with its error), and only moves from pending to one
+ * of the others; waiters are called exactly once, when the object settles,
+ * then dropped. Stored bytes are never written to (they may be shared).
  */
 import { GetTimeoutError } from "../errors.js";
 import type { SlabPool } from "./slab-pool.js";
 
-export type Settled = { readonly bytes: Uint8Array; readonly error?: undefined } | { readonly bytes?: undefined; readonly error: Error };
+/** What an object settled to: its bytes, or the error it stands for. */
+export type Settled = Uint8Array | Error;
 
 type Waiter = (settled: Settled) => void;
 
-interface Entry {
-  settled: Settled | undefined;
-  waiters: Waiter[] | undefined;
+/** A pending or failed object (a ready one is stored as its bytes). */
+class Entry {
+  error: Error | undefined = undefined;
+  waiters: Waiter[] | undefined = undefined;
+}
+
+/** Ready: its bytes; pending with nobody waiting yet: `null` (no record per queued task); else an `Entry`. */
+type Slot = Uint8Array | Entry | null;
+
+/** One shared, never-written buffer per possible one-byte encoding. */
+const oneByteValues: readonly Uint8Array[] = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
+
+/** Bytes to keep: a one-byte encoding becomes its shared constant (the caller's copy is left to the GC). */
+function compact(bytes: Uint8Array): Uint8Array {
+  return bytes.byteLength === 1 ? oneByteValues[bytes[0]!]! : bytes;
 }
 
 export class MemoryStore {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Slot>();
   private closed: Error | undefined;
 
-  constructor(private readonly slabs?: SlabPool) {}
-
-  /** Creates a pending entry (a task's return) unless the id is known. */
+  /** Marks a task's return as pending unless the id is known. */
   expect(id: string): void {
-    if (!this.entries.has(id)) this.entries.set(id, { settled: undefined, waiters: undefined });
+    if (!this.entries.has(id)) this.entries.set(id, null);
   }
 
   putBytes(id: string, bytes: Uint8Array): void {
-    this.settle(id, { bytes });
+    this.settle(id, compact(bytes));
   }
 
   putError(id: string, error: Error): void {
-    this.settle(id, { error });
+    this.settle(id, error);
   }
 
+  /** What the object settled to; undefined while it is pending or unknown. */
   peek(id: string): Settled | undefined {
-    const settled = this.entries.get(id)?.settled;
-    return settled === undefined ? undefined : this.handOut(settled);
+    const slot = this.entries.get(id);
+    if (slot === undefined || slot === null) return undefined;
+    return slot instanceof Uint8Array ? slot : slot.error;
   }
 
   /** Calls `waiter` once `id` settles (at once if it has). */
   whenSettled(id: string, waiter: Waiter): void {
-    let entry = this.entries.get(id);
-    if (entry === undefined) {
-      entry = { settled: undefined, waiters: undefined };
+    const slot = this.entries.get(id);
+    if (slot instanceof Uint8Array) return waiter(slot);
+    if (slot === undefined || slot === null) {
+      const entry = new Entry();
+      entry.waiters = [waiter];
       this.entries.set(id, entry);
+    } else if (slot.error !== undefined) {
+      waiter(slot.error);
+    } else {
+      (slot.waiters ??= []).push(waiter);
     }
-    if (entry.settled !== undefined) waiter(this.handOut(entry.settled));
-    else (entry.waiters ??= []).push(waiter);
   }
 
   /**
@@ -69,10 +92,10 @@ export class MemoryStore {
    * pending object is dropped as soon as it settles (after its waiters ran).
    */
   delete(id: string): void {
-    const entry = this.entries.get(id);
-    if (entry === undefined) return;
-    if (entry.settled !== undefined) this.drop(id, entry.settled);
-    else this.dropOnSettle.add(id);
+    const slot = this.entries.get(id);
+    if (slot === undefined) return;
+    if (slot === null || (!(slot instanceof Uint8Array) && slot.error === undefined)) this.dropOnSettle.add(id);
+    else this.entries.delete(id);
   }
 
   private readonly dropOnSettle = new Set<string>();
@@ -84,7 +107,7 @@ export class MemoryStore {
   /** Bytes of one object; rejects with its error, or `GetTimeoutError` after `timeoutS` seconds. */
   getOne(id: string, timeoutS: number | undefined): Promise<Uint8Array> {
     const settled = this.peek(id);
-    if (settled !== undefined) return settled.error === undefined ? Promise.resolve(settled.bytes) : Promise.reject(settled.error);
+    if (settled !== undefined) return settled instanceof Uint8Array ? Promise.resolve(settled) : Promise.reject(settled);
     return this.getMany([id], timeoutS).then((list) => list[0]!);
   }
 
@@ -108,10 +131,18 @@ export class MemoryStore {
         else reject(error);
       };
       for (let i = 0; i < ids.length && !done; i++) {
+        // Settled ones are read here, without a waiter closure each.
+        const settled = this.peek(ids[i]!);
+        if (settled instanceof Uint8Array) {
+          out[i] = settled;
+          remaining--;
+          continue;
+        }
+        if (settled !== undefined) return finish(settled);
         this.whenSettled(ids[i]!, (s) => {
           if (done) return;
-          if (s.error !== undefined) return finish(s.error);
-          out[i] = s.bytes;
+          if (!(s instanceof Uint8Array)) return finish(s);
+          out[i] = s;
           if (--remaining === 0) finish();
         });
       }
@@ -121,7 +152,6 @@ export class MemoryStore {
       if (timeoutS !== undefined) timer = setTimeout(() => finish(new GetTimeoutError(timeoutS)), timeoutS * 1000);
     });
   }
-
   /**
    * Registers the finisher of an in-progress request (get or wait), so that
    * `close` can fail it; the request removes it when it finishes.
@@ -150,36 +180,18 @@ export class MemoryStore {
   private readonly pending = new Set<(error?: Error) => void>();
 
   private settle(id: string, settled: Settled): void {
-    if (this.closed !== undefined) {
-      if (settled.bytes !== undefined) this.slabs?.release(settled.bytes);
-      return;
+    const slot = this.entries.get(id);
+    if (slot instanceof Uint8Array || slot?.error !== undefined) return; // immutable once set: a late duplicate is ignored
+    const waiters = slot?.waiters;
+    if (settled instanceof Uint8Array) {
+      this.entries.set(id, settled);
+    } else {
+      const failed = slot ?? new Entry();
+      failed.error = settled;
+      failed.waiters = undefined;
+      if (failed !== slot) this.entries.set(id, failed);
     }
-    const entry = this.entries.get(id);
-    if (entry === undefined) {
-      this.entries.set(id, { settled, waiters: undefined });
-      return;
-    }
-    if (entry.settled !== undefined) {
-      // Immutable once set: a late duplicate is ignored.
-      if (settled.bytes !== undefined) this.slabs?.release(settled.bytes);
-      return;
-    }
-    entry.settled = settled;
-    const waiters = entry.waiters;
-    entry.waiters = undefined;
-    if (waiters !== undefined) for (const w of waiters) w(this.handOut(settled));
-    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.drop(id, settled);
-  }
-
-  private drop(id: string, settled: Settled): void {
-    this.entries.delete(id);
-    if (settled.bytes !== undefined) this.slabs?.release(settled.bytes);
-  }
-
-  /** What a reader gets: slab-backed bytes as the reader's own pinned view (see the top of this file). */
-  private handOut(settled: Settled): Settled {
-    if (this.slabs === undefined || settled.bytes === undefined) return settled;
-    const bytes = this.slabs.share(settled.bytes);
-    return bytes === settled.bytes ? settled : { bytes };
+    if (waiters !== undefined) for (const w of waiters) w(settled);
+    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.entries.delete(id);
   }
 }

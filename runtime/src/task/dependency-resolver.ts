@@ -20,11 +20,11 @@ export function resolveDeps(
   for (let k = 0; k < refIds.length && !reported; k++) {
     store.whenSettled(refIds[k]!, (s) => {
       if (reported) return;
-      if (s.error !== undefined) {
+      if (!(s instanceof Uint8Array)) {
         reported = true;
-        return done({ error: s.error });
+        return done({ error: s });
       }
-      bytes[k] = s.bytes;
+      bytes[k] = s;
       if (--remaining === 0) {
         reported = true;
         done({ deps: { idx: refIdx, bytes } });
