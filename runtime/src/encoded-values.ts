@@ -26,7 +26,23 @@ export interface ValueCodec {
   decode(bytes: Uint8Array, owned?: boolean): unknown;
 }
 
+/**
+ * One shared encoding of "no arguments" per codec: every call without
+ * arguments encodes to the same bytes, so a queue of such calls holds no
+ * buffer per call. Never written to; a message clones it, and it is never
+ * transferred (far below `transferThreshold`).
+ */
+const noArgs = new WeakMap<ValueCodec, EncodedArgs>();
+
 export function encodeArgs(codec: ValueCodec, args: readonly unknown[], name: string): EncodedArgs {
+  if (args.length === 0) {
+    let none = noArgs.get(codec);
+    if (none === undefined) {
+      none = Object.freeze({ bytes: codec.encode([], `arguments of ${name}`) });
+      noArgs.set(codec, none);
+    }
+    return none;
+  }
   let list: unknown[] | readonly unknown[] = args;
   let refIdx: number[] | undefined;
   let refIds: string[] | undefined;
