@@ -3,28 +3,33 @@
  * ownership-based reference counting: the thread that created an object (by
  * `put` or by submitting the task that returns it) owns it.
  *
- * Each thread counts its own live `ObjectRef` instances per object it owns (a
- * `FinalizationRegistry` tells when one is collected). An object whose id has
- * ever been encoded into a value — a nested ref in task arguments, in a `put`
- * value, in a task's result — has "escaped": other threads or stored values
- * may hold it, and it is kept for the life of the runtime. Top-level ref
- * arguments do not escape: the driver resolves them itself and holds the
- * bytes the task needs. The driver frees its objects in its store directly;
- * a worker thread asks the driver to (`release`). Shared by both sides.
+ * Each thread tracks the one `ObjectRef` instance it made when it created an
+ * object it owns (a `FinalizationRegistry` tells when it is collected). Refs
+ * made any other way (decoded from a value) are copies of an escaped id, so
+ * they are not tracked. An object whose id has ever been encoded into a
+ * value — a nested ref in task arguments, in a `put` value, in a task's
+ * result — has "escaped": other threads or stored values may hold it, and it
+ * is kept for the life of the runtime. Top-level ref arguments do not
+ * escape: the driver resolves them itself and holds the bytes the task
+ * needs. The driver frees its objects in its store directly; a worker thread
+ * asks the driver to (`release`). Shared by both sides.
  *
- * Invariant: `onFree(id)` is called at most once per id, only when no driver
- * instance of it is alive and it never escaped.
+ * Memory: one registry cell per object and nothing else (no count per id:
+ * there is exactly one tracked instance), since a million refs may be live
+ * at once.
+ *
+ * Invariant: `track` is called at most once per id; `onFree(id)` is called
+ * at most once per id, only when its tracked instance was collected and it
+ * never escaped.
  */
 export class ReferenceCounter {
-  private readonly live = new Map<string, number>();
   private readonly escaped = new Set<string>();
   private readonly registry = new FinalizationRegistry<string>((id) => this.dropped(id));
 
   constructor(private readonly onFree: (id: string) => void) {}
 
-  /** A new driver-side ref instance for `id`. */
+  /** The ref instance made when the object `id` was created (put, or a task submitted). */
   track(ref: object, id: string): void {
-    this.live.set(id, (this.live.get(id) ?? 0) + 1);
     this.registry.register(ref, id);
   }
 
@@ -41,12 +46,6 @@ export class ReferenceCounter {
   }
 
   private dropped(id: string): void {
-    const n = (this.live.get(id) ?? 1) - 1;
-    if (n > 0) {
-      this.live.set(id, n);
-      return;
-    }
-    this.live.delete(id);
     if (!this.escaped.has(id)) this.onFree(id);
   }
 }
