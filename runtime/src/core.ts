@@ -13,7 +13,7 @@ import { NotInitializedError } from "./errors.js";
 import type { ObjectRef } from "./object-ref.js";
 import type { ResourceOptions, SchedulingStrategy } from "./options.js";
 import type { PlacementGroupStrategy } from "./scheduler/bundle-planner.js";
-import type { ActorDescriptor, FnLocation } from "./worker/protocol.js";
+import type { ActorDescriptor, FnLocation, TaskCall } from "./worker/protocol.js";
 
 /**
  * What a task or actor asks the scheduler for, as the user wrote it
@@ -50,7 +50,7 @@ export interface RemoteClassInfo extends FnLocation {
 
 export interface Core {
   /** Returns one ref, or an array of `numReturns` refs when it is above 1. */
-  submitTask(fn: FnLocation, args: readonly unknown[], options: TaskSpecOptions): ObjectRef | ObjectRef[];
+  submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[];
   createActor(cls: RemoteClassInfo, args: readonly unknown[], options: ActorSpecOptions): ActorHandleBase;
   submitActorTask(
     actor: ActorDescriptor,

@@ -18,8 +18,13 @@ export class IdGenerator {
 export function returnIds(taskId: string, numReturns: number): string[] {
   if (numReturns === 1) return [taskId];
   const ids = new Array<string>(numReturns);
-  for (let i = 0; i < numReturns; i++) ids[i] = `${taskId}.${i}`;
+  for (let i = 0; i < numReturns; i++) ids[i] = returnId(taskId, numReturns, i);
   return ids;
+}
+
+/** The `i`-th return id of a task (no list built: a single return is the task id itself). */
+export function returnId(taskId: string, numReturns: number, i: number): string {
+  return numReturns === 1 ? taskId : `${taskId}.${i}`;
 }
 
 /** Short random hex, for node and job ids. */

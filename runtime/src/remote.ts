@@ -34,7 +34,7 @@ import type {
   RemoteFunction,
 } from "./remote-types.js";
 import { threadRegistry } from "./worker/function-registry.js";
-import type { FnLocation } from "./worker/protocol.js";
+import type { FnLocation, TaskCall } from "./worker/protocol.js";
 
 export function remote<F extends AnyFunction>(fn: F, context?: RemoteContext): F & RemoteFunction<F>;
 export function remote<C extends AnyClass>(
@@ -87,7 +87,8 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
     const defaults = compileTaskOptions(defaultTaskOptions(r.name), options, `@ray.remote on ${r.name}`);
     const submit = (o: TaskSpecOptions) => {
       const what = `${o.name}.remote()`;
-      return (...args: unknown[]) => currentCore(what).submitTask(loc, args, o);
+      const call: TaskCall = { fn: loc, ...o };
+      return (...args: unknown[]) => currentCore(what).submitTask(call, args);
     };
     define(target, "remote", submit(defaults));
     define(target, "options", (o: unknown) => ({

@@ -11,7 +11,7 @@ import { ActorManager } from "./actor/actor-manager.js";
 import { Codec, fromWireError, toWireError } from "./codec/index.js";
 import "./codec/native-strings.js";
 import type { RuntimeContext } from "./context.js";
-import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, SchedulingOptions, TaskSpecOptions } from "./core.js";
+import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, SchedulingOptions } from "./core.js";
 import { InvalidArgumentError, TsrayError } from "./errors.js";
 import { IdGenerator } from "./ids.js";
 import { printLogLine } from "./log-printer.js";
@@ -35,11 +35,10 @@ import { createWireHooks } from "./wire-hooks.js";
 import {
   unreachable,
   type ActorDescriptor,
-  type FnLocation,
   type FromWorker,
   type ReplyValue,
   type SyncQuery,
-  type ToWorker,
+  type TaskCall,
   type TsrayWorkerData,
   type WireError,
 } from "./worker/protocol.js";
@@ -164,20 +163,11 @@ export class DriverRuntime implements Core, SlabStatusSource {
 
   // ------------------------------------------------------------ Core (the driver's own calls)
 
-  submitTask(fn: FnLocation, args: readonly unknown[], o: TaskSpecOptions): ObjectRef | ObjectRef[] {
-    this.checkGroup(o.demand, o.name);
+  submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[] {
+    this.checkGroup(call.demand, call.name);
     const taskId = this.ids.next();
-    this.tasks.submit({
-      taskId,
-      fn,
-      name: o.name,
-      args: encodeArgs(this.codec, args, o.name),
-      numReturns: o.numReturns,
-      demand: o.demand,
-      maxRetries: o.maxRetries,
-      retryExceptions: o.retryExceptions,
-    });
-    return this.refs.trackAll(refsFor(taskId, o.numReturns));
+    this.tasks.submit(taskId, call, encodeArgs(this.codec, args, call.name), undefined);
+    return this.refs.trackAll(refsFor(taskId, call.numReturns));
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
@@ -374,7 +364,7 @@ export class DriverRuntime implements Core, SlabStatusSource {
       case "actorFailed":
         return this.actors.onConstructorFailed(m.actorId, m.error);
       case "submit":
-        return this.tasks.submit(m.task);
+        return this.tasks.submit(m.task.taskId, m.task, m.task.args, m.task.parentTaskId);
       case "createActor":
         return this.actors.createFromWorker(m.creation);
       case "callActor":

@@ -23,7 +23,8 @@ export type NodeScheduler = LocalScheduler<Schedulable>;
 export type NodeGrant = Grant<Schedulable>;
 export type NodeRequest = ScheduleRequest<Schedulable>;
 
-interface TaskShape {
+/** What a task's request holds besides its id and payload: the same for every call with the same options. */
+export interface TaskShape {
   readonly demand: ResourceSet;
   readonly placement: Placement;
   readonly classKey: string;
@@ -31,16 +32,20 @@ interface TaskShape {
 const taskShapes = new WeakMap<SchedulingOptions, TaskShape>();
 const actorShapes = new WeakMap<SchedulingOptions, ActorDemand & { where: Placement }>();
 
-/** A task's request (validated options; throws `InvalidArgumentError` otherwise). */
-export function taskRequestOf(id: string, name: string, o: SchedulingOptions, payload: Schedulable): NodeRequest {
+/**
+ * The scheduling shape of a task with options `o` (validated; throws
+ * `InvalidArgumentError` otherwise). The task's own record is its request
+ * (see `TaskState`), so a queued task costs no request object of its own.
+ */
+export function taskShapeOf(name: string, o: SchedulingOptions): TaskShape {
   let shape = taskShapes.get(o);
   if (shape === undefined) {
     const demand = taskDemand(o, name);
     const placement = toPlacement(o.schedulingStrategy);
-    shape = { demand, placement, classKey: schedulingClassKey({ id, name, demand, placement, payload }) };
+    shape = { demand, placement, classKey: schedulingClassKey({ id: "", name, demand, placement, payload: undefined }) };
     taskShapes.set(o, shape);
   }
-  return { id, name, demand: shape.demand, placement: shape.placement, classKey: shape.classKey, payload };
+  return shape;
 }
 
 /** An actor's request: placement demand free to place it, lifetime demand held while it lives. */

@@ -14,13 +14,15 @@
  */
 import { CPU } from "../scheduler/resource-set.js";
 import { InvalidArgumentError, TaskCancelledError, TaskError, WorkerCrashedError } from "../errors.js";
-import { returnIds } from "../ids.js";
+import { returnId } from "../ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
-import type { ResolvedDeps, TaskSubmission, WireError } from "../worker/protocol.js";
+import type { EncodedArgs, ResolvedDeps, TaskCall, WireError } from "../worker/protocol.js";
 import type { PoolWorker, WorkerPool } from "../worker/worker-pool.js";
 import { resolveDeps } from "./dependency-resolver.js";
 import { defaultPipelineDepth, type Lease } from "./lease.js";
-import { taskRequestOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable } from "./schedulable.js";
+import { taskShapeOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable, type TaskShape } from "./schedulable.js";
+import type { ResourceSet } from "../scheduler/resource-set.js";
+import type { Placement } from "../scheduler/scheduling-strategy.js";
 import { addTransfer } from "../encoded-values.js";
 
 export interface TaskManagerDeps {
@@ -38,23 +40,47 @@ export interface TaskManagerDeps {
   readonly pipelineDepth?: number;
 }
 
-class TaskState implements Schedulable {
-  readonly kind = "Task";
+/**
+ * One task, from submission to its last result; also its own scheduler
+ * request (`payload` is itself). A million may be queued at once, so it is
+ * one record: what every call with the same options shares is reached
+ * through `call` and `shape` (built once), a single return's id is the task
+ * id, and the request's fields are getters over those.
+ */
+class TaskState implements Schedulable, NodeRequest {
   phase: "deps" | "queued" | "sent" = "deps";
-  deps: ResolvedDeps | undefined;
-  lease: Lease<TaskState> | undefined;
+  deps: ResolvedDeps | undefined = undefined;
+  lease: Lease<TaskState> | undefined = undefined;
   /** Outstanding `get`/`wait` requests of the task while it runs. */
   blocked = 0;
   attempts = 0;
   cancelled: "no" | "soft" | "force" = "no";
-  children: string[] | undefined;
-  readonly request: NodeRequest;
+  children: string[] | undefined = undefined;
   constructor(
-    readonly spec: TaskSubmission,
-    readonly returns: readonly string[],
+    /** The task id (and the id of its single return). */
+    readonly id: string,
+    readonly call: TaskCall,
+    readonly args: EncodedArgs,
+    private readonly shape: TaskShape,
     private readonly manager: TaskManager,
-  ) {
-    this.request = taskRequestOf(spec.taskId, spec.name, spec.demand, this);
+  ) {}
+  get kind(): "Task" {
+    return "Task";
+  }
+  get name(): string {
+    return this.call.name;
+  }
+  get demand(): ResourceSet {
+    return this.shape.demand;
+  }
+  get placement(): Placement {
+    return this.shape.placement;
+  }
+  get classKey(): string {
+    return this.shape.classKey;
+  }
+  get payload(): Schedulable {
+    return this;
   }
   dispatch(grant: NodeGrant): void {
     this.manager.dispatch(this, grant);
@@ -77,22 +103,26 @@ export class TaskManager {
     this.totalCpuUnits = d.scheduler.total().get(CPU);
   }
 
-  /** Throws `InvalidArgumentError` for bad resource options (checked before anything is queued). */
-  submit(spec: TaskSubmission): void {
-    const returns = returnIds(spec.taskId, spec.numReturns);
-    const state = new TaskState(spec, returns, this);
-    for (const id of returns) this.d.store.expect(id);
-    this.tasks.set(spec.taskId, state);
-    if (spec.numReturns > 1) for (const id of returns) this.byReturn.set(id, spec.taskId);
-    if (spec.parentTaskId !== undefined) {
-      const parent = this.tasks.get(spec.parentTaskId);
-      if (parent !== undefined) (parent.children ??= []).push(spec.taskId);
+  /**
+   * `parentTaskId`: the task that submitted this one, if a task did (for
+   * recursive cancel). Throws `InvalidArgumentError` for bad resource options
+   * (checked before anything is queued).
+   */
+  submit(taskId: string, call: TaskCall, args: EncodedArgs, parentTaskId: string | undefined): void {
+    const state = new TaskState(taskId, call, args, taskShapeOf(call.name, call.demand), this);
+    const n = call.numReturns;
+    for (let i = 0; i < n; i++) this.d.store.expect(returnId(taskId, n, i));
+    this.tasks.set(taskId, state);
+    if (n > 1) for (let i = 0; i < n; i++) this.byReturn.set(returnId(taskId, n, i), taskId);
+    if (parentTaskId !== undefined) {
+      const parent = this.tasks.get(parentTaskId);
+      if (parent !== undefined) (parent.children ??= []).push(taskId);
     }
-    const { refIdx, refIds } = spec.args;
+    const { refIdx, refIds } = args;
     if (refIdx === undefined || refIds === undefined) return this.enqueue(state);
     resolveDeps(this.d.store, refIdx, refIds, (outcome) => {
-      if (this.tasks.get(spec.taskId) !== state) return; // cancelled meanwhile
-      if (outcome.error !== undefined) return this.finishWithError(state, new TaskError(spec.name, outcome.error));
+      if (this.tasks.get(taskId) !== state) return; // cancelled meanwhile
+      if (outcome.error !== undefined) return this.finishWithError(state, new TaskError(call.name, outcome.error));
       state.deps = outcome.deps;
       this.enqueue(state);
     });
@@ -122,7 +152,7 @@ export class TaskManager {
   onPlacementGroupRemoved(pending: readonly NodeRequest[], running: readonly NodeGrant[]): void {
     for (const r of pending) {
       const state = this.tasks.get(r.id);
-      if (state !== undefined && state.request === r) this.finishWithError(state, groupRemoved(state));
+      if (state !== undefined && state === r) this.finishWithError(state, groupRemoved(state));
     }
     for (const g of running) {
       const state = this.tasks.get(g.id);
@@ -137,19 +167,20 @@ export class TaskManager {
     if (state === undefined || state.lease?.worker !== worker) return;
     this.leave(state);
     this.forget(state);
-    for (let i = 0; i < state.returns.length; i++) this.d.store.putBytes(state.returns[i]!, results[i]!);
+    const n = state.call.numReturns;
+    for (let i = 0; i < n; i++) this.d.store.putBytes(returnId(taskId, n, i), results[i]!);
   }
 
   onFailed(worker: PoolWorker, taskId: string, wire: WireError, errorName: string): void {
     const state = this.tasks.get(taskId);
     if (state === undefined || state.lease?.worker !== worker) return;
     this.leave(state);
-    if (state.cancelled !== "no") return this.finishWithError(state, new TaskCancelledError(state.spec.name));
-    const retry = state.spec.retryExceptions;
+    if (state.cancelled !== "no") return this.finishWithError(state, new TaskCancelledError(state.name));
+    const retry = state.call.retryExceptions;
     if ((retry === true || (Array.isArray(retry) && retry.includes(errorName))) && this.mayRetry(state)) {
       return this.enqueue(state);
     }
-    this.finishWithError(state, new TaskError(state.spec.name, this.d.rebuildError(wire)));
+    this.finishWithError(state, new TaskError(state.name, this.d.rebuildError(wire)));
   }
 
   /** The thread handed back tasks it had not started (their lane's running task blocked): queue them first again. */
@@ -163,13 +194,13 @@ export class TaskManager {
       const state = this.tasks.get(id);
       if (state === undefined || state.lease?.worker !== worker) continue;
       this.leave(state);
-      if (state.cancelled !== "no") this.finishWithError(state, new TaskCancelledError(state.spec.name));
+      if (state.cancelled !== "no") this.finishWithError(state, new TaskCancelledError(state.name));
       else {
         state.phase = "queued";
         back.push(state);
       }
     }
-    this.d.scheduler.submitFront(back.map((t) => t.request));
+    this.d.scheduler.submitFront(back);
   }
 
   /** Every task on a thread that exited is retried (system failure) or fails. */
@@ -179,7 +210,7 @@ export class TaskManager {
       if (state === undefined) continue;
       this.leave(state);
       if (state.cancelled !== "no") {
-        this.finishWithError(state, new TaskCancelledError(state.spec.name));
+        this.finishWithError(state, new TaskCancelledError(state.name));
       } else if (this.mayRetry(state)) {
         this.enqueue(state);
       } else {
@@ -187,8 +218,8 @@ export class TaskManager {
         this.finishWithError(
           state,
           new WorkerCrashedError(
-            `The worker running task ${state.spec.name} ${why} before the task finished ` +
-              `(${state.attempts} retries used of maxRetries ${state.spec.maxRetries}). ` +
+            `The worker running task ${state.name} ${why} before the task finished ` +
+              `(${state.attempts} retries used of maxRetries ${state.call.maxRetries}). ` +
               "Raise maxRetries if the crash is transient.",
             error !== undefined ? { cause: error } : undefined,
           ),
@@ -235,17 +266,17 @@ export class TaskManager {
       for (const child of state.children) this.cancel(child, force, recursive);
     }
     if (state.phase === "deps") {
-      this.finishWithError(state, new TaskCancelledError(state.spec.name));
+      this.finishWithError(state, new TaskCancelledError(state.name));
     } else if (state.phase === "queued") {
-      this.d.scheduler.cancel(state.spec.taskId);
-      this.finishWithError(state, new TaskCancelledError(state.spec.name));
+      this.d.scheduler.cancel(state.id);
+      this.finishWithError(state, new TaskCancelledError(state.name));
     } else if (force) {
       state.cancelled = "force";
       void state.lease!.worker.client.terminate();
     } else if (state.cancelled === "no") {
       state.cancelled = "soft";
-      state.lease!.worker.client.post({ t: "cancel", taskId: state.spec.taskId, name: state.spec.name });
-      for (const id of state.returns) this.d.store.putError(id, new TaskCancelledError(state.spec.name));
+      state.lease!.worker.client.post({ t: "cancel", taskId: state.id, name: state.name });
+      this.putErrors(state, new TaskCancelledError(state.name));
     }
   }
 
@@ -257,11 +288,11 @@ export class TaskManager {
   private enqueue(state: TaskState): void {
     state.phase = "queued";
     try {
-      this.d.scheduler.submit(state.request);
+      this.d.scheduler.submit(state);
     } catch (e) {
       // Its placement group was removed before the task could be queued.
       if (!(e instanceof InvalidArgumentError)) throw e;
-      this.finishWithError(state, new TaskError(state.spec.name, e));
+      this.finishWithError(state, new TaskError(state.name, e));
     }
   }
 
@@ -289,20 +320,20 @@ export class TaskManager {
     state.phase = "sent";
     state.lease = lease;
     lease.tasks.push(state);
-    lease.worker.tasks.add(state.spec.taskId);
-    const { spec } = state;
+    lease.worker.tasks.add(state.id);
+    const { call } = state;
     // Arguments are transferred only when no retry could need them again.
-    const transfer = spec.maxRetries === 0 ? addTransfer(undefined, spec.args.bytes) : undefined;
+    const transfer = call.maxRetries === 0 ? addTransfer(undefined, state.args.bytes) : undefined;
     lease.worker.client.post(
       {
         t: "run",
         lane: lease.lane,
-        taskId: spec.taskId,
-        fn: spec.fn,
-        name: spec.name,
-        args: spec.args.bytes,
+        taskId: state.id,
+        fn: call.fn,
+        name: call.name,
+        args: state.args.bytes,
         deps: state.deps,
-        numReturns: spec.numReturns,
+        numReturns: call.numReturns,
         gpuIds: lease.gpuIds,
       },
       transfer,
@@ -317,7 +348,7 @@ export class TaskManager {
     const lease = state.lease;
     if (lease === undefined) return;
     state.lease = undefined;
-    lease.worker.tasks.delete(state.spec.taskId);
+    lease.worker.tasks.delete(state.id);
     const i = lease.tasks.indexOf(state);
     if (i >= 0) lease.tasks.splice(i, 1);
     state.blocked = 0;
@@ -328,8 +359,8 @@ export class TaskManager {
       lease.worker.active++;
     }
     if (next !== undefined) {
-      this.d.scheduler.handOver(lease.grantId, next.request);
-      lease.grantId = next.spec.taskId;
+      this.d.scheduler.handOver(lease.grantId, next);
+      lease.grantId = next.id;
       this.fill(lease);
       return;
     }
@@ -358,7 +389,7 @@ export class TaskManager {
   }
 
   private mayRetry(state: TaskState): boolean {
-    const max = state.spec.maxRetries;
+    const max = state.call.maxRetries;
     if (max !== -1 && state.attempts >= max) return false;
     state.attempts++;
     return true;
@@ -366,18 +397,24 @@ export class TaskManager {
 
   private finishWithError(state: TaskState, error: Error): void {
     this.forget(state);
-    for (const id of state.returns) this.d.store.putError(id, error);
+    this.putErrors(state, error);
+  }
+
+  private putErrors(state: TaskState, error: Error): void {
+    const n = state.call.numReturns;
+    for (let i = 0; i < n; i++) this.d.store.putError(returnId(state.id, n, i), error);
   }
 
   private forget(state: TaskState): void {
-    this.tasks.delete(state.spec.taskId);
-    if (state.spec.numReturns > 1) for (const id of state.returns) this.byReturn.delete(id);
+    this.tasks.delete(state.id);
+    const n = state.call.numReturns;
+    if (n > 1) for (let i = 0; i < n; i++) this.byReturn.delete(returnId(state.id, n, i));
   }
 }
 
 function groupRemoved(state: TaskState): TaskCancelledError {
   return new TaskCancelledError(
-    state.spec.name,
-    `Task ${state.spec.name} was cancelled: its placement group was removed (ray.removePlacementGroup).`,
+    state.name,
+    `Task ${state.name} was cancelled: its placement group was removed (ray.removePlacementGroup).`,
   );
 }

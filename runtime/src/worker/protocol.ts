@@ -34,17 +34,24 @@ export interface EncodedArgs {
   readonly refIds?: readonly string[] | undefined;
 }
 
-/** What a caller (driver or worker) submits to run a remote function. */
-export interface TaskSubmission {
-  readonly taskId: string;
+/**
+ * What every call of one remote function with one set of options shares:
+ * built once (by `ray.remote` / `.options()`), not per call.
+ */
+export interface TaskCall {
   readonly fn: FnLocation;
   readonly name: string;
-  readonly args: EncodedArgs;
   readonly numReturns: number;
   /** Resources and strategy as the user gave them (validated); the driver's scheduler turns them into a demand. */
   readonly demand: SchedulingOptions;
   readonly maxRetries: number;
   readonly retryExceptions: boolean | readonly string[];
+}
+
+/** What a caller (driver or worker) submits to run a remote function. */
+export interface TaskSubmission extends TaskCall {
+  readonly taskId: string;
+  readonly args: EncodedArgs;
   /** The task that submitted this one, if it was submitted from inside a task (for recursive cancel). */
   readonly parentTaskId?: string | undefined;
 }

@@ -10,7 +10,7 @@
  */
 import { actorCreation } from "../actor-creation.js";
 import { makeActorHandle, type ActorHandleBase } from "../actor-handle.js";
-import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, TaskSpecOptions } from "../core.js";
+import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo } from "../core.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import type { RuntimeContext } from "../context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../errors.js";
@@ -18,7 +18,7 @@ import { IdGenerator } from "../ids.js";
 import { ReferenceCounter } from "../reference-counter.js";
 import { ObjectRef, refsFor } from "../object-ref.js";
 import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../encoded-values.js";
-import type { ActorDescriptor, FnLocation, FromWorker, ReplyValue, SyncQuery, ToWorker, TsrayWorkerData, WireError } from "./protocol.js";
+import type { ActorDescriptor, FromWorker, ReplyValue, SyncQuery, TaskCall, ToWorker, TsrayWorkerData, WireError } from "./protocol.js";
 import type { TaskContextStorage } from "./task-context.js";
 
 export interface ErrorCodec {
@@ -62,28 +62,28 @@ export class ThreadCore implements Core {
     this.ids = new IdGenerator(data.idPrefix);
   }
 
-  submitTask(fn: FnLocation, args: readonly unknown[], o: TaskSpecOptions): ObjectRef | ObjectRef[] {
-    this.refuseWhileImporting(`${o.name}.remote()`);
+  submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[] {
+    this.refuseWhileImporting(`${call.name}.remote()`);
     const taskId = this.ids.next();
-    const encoded = encodeArgs(this.codec, args, o.name);
+    const encoded = encodeArgs(this.codec, args, call.name);
     this.post(
       {
         t: "submit",
         task: {
           taskId,
-          fn,
-          name: o.name,
+          fn: call.fn,
+          name: call.name,
           args: encoded,
-          numReturns: o.numReturns,
-          demand: o.demand,
-          maxRetries: o.maxRetries,
-          retryExceptions: o.retryExceptions,
+          numReturns: call.numReturns,
+          demand: call.demand,
+          maxRetries: call.maxRetries,
+          retryExceptions: call.retryExceptions,
           parentTaskId: this.context.getStore()?.taskId,
         },
       },
       addTransfer(undefined, encoded.bytes),
     );
-    return this.refs.trackAll(refsFor(taskId, o.numReturns));
+    return this.refs.trackAll(refsFor(taskId, call.numReturns));
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
