@@ -23,18 +23,29 @@
  * of the others; waiters are called exactly once, when the object settles,
  * then dropped. Stored bytes are never written to (they may be shared).
  */
-import { GetTimeoutError } from "../errors.js";
-import type { SlabPool } from "./slab-pool.js";
+import { GetRequest } from "./get-request.js";
 
 /** What an object settled to: its bytes, or the error it stands for. */
 export type Settled = Uint8Array | Error;
 
-type Waiter = (settled: Settled) => void;
+/**
+ * Something waiting for objects (a get, a wait, a task's arguments): told
+ * each one's outcome with the position it asked for it at. One object per
+ * request, not a closure per object: a get of a million pending refs waits
+ * on a million objects.
+ */
+export interface Waiter {
+  settled(at: number, settled: Settled): void;
+}
 
 /** A pending or failed object (a ready one is stored as its bytes). */
 class Entry {
   error: Error | undefined = undefined;
-  waiters: Waiter[] | undefined = undefined;
+  /** The first waiter and its position (a pending object mostly has one or none). */
+  waiter: Waiter | undefined = undefined;
+  at = 0;
+  /** Any further waiters, as (waiter, position) pairs in arrival order. */
+  more: Array<Waiter | number> | undefined = undefined;
 }
 
 /** Ready: its bytes; pending with nobody waiting yet: `null` (no record per queued task); else an `Entry`. */
@@ -72,18 +83,22 @@ export class MemoryStore {
     return slot instanceof Uint8Array ? slot : slot.error;
   }
 
-  /** Calls `waiter` once `id` settles (at once if it has). */
-  whenSettled(id: string, waiter: Waiter): void {
+  /** Tells `waiter` (with position `at`) once `id` settles: at once if it has. */
+  whenSettled(id: string, waiter: Waiter, at: number): void {
     const slot = this.entries.get(id);
-    if (slot instanceof Uint8Array) return waiter(slot);
+    if (slot instanceof Uint8Array) return waiter.settled(at, slot);
     if (slot === undefined || slot === null) {
       const entry = new Entry();
-      entry.waiters = [waiter];
+      entry.waiter = waiter;
+      entry.at = at;
       this.entries.set(id, entry);
     } else if (slot.error !== undefined) {
-      waiter(slot.error);
+      waiter.settled(at, slot.error);
+    } else if (slot.waiter === undefined) {
+      slot.waiter = waiter;
+      slot.at = at;
     } else {
-      (slot.waiters ??= []).push(waiter);
+      (slot.more ??= []).push(waiter, at);
     }
   }
 
@@ -117,41 +132,9 @@ export class MemoryStore {
    */
   getMany(ids: readonly string[], timeoutS: number | undefined): Promise<Uint8Array[]> {
     if (this.closed !== undefined) return Promise.reject(this.closed);
-    return new Promise<Uint8Array[]>((resolve, reject) => {
-      const out = new Array<Uint8Array>(ids.length);
-      let remaining = ids.length;
-      let done = false;
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (error?: Error) => {
-        if (done) return;
-        done = true;
-        if (timer !== undefined) clearTimeout(timer);
-        this.pending.delete(finish);
-        if (error === undefined) resolve(out);
-        else reject(error);
-      };
-      for (let i = 0; i < ids.length && !done; i++) {
-        // Settled ones are read here, without a waiter closure each.
-        const settled = this.peek(ids[i]!);
-        if (settled instanceof Uint8Array) {
-          out[i] = settled;
-          remaining--;
-          continue;
-        }
-        if (settled !== undefined) return finish(settled);
-        this.whenSettled(ids[i]!, (s) => {
-          if (done) return;
-          if (!(s instanceof Uint8Array)) return finish(s);
-          out[i] = s;
-          if (--remaining === 0) finish();
-        });
-      }
-      if (done) return;
-      if (remaining === 0) return finish();
-      this.pending.add(finish);
-      if (timeoutS !== undefined) timer = setTimeout(() => finish(new GetTimeoutError(timeoutS)), timeoutS * 1000);
-    });
+    return new Promise<Uint8Array[]>((resolve, reject) => new GetRequest(this, ids, resolve, reject).start(timeoutS));
   }
+
   /**
    * Registers the finisher of an in-progress request (get or wait), so that
    * `close` can fail it; the request removes it when it finishes.
@@ -182,16 +165,22 @@ export class MemoryStore {
   private settle(id: string, settled: Settled): void {
     const slot = this.entries.get(id);
     if (slot instanceof Uint8Array || slot?.error !== undefined) return; // immutable once set: a late duplicate is ignored
-    const waiters = slot?.waiters;
     if (settled instanceof Uint8Array) {
       this.entries.set(id, settled);
-    } else {
-      const failed = slot ?? new Entry();
+    } else if (slot === undefined || slot === null) {
+      const failed = new Entry();
       failed.error = settled;
-      failed.waiters = undefined;
-      if (failed !== slot) this.entries.set(id, failed);
+      this.entries.set(id, failed);
+    } else {
+      slot.error = settled;
     }
-    if (waiters !== undefined) for (const w of waiters) w(settled);
+    if (slot !== undefined && slot !== null && slot.waiter !== undefined) {
+      const { waiter, at, more } = slot;
+      slot.waiter = undefined;
+      slot.more = undefined;
+      waiter.settled(at, settled);
+      if (more !== undefined) for (let k = 0; k < more.length; k += 2) (more[k] as Waiter).settled(more[k + 1] as number, settled);
+    }
     if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.entries.delete(id);
   }
 }

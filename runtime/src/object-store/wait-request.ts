@@ -7,7 +7,8 @@
  * The caller has validated the input (no duplicates, 1 ≤ numReturns ≤ length,
  * timeout ≥ 0).
  */
-import type { MemoryStore } from "./memory-store.js";
+import type { MemoryStore, Settled } from "./memory-store.js";
+import { StoreRequest } from "./store-request.js";
 
 export function waitFor(
   store: MemoryStore,
@@ -17,34 +18,42 @@ export function waitFor(
 ): Promise<boolean[]> {
   const closed = store.isClosed;
   if (closed !== undefined) return Promise.reject(closed);
-  return new Promise<boolean[]>((resolve, reject) => {
-    const ready = new Array<boolean>(ids.length).fill(false);
-    let count = 0;
-    let done = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (error?: Error) => {
-      if (done) return;
-      done = true;
-      if (timer !== undefined) clearTimeout(timer);
-      store.untrack(finish);
-      if (error !== undefined) return reject(error);
-      // Keep only the first `numReturns` ready ones, in input order.
-      let kept = 0;
-      for (let i = 0; i < ready.length; i++) {
-        if (ready[i] && ++kept > numReturns) ready[i] = false;
-      }
-      resolve(ready);
-    };
-    for (let i = 0; i < ids.length && !done; i++) {
-      store.whenSettled(ids[i]!, () => {
-        if (done) return;
-        ready[i] = true;
-        if (++count >= numReturns) finish();
-      });
+  return new Promise<boolean[]>((resolve, reject) => new WaitRequest(store, ids, numReturns, resolve, reject).start(timeoutS));
+}
+
+class WaitRequest extends StoreRequest<boolean[]> {
+  private readonly ready: boolean[];
+  private count = 0;
+
+  constructor(
+    store: MemoryStore,
+    ids: readonly string[],
+    private readonly numReturns: number,
+    resolve: (ready: boolean[]) => void,
+    reject: (error: Error) => void,
+  ) {
+    super(store, ids, resolve, reject);
+    this.ready = new Array<boolean>(ids.length).fill(false);
+  }
+
+  start(timeoutS: number | undefined): void {
+    this.waitAll(timeoutS === 0 ? undefined : timeoutS, () => this.finish());
+    if (timeoutS === 0) this.finish();
+  }
+
+  settled(at: number, _settled: Settled): void {
+    if (this.done) return;
+    this.ready[at] = true;
+    if (++this.count >= this.numReturns) this.finish();
+  }
+
+  /** The first `numReturns` ready ones, in input order. */
+  protected result(): boolean[] {
+    const ready = this.ready;
+    let kept = 0;
+    for (let i = 0; i < ready.length; i++) {
+      if (ready[i] && ++kept > this.numReturns) ready[i] = false;
     }
-    if (done) return;
-    if (timeoutS === 0) return finish();
-    store.track(finish);
-    if (timeoutS !== undefined) timer = setTimeout(() => finish(), timeoutS * 1000);
-  });
+    return ready;
+  }
 }

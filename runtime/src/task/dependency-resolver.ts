@@ -3,7 +3,7 @@
  * holding a worker or a CPU meanwhile. Reports once: the resolved bytes (in
  * argument order) or the first error among them.
  */
-import type { MemoryStore } from "../object-store/memory-store.js";
+import type { MemoryStore, Settled, Waiter } from "../object-store/memory-store.js";
 import type { ResolvedDeps } from "../worker/protocol.js";
 
 export type DepsOutcome = { readonly deps: ResolvedDeps; readonly error?: undefined } | { readonly error: Error };
@@ -14,21 +14,35 @@ export function resolveDeps(
   refIds: readonly string[],
   done: (outcome: DepsOutcome) => void,
 ): void {
-  const bytes = new Array<Uint8Array>(refIds.length);
-  let remaining = refIds.length;
-  let reported = false;
-  for (let k = 0; k < refIds.length && !reported; k++) {
-    store.whenSettled(refIds[k]!, (s) => {
-      if (reported) return;
-      if (!(s instanceof Uint8Array)) {
-        reported = true;
-        return done({ error: s });
-      }
-      bytes[k] = s;
-      if (--remaining === 0) {
-        reported = true;
-        done({ deps: { idx: refIdx, bytes } });
-      }
-    });
+  const request = new DepsRequest(refIdx, refIds.length, done);
+  for (let k = 0; k < refIds.length && !request.reported; k++) store.whenSettled(refIds[k]!, request, k);
+}
+
+/** One record per call (no closure per argument): the store tells it each argument's position as it settles. */
+class DepsRequest implements Waiter {
+  reported = false;
+  private readonly bytes: Uint8Array[];
+  private remaining: number;
+
+  constructor(
+    private readonly refIdx: readonly number[],
+    count: number,
+    private readonly done: (outcome: DepsOutcome) => void,
+  ) {
+    this.bytes = new Array<Uint8Array>(count);
+    this.remaining = count;
+  }
+
+  settled(at: number, s: Settled): void {
+    if (this.reported) return;
+    if (!(s instanceof Uint8Array)) {
+      this.reported = true;
+      return this.done({ error: s });
+    }
+    this.bytes[at] = s;
+    if (--this.remaining === 0) {
+      this.reported = true;
+      this.done({ deps: { idx: this.refIdx, bytes: this.bytes } });
+    }
   }
 }
