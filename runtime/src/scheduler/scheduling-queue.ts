@@ -97,33 +97,37 @@ interface SchedulingClass<T> {
 
 export class SchedulingQueue<T extends { readonly id: string }> {
   private readonly classes = new Map<string, SchedulingClass<T>>();
-  private readonly classOf = new Map<string, string>();
+  /**
+   * Ids of queued requests (a set, not an id → class map: a queue may hold a
+   * million requests, and only a cancel needs the class, found by a scan).
+   */
+  private readonly queued = new Set<string>();
 
   get size(): number {
-    return this.classOf.size;
+    return this.queued.size;
   }
 
   has(id: string): boolean {
-    return this.classOf.has(id);
+    return this.queued.has(id);
   }
 
   /** Adds a request at the tail of its class. Ids must be unique among queued requests. */
   enqueue(classKey: string, item: T): void {
-    if (this.classOf.has(item.id)) throw new Error(`request ${item.id} is already queued`);
+    if (this.queued.has(item.id)) throw new Error(`request ${item.id} is already queued`);
     let cls = this.classes.get(classKey);
     if (cls === undefined) {
       cls = { key: classKey, items: new Fifo<T>(), infeasible: undefined };
       this.classes.set(classKey, cls);
     }
     cls.items.push(item);
-    this.classOf.set(item.id, classKey);
+    this.queued.add(item.id);
   }
 
   /** Puts requests back at the front of their class, in the given order (work handed back). */
   enqueueFront(classKey: string, items: readonly T[]): void {
     if (items.length === 0) return;
     for (const item of items) {
-      if (this.classOf.has(item.id)) throw new Error(`request ${item.id} is already queued`);
+      if (this.queued.has(item.id)) throw new Error(`request ${item.id} is already queued`);
     }
     let cls = this.classes.get(classKey);
     if (cls === undefined) {
@@ -131,7 +135,7 @@ export class SchedulingQueue<T extends { readonly id: string }> {
       this.classes.set(classKey, cls);
     }
     cls.items.unshift(items);
-    for (const item of items) this.classOf.set(item.id, classKey);
+    for (const item of items) this.queued.add(item.id);
   }
 
   /** How many requests wait in a class. */
@@ -148,20 +152,21 @@ export class SchedulingQueue<T extends { readonly id: string }> {
     const head = cls?.items.peek();
     if (cls === undefined || head === undefined || !accept(head)) return undefined;
     cls.items.shift();
-    this.classOf.delete(head.id);
+    this.queued.delete(head.id);
     if (cls.items.length === 0) this.classes.delete(classKey);
     return head;
   }
 
   /** Removes a queued request (cancel); undefined if it is not queued. */
   remove(id: string): T | undefined {
-    const key = this.classOf.get(id);
-    if (key === undefined) return undefined;
-    const cls = this.classes.get(key) as SchedulingClass<T>;
-    const item = cls.items.removeFirst((queued) => queued.id === id);
-    this.classOf.delete(id);
-    if (cls.items.length === 0) this.classes.delete(key);
-    return item;
+    if (!this.queued.delete(id)) return undefined;
+    for (const cls of this.classes.values()) {
+      const item = cls.items.removeFirst((queued) => queued.id === id);
+      if (item === undefined) continue;
+      if (cls.items.length === 0) this.classes.delete(cls.key);
+      return item;
+    }
+    throw new Error(`request ${id} was queued in no class`);
   }
 
   /** Removes and returns every queued request matching `predicate`. */
@@ -200,7 +205,7 @@ export class SchedulingQueue<T extends { readonly id: string }> {
           // `attempt` may have re-entered and removed it already (e.g. a cancel from a callback).
           if (cls.items.peek() === head) {
             cls.items.shift();
-            this.classOf.delete(head.id);
+            this.queued.delete(head.id);
           }
           continue;
         }
