@@ -6,6 +6,7 @@ import { runNode } from "./child-process.js";
 let out: {
   putsFreed: boolean;
   resultsFreed: boolean;
+  droppedWhileQueuedFreed: boolean;
   churned: number;
   workerObjectsFreed: boolean;
   keptValue: number;
@@ -25,6 +26,10 @@ test("objects put by the driver are freed once their refs are gone", () => {
 
 test("task results are freed once their refs are gone", () => {
   assert.ok(out.resultsFreed);
+});
+
+test("results of tasks whose refs were dropped while the tasks were queued are freed when they arrive", () => {
+  assert.ok(out.droppedWhileQueuedFreed);
 });
 
 test("objects a task created, whose refs it dropped, are freed too", () => {
