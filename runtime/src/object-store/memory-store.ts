@@ -19,9 +19,10 @@
  * null, empty strings/lists) as a shared constant instead of its own buffer.
  *
  * Invariants: an object is pending (`null`, or an `Entry` without error once
- * someone waits), ready (bytes) or failed (an `Entry` with its error), and only moves from pending to one
- * of the others; waiters are called exactly once, when the object settles,
- * then dropped. Stored bytes are never written to (they may be shared).
+ * someone waits), ready (its bytes) or failed (an `Entry` with its error),
+ * and only moves from pending to one of the others; waiters are called
+ * exactly once, when the object settles, then dropped. Stored bytes are
+ * never written to (they may be shared).
  */
 import { GetRequest } from "./get-request.js";
 

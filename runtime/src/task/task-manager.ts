@@ -12,7 +12,7 @@
  * has been sent to that thread and not finished or been handed back; it is
  * in the scheduler's queue exactly while its phase is "queued".
  */
-import { CPU } from "../scheduler/resource-set.js";
+import { CPU, type ResourceSet } from "../scheduler/resource-set.js";
 import { InvalidArgumentError, TaskCancelledError, TaskError, WorkerCrashedError } from "../errors.js";
 import { returnId } from "../ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
@@ -21,7 +21,6 @@ import type { PoolWorker, WorkerPool } from "../worker/worker-pool.js";
 import { resolveDeps } from "./dependency-resolver.js";
 import { defaultPipelineDepth, type Lease } from "./lease.js";
 import { taskShapeOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable, type TaskShape } from "./schedulable.js";
-import type { ResourceSet } from "../scheduler/resource-set.js";
 import type { Placement } from "../scheduler/scheduling-strategy.js";
 import { addTransfer } from "../encoded-values.js";
 
