@@ -39,6 +39,7 @@ import {
   type ReplyValue,
   type SyncQuery,
   type TaskCall,
+  type ToWorker,
   type TsrayWorkerData,
   type WireError,
 } from "./worker/protocol.js";

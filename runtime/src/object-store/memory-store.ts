@@ -25,6 +25,7 @@
  * never written to (they may be shared).
  */
 import { GetRequest } from "./get-request.js";
+import type { SlabPool } from "./slab-pool.js";
 
 /** What an object settled to: its bytes, or the error it stands for. */
 export type Settled = Uint8Array | Error;
@@ -55,7 +56,10 @@ type Slot = Uint8Array | Entry | null;
 /** One shared, never-written buffer per possible one-byte encoding. */
 const oneByteValues: readonly Uint8Array[] = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
 
-/** Bytes to keep: a one-byte encoding becomes its shared constant (the caller's copy is left to the GC). */
+/**
+ * Bytes to keep: a one-byte encoding becomes its shared constant (the
+ * caller's copy is left to the GC; slab-backed bytes are never this small).
+ */
 function compact(bytes: Uint8Array): Uint8Array {
   return bytes.byteLength === 1 ? oneByteValues[bytes[0]!]! : bytes;
 }
@@ -63,6 +67,8 @@ function compact(bytes: Uint8Array): Uint8Array {
 export class MemoryStore {
   private readonly entries = new Map<string, Slot>();
   private closed: Error | undefined;
+
+  constructor(private readonly slabs?: SlabPool) {}
 
   /** Marks a task's return as pending unless the id is known. */
   expect(id: string): void {
@@ -81,13 +87,13 @@ export class MemoryStore {
   peek(id: string): Settled | undefined {
     const slot = this.entries.get(id);
     if (slot === undefined || slot === null) return undefined;
-    return slot instanceof Uint8Array ? slot : slot.error;
+    return slot instanceof Uint8Array ? this.handOut(slot) : slot.error;
   }
 
   /** Tells `waiter` (with position `at`) once `id` settles: at once if it has. */
   whenSettled(id: string, waiter: Waiter, at: number): void {
     const slot = this.entries.get(id);
-    if (slot instanceof Uint8Array) return waiter.settled(at, slot);
+    if (slot instanceof Uint8Array) return waiter.settled(at, this.handOut(slot));
     if (slot === undefined || slot === null) {
       const entry = new Entry();
       entry.waiter = waiter;
@@ -111,7 +117,7 @@ export class MemoryStore {
     const slot = this.entries.get(id);
     if (slot === undefined) return;
     if (slot === null || (!(slot instanceof Uint8Array) && slot.error === undefined)) this.dropOnSettle.add(id);
-    else this.entries.delete(id);
+    else this.drop(id, slot);
   }
 
   private readonly dropOnSettle = new Set<string>();
@@ -157,7 +163,7 @@ export class MemoryStore {
     this.closed = error;
     for (const finish of [...this.pending]) finish(error);
     this.pending.clear();
-    for (const entry of this.entries.values()) if (entry.settled?.bytes !== undefined) this.slabs?.release(entry.settled.bytes);
+    for (const slot of this.entries.values()) if (slot instanceof Uint8Array) this.slabs?.release(slot);
     this.entries.clear();
   }
 
@@ -165,7 +171,11 @@ export class MemoryStore {
 
   private settle(id: string, settled: Settled): void {
     const slot = this.entries.get(id);
-    if (slot instanceof Uint8Array || slot?.error !== undefined) return; // immutable once set: a late duplicate is ignored
+    if (this.closed !== undefined || slot instanceof Uint8Array || slot?.error !== undefined) {
+      // Closed, or immutable once set (a late duplicate is ignored).
+      if (settled instanceof Uint8Array) this.slabs?.release(settled);
+      return;
+    }
     if (settled instanceof Uint8Array) {
       this.entries.set(id, settled);
     } else if (slot === undefined || slot === null) {
@@ -179,9 +189,25 @@ export class MemoryStore {
       const { waiter, at, more } = slot;
       slot.waiter = undefined;
       slot.more = undefined;
-      waiter.settled(at, settled);
-      if (more !== undefined) for (let k = 0; k < more.length; k += 2) (more[k] as Waiter).settled(more[k + 1] as number, settled);
+      waiter.settled(at, this.handOutSettled(settled));
+      if (more !== undefined) {
+        for (let k = 0; k < more.length; k += 2) (more[k] as Waiter).settled(more[k + 1] as number, this.handOutSettled(settled));
+      }
     }
-    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.entries.delete(id);
+    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.drop(id, settled);
+  }
+
+  private drop(id: string, kept: Slot | Settled): void {
+    this.entries.delete(id);
+    if (kept instanceof Uint8Array) this.slabs?.release(kept);
+  }
+
+  /** What a reader gets: slab-backed bytes as the reader's own pinned view (see the top of this file). */
+  private handOut(bytes: Uint8Array): Uint8Array {
+    return this.slabs === undefined ? bytes : this.slabs.share(bytes);
+  }
+
+  private handOutSettled(settled: Settled): Settled {
+    return settled instanceof Uint8Array ? this.handOut(settled) : settled;
   }
 }
