@@ -93,4 +93,10 @@ test("maxRetries 0 fails on the first crash", async () => {
   assert.is(await ray.get(add.remote(5, 5)), 10, "the pool replaced the thread");
 });
 
+test("a function the crashed thread had run still runs on the thread that replaces it", async () => {
+  assert.is(await ray.get(add.remote(1, 1)), 2, "the one pool thread has been sent add");
+  await rejection(ray.get(crashAlways.options({ maxRetries: 0 }).remote()), ray.WorkerCrashedError);
+  assert.is(await ray.get(add.remote(2, 3)), 5, "the new thread is told where add is");
+});
+
 test.run();

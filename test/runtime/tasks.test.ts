@@ -110,4 +110,10 @@ test("many tasks complete", async () => {
   assert.is(values[499], 500);
 });
 
+test("calls of different functions sent to the same threads each run their own function", async () => {
+  const refs: ray.ObjectRef<unknown>[] = [];
+  for (let i = 0; i < 20; i++) refs.push(i % 2 === 0 ? add.remote(i, 1) : echo.remote(`e${i}`));
+  assert.equal(await ray.get(refs), refs.map((_, i) => (i % 2 === 0 ? i + 1 : `e${i}`)));
+});
+
 test.run();

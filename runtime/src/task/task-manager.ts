@@ -19,6 +19,7 @@ import type { MemoryStore } from "../object-store/memory-store.js";
 import type { EncodedArgs, ResolvedDeps, TaskCall, WireError } from "../worker/protocol.js";
 import type { PoolWorker, WorkerPool } from "../worker/worker-pool.js";
 import { resolveDeps } from "./dependency-resolver.js";
+import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "./lease.js";
 import { taskShapeOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable, type TaskShape } from "./schedulable.js";
 import type { Placement } from "../scheduler/scheduling-strategy.js";
@@ -96,6 +97,7 @@ export class TaskManager {
   private readonly leases = new Map<number, Lease<TaskState>>();
   private readonly isTask = (r: NodeRequest): boolean => r.payload instanceof TaskState;
   private readonly totalCpuUnits: bigint;
+  private readonly fns = new FunctionNumbers();
 
   constructor(private readonly d: TaskManagerDeps) {
     this.depth = d.pipelineDepth ?? defaultPipelineDepth;
@@ -323,12 +325,17 @@ export class TaskManager {
     const { call } = state;
     // Arguments are transferred only when no retry could need them again.
     const transfer = call.maxRetries === 0 ? addTransfer(undefined, state.args.bytes) : undefined;
+    const fn = this.fns.numberOf(call.fn);
+    const { knownFns } = lease.worker;
+    const fnLocation = knownFns.has(fn) ? undefined : call.fn;
+    if (fnLocation !== undefined) knownFns.add(fn);
     lease.worker.client.post(
       {
         t: "run",
         lane: lease.lane,
         taskId: state.id,
-        fn: call.fn,
+        fn,
+        fnLocation,
         name: call.name,
         args: state.args.bytes,
         deps: state.deps,

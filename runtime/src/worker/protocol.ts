@@ -108,7 +108,10 @@ export type ToWorker =
        */
       readonly lane: number;
       readonly taskId: string;
-      readonly fn: FnLocation;
+      /** The function, by the driver's number for it (see task/function-numbers.ts). */
+      readonly fn: number;
+      /** Its location, sent with the first task of `fn` a thread receives (afterwards undefined): the thread keeps it. */
+      readonly fnLocation: FnLocation | undefined;
       readonly name: string;
       readonly args: Uint8Array;
       readonly deps: ResolvedDeps | undefined;

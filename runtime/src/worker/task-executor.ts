@@ -9,19 +9,22 @@
  * the lane hands its not-started tasks back to the driver (`bounce`), and
  * bounces any that still arrive, until the task is unblocked.
  */
-import { InvalidArgumentError, TaskCancelledError } from "../errors.js";
+import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../errors.js";
 import { addTransfer, decodeArgs, type ValueCodec } from "../encoded-values.js";
-import type { FunctionRegistry } from "./function-registry.js";
-import type { FromWorker, ToWorker } from "./protocol.js";
+import type { FunctionRegistry, RemoteTarget } from "./function-registry.js";
+import type { FnLocation, FromWorker, ToWorker } from "./protocol.js";
 import { isThenable, type TaskContextStorage } from "./task-context.js";
 import type { ErrorCodec } from "./thread-core.js";
 
 export type RunMessage = Extract<ToWorker, { t: "run" }>;
 export type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
+type FunctionTarget = Extract<RemoteTarget, { kind: "function" }>;
 
 interface Lane {
   readonly id: number;
   running: RunMessage | undefined;
+  /** The running task until it settles (`running` stays set a little longer, see `settle`). */
+  runningId: string | undefined;
   /** When the running task started (`performance.now()`). */
   startedAt: number;
   readonly queue: RunMessage[];
@@ -30,8 +33,10 @@ interface Lane {
 
 export class TaskExecutor {
   private readonly lanes = new Map<number, Lane>();
-  /** Lane of each running task. */
-  private readonly laneOf = new Map<string, Lane>();
+  /** Function locations by the driver's number (sent once per thread, see task/function-numbers.ts). */
+  private readonly fnLocations: FnLocation[] = [];
+  /** Remote functions found for those numbers. */
+  private readonly fns: Array<FunctionTarget | undefined> = [];
 
   constructor(
     private readonly registry: FunctionRegistry,
@@ -42,9 +47,11 @@ export class TaskExecutor {
   ) {}
 
   run(m: RunMessage): void {
+    // Kept on receipt, whatever becomes of this task: later tasks of the function come without it.
+    if (m.fnLocation !== undefined) this.fnLocations[m.fn] = m.fnLocation;
     let lane = this.lanes.get(m.lane);
     if (lane === undefined) {
-      lane = { id: m.lane, running: undefined, startedAt: 0, queue: [], blocked: false };
+      lane = { id: m.lane, running: undefined, runningId: undefined, startedAt: 0, queue: [], blocked: false };
       this.lanes.set(m.lane, lane);
     }
     if (lane.blocked) this.post({ t: "bounce", taskIds: [m.taskId] });
@@ -54,7 +61,7 @@ export class TaskExecutor {
 
   /** The task's first pending `get`/`wait` went out. */
   blocked(taskId: string): void {
-    const lane = this.laneOf.get(taskId);
+    const lane = this.laneRunning(taskId);
     if (lane === undefined) return;
     lane.blocked = true;
     if (lane.queue.length > 0) this.post({ t: "bounce", taskIds: lane.queue.splice(0).map((q) => q.taskId) });
@@ -75,7 +82,7 @@ export class TaskExecutor {
 
   /** The task's last pending `get`/`wait` was answered. */
   unblocked(taskId: string): void {
-    const lane = this.laneOf.get(taskId);
+    const lane = this.laneRunning(taskId);
     if (lane !== undefined) lane.blocked = false;
   }
 
@@ -109,28 +116,44 @@ export class TaskExecutor {
     this.post({ t: "failed", taskId, error: this.errors.toWire(error), errorName });
   }
 
+  /** The lane whose running task is `taskId` (a thread has few lanes at once). */
+  private laneRunning(taskId: string): Lane | undefined {
+    for (const lane of this.lanes.values()) if (lane.runningId === taskId) return lane;
+    return undefined;
+  }
+
   private start(lane: Lane, m: RunMessage): void {
     lane.running = m;
+    lane.runningId = m.taskId;
     lane.startedAt = performance.now();
-    this.laneOf.set(m.taskId, lane);
-    const target = this.registry.peek(m.fn.id, m.fn.url);
+    const known = this.fns[m.fn];
+    if (known !== undefined) return this.execute(lane, m, known);
+    const loc = this.fnLocations[m.fn];
+    if (loc === undefined) {
+      return this.settle(lane, m, false, new TsrayError("TSRAY_RUNTIME", `tsray: ${m.name} came without its function's location.`));
+    }
+    const target = this.registry.peek(loc.id, loc.url);
     if (target === undefined) {
-      this.registry.load(m.fn.id, m.fn.url, (doImport) =>
-        this.context.run({ taskId: m.taskId, name: m.name, importing: m.fn.url }, doImport),
+      this.registry.load(loc.id, loc.url, (doImport) =>
+        this.context.run({ taskId: m.taskId, name: m.name, importing: loc.url }, doImport),
       ).then(
-        () => this.execute(lane, m),
+        (t) => this.found(lane, m, loc, t),
         (e: unknown) => this.settle(lane, m, false, e),
       );
     } else {
-      this.execute(lane, m);
+      this.found(lane, m, loc, target);
     }
   }
 
-  private execute(lane: Lane, m: RunMessage): void {
-    const target = this.registry.peek(m.fn.id, m.fn.url);
-    if (target?.kind !== "function") {
-      return this.settle(lane, m, false, new InvalidArgumentError(`${m.fn.id} is not a remote function.`));
+  private found(lane: Lane, m: RunMessage, loc: FnLocation, target: RemoteTarget): void {
+    if (target.kind !== "function") {
+      return this.settle(lane, m, false, new InvalidArgumentError(`${loc.id} is not a remote function.`));
     }
+    this.fns[m.fn] = target;
+    this.execute(lane, m, target);
+  }
+
+  private execute(lane: Lane, m: RunMessage, target: FunctionTarget): void {
     this.context.run({ taskId: m.taskId, name: m.name, gpuIds: m.gpuIds }, () => {
       let result: unknown;
       try {
@@ -158,7 +181,7 @@ export class TaskExecutor {
   private settle(lane: Lane, m: RunMessage, ok: boolean, value: unknown): void {
     if (ok) this.finish(m.taskId, m.name, m.numReturns, value);
     else this.fail(m.taskId, value);
-    this.laneOf.delete(m.taskId);
+    lane.runningId = undefined;
     lane.blocked = false;
     // `lane.running` stays set until the next one starts, so arrivals queue behind.
     if (performance.now() - lane.startedAt > yieldAfterMs) setImmediate(() => this.startNext(lane));

@@ -22,6 +22,8 @@ export interface PoolWorker {
   readonly tasks: Set<string>;
   /** Of those, how many are running and not blocked in `get`/`wait`. */
   active: number;
+  /** Function numbers whose location this thread has been sent (see task/function-numbers.ts). */
+  readonly knownFns: Set<number>;
 }
 
 export interface WorkerPoolEvents {
@@ -48,7 +50,7 @@ export class WorkerPool {
     prestarted: readonly PrestartedThread[] = [],
   ) {
     for (const t of prestarted.slice(0, size)) {
-      const worker: PoolWorker = { client: t.client, tasks: new Set(), active: 0 };
+      const worker: PoolWorker = { client: t.client, tasks: new Set(), active: 0, knownFns: new Set() };
       this.byClient.set(t.client, worker);
       this.workers.push(worker);
       t.events.attach(this.clientEvents);
@@ -111,7 +113,7 @@ export class WorkerPool {
       this.clientEvents,
       gpuIds === undefined ? undefined : { gpuIds, fork },
     );
-    const worker: PoolWorker = { client, tasks: new Set(), active: 0 };
+    const worker: PoolWorker = { client, tasks: new Set(), active: 0, knownFns: new Set() };
     this.byClient.set(client, worker);
     return worker;
   }
