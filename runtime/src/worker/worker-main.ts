@@ -69,12 +69,15 @@ core.setBlockingListener(executor);
 const actorHost: ActorHost | undefined =
   data.actorId !== undefined ? new (await import("./actor-host.js")).ActorHost(threadRegistry, codec, errors, context, post, executor) : undefined;
 
-port.on("message", (batch: readonly ToWorker[]) => {
-  for (const m of batch) {
-    slabViews.received(m);
-    handle(m);
-  }
-});
+// What handling a batch posts (results of sync tasks, bounces) leaves when the batch is handled.
+port.on("message", (batch: readonly ToWorker[]) =>
+  out.collect(() => {
+    for (const m of batch) {
+      slabViews.received(m);
+      handle(m);
+    }
+  }),
+);
 
 function handle(m: ToWorker): void {
   switch (m.t) {
