@@ -40,7 +40,6 @@ export class WorkerPool {
   private readonly idleProcesses = new Map<string, PoolWorker[]>();
   private readonly processes = new Set<PoolWorker>();
   private nextIndex = 0;
-  private cursor = 0;
   private closing = false;
 
   constructor(
@@ -65,15 +64,19 @@ export class WorkerPool {
     onPost: (c: WorkerClient, m: ToWorker) => this.events.onPost?.(c, m) ?? m,
   };
 
-  /** The least busy thread (round-robin among equals). */
+  /**
+   * The least busy thread, the first among equals. Not round-robin: a
+   * thread that has just finished is still awake (its core, its caches and,
+   * in a VM, its vCPU), while round-robin made every sequential task wake the
+   * thread that had slept longest. Concurrent tasks still spread, because a
+   * thread's `active` count rises as soon as it is picked.
+   */
   pick(): PoolWorker {
-    const n = this.workers.length;
-    let best = this.workers[this.cursor % n]!;
-    for (let k = 1; k < n && best.active > 0; k++) {
-      const w = this.workers[(this.cursor + k) % n]!;
+    let best = this.workers[0]!;
+    for (let k = 1; k < this.workers.length && best.active > 0; k++) {
+      const w = this.workers[k]!;
       if (w.active < best.active) best = w;
     }
-    this.cursor = (this.cursor + 1) % n;
     return best;
   }
 
