@@ -6,7 +6,7 @@ import { join } from "node:path";
 import * as ray from "tsray";
 import { add, crashAlways, crashOnce, startThenWait, waitForFile } from "./remote-fns/basic.js";
 import { rejection, untilExists } from "./helpers.js";
-import { parentOfGated } from "./remote-fns/nested.js";
+import { parentOfGated, parentSubmitsLate } from "./remote-fns/nested.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tsray-cancel-"));
 let n = 0;
@@ -69,6 +69,21 @@ test("cancel is recursive by default: the tasks a cancelled task submitted are c
   ray.cancel(parent);
   await rejection(ray.get(parent), ray.TaskCancelledError);
   await rejection(ray.get(child), ray.TaskCancelledError);
+});
+
+test("a child submitted by a task after the task was cancelled is cancelled too", async () => {
+  const started = fresh("started");
+  const go = fresh("go");
+  const childFile = fresh("child");
+  const parent = parentSubmitsLate.remote(started, go, fresh("never"), childFile);
+  await untilExists(started);
+  ray.cancel(parent);
+  await rejection(ray.get(parent), ray.TaskCancelledError);
+  writeFileSync(go, "");
+  await untilExists(childFile);
+  const child = new ray.ObjectRef<number>(readFileSync(childFile, "utf8"));
+  // Without the cancel it would wait for a file nobody writes: the timeout turns a hang into a failure.
+  await rejection(ray.get(child, { timeout: 30 }), ray.TaskCancelledError);
 });
 
 test("cancelling a finished task changes nothing", async () => {

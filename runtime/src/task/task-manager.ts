@@ -91,6 +91,11 @@ export class TaskManager {
   private readonly tasks = new Map<string, TaskState>();
   /** Return object id → task id, for tasks with several returns (a single return shares the task's id). */
   private readonly byReturn = new Map<string, string>();
+  /**
+   * Running tasks cancelled recursively → whether with force, until they
+   * finish: children they submitted just before the cancel arrive after it.
+   */
+  private readonly cancelledParents = new Map<string, boolean>();
   private readonly depth: number;
   private lanes = 0;
   /** Leases with tasks, by lane. */
@@ -118,6 +123,10 @@ export class TaskManager {
     if (parentTaskId !== undefined) {
       const parent = this.tasks.get(parentTaskId);
       if (parent !== undefined) (parent.children ??= []).push(taskId);
+      // The parent was cancelled recursively while this submission was still
+      // on its way from the parent's thread: it is cancelled like its siblings.
+      const force = this.cancelledParents.get(parentTaskId);
+      if (force !== undefined) return this.cancel(taskId, force, true);
     }
     const { refIdx, refIds } = args;
     if (refIdx === undefined || refIds === undefined) return this.enqueue(state);
@@ -263,8 +272,9 @@ export class TaskManager {
   cancel(objectId: string, force: boolean, recursive: boolean): void {
     const state = this.tasks.get(this.byReturn.get(objectId) ?? objectId);
     if (state === undefined) return;
-    if (recursive && state.children !== undefined) {
-      for (const child of state.children) this.cancel(child, force, recursive);
+    if (recursive) {
+      if (state.children !== undefined) for (const child of state.children) this.cancel(child, force, recursive);
+      if (state.phase === "sent") this.cancelledParents.set(state.id, force);
     }
     if (state.phase === "deps") {
       this.finishWithError(state, new TaskCancelledError(state.name));
@@ -412,6 +422,7 @@ export class TaskManager {
   }
 
   private forget(state: TaskState): void {
+    if (this.cancelledParents.size > 0) this.cancelledParents.delete(state.id);
     this.tasks.delete(state.id);
     const n = state.call.numReturns;
     if (n > 1) for (let i = 0; i < n; i++) this.byReturn.delete(returnId(state.id, n, i));

@@ -43,3 +43,22 @@ export const parentOfGated = ray.remote(async function parentOfGated(gate: strin
   writeFileSync(started, child.id);
   return ray.get(child);
 });
+
+/**
+ * Writes `started`, waits for `go`, then submits a child that waits for
+ * `gate`, records the child's object id in `childFile` and waits for it: a
+ * child submitted after the parent was cancelled.
+ */
+export const parentSubmitsLate = ray.remote(async function parentSubmitsLate(
+  started: string,
+  go: string,
+  gate: string,
+  childFile: string,
+): Promise<number> {
+  const { existsSync, writeFileSync } = await import("node:fs");
+  writeFileSync(started, "");
+  while (!existsSync(go)) await new Promise((r) => setTimeout(r, 5));
+  const child = waitForFile.options({ numCpus: 0 }).remote(gate, 7);
+  writeFileSync(childFile, child.id);
+  return ray.get(child);
+});
