@@ -29,6 +29,16 @@ export interface Measurement {
    * long or start fresh processes set 0.
    */
   readonly warmupMs?: number;
+  /**
+   * Unmeasured work done after the collection that precedes every measured run, just before it.
+   * That collection (`gc()`) throws away optimised code that embedded objects which have died
+   * (V8 deoptimises it, "weak objects"), and re-optimising it happens on V8's background threads
+   * during the next run: on this 2-core VM that work competes with the driver and the worker
+   * thread, so a short run measures the re-optimisation more than the steady state (round trips:
+   * tasks +20–35 µs, piscina +25–40 µs, actor calls less, their path being shorter). Cases of
+   * microsecond operations set it to one run's worth of calls.
+   */
+  readonly rewarm?: () => Promise<void>;
   run(): Promise<Sample>;
 }
 

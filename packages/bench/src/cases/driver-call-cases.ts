@@ -56,6 +56,9 @@ export function roundTripCase(spec: DriverCallCase): CaseDefinition {
         notes: [`${ops} ${spec.noun} per run; ${subject.where}`],
         tsray: {
           label: "tsray",
+          async rewarm() {
+            for (let i = 0; i < ops; i++) await ray.get(subject.call());
+          },
           async run() {
             const t0 = nowMs();
             for (let i = 0; i < ops; i++) await ray.get(subject.call());
@@ -64,7 +67,11 @@ export function roundTripCase(spec: DriverCallCase): CaseDefinition {
         },
         baselines: [
           piscinaSync(piscinaLabel(subject.threads), pool, subject.piscinaFn, ops),
-          { label: "postMessage round trip", run: async () => ({ value: await echo.roundTripMicros(ops) }) },
+          {
+            label: "postMessage round trip",
+            rewarm: async () => void (await echo.roundTripMicros(ops)),
+            run: async () => ({ value: await echo.roundTripMicros(ops) }),
+          },
         ],
         async teardown() {
           subject.dispose();
