@@ -7,13 +7,21 @@
 import type { Measurement, Sample } from "./case.js";
 import { runChild } from "./child-process.js";
 
-export function childMeasurement(label: string, script: URL, args: string[], timeoutMs: number, pick: (r: Record<string, number>) => Sample, warmup: number): Measurement {
+export function childMeasurement(
+  label: string,
+  script: URL,
+  args: string[],
+  timeoutMs: number,
+  pick: (r: Record<string, number>) => Sample,
+  warmup: number,
+  nodeArgs: readonly string[],
+): Measurement {
   return {
     label,
     warmup,
     warmupMs: 0, // every run is a fresh process: nothing to warm
     async run() {
-      const out = await runChild<Record<string, number>>(script, { args, timeoutMs, nodeArgs: ["--expose-gc"] });
+      const out = await runChild<Record<string, number>>(script, { args, timeoutMs, nodeArgs: [...nodeArgs] });
       if (out.result === undefined) {
         const progress = out.lastProgress === undefined ? "" : `; last progress ${JSON.stringify(out.lastProgress)}`;
         const tail = out.stderrTail.trim().split("\n").slice(-3).join(" | ");

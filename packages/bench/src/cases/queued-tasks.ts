@@ -8,6 +8,8 @@ import type { CaseDefinition, Sample } from "../case.js";
 import { childMeasurement } from "../child-measurement.js";
 
 const queuedChild = new URL("../children/queued-tasks-child.js", import.meta.url);
+/** The child collects garbage before it reads its idle RSS. */
+const gcArgs = ["--expose-gc"];
 
 export const queuedMillionTasks: CaseDefinition = {
   name: "queued_1m_tasks",
@@ -27,8 +29,8 @@ export const queuedMillionTasks: CaseDefinition = {
     return {
       runs: ctx.queuedRuns,
       notes: [`N = ${n.toLocaleString("en-US")} tasks; ${ctx.queuedRuns} run(s), one child process each; RSS above the idle process (pool started)`],
-      tsray: childMeasurement("tsray", queuedChild, ["tsray", ...args], timeoutMs, pick, 0),
-      baselines: [childMeasurement(`piscina`, queuedChild, ["piscina", ...args], timeoutMs, pick, 0)],
+      tsray: childMeasurement("tsray", queuedChild, ["tsray", ...args], timeoutMs, pick, 0, gcArgs),
+      baselines: [childMeasurement(`piscina`, queuedChild, ["piscina", ...args], timeoutMs, pick, 0, gcArgs)],
       async teardown() {},
     };
   },
