@@ -48,7 +48,7 @@ async function runCase(): Promise<CaseResult> {
       await collectGarbageAndFinalize();
       t.attempts++;
       try {
-        if (keep && t.m.rewarm !== undefined) await t.m.rewarm();
+        if (keep && t.m.rewarm === true) await t.m.run();
         const s = await t.m.run();
         if (keep) t.runs.push(s);
         lastFailed.delete(t);

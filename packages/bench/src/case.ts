@@ -36,9 +36,10 @@ export interface Measurement {
    * during the next run: on this 2-core VM that work competes with the driver and the worker
    * thread, so a short run measures the re-optimisation more than the steady state (round trips:
    * tasks +20–35 µs, piscina +25–40 µs, actor calls less, their path being shorter). Cases of
-   * microsecond operations set it to one run's worth of calls.
+   * microsecond operations set it: the runner then does one unmeasured run (its figure dropped)
+   * between the collection and the measured run.
    */
-  readonly rewarm?: () => Promise<void>;
+  readonly rewarm?: boolean;
   run(): Promise<Sample>;
 }
 

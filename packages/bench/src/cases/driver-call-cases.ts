@@ -56,9 +56,7 @@ export function roundTripCase(spec: DriverCallCase): CaseDefinition {
         notes: [`${ops} ${spec.noun} per run; ${subject.where}`],
         tsray: {
           label: "tsray",
-          async rewarm() {
-            for (let i = 0; i < ops; i++) await ray.get(subject.call());
-          },
+          rewarm: true,
           async run() {
             const t0 = nowMs();
             for (let i = 0; i < ops; i++) await ray.get(subject.call());
@@ -69,7 +67,7 @@ export function roundTripCase(spec: DriverCallCase): CaseDefinition {
           piscinaSync(piscinaLabel(subject.threads), pool, subject.piscinaFn, ops),
           {
             label: "postMessage round trip",
-            rewarm: async () => void (await echo.roundTripMicros(ops)),
+            rewarm: true,
             run: async () => ({ value: await echo.roundTripMicros(ops) }),
           },
         ],
