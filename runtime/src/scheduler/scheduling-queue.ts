@@ -114,13 +114,18 @@ export class SchedulingQueue<T extends { readonly id: string }> {
   /** Adds a request at the tail of its class. Ids must be unique among queued requests. */
   enqueue(classKey: string, item: T): void {
     if (this.queued.has(item.id)) throw new Error(`request ${item.id} is already queued`);
+    this.classOf(classKey).items.push(item);
+    this.queued.add(item.id);
+  }
+
+  /** The class of `classKey`, made empty if it has none. */
+  private classOf(classKey: string): SchedulingClass<T> {
     let cls = this.classes.get(classKey);
     if (cls === undefined) {
       cls = { key: classKey, items: new Fifo<T>(), infeasible: undefined };
       this.classes.set(classKey, cls);
     }
-    cls.items.push(item);
-    this.queued.add(item.id);
+    return cls;
   }
 
   /** Puts requests back at the front of their class, in the given order (work handed back). */
@@ -129,12 +134,7 @@ export class SchedulingQueue<T extends { readonly id: string }> {
     for (const item of items) {
       if (this.queued.has(item.id)) throw new Error(`request ${item.id} is already queued`);
     }
-    let cls = this.classes.get(classKey);
-    if (cls === undefined) {
-      cls = { key: classKey, items: new Fifo<T>(), infeasible: undefined };
-      this.classes.set(classKey, cls);
-    }
-    cls.items.unshift(items);
+    this.classOf(classKey).items.unshift(items);
     for (const item of items) this.queued.add(item.id);
   }
 
