@@ -26,5 +26,6 @@ export function actorCreation(
     name: o.name,
     namespace: o.namespace ?? defaultNamespace,
     getIfExists: o.getIfExists,
+    hosting: o.hosting,
   };
 }

@@ -11,7 +11,7 @@ import type { ActorHandleBase } from "./actor-handle.js";
 import type { RuntimeContext } from "./context.js";
 import { NotInitializedError } from "./errors.js";
 import type { ObjectRef } from "./object-ref.js";
-import type { ResourceOptions, SchedulingStrategy } from "./options.js";
+import type { ActorHosting, ResourceOptions, SchedulingStrategy } from "./options.js";
 import type { PlacementGroupStrategy } from "./scheduler/bundle-planner.js";
 import type { ActorDescriptor, FnLocation, TaskCall } from "./worker/protocol.js";
 
@@ -41,6 +41,7 @@ export interface ActorSpecOptions {
   readonly name: string | undefined;
   readonly namespace: string | undefined;
   readonly getIfExists: boolean;
+  readonly hosting: ActorHosting;
 }
 
 export interface RemoteClassInfo extends FnLocation {

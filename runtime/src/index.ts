@@ -43,6 +43,7 @@ export type {
   RemoteReturn,
 } from "./remote-types.js";
 export type {
+  ActorHosting,
   ActorMethodOptions,
   ActorOptions,
   CustomResources,

@@ -61,7 +61,17 @@ export interface ActorOptions extends ResourceOptions {
   /** With `name`: return the existing actor of that name instead of failing. */
   readonly getIfExists?: boolean;
   readonly schedulingStrategy?: SchedulingStrategy;
+  /**
+   * `"dedicated"` (default): the actor has a worker thread of its own (≈ 10 MB).
+   * `"shared"`: it lives with up to 31 other shared actors on one thread, for
+   * thousands of light actors; they share that thread's event loop, heap and
+   * fate (a crash of the thread is a crash of each). Refused with `numCpus > 0`
+   * or `numGpus > 0`.
+   */
+  readonly hosting?: ActorHosting;
 }
+
+export type ActorHosting = "dedicated" | "shared";
 
 /** Per-call options of an actor method: `handle.method.options({...}).remote(...)`. */
 export interface ActorMethodOptions {

@@ -27,6 +27,7 @@ export function defaultActorOptions(): ActorSpecOptions {
     name: undefined,
     namespace: undefined,
     getIfExists: false,
+    hosting: "dedicated",
   };
 }
 
@@ -54,6 +55,7 @@ export function compileActorOptions(base: ActorSpecOptions, options: unknown, wh
     name: o.name ?? base.name,
     namespace: o.namespace ?? base.namespace,
     getIfExists: o.getIfExists ?? base.getIfExists,
+    hosting: o.hosting ?? base.hosting,
   };
   // Rules across options hold for the merged result too (e.g. getIfExists from the decorator, name here).
   validateActorOptions(
@@ -62,6 +64,9 @@ export function compileActorOptions(base: ActorSpecOptions, options: unknown, wh
       getIfExists: merged.getIfExists,
       maxRestarts: merged.maxRestarts,
       maxTaskRetries: merged.maxTaskRetries,
+      hosting: merged.hosting,
+      ...(merged.demand.numCpus !== undefined ? { numCpus: merged.demand.numCpus } : {}),
+      ...(merged.demand.numGpus !== undefined ? { numGpus: merged.demand.numGpus } : {}),
     },
     where,
   );

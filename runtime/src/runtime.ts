@@ -6,6 +6,7 @@
  * never load driver code.
  */
 import { fork } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { makeActorHandle, type ActorHandleBase } from "./actor-handle.js";
 import { ActorManager } from "./actor/actor-manager.js";
 import { Codec, fromWireError, toWireError } from "./codec/index.js";
@@ -43,7 +44,8 @@ import {
   type TsrayWorkerData,
   type WireError,
 } from "./worker/protocol.js";
-import { WorkerClient } from "./worker/worker-client.js";
+import { WorkerClient, type WorkerClientEvents } from "./worker/worker-client.js";
+import { ThreadStartPacer } from "./worker/thread-start-pacer.js";
 import { WorkerPool, type PoolWorker } from "./worker/worker-pool.js";
 import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThread } from "./worker/prestart.js";
 
@@ -93,6 +95,8 @@ export class DriverRuntime implements Core, SlabStatusSource {
   private readonly warnedInfeasible = new Set<string>();
   private readonly actors: ActorManager;
   private readonly pool: WorkerPool;
+  /** Starts actor threads one per event-loop turn, at most one booting per core (see thread-start-pacer.ts). */
+  private readonly threadStarts = new ThreadStartPacer(Math.max(1, availableParallelism()));
   private threadCounter: number;
   private closed = false;
 
@@ -128,23 +132,28 @@ export class DriverRuntime implements Core, SlabStatusSource {
       gpuWorker: processes ? (gpuIds) => this.pool.processWorker(gpuIds) : undefined,
       gpuWorkerIdle: processes ? (worker) => this.pool.processIdle(worker) : undefined,
     });
+    const actorThreadEvents: WorkerClientEvents = {
+      onMessage: (c, m) => this.route(c, undefined, m),
+      onExit: (c, code, error) => {
+        this.slabPins.threadGone(c);
+        if (!this.closed) this.actors.onWorkerExit(c, code, error);
+      },
+      onPost: this.pinSlabsFor,
+    };
     this.actors = new ActorManager({
       store: this.store,
       scheduler: this.scheduler,
       rebuildError,
+      // Actor threads start paced (never inside `Cls.remote()`); a GPU process worker starts at once.
       spawnWorker: (actorId, gpuIds) =>
-        new WorkerClient(
-          this.workerData(actorId),
-          {
-            onMessage: (c, m) => this.route(c, undefined, m),
-            onExit: (c, code, error) => {
-              this.slabPins.threadGone(c);
-              if (!this.closed) this.actors.onWorkerExit(c, code, error);
-            },
-            onPost: this.pinSlabsFor,
-          },
-          processes && gpuIds.length > 0 ? { gpuIds, fork } : undefined,
-        ),
+        processes && gpuIds.length > 0
+          ? new WorkerClient(this.workerData(actorId), actorThreadEvents, { gpuIds, fork })
+          : this.threadStarts.startThread(this.workerData(actorId), actorThreadEvents),
+      spawnSharedHost: () => {
+        const { preload: _preload, ...data } = this.workerData(undefined);
+        return this.threadStarts.startThread({ ...data, sharedActors: true }, actorThreadEvents);
+      },
+      sharedSpread: Math.max(1, availableParallelism()),
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
     this.pool = new WorkerPool(
@@ -349,11 +358,11 @@ export class DriverRuntime implements Core, SlabStatusSource {
     switch (m.t) {
       case "done":
         if (pooled !== undefined) this.tasks.onDone(pooled, m.taskId, m.results);
-        else this.actors.onCallDone(client.actorId!, m.taskId, m.results);
+        else this.actors.onCallDone(this.actors.actorOfCall(client, m.taskId), m.taskId, m.results);
         return;
       case "failed":
         if (pooled !== undefined) this.tasks.onFailed(pooled, m.taskId, m.error, m.errorName);
-        else this.actors.onCallFailed(client.actorId!, m.taskId, m.error);
+        else this.actors.onCallFailed(this.actors.actorOfCall(client, m.taskId), m.taskId, m.error);
         return;
       case "bounce":
         if (pooled !== undefined) this.tasks.onBounced(pooled, m.taskIds, m.lane);

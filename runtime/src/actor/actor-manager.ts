@@ -1,7 +1,8 @@
 /**
  * Owns every actor of the local node: placement through the node scheduler
  * (Ray's rule: 1 free CPU to place an actor that asks for nothing, held 0
- * while it lives; what it asks for is held for life), its dedicated thread, the
+ * while it lives; what it asks for is held for life), its thread (dedicated,
+ * or a shared host: `hosting: "shared"`, see shared-actor-hosts.ts), the
  * constructor call, the order of its method calls (per-caller submit
  * queues), restarts (`maxRestarts`, `maxTaskRetries`), `ray.kill`, and the
  * directory of named actors.
@@ -27,6 +28,7 @@ import type {
 } from "../worker/protocol.js";
 import type { WorkerClient } from "../worker/worker-client.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
+import { SharedActorHosts } from "./shared-actor-hosts.js";
 import { actorRequestOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable } from "../task/schedulable.js";
 
 export interface ActorManagerDeps {
@@ -38,6 +40,10 @@ export interface ActorManagerDeps {
    * its messages and exit come back via `onMessage`/`onWorkerExit`.
    */
   readonly spawnWorker: (actorId: string, gpuIds: readonly number[]) => WorkerClient;
+  /** Starts a thread that hosts shared actors (see `SharedActorHosts`); its exit comes back via `onWorkerExit`. */
+  readonly spawnSharedHost: () => WorkerClient;
+  /** How many threads shared actors spread over before they start filling them (the node's cores). */
+  readonly sharedSpread: number;
   readonly rebuildError: (wire: WireError) => Error;
 }
 
@@ -74,13 +80,19 @@ class ActorState implements Schedulable {
   }
 }
 
+/** Actors per shared host thread: a thread's event loop and heap are shared by this many at most. */
+export const ACTORS_PER_SHARED_THREAD = 32;
+
 export class ActorManager {
   private readonly actors = new Map<string, ActorState>();
+  private readonly shared: SharedActorHosts;
   /** A handle id that stands for another actor (`getIfExists` from a worker). */
   private readonly aliases = new Map<string, string>();
   private readonly names = new Map<string, string>();
 
-  constructor(private readonly d: ActorManagerDeps) {}
+  constructor(private readonly d: ActorManagerDeps) {
+    this.shared = new SharedActorHosts(d.spawnSharedHost, ACTORS_PER_SHARED_THREAD, d.sharedSpread);
+  }
 
   /**
    * Registers and starts an actor. With a name already taken: `getIfExists`
@@ -186,17 +198,35 @@ export class ActorManager {
     this.settleError(f.q.call, new TaskError(f.q.call.name, this.d.rebuildError(wire)));
   }
 
+  /** The actor a `done`/`failed` for `taskId` from `client` is about (`client` may host several). */
+  actorOfCall(client: WorkerClient, taskId: string): string {
+    if (client.actorId !== undefined) return client.actorId;
+    for (const id of this.shared.actorsOn(client)) {
+      if (this.actors.get(id)?.inFlight.has(taskId) === true) return id;
+    }
+    return "";
+  }
+
   onWorkerExit(client: WorkerClient, exitCode: number, error: Error | undefined): void {
-    const actorId = client.actorId!;
-    const state = this.actors.get(actorId);
-    if (state === undefined || state.client !== client || state.phase === "dead") return;
     const why = error !== undefined ? `its worker threw ${error.name}: ${error.message}` : `its worker exited with code ${exitCode}`;
+    // A shared host takes every actor on it down: each restarts or dies on its own terms.
+    const ids = client.actorId !== undefined ? [client.actorId] : this.shared.exited(client);
+    for (const id of ids) {
+      const state = this.actors.get(id);
+      if (state === undefined || state.client !== client || state.phase === "dead") continue;
+      this.lost(state, why, error);
+    }
+  }
+
+  /** The actor's instance is gone (its thread exited, or it was killed to restart): restart it or let it die. */
+  private lost(state: ActorState, why: string, error: Error | undefined): void {
+    const actorId = state.id;
     const max = state.creation.maxRestarts;
     if (state.noRestart || (max !== -1 && state.restarts >= max)) {
       return this.die(state, `${why} (restarts used: ${state.restarts} of maxRestarts ${max})`, error);
     }
     state.restarts++;
-    state.client = undefined;
+    this.detach(state);
     state.queue.pause();
     const retry: InFlight[] = [];
     const maxTask = state.creation.maxTaskRetries;
@@ -218,6 +248,10 @@ export class ActorManager {
     if (noRestart) {
       state.noRestart = true;
       return this.die(state, "it was killed with ray.kill", undefined);
+    }
+    if (state.client !== undefined && state.creation.hosting === "shared") {
+      // Its thread-mates live on: only this instance goes, at once.
+      return this.lost(state, "it was killed with ray.kill", undefined);
     }
     if (state.client !== undefined) {
       // Calls made from now on wait for the restart instead of reaching the dying thread.
@@ -250,10 +284,10 @@ export class ActorManager {
   async shutdown(): Promise<void> {
     const threads: Promise<number>[] = [];
     for (const state of this.actors.values()) {
-      if (state.client !== undefined) threads.push(state.client.terminate());
+      if (state.client !== undefined && state.creation.hosting === "dedicated") threads.push(state.client.terminate());
       state.phase = "dead";
     }
-    await Promise.all(threads);
+    await Promise.all([...threads, this.shared.terminateAll()]);
   }
 
   /** Queues the actor's placement; a bad placement-group reference kills it. */
@@ -279,7 +313,8 @@ export class ActorManager {
   private startThread(state: ActorState): void {
     const { creation } = state;
     state.phase = "running";
-    state.client = this.d.spawnWorker(state.id, state.grant?.gpuIds ?? []);
+    state.client =
+      creation.hosting === "shared" ? this.shared.join(state.id) : this.d.spawnWorker(state.id, state.grant?.gpuIds ?? []);
     state.client.post({
       t: "createActor",
       actorId: state.id,
@@ -297,6 +332,7 @@ export class ActorManager {
     state.inFlight.set(call.taskId, { q, retries });
     state.client!.post({
       t: "callActor",
+      actorId: state.id,
       taskId: call.taskId,
       method: call.method,
       name: call.name,
@@ -327,7 +363,23 @@ export class ActorManager {
     for (const f of state.inFlight.values()) this.settleError(f.q.call, state.death);
     state.inFlight.clear();
     for (const q of state.queue.drain()) this.settleError(q.call, state.death);
-    if (state.client !== undefined) void state.client.terminate();
+    this.detach(state);
+  }
+
+  /**
+   * The actor leaves its thread: a dedicated one is terminated (when it has
+   * not exited already), a shared host drops just this instance.
+   */
+  private detach(state: ActorState): void {
+    const client = state.client;
+    state.client = undefined;
+    if (client === undefined || client.exited) return;
+    if (state.creation.hosting === "dedicated") {
+      void client.terminate();
+      return;
+    }
+    client.post({ t: "dropActor", actorId: state.id });
+    this.shared.leave(client, state.id);
   }
 
   private settleError(call: ActorCallSubmission, error: Error): void {

@@ -41,6 +41,7 @@ export const ACTOR_OPTION_KEYS: readonly string[] = [
   "lifetime",
   "getIfExists",
   "schedulingStrategy",
+  "hosting",
 ];
 export const ACTOR_METHOD_OPTION_KEYS: readonly string[] = ["numReturns", "name"];
 
@@ -91,7 +92,24 @@ export function validateActorOptions(options: unknown, where: string): asserts o
       `maxTaskRetries of ${where} needs maxRestarts ≠ 0: calls are only retried on a restarted actor.`,
     );
   }
+  checkHosting(record, where);
   validateSchedulingStrategy(record["schedulingStrategy"], where);
+}
+
+/** `hosting` is "dedicated" or "shared"; a shared thread cannot give each of its actors a CPU or a GPU of its own. */
+function checkHosting(record: Record<string, unknown>, where: string): void {
+  const hosting = record["hosting"];
+  if (hosting === undefined || hosting === "dedicated") return;
+  if (hosting !== "shared") throw new InvalidArgumentError(`hosting of ${where} must be "dedicated" or "shared".`);
+  for (const key of ["numCpus", "numGpus"] as const) {
+    const amount = record[key];
+    if (typeof amount === "number" && amount > 0) {
+      throw new InvalidArgumentError(
+        `hosting: "shared" of ${where} cannot be combined with ${key}: ${amount}: actors that share a thread share its CPU ` +
+          `and cannot hold a CPU or GPU each. Use hosting: "dedicated" (the default) for this actor, or drop ${key}.`,
+      );
+    }
+  }
 }
 
 /** Checks per-call options of an actor method. */

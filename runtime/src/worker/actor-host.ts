@@ -1,5 +1,6 @@
 /**
- * Hosts the one actor of a dedicated worker thread: constructs it, then runs
+ * Hosts one actor in a worker thread (its dedicated thread, or a shared one
+ * next to others: see hosted-actors.ts): constructs it, then runs
  * its method calls in arrival order (the driver sends each caller's calls in
  * submission order). With `maxConcurrency` 1 a call starts only after the
  * previous one (and its promise) finished; above 1, up to that many async
@@ -18,7 +19,8 @@ type CallMessage = Extract<ToWorker, { t: "callActor" }>;
 
 export class ActorHost {
   private instance: Record<string, unknown> | undefined;
-  private state: "idle" | "constructing" | "ready" | "failed" = "idle";
+  private state: "idle" | "constructing" | "ready" | "failed" | "dropped" = "idle";
+  private actorId = "";
   private readonly queue: CallMessage[] = [];
   private head = 0;
   private running = 0;
@@ -38,6 +40,7 @@ export class ActorHost {
 
   create(m: CreateMessage): void {
     this.state = "constructing";
+    this.actorId = m.actorId;
     this.maxConcurrency = m.maxConcurrency;
     this.gpuIds = m.gpuIds;
     this.registry
@@ -46,10 +49,11 @@ export class ActorHost {
       )
       .then(
       (target) => {
+        if (this.state === "dropped") return;
         if (target.kind !== "class") throw new InvalidArgumentError(`${m.cls.id} is a function, not an actor class.`);
         const args = decodeArgs(this.codec, m.args, m.deps);
         this.instance = this.context.run(
-          { taskId: `${m.actorId}.ctor`, name: `${m.name}.constructor`, ...this.gpuContext() },
+          { taskId: `${m.actorId}.ctor`, name: `${m.name}.constructor`, actorId: m.actorId, ...this.gpuContext() },
           () => new target.cls(...args) as Record<string, unknown>,
         );
         this.state = "ready";
@@ -57,6 +61,7 @@ export class ActorHost {
         this.pump();
       },
     ).catch((e: unknown) => {
+      if (this.state === "dropped") return;
       this.state = "failed";
       this.queue.length = 0;
       this.post({ t: "actorFailed", actorId: m.actorId, error: this.errors.toWire(e) });
@@ -64,10 +69,21 @@ export class ActorHost {
   }
 
   call(m: CallMessage): void {
-    // After a failed constructor the driver fails every call itself.
-    if (this.state === "failed") return;
+    // After a failed constructor (or once dropped) the driver fails every call itself.
+    if (this.state === "failed" || this.state === "dropped") return;
     this.queue.push(m);
     this.pump();
+  }
+
+  /**
+   * The driver has let this actor go (killed, or its constructor failed) while
+   * its thread lives on for others: queued calls are forgotten and calls still
+   * running report nothing (the driver settled them already).
+   */
+  drop(): void {
+    this.state = "dropped";
+    this.queue.length = 0;
+    this.head = 0;
   }
 
   private pump(): void {
@@ -87,7 +103,7 @@ export class ActorHost {
       return this.results.fail(m.taskId, new TypeError(`${m.name} is not a method of the actor.`));
     }
     this.running++;
-    this.context.run({ taskId: m.taskId, name: m.name, ...this.gpuContext() }, () => {
+    this.context.run({ taskId: m.taskId, name: m.name, actorId: this.actorId, ...this.gpuContext() }, () => {
       let result: unknown;
       try {
         result = (method as (...a: unknown[]) => unknown).apply(this.instance, decodeArgs(this.codec, m.args, m.deps));
@@ -107,6 +123,7 @@ export class ActorHost {
 
   private settle(m: CallMessage, ok: boolean, value: unknown): void {
     this.running--;
+    if (this.state === "dropped") return;
     if (ok) this.results.finish(m.taskId, m.name, m.numReturns, value);
     else this.results.fail(m.taskId, value);
     this.pump();

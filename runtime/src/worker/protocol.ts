@@ -75,6 +75,8 @@ export interface ActorCreation {
   readonly name?: string | undefined;
   readonly namespace: string;
   readonly getIfExists: boolean;
+  /** `"shared"`: hosted with other actors on a shared thread (see actor/shared-actor-hosts.ts). */
+  readonly hosting: "dedicated" | "shared";
 }
 
 export interface ActorCallSubmission {
@@ -132,6 +134,8 @@ export type ToWorker =
     }
   | {
       readonly t: "callActor";
+      /** The actor it is for: a shared thread hosts several. */
+      readonly actorId: string;
       readonly taskId: string;
       readonly method: string;
       readonly name: string;
@@ -140,6 +144,8 @@ export type ToWorker =
       readonly numReturns: number;
     }
   | { readonly t: "cancel"; readonly taskId: string; readonly name: string }
+  /** Forget this actor (killed, or its constructor failed) and whatever it had queued; its thread-mates go on. */
+  | { readonly t: "dropActor"; readonly actorId: string }
   /** Hand the lane's not-started tasks back: a CPU went idle elsewhere (work stealing). */
   | { readonly t: "steal"; readonly lane: number }
   | { readonly t: "reply"; readonly reqId: number; readonly ok: true; readonly value: ReplyValue }
@@ -222,6 +228,8 @@ export interface TsrayWorkerData {
   readonly namespace: string;
   /** Set for an actor's dedicated worker. */
   readonly actorId?: string | undefined;
+  /** Set for a thread that hosts `hosting: "shared"` actors (several, by id). */
+  readonly sharedActors?: true;
   /** Modules holding remote functions the driver had registered when the thread started: imported before `ready`. */
   readonly preload?: readonly string[];
 }
@@ -242,6 +250,7 @@ export function storeBytesOf(m: ToWorker): readonly Uint8Array[] | undefined {
       return m.ok && m.value.k === "objects" ? m.value.bytes : undefined;
     case "cancel":
     case "steal":
+    case "dropActor":
       return undefined;
     default:
       return unreachable(m);

@@ -17,6 +17,8 @@ export interface TaskContext {
    * entry-module trap and fail with a clear error instead of recursing.
    */
   readonly importing?: string;
+  /** The actor whose constructor or method this is (a shared thread hosts several), for `getRuntimeContext()`. */
+  readonly actorId?: string;
   /** GPU devices granted to this task (or its actor), for `ray.getGpuIds()`. */
   readonly gpuIds?: readonly number[] | undefined;
 }

@@ -152,13 +152,15 @@ export class ThreadCore implements Core {
 
   runtimeContext(): RuntimeContext {
     const task = this.context.getStore();
+    // On a shared thread the actor is the one whose method is running.
+    const actorId = task?.actorId ?? this.data.actorId;
     return {
       jobId: this.data.jobId,
       nodeId: this.data.nodeId,
       workerId: this.data.workerId,
       namespace: this.data.namespace,
       ...(task !== undefined ? { taskId: task.taskId } : {}),
-      ...(this.data.actorId !== undefined ? { actorId: this.data.actorId } : {}),
+      ...(actorId !== undefined ? { actorId } : {}),
     };
   }
 

@@ -9,7 +9,7 @@ import { Codec, fromWireError, toWireError } from "../codec/index.js";
 import { installCore } from "../core.js";
 import { compactCodec } from "../encoded-values.js";
 import { createWireHooks } from "../wire-hooks.js";
-import type { ActorHost } from "./actor-host.js";
+import type { HostedActors } from "./hosted-actors.js";
 import { MessageBatcher } from "./message-batcher.js";
 import { threadRegistry } from "./function-registry.js";
 import { installLogForwarder } from "./log-forwarder.js";
@@ -61,13 +61,15 @@ const core = new ThreadCore(post, codec, errors, data, context);
 installCore(core);
 // Threads share memory with the driver, so they can block on a synchronous query; child processes cannot.
 if (parentPort !== null) core.enableSyncQueries(() => out.flushNow());
-installLogForwarder(console, context, data.actorId !== undefined ? "actor" : "worker", post);
+installLogForwarder(console, context, data.actorId !== undefined || data.sharedActors === true ? "actor" : "worker", post);
 const executor = new TaskExecutor(threadRegistry, codec, errors, context, post);
 core.setBlockingListener(executor);
-// Only an actor's own thread loads the actor host (pool threads start with one module less); messages
-// wait in the port until the listener below is attached.
-const actorHost: ActorHost | undefined =
-  data.actorId !== undefined ? new (await import("./actor-host.js")).ActorHost(threadRegistry, codec, errors, context, post, executor) : undefined;
+// Only a thread that hosts actors (its own, or shared ones) loads the actor host (pool threads start with one
+// module less); messages wait in the port until the listener below is attached.
+const actors: HostedActors | undefined =
+  data.actorId !== undefined || data.sharedActors === true
+    ? new (await import("./hosted-actors.js")).HostedActors(threadRegistry, codec, errors, context, post, executor)
+    : undefined;
 
 // What handling a batch posts (results of sync tasks, bounces) leaves when the batch is handled.
 port.on("message", (batch: readonly ToWorker[]) =>
@@ -84,9 +86,11 @@ function handle(m: ToWorker): void {
     case "run":
       return executor.run(m);
     case "createActor":
-      return actorHost!.create(m);
+      return actors!.create(m);
     case "callActor":
-      return actorHost!.call(m);
+      return actors!.call(m);
+    case "dropActor":
+      return actors!.drop(m.actorId);
     case "steal":
       return executor.steal(m.lane);
     case "reply":
