@@ -7,6 +7,7 @@ import { actorCallsAsync, actorCallsSync } from "./cases/actor-calls.js";
 import { nToNActorCalls, oneToNActorCalls } from "./cases/actor-fan-out.js";
 import { initToFirstResult } from "./cases/init-latency.js";
 import { queuedMillionTasks } from "./cases/queued-tasks.js";
+import { manyActors } from "./cases/many-actors.js";
 import { cpuSpeedup } from "./cases/cpu-speedup.js";
 import { singleClientGetCalls, singleClientPutCalls } from "./cases/object-calls.js";
 import { placementGroupCreateRemoval } from "./cases/placement-group.js";
@@ -30,6 +31,7 @@ export const allCases: readonly CaseDefinition[] = [
   cpuSpeedup,
   initToFirstResult,
   queuedMillionTasks,
+  manyActors,
 ];
 
 export function findCase(name: string): CaseDefinition | undefined {

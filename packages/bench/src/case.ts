@@ -8,7 +8,7 @@
  */
 
 /** Units, each with a fixed direction: see `higherIsBetter`. */
-export type Unit = "ops/s" | "µs" | "GB/s" | "ms" | "×" | "B/task" | "rounds/s";
+export type Unit = "ops/s" | "µs" | "GB/s" | "ms" | "×" | "B/task" | "rounds/s" | "MB";
 
 export function higherIsBetter(unit: Unit): boolean {
   return unit === "ops/s" || unit === "GB/s" || unit === "×" || unit === "rounds/s";
@@ -70,6 +70,8 @@ export interface CaseContext {
   readonly queuedRuns: number;
   /** CPUs tsray and the pools are given (the machine's, by default). */
   readonly cpus: number;
+  /** Also run n_actors_1000 with dedicated actors (`--actors-dedicated`). */
+  readonly dedicatedActors: boolean;
 }
 
 export interface CaseInstance {

@@ -6,6 +6,7 @@
  *   --queued N     tasks for queued_1m_tasks (default 1,000,000)
  *   --queued-runs N  runs of queued_1m_tasks (default 1: one run of 1M tasks takes about a minute per subject)
  *   --cpus N       CPUs for tsray and thread count for the pools (default: this machine's)
+ *   --actors-dedicated  n_actors_1000 also runs dedicated actors (a thread each: minutes, gigabytes)
  *   --json FILE    also write the raw per-run figures to FILE
  *   --md FILE      also write the results as a Markdown table (for docs/benchmarks.md)
  *   --wait-idle PCT  before each case, wait (up to --wait-idle-timeout S, default 90) until other
@@ -22,6 +23,7 @@ export interface CliOptions {
   readonly queuedTasks: number;
   readonly queuedRuns: number;
   readonly cpus: number;
+  readonly dedicatedActors: boolean;
   readonly json: string | undefined;
   readonly md: string | undefined;
   readonly cpuProf: string | undefined;
@@ -44,6 +46,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   let waitIdle: number | undefined;
   let waitIdleTimeoutS = 90;
   let list = false;
+  let dedicatedActors = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -98,9 +101,12 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       case "--list":
         list = true;
         break;
+      case "--actors-dedicated":
+        dedicatedActors = true;
+        break;
       default:
-        throw new Error(`unknown flag ${a}; flags: --only a,b --runs N --quick --queued N --queued-runs N --cpus N --json FILE --md FILE --cpu-prof DIR --wait-idle PCT --wait-idle-timeout S --list`);
+        throw new Error(`unknown flag ${a}; flags: --only a,b --runs N --quick --queued N --queued-runs N --cpus N --json FILE --md FILE --actors-dedicated --cpu-prof DIR --wait-idle PCT --wait-idle-timeout S --list`);
     }
   }
-  return { only, runs: runs ?? (quick ? 3 : 5), quick, queuedTasks: queued ?? (quick ? 100_000 : 1_000_000), queuedRuns, cpus, json, md, cpuProf, waitIdle, waitIdleTimeoutS, list };
+  return { only, runs: runs ?? (quick ? 3 : 5), quick, queuedTasks: queued ?? (quick ? 100_000 : 1_000_000), queuedRuns, cpus, dedicatedActors, json, md, cpuProf, waitIdle, waitIdleTimeoutS, list };
 }

@@ -35,7 +35,7 @@ console.log(`runs:    ${opts.runs} per figure (median; ±x% = half the max−min
 console.log("");
 console.log(tableHeader());
 
-const ctx: CaseContext = { runs: opts.runs, quick: opts.quick, queuedTasks: opts.queuedTasks, queuedRuns: opts.queuedRuns, cpus: opts.cpus };
+const ctx: CaseContext = { runs: opts.runs, quick: opts.quick, queuedTasks: opts.queuedTasks, queuedRuns: opts.queuedRuns, cpus: opts.cpus, dedicatedActors: opts.dedicatedActors };
 // --cpu-prof: V8 writes one profile per thread of the runner (driver and workers) when it exits.
 const runnerNodeArgs = ["--expose-gc", ...(opts.cpuProf !== undefined ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProf] : [])];
 const results: CaseResult[] = [];
@@ -47,7 +47,12 @@ for (const c of selected) {
   const quiet = opts.waitIdle !== undefined ? await waitForIdle(opts.waitIdle, opts.waitIdleTimeoutS * 1000) : { share: await busyShare(1000), waitedMs: 0 };
   busyBefore.push(quiet.share);
   // A case that hangs is killed: generous for the child-process cases, which spawn children of their own.
-  const timeoutMs = c.name === "queued_1m_tasks" ? 120_000 + ctx.queuedTasks * 0.3 * 2 * ctx.queuedRuns : 180_000;
+  const timeoutMs =
+    c.name === "queued_1m_tasks"
+      ? 120_000 + ctx.queuedTasks * 0.3 * 2 * ctx.queuedRuns
+      : c.name === "n_actors_1000" && ctx.dedicatedActors
+        ? 900_000
+        : 180_000;
   const out = await runChild<CaseResult>(runnerScript, { args: [c.name, JSON.stringify(ctx)], nodeArgs: runnerNodeArgs, timeoutMs, echoStderr: true });
   const result: CaseResult = out.result ?? {
     name: c.name,

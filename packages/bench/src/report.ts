@@ -87,6 +87,8 @@ export function formatValue(x: number, unit: Unit): string {
       return `${x.toFixed(2)}×`;
     case "B/task":
       return `${Math.round(x).toLocaleString("en-US")} B`;
+    case "MB":
+      return `${Math.round(x).toLocaleString("en-US")} MB`;
   }
 }
 

@@ -56,3 +56,13 @@ export const callActors = ray.remote(async function callActors(actors: ray.Actor
   await ray.get(refs);
   return n;
 });
+
+/** A light actor for the many-actors case: holds one number. */
+export const Cell = ray.remote(
+  class Cell {
+    constructor(readonly value: number) {}
+    get(): number {
+      return this.value;
+    }
+  },
+);
