@@ -7,30 +7,19 @@
  * Messages for an actor this thread does not host (dropped, or never
  * created here) are ignored: the driver settles such calls itself.
  */
-import type { ValueCodec } from "../encoded-values.js";
-import { ActorHost } from "./actor-host.js";
-import type { FunctionRegistry } from "./function-registry.js";
+import type { ActorHost } from "./actor-host.js";
 import type { ToWorker } from "./protocol.js";
-import type { TaskContextStorage } from "./task-context.js";
-import type { Post, TaskExecutor } from "./task-executor.js";
-import type { ErrorCodec } from "./thread-core.js";
 
 export class HostedActors {
   private readonly hosts = new Map<string, ActorHost>();
 
-  constructor(
-    private readonly registry: FunctionRegistry,
-    private readonly codec: ValueCodec,
-    private readonly errors: ErrorCodec,
-    private readonly context: TaskContextStorage,
-    private readonly post: Post,
-    private readonly results: TaskExecutor,
-  ) {}
+  /** `newHost` makes an empty `ActorHost` wired to this thread (codec, context, result reporting). */
+  constructor(private readonly newHost: () => ActorHost) {}
 
   create(m: Extract<ToWorker, { t: "createActor" }>): void {
     // A restart on the same thread comes after the drop of the previous instance.
     this.hosts.get(m.actorId)?.drop();
-    const host = new ActorHost(this.registry, this.codec, this.errors, this.context, this.post, this.results);
+    const host = this.newHost();
     this.hosts.set(m.actorId, host);
     host.create(m);
   }

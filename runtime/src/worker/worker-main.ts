@@ -66,10 +66,11 @@ const executor = new TaskExecutor(threadRegistry, codec, errors, context, post);
 core.setBlockingListener(executor);
 // Only a thread that hosts actors (its own, or shared ones) loads the actor host (pool threads start with one
 // module less); messages wait in the port until the listener below is attached.
-const actors: HostedActors | undefined =
-  data.actorId !== undefined || data.sharedActors === true
-    ? new (await import("./hosted-actors.js")).HostedActors(threadRegistry, codec, errors, context, post, executor)
-    : undefined;
+async function loadActorHost(): Promise<HostedActors> {
+  const [{ HostedActors }, { ActorHost }] = await Promise.all([import("./hosted-actors.js"), import("./actor-host.js")]);
+  return new HostedActors(() => new ActorHost(threadRegistry, codec, errors, context, post, executor));
+}
+const actors: HostedActors | undefined = data.actorId !== undefined || data.sharedActors === true ? await loadActorHost() : undefined;
 
 // What handling a batch posts (results of sync tasks, bounces) leaves when the batch is handled.
 port.on("message", (batch: readonly ToWorker[]) =>
