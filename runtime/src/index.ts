@@ -46,6 +46,7 @@ export type {
   ActorMethodOptions,
   ActorOptions,
   CustomResources,
+  Isolation,
   PlacementGroupLike,
   RemoteOptions,
   ResourceOptions,

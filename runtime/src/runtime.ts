@@ -57,6 +57,8 @@ export interface DriverOptions {
   readonly identity?: DriverIdentity;
   /** Pool threads `init()` started already (numbered 1…n); the pool starts the rest. */
   readonly prestarted?: readonly PrestartedThread[];
+  /** Heap limit of every worker, thread or process (`ray.init({ workerHeapMb })`); absent: V8's default. */
+  readonly workerHeapMb?: number | undefined;
 }
 
 interface GroupRecord {
@@ -126,13 +128,15 @@ export class DriverRuntime implements Core, SlabStatusSource {
       pool: () => this.pool,
       rebuildError,
       gpuWorker: processes ? (gpuIds) => this.pool.processWorker(gpuIds) : undefined,
-      gpuWorkerIdle: processes ? (worker) => this.pool.processIdle(worker) : undefined,
+      gpuWorkerIdle: (worker) => this.pool.processIdle(worker),
+      processWorker: (gpuIds) => this.pool.processWorker(gpuIds),
     });
+    const limits = { heapMb: options.workerHeapMb };
     this.actors = new ActorManager({
       store: this.store,
       scheduler: this.scheduler,
       rebuildError,
-      spawnWorker: (actorId, gpuIds) =>
+      spawnWorker: (actorId, gpuIds, isolation) =>
         new WorkerClient(
           this.workerData(actorId),
           {
@@ -143,7 +147,9 @@ export class DriverRuntime implements Core, SlabStatusSource {
             },
             onPost: this.pinSlabsFor,
           },
-          processes && gpuIds.length > 0 ? { gpuIds, fork } : undefined,
+          isolation === "process" || (processes && gpuIds.length > 0) ? { gpuIds, fork } : undefined,
+          undefined,
+          limits,
         ),
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
@@ -159,6 +165,7 @@ export class DriverRuntime implements Core, SlabStatusSource {
         onPost: this.pinSlabsFor,
       },
       options.prestarted,
+      limits,
     );
   }
 

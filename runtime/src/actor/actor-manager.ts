@@ -26,6 +26,7 @@ import type {
   WireError,
 } from "../worker/protocol.js";
 import type { WorkerClient } from "../worker/worker-client.js";
+import type { Isolation } from "../options.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
 import { actorRequestOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable } from "../task/schedulable.js";
 
@@ -34,10 +35,11 @@ export interface ActorManagerDeps {
   readonly scheduler: NodeScheduler;
   /**
    * Starts a dedicated worker for the actor (a thread, or a child process
-   * whose `CUDA_VISIBLE_DEVICES` is `gpuIds` when GPU work runs in processes);
-   * its messages and exit come back via `onMessage`/`onWorkerExit`.
+   * whose `CUDA_VISIBLE_DEVICES` is `gpuIds` when GPU work runs in processes
+   * or the actor asked for `isolation: "process"`); its messages and exit come
+   * back via `onMessage`/`onWorkerExit`.
    */
-  readonly spawnWorker: (actorId: string, gpuIds: readonly number[]) => WorkerClient;
+  readonly spawnWorker: (actorId: string, gpuIds: readonly number[], isolation: Isolation) => WorkerClient;
   readonly rebuildError: (wire: WireError) => Error;
 }
 
@@ -279,7 +281,7 @@ export class ActorManager {
   private startThread(state: ActorState): void {
     const { creation } = state;
     state.phase = "running";
-    state.client = this.d.spawnWorker(state.id, state.grant?.gpuIds ?? []);
+    state.client = this.d.spawnWorker(state.id, state.grant?.gpuIds ?? [], creation.demand.isolation ?? "thread");
     state.client.post({
       t: "createActor",
       actorId: state.id,

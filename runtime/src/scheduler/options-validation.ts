@@ -11,7 +11,8 @@
  *   must be whole; `resources` may not name CPU/GPU/memory (use the options);
  * - `numReturns` an integer ≥ 1; `maxRetries`/`maxRestarts`/`maxTaskRetries`
  *   integers ≥ -1 (-1: forever); `maxConcurrency` an integer ≥ 1;
- * - `maxTaskRetries` needs `maxRestarts` ≠ 0 and `getIfExists` needs `name`, as in Ray.
+ * - `maxTaskRetries` needs `maxRestarts` ≠ 0 and `getIfExists` needs `name`, as in Ray;
+ * - `isolation` is `"thread"` or `"process"` (tsray's own option).
  *
  * This is the runtime's one validation module: the public API functions
  * (`ray.init`, `ray.wait`, `ray.cancel`, …) check their option objects with
@@ -30,6 +31,7 @@ export const TASK_OPTION_KEYS: readonly string[] = [
   "numReturns",
   "schedulingStrategy",
   "name",
+  "isolation",
 ];
 export const ACTOR_OPTION_KEYS: readonly string[] = [
   ...RESOURCE_KEYS,
@@ -41,6 +43,7 @@ export const ACTOR_OPTION_KEYS: readonly string[] = [
   "lifetime",
   "getIfExists",
   "schedulingStrategy",
+  "isolation",
 ];
 export const ACTOR_METHOD_OPTION_KEYS: readonly string[] = ["numReturns", "name"];
 
@@ -63,6 +66,7 @@ export function validateTaskOptions(options: unknown, where: string): asserts op
   }
   checkString(record, "name", where);
   validateSchedulingStrategy(record["schedulingStrategy"], where);
+  checkIsolation(record, where);
 }
 
 /** Checks options of an actor class (decorator or `.options`). */
@@ -92,6 +96,7 @@ export function validateActorOptions(options: unknown, where: string): asserts o
     );
   }
   validateSchedulingStrategy(record["schedulingStrategy"], where);
+  checkIsolation(record, where);
 }
 
 /** Checks per-call options of an actor method. */
@@ -192,6 +197,15 @@ function checkCount(record: Record<string, unknown>, key: string, where: string,
   if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
     const range = min === -1 ? "an integer ≥ -1 (-1: no limit)" : `an integer ≥ ${min}`;
     throw new InvalidArgumentError(`${key} of ${where} must be ${range}, got ${describe(value)}.`);
+  }
+}
+
+function checkIsolation(record: Record<string, unknown>, where: string): void {
+  const value = record["isolation"];
+  if (value !== undefined && value !== "thread" && value !== "process") {
+    throw new InvalidArgumentError(
+      `isolation of ${where} must be "thread" (a worker thread, the default) or "process" (a child process of its own), got ${describe(value)}.`,
+    );
   }
 }
 
