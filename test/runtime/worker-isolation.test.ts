@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ray from "tsray";
-import { Host, hogHeap, whereAmI } from "./remote-fns/isolation.js";
+import { Host, hogHeap, hogOneArray, whereAmI } from "./remote-fns/isolation.js";
 import { add } from "./remote-fns/basic.js";
 import { rejection } from "./helpers.js";
 
@@ -50,6 +50,12 @@ test("a process worker that outgrows workerHeapMb fails its task with OutOfMemor
   await rejection(ray.get(hogHeap.options({ isolation: "process" }).remote(file)), ray.OutOfMemoryError);
   assert.is(attempts(file), 1);
   assert.is.not(await ray.get(whereAmI.options({ isolation: "process" }).remote()), process.pid);
+});
+
+test("one ever-growing allocation in a process worker ends only that process, with OutOfMemoryError", async () => {
+  const e = await rejection(ray.get(hogOneArray.options({ isolation: "process" }).remote()), ray.OutOfMemoryError);
+  assert.match(e.message, /hogOneArray/);
+  assert.is(await ray.get(add.remote(1, 2)), 3);
 });
 
 test("retryExceptions naming OutOfMemoryError retries a task that ran out of memory", async () => {

@@ -15,6 +15,15 @@ export const hogHeap = ray.remote(function hogHeap(attempts: string): number {
   for (let i = 0; ; i++) kept.push(new Array<number>(1000).fill(i));
 });
 
+/**
+ * Grows one array until the heap limit: its backing store is one ever larger allocation, which under
+ * a thread's resourceLimits aborts the whole process (nodejs/node#47224); a child process contains it.
+ */
+export const hogOneArray = ray.remote(function hogOneArray(): number {
+  const one: number[] = [];
+  for (let i = 0; ; i++) one.push(i);
+});
+
 /** Returns at once, leaving a timer that throws after the task finished (its worker is idle by then). */
 export const throwLater = ray.remote(function throwLater(message: string): number {
   setTimeout(() => {
