@@ -30,6 +30,13 @@ test('a task with isolation: "process" runs in another process, and by default i
   assert.is(inThread, process.pid);
 });
 
+test("thread and process tasks queued together each run where they asked (never pipelined into the other's lease)", async () => {
+  const inProcess = whereAmI.options({ isolation: "process" });
+  const refs = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? whereAmI.remote() : inProcess.remote()));
+  const pids = await ray.get(refs);
+  pids.forEach((pid, i) => (i % 2 === 0 ? assert.is(pid, process.pid, `task ${i}`) : assert.is.not(pid, process.pid, `task ${i}`)));
+});
+
 test('an actor with isolation: "process" lives in another process', async () => {
   const host = Host.options({ isolation: "process" }).remote();
   assert.is.not(await ray.get(host.pid.remote()), process.pid);
