@@ -77,6 +77,8 @@ export class WorkerClient {
   private cancelStart: () => void = () => {};
   private lastError: Error | undefined;
   private gone = false;
+  /** A child process has ended; its exit is reported once its pipes are read (`gone`). */
+  private childEnded = false;
   private exitPromise: Promise<number> | undefined;
   /** Batches posted to a thread whose start is deferred, sent once it exists. */
   private held: Array<[readonly ToWorker[], ArrayBuffer[] | undefined]> | undefined;
@@ -84,7 +86,7 @@ export class WorkerClient {
     if (this.gone) return;
     if (this.worker !== undefined) this.worker.postMessage(batch, transfer);
     else if (this.held !== undefined) this.held.push([batch, transfer]);
-    else if (this.child!.connected) this.child!.send(batch as ToWorker[]);
+    else if (!this.childEnded && this.child!.connected) this.child!.send(batch as ToWorker[]);
   });
   private markReady: () => void = () => {};
   /** Settles when the worker has loaded its runtime and listens (or has exited). */
@@ -183,6 +185,7 @@ export class WorkerClient {
         resolve(exitCode);
       };
       child.on("exit", (code, signal) => {
+        this.childEnded = true;
         cap = setTimeout(() => report(code, signal), EXIT_DRAIN_CAP_MS);
       });
       child.on("close", report);
@@ -195,14 +198,14 @@ export class WorkerClient {
     const who = this.actorId !== undefined ? `the worker of actor ${this.actorId}` : `worker ${this.workerId}`;
     return new OutOfMemoryError(
       `${who} ran out of JavaScript heap (${heap !== undefined ? `limit ${heap} MB, ray.init({ workerHeapMb })` : "V8's default limit"}) and ended. ` +
-        "Use less memory per task or actor, or raise workerHeapMb; work that must not share the driver's " +
-        'memory at all can run with isolation: "process".',
+        "Use less memory per task or actor, or raise workerHeapMb" +
+        (this.gpuIds === undefined ? '; work that must not share the driver\'s memory at all can run with isolation: "process".' : "."),
       cause !== undefined ? { cause } : undefined,
     );
   }
 
   get exited(): boolean {
-    return this.gone;
+    return this.gone || this.childEnded;
   }
 
   /** Posts a message; buffers in `transfer` move to a thread (and are detached here); a process gets copies. */
