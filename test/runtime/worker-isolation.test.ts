@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ray from "tsray";
-import { Host, hogHeap, hogOneArray, whereAmI } from "./remote-fns/isolation.js";
+import { Host, abortProcess, hogHeap, hogOneArray, whereAmI } from "./remote-fns/isolation.js";
 import { add } from "./remote-fns/basic.js";
 import { rejection } from "./helpers.js";
 
@@ -62,6 +62,12 @@ test("a process worker that outgrows workerHeapMb fails its task with OutOfMemor
 test("one ever-growing allocation in a process worker ends only that process, with OutOfMemoryError", async () => {
   const e = await rejection(ray.get(hogOneArray.options({ isolation: "process" }).remote()), ray.OutOfMemoryError);
   assert.match(e.message, /hogOneArray/);
+  assert.is(await ray.get(add.remote(1, 2)), 3);
+});
+
+test("a process worker that aborts (as a native crash does) fails its task with WorkerCrashedError, not OutOfMemoryError", async () => {
+  const e = await rejection(ray.get(abortProcess.options({ isolation: "process", maxRetries: 0 }).remote()), ray.WorkerCrashedError);
+  assert.is(e.code, "TSRAY_WORKER_CRASHED");
   assert.is(await ray.get(add.remote(1, 2)), 3);
 });
 

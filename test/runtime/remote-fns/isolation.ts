@@ -24,6 +24,11 @@ export const hogOneArray = ray.remote(function hogOneArray(): number {
   for (let i = 0; ; i++) one.push(i);
 });
 
+/** Ends its process as a native crash would (SIGABRT): in a thread this would take the driver with it. */
+export const abortProcess = ray.remote(function abortProcess(): number {
+  process.abort();
+});
+
 /** Returns at once, leaving a timer that throws after the task finished (its worker is idle by then). */
 export const throwLater = ray.remote(function throwLater(message: string): number {
   setTimeout(() => {
