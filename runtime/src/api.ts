@@ -36,6 +36,13 @@ export interface InitOptions {
    * or `"process"` (a child process whose `CUDA_VISIBLE_DEVICES` is exactly its GPU ids).
    */
   readonly gpuWorkers?: "thread" | "process";
+  /**
+   * The JavaScript heap of each worker (thread or child process), in MB, at least 16:
+   * a task or actor that outgrows it ends its worker with `OutOfMemoryError` (not
+   * retried by default) instead of growing the driver's process. Default: V8's limit.
+   * Memory outside the heap (Buffers) is not counted: use `isolation: "process"` for that.
+   */
+  readonly workerHeapMb?: number;
   /** Namespace for named actors. Default: a fresh anonymous namespace, as in Ray. */
   readonly namespace?: string;
   /** Joining a running cluster; not supported by the local runtime yet. */
@@ -83,7 +90,9 @@ function importInitModules(): Promise<InitModules> {
 // in `init()`: the catch only keeps a program that never calls it from an unhandled rejection.
 if (!inWorker) importInitModules().catch(() => {});
 
-const initKeys = new Set(["numCpus", "numGpus", "memory", "resources", "gpuWorkers", "namespace", "address", "ignoreReinitError"]);
+const initKeys = new Set(["numCpus", "numGpus", "memory", "resources", "gpuWorkers", "namespace", "address", "ignoreReinitError", "workerHeapMb"]);
+/** Below this V8 cannot even load a worker's runtime. */
+const MIN_WORKER_HEAP_MB = 16;
 
 /** Starts the embedded local runtime (a pool of worker threads). Inside a worker it does nothing. */
 export async function init(options?: InitOptions): Promise<void> {
@@ -98,6 +107,7 @@ export async function init(options?: InitOptions): Promise<void> {
   if (o.gpuWorkers !== undefined && o.gpuWorkers !== "thread" && o.gpuWorkers !== "process") {
     throw new InvalidArgumentError(`ray.init(): gpuWorkers must be "thread" or "process", got ${describe(o.gpuWorkers)}.`);
   }
+  if (o.workerHeapMb !== undefined) checkInteger(o.workerHeapMb, "workerHeapMb", "ray.init()", MIN_WORKER_HEAP_MB);
   if (o.namespace !== undefined && (typeof o.namespace !== "string" || o.namespace === "")) {
     throw new InvalidArgumentError(`ray.init(): namespace must be a non-empty string, got ${describe(o.namespace)}.`);
   }
@@ -114,7 +124,8 @@ export async function init(options?: InitOptions): Promise<void> {
   }
   const namespace = o.namespace ?? `anonymous-${randomHex(4)}`;
   const identity = newDriverIdentity();
-  const prestarted = prestartThreads(identity, namespace, Math.max(1, Math.ceil(Number(withoutGpus.totals.toJSON()["CPU"] ?? 0))));
+  const threads = Math.max(1, Math.ceil(Number(withoutGpus.totals.toJSON()["CPU"] ?? 0)));
+  const prestarted = prestartThreads(identity, namespace, threads, { heapMb: o.workerHeapMb });
   // Loaded here, not at the top: worker threads import this module but never the driver's runtime.
   let DriverRuntime: typeof import("./runtime.js").DriverRuntime;
   let gpuIds: readonly number[];
@@ -129,7 +140,9 @@ export async function init(options?: InitOptions): Promise<void> {
     throw e;
   }
   const node = gpuIds.length === 0 ? withoutGpus : nodeTotals(o, detectResources(gpuIds), "ray.init()");
-  installCore(new DriverRuntime({ node, gpuWorkers: o.gpuWorkers ?? "thread", namespace, identity, prestarted }));
+  installCore(
+    new DriverRuntime({ node, gpuWorkers: o.gpuWorkers ?? "thread", namespace, identity, prestarted, workerHeapMb: o.workerHeapMb }),
+  );
 }
 
 /** Stops the runtime: worker threads end, pending gets fail; the process can then exit on its own. */

@@ -11,7 +11,7 @@ import type { ActorHandleBase } from "./actor-handle.js";
 import type { RuntimeContext } from "./context.js";
 import { NotInitializedError } from "./errors.js";
 import type { ObjectRef } from "./object-ref.js";
-import type { ActorHosting, ResourceOptions, SchedulingStrategy } from "./options.js";
+import type { ActorHosting, Isolation, ResourceOptions, SchedulingStrategy } from "./options.js";
 import type { PlacementGroupStrategy } from "./scheduler/bundle-planner.js";
 import type { ActorDescriptor, FnLocation, TaskCall } from "./worker/protocol.js";
 
@@ -21,6 +21,8 @@ import type { ActorDescriptor, FnLocation, TaskCall } from "./worker/protocol.js
  */
 export interface SchedulingOptions extends ResourceOptions {
   readonly schedulingStrategy?: SchedulingStrategy;
+  /** Thread or child-process worker: part of the scheduling class, so the two never share a lease. */
+  readonly isolation?: Isolation;
 }
 
 /** Task options compiled once from the user's options (defaults filled, validated). */

@@ -110,7 +110,11 @@ export class GetTimeoutError extends TsrayError {
   }
 }
 
-/** A task or actor was killed because the node ran out of memory. */
+/**
+ * A task or actor was killed because it ran out of memory: its worker reached
+ * its heap limit (`ray.init({ workerHeapMb })`, or V8's default in a child
+ * process). Not retried unless `retryExceptions` is true or names it.
+ */
 export class OutOfMemoryError extends SystemError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("TSRAY_OUT_OF_MEMORY", message, options);

@@ -47,6 +47,7 @@ export type {
   ActorMethodOptions,
   ActorOptions,
   CustomResources,
+  Isolation,
   PlacementGroupLike,
   RemoteOptions,
   ResourceOptions,

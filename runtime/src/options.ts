@@ -23,6 +23,15 @@ export type SchedulingStrategy =
 /** Custom resources, e.g. `{ Custom: 1, "accelerator:A100": 0.5 }`. */
 export type CustomResources = { readonly [name: string]: number };
 
+/**
+ * Where a task or actor runs: `"thread"` (default), a worker thread of the driver's
+ * process, cheap to start and sharing memory with the driver; or `"process"`, a
+ * child process of its own, so memory outside the JS heap (Buffers, native
+ * allocations), `process.exit` and native crashes cannot take the driver down.
+ * See docs/architecture.md, "What a worker contains".
+ */
+export type Isolation = "thread" | "process";
+
 /** What a task or actor needs while it runs. */
 export interface ResourceOptions {
   /** CPUs to hold while running. Tasks default to 1; actors to 1 for placement and 0 while alive. */
@@ -44,6 +53,8 @@ export interface TaskOptions extends ResourceOptions {
   readonly schedulingStrategy?: SchedulingStrategy;
   /** Shown in logs, errors and `tsray status` instead of the function's name. */
   readonly name?: string;
+  /** Run in a worker thread (default) or a child process of its own. */
+  readonly isolation?: Isolation;
 }
 
 export interface ActorOptions extends ResourceOptions {
@@ -69,6 +80,8 @@ export interface ActorOptions extends ResourceOptions {
    * or `numGpus > 0`.
    */
   readonly hosting?: ActorHosting;
+  /** Live in a worker thread (default) or a child process of its own. */
+  readonly isolation?: Isolation;
 }
 
 export type ActorHosting = "dedicated" | "shared";

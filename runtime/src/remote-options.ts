@@ -85,6 +85,7 @@ function mergeDemand(base: SchedulingOptions, o: TaskOptions | ActorOptions): Sc
   if (o.memory !== undefined) out.memory = o.memory;
   if (o.resources !== undefined) out.resources = { ...o.resources };
   if (o.schedulingStrategy !== undefined) out.schedulingStrategy = plainStrategy(o.schedulingStrategy);
+  if (o.isolation !== undefined) out.isolation = o.isolation;
   return out;
 }
 

@@ -59,6 +59,8 @@ export interface DriverOptions {
   readonly identity?: DriverIdentity;
   /** Pool threads `init()` started already (numbered 1…n); the pool starts the rest. */
   readonly prestarted?: readonly PrestartedThread[];
+  /** Heap limit of every worker, thread or process (`ray.init({ workerHeapMb })`); absent: V8's default. */
+  readonly workerHeapMb?: number | undefined;
 }
 
 interface GroupRecord {
@@ -130,8 +132,10 @@ export class DriverRuntime implements Core, SlabStatusSource {
       pool: () => this.pool,
       rebuildError,
       gpuWorker: processes ? (gpuIds) => this.pool.processWorker(gpuIds) : undefined,
-      gpuWorkerIdle: processes ? (worker) => this.pool.processIdle(worker) : undefined,
+      gpuWorkerIdle: (worker) => this.pool.processIdle(worker),
+      processWorker: (gpuIds) => this.pool.processWorker(gpuIds),
     });
+    const limits = { heapMb: options.workerHeapMb };
     const actorThreadEvents: WorkerClientEvents = {
       onMessage: (c, m) => this.route(c, undefined, m),
       onExit: (c, code, error) => {
@@ -144,14 +148,15 @@ export class DriverRuntime implements Core, SlabStatusSource {
       store: this.store,
       scheduler: this.scheduler,
       rebuildError,
-      // Actor threads start paced (never inside `Cls.remote()`); a GPU process worker starts at once.
-      spawnWorker: (actorId, gpuIds) =>
-        processes && gpuIds.length > 0
-          ? new WorkerClient(this.workerData(actorId), actorThreadEvents, { gpuIds, fork })
-          : this.threadStarts.startThread(this.workerData(actorId), actorThreadEvents),
+      // Actor threads start paced (never inside `Cls.remote()`); a process worker (GPU work in
+      // processes, or `isolation: "process"`) starts at once.
+      spawnWorker: (actorId, gpuIds, isolation) =>
+        isolation === "process" || (processes && gpuIds.length > 0)
+          ? new WorkerClient(this.workerData(actorId), actorThreadEvents, { gpuIds, fork }, undefined, limits)
+          : this.threadStarts.startThread(this.workerData(actorId), actorThreadEvents, limits),
       spawnSharedHost: () => {
         const { preload: _preload, ...data } = this.workerData(undefined);
-        return this.threadStarts.startThread({ ...data, sharedActors: true }, actorThreadEvents);
+        return this.threadStarts.startThread({ ...data, sharedActors: true }, actorThreadEvents, limits);
       },
       sharedSpread: Math.max(1, availableParallelism()),
     });
@@ -168,6 +173,7 @@ export class DriverRuntime implements Core, SlabStatusSource {
         onPost: this.pinSlabsFor,
       },
       options.prestarted,
+      limits,
     );
   }
 

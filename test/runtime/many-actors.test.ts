@@ -107,4 +107,9 @@ test("hosting: shared with numCpus or numGpus above 0 is refused, naming the opt
   Cell.options({ hosting: "shared", numCpus: 0 });
 });
 
+test("hosting: shared with isolation: process is refused, since a shared actor lives on a thread", () => {
+  const e = thrown(() => Cell.options({ hosting: "shared", isolation: "process" }), ray.InvalidArgumentError);
+  assert.match(e.message, /hosting: "shared".*isolation: "process"/);
+});
+
 test.run();

@@ -27,6 +27,7 @@ import type {
   WireError,
 } from "../worker/protocol.js";
 import type { WorkerClient } from "../worker/worker-client.js";
+import type { Isolation } from "../options.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
 import { SharedActorHosts } from "./shared-actor-hosts.js";
 import { actorRequestOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable } from "../task/schedulable.js";
@@ -36,10 +37,11 @@ export interface ActorManagerDeps {
   readonly scheduler: NodeScheduler;
   /**
    * Starts a dedicated worker for the actor (a thread, or a child process
-   * whose `CUDA_VISIBLE_DEVICES` is `gpuIds` when GPU work runs in processes);
-   * its messages and exit come back via `onMessage`/`onWorkerExit`.
+   * whose `CUDA_VISIBLE_DEVICES` is `gpuIds` when GPU work runs in processes
+   * or the actor asked for `isolation: "process"`); its messages and exit come
+   * back via `onMessage`/`onWorkerExit`.
    */
-  readonly spawnWorker: (actorId: string, gpuIds: readonly number[]) => WorkerClient;
+  readonly spawnWorker: (actorId: string, gpuIds: readonly number[], isolation: Isolation) => WorkerClient;
   /** Starts a thread that hosts shared actors (see `SharedActorHosts`); its exit comes back via `onWorkerExit`. */
   readonly spawnSharedHost: () => WorkerClient;
   /** How many threads shared actors spread over before they start filling them (the node's cores). */
@@ -314,7 +316,9 @@ export class ActorManager {
     const { creation } = state;
     state.phase = "running";
     state.client =
-      creation.hosting === "shared" ? this.shared.join(state.id) : this.d.spawnWorker(state.id, state.grant?.gpuIds ?? []);
+      creation.hosting === "shared"
+        ? this.shared.join(state.id)
+        : this.d.spawnWorker(state.id, state.grant?.gpuIds ?? [], creation.demand.isolation ?? "thread");
     state.client.post({
       t: "createActor",
       actorId: state.id,

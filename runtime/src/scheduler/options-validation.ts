@@ -11,7 +11,8 @@
  *   must be whole; `resources` may not name CPU/GPU/memory (use the options);
  * - `numReturns` an integer ≥ 1; `maxRetries`/`maxRestarts`/`maxTaskRetries`
  *   integers ≥ -1 (-1: forever); `maxConcurrency` an integer ≥ 1;
- * - `maxTaskRetries` needs `maxRestarts` ≠ 0 and `getIfExists` needs `name`, as in Ray.
+ * - `maxTaskRetries` needs `maxRestarts` ≠ 0 and `getIfExists` needs `name`, as in Ray;
+ * - `isolation` is `"thread"` or `"process"` (tsray's own option).
  *
  * This is the runtime's one validation module: the public API functions
  * (`ray.init`, `ray.wait`, `ray.cancel`, …) check their option objects with
@@ -30,6 +31,7 @@ export const TASK_OPTION_KEYS: readonly string[] = [
   "numReturns",
   "schedulingStrategy",
   "name",
+  "isolation",
 ];
 export const ACTOR_OPTION_KEYS: readonly string[] = [
   ...RESOURCE_KEYS,
@@ -42,6 +44,7 @@ export const ACTOR_OPTION_KEYS: readonly string[] = [
   "getIfExists",
   "schedulingStrategy",
   "hosting",
+  "isolation",
 ];
 export const ACTOR_METHOD_OPTION_KEYS: readonly string[] = ["numReturns", "name"];
 
@@ -64,6 +67,7 @@ export function validateTaskOptions(options: unknown, where: string): asserts op
   }
   checkString(record, "name", where);
   validateSchedulingStrategy(record["schedulingStrategy"], where);
+  checkIsolation(record, where);
 }
 
 /** Checks options of an actor class (decorator or `.options`). */
@@ -94,6 +98,7 @@ export function validateActorOptions(options: unknown, where: string): asserts o
   }
   checkHosting(record, where);
   validateSchedulingStrategy(record["schedulingStrategy"], where);
+  checkIsolation(record, where);
 }
 
 /** `hosting` is "dedicated" or "shared"; a shared thread cannot give each of its actors a CPU or a GPU of its own. */
@@ -101,6 +106,12 @@ function checkHosting(record: Record<string, unknown>, where: string): void {
   const hosting = record["hosting"];
   if (hosting === undefined || hosting === "dedicated") return;
   if (hosting !== "shared") throw new InvalidArgumentError(`hosting of ${where} must be "dedicated" or "shared".`);
+  if (record["isolation"] === "process") {
+    throw new InvalidArgumentError(
+      `hosting: "shared" of ${where} cannot be combined with isolation: "process": a shared actor lives on a thread ` +
+        `with others. Use hosting: "dedicated" (the default) for an actor in a process of its own.`,
+    );
+  }
   for (const key of ["numCpus", "numGpus"] as const) {
     const amount = record[key];
     if (typeof amount === "number" && amount > 0) {
@@ -210,6 +221,15 @@ function checkCount(record: Record<string, unknown>, key: string, where: string,
   if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
     const range = min === -1 ? "an integer ≥ -1 (-1: no limit)" : `an integer ≥ ${min}`;
     throw new InvalidArgumentError(`${key} of ${where} must be ${range}, got ${describe(value)}.`);
+  }
+}
+
+function checkIsolation(record: Record<string, unknown>, where: string): void {
+  const value = record["isolation"];
+  if (value !== undefined && value !== "thread" && value !== "process") {
+    throw new InvalidArgumentError(
+      `isolation of ${where} must be "thread" (a worker thread, the default) or "process" (a child process of its own), got ${describe(value)}.`,
+    );
   }
 }
 

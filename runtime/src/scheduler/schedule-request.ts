@@ -24,7 +24,8 @@ export interface ScheduleRequest<P> {
   readonly placement: Placement;
   /**
    * `schedulingClassKey` of this request, when the caller computed it already
-   * (all calls of a function share it); must equal what that function returns.
+   * (all calls of a function share it); must equal what that function returns,
+   * or extend it with what else keeps requests apart (a task's `isolation`).
    */
   readonly classKey?: string;
   /** The runtime's own data (its task spec); the scheduler never looks inside. */

@@ -6,6 +6,7 @@
  * function's options are one object for all its calls).
  */
 import type { SchedulingOptions } from "../core.js";
+import type { Isolation } from "../options.js";
 import { actorDemand, taskDemand, type ActorDemand } from "../scheduler/resource-demand.js";
 import type { ResourceSet } from "../scheduler/resource-set.js";
 import { schedulingClassKey, type Grant, type ScheduleRequest } from "../scheduler/schedule-request.js";
@@ -27,6 +28,8 @@ export type NodeRequest = ScheduleRequest<Schedulable>;
 export interface TaskShape {
   readonly demand: ResourceSet;
   readonly placement: Placement;
+  /** Where the task runs: a pool thread or a child-process worker. */
+  readonly isolation: Isolation;
   readonly classKey: string;
 }
 const taskShapes = new WeakMap<SchedulingOptions, TaskShape>();
@@ -42,7 +45,14 @@ export function taskShapeOf(name: string, o: SchedulingOptions): TaskShape {
   if (shape === undefined) {
     const demand = taskDemand(o, name);
     const placement = toPlacement(o.schedulingStrategy);
-    shape = { demand, placement, classKey: schedulingClassKey({ id: "", name, demand, placement, payload: undefined }) };
+    // Thread and child-process work never share a lease (a lease's tasks run on one worker): own classes.
+    const isolation = o.isolation === "process" ? "|process" : "";
+    shape = {
+      demand,
+      placement,
+      isolation: o.isolation ?? "thread",
+      classKey: schedulingClassKey({ id: "", name, demand, placement, payload: undefined }) + isolation,
+    };
     taskShapes.set(o, shape);
   }
   return shape;

@@ -13,7 +13,7 @@
  * in the scheduler's queue exactly while its phase is "queued".
  */
 import { CPU, type ResourceSet } from "../scheduler/resource-set.js";
-import { InvalidArgumentError, TaskCancelledError, TaskError, WorkerCrashedError } from "../errors.js";
+import { InvalidArgumentError, OutOfMemoryError, TaskCancelledError, TaskError, WorkerCrashedError } from "../errors.js";
 import { returnId } from "../ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { EncodedArgs, ResolvedDeps, TaskCall, WireError } from "../worker/protocol.js";
@@ -34,8 +34,10 @@ export interface TaskManagerDeps {
    * (`init({ gpuWorkers: "process" })`); undefined: a pool thread.
    */
   readonly gpuWorker?: ((gpuIds: readonly number[]) => PoolWorker) | undefined;
-  /** A lease ended on a worker from `gpuWorker`: it may be reused or stopped. */
+  /** A lease ended on a child-process worker (from `gpuWorker` or `processWorker`): it may be reused or stopped. */
   readonly gpuWorkerIdle?: ((worker: PoolWorker) => void) | undefined;
+  /** A child-process worker seeing `gpuIds` (none: `[]`), for tasks with `isolation: "process"`. */
+  readonly processWorker?: ((gpuIds: readonly number[]) => PoolWorker) | undefined;
   readonly rebuildError: (wire: WireError) => Error;
   readonly pipelineDepth?: number;
 }
@@ -78,6 +80,9 @@ class TaskState implements Schedulable, NodeRequest {
   }
   get classKey(): string {
     return this.shape.classKey;
+  }
+  get isolation(): "thread" | "process" {
+    return this.shape.isolation;
   }
   get payload(): Schedulable {
     return this;
@@ -141,7 +146,12 @@ export class TaskManager {
   /** Called by the scheduler once the task's demand is granted: a new lease on the least busy thread. */
   dispatch(state: TaskState, grant: NodeGrant): void {
     const gpuIds = grant.gpuIds.length > 0 ? grant.gpuIds : undefined;
-    const worker = gpuIds !== undefined && this.d.gpuWorker !== undefined ? this.d.gpuWorker(gpuIds) : this.d.pool().pick();
+    const worker =
+      state.isolation === "process" && this.d.processWorker !== undefined
+        ? this.d.processWorker(gpuIds ?? [])
+        : gpuIds !== undefined && this.d.gpuWorker !== undefined
+          ? this.d.gpuWorker(gpuIds)
+          : this.d.pool().pick();
     const lease: Lease<TaskState> = {
       lane: ++this.lanes,
       worker,
@@ -213,14 +223,34 @@ export class TaskManager {
     this.d.scheduler.submitFront(back);
   }
 
-  /** Every task on a thread that exited is retried (system failure) or fails. */
+  /**
+   * Every task on a thread that exited is retried (system failure) or fails.
+   * A worker that ran out of heap (`OutOfMemoryError`) fails the tasks it was
+   * running with that error and does not retry them (as Ray does for OOM: the
+   * same task would most likely run out again), unless `retryExceptions` is
+   * true or names `OutOfMemoryError`; tasks queued behind them in their lanes
+   * had not started and are retried as after any crash.
+   */
   onWorkerExit(worker: PoolWorker, exitCode: number, error: Error | undefined): void {
     for (const taskId of worker.tasks) {
       const state = this.tasks.get(taskId);
       if (state === undefined) continue;
+      const running = state.lease?.tasks[0] === state;
       this.leave(state);
       if (state.cancelled !== "no") {
         this.finishWithError(state, new TaskCancelledError(state.name));
+      } else if (error instanceof OutOfMemoryError && running) {
+        if (this.retriesOutOfMemory(state)) this.enqueue(state);
+        else {
+          this.finishWithError(
+            state,
+            new OutOfMemoryError(
+              `Task ${state.name} ran out of memory and was not retried: ${error.message} ` +
+                'To retry it anyway, add "OutOfMemoryError" to its retryExceptions.',
+              { cause: error },
+            ),
+          );
+        }
       } else if (this.mayRetry(state)) {
         this.enqueue(state);
       } else {
@@ -382,7 +412,7 @@ export class TaskManager {
     }
     this.leases.delete(lease.lane);
     lease.worker.active--;
-    if (this.d.gpuWorkerIdle !== undefined && lease.gpuIds !== undefined) this.d.gpuWorkerIdle(lease.worker);
+    if (this.d.gpuWorkerIdle !== undefined && lease.worker.client.gpuIds !== undefined) this.d.gpuWorkerIdle(lease.worker);
     this.d.scheduler.release(lease.grantId);
     this.stealFor(lease.cpuUnits);
   }
@@ -402,6 +432,11 @@ export class TaskManager {
     if (victim === undefined) return;
     victim.stealing = true;
     victim.worker.client.post({ t: "steal", lane: victim.lane });
+  }
+
+  private retriesOutOfMemory(state: TaskState): boolean {
+    const retry = state.call.retryExceptions;
+    return (retry === true || (Array.isArray(retry) && retry.includes("OutOfMemoryError"))) && this.mayRetry(state);
   }
 
   private mayRetry(state: TaskState): boolean {

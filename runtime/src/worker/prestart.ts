@@ -8,7 +8,7 @@
 import { randomHex } from "../ids.js";
 import { threadRegistry } from "./function-registry.js";
 import type { FromWorker, ToWorker, TsrayWorkerData } from "./protocol.js";
-import { WorkerClient, type WorkerClientEvents } from "./worker-client.js";
+import { WorkerClient, type WorkerClientEvents, type WorkerLimits } from "./worker-client.js";
 
 /**
  * Runtimes started in this process so far: part of every id prefix, so a ref
@@ -87,12 +87,17 @@ export interface PrestartedThread {
  * while the first task needs only one thread; messages for a thread not
  * started yet wait in its client.
  */
-export function prestartThreads(identity: DriverIdentity, namespace: string, count: number): PrestartedThread[] {
+export function prestartThreads(
+  identity: DriverIdentity,
+  namespace: string,
+  count: number,
+  limits: WorkerLimits = {},
+): PrestartedThread[] {
   const threads: PrestartedThread[] = [];
   let first: Promise<void> | undefined;
   for (let n = 1; n <= count; n++) {
     const events = new DeferredEvents();
-    const client = new WorkerClient(threadData(identity, namespace, n, undefined), events, undefined, first);
+    const client = new WorkerClient(threadData(identity, namespace, n, undefined), events, undefined, first, limits);
     // At most a short wait: a remote module that takes long to import must not hold the other threads back.
     first ??= Promise.race([client.ready, new Promise<void>((resolve) => setTimeout(resolve, 250).unref())]);
     threads.push({ client, events });

@@ -328,6 +328,6 @@ const SYNC_QUERY_TIMEOUT_MS = 30_000;
 /** In a child-process worker, synchronous views (resources, the placement-group table) are not available (see docs/resources.md). */
 function driverOnly(what: string): InvalidArgumentError {
   return new InvalidArgumentError(
-    `${what} is not available in a child-process worker (gpuWorkers: "process"); call it in the driver or a thread worker and pass what the task needs as an argument.`,
+    `${what} is not available in a child-process worker (gpuWorkers: "process" or isolation: "process"); call it in the driver or a thread worker and pass what the task needs as an argument.`,
   );
 }

@@ -18,7 +18,7 @@
  * its slot through `booted()`.
  */
 import type { TsrayWorkerData } from "./protocol.js";
-import { WorkerClient, type WorkerClientEvents } from "./worker-client.js";
+import { WorkerClient, type WorkerClientEvents, type WorkerLimits } from "./worker-client.js";
 
 /** One thread's place in the line. */
 export interface ThreadTurn {
@@ -61,9 +61,9 @@ export class ThreadStartPacer {
   }
 
   /** A thread client whose thread is created at its turn; what is posted to it meanwhile waits in the client. */
-  startThread(data: TsrayWorkerData, events: WorkerClientEvents): WorkerClient {
+  startThread(data: TsrayWorkerData, events: WorkerClientEvents, limits?: WorkerLimits): WorkerClient {
     const turn = this.turn();
-    const client = new WorkerClient(data, events, undefined, turn.granted);
+    const client = new WorkerClient(data, events, undefined, turn.granted, limits);
     // `ready` also settles when the thread exits or is terminated before its turn.
     void client.ready.then(turn.booted);
     return client;

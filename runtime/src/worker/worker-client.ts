@@ -1,7 +1,8 @@
 /**
  * The driver's view of one worker: a thread (the default), or a child
  * process (`gpuIds` given: GPU work with `init({ gpuWorkers: "process" })`,
- * whose `CUDA_VISIBLE_DEVICES` is exactly those ids). Posts typed messages to
+ * whose `CUDA_VISIBLE_DEVICES` is exactly those ids, or work that asked for
+ * `isolation: "process"`, with no ids unless granted GPUs). Posts typed messages to
  * it and reports what it sends back and when it exits, through callbacks
  * handed in by the owner (pool or actor manager). Knows nothing of tasks.
  * Messages cross in batches (see `MessageBatcher`); a child process gets
@@ -11,6 +12,7 @@
 import type { ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { OutOfMemoryError } from "../errors.js";
 import { MessageBatcher } from "./message-batcher.js";
 import type { FromWorker, ToWorker, TsrayWorkerData } from "./protocol.js";
 import { WORKER_DATA_ENV } from "./worker-data-env.js";
@@ -46,6 +48,25 @@ export interface ProcessWorkerSpec {
   readonly fork: typeof fork;
 }
 
+/** Limits every worker of a runtime starts with (`ray.init({ workerHeapMb })`). */
+export interface WorkerLimits {
+  /**
+   * The worker's V8 old-generation heap in MB: `resourceLimits.maxOldGenerationSizeMb`
+   * of a thread, `--max-old-space-size` of a child process. Absent: V8's default.
+   * A worker that reaches it ends, and its exit reports an `OutOfMemoryError`.
+   */
+  readonly heapMb?: number | undefined;
+}
+
+/**
+ * How long a child process's exit waits for its IPC channel and stderr to close
+ * (so that every message it wrote is read first) before it is reported anyway:
+ * a grandchild holding the inherited pipes open must not delay it for ever.
+ */
+const EXIT_DRAIN_CAP_MS = 1_000;
+/** How much of a child process's stderr is kept to recognize how it died (V8 prints why it aborted). */
+const STDERR_TAIL_CHARS = 16_384;
+
 export class WorkerClient {
   readonly workerId: string;
   readonly actorId: string | undefined;
@@ -56,6 +77,8 @@ export class WorkerClient {
   private cancelStart: () => void = () => {};
   private lastError: Error | undefined;
   private gone = false;
+  /** A child process has ended; its exit is reported once its pipes are read (`gone`). */
+  private childEnded = false;
   private exitPromise: Promise<number> | undefined;
   /** Batches posted to a thread whose start is deferred, sent once it exists. */
   private held: Array<[readonly ToWorker[], ArrayBuffer[] | undefined]> | undefined;
@@ -63,7 +86,7 @@ export class WorkerClient {
     if (this.gone) return;
     if (this.worker !== undefined) this.worker.postMessage(batch, transfer);
     else if (this.held !== undefined) this.held.push([batch, transfer]);
-    else this.child!.send(batch as ToWorker[]);
+    else if (!this.childEnded && this.child!.connected) this.child!.send(batch as ToWorker[]);
   });
   private markReady: () => void = () => {};
   /** Settles when the worker has loaded its runtime and listens (or has exited). */
@@ -78,6 +101,7 @@ export class WorkerClient {
     private readonly events: WorkerClientEvents,
     processSpec?: ProcessWorkerSpec,
     startAfter?: Promise<unknown>,
+    private readonly limits: WorkerLimits = {},
   ) {
     this.workerId = data.workerId;
     this.actorId = data.actorId;
@@ -100,11 +124,15 @@ export class WorkerClient {
       };
       const start = () => {
         if (this.gone) return;
-        const worker = new Worker(workerMainUrl, { workerData: data });
+        const heapMb = limits.heapMb;
+        const worker = new Worker(workerMainUrl, {
+          workerData: data,
+          ...(heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
+        });
         this.worker = worker;
         worker.on("message", onBatch);
         worker.on("error", (e: Error) => {
-          this.lastError = e;
+          this.lastError = (e as { code?: unknown }).code === "ERR_WORKER_OUT_OF_MEMORY" ? this.outOfMemory(e) : e;
         });
         worker.on("exit", exited);
         const held = this.held ?? [];
@@ -119,9 +147,12 @@ export class WorkerClient {
       }
       return;
     }
+    const heapArgs = limits.heapMb !== undefined ? [`--max-old-space-size=${limits.heapMb}`] : [];
     const child = processSpec.fork(fileURLToPath(workerMainUrl), [], {
       serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // stderr passes through the driver, which keeps its tail: V8 says there why it aborted a process.
+      stdio: ["ignore", "inherit", "pipe", "ipc"],
+      execArgv: [...process.execArgv, ...heapArgs],
       env: {
         ...process.env,
         TSRAY_WORKER: "1",
@@ -130,23 +161,51 @@ export class WorkerClient {
       },
     });
     this.child = child;
+    let stderrTail = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
+    });
     child.on("message", (batch) => onBatch(batch as readonly FromWorker[]));
     child.on("error", (e: Error) => {
       this.lastError = e;
     });
-    this.exitPromise = new Promise((resolve) =>
-      child.on("exit", (code, signal) => {
+    this.exitPromise = new Promise((resolve) => {
+      let cap: NodeJS.Timeout | undefined;
+      // Reported at 'close' (its IPC channel and stderr are read to the end, so the results it sent
+      // before it died arrive first), or at most EXIT_DRAIN_CAP_MS after 'exit'.
+      const report = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (this.gone) return;
+        clearTimeout(cap);
         this.gone = true;
         this.markReady();
         const exitCode = code ?? (signal !== null ? 1 : 0);
-        events.onExit(this, exitCode, this.lastError);
+        const oom = signal === "SIGABRT" && stderrTail.includes("heap out of memory");
+        events.onExit(this, exitCode, oom ? this.outOfMemory(undefined) : this.lastError);
         resolve(exitCode);
-      }),
+      };
+      child.on("exit", (code, signal) => {
+        this.childEnded = true;
+        cap = setTimeout(() => report(code, signal), EXIT_DRAIN_CAP_MS);
+      });
+      child.on("close", report);
+    });
+  }
+
+  /** What a worker that reached its heap limit died of (a thread's `ERR_WORKER_OUT_OF_MEMORY`, a process's V8 abort). */
+  private outOfMemory(cause: Error | undefined): OutOfMemoryError {
+    const heap = this.limits.heapMb;
+    const who = this.actorId !== undefined ? `the worker of actor ${this.actorId}` : `worker ${this.workerId}`;
+    return new OutOfMemoryError(
+      `${who} ran out of JavaScript heap (${heap !== undefined ? `limit ${heap} MB, ray.init({ workerHeapMb })` : "V8's default limit"}) and ended. ` +
+        "Use less memory per task or actor, or raise workerHeapMb" +
+        (this.gpuIds === undefined ? '; work that must not share the driver\'s memory at all can run with isolation: "process".' : "."),
+      cause !== undefined ? { cause } : undefined,
     );
   }
 
   get exited(): boolean {
-    return this.gone;
+    return this.gone || this.childEnded;
   }
 
   /** Posts a message; buffers in `transfer` move to a thread (and are detached here); a process gets copies. */

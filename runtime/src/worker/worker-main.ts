@@ -48,6 +48,11 @@ const data = (parentPort !== null ? workerData : JSON.parse(process.env[WORKER_D
 const port: DriverPort = parentPort ?? processPort();
 const out = new MessageBatcher<FromWorker>((batch, transfer) => port.postMessage(batch, transfer));
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => out.post(m, transfer);
+// A call that ends the worker (`process.exit()`) must not take the results of the calls that finished
+// before it in the same turn with it: they are still batched. 'exit' runs synchronously before the
+// thread (or process) stops, and what it posts is delivered: the driver drains a thread's port before
+// it reports the exit, and reports a child process's exit only after its IPC channel closed.
+process.on("exit", () => out.flushNow());
 const slabViews = new ThreadSlabViews(post);
 // Refs this thread encodes have escaped (see reference-counter.ts); `core` exists by the time any value is encoded.
 // Views this thread decodes of the driver's slabs are tracked until collected (thread-slab-views.ts).
@@ -113,6 +118,18 @@ const preloads = (data.preload ?? []).map((url) =>
 // Sent a turn after the preloads finished, so the tasks that waited for them run and post their results first:
 // creating the next thread blocks the driver for several ms, which must not come before the first results.
 void Promise.all(preloads).then(() => setImmediate(() => port.postMessage([{ t: "ready" } as unknown as FromWorker])));
+// An uncaught throw (from a timer, an event listener, …) ends this worker: a thread's error otherwise reaches
+// only the driver's exit handler, which says nothing when no task was running. Say what ended it and where,
+// labelled like the worker's log lines; the driver then replaces the worker (or restarts the actor) as for any exit.
+process.on("uncaughtExceptionMonitor", (error, origin) => {
+  const label = `(${data.actorId !== undefined ? `actor ${data.actorId}` : "worker"} pid=${process.pid} worker=${data.workerId} node=${data.nodeId.slice(0, 4)})`;
+  const what = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  const task = context.getStore()?.name;
+  process.stderr.write(
+    `${label} tsray: this worker ends: ${origin === "unhandledRejection" ? "unhandled rejection" : "uncaught exception"}` +
+      `${task !== undefined ? ` in code started by ${task}` : " outside any task"}: ${what}\n`,
+  );
+});
 // A promise a task forgot to await must not take the thread (and every task on it) down:
 // report it on the driver's terminal, labelled with the task that made it.
 process.on("unhandledRejection", (reason) => {

@@ -7,11 +7,13 @@
  * GPU work with `init({ gpuWorkers: "process" })` runs instead in child
  * processes whose `CUDA_VISIBLE_DEVICES` is the grant's GPU ids
  * (`processWorker`); an idle one is kept for the next grant of the same ids,
- * and one that exits is not replaced (the next grant starts a new one).
+ * and one that exits is not replaced (the next grant starts a new one). Work
+ * that asked for `isolation: "process"` uses the same child-process workers
+ * (with no GPU ids when it was granted none), never a pool thread.
  */
 import { fork } from "node:child_process";
 import type { FromWorker, ToWorker } from "./protocol.js";
-import { WorkerClient } from "./worker-client.js";
+import { WorkerClient, type WorkerLimits } from "./worker-client.js";
 import type { TsrayWorkerData } from "./protocol.js";
 import type { PrestartedThread } from "./prestart.js";
 
@@ -47,6 +49,7 @@ export class WorkerPool {
     private readonly makeData: (index: number) => TsrayWorkerData,
     private readonly events: WorkerPoolEvents,
     prestarted: readonly PrestartedThread[] = [],
+    private readonly limits: WorkerLimits = {},
   ) {
     for (const t of prestarted.slice(0, size)) {
       const worker: PoolWorker = { client: t.client, tasks: new Set(), active: 0, knownFns: new Set() };
@@ -80,7 +83,7 @@ export class WorkerPool {
     return best;
   }
 
-  /** A child-process worker that sees exactly `gpuIds` (reused if one is idle). */
+  /** A child-process worker that sees exactly `gpuIds` (none: `[]`), reused if one is idle. */
   processWorker(gpuIds: readonly number[]): PoolWorker {
     const key = gpuIds.join(",");
     const idle = this.idleProcesses.get(key);
@@ -115,6 +118,8 @@ export class WorkerPool {
       this.makeData(this.nextIndex++),
       this.clientEvents,
       gpuIds === undefined ? undefined : { gpuIds, fork },
+      undefined,
+      this.limits,
     );
     const worker: PoolWorker = { client, tasks: new Set(), active: 0, knownFns: new Set() };
     this.byClient.set(client, worker);
