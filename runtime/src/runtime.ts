@@ -193,6 +193,8 @@ export class DriverRuntime implements Core, SlabStatusSource {
   }
 
   getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown> {
+    const due = this.slabs.finalizersDue();
+    if (due !== undefined) return due.then(() => this.getOne(ref, timeoutS));
     const settled = this.store.peek(ref.id);
     if (settled !== undefined) {
       if (!(settled instanceof Uint8Array)) return Promise.reject(settled);
@@ -206,6 +208,8 @@ export class DriverRuntime implements Core, SlabStatusSource {
   }
 
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
+    const due = this.slabs.finalizersDue();
+    if (due !== undefined) return due.then(() => this.get(refs, timeoutS));
     return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => list.map((b) => this.codec.decode(b)));
   }
 
