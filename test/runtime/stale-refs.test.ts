@@ -62,6 +62,7 @@ test("an actor call given a ref from an earlier session is refused at submission
 test("a task that gets a ref of an earlier session nested in its argument fails with OwnerDiedError as the cause", async () => {
   const error = await rejection(ray.get(sumNested.remote({ refs: [put] })), ray.TaskError);
   assert.instance(error.cause, ray.OwnerDiedError);
+  assert.is((error.cause as ray.OwnerDiedError).code, "TSRAY_OWNER_DIED");
 });
 
 test("cancel of a ref from an earlier session throws InvalidArgumentError", () => {
