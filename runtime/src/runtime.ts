@@ -246,6 +246,8 @@ export class DriverRuntime implements Core, SlabStatusSource {
   }
 
   wait(refs: readonly ObjectRef[], numReturns: number, timeoutS: number | undefined): Promise<readonly boolean[]> {
+    const due = this.slabs.finalizersDue();
+    if (due !== undefined) return due.then(() => this.wait(refs, numReturns, timeoutS));
     return waitFor(this.store, refs.map((r) => r.id), numReturns, timeoutS);
   }
 

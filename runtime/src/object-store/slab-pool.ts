@@ -225,22 +225,21 @@ export class SlabPool implements SlabViewTracker {
     if (inUse + capacity <= Math.max(this.collectAboveBytes, 2 * this.inUseFloor)) return;
     this.collect();
     this.collections++;
-    this.finalizing ??= new Promise((resolve) =>
-      setImmediate(() => setImmediate(() => {
-        this.finalizing = undefined;
-        resolve();
-      })),
-    );
+    this.finalizing ??= afterLoopTurns(2).then(() => {
+      this.finalizing = undefined;
+    });
     this.droppedBytes = 0;
     this.inUseFloor = this.inUse();
   }
 
   /**
    * While a forced collection's finalizers wait for their turn: a promise that
-   * resolves after the event loop has run once (finalizers run from the loop,
-   * never between microtasks). A caller that would otherwise settle at once
-   * (a `get` of a stored object) waits for it, so a loop that only awaits
-   * such calls still lets dead slabs be freed. `undefined` the rest of the time.
+   * resolves after two turns of the event loop (finalizers run from the loop,
+   * never between microtasks, and each registry's — the store's refs, the
+   * driver's views — may take a turn of its own). A caller that would otherwise settle at once
+   * (the driver's `get` or `wait` of a stored object) waits for it, so a loop
+   * that only awaits such calls still lets dead slabs be freed. `undefined`
+   * the rest of the time.
    */
   finalizersDue(): Promise<void> | undefined {
     return this.finalizing;
@@ -294,4 +293,12 @@ export class SlabPool implements SlabViewTracker {
       collections: this.collections,
     };
   }
+}
+
+/** Resolves after `turns` turns of the event loop (each through its check phase, after I/O and queued V8 tasks). */
+function afterLoopTurns(turns: number): Promise<void> {
+  return new Promise((resolve) => {
+    const next = (left: number): void => void (left === 0 ? resolve() : setImmediate(() => next(left - 1)));
+    next(turns);
+  });
 }
