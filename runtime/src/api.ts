@@ -170,6 +170,8 @@ export type ValuesOf<R extends readonly ObjectRef<unknown>[]> = {
   -readonly [K in keyof R]: R[K] extends ObjectRef<infer T> ? T : never;
 };
 
+const getKeys = new Set(["timeout"]);
+
 /**
  * The value of one ref, or the values of a list of refs in order. Rejects as
  * soon as any ref holds an error (with that error), or with `GetTimeoutError`
@@ -179,7 +181,7 @@ export function get<T>(ref: ObjectRef<T>, options?: GetOptions): Promise<T>;
 export function get<const R extends readonly ObjectRef<unknown>[]>(refs: R, options?: GetOptions): Promise<ValuesOf<R>>;
 export function get(refs: ObjectRef | readonly ObjectRef[], options?: GetOptions): Promise<unknown> {
   try {
-    const timeout = timeoutOf(options, "ray.get()");
+    const timeout = timeoutOf(checkObject(options, getKeys, "ray.get()") as GetOptions, "ray.get()");
     const core = currentCore("ray.get()");
     if (refs instanceof ObjectRef) return core.getOne(refs, timeout);
     checkRefs(refs, "ray.get()");

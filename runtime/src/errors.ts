@@ -13,6 +13,7 @@ export type ErrorCode =
   | "TSRAY_WORKER_CRASHED"
   | "TSRAY_NODE_DIED"
   | "TSRAY_OBJECT_LOST"
+  | "TSRAY_OWNER_DIED"
   | "TSRAY_TASK_CANCELLED"
   | "TSRAY_GET_TIMEOUT"
   | "TSRAY_OUT_OF_MEMORY"
@@ -85,6 +86,14 @@ export class ObjectLostError extends SystemError {
     super("TSRAY_OBJECT_LOST", message, options);
     this.objectId = objectId;
   }
+}
+
+/**
+ * The owner of the object is gone, and the object with it: the ref came from
+ * an earlier `ray.init()` session, whose runtime `ray.shutdown()` ended.
+ */
+export class OwnerDiedError extends ObjectLostError {
+  override readonly code = "TSRAY_OWNER_DIED";
 }
 
 /** The task was cancelled with `ray.cancel` before it produced a value. */

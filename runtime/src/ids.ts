@@ -15,6 +15,25 @@ export class IdGenerator {
   }
 }
 
+/**
+ * Id prefixes carry the session: the count of `ray.init()` calls in this
+ * process (worker/prestart.ts), so an id minted by a runtime that was shut
+ * down is told apart from every id of a later one (`sessionOf`).
+ */
+export function driverIdPrefix(session: number): string {
+  return `d${session}.`;
+}
+
+export function threadIdPrefix(session: number, thread: number): string {
+  return `t${session}.${thread}.`;
+}
+
+/** The session whose driver or thread minted `id`; `undefined` for an id not made by an `IdGenerator` with one of those prefixes. */
+export function sessionOf(id: string): number | undefined {
+  const m = /^[dt](\d+)\./.exec(id);
+  return m === null ? undefined : Number(m[1]);
+}
+
 export function returnIds(taskId: string, numReturns: number): string[] {
   if (numReturns === 1) return [taskId];
   const ids = new Array<string>(numReturns);

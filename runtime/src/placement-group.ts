@@ -13,6 +13,7 @@ import type { PlacementGroupLike } from "./options.js";
 import type { PlacementGroupStrategy } from "./scheduler/bundle-planner.js";
 import { checkOptionKeys, describe } from "./scheduler/options-validation.js";
 import { validateBundles, validatePlacementGroupStrategy } from "./scheduler/placement-group-options.js";
+import { startUserTimeout } from "./user-timeout.js";
 
 export type { PlacementGroupStrategy, PlacementGroupTableEntry };
 
@@ -58,9 +59,9 @@ export class PlacementGroup implements PlacementGroupLike {
     if (typeof timeoutSeconds !== "number" || Number.isNaN(timeoutSeconds) || timeoutSeconds < 0) {
       throw new InvalidArgumentError(`placementGroup.wait(): timeoutSeconds must be a number ≥ 0, got ${describe(timeoutSeconds)}.`);
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutSeconds * 1000);
+      timer = startUserTimeout(timeoutSeconds, () => resolve(false));
     });
     try {
       return await Promise.race([this.ready().then(() => true as const), timeout]);

@@ -13,8 +13,8 @@ import { Codec, fromWireError, toWireError } from "./codec/index.js";
 import "./codec/native-strings.js";
 import type { RuntimeContext } from "./context.js";
 import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, SchedulingOptions } from "./core.js";
-import { InvalidArgumentError, TsrayError } from "./errors.js";
-import { IdGenerator } from "./ids.js";
+import { InvalidArgumentError, OwnerDiedError, TsrayError } from "./errors.js";
+import { IdGenerator, driverIdPrefix, sessionOf } from "./ids.js";
 import { printLogLine } from "./log-printer.js";
 import { ObjectRef, refsFor } from "./object-ref.js";
 import { MemoryStore } from "./object-store/memory-store.js";
@@ -82,7 +82,7 @@ export class DriverRuntime implements Core, SlabStatusSource {
   /** Large objects `put` here live in reused shared memory; readers get views of it (slab-pool.ts). */
   private readonly slabs = new SlabPool();
   private readonly slabPins = new ThreadSlabPins(this.slabs);
-  private readonly store = new MemoryStore(this.slabs);
+  private readonly store = new MemoryStore(this.slabs, (id) => this.ownerGone(id));
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
   private readonly hooks = createWireHooks((id) => this.refs.escape(id));
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
@@ -107,7 +107,7 @@ export class DriverRuntime implements Core, SlabStatusSource {
     this.nodeId = this.identity.nodeId;
     this.jobId = this.identity.jobId;
     this.session = this.identity.session;
-    this.ids = new IdGenerator(`d${this.session}.`);
+    this.ids = new IdGenerator(driverIdPrefix(this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
     this.scheduler = new LocalScheduler<Schedulable>({
       nodeId: this.nodeId,
@@ -179,23 +179,51 @@ export class DriverRuntime implements Core, SlabStatusSource {
 
   // ------------------------------------------------------------ Core (the driver's own calls)
 
+  /**
+   * A ref minted by an earlier session's runtime (see `sessionOf`): that
+   * runtime owned its object and `shutdown()` ended both, so the object can
+   * never be produced. Old actor handles fail the same way (unknown actor).
+   */
+  private ownerGone(id: string): OwnerDiedError | undefined {
+    const session = sessionOf(id);
+    if (session === undefined || session === this.session) return undefined;
+    return new OwnerDiedError(
+      id,
+      `ObjectRef(${id}) belongs to an earlier ray.init() session: ray.shutdown() ended the runtime that owned it, ` +
+        "and its object with it. Refs do not outlive their session: compute or put the value again after ray.init().",
+    );
+  }
+
+  /** The driver's task and actor arguments; a top-level ref of an earlier session is refused at once (nothing is submitted). */
+  private encodeArgs(args: readonly unknown[], name: string): ReturnType<typeof encodeArgs> {
+    const encoded = encodeArgs(this.codec, args, name);
+    const ids = encoded.refIds ?? [];
+    for (let k = 0; k < ids.length; k++) {
+      const gone = this.ownerGone(ids[k]!);
+      if (gone !== undefined) throw new OwnerDiedError(ids[k]!, `Argument ${encoded.refIdx![k]} of ${name}: ${gone.message}`);
+    }
+    return encoded;
+  }
+
   submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[] {
     this.checkGroup(call.demand, call.name);
+    const encoded = this.encodeArgs(args, call.name);
     const taskId = this.ids.next();
-    this.tasks.submit(taskId, call, encodeArgs(this.codec, args, call.name), undefined);
+    this.tasks.submit(taskId, call, encoded, undefined);
     return this.refs.trackAll(refsFor(taskId, call.numReturns));
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
     this.checkGroup(o.demand, cls.className);
-    const encoded = encodeArgs(this.codec, args, `${cls.className}.constructor`);
+    const encoded = this.encodeArgs(args, `${cls.className}.constructor`);
     const created = this.actors.create(actorCreation(this.ids.next(), cls, encoded, o, this.options.namespace));
     return makeActorHandle(created);
   }
 
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+    const encoded = this.encodeArgs(args, name);
     const taskId = this.ids.next();
-    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encodeArgs(this.codec, args, name), numReturns, callerId });
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
@@ -208,6 +236,8 @@ export class DriverRuntime implements Core, SlabStatusSource {
   }
 
   getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown> {
+    const due = this.slabs.finalizersDue();
+    if (due !== undefined) return due.then(() => this.getOne(ref, timeoutS));
     const settled = this.store.peek(ref.id);
     if (settled !== undefined) {
       if (!(settled instanceof Uint8Array)) return Promise.reject(settled);
@@ -221,6 +251,8 @@ export class DriverRuntime implements Core, SlabStatusSource {
   }
 
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
+    const due = this.slabs.finalizersDue();
+    if (due !== undefined) return due.then(() => this.get(refs, timeoutS));
     return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => list.map((b) => this.codec.decode(b)));
   }
 
@@ -229,10 +261,14 @@ export class DriverRuntime implements Core, SlabStatusSource {
   }
 
   wait(refs: readonly ObjectRef[], numReturns: number, timeoutS: number | undefined): Promise<readonly boolean[]> {
+    const due = this.slabs.finalizersDue();
+    if (due !== undefined) return due.then(() => this.wait(refs, numReturns, timeoutS));
     return waitFor(this.store, refs.map((r) => r.id), numReturns, timeoutS);
   }
 
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void {
+    const gone = this.ownerGone(ref.id);
+    if (gone !== undefined) throw new InvalidArgumentError(`ray.cancel(): ${gone.message}`);
     if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
     else this.actors.cancelCall(ref.id, force);
   }

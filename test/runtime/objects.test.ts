@@ -78,6 +78,15 @@ test("get rejects a negative timeout and things that are not refs", async () => 
   await rejection(() => ray.get([1 as unknown as ray.ObjectRef<number>]), ray.InvalidArgumentError);
 });
 
+test("get rejects unknown option keys as wait does, suggesting the right spelling", async () => {
+  const ref = ray.put(1);
+  const unknown = await rejection(() => ray.get(ref, { timeot: 1 } as ray.GetOptions), ray.InvalidArgumentError);
+  assert.match(unknown.message, 'Unknown option "timeot" for ray.get()');
+  const misspelt = await rejection(() => ray.get([ref], { Timeout: 1 } as ray.GetOptions), ray.InvalidArgumentError);
+  assert.match(misspelt.message, 'did you mean "timeout"');
+  await rejection(() => ray.get(ref, 5 as ray.GetOptions), ray.InvalidArgumentError);
+});
+
 test("wait returns ready refs in input order and the rest as not ready", async () => {
   const slow = gated(0);
   const a = ray.put(1);

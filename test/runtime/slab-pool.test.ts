@@ -5,6 +5,7 @@ import {
   SlabPool,
   ThreadSlabPins,
   ThreadSlabViews,
+  defaultCollectAboveBytes,
   defaultMaxFreeBytes,
   slabClassBytes,
   slabIdOf,
@@ -69,6 +70,59 @@ test("free slabs beyond the cap are dropped", () => {
   assert.is(status.freeSlabs, 1);
   assert.ok(status.freeBytes <= 200_000);
   assert.is(status.dropped, 2);
+});
+
+test("the default collection threshold is the smaller of 512 MiB and a sixteenth of total memory", () => {
+  assert.is(defaultCollectAboveBytes(4 * GiB), 256 * 1024 * KiB);
+  assert.is(defaultCollectAboveBytes(64 * GiB), 512 * 1024 * KiB);
+});
+
+/** A pool whose forced collections are counted, with a threshold of four 100 kB slabs. */
+function countingPool(): { pool: SlabPool; collections: () => number } {
+  let n = 0;
+  const slab = slabClassBytes(8 + 100_000);
+  const pool = new SlabPool({ collectAboveBytes: 4 * slab, collect: () => n++ });
+  return { pool, collections: () => n };
+}
+
+test("allocating within the collection threshold forces no collection", () => {
+  const { pool, collections } = countingPool();
+  for (let i = 0; i < 4; i++) pool.allocate(100_000);
+  assert.is(collections(), 0);
+});
+
+test("an allocation that takes pinned slab memory past the threshold forces one collection first", () => {
+  const { pool, collections } = countingPool();
+  for (let i = 0; i < 5; i++) pool.allocate(100_000);
+  assert.is(collections(), 1);
+  assert.is(pool.status().collections, 1);
+});
+
+test("while everything stays pinned, collections come once per doubling of slab memory", () => {
+  const { pool, collections } = countingPool();
+  for (let i = 0; i < 33; i++) pool.allocate(100_000);
+  // Passing 4, 8, 16 and 32 slabs.
+  assert.is(collections(), 4);
+});
+
+test("reusing freed slabs past the threshold forces a collection too, so dead slabs are found before the free list runs out", () => {
+  const { pool, collections } = countingPool();
+  const first = Array.from({ length: 5 }, () => pool.allocate(100_000));
+  assert.is(collections(), 1);
+  for (const bytes of first) pool.release(bytes); // what the finalizers do after the collection
+  for (let i = 0; i < 5; i++) pool.allocate(100_000);
+  assert.is(pool.status().created, 5);
+  assert.is(collections(), 2);
+});
+
+test("after a forced collection, finalizersDue resolves once the event loop has turned, then is gone", async () => {
+  const { pool } = countingPool();
+  assert.is(pool.finalizersDue(), undefined);
+  for (let i = 0; i < 5; i++) pool.allocate(100_000);
+  const due = pool.finalizersDue();
+  assert.ok(due instanceof Promise);
+  await due;
+  assert.is(pool.finalizersDue(), undefined);
 });
 
 test("pinning or unpinning a slab that is free is refused", () => {

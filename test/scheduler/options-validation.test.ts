@@ -110,4 +110,28 @@ test("other option types are checked", () => {
   rejects(() => S.validateActorOptions({ getIfExists: "yes", name: "a" }, "A"), /getIfExists/);
 });
 
+
+// Names that are also Object.prototype members: before, the lookup of CPU/GPU/memory found
+// them on the prototype ("use the function Object() { [native code] } option").
+const prototypeNames = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"];
+
+test("custom resources named like Object.prototype members are accepted as ordinary names", () => {
+  for (const name of prototypeNames) {
+    const resources = JSON.parse(`{${JSON.stringify(name)}: 1}`) as Record<string, number>; // __proto__ as an own key
+    S.validateTaskOptions({ resources }, "f");
+    S.validateActorOptions({ resources }, "Counter");
+  }
+});
+
+test("resource sets keep custom names like Object.prototype members, in and out", () => {
+  for (const name of prototypeNames) {
+    const set = S.ResourceSet.of(JSON.parse(`{${JSON.stringify(name)}: 1.5}`) as Record<string, number>);
+    assert.equal([...set.names()], [name]);
+    const json = set.toJSON();
+    assert.ok(Object.prototype.hasOwnProperty.call(json, name), `${name} is an own key of toJSON()`);
+    assert.is(Object.getPrototypeOf(json), Object.prototype);
+    assert.is(JSON.stringify(json), `{${JSON.stringify(name)}:1.5}`);
+  }
+});
+
 test.run();

@@ -68,7 +68,15 @@ export class MemoryStore {
   private readonly entries = new Map<string, Slot>();
   private closed: Error | undefined;
 
-  constructor(private readonly slabs?: SlabPool) {}
+  /**
+   * @param ownerGone For an id the store has no entry for: the error it stands
+   *   for when its owner is known to be gone (a ref from a runtime that was shut
+   *   down), else `undefined` (the object is pending). Such ids are never stored.
+   */
+  constructor(
+    private readonly slabs?: SlabPool,
+    private readonly ownerGone: (id: string) => Error | undefined = () => undefined,
+  ) {}
 
   /** Marks a task's return as pending unless the id is known. */
   expect(id: string): void {
@@ -86,7 +94,8 @@ export class MemoryStore {
   /** What the object settled to; undefined while it is pending or unknown. */
   peek(id: string): Settled | undefined {
     const slot = this.entries.get(id);
-    if (slot === undefined || slot === null) return undefined;
+    if (slot === undefined) return this.ownerGone(id);
+    if (slot === null) return undefined;
     return slot instanceof Uint8Array ? this.handOut(slot) : slot.error;
   }
 
@@ -94,6 +103,8 @@ export class MemoryStore {
   whenSettled(id: string, waiter: Waiter, at: number): void {
     const slot = this.entries.get(id);
     if (slot instanceof Uint8Array) return waiter.settled(at, this.handOut(slot));
+    const gone = slot === undefined ? this.ownerGone(id) : undefined;
+    if (gone !== undefined) return waiter.settled(at, gone);
     if (slot === undefined || slot === null) {
       const entry = new Entry();
       entry.waiter = waiter;

@@ -24,9 +24,26 @@
  * the frame, else makes a new one. Free slabs are kept up to `maxFreeBytes`
  * (default {@link defaultMaxFreeBytes}); a slab freed beyond that is dropped
  * (its memory goes back to the system once the last thread lets go of it).
+ *
+ * Collection: an object's slab is unpinned only after its last `ObjectRef`
+ * is garbage-collected, and V8 does not collect for memory outside its heap,
+ * so a loop that `put`s and drops large objects would grow without bound.
+ * Before each allocation, the pool therefore forces a full collection
+ * (collect-garbage.ts) when its slab memory that is not free for reuse —
+ * pinned slabs plus slabs dropped since the last collection — would pass
+ * max(`collectAboveBytes`, 2 × the least such memory seen since the last
+ * collection): a heap-growth rule, so the cost of collecting stays in
+ * proportion to what was allocated (at most one collection per doubling),
+ * however much memory live objects hold. The finalizers then free the dead
+ * slabs, which later puts reuse. The check counts reused slabs too: were it
+ * made only before a new slab, each collection would come when the free list
+ * was empty, and the slabs made until its finalizers run would add to the
+ * pool every time. So the pool holds at most about the threshold plus what is
+ * allocated between a collection and its finalizers.
  */
 import { totalmem } from "node:os";
 import type { SlabViewTracker } from "../encoded-values.js";
+import { collectGarbage } from "./collect-garbage.js";
 import { SLAB_HEADER_BYTES, slabIdOf, writeSlabHeader } from "./slab-frame.js";
 
 /** The smallest slab; frames are at least 64 KiB anyway (codec/frame.ts). */
@@ -39,6 +56,16 @@ const MIN_SLAB_BYTES = 64 * 1024;
  */
 export function defaultMaxFreeBytes(totalMemoryBytes: number = totalmem()): number {
   return Math.min(2 * 1024 ** 3, Math.floor(totalMemoryBytes / 8));
+}
+
+/**
+ * Slab memory in use below which the pool never forces a collection, by
+ * default: min(512 MiB, total memory / 16). Small enough that a put loop stays
+ * well inside the machine, large enough that programs holding little never pay
+ * for a collection.
+ */
+export function defaultCollectAboveBytes(totalMemoryBytes: number = totalmem()): number {
+  return Math.min(512 * 1024 ** 2, Math.floor(totalMemoryBytes / 16));
 }
 
 /**
@@ -64,6 +91,10 @@ export function slabClassBytes(bytes: number): number {
 export interface SlabPoolOptions {
   /** Free slabs kept for reuse, in bytes (≥ 0). Default {@link defaultMaxFreeBytes}. */
   readonly maxFreeBytes?: number;
+  /** Slab memory in use (pinned, or dropped and not yet collected) below which no collection is forced, in bytes (≥ 0). Default {@link defaultCollectAboveBytes}. */
+  readonly collectAboveBytes?: number;
+  /** Runs a full garbage collection (tests count calls). Default {@link collectGarbage}. */
+  readonly collect?: () => void;
 }
 
 /** What the pool holds right now, and what it has done (for tests and diagnostics). */
@@ -82,6 +113,8 @@ export interface SlabPoolStatus {
   readonly reused: number;
   /** Free slabs dropped because keeping them would exceed maxFreeBytes. */
   readonly dropped: number;
+  /** Garbage collections the pool forced because its slab memory grew. */
+  readonly collections: number;
 }
 
 interface Slab {
@@ -100,12 +133,27 @@ export class SlabPool implements SlabViewTracker {
   private created = 0;
   private reused = 0;
   private dropped = 0;
+  /** Capacity of the pinned slabs. */
+  private pinnedBytes = 0;
+  /** Capacity of the slabs dropped since the last forced collection (their memory goes when V8 collects them). */
+  private droppedBytes = 0;
+  /** The least of pinnedBytes + droppedBytes since the last forced collection (0 before the first). */
+  private inUseFloor = 0;
+  private collections = 0;
+  /** Set by a forced collection until the event loop has had a turn (see `finalizersDue`). */
+  private finalizing: Promise<void> | undefined;
+  private readonly collectAboveBytes: number;
+  private readonly collect: () => void;
   private readonly views = new FinalizationRegistry<number>((id) => this.unpin(id));
 
   constructor(options: SlabPoolOptions = {}) {
     const max = options.maxFreeBytes ?? defaultMaxFreeBytes();
     if (!Number.isSafeInteger(max) || max < 0) throw new RangeError(`maxFreeBytes must be a whole number ≥ 0, got ${max}`);
     this.maxFreeBytes = max;
+    const above = options.collectAboveBytes ?? defaultCollectAboveBytes();
+    if (!Number.isSafeInteger(above) || above < 0) throw new RangeError(`collectAboveBytes must be a whole number ≥ 0, got ${above}`);
+    this.collectAboveBytes = above;
+    this.collect = options.collect ?? collectGarbage;
   }
 
   /**
@@ -115,6 +163,7 @@ export class SlabPool implements SlabViewTracker {
    */
   allocate(byteLength: number): Uint8Array {
     const capacity = slabClassBytes(SLAB_HEADER_BYTES + byteLength);
+    this.collectIfGrown(capacity);
     let slab = this.free.get(capacity)?.pop();
     if (slab !== undefined) {
       this.freeBytes -= capacity;
@@ -127,6 +176,7 @@ export class SlabPool implements SlabViewTracker {
     }
     slab.pins = 1;
     this.pinned.set(slab.id, slab);
+    this.pinnedBytes += capacity;
     return new Uint8Array(slab.buffer, SLAB_HEADER_BYTES, byteLength);
   }
 
@@ -146,14 +196,53 @@ export class SlabPool implements SlabViewTracker {
     if (slab.pins < 0) throw new Error(`tsray: slab ${id} was unpinned more often than pinned`);
     this.pinned.delete(id);
     const capacity = slab.buffer.byteLength;
+    this.pinnedBytes -= capacity;
     if (this.freeBytes + capacity > this.maxFreeBytes) {
       this.dropped++;
+      this.droppedBytes += capacity;
       return;
     }
+    this.inUseFloor = Math.min(this.inUseFloor, this.inUse());
     const list = this.free.get(capacity);
     if (list === undefined) this.free.set(capacity, [slab]);
     else list.push(slab);
     this.freeBytes += capacity;
+  }
+
+  /** Slab memory that is neither free for reuse nor returned to the system yet. */
+  private inUse(): number {
+    return this.pinnedBytes + this.droppedBytes;
+  }
+
+  /**
+   * Before pinning a slab of `capacity` bytes: a full collection if the memory in
+   * use would pass the threshold (see the file comment). Right after it,
+   * nothing is freed yet (finalizers run in a later task), so the floor
+   * starts at what is in use now and sinks as they free slabs.
+   */
+  private collectIfGrown(capacity: number): void {
+    const inUse = this.inUse();
+    if (inUse + capacity <= Math.max(this.collectAboveBytes, 2 * this.inUseFloor)) return;
+    this.collect();
+    this.collections++;
+    this.finalizing ??= afterLoopTurns(2).then(() => {
+      this.finalizing = undefined;
+    });
+    this.droppedBytes = 0;
+    this.inUseFloor = this.inUse();
+  }
+
+  /**
+   * While a forced collection's finalizers wait for their turn: a promise that
+   * resolves after two turns of the event loop (finalizers run from the loop,
+   * never between microtasks, and each registry's — the store's refs, the
+   * driver's views — may take a turn of its own). A caller that would otherwise settle at once
+   * (the driver's `get` or `wait` of a stored object) waits for it, so a loop
+   * that only awaits such calls still lets dead slabs be freed. `undefined`
+   * the rest of the time.
+   */
+  finalizersDue(): Promise<void> | undefined {
+    return this.finalizing;
   }
 
   /** `view` (of slab `id`, which is pinned) keeps the slab pinned until it is garbage-collected. */
@@ -187,17 +276,13 @@ export class SlabPool implements SlabViewTracker {
   }
 
   status(): SlabPoolStatus {
-    let pinnedBytes = 0;
     let pins = 0;
-    for (const s of this.pinned.values()) {
-      pinnedBytes += s.buffer.byteLength;
-      pins += s.pins;
-    }
+    for (const s of this.pinned.values()) pins += s.pins;
     let freeSlabs = 0;
     for (const list of this.free.values()) freeSlabs += list.length;
     return {
       pinnedSlabs: this.pinned.size,
-      pinnedBytes,
+      pinnedBytes: this.pinnedBytes,
       pins,
       freeSlabs,
       freeBytes: this.freeBytes,
@@ -205,6 +290,15 @@ export class SlabPool implements SlabViewTracker {
       created: this.created,
       reused: this.reused,
       dropped: this.dropped,
+      collections: this.collections,
     };
   }
+}
+
+/** Resolves after `turns` turns of the event loop (each through its check phase, after I/O and queued V8 tasks). */
+function afterLoopTurns(turns: number): Promise<void> {
+  return new Promise((resolve) => {
+    const next = (left: number): void => void (left === 0 ? resolve() : setImmediate(() => next(left - 1)));
+    next(turns);
+  });
 }

@@ -4,6 +4,7 @@
  * position as it settles, see `Waiter`), finishes exactly once, is failed by
  * the store when it closes, and may time out.
  */
+import { startUserTimeout } from "../user-timeout.js";
 import type { MemoryStore, Settled, Waiter } from "./memory-store.js";
 
 export abstract class StoreRequest<R> implements Waiter {
@@ -24,12 +25,12 @@ export abstract class StoreRequest<R> implements Waiter {
   /** The answer once the request finishes without an error. */
   protected abstract result(): R;
 
-  /** Waits on every id (settled ones are told at once); `onTimeout` runs after `timeoutS` seconds unless finished. */
+  /** Waits on every id (settled ones are told at once); `onTimeout` runs after `timeoutS` seconds unless finished (never, beyond a timer's range). */
   protected waitAll(timeoutS: number | undefined, onTimeout: () => void): void {
     for (let i = 0; i < this.ids.length && !this.done; i++) this.store.whenSettled(this.ids[i]!, this, i);
     if (this.done) return;
     this.store.track(this.fail);
-    if (timeoutS !== undefined) this.timer = setTimeout(onTimeout, timeoutS * 1000);
+    if (timeoutS !== undefined) this.timer = startUserTimeout(timeoutS, onTimeout);
   }
 
   protected finish(error?: Error): void {

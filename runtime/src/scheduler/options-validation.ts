@@ -24,6 +24,16 @@ import { UNITS_PER_WHOLE, isWhole, toUnits } from "./fixed-point.js";
 import { validateSchedulingStrategy } from "./scheduling-strategy.js";
 
 const RESOURCE_KEYS = ["numCpus", "numGpus", "memory", "resources"] as const;
+/**
+ * The resources that have their own option, by name. A `Map`, not an object
+ * literal: a user's name such as `constructor` or `toString` must not find
+ * `Object.prototype`'s members.
+ */
+const BUILTIN_RESOURCE_OPTIONS: ReadonlyMap<string, string> = new Map([
+  ["CPU", "numCpus"],
+  ["GPU", "numGpus"],
+  ["memory", "memory"],
+]);
 export const TASK_OPTION_KEYS: readonly string[] = [
   ...RESOURCE_KEYS,
   "maxRetries",
@@ -156,7 +166,7 @@ export function validateResourceOptions(options: unknown, where: string): assert
   }
   for (const [name, value] of Object.entries(resources)) {
     if (name === "") throw new InvalidArgumentError(`resources of ${where}: a resource name cannot be empty.`);
-    const option = { CPU: "numCpus", GPU: "numGpus", memory: "memory" }[name];
+    const option = BUILTIN_RESOURCE_OPTIONS.get(name);
     if (option !== undefined) {
       throw new InvalidArgumentError(`resources of ${where} names "${name}": use the ${option} option instead.`);
     }

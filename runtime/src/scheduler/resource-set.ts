@@ -151,12 +151,14 @@ export class ResourceSet {
     return this.cachedKey;
   }
 
-  /** User units, names sorted: `{ CPU: 1.5, GPU: 1 }`. What reports and `JSON.stringify` show. */
+  /**
+   * User units, names sorted: `{ CPU: 1.5, GPU: 1 }`. What reports and `JSON.stringify` show.
+   * Built with `Object.fromEntries`, which defines own properties: an assignment
+   * `out["__proto__"] = 1` would set the prototype instead, and the resource would vanish.
+   */
   toJSON(): Record<string, number> {
-    const out: Record<string, number> = {};
     const names = [...this.amounts.keys()].sort();
-    for (const name of names) out[name] = fromUnits(this.get(name));
-    return out;
+    return Object.fromEntries(names.map((name) => [name, fromUnits(this.get(name))]));
   }
 
   toString(): string {

@@ -5,7 +5,7 @@
  * until the pool attaches its own handlers. Also the driver's identity (ids
  * the threads' `workerData` carry), since it must exist before the runtime.
  */
-import { randomHex } from "../ids.js";
+import { randomHex, threadIdPrefix } from "../ids.js";
 import { threadRegistry } from "./function-registry.js";
 import type { FromWorker, ToWorker, TsrayWorkerData } from "./protocol.js";
 import { WorkerClient, type WorkerClientEvents, type WorkerLimits } from "./worker-client.js";
@@ -30,7 +30,7 @@ export function newDriverIdentity(): DriverIdentity {
 export function threadData(identity: DriverIdentity, namespace: string, n: number, actorId: string | undefined): TsrayWorkerData {
   return {
     tsrayWorker: true,
-    idPrefix: `t${identity.session}.${n}.`,
+    idPrefix: threadIdPrefix(identity.session, n),
     workerId: `w${n}`,
     nodeId: identity.nodeId,
     jobId: identity.jobId,
