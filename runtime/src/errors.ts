@@ -47,10 +47,12 @@ export class TsrayError extends Error {
  * - `taskPath` holds at most 2 × {@link TASK_PATH_ENDS} names, `taskDepth` the
  *   full count;
  * - the `cause` chain holds at most {@link MAX_TASK_ERRORS_IN_CHAIN} TaskErrors
- *   (this one included); the last one kept has the root cause as its cause.
- *   Where it is cut, the TaskErrors kept are copies (the originals are left as
- *   they are: other gets may hold them).
+ *   (this one included), and always the inner task's as `cause`; the last one
+ *   has the root cause as its cause. Where it is cut, the inner TaskError kept
+ *   is a copy (the original is left as it is: other gets may hold it).
  * So each wrapping costs the same, and a chain's size does not grow with its length.
+ * A TaskError's own `stack` is its first line alone: the frames that matter
+ * are the root cause's, where the task threw.
  */
 export class TaskError extends TsrayError {
   readonly taskName: string;
@@ -66,11 +68,20 @@ export class TaskError extends TsrayError {
     const inner = cause instanceof TaskError ? cause : undefined;
     const depth = inner === undefined ? 1 : depthOf(inner) + 1;
     const path = inner === undefined ? [taskName] : extendPath(taskName, inner, depth);
-    super(
-      "TSRAY_TASK_ERROR",
-      message ?? taskErrorMessage(taskName, rootCauseOf(cause), path, depth),
-      { cause: inner === undefined ? cause : trimChain(inner) },
-    );
+    // Its own stack would only show where the driver noticed the failure
+    // (the stack that matters is the root cause's, thrown in the task), and
+    // capturing and formatting one per wrapping is most of a chain's cost.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(
+        "TSRAY_TASK_ERROR",
+        message ?? taskErrorMessage(taskName, rootCauseOf(cause), path, depth),
+        { cause: inner === undefined ? cause : trimChain(inner) },
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.taskName = taskName;
     this.taskPath = path;
     this.taskDepth = depth;
@@ -121,21 +132,18 @@ function extendPath(taskName: string, inner: TaskError, depth: number): string[]
 }
 
 /**
- * The chain below a new TaskError: `inner` itself when it holds fewer than
- * {@link MAX_TASK_ERRORS_IN_CHAIN} TaskErrors, else copies of its first
- * ones, the last copy's cause being the root cause.
+ * The chain below a new TaskError: `inner` itself while it holds fewer than
+ * {@link MAX_TASK_ERRORS_IN_CHAIN} TaskErrors, else a copy of `inner` whose
+ * cause is the root cause. Cutting back to one (rather than to the most that
+ * fit) copies one error every few wrappings instead of several at each.
  */
 function trimChain(inner: TaskError): unknown {
-  const kept: TaskError[] = [];
   let c: unknown = inner;
-  while (c instanceof TaskError && kept.length < MAX_TASK_ERRORS_IN_CHAIN - 1) {
-    kept.push(c);
+  for (let n = 0; c instanceof TaskError; n++) {
+    if (n === MAX_TASK_ERRORS_IN_CHAIN - 1) return withCause(inner, rootCauseOf(c));
     c = causeOf(c);
   }
-  if (!(c instanceof TaskError)) return inner;
-  let below = rootCauseOf(c);
-  for (let k = kept.length - 1; k >= 0; k--) below = withCause(kept[k]!, below);
-  return below;
+  return inner;
 }
 
 /** A copy of `error` (same prototype, own properties as values) with another `cause`. */

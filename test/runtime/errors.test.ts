@@ -65,18 +65,22 @@ test("wrapping a TaskError 10,000 times keeps the message, the path and the caus
   let taskErrors = 0;
   let c: unknown = e;
   for (; c instanceof ray.TaskError; c = c.cause) taskErrors++;
-  assert.is(taskErrors, 4);
+  assert.ok(taskErrors >= 2 && taskErrors <= 4, `${taskErrors} TaskErrors in the cause chain`);
+  assert.is((e.cause as ray.TaskError).taskName, "t9998");
   assert.is(c, e.rootCause);
   assert.is((c as Error).message, "root");
 });
 
-test("a cut chain copies the TaskErrors it keeps and leaves the originals whole", () => {
-  const inner = wrapped(4, new Error("root"));
+test("a cut chain copies the inner TaskError it keeps and leaves the original whole", () => {
+  const root = new Error("root");
+  const inner = wrapped(4, root);
   const outer = new ray.TaskError("outer", inner);
   assert.is.not(outer.cause, inner);
-  assert.is((outer.cause as ray.TaskError).taskName, "t3");
   assert.instance(outer.cause, ray.TaskError);
-  assert.instance(((inner.cause as Error).cause as Error).cause, ray.TaskError); // inner still has its 4
+  assert.is((outer.cause as ray.TaskError).taskName, "t3");
+  assert.is((outer.cause as ray.TaskError).message, inner.message);
+  assert.is((outer.cause as Error).cause, root);
+  assert.instance(((inner.cause as Error).cause as Error).cause, ray.TaskError); // the original still has its 4
 });
 
 test("a very long root cause message is cut in the TaskError's message but kept whole in rootCause", () => {
