@@ -156,7 +156,7 @@ function withCause(error: TaskError, cause: unknown): TaskError {
     try {
       value = (error as unknown as Record<PropertyKey, unknown>)[key];
       enumerable = Object.prototype.propertyIsEnumerable.call(error, key);
-    } catch (e) {
+    } catch {
       value = `[reading ${String(key)} threw]`;
     }
     Object.defineProperty(copy, key, { value, writable: true, enumerable, configurable: true });
@@ -304,7 +304,7 @@ function describeCause(cause: unknown): string {
   try {
     if (cause instanceof Error) return `${String(cause.name)}: ${String(cause.message)}`;
     return String(cause);
-  } catch (e) {
+  } catch {
     // A hostile error (its `name` or `message` getter throws): say so instead of failing to report it.
     return "[an error whose name or message could not be read: its getter threw]";
   }
