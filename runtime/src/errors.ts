@@ -38,17 +38,146 @@ export class TsrayError extends Error {
  * A task or actor method threw. `cause` is the original error rebuilt on this
  * side (name, message, remote stack); when the failure came through a chain of
  * dependent or nested tasks, `cause` is itself a `TaskError` for the inner task.
+ *
+ * A chain stays small however long it is (a task may wrap its failed
+ * argument's error, or its failed child's, a hundred thousand times over), as
+ * Ray keeps the root cause and the path:
+ * - the message is this task's name, the root cause (`Name: message`, cut at
+ *   {@link MAX_ROOT_CAUSE_TEXT} characters) and, for a chain, the task path
+ *   (its first and last {@link TASK_PATH_ENDS} names) — never the inner messages;
+ * - `taskPath` holds at most 2 × {@link TASK_PATH_ENDS} names, `taskDepth` the
+ *   full count;
+ * - the `cause` chain holds at most {@link MAX_TASK_ERRORS_IN_CHAIN} TaskErrors
+ *   (this one included), and always the inner task's as `cause`; the last one
+ *   has the root cause as its cause. Where it is cut, the inner TaskError kept
+ *   is a copy (the original is left as it is: other gets may hold it).
+ * So each wrapping costs the same, and a chain's size does not grow with its length.
+ * A TaskError's own `stack` is its first line alone: the frames that matter
+ * are the root cause's, where the task threw.
  */
 export class TaskError extends TsrayError {
   readonly taskName: string;
+  /**
+   * Task names from this task (first) to the task whose own code threw
+   * (last). When `taskDepth` exceeds 2 × {@link TASK_PATH_ENDS}, only the first
+   * and the last {@link TASK_PATH_ENDS} are kept (`taskDepth - taskPath.length` are left out between them).
+   */
+  readonly taskPath: readonly string[];
+  /** How many tasks the failure went through, this one and the one that threw included. */
+  readonly taskDepth: number;
   constructor(taskName: string, cause: unknown, message?: string) {
-    super(
-      "TSRAY_TASK_ERROR",
-      message ?? `Task ${taskName} failed: ${describeCause(cause)}`,
-      { cause },
-    );
+    const inner = cause instanceof TaskError ? cause : undefined;
+    const depth = inner === undefined ? 1 : depthOf(inner) + 1;
+    const path = inner === undefined ? [taskName] : extendPath(taskName, inner, depth);
+    // Its own stack would only show where the driver noticed the failure
+    // (the stack that matters is the root cause's, thrown in the task), and
+    // capturing and formatting one per wrapping is most of a chain's cost.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(
+        "TSRAY_TASK_ERROR",
+        message ?? taskErrorMessage(taskName, rootCauseOf(cause), path, depth),
+        { cause: inner === undefined ? cause : trimChain(inner) },
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.taskName = taskName;
+    this.taskPath = path;
+    this.taskDepth = depth;
   }
+
+  /** The error the innermost task's own code threw (the end of the `cause` chain's TaskErrors). */
+  get rootCause(): unknown {
+    return rootCauseOf(this.cause);
+  }
+}
+
+/** How many task names `TaskError.taskPath` and its message keep at each end of a long path. */
+export const TASK_PATH_ENDS = 8;
+/** How many TaskErrors one `cause` chain keeps, the outermost included. */
+export const MAX_TASK_ERRORS_IN_CHAIN = 4;
+/** How much of the root cause's `Name: message` a TaskError's message repeats. */
+export const MAX_ROOT_CAUSE_TEXT = 2000;
+
+/** The first cause that is not a TaskError (followed through at most a chain's worth of TaskErrors, and a bounded walk for chains built by hand). */
+function rootCauseOf(cause: unknown): unknown {
+  let c = cause;
+  for (let steps = 0; c instanceof TaskError && steps < 10_000; steps++) c = causeOf(c);
+  return c;
+}
+
+function causeOf(error: Error): unknown {
+  try {
+    return error.cause;
+  } catch (e) {
+    return e; // a hostile getter: what it threw stands for the cause
+  }
+}
+
+/** `inner.taskDepth`, or 1 for a TaskError rebuilt without it (an older sender, a hand-built one). */
+function depthOf(inner: TaskError): number {
+  const d: unknown = inner.taskDepth;
+  return typeof d === "number" && Number.isSafeInteger(d) && d >= 1 ? d : 1;
+}
+
+/** `taskName` in front of the inner error's path, keeping both ends once the path is long. */
+function extendPath(taskName: string, inner: TaskError, depth: number): string[] {
+  const p: unknown = inner.taskPath;
+  const innerPath = Array.isArray(p) && p.every((n) => typeof n === "string") ? (p as string[]) : [String(inner.taskName)];
+  const full = innerPath.length === depth - 1; // nothing left out yet
+  if (full && depth <= 2 * TASK_PATH_ENDS) return [taskName, ...innerPath];
+  const head = full ? innerPath.slice(0, TASK_PATH_ENDS - 1) : innerPath.slice(0, Math.min(TASK_PATH_ENDS - 1, innerPath.length - TASK_PATH_ENDS));
+  return [taskName, ...head, ...innerPath.slice(Math.max(0, innerPath.length - TASK_PATH_ENDS))];
+}
+
+/**
+ * The chain below a new TaskError: `inner` itself while it holds fewer than
+ * {@link MAX_TASK_ERRORS_IN_CHAIN} TaskErrors, else a copy of `inner` whose
+ * cause is the root cause. Cutting back to one (rather than to the most that
+ * fit) copies one error every few wrappings instead of several at each.
+ */
+function trimChain(inner: TaskError): unknown {
+  let c: unknown = inner;
+  for (let n = 0; c instanceof TaskError; n++) {
+    if (n === MAX_TASK_ERRORS_IN_CHAIN - 1) return withCause(inner, rootCauseOf(c));
+    c = causeOf(c);
+  }
+  return inner;
+}
+
+/** A copy of `error` (same prototype, own properties as values) with another `cause`. */
+function withCause(error: TaskError, cause: unknown): TaskError {
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as TaskError;
+  for (const key of Reflect.ownKeys(error)) {
+    if (key === "cause") continue;
+    let value: unknown;
+    let enumerable = false;
+    try {
+      value = (error as unknown as Record<PropertyKey, unknown>)[key];
+      enumerable = Object.prototype.propertyIsEnumerable.call(error, key);
+    } catch {
+      value = `[reading ${String(key)} threw]`;
+    }
+    Object.defineProperty(copy, key, { value, writable: true, enumerable, configurable: true });
+  }
+  Object.defineProperty(copy, "cause", { value: cause, writable: true, enumerable: false, configurable: true });
+  return copy;
+}
+
+/** `Task <name> failed: <root cause>`, plus the path when the failure went through other tasks. */
+function taskErrorMessage(taskName: string, root: unknown, path: readonly string[], depth: number): string {
+  let text = describeCause(root);
+  if (text.length > MAX_ROOT_CAUSE_TEXT) text = `${text.slice(0, MAX_ROOT_CAUSE_TEXT)}… (${text.length - MAX_ROOT_CAUSE_TEXT} more characters in rootCause)`;
+  const head = `Task ${taskName} failed: ${text}`;
+  if (depth === 1) return head;
+  const left = depth - path.length;
+  const names =
+    left <= 0
+      ? path.join(" → ")
+      : `${path.slice(0, TASK_PATH_ENDS).join(" → ")} → … ${left} more … → ${path.slice(TASK_PATH_ENDS).join(" → ")}`;
+  return `${head}\n  through ${depth} tasks, outermost first: ${names}`;
 }
 
 /** Failures of the system rather than of user code. */
@@ -185,6 +314,11 @@ export class NotTransformedError extends TsrayError {
 }
 
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
-  return String(cause);
+  try {
+    if (cause instanceof Error) return `${String(cause.name)}: ${String(cause.message)}`;
+    return String(cause);
+  } catch {
+    // A hostile error (its `name` or `message` getter throws): say so instead of failing to report it.
+    return "[an error whose name or message could not be read: its getter threw]";
+  }
 }

@@ -70,4 +70,32 @@ test("a ready object ignores a late duplicate put or error", () => {
   assert.equal([...(store.peek("r") as Uint8Array)], [0x01, 0x02]);
 });
 
+test("a waiter that settles the next object does not recurse: 100,000 objects settled one from another all settle", () => {
+  const store = new MemoryStore();
+  const n = 100_000;
+  for (let i = 0; i < n - 1; i++) {
+    store.whenSettled(`o${i}`, { settled: (_at, s) => store.putError(`o${i + 1}`, s as Error) }, 0);
+  }
+  let last: unknown;
+  store.whenSettled(`o${n - 1}`, { settled: (_at, s) => (last = s) }, 0);
+  const error = new Error("root");
+  store.putError("o0", error);
+  assert.is(last, error);
+});
+
+test("a waiter that throws does not keep the object's other waiters from being told", () => {
+  const store = new MemoryStore();
+  const told: number[] = [];
+  store.whenSettled("x", { settled: () => { throw new Error("waiter bug"); } }, 0);
+  store.whenSettled("x", { settled: (at) => told.push(at) }, 1);
+  store.whenSettled("x", { settled: (at) => told.push(at) }, 2);
+  try {
+    store.putBytes("x", bytes(0x01));
+    assert.unreachable("the waiter's error reaches the settler");
+  } catch (e) {
+    assert.is((e as Error).message, "waiter bug");
+  }
+  assert.equal(told, [1, 2]);
+});
+
 test.run();

@@ -44,6 +44,20 @@ export interface WireError {
 /** How many causes deep a chain is kept; deeper causes become a note. */
 export const MAX_CAUSE_DEPTH = 100;
 
+/**
+ * How many errors one report carries in all (the error, its causes, an
+ * AggregateError's items and theirs); the rest become notes, and an
+ * AggregateError's list is cut with a note saying how many were left out.
+ * A report's size is bounded whatever the user's error holds.
+ */
+export const MAX_ERRORS_PER_REPORT = 100;
+
+/** What one conversion has used: the errors of the chain being converted (to catch cycles) and how many were converted. */
+interface Budget {
+  readonly chain: Set<unknown>;
+  count: number;
+}
+
 type ErrorClass = new (...args: never[]) => Error;
 
 /** tsray's error classes by name: every class `errors.ts` exports, so new ones are picked up. Built on first use. */
@@ -78,7 +92,16 @@ const builtinClasses = new Map<string, ErrorClass>([
 const OWN_FIELDS = new Set(["name", "message", "stack", "cause", "errors", "code"]);
 
 export function toWireError(error: unknown): WireError {
-  return convert(error, new Set(), 0);
+  try {
+    return convert(error, { chain: new Set(), count: 0 }, 0);
+  } catch (e) {
+    // Only a value hostile past what `read` guards (a revoked Proxy fails even `instanceof`).
+    return {
+      format: WIRE_ERROR_FORMAT,
+      name: "Error",
+      message: `A value was thrown that could not be read as an error (reading it threw ${describeThrown(e)}).`,
+    };
+  }
 }
 
 export function fromWireError(wire: WireError): Error {
@@ -96,7 +119,9 @@ export function isWireError(value: unknown): value is WireError {
   );
 }
 
-function convert(error: unknown, chain: Set<unknown>, depth: number): WireError {
+function convert(error: unknown, budget: Budget, depth: number): WireError {
+  const { chain } = budget;
+  budget.count++;
   if (!(error instanceof Error)) {
     const wire: WireError = {
       format: WIRE_ERROR_FORMAT,
@@ -120,11 +145,15 @@ function convert(error: unknown, chain: Set<unknown>, depth: number): WireError 
   const tsrayClass = nearestTsrayClass(error);
   if (tsrayClass !== undefined) wire.tsrayClass = tsrayClass;
   if (Object.prototype.hasOwnProperty.call(error, "cause")) {
-    wire.cause = convertCause(read(error, "cause"), chain, depth);
+    wire.cause = convertCause(read(error, "cause"), budget, depth);
   }
   if (error instanceof AggregateError) {
     const items = read(error, "errors");
-    if (Array.isArray(items)) wire.errors = items.map((item: unknown) => convertCause(item, chain, depth));
+    if (Array.isArray(items)) {
+      const room = Math.max(0, MAX_ERRORS_PER_REPORT - budget.count);
+      wire.errors = items.slice(0, room).map((item: unknown) => convertCause(item, budget, depth));
+      if (items.length > room) wire.errors.push(`[${items.length - room} more errors not sent: a report carries at most ${MAX_ERRORS_PER_REPORT}]`);
+    }
   }
   const props = ownProps(error, typeof code === "string", chain);
   if (props !== undefined) wire.props = props;
@@ -132,11 +161,12 @@ function convert(error: unknown, chain: Set<unknown>, depth: number): WireError 
   return wire;
 }
 
-function convertCause(cause: unknown, chain: Set<unknown>, depth: number): unknown {
-  if (!(cause instanceof Error)) return safeValue(cause, chain);
-  if (chain.has(cause)) return "[circular: an error that is already in this cause chain]";
+function convertCause(cause: unknown, budget: Budget, depth: number): unknown {
+  if (!(cause instanceof Error)) return safeValue(cause, budget.chain);
+  if (budget.chain.has(cause)) return "[circular: an error that is already in this cause chain]";
   if (depth + 1 > MAX_CAUSE_DEPTH) return `[cause chain cut at depth ${MAX_CAUSE_DEPTH}: ${describeThrown(cause)}]`;
-  return convert(cause, chain, depth + 1);
+  if (budget.count >= MAX_ERRORS_PER_REPORT) return `[not sent, a report carries at most ${MAX_ERRORS_PER_REPORT} errors: ${describeThrown(cause)}]`;
+  return convert(cause, budget, depth + 1);
 }
 
 function ownProps(error: Error, codeTaken: boolean, chain: ReadonlySet<unknown>): Record<string, unknown> | undefined {
@@ -199,7 +229,11 @@ function describeThrown(value: unknown): string {
     }
     return String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return "[a value that cannot be read]"; // a revoked Proxy fails even this
+    }
   }
 }
 

@@ -23,6 +23,15 @@
  * and only moves from pending to one of the others; waiters are called
  * exactly once, when the object settles, then dropped. Stored bytes are
  * never written to (they may be shared).
+ *
+ * Settling never recurses: a waiter that settles further objects (a task
+ * failing because its argument failed, whose dependents fail in turn, …)
+ * runs inside the store's one drain loop, and the waiters of the objects it
+ * settles are queued behind it instead of being called from within it. A
+ * chain of a hundred thousand dependent tasks fails with a flat stack. A
+ * settle is complete as soon as `settle` returns (state, slab views and
+ * drop-on-settle are done at once); only the calls to waiters may run later,
+ * within the same outermost settle.
  */
 import { GetRequest } from "./get-request.js";
 import type { SlabPool } from "./slab-pool.js";
@@ -200,12 +209,57 @@ export class MemoryStore {
       const { waiter, at, more } = slot;
       slot.waiter = undefined;
       slot.more = undefined;
-      waiter.settled(at, this.handOutSettled(settled));
+      // Each waiter's view is taken now, before a drop-on-settle below releases the bytes.
+      this.notify(waiter, at, this.handOutSettled(settled));
       if (more !== undefined) {
-        for (let k = 0; k < more.length; k += 2) (more[k] as Waiter).settled(more[k + 1] as number, this.handOutSettled(settled));
+        for (let k = 0; k < more.length; k += 2) this.notify(more[k] as Waiter, more[k + 1] as number, this.handOutSettled(settled));
       }
     }
     if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.drop(id, settled);
+    this.drain();
+  }
+
+  /** Waiter calls not made yet, as (waiter, position, outcome) triples from `notifyHead` on. */
+  private readonly notifications: Array<Waiter | number | Settled> = [];
+  private notifyHead = 0;
+  private draining = false;
+
+  private notify(waiter: Waiter, at: number, settled: Settled): void {
+    this.notifications.push(waiter, at, settled);
+  }
+
+  /**
+   * Calls queued waiters in order until none is left, unless an outer call
+   * is already doing so (then the waiters just queued run when it reaches them).
+   */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    const q = this.notifications;
+    let failure: { error: unknown } | undefined;
+    while (this.notifyHead < q.length) {
+      const k = this.notifyHead;
+      this.notifyHead += 3;
+      const waiter = q[k] as Waiter;
+      const at = q[k + 1] as number;
+      const settled = q[k + 2] as Settled;
+      q[k] = q[k + 2] = 0; // no longer held by the queue
+      try {
+        waiter.settled(at, settled);
+      } catch (error) {
+        // A waiter's bug must not cost the others their call: the first error goes to the settler once all ran.
+        failure ??= { error };
+      }
+      // Compact now and then so a long drain does not keep every triple it ran.
+      if (this.notifyHead >= 3 * 4096 && this.notifyHead * 2 >= q.length) {
+        q.splice(0, this.notifyHead);
+        this.notifyHead = 0;
+      }
+    }
+    q.length = 0;
+    this.notifyHead = 0;
+    this.draining = false;
+    if (failure !== undefined) throw failure.error;
   }
 
   private drop(id: string, kept: Slot | Settled): void {

@@ -302,10 +302,29 @@ export class TaskManager {
   cancel(objectId: string, force: boolean, recursive: boolean): void {
     const state = this.tasks.get(this.byReturn.get(objectId) ?? objectId);
     if (state === undefined) return;
-    if (recursive) {
-      if (state.children !== undefined) for (const child of state.children) this.cancel(child, force, recursive);
-      if (state.phase === "sent") this.cancelledParents.set(state.id, force);
+    if (!recursive) return this.cancelOne(state, force);
+    // The task and everything it submitted, descendants before their
+    // ancestors (reverse of a depth-first preorder), with an explicit stack:
+    // nested tasks can be nested deeper than the call stack.
+    const order: TaskState[] = [];
+    const stack: TaskState[] = [state];
+    for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+      order.push(next);
+      if (next.children === undefined) continue;
+      for (const child of next.children) {
+        const c = this.tasks.get(child);
+        if (c !== undefined) stack.push(c);
+      }
     }
+    for (let k = order.length - 1; k >= 0; k--) {
+      const s = order[k]!;
+      if (this.tasks.get(s.id) !== s) continue; // settled meanwhile (its argument was cancelled just before)
+      if (s.phase === "sent") this.cancelledParents.set(s.id, force);
+      this.cancelOne(s, force);
+    }
+  }
+
+  private cancelOne(state: TaskState, force: boolean): void {
     if (state.phase === "deps") {
       this.finishWithError(state, new TaskCancelledError(state.name));
     } else if (state.phase === "queued") {

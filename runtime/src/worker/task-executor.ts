@@ -112,8 +112,7 @@ export class TaskExecutor {
   }
 
   fail(taskId: string, error: unknown): void {
-    const errorName = error instanceof Error ? error.name : typeof error;
-    this.post({ t: "failed", taskId, error: this.errors.toWire(error), errorName });
+    this.post({ t: "failed", taskId, error: this.errors.toWire(error), errorName: errorNameOf(error) });
   }
 
   /** The lane whose running task is `taskId` (a thread has few lanes at once). */
@@ -193,6 +192,20 @@ export class TaskExecutor {
     const next = lane.queue.shift();
     if (next !== undefined) this.start(lane, next);
     else this.lanes.delete(lane.id);
+  }
+}
+
+/**
+ * The name `retryExceptions` matches: the error's `name`, or what was thrown
+ * (`typeof`) for a non-error. A user error must not fail its own report: a
+ * `name` getter that throws (or a revoked Proxy thrown) gives a name no
+ * retry list can hold, and the wire form notes what happened.
+ */
+function errorNameOf(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.name) : typeof error;
+  } catch {
+    return "[unreadable name]";
   }
 }
 
