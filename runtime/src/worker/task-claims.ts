@@ -30,11 +30,12 @@ const TICKETS = 1 << 29;
 /** Cells per thread: more tasks sent ahead than this to one thread wait in the driver's queue. */
 export const claimCellsPerThread = 1024;
 
-/** A sent-ahead task's claim, as its `run` message carries it. */
-export interface TaskClaim {
-  readonly cell: number;
-  readonly ticket: number;
-}
+/**
+ * A sent-ahead task's claim, as its `run` message carries it: one number,
+ * `ticket · claimCellsPerThread + cell` (a safe integer below 2³⁹), so the
+ * message gains a number, not an object to clone.
+ */
+export type TaskClaim = number;
 
 /** The driver's side: one table per thread, allocating, revoking and freeing cells. */
 export class ClaimTable {
@@ -51,18 +52,18 @@ export class ClaimTable {
     const ticket = this.nextTicket;
     this.nextTicket = (ticket + 1) % TICKETS;
     Atomics.store(this.cells, cell, ticket * 4 + UNCLAIMED);
-    return { cell, ticket };
+    return ticket * claimCellsPerThread + cell;
   }
 
   /** Takes the task back if the thread has not started it; true: it never will. */
   revoke(claim: TaskClaim): boolean {
-    const unclaimed = claim.ticket * 4 + UNCLAIMED;
-    return Atomics.compareExchange(this.cells, claim.cell, unclaimed, claim.ticket * 4 + REVOKED) === unclaimed;
+    const unclaimed = ticketOf(claim) * 4 + UNCLAIMED;
+    return Atomics.compareExchange(this.cells, cellOf(claim), unclaimed, unclaimed - UNCLAIMED + REVOKED) === unclaimed;
   }
 
   /** The task finished or was revoked: its cell may be reused (under a new ticket). */
   release(claim: TaskClaim): void {
-    this.free.push(claim.cell);
+    this.free.push(cellOf(claim));
   }
 }
 
@@ -72,6 +73,14 @@ export class ClaimTable {
  */
 export function claimToStart(cells: Int32Array | undefined, claim: TaskClaim): boolean {
   if (cells === undefined) throw new Error("tsray: a task came with a claim before the thread's claim cells");
-  const unclaimed = claim.ticket * 4 + UNCLAIMED;
-  return Atomics.compareExchange(cells, claim.cell, unclaimed, claim.ticket * 4 + STARTED) === unclaimed;
+  const unclaimed = ticketOf(claim) * 4 + UNCLAIMED;
+  return Atomics.compareExchange(cells, cellOf(claim), unclaimed, unclaimed - UNCLAIMED + STARTED) === unclaimed;
+}
+
+function cellOf(claim: TaskClaim): number {
+  return claim % claimCellsPerThread;
+}
+
+function ticketOf(claim: TaskClaim): number {
+  return Math.floor(claim / claimCellsPerThread);
 }
