@@ -13,7 +13,7 @@ import type { PoolWorker, WorkerPool } from "../../runtime/dist/worker/worker-po
 
 // Compiled to test/dist/runtime/: the runtime's dist is three levels up.
 const dist = (path: string) => import(new URL(`../../../runtime/dist/${path}`, import.meta.url).href);
-const { ClaimTable, claimToStart }: typeof ClaimsModule = await dist("worker/task-claims.js");
+const { ClaimTable, claimable, claimToStart }: typeof ClaimsModule = await dist("worker/task-claims.js");
 const { TaskManager }: typeof ManagerModule = await dist("task/task-manager.js");
 const { LocalScheduler }: typeof SchedulerModule = await dist("scheduler/local-scheduler.js");
 const { ResourceSet }: typeof ResourcesModule = await dist("scheduler/resource-set.js");
@@ -39,6 +39,8 @@ test("a revoked task whose cell was reused for another task still does not start
   assert.ok(table.revoke(old));
   table.release(old);
   const reused = table.take()!;
+  assert.not.ok(claimable(cells, old));
+  assert.ok(claimable(cells, reused));
   assert.not.ok(claimToStart(cells, old), "the stale message finds another ticket in the cell");
   assert.ok(claimToStart(cells, reused));
 });
@@ -148,6 +150,20 @@ test("a task its thread has already started stays there", () => {
   done(w2, "c");
   done(w2, "d");
   assert.equal(w2.runs().map((m) => m.taskId), ["b", "c", "d", "e"], "d was not sent again");
+});
+
+test("a task blocked in get gives the tasks sent ahead behind it to the CPU it lends", () => {
+  const { threads, manager, submit, done } = setup(1);
+  const [w1] = threads as [ReturnType<typeof fakeWorker>];
+  for (const id of ["a", "b", "c", "d"]) submit(id);
+  done(w1, "a");
+  assert.equal(w1.runs().map((m) => m.taskId), ["a", "b", "c", "d"]);
+  assert.ok(w1.claim("b"));
+  manager.onBlocked("b");
+  assert.not.ok(w1.claim("c"), "the copies behind b are revoked");
+  assert.not.ok(w1.claim("d"));
+  // Sent again as a new lease under the lent CPU: c first, d sent ahead behind it.
+  assert.equal(w1.runs().slice(4).map((m) => [m.taskId, m.claim !== undefined]), [["c", false], ["d", true]]);
 });
 
 test.run();

@@ -77,6 +77,11 @@ export function claimToStart(cells: Int32Array | undefined, claim: TaskClaim): b
   return Atomics.compareExchange(cells, cellOf(claim), unclaimed, unclaimed - UNCLAIMED + STARTED) === unclaimed;
 }
 
+/** Whether the task could still be claimed (neither started nor revoked), without claiming it. */
+export function claimable(cells: Int32Array | undefined, claim: TaskClaim): boolean {
+  return cells !== undefined && Atomics.load(cells, cellOf(claim)) === ticketOf(claim) * 4 + UNCLAIMED;
+}
+
 function cellOf(claim: TaskClaim): number {
   return claim % claimCellsPerThread;
 }

@@ -13,7 +13,7 @@ import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../errors.
 import { addTransfer, decodeArgs, type ValueCodec } from "../encoded-values.js";
 import type { FunctionRegistry, RemoteTarget } from "./function-registry.js";
 import type { FnLocation, FromWorker, ToWorker } from "./protocol.js";
-import { claimToStart } from "./task-claims.js";
+import { claimable, claimToStart } from "./task-claims.js";
 import { isThenable, type TaskContextStorage } from "./task-context.js";
 import type { ErrorCodec } from "./thread-core.js";
 
@@ -64,10 +64,15 @@ export class TaskExecutor {
     this.claimCells = new Int32Array(buffer);
   }
 
-  /** Drops a task that has not started (non-forced cancel); false if it is not waiting here. */
+  /**
+   * Drops a task that has not started (non-forced cancel); false if it is not
+   * waiting here. A revoked copy of it (sent here again after) is not it: the
+   * driver never revokes a task it is cancelling, so the claimable copy is.
+   */
   cancelQueued(taskId: string, name: string): boolean {
+    const cells = this.claimCells;
     for (const lane of this.lanes.values()) {
-      const i = lane.queue.findIndex((q) => q.taskId === taskId);
+      const i = lane.queue.findIndex((q) => q.taskId === taskId && (q.claim === undefined || claimable(cells, q.claim)));
       if (i >= 0) {
         lane.queue.splice(i, 1);
         this.fail(taskId, new TaskCancelledError(name));
