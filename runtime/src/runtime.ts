@@ -406,9 +406,6 @@ export class DriverRuntime implements Core, SlabStatusSource {
         if (pooled !== undefined) this.tasks.onFailed(pooled, m.taskId, m.error, m.errorName);
         else this.actors.onCallFailed(this.actors.actorOfCall(client, m.taskId), m.taskId, m.error);
         return;
-      case "bounce":
-        if (pooled !== undefined) this.tasks.onBounced(pooled, m.taskIds, m.lane);
-        return;
       case "actorReady":
         // Nothing to account: the scheduler placed the actor with its placement demand, and its
         // grant holds its lifetime demand until it dies.

@@ -11,13 +11,15 @@
  * Invariants: `grantId` is the id of `tasks[0]` while the lease has tasks; a
  * lease with no tasks has ended and released its grant. `blocked` is true
  * while the running task waits in `get`/`wait`: its CPUs are lent to the
- * scheduler, and the thread hands the lane's not-started tasks back.
+ * scheduler, and the lane's tasks sent ahead are taken back. Every task
+ * after `tasks[0]` was sent with a claim cell (task-claims.ts), so the task
+ * manager can revoke it synchronously until the thread starts it.
  *
  * Pipelining trades balance for throughput: a long task delays the tasks
- * queued behind it in its lane. So when a lease ends with nothing left to
- * queue while another lane still has tasks waiting behind a running one, the
- * task manager asks that lane to hand them back (`steal`), and the CPU that
- * went idle takes them.
+ * queued behind it in its lane. So when CPUs go idle with nothing left to
+ * queue while a lane still has tasks waiting behind a running one, the task
+ * manager revokes them and the idle CPUs take them at once: a granted CPU
+ * never idles while a task it could run waits behind another.
  */
 import type { Units } from "../scheduler/fixed-point.js";
 import type { PoolWorker } from "../worker/worker-pool.js";
@@ -34,8 +36,6 @@ export interface Lease<T> {
   /** Tasks sent to the lane and not finished, in lane order; `[0]` is running. */
   readonly tasks: T[];
   blocked: boolean;
-  /** A `steal` was sent and its hand-back has not arrived yet. */
-  stealing: boolean;
 }
 
 /** How many tasks a lease keeps in flight on its thread. */

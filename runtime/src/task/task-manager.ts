@@ -24,6 +24,7 @@ import { defaultPipelineDepth, type Lease } from "./lease.js";
 import { taskShapeOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable, type TaskShape } from "./schedulable.js";
 import type { Placement } from "../scheduler/scheduling-strategy.js";
 import { addTransfer } from "../encoded-values.js";
+import { ClaimTable, type TaskClaim } from "../worker/task-claims.js";
 
 export interface TaskManagerDeps {
   readonly store: MemoryStore;
@@ -53,6 +54,8 @@ class TaskState implements Schedulable, NodeRequest {
   phase: "deps" | "queued" | "sent" = "deps";
   deps: ResolvedDeps | undefined = undefined;
   lease: Lease<TaskState> | undefined = undefined;
+  /** Set while the task is sent ahead to a thread (waiting behind another task there): see task-claims.ts. */
+  claim: TaskClaim | undefined = undefined;
   /** Outstanding `get`/`wait` requests of the task while it runs. */
   blocked = 0;
   attempts = 0;
@@ -160,7 +163,6 @@ export class TaskManager {
       gpuIds,
       tasks: [],
       blocked: false,
-      stealing: false,
     };
     this.leases.set(lease.lane, lease);
     worker.active++;
@@ -201,26 +203,6 @@ export class TaskManager {
       return this.enqueue(state);
     }
     this.finishWithError(state, new TaskError(state.name, this.d.rebuildError(wire)));
-  }
-
-  /** The thread handed back tasks it had not started (their lane's running task blocked): queue them first again. */
-  onBounced(worker: PoolWorker, taskIds: readonly string[], stolenLane: number | undefined): void {
-    if (stolenLane !== undefined) {
-      const stolen = this.leases.get(stolenLane);
-      if (stolen !== undefined) stolen.stealing = false;
-    }
-    const back: TaskState[] = [];
-    for (const id of taskIds) {
-      const state = this.tasks.get(id);
-      if (state === undefined || state.lease?.worker !== worker) continue;
-      this.leave(state);
-      if (state.cancelled !== "no") this.finishWithError(state, new TaskCancelledError(state.name));
-      else {
-        state.phase = "queued";
-        back.push(state);
-      }
-    }
-    this.d.scheduler.submitFront(back);
   }
 
   /**
@@ -269,7 +251,11 @@ export class TaskManager {
     worker.tasks.clear();
   }
 
-  /** The running task waits in `get`/`wait`: its lease lends its CPUs back until the reply. */
+  /**
+   * The running task waits in `get`/`wait`: its lease lends its CPUs back
+   * until the reply, and the tasks sent ahead behind it are taken back (first
+   * in the queue, so the lent CPUs may run them).
+   */
   onBlocked(taskId: string): void {
     const state = this.tasks.get(taskId);
     const lease = state?.lease;
@@ -277,7 +263,9 @@ export class TaskManager {
     if (lease.tasks[0] !== state || lease.blocked) return;
     lease.blocked = true;
     lease.worker.active--;
+    this.revokeWaiting(lease);
     this.d.scheduler.lend(lease.grantId);
+    this.stealFor(lease.cpuUnits);
   }
 
   /** Its reply was sent: the lease takes its CPUs back at once (possibly oversubscribing for a while, as Ray does). */
@@ -361,19 +349,34 @@ export class TaskManager {
    * most the pipeline depth, and at most this lease's fair share of the class's
    * queue (queued ÷ the leases of this size the node can hold), so a short
    * queue of long tasks is spread over the CPUs instead of lining up in one lane.
-   * Zero-CPU leases do not pipeline (any number of them may run at once).
+   * Zero-CPU leases do not pipeline (any number of them may run at once), nor
+   * do child-process workers (a task sent ahead needs a claim cell in memory
+   * shared with its thread, see task-claims.ts).
    */
   private fill(lease: Lease<TaskState>): void {
-    if (lease.cpuUnits === 0n || lease.blocked || lease.worker.client.exited || lease.tasks.length >= this.depth) return;
+    const { client } = lease.worker;
+    if (lease.cpuUnits === 0n || lease.blocked || client.exited || !client.isThread || lease.tasks.length >= this.depth) return;
     const queued = this.d.scheduler.queuedLike(lease.grantId);
     if (queued === 0) return;
     const lanesPossible = Math.max(1, Number(this.totalCpuUnits / lease.cpuUnits));
     const limit = Math.min(this.depth, lease.tasks.length + Math.floor(queued / lanesPossible));
+    const claims = (lease.worker.claims ??= this.claimTable(lease.worker));
     while (lease.tasks.length < limit) {
+      // Every cell in use: the rest waits in the queue.
+      const claim = claims.take();
+      if (claim === undefined) return;
       const next = this.d.scheduler.takeNext(lease.grantId, this.isTask)?.payload as TaskState | undefined;
-      if (next === undefined) return;
+      if (next === undefined) return claims.release(claim);
+      next.claim = claim;
       this.send(lease, next);
     }
+  }
+
+  /** A thread's claim table, its cells sent to the thread before any task that uses them. */
+  private claimTable(worker: PoolWorker): ClaimTable {
+    const table = new ClaimTable();
+    worker.client.post({ t: "claimCells", buffer: table.buffer });
+    return table;
   }
 
   private send(lease: Lease<TaskState>, state: TaskState): void {
@@ -381,9 +384,10 @@ export class TaskManager {
     state.lease = lease;
     lease.tasks.push(state);
     lease.worker.tasks.add(state.id);
-    const { call } = state;
-    // Arguments are transferred only when no retry could need them again.
-    const transfer = call.maxRetries === 0 ? addTransfer(undefined, state.args.bytes) : undefined;
+    const { call, claim } = state;
+    // Arguments are transferred only when no retry could need them again, and
+    // never for a task sent ahead: it may be revoked and sent elsewhere.
+    const transfer = call.maxRetries === 0 && claim === undefined ? addTransfer(undefined, state.args.bytes) : undefined;
     const fn = this.fns.numberOf(call.fn);
     const { knownFns } = lease.worker;
     const fnLocation = knownFns.has(fn) ? undefined : call.fn;
@@ -400,6 +404,7 @@ export class TaskManager {
         deps: state.deps,
         numReturns: call.numReturns,
         gpuIds: lease.gpuIds,
+        claim,
       },
       transfer,
     );
@@ -413,6 +418,10 @@ export class TaskManager {
     const lease = state.lease;
     if (lease === undefined) return;
     state.lease = undefined;
+    if (state.claim !== undefined) {
+      lease.worker.claims!.release(state.claim);
+      state.claim = undefined;
+    }
     lease.worker.tasks.delete(state.id);
     const i = lease.tasks.indexOf(state);
     if (i >= 0) lease.tasks.splice(i, 1);
@@ -437,20 +446,43 @@ export class TaskManager {
   }
 
   /**
-   * CPUs went idle and nothing queued took them: ask the lane with the most
-   * tasks waiting behind a running one (same CPU demand) to hand them back.
+   * CPUs went idle and nothing queued took them: the tasks waiting behind a
+   * running one in the lane with the most of them (same CPU demand) are
+   * revoked and queued first again, so the idle CPUs take them at once (the
+   * scheduler spreads them by `fill`'s fair share). Repeated while CPUs stay
+   * idle and some lane still has tasks waiting that its thread has not claimed.
    */
   private stealFor(cpuUnits: bigint): void {
-    if (cpuUnits === 0n || this.d.scheduler.availableUnits(CPU) < cpuUnits) return;
-    let victim: Lease<TaskState> | undefined;
-    for (const l of this.leases.values()) {
-      if (l.cpuUnits === cpuUnits && !l.stealing && l.tasks.length > 1 && (victim === undefined || l.tasks.length > victim.tasks.length)) {
-        victim = l;
+    let tried: Array<Lease<TaskState>> | undefined;
+    while (cpuUnits > 0n && this.d.scheduler.availableUnits(CPU) >= cpuUnits) {
+      let victim: Lease<TaskState> | undefined;
+      for (const l of this.leases.values()) {
+        if (l.cpuUnits !== cpuUnits || l.tasks.length < 2 || (victim !== undefined && l.tasks.length <= victim.tasks.length)) continue;
+        if (tried === undefined || !tried.includes(l)) victim = l;
       }
+      if (victim === undefined) return;
+      (tried ??= []).push(victim);
+      this.revokeWaiting(victim);
     }
-    if (victim === undefined) return;
-    victim.stealing = true;
-    victim.worker.client.post({ t: "steal", lane: victim.lane });
+  }
+
+  /**
+   * Takes back the lease's tasks waiting behind its running one that its
+   * thread has not claimed (task-claims.ts: no round trip, even while the
+   * thread is busy), and queues them first again, in lane order. A task being
+   * cancelled stays: its thread drops it and reports it.
+   */
+  private revokeWaiting(lease: Lease<TaskState>): void {
+    const claims = lease.worker.claims;
+    if (claims === undefined || lease.tasks.length < 2) return;
+    const back: TaskState[] = [];
+    for (const t of lease.tasks.slice(1)) {
+      if (t.claim === undefined || t.cancelled !== "no" || !claims.revoke(t.claim)) continue;
+      this.leave(t);
+      t.phase = "queued";
+      back.push(t);
+    }
+    if (back.length > 0) this.d.scheduler.submitFront(back);
   }
 
   private retriesOutOfMemory(state: TaskState): boolean {

@@ -13,6 +13,7 @@
  */
 import type { SchedulingOptions } from "../core.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
+import type { TaskClaim } from "./task-claims.js";
 
 /** The codec's portable form of an error; opaque to everything but the codec. */
 export type WireError = unknown;
@@ -105,8 +106,8 @@ export type ToWorker =
        * The lease this task runs under. A thread runs the tasks of one lane
        * one after another, in arrival order; tasks of different lanes run
        * independently. The driver may send several tasks of a lane ahead
-       * (pipelining); while a lane's running task is blocked in `get`/`wait`
-       * the thread hands the lane's not-started tasks back (`bounce`).
+       * (pipelining), each with a `claim` (see task-claims.ts): the driver
+       * may revoke it until the thread claims it to start it.
        */
       readonly lane: number;
       readonly taskId: string;
@@ -120,6 +121,8 @@ export type ToWorker =
       readonly numReturns: number;
       /** GPU devices granted to the task's lease (`ray.getGpuIds()`); undefined when none. */
       readonly gpuIds: readonly number[] | undefined;
+      /** Set for a task sent ahead (it waits behind another): start it only if `claimToStart` allows. */
+      readonly claim: TaskClaim | undefined;
     }
   | {
       readonly t: "createActor";
@@ -146,8 +149,8 @@ export type ToWorker =
   | { readonly t: "cancel"; readonly taskId: string; readonly name: string }
   /** Forget this actor (killed, or its constructor failed) and whatever it had queued; its thread-mates go on. */
   | { readonly t: "dropActor"; readonly actorId: string }
-  /** Hand the lane's not-started tasks back: a CPU went idle elsewhere (work stealing). */
-  | { readonly t: "steal"; readonly lane: number }
+  /** The thread's claim cells (task-claims.ts), sent once before the first task with a `claim`. */
+  | { readonly t: "claimCells"; readonly buffer: SharedArrayBuffer }
   | { readonly t: "reply"; readonly reqId: number; readonly ok: true; readonly value: ReplyValue }
   | { readonly t: "reply"; readonly reqId: number; readonly ok: false; readonly error: WireError };
 
@@ -162,8 +165,6 @@ export type ReplyValue =
 export type FromWorker =
   | { readonly t: "done"; readonly taskId: string; readonly results: readonly Uint8Array[] }
   | { readonly t: "failed"; readonly taskId: string; readonly error: WireError; readonly errorName: string }
-  /** Not-started tasks handed back; `lane` is set when it answers a `steal`. */
-  | { readonly t: "bounce"; readonly taskIds: readonly string[]; readonly lane?: number }
   | { readonly t: "actorReady"; readonly actorId: string }
   | { readonly t: "actorFailed"; readonly actorId: string; readonly error: WireError }
   | { readonly t: "submit"; readonly task: TaskSubmission }
@@ -249,7 +250,7 @@ export function storeBytesOf(m: ToWorker): readonly Uint8Array[] | undefined {
     case "reply":
       return m.ok && m.value.k === "objects" ? m.value.bytes : undefined;
     case "cancel":
-    case "steal":
+    case "claimCells":
     case "dropActor":
       return undefined;
     default:

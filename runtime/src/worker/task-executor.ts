@@ -4,15 +4,16 @@
  * awaits a promise, encodes the result(s) and reports `done` or `failed`.
  *
  * Tasks arrive in lanes (one per driver lease): a lane runs its tasks one
- * after another in arrival order, lanes run independently. While a lane's
- * running task is blocked in `get`/`wait` its lease has lent its CPU out, so
- * the lane hands its not-started tasks back to the driver (`bounce`), and
- * bounces any that still arrive, until the task is unblocked.
+ * after another in arrival order, lanes run independently. A task sent
+ * ahead (it came with a claim) starts only if the thread can claim it: the
+ * driver may have revoked it to run it elsewhere (task-claims.ts), and then
+ * it is dropped without a word.
  */
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../errors.js";
 import { addTransfer, decodeArgs, type ValueCodec } from "../encoded-values.js";
 import type { FunctionRegistry, RemoteTarget } from "./function-registry.js";
 import type { FnLocation, FromWorker, ToWorker } from "./protocol.js";
+import { claimable, claimToStart } from "./task-claims.js";
 import { isThenable, type TaskContextStorage } from "./task-context.js";
 import type { ErrorCodec } from "./thread-core.js";
 
@@ -22,13 +23,11 @@ type FunctionTarget = Extract<RemoteTarget, { kind: "function" }>;
 
 interface Lane {
   readonly id: number;
+  /** The running task; it stays set a little after the task settles, see `settle`. */
   running: RunMessage | undefined;
-  /** The running task until it settles (`running` stays set a little longer, see `settle`). */
-  runningId: string | undefined;
   /** When the running task started (`performance.now()`). */
   startedAt: number;
   readonly queue: RunMessage[];
-  blocked: boolean;
 }
 
 export class TaskExecutor {
@@ -37,6 +36,8 @@ export class TaskExecutor {
   private readonly fnLocations: FnLocation[] = [];
   /** Remote functions found for those numbers. */
   private readonly fns: Array<FunctionTarget | undefined> = [];
+  /** This thread's claim cells, once the driver sent them. */
+  private claimCells: Int32Array | undefined;
 
   constructor(
     private readonly registry: FunctionRegistry,
@@ -51,45 +52,27 @@ export class TaskExecutor {
     if (m.fnLocation !== undefined) this.fnLocations[m.fn] = m.fnLocation;
     let lane = this.lanes.get(m.lane);
     if (lane === undefined) {
-      lane = { id: m.lane, running: undefined, runningId: undefined, startedAt: 0, queue: [], blocked: false };
+      lane = { id: m.lane, running: undefined, startedAt: 0, queue: [] };
       this.lanes.set(m.lane, lane);
     }
-    if (lane.blocked) this.post({ t: "bounce", taskIds: [m.taskId] });
-    else if (lane.running !== undefined) lane.queue.push(m);
+    if (lane.running !== undefined) lane.queue.push(m);
     else this.start(lane, m);
   }
 
-  /** The task's first pending `get`/`wait` went out. */
-  blocked(taskId: string): void {
-    const lane = this.laneRunning(taskId);
-    if (lane === undefined) return;
-    lane.blocked = true;
-    if (lane.queue.length > 0) this.post({ t: "bounce", taskIds: lane.queue.splice(0).map((q) => q.taskId) });
+  /** The claim cells shared with the driver (sent once, before any task with a claim). */
+  setClaimCells(buffer: SharedArrayBuffer): void {
+    this.claimCells = new Int32Array(buffer);
   }
 
   /**
-   * The driver wants work back for a CPU that went idle elsewhere: the back
-   * half of the lane's not-started tasks (all but the next one to run would
-   * make two idle-and-steal rounds where one does).
+   * Drops a task that has not started (non-forced cancel); false if it is not
+   * waiting here. A revoked copy of it (sent here again after) is not it: the
+   * driver never revokes a task it is cancelling, so the claimable copy is.
    */
-  steal(laneId: number): void {
-    const lane = this.lanes.get(laneId);
-    const keep = lane === undefined ? 0 : Math.floor(lane.queue.length / 2);
-    const ids = lane === undefined ? [] : lane.queue.splice(keep).map((q) => q.taskId);
-    // Always answer, even with nothing, so the driver's steal is settled.
-    this.post({ t: "bounce", taskIds: ids, lane: laneId });
-  }
-
-  /** The task's last pending `get`/`wait` was answered. */
-  unblocked(taskId: string): void {
-    const lane = this.laneRunning(taskId);
-    if (lane !== undefined) lane.blocked = false;
-  }
-
-  /** Drops a task that has not started (non-forced cancel); false if it is not waiting here. */
   cancelQueued(taskId: string, name: string): boolean {
+    const cells = this.claimCells;
     for (const lane of this.lanes.values()) {
-      const i = lane.queue.findIndex((q) => q.taskId === taskId);
+      const i = lane.queue.findIndex((q) => q.taskId === taskId && (q.claim === undefined || claimable(cells, q.claim)));
       if (i >= 0) {
         lane.queue.splice(i, 1);
         this.fail(taskId, new TaskCancelledError(name));
@@ -115,15 +98,18 @@ export class TaskExecutor {
     this.post({ t: "failed", taskId, error: this.errors.toWire(error), errorName: errorNameOf(error) });
   }
 
-  /** The lane whose running task is `taskId` (a thread has few lanes at once). */
-  private laneRunning(taskId: string): Lane | undefined {
-    for (const lane of this.lanes.values()) if (lane.runningId === taskId) return lane;
-    return undefined;
-  }
-
   private start(lane: Lane, m: RunMessage): void {
+    // Revoked: the driver runs it elsewhere. A loop, not a call per skipped task.
+    while (m.claim !== undefined && !claimToStart(this.claimCells, m.claim)) {
+      const next = lane.queue.shift();
+      if (next === undefined) {
+        lane.running = undefined;
+        this.lanes.delete(lane.id);
+        return;
+      }
+      m = next;
+    }
     lane.running = m;
-    lane.runningId = m.taskId;
     lane.startedAt = performance.now();
     const known = this.fns[m.fn];
     if (known !== undefined) return this.execute(lane, m, known);
@@ -174,14 +160,12 @@ export class TaskExecutor {
   /**
    * Reports the task, then starts the lane's next one. After a task that ran
    * long, the next starts only after this thread has read its messages
-   * (`setImmediate`), so a `steal` or `cancel` is not stuck behind a run of
+   * (`setImmediate`), so a `cancel` is not stuck behind a run of
    * CPU-bound tasks; tiny tasks follow each other at once.
    */
   private settle(lane: Lane, m: RunMessage, ok: boolean, value: unknown): void {
     if (ok) this.finish(m.taskId, m.name, m.numReturns, value);
     else this.fail(m.taskId, value);
-    lane.runningId = undefined;
-    lane.blocked = false;
     // `lane.running` stays set until the next one starts, so arrivals queue behind.
     if (performance.now() - lane.startedAt > yieldAfterMs) setImmediate(() => this.startNext(lane));
     else this.startNext(lane);

@@ -30,14 +30,6 @@ interface Pending {
   readonly resolve: (value: ReplyValue) => void;
   readonly reject: (error: Error) => void;
   readonly taskId: string | undefined;
-  /** A `get`/`wait`: the task is blocked while it is pending. */
-  readonly blocking: boolean;
-}
-
-/** Told when a task starts and stops waiting on `get`/`wait` (the executor's lanes react). */
-export interface BlockingListener {
-  blocked(taskId: string): void;
-  unblocked(taskId: string): void;
 }
 
 export class ThreadCore implements Core {
@@ -45,9 +37,6 @@ export class ThreadCore implements Core {
   private readonly pending = new Map<number, Pending>();
   private nextReq = 0;
   private closed: Error | undefined;
-  /** Pending blocking requests per task. */
-  private readonly blockingCount = new Map<string, number>();
-  private listener: BlockingListener | undefined;
   private flushNow: (() => void) | undefined;
   /** Objects this thread owns; unreachable ones are released in the driver's store. */
   readonly refs = new ReferenceCounter((id) => this.post({ t: "release", id }));
@@ -236,7 +225,6 @@ export class ThreadCore implements Core {
     const p = this.pending.get(message.reqId);
     if (p === undefined) return; // already rejected (cancelled task)
     this.pending.delete(message.reqId);
-    this.settled(p);
     if (message.ok) p.resolve(message.value);
     else p.reject(this.errors.fromWire(message.error));
   }
@@ -246,7 +234,6 @@ export class ThreadCore implements Core {
     for (const [reqId, p] of this.pending) {
       if (p.taskId === taskId) {
         this.pending.delete(reqId);
-        this.settled(p);
         p.reject(new TaskCancelledError(name));
       }
     }
@@ -261,11 +248,6 @@ export class ThreadCore implements Core {
 
   post(message: FromWorker, transfer?: ArrayBuffer[]): void {
     this.send(message, transfer);
-  }
-
-  /** Who hears when tasks block and unblock (set once, by the thread's wiring). */
-  setBlockingListener(listener: BlockingListener): void {
-    this.listener = listener;
   }
 
   /**
@@ -298,27 +280,9 @@ export class ThreadCore implements Core {
     const reqId = ++this.nextReq;
     const taskId = this.context.getStore()?.taskId;
     return new Promise<ReplyValue>((resolve, reject) => {
-      this.pending.set(reqId, { resolve, reject, taskId, blocking });
-      // The request goes out before any hand-back the block causes, so the driver learns of the block first.
+      this.pending.set(reqId, { resolve, reject, taskId });
       this.post(make(reqId, taskId));
-      if (blocking && taskId !== undefined) {
-        const n = (this.blockingCount.get(taskId) ?? 0) + 1;
-        this.blockingCount.set(taskId, n);
-        if (n === 1) this.listener?.blocked(taskId);
-      }
     });
-  }
-
-  /** Bookkeeping when a request stops pending (answered, cancelled). */
-  private settled(p: Pending): void {
-    if (!p.blocking || p.taskId === undefined) return;
-    const n = (this.blockingCount.get(p.taskId) ?? 1) - 1;
-    if (n > 0) {
-      this.blockingCount.set(p.taskId, n);
-      return;
-    }
-    this.blockingCount.delete(p.taskId);
-    this.listener?.unblocked(p.taskId);
   }
 }
 

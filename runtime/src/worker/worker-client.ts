@@ -72,6 +72,8 @@ export class WorkerClient {
   readonly actorId: string | undefined;
   /** Set for a child-process worker: its `CUDA_VISIBLE_DEVICES` ids. */
   readonly gpuIds: readonly number[] | undefined;
+  /** A thread, which shares memory with the driver; false for a child process. */
+  readonly isThread: boolean;
   private worker: Worker | undefined;
   private readonly child: ChildProcess | undefined;
   private cancelStart: () => void = () => {};
@@ -107,6 +109,7 @@ export class WorkerClient {
     this.actorId = data.actorId;
     const gpuIds = processSpec?.gpuIds;
     this.gpuIds = gpuIds;
+    this.isThread = processSpec === undefined;
     const onBatch = (batch: readonly FromWorker[]) => {
       if (batch.length === 1 && (batch[0] as unknown as ReadyMessage).t === READY) return this.markReady();
       for (const m of batch) events.onMessage(this, m);

@@ -68,7 +68,6 @@ installCore(core);
 if (parentPort !== null) core.enableSyncQueries(() => out.flushNow());
 installLogForwarder(console, context, data.actorId !== undefined || data.sharedActors === true ? "actor" : "worker", post);
 const executor = new TaskExecutor(threadRegistry, codec, errors, context, post);
-core.setBlockingListener(executor);
 // Only a thread that hosts actors (its own, or shared ones) loads the actor host (pool threads start with one
 // module less); messages wait in the port until the listener below is attached.
 async function loadActorHost(): Promise<HostedActors> {
@@ -77,7 +76,7 @@ async function loadActorHost(): Promise<HostedActors> {
 }
 const actors: HostedActors | undefined = data.actorId !== undefined || data.sharedActors === true ? await loadActorHost() : undefined;
 
-// What handling a batch posts (results of sync tasks, bounces) leaves when the batch is handled.
+// What handling a batch posts (results of sync tasks) leaves when the batch is handled.
 port.on("message", (batch: readonly ToWorker[]) =>
   out.collect(() => {
     for (const m of batch) {
@@ -97,8 +96,8 @@ function handle(m: ToWorker): void {
       return actors!.call(m);
     case "dropActor":
       return actors!.drop(m.actorId);
-    case "steal":
-      return executor.steal(m.lane);
+    case "claimCells":
+      return executor.setClaimCells(m.buffer);
     case "reply":
       return core.onReply(m);
     case "cancel":

@@ -16,6 +16,7 @@ import type { FromWorker, ToWorker } from "./protocol.js";
 import { WorkerClient, type WorkerLimits } from "./worker-client.js";
 import type { TsrayWorkerData } from "./protocol.js";
 import type { PrestartedThread } from "./prestart.js";
+import type { ClaimTable } from "./task-claims.js";
 
 /** A pool thread plus the bookkeeping its user (the task manager) keeps on it. */
 export interface PoolWorker {
@@ -26,6 +27,8 @@ export interface PoolWorker {
   active: number;
   /** Function numbers whose location this thread has been sent (see task/function-numbers.ts). */
   readonly knownFns: Set<number>;
+  /** The claim cells of tasks sent ahead to this thread (task-claims.ts), made with the first one. */
+  claims?: ClaimTable;
 }
 
 export interface WorkerPoolEvents {
