@@ -2,7 +2,9 @@
  * The codec: values to bytes and back. The only module in tsray that uses
  * msgpackr (native-strings.ts only loads its main entry); its options are
  * pinned here, and its extensions (see extension-types.ts) carry ObjectRefs,
- * ActorHandles, errors, negative zero and binaries.
+ * ActorHandles, errors, binaries, and the exact forms of what msgpack would
+ * change (negative zero, lone surrogates, sparse arrays, `__proto__` keys …:
+ * exact-forms.ts).
  *
  * msgpackr's extensions are process-global (`addExtension`), while each
  * `Codec` has its own {@link WireHooks}. The extensions therefore find the
@@ -20,7 +22,7 @@
  * actor handles) refuse other Packrs with a clear error.
  *
  * Decoding needs no such care: tsray registers decoders only for its own codes
- * (0x20–0x26, see extension-types.ts), so an Unpackr reading msgpackr's own
+ * (0x20–0x2a, see extension-types.ts), so an Unpackr reading msgpackr's own
  * formats is unaffected. An Unpackr that meets tsray's codes decodes errors
  * (0x22), Buffers (0x24) and SharedArrayBuffers (0x25), and throws a clear
  * error for ObjectRefs, actor handles and out-of-band binaries, which need a
@@ -49,7 +51,17 @@ import {
   type PackNested,
 } from "./foreign-packr-fallback.js";
 import { FRAME_MAGIC, OWNED_BUFFER_MIN_BYTES, allocateOwned, readLargeFrame, writeLargeFrame } from "./frame.js";
-import { NegativeZero, replaceNegativeZeros } from "./negative-zero.js";
+import {
+  ExactBackRef,
+  ExactContainer,
+  ExactOpen,
+  NegativeZero,
+  Utf16String,
+  fillExactContainer,
+  openExactContainer,
+  toExactForms,
+  utf16ToString,
+} from "./exact-forms.js";
 import { inspectValue } from "./serializability.js";
 
 export interface WireHooks {
@@ -128,11 +140,15 @@ interface EncodeContext extends OutOfBandSink {
   readonly hooks: WireHooks;
   /** The Packr doing this encode: an extension run by any other Packr is not tsray's. */
   readonly packr: Packr;
+  /** Exact containers written so far (the next one's number). */
+  exactWritten: number;
 }
 
 interface DecodeContext {
   readonly hooks: WireHooks;
   readonly outOfBand: OutOfBandSource | undefined;
+  /** Exact containers opened so far, by number (see exact-forms.ts). */
+  readonly exactOpened: object[];
 }
 
 let encodeContext: EncodeContext | undefined;
@@ -206,13 +222,13 @@ export class Codec {
     let packr: Packr;
     try {
       const inspection = inspectValue(value, location);
-      if (inspection.negativeZero) packed = replaceNegativeZeros(value);
+      if (inspection.exactForms) packed = toExactForms(value, inspection.exactContainers);
       packr = inspection.needsReferences ? this.#referencePackr : this.#treePackr;
     } catch (error) {
       throw toSerializationError(error, location);
     }
     const outermost = encodeContext === undefined;
-    const context: EncodeContext = { hooks: this.#hooks, chunks: undefined, packr };
+    const context: EncodeContext = { hooks: this.#hooks, chunks: undefined, packr, exactWritten: 0 };
     const previous = encodeContext;
     encodeContext = context;
     let body: Uint8Array;
@@ -258,7 +274,7 @@ export class Codec {
         body = bytes.subarray(layout.bodyStart, layout.bodyEnd);
         outOfBand = { frame: bytes, regionStart: layout.regionStart, copy: options?.view !== true, onView: options?.onView };
       }
-      decodeContext = { hooks: this.#hooks, outOfBand };
+      decodeContext = { hooks: this.#hooks, outOfBand, exactOpened: [] };
       return this.#unpackr.unpack(body);
     } catch (error) {
       throw toSerializationError(error, "decode");
@@ -352,6 +368,58 @@ function registerExtensions(): void {
       return 0;
     },
     read: () => -0,
+  });
+  register({
+    Class: Utf16String,
+    type: ExtensionType.Utf16String,
+    write(this: unknown, text: Utf16String) {
+      requireEncodeBy(this, "tsray's UTF-16 string marker");
+      return Buffer.from(text.value, "utf16le");
+    },
+    read: utf16ToString,
+  });
+  register({
+    Class: ExactBackRef,
+    type: ExtensionType.ExactBackRef,
+    write(this: unknown, ref: ExactBackRef) {
+      requireEncodeBy(this, "tsray's exact-container back-reference");
+      if (ref.target.wireId < 0) throw new Error("a back-reference was written before its container");
+      return ref.target.wireId;
+    },
+    read(id: unknown) {
+      const target = activeDecode("An exact-container back-reference (msgpack extension 0x2a)").exactOpened[id as number];
+      if (typeof id !== "number" || target === undefined) throw new Error("a back-reference points at no open container");
+      return target;
+    },
+  });
+  register({
+    Class: ExactOpen,
+    type: ExtensionType.ExactOpen,
+    write(this: unknown, open: ExactOpen) {
+      requireEncodeBy(this, "tsray's exact-container opening");
+      return [open.kind, open.length];
+    },
+    read(payload: unknown) {
+      const target = openExactContainer(payload);
+      activeDecode("An exact container (msgpack extension 0x29)").exactOpened.push(target);
+      return target;
+    },
+  });
+  register({
+    Class: ExactContainer,
+    type: ExtensionType.ExactContainer,
+    write(this: unknown, container: ExactContainer) {
+      const context = requireEncodeBy(this, "tsray's exact container");
+      container.wireId = context.exactWritten++;
+      return container.items;
+    },
+    read(items: unknown) {
+      // items[0] is the container its opening (0x29, read first) made.
+      if (!Array.isArray(items) || items.length === 0 || typeof items[0] !== "object" || items[0] === null) {
+        throw new Error("an exact container is malformed");
+      }
+      return fillExactContainer(items[0] as object, items);
+    },
   });
   register({
     Class: SharedArrayBuffer,
