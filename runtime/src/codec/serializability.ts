@@ -191,7 +191,7 @@ function visitObject(object: object, state: WalkState, depth: number): Refusal |
   if (container && depth >= MAX_NESTING_DEPTH) {
     return refuse(
       `nested too deeply: more than ${MAX_NESTING_DEPTH} levels of objects, arrays, Maps and Sets inside one another`,
-      `tsray sends at most ${MAX_NESTING_DEPTH} levels; flatten the value (for example a linked list into an array)`,
+      `flatten the value (for example a linked list into an array): tsray sends at most ${MAX_NESTING_DEPTH} levels`,
     );
   }
   state.seen.add(object);
