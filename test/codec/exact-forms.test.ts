@@ -152,6 +152,18 @@ test("an exact container reached twice is decoded once and shared", () => {
   assert.is(back.a, (back.c as Record<string, unknown>).d);
 });
 
+test("an error inside a value keeps a lone surrogate in its message and exact forms in its properties", () => {
+  const error = new Error("bad \uD800 input") as Error & Record<string, unknown>;
+  Object.defineProperty(error, "__proto__", { value: { x: 1 }, enumerable: true, writable: true, configurable: true });
+  // eslint-disable-next-line no-sparse-arrays
+  error.holes = [1, , 3];
+  const back = roundTrip({ error }).error as Error & Record<string, unknown>;
+  assert.is(back.message, "bad \uD800 input");
+  assert.is(Object.getPrototypeOf(back), Error.prototype);
+  assert.equal(Object.getOwnPropertyDescriptor(back, "__proto__")?.value, { x: 1 });
+  assert.equal(Object.keys(back.holes as unknown[]), ["0", "2"]);
+});
+
 test(`values nested ${codecModule.MAX_NESTING_DEPTH} levels deep round-trip, whatever the containers`, () => {
   const limit = codecModule.MAX_NESTING_DEPTH;
   const makers: Array<(inner: unknown) => unknown> = [

@@ -62,7 +62,7 @@ import {
   toExactForms,
   utf16ToString,
 } from "./exact-forms.js";
-import { inspectValue } from "./serializability.js";
+import { inspectValue, withExactForms } from "./serializability.js";
 
 export interface WireHooks {
   /** Wire form of an ObjectRef met anywhere inside a value (the runtime also uses this to collect contained refs). Must be msgpack-able plain data. */
@@ -470,7 +470,8 @@ function registerExtensions(): void {
         packForeignError(this as ForeignPackrOptions, error, allocate, pack);
       } else {
         writeTag(allocate, ExtensionType.Error);
-        pack(toWireError(error));
+        // Its properties may hold what msgpack would change too (a "__proto__" key, a lone surrogate …).
+        pack(withExactForms(toWireError(error)));
       }
       return undefined;
     },

@@ -21,7 +21,7 @@ import { inspect, types } from "node:util";
 import { ActorHandleBase } from "../actor-handle.js";
 import { SerializationError } from "../errors.js";
 import { ObjectRef } from "../object-ref.js";
-import { isArrayIndex, needsUtf16 } from "./exact-forms.js";
+import { isArrayIndex, needsUtf16, toExactForms } from "./exact-forms.js";
 import { formatPath, type PathSegment } from "./value-path.js";
 
 /**
@@ -64,6 +64,8 @@ const SENDABLE =
 
 interface WalkState {
   readonly seen: Set<object>;
+  /** Containers nested deeper than this are refused ({@link MAX_NESTING_DEPTH}). */
+  readonly maxDepth: number;
   /** Objects that must not be met (refused when they are). */
   readonly forbidden?: ReadonlySet<unknown>;
   negativeZero: boolean;
@@ -72,9 +74,10 @@ interface WalkState {
   needsReferences: boolean;
 }
 
-function newState(forbidden?: ReadonlySet<unknown>): WalkState {
+function newState(forbidden?: ReadonlySet<unknown>, maxDepth = MAX_NESTING_DEPTH): WalkState {
   const state: WalkState = {
     seen: new Set(),
+    maxDepth,
     negativeZero: false,
     exactForms: false,
     exactContainers: undefined,
@@ -111,6 +114,21 @@ export function inspectValue(value: unknown, location: string): Inspection {
  */
 export function findRefusal(value: unknown, forbidden?: ReadonlySet<unknown>): Refusal | undefined {
   return visit(value, newState(forbidden), 0);
+}
+
+/**
+ * `value` ready for packing: itself, or its copy with exact forms where it
+ * needs them (exact-forms.ts). For values built from parts already checked
+ * one by one, such as an error's wire form (error-serdes.ts checks each
+ * property; a cause chain is bounded), which msgpackr packs inside the
+ * value's own encode: no nesting limit is applied here. Throws a plain Error
+ * for a refusal (there should be none).
+ */
+export function withExactForms(value: unknown): unknown {
+  const state = newState(undefined, Infinity);
+  const refusal = visit(value, state, 0);
+  if (refusal !== undefined) throw refusalError(refusal, "an error's properties");
+  return state.exactForms ? toExactForms(value, state.exactContainers) : value;
 }
 
 /** The `SerializationError` for a refusal: location, path, what is wrong, what to do. */
@@ -188,7 +206,7 @@ function visitObject(object: object, state: WalkState, depth: number): Refusal |
   const proto: unknown = Object.getPrototypeOf(object);
   const container =
     proto === ObjectPrototype || proto === null || proto === ArrayPrototype || proto === MapPrototype || proto === SetPrototype;
-  if (container && depth >= MAX_NESTING_DEPTH) {
+  if (container && depth >= state.maxDepth) {
     return refuse(
       `nested too deeply: more than ${MAX_NESTING_DEPTH} levels of objects, arrays, Maps and Sets inside one another`,
       `flatten the value (for example a linked list into an array): tsray sends at most ${MAX_NESTING_DEPTH} levels`,
@@ -197,11 +215,12 @@ function visitObject(object: object, state: WalkState, depth: number): Refusal |
   state.seen.add(object);
   if (proto === ObjectPrototype || proto === null) {
     const record = object as Record<string, unknown>;
-    // msgpackr would read a key "__proto__" back as "__proto_", and a null prototype as Object.prototype.
-    if (proto === null || hasOwn.call(record, "__proto__")) markExact(object, state);
+    // msgpackr would read a null prototype back as Object.prototype, a key
+    // "__proto__" as "__proto_", and a lone surrogate in a key as U+FFFD.
+    if (proto === null) markExact(object, state);
     for (const key in record) {
       if (!hasOwn.call(record, key)) continue;
-      if (needsUtf16(key)) markExact(object, state);
+      if (key === "__proto__" || needsUtf16(key)) markExact(object, state);
       const refusal = visit(record[key], state, depth + 1);
       if (refusal !== undefined) {
         refusal.segments.push({ kind: "key", key });
