@@ -218,6 +218,19 @@ test("a Proxy whose traps throw is refused with its path, as a SerializationErro
   assert.match(refusal([weird]).message, "value[0] is a Proxy that threw when read");
 });
 
+test("a Proxy that throws only when msgpackr reads it, and throws something unprintable, is still a SerializationError", () => {
+  let reads = 0;
+  const twoFaced = new Proxy({ a: 1 }, {
+    get(target, key, receiver) {
+      // The check reads "a" once; msgpackr's read is the second.
+      if (key === "a" && ++reads > 1) throw { toString: () => { throw new Error("no"); } };
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  const error = refusal({ twoFaced }, "ray.put");
+  assert.match(error.message, "Cannot serialize ray.put: something was thrown that cannot be described");
+});
+
 test("a Proxy that reads like plain data is sent as that data", () => {
   assert.equal(roundTrip(new Proxy({ a: [1, 2] }, {})), { a: [1, 2] });
   assert.equal(roundTrip(new Proxy([1, 2, 3], {})), [1, 2, 3]);

@@ -8,7 +8,7 @@ import * as ray from "tsray";
 import { codecModule } from "../codec/harness.js";
 import { rejection, thrown } from "./helpers.js";
 import { echo } from "./remote-fns/basic.js";
-import { deepResult, nested, putRevokedInTask, revokedResult, whichThread } from "./remote-fns/exact-values.js";
+import { deepResult, nested, putRevokedInTask, revokedItself, revokedResult, whichThread } from "./remote-fns/exact-values.js";
 
 const LIMIT = codecModule.MAX_NESTING_DEPTH;
 
@@ -63,6 +63,13 @@ test("a worker whose put or result meets a revoked Proxy reports a Serialization
   assert.match(await ray.get(putRevokedInTask.remote()), /^SerializationError: .*value\.foo is a Proxy that threw when read/);
   const error = await rejection(ray.get(revokedResult.remote()), ray.TaskError);
   assert.match(error.message, "SerializationError: Cannot serialize the return value of revokedResult: value.inner is a Proxy that threw when read");
+  assert.is(await ray.get(whichThread.remote()), thread, "the worker thread was replaced");
+});
+
+test("a task that returns a revoked Proxy itself fails with a SerializationError and its thread keeps running", async () => {
+  const thread = await ray.get(whichThread.remote());
+  const error = await rejection(ray.get(revokedItself.remote()), ray.TaskError);
+  assert.match(error.message, "SerializationError: Cannot serialize the return value of revokedItself: value is a Proxy that threw when read");
   assert.is(await ray.get(whichThread.remote()), thread, "the worker thread was replaced");
 });
 

@@ -301,16 +301,25 @@ export function transferableBuffer(bytes: Uint8Array): ArrayBuffer | undefined {
 function toSerializationError(error: unknown, location: string): Error {
   if (error instanceof TsrayError) return error;
   const decoding = location === "decode";
-  const reason =
-    error instanceof RangeError && /call stack/i.test(error.message)
-      ? "the value is nested too deeply"
-      : error instanceof Error
-        ? error.message
-        : String(error);
+  const reason = describeFailure(error);
   const message = decoding
     ? `Cannot decode a value: ${reason}. The bytes are damaged, were cut short, or come from an incompatible tsray version.`
     : `Cannot serialize ${location}: ${reason}.`;
   return new SerializationError(location, message, { cause: error });
+}
+
+/**
+ * Why packing or unpacking failed, in words. Never throws: what was thrown
+ * may come from user code (a Proxy trap or getter that misbehaves only when
+ * msgpackr reads it) and be anything, even an object whose `toString` throws.
+ */
+function describeFailure(error: unknown): string {
+  try {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) return "the value is nested too deeply";
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return "something was thrown that cannot be described";
+  }
 }
 
 // ---------------------------------------------------------------------------

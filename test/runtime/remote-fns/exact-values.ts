@@ -22,6 +22,13 @@ export const revokedResult = ray.remote(function revokedResult(): unknown {
   return { inner: proxy };
 });
 
+/** Returns a revoked Proxy itself: reading its `then` throws. */
+export const revokedItself = ray.remote(function revokedItself(): unknown {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+});
+
 /** The worker thread's id, to tell that a later task ran on a thread that survived. */
 export const whichThread = ray.remote(function whichThread(_arg?: unknown): number {
   return threadId;
