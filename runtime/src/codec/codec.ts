@@ -149,6 +149,8 @@ interface DecodeContext {
   readonly outOfBand: OutOfBandSource | undefined;
   /** Exact containers opened so far, by number (see exact-forms.ts). */
   readonly exactOpened: object[];
+  /** Those whose entries are still being read, innermost last. */
+  readonly exactOpen: object[];
 }
 
 let encodeContext: EncodeContext | undefined;
@@ -274,7 +276,7 @@ export class Codec {
         body = bytes.subarray(layout.bodyStart, layout.bodyEnd);
         outOfBand = { frame: bytes, regionStart: layout.regionStart, copy: options?.view !== true, onView: options?.onView };
       }
-      decodeContext = { hooks: this.#hooks, outOfBand, exactOpened: [] };
+      decodeContext = { hooks: this.#hooks, outOfBand, exactOpened: [], exactOpen: [] };
       return this.#unpackr.unpack(body);
     } catch (error) {
       throw toSerializationError(error, "decode");
@@ -409,8 +411,10 @@ function registerExtensions(): void {
       return [open.kind, open.length];
     },
     read(payload: unknown) {
+      const context = activeDecode("An exact container (msgpack extension 0x29)");
       const target = openExactContainer(payload);
-      activeDecode("An exact container (msgpack extension 0x29)").exactOpened.push(target);
+      context.exactOpened.push(target);
+      context.exactOpen.push(target);
       return target;
     },
   });
@@ -423,11 +427,12 @@ function registerExtensions(): void {
       return container.items;
     },
     read(items: unknown) {
-      // items[0] is the container its opening (0x29, read first) made.
-      if (!Array.isArray(items) || items.length === 0 || typeof items[0] !== "object" || items[0] === null) {
+      // items[0] is the container its opening (0x29, read first) made: the innermost one still open.
+      const target = activeDecode("An exact container (msgpack extension 0x28)").exactOpen.pop();
+      if (!Array.isArray(items) || target === undefined || items[0] !== target) {
         throw new Error("an exact container is malformed");
       }
-      return fillExactContainer(items[0] as object, items);
+      return fillExactContainer(target, items);
     },
   });
   register({
