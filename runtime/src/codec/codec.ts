@@ -50,7 +50,14 @@ import {
   type ForeignPackrOptions,
   type PackNested,
 } from "./foreign-packr-fallback.js";
-import { FRAME_MAGIC, OWNED_BUFFER_MIN_BYTES, allocateOwned, readLargeFrame, writeLargeFrame } from "./frame.js";
+import {
+  FRAME_MAGIC,
+  OUT_OF_BAND_MIN_BYTES,
+  OWNED_BUFFER_MIN_BYTES,
+  allocateOwned,
+  readLargeFrame,
+  writeLargeFrame,
+} from "./frame.js";
 import {
   ExactBackRef,
   ExactContainer,
@@ -383,9 +390,17 @@ function registerExtensions(): void {
   register({
     Class: Utf16String,
     type: ExtensionType.Utf16String,
-    write(this: unknown, text: Utf16String) {
-      requireEncodeBy(this, "tsray's UTF-16 string marker");
-      return Buffer.from(text.value, "utf16le");
+    pack(this: unknown, text: Utf16String, allocate, pack) {
+      const context = requireEncodeBy(this, "tsray's UTF-16 string marker");
+      const units = Buffer.from(text.value, "utf16le");
+      if (units.byteLength >= OUT_OF_BAND_MIN_BYTES) {
+        // A long one is an out-of-band binary that decodes straight into the string.
+        writeBinary(allocate, BinaryKind.Utf16Text, units, context);
+      } else {
+        writeTag(allocate, ExtensionType.Utf16String);
+        pack(units);
+      }
+      return undefined;
     },
     read: utf16ToString,
   });
