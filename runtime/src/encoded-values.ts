@@ -48,7 +48,7 @@ export function encodeArgs(codec: ValueCodec, args: readonly unknown[], name: st
   let refIds: string[] | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a instanceof ObjectRef) {
+    if (isObjectRef(a)) {
       if (refIdx === undefined || refIds === undefined) {
         refIdx = [];
         refIds = [];
@@ -69,6 +69,19 @@ export function encodeArgs(codec: ValueCodec, args: readonly unknown[], name: st
     throw e;
   }
   return { bytes, refIdx, refIds };
+}
+
+/**
+ * `instanceof` that cannot throw: on a revoked Proxy (or one whose
+ * getPrototypeOf trap throws) it would, and such an argument must reach the
+ * codec, which refuses it with a SerializationError naming the argument.
+ */
+function isObjectRef(value: unknown): value is ObjectRef {
+  try {
+    return value instanceof ObjectRef;
+  } catch {
+    return false;
+  }
 }
 
 /**

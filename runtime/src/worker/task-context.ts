@@ -29,6 +29,17 @@ export function createTaskContextStorage(): TaskContextStorage {
   return new AsyncLocalStorage<TaskContext>();
 }
 
+/**
+ * Whether a task's result is to be awaited. Never throws: reading `then` of a
+ * revoked Proxy (or through a throwing trap or getter) would, out of the
+ * thread's message handler, killing the thread; such a result is not a
+ * thenable, and encoding it then fails with a SerializationError that names it.
+ */
 export function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
+  if (typeof v !== "object" || v === null) return false;
+  try {
+    return typeof (v as { then?: unknown }).then === "function";
+  } catch {
+    return false;
+  }
 }
