@@ -18,9 +18,9 @@
  * see {@link hasNamedProperties}.
  */
 import { inspect, types } from "node:util";
-import { ActorHandleBase } from "../actor-handle.js";
-import { SerializationError } from "../errors.js";
-import { ObjectRef } from "../object-ref.js";
+import { ActorHandleBase } from "../api/actor-handle.js";
+import { SerializationError } from "../common/errors.js";
+import { ObjectRef } from "../api/object-ref.js";
 import { isArrayIndex, needsUtf16, toExactForms } from "./exact-forms.js";
 import { formatPath, type PathSegment } from "./value-path.js";
 
