@@ -2,8 +2,11 @@
  * How ts-patch 3.3 loads the plugin: it `require.resolve`s the `transform`
  * value from the project folder, asks TypeScript whether that file is ESM,
  * and `require`s it (its ESM route needs the optional `esm` package). The
- * package therefore ships a CommonJS build under cjs/dist, chosen by the
- * "require" condition of package.json "exports"; `import` gets the ESM build.
+ * package therefore ships a CommonJS build under cjs/dist, whose entry
+ * cjs/plugin.js is chosen by "main" and by the "require" condition of
+ * package.json "exports"; `import` gets the ESM build. tsserver `require`s
+ * the same entry by the entry's `name` and calls the module itself as the
+ * plugin factory, so the module is the plugin function.
  */
 import { createRequire } from "node:module";
 import { join, sep } from "node:path";
@@ -17,8 +20,8 @@ import { fixturesRoot } from "./tspc-project.js";
 const requireFromProject = createRequire(join(fixturesRoot, "modes", "tsconfig.json"));
 const entry = requireFromProject.resolve("@tsray/transformer");
 
-test("the plugin entry resolves to the CommonJS build", () => {
-  assert.ok(entry.endsWith(["transformer", "cjs", "dist", "index.js"].join(sep)), entry);
+test("the plugin entry resolves to the CommonJS entry", () => {
+  assert.ok(entry.endsWith(["transformer", "cjs", "plugin.js"].join(sep)), entry);
 });
 
 test("TypeScript sees the entry as CommonJS, so ts-patch require()s it directly", () => {
@@ -28,11 +31,20 @@ test("TypeScript sees the entry as CommonJS, so ts-patch require()s it directly"
   assert.is(format, ts.ModuleKind.CommonJS);
 });
 
-test("the CommonJS build exports the program transformer as default", () => {
-  const loaded = requireFromProject(entry) as { default?: unknown; transformProgram?: unknown };
-  assert.type(loaded.default, "function");
-  assert.is(loaded.default, loaded.transformProgram);
-  assert.is((loaded.default as (...args: unknown[]) => unknown).length, 4, "(program, host, config, extras)");
+test("the CommonJS module is the plugin function itself, which is also its default export", () => {
+  const loaded = requireFromProject(entry) as { (...args: unknown[]): unknown; default?: unknown };
+  assert.type(loaded, "function");
+  assert.is(loaded.default, loaded);
+});
+
+test("called as tsserver calls a plugin factory, the entry returns a language-service plugin", () => {
+  const loaded = requireFromProject(entry) as (modules: { typescript: typeof ts }) => { create?: unknown };
+  assert.type(loaded({ typescript: ts }).create, "function");
+});
+
+test("the ESM default export is the same dual-role plugin function", () => {
+  assert.is(esm.default, esm.tsrayPlugin);
+  assert.type(esm.default({ typescript: ts }).create, "function");
 });
 
 test("the ESM and CommonJS builds export the same names", () => {

@@ -13,7 +13,7 @@
 import type * as ts from "typescript";
 import { projectDirOf } from "./module-id.js";
 import { createRemoteDetector } from "./remote-detector.js";
-import { planTypeView, type TypeView } from "./type-view.js";
+import { canHaveTypeView, planTypeView, type TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 import { createViewHost } from "./view-host.js";
 import { wrapViewProgram } from "./view-program.js";
@@ -36,10 +36,7 @@ export function transformProgram(
 
   const views = new Map<string, TypeView>();
   for (const file of program.getSourceFiles()) {
-    // JavaScript files (allowJs) cannot carry the TypeScript footer; they are left alone.
-    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file) || /\.[cm]?jsx?$/.test(file.fileName)) {
-      continue;
-    }
+    if (!canHaveTypeView(program, file)) continue;
     const detection = detect(file);
     if (detection.targets.length > 0 || detection.diagnostics.length > 0) {
       views.set(file.fileName, planTypeView(ts, file, detection));

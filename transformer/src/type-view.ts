@@ -51,13 +51,22 @@ export interface TypeView {
   readonly versionTag: string;
 }
 
-export function planTypeView(ts: TypeScript, file: ts.SourceFile, detection: Detection): TypeView {
-  const footer = buildFooter(ts, file, detection.targets);
+/**
+ * Plans the view of `file`, whose user text is `userText`: `file.text`, except when `file` is an
+ * older type view of it (whose user text is a prefix of its text, with the same positions).
+ */
+export function planTypeView(
+  ts: TypeScript,
+  file: ts.SourceFile,
+  detection: Detection,
+  userText = file.text,
+): TypeView {
+  const footer = buildFooter(ts, file, detection.targets, userText.length);
   const span = (node: ts.Node): Span => ({ start: node.getStart(file), end: node.getEnd() });
   return {
     fileName: file.fileName,
-    text: detection.targets.length ? file.text + footer.text : file.text,
-    footerStart: file.text.length,
+    text: detection.targets.length ? userText + footer.text : userText,
+    footerStart: userText.length,
     footer,
     marks: detection.targets.map((t) => ({ kind: t.kind, name: t.name, decoratorStart: t.decorator.getStart(file) })),
     accepted: detection.targets.map((t) => span(t.decorator)),
@@ -83,3 +92,11 @@ export function createViewSourceFile(
 
 /** `version` is an internal member of source files that builder programs read. */
 type VersionedSourceFile = ts.SourceFile & { version?: string };
+
+/**
+ * Whether `file` of `program` can have a type view: a TypeScript file of the user's own
+ * (JavaScript files cannot carry the TypeScript footer; declaration and library files are not ours).
+ */
+export function canHaveTypeView(program: ts.Program, file: ts.SourceFile): boolean {
+  return !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && !/\.[cm]?jsx?$/.test(file.fileName);
+}
