@@ -16,6 +16,7 @@
 import type * as ts from "typescript";
 import { createTsrayDiagnostic, TsrayDiagnosticCode } from "./diagnostics.js";
 import type { TypeScript } from "./typescript-instance.js";
+import { checkRemoteCall, checkRemoteSignatures } from "./wire-check.js";
 
 /** The module whose `remote` export is the decorator. */
 export const TSRAY_MODULE = "tsray";
@@ -90,8 +91,10 @@ export function createRemoteDetector(
     const targets: RemoteTarget[] = [];
     const diagnostics: ts.Diagnostic[] = [];
     const rejected: ts.Decorator[] = [];
-    // Cheap pre-filter: no `@`, no decorator, and no need to resolve `tsray`.
-    if (file.isDeclarationFile || !file.text.includes("@")) return { targets, diagnostics, rejected };
+    // Cheap pre-filter: no `@`, no decorator, no `remote`, no call to check, and no need to resolve `tsray`.
+    if (file.isDeclarationFile || (!file.text.includes("@") && !file.text.includes("remote"))) {
+      return { targets, diagnostics, rejected };
+    }
     let remoteSymbol: ts.Symbol | undefined | null = null;
     const decorated = new Set<ts.Node>();
 
@@ -106,14 +109,40 @@ export function createRemoteDetector(
             rejected.push(node);
           } else {
             targets.push(result);
+            diagnostics.push(...checkRemoteSignatures(ts, checker, file, result.declaration));
           }
         }
+      } else if (ts.isCallExpression(node)) {
+        const called = remoteFunctionCalled(node);
+        if (called) diagnostics.push(...checkRemoteCall(ts, checker, file, node, called));
       }
       ts.forEachChild(node, visit);
     };
     ts.forEachChild(file, visit);
     return { targets, diagnostics, rejected };
   };
+
+  /**
+   * The remote function declaration that `call` submits to, for `f.remote(…)` and
+   * `f.options(…).remote(…)` where `f` is (an import of) a `@ray.remote function`.
+   */
+  function remoteFunctionCalled(call: ts.CallExpression): ts.FunctionDeclaration | undefined {
+    const callee = withoutParentheses(ts, call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== "remote") return undefined;
+    let target = withoutParentheses(ts, callee.expression);
+    if (ts.isCallExpression(target)) {
+      const options = withoutParentheses(ts, target.expression);
+      if (!ts.isPropertyAccessExpression(options) || options.name.text !== "options") return undefined;
+      target = withoutParentheses(ts, options.expression);
+    }
+    const named = ts.isPropertyAccessExpression(target) ? target.name : ts.isIdentifier(target) ? target : undefined;
+    const symbol = named && checker.getSymbolAtLocation(named);
+    const fn = symbol && skipAliases(symbol).declarations?.find(ts.isFunctionDeclaration);
+    if (!fn?.body) return undefined;
+    const remoteSymbol = tsrayRemoteFor(fn.getSourceFile());
+    const decorators = fn.modifiers?.filter(ts.isDecorator) ?? [];
+    return remoteSymbol && decorators.some((d) => isRemoteDecorator(d, remoteSymbol)) ? fn : undefined;
+  }
 
   /**
    * Whether `file` is emitted as CommonJS: `module` CommonJS/AMD/UMD/System, or a Node16+ mode
