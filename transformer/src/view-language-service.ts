@@ -11,8 +11,10 @@
  * prefix of the view, at the same positions, so detecting on a view finds what
  * detecting on the user's file would), and when a file's footer is not the one
  * it needs (a declaration was added, renamed or removed), serves the new footer
- * and builds again. Unchanged files keep their source file objects and their
- * cached detection, so a round costs one parse of the files that changed.
+ * and builds again. Detection runs once per program (a new program after an
+ * edit): its TSRAY diagnostics depend on types declared in other files (a
+ * parameter's class, a called remote function), so no file's result is reused
+ * across programs; files without `@` or `remote` cost a text search.
  *
  * Invariant after `sync()`: for every file of the returned program, `lookup`
  * gives the view whose text is that file's text (or none for a file without
@@ -62,9 +64,9 @@ export function serveLanguageServiceViews(
   /** The footer each file is served with (files with at least one remote declaration). */
   const planned = new Map<string, TypeView>();
   const served = new Map<string, Served>();
-  /** Detection is a function of the source file (and the `tsray` module): cached per file object. */
-  const planOf = new WeakMap<ts.SourceFile, TypeView | undefined>();
   let current = new Map<string, TypeView>();
+  /** The program `current` was planned on: an unchanged program needs no new detection. */
+  let plannedOn: ts.Program | undefined;
   let generation = 0;
 
   const scriptVersion = host.getScriptVersion.bind(host);
@@ -105,15 +107,11 @@ export function serveLanguageServiceViews(
     return view !== undefined && view.version === file.version ? file.text.slice(0, view.userLength) : file.text;
   }
 
-  function plan(program: ts.Program, file: ts.SourceFile, detector: () => RemoteDetector): TypeView | undefined {
-    if (planOf.has(file)) return planOf.get(file);
+  function plan(file: ts.SourceFile, detector: () => RemoteDetector): TypeView | undefined {
     const detection = detector()(file);
-    const view =
-      detection.targets.length > 0 || detection.diagnostics.length > 0
-        ? planTypeView(ts, file, detection, userTextOf(file))
-        : undefined;
-    planOf.set(file, view);
-    return view;
+    return detection.targets.length > 0 || detection.diagnostics.length > 0
+      ? planTypeView(ts, file, detection, userTextOf(file))
+      : undefined;
   }
 
   /** True while `sync()` runs: a call back into it (tsserver updating its project) must not nest. */
@@ -134,6 +132,7 @@ export function serveLanguageServiceViews(
     for (let round = 0; round < MAX_ROUNDS; round++) {
       program = languageService.getProgram();
       if (!program) return undefined;
+      if (program === plannedOn) break;
       const built = program;
       let detector: RemoteDetector | undefined;
       const detectorOf = () => (detector ??= createRemoteDetector(ts, built, resolutionHost));
@@ -141,7 +140,7 @@ export function serveLanguageServiceViews(
       let stale = false;
       for (const file of program.getSourceFiles()) {
         if (!canHaveTypeView(program, file)) continue;
-        const view = plan(program, file, detectorOf);
+        const view = plan(file, detectorOf);
         const wanted = view?.text ?? userTextOf(file);
         if (view) views.set(file.fileName, view);
         if (view && view.marks.length > 0) planned.set(file.fileName, view);
@@ -149,6 +148,7 @@ export function serveLanguageServiceViews(
         if (wanted !== file.text) stale = true;
       }
       current = views;
+      plannedOn = program;
       if (!stale) break;
       generation++;
       invalidate();
