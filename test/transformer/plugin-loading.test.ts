@@ -8,13 +8,14 @@
  * the same entry by the entry's `name` and calls the module itself as the
  * plugin factory, so the module is the plugin function.
  */
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, sep } from "node:path";
 import ts from "typescript";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as esm from "@tsray/transformer";
-import { fixturesRoot } from "./tspc-project.js";
+import { copyFixtureProject, fixturesRoot, removeProjectCopy, runTspc } from "./tspc-project.js";
 
 // Resolve exactly as ts-patch does: from the folder of a user's tsconfig.json.
 const requireFromProject = createRequire(join(fixturesRoot, "modes", "tsconfig.json"));
@@ -51,6 +52,23 @@ test("the ESM and CommonJS builds export the same names", () => {
   const loaded = requireFromProject(entry) as Record<string, unknown>;
   const names = (o: object) => Object.keys(o).filter((k) => k !== "__esModule").sort();
   assert.equal(names(esm), names(loaded));
+});
+
+test("leaving out \"transformProgram\": true makes tspc fail with a message naming the key to add", async () => {
+  const project = copyFixtureProject("editor");
+  try {
+    const tsconfig = join(project, "tsconfig.json");
+    const text = readFileSync(tsconfig, "utf8");
+    const without = text.replace('"transformProgram": true, ', "");
+    assert.is.not(without, text, "the fixture's entry has the key");
+    writeFileSync(tsconfig, without);
+    const result = await runTspc(project, ["-p", ".", "--noEmit"]);
+    assert.is.not(result.exitCode, 0);
+    assert.match(result.output, /Error: @tsray\/transformer must run before type checking, as a program transformer: add "transformProgram": true/);
+    assert.not.match(result.output, /Cannot destructure/);
+  } finally {
+    removeProjectCopy(project);
+  }
 });
 
 test.run();

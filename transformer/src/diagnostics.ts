@@ -3,12 +3,14 @@
  * work, each reported as an ordinary `ts.Diagnostic` at the user's line with a
  * message that says what to do instead.
  *
- * Codes live in 9901–9999, a range TypeScript 5.9 does not use. `tspc` prints
- * them as `error TS9901: …`; the message itself starts with the stable name
- * (`TSRAY9901`) so a search finds the documentation.
+ * Codes live in 9901–9999, a range TypeScript 5.9 does not use. `tspc` and
+ * editors print the code themselves (`error TS9901: …`), so the message does
+ * not repeat it; every message names `@ray.remote` or a remote declaration, so
+ * it reads as tsray's. docs/architecture.md lists the codes (`TSRAY9901` is
+ * the name used there and in `tsrayCodeName`).
  *
  * Given `@ray.remote export default function () {}`, produces
- *   error TS9901: TSRAY9901: @ray.remote cannot be used on an `export default` declaration: …
+ *   error TS9901: @ray.remote cannot be used on an `export default` declaration: …
  */
 import type * as ts from "typescript";
 import type { TypeScript } from "./typescript-instance.js";
@@ -96,7 +98,7 @@ export function createTsrayDiagnostic(
     file,
     start,
     length: node.getEnd() - start,
-    messageText: `${tsrayCodeName(code)}: ${message}`,
+    messageText: message,
     source: "tsray",
   };
 }

@@ -11,7 +11,7 @@
  *    signature check cannot judge.
  *
  * Given `@ray.remote function f(cb: (x: number) => number) {…}`, produces
- *   TSRAY9910: parameter `cb` of remote function `f` cannot be sent to a worker: its type is a function. …
+ *   error TS9910: parameter `cb` of remote function `f` cannot be sent to a worker: its type is a function. …
  * at `(x: number) => number`.
  */
 import type * as ts from "typescript";
