@@ -16,7 +16,7 @@
  *    the footer is regenerated from the user's text, never edited.
  */
 import type * as ts from "typescript";
-import type { TypeView } from "./type-view.js";
+import { hasFooter, type TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 import { mapViewDiagnostics, tsrayDiagnosticsFor } from "./view-diagnostics.js";
 import { serveLanguageServiceViews, type LanguageServiceViews } from "./view-language-service.js";
@@ -81,7 +81,7 @@ function mappedResults(
   /** The view of `fileName` when `start` lies in its footer. */
   const footerOf = (fileName: string, start: number): TypeView | undefined => {
     const view = lookup(fileName);
-    return view && view.marks.length > 0 && start >= view.footerStart ? view : undefined;
+    return view && hasFooter(view) && start >= view.footerStart ? view : undefined;
   };
   const inUserText = (location: { fileName: string; textSpan: ts.TextSpan }) =>
     footerOf(location.fileName, location.textSpan.start) === undefined;

@@ -13,7 +13,7 @@
 import type * as ts from "typescript";
 import { projectDirOf } from "./module-id.js";
 import { createRemoteDetector } from "./remote-detector.js";
-import { canHaveTypeView, planTypeView, type TypeView } from "./type-view.js";
+import { canHaveTypeView, needsTypeView, planTypeView, type TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 import { createViewHost } from "./view-host.js";
 import { wrapViewProgram } from "./view-program.js";
@@ -38,7 +38,7 @@ export function transformProgram(
   for (const file of program.getSourceFiles()) {
     if (!canHaveTypeView(program, file)) continue;
     const detection = detect(file);
-    if (detection.targets.length > 0 || detection.diagnostics.length > 0) {
+    if (needsTypeView(detection)) {
       views.set(file.fileName, planTypeView(ts, file, detection));
     }
   }

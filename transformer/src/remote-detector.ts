@@ -30,8 +30,20 @@ export interface RemoteTarget {
   readonly exported: boolean;
 }
 
+/** A top-level `const add = ray.remote(function add…)`: the transform-free spelling, in a transformed file. */
+export interface HandWrapped {
+  readonly name: string;
+  readonly statement: ts.VariableStatement;
+}
+
 export interface Detection {
   readonly targets: readonly RemoteTarget[];
+  /**
+   * Hand-wrapped remote functions and classes. The runtime registers them itself; the emit
+   * transform gives their module the same entry guard as a decorated one, so workers importing
+   * it to find them do not run its top-level program.
+   */
+  readonly handWrapped: readonly HandWrapped[];
   /** Every decorator of ours that cannot work, one TSRAY diagnostic each. */
   readonly diagnostics: readonly ts.Diagnostic[];
   /** The decorators behind `diagnostics`: the compiler's own complaints about them are noise. */
@@ -78,6 +90,11 @@ export function createRemoteDetector(
   function isRemoteDecorator(decorator: ts.Decorator, remoteSymbol: ts.Symbol): boolean {
     let expression = withoutParentheses(ts, decorator.expression);
     if (ts.isCallExpression(expression)) expression = withoutParentheses(ts, expression.expression);
+    return isRemoteReference(expression, remoteSymbol);
+  }
+
+  /** `ray.remote`, `remote`, `r`: an expression naming the `remote` export of `tsray`. */
+  function isRemoteReference(expression: ts.Expression, remoteSymbol: ts.Symbol): boolean {
     const named = ts.isPropertyAccessExpression(expression)
       ? expression.name
       : ts.isIdentifier(expression)
@@ -89,11 +106,12 @@ export function createRemoteDetector(
 
   return function detect(file: ts.SourceFile): Detection {
     const targets: RemoteTarget[] = [];
+    const handWrapped: HandWrapped[] = [];
     const diagnostics: ts.Diagnostic[] = [];
     const rejected: ts.Decorator[] = [];
     // Cheap pre-filter: no `@`, no decorator, no `remote`, no call to check, and no need to resolve `tsray`.
     if (file.isDeclarationFile || (!file.text.includes("@") && !file.text.includes("remote"))) {
-      return { targets, diagnostics, rejected };
+      return { targets, handWrapped, diagnostics, rejected };
     }
     let remoteSymbol: ts.Symbol | undefined | null = null;
     const decorated = new Set<ts.Node>();
@@ -115,12 +133,43 @@ export function createRemoteDetector(
       } else if (ts.isCallExpression(node)) {
         const called = remoteFunctionCalled(node);
         if (called) diagnostics.push(...checkRemoteCall(ts, checker, file, node, called));
+        const wrapped = handWrappedAt(node);
+        if (wrapped) {
+          if (remoteSymbol === null) remoteSymbol = tsrayRemoteFor(file);
+          if (remoteSymbol !== undefined && isRemoteReference(wrapped.callee, remoteSymbol)) {
+            handWrapped.push({ name: wrapped.name, statement: wrapped.statement });
+          }
+        }
       }
       ts.forEachChild(node, visit);
     };
     ts.forEachChild(file, visit);
-    return { targets, diagnostics, rejected };
+    return { targets, handWrapped, diagnostics, rejected };
   };
+
+  /**
+   * The parts of a top-level `const add = ray.remote(function add…)` (or `ray.remote({…})(class C…)`,
+   * or an arrow function) at `call`, when its file is emitted as an ES module; whether `callee`
+   * is tsray's `remote` is for the caller to decide.
+   */
+  function handWrappedAt(
+    call: ts.CallExpression,
+  ): { name: string; statement: ts.VariableStatement; callee: ts.Expression } | undefined {
+    const declaration = call.parent;
+    if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== call || !ts.isIdentifier(declaration.name)) {
+      return undefined;
+    }
+    const statement = declaration.parent.parent;
+    if (!ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return undefined;
+    const wrapped = call.arguments[0] && withoutParentheses(ts, call.arguments[0]);
+    if (!wrapped || !(ts.isFunctionExpression(wrapped) || ts.isClassExpression(wrapped) || ts.isArrowFunction(wrapped))) {
+      return undefined;
+    }
+    let callee = withoutParentheses(ts, call.expression);
+    if (ts.isCallExpression(callee)) callee = withoutParentheses(ts, callee.expression);
+    if (emitsCommonJs(statement.getSourceFile())) return undefined;
+    return { name: declaration.name.text, statement, callee };
+  }
 
   /**
    * The remote function declaration that `call` submits to, for `f.remote(…)` and

@@ -19,11 +19,16 @@ import { buildFooter, type Footer } from "./footer.js";
 import type { Detection } from "./remote-detector.js";
 import type { TypeScript } from "./typescript-instance.js";
 
-/** What the syntactic emit transform needs to know about one remote declaration. */
+/**
+ * What the syntactic emit transform needs to know about one remote declaration:
+ * a decorated function or class, or a hand-wrapped `const add = ray.remote(function add…)`
+ * (the transform-free spelling, which the runtime registers by itself: only the
+ * entry guard applies to it).
+ */
 export interface RemoteMark {
-  readonly kind: "function" | "class";
+  readonly kind: "function" | "class" | "hand-wrapped";
   readonly name: string;
-  /** Start of the `@` of the decorator (the same offset in the user's file and in the view). */
+  /** Start of the `@` of the decorator, or of the `const` statement of a hand-wrapped one (same offset in the view). */
   readonly decoratorStart: number;
 }
 
@@ -68,12 +73,25 @@ export function planTypeView(
     text: detection.targets.length ? userText + footer.text : userText,
     footerStart: userText.length,
     footer,
-    marks: detection.targets.map((t) => ({ kind: t.kind, name: t.name, decoratorStart: t.decorator.getStart(file) })),
+    marks: [
+      ...detection.targets.map((t): RemoteMark => ({ kind: t.kind, name: t.name, decoratorStart: t.decorator.getStart(file) })),
+      ...detection.handWrapped.map((w): RemoteMark => ({ kind: "hand-wrapped", name: w.name, decoratorStart: w.statement.getStart(file) })),
+    ],
     accepted: detection.targets.map((t) => span(t.decorator)),
     rejected: detection.rejected.map(span),
     diagnostics: detection.diagnostics,
     versionTag: `tsray1:${createHash("sha1").update(footer.text).digest("hex").slice(0, 16)}`,
   };
+}
+
+/** Whether the view adds a footer to the user's text (it has a decorated declaration). */
+export function hasFooter(view: TypeView): boolean {
+  return view.text.length > view.footerStart;
+}
+
+/** Whether `detection` found anything a view is needed for (a footer, a TSRAY diagnostic, a guard). */
+export function needsTypeView(detection: Detection): boolean {
+  return detection.targets.length > 0 || detection.diagnostics.length > 0 || detection.handWrapped.length > 0;
 }
 
 /** Parses a view into the source file the rebuilt program checks and emits. */

@@ -22,7 +22,7 @@
  */
 import type * as ts from "typescript";
 import { createRemoteDetector, type RemoteDetector } from "./remote-detector.js";
-import { canHaveTypeView, planTypeView, type TypeView } from "./type-view.js";
+import { canHaveTypeView, hasFooter, needsTypeView, planTypeView, type TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 import type { ViewLookup } from "./view-diagnostics.js";
 
@@ -109,7 +109,7 @@ export function serveLanguageServiceViews(
 
   function plan(file: ts.SourceFile, detector: () => RemoteDetector): TypeView | undefined {
     const detection = detector()(file);
-    return detection.targets.length > 0 || detection.diagnostics.length > 0
+    return needsTypeView(detection)
       ? planTypeView(ts, file, detection, userTextOf(file))
       : undefined;
   }
@@ -143,7 +143,7 @@ export function serveLanguageServiceViews(
         const view = plan(file, detectorOf);
         const wanted = view?.text ?? userTextOf(file);
         if (view) views.set(file.fileName, view);
-        if (view && view.marks.length > 0) planned.set(file.fileName, view);
+        if (view && hasFooter(view)) planned.set(file.fileName, view);
         else planned.delete(file.fileName);
         if (wanted !== file.text) stale = true;
       }
