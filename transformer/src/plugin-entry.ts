@@ -1,7 +1,7 @@
 /**
  * The ts-patch program transformer, enabled by the tsconfig entry
  *   { "transform": "@tsray/transformer", "transformProgram": true }
- * (other keys, such as a `name` for an editor plugin, are ignored).
+ * (the `name` key is for tsserver: plugin-module.ts tells the two callers apart).
  *
  * ts-patch calls it with the program TypeScript built from the user's files.
  * It finds the `@ray.remote` declarations with that program's checker, and if
