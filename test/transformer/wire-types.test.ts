@@ -69,6 +69,12 @@ test("an argument to .remote() for an unknown, object or rest parameter is check
   assert.ok(found.some((d) => /argument 2 of `describe\.remote\(\)`.* at `argument\.cb` is a function/.test(d.message)), describe(found));
 });
 
+test("a hand-wrapped ray.remote(function f…) is checked like a decorated one, at its parameters and calls", () => {
+  const found = expectMarked("hand-wrapped.ts");
+  assert.ok(found.some((d) => /parameter `cb` of remote function `apply`/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /argument 1 of `show\.remote\(\)` cannot be sent to a worker: its type is a symbol/.test(d.message)), describe(found));
+});
+
 test("plain data, Map, Set, Date, typed arrays, refs, handles, optional and recursive types compile without error", () => {
   assert.is(describe(expectMarked("sendable.ts")), "(none)");
 });

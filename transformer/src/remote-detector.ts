@@ -16,7 +16,7 @@
 import type * as ts from "typescript";
 import { createTsrayDiagnostic, TsrayDiagnosticCode } from "./diagnostics.js";
 import type { TypeScript } from "./typescript-instance.js";
-import { checkRemoteCall, checkRemoteSignatures } from "./wire-check.js";
+import { checkRemoteCall, checkRemoteSignatures, type RemoteFunctionLike } from "./wire-check.js";
 
 /** The module whose `remote` export is the decorator. */
 export const TSRAY_MODULE = "tsray";
@@ -51,6 +51,15 @@ export interface Detection {
 }
 
 export type RemoteDetector = (file: ts.SourceFile) => Detection;
+
+/** The parts of a top-level `const name = ray.remote(…)(wrapped)` / `ray.remote(wrapped)`. */
+interface HandWrappedCall {
+  readonly name: string;
+  readonly statement: ts.VariableStatement;
+  /** The expression called: `ray.remote`, or `ray.remote` of `ray.remote({…})(…)`. */
+  readonly callee: ts.Expression;
+  readonly wrapped: ts.FunctionExpression | ts.ArrowFunction | ts.ClassExpression;
+}
 
 /** A detector for the files of `program` (cheap to create; resolves `tsray` lazily, once per folder). */
 export function createRemoteDetector(
@@ -127,17 +136,18 @@ export function createRemoteDetector(
             rejected.push(node);
           } else {
             targets.push(result);
-            diagnostics.push(...checkRemoteSignatures(ts, checker, file, result.declaration));
+            diagnostics.push(...checkRemoteSignatures(ts, checker, file, result.declaration, result.name));
           }
         }
       } else if (ts.isCallExpression(node)) {
         const called = remoteFunctionCalled(node);
-        if (called) diagnostics.push(...checkRemoteCall(ts, checker, file, node, called));
+        if (called) diagnostics.push(...checkRemoteCall(ts, checker, file, node, called.fn, called.name));
         const wrapped = handWrappedAt(node);
         if (wrapped) {
           if (remoteSymbol === null) remoteSymbol = tsrayRemoteFor(file);
           if (remoteSymbol !== undefined && isRemoteReference(wrapped.callee, remoteSymbol)) {
             handWrapped.push({ name: wrapped.name, statement: wrapped.statement });
+            diagnostics.push(...checkRemoteSignatures(ts, checker, file, wrapped.wrapped, wrapped.name));
           }
         }
       }
@@ -154,7 +164,7 @@ export function createRemoteDetector(
    */
   function handWrappedAt(
     call: ts.CallExpression,
-  ): { name: string; statement: ts.VariableStatement; callee: ts.Expression } | undefined {
+  ): HandWrappedCall | undefined {
     const declaration = call.parent;
     if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== call || !ts.isIdentifier(declaration.name)) {
       return undefined;
@@ -168,14 +178,14 @@ export function createRemoteDetector(
     let callee = withoutParentheses(ts, call.expression);
     if (ts.isCallExpression(callee)) callee = withoutParentheses(ts, callee.expression);
     if (emitsCommonJs(statement.getSourceFile())) return undefined;
-    return { name: declaration.name.text, statement, callee };
+    return { name: declaration.name.text, statement, callee, wrapped };
   }
 
   /**
-   * The remote function declaration that `call` submits to, for `f.remote(…)` and
-   * `f.options(…).remote(…)` where `f` is (an import of) a `@ray.remote function`.
+   * The remote function that `call` submits to, for `f.remote(…)` and `f.options(…).remote(…)`
+   * where `f` is (an import of) a `@ray.remote function` or a hand-wrapped `const f = ray.remote(…)`.
    */
-  function remoteFunctionCalled(call: ts.CallExpression): ts.FunctionDeclaration | undefined {
+  function remoteFunctionCalled(call: ts.CallExpression): { fn: RemoteFunctionLike; name: string } | undefined {
     const callee = withoutParentheses(ts, call.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== "remote") return undefined;
     let target = withoutParentheses(ts, callee.expression);
@@ -186,11 +196,19 @@ export function createRemoteDetector(
     }
     const named = ts.isPropertyAccessExpression(target) ? target.name : ts.isIdentifier(target) ? target : undefined;
     const symbol = named && checker.getSymbolAtLocation(named);
-    const fn = symbol && skipAliases(symbol).declarations?.find(ts.isFunctionDeclaration);
-    if (!fn?.body) return undefined;
-    const remoteSymbol = tsrayRemoteFor(fn.getSourceFile());
-    const decorators = fn.modifiers?.filter(ts.isDecorator) ?? [];
-    return remoteSymbol && decorators.some((d) => isRemoteDecorator(d, remoteSymbol)) ? fn : undefined;
+    const declarations = (symbol && skipAliases(symbol).declarations) ?? [];
+    const fn = declarations.find(ts.isFunctionDeclaration);
+    if (fn?.body && fn.name) {
+      const remoteSymbol = tsrayRemoteFor(fn.getSourceFile());
+      const decorators = fn.modifiers?.filter(ts.isDecorator) ?? [];
+      return remoteSymbol && decorators.some((d) => isRemoteDecorator(d, remoteSymbol)) ? { fn, name: fn.name.text } : undefined;
+    }
+    const variable = declarations.find(ts.isVariableDeclaration);
+    const initializer = variable?.initializer && withoutParentheses(ts, variable.initializer);
+    const wrapped = initializer && ts.isCallExpression(initializer) ? handWrappedAt(initializer) : undefined;
+    if (!wrapped || ts.isClassExpression(wrapped.wrapped)) return undefined;
+    const remoteSymbol = tsrayRemoteFor(wrapped.statement.getSourceFile());
+    return remoteSymbol && isRemoteReference(wrapped.callee, remoteSymbol) ? { fn: wrapped.wrapped, name: wrapped.name } : undefined;
   }
 
   /**

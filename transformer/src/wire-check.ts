@@ -26,15 +26,21 @@ function describe(refusal: WireRefusal, subject: string): string {
   return `its type${at} is ${refusal.what}. ${advice}.`;
 }
 
-/** TSRAY9910/9911 for a remote function or class declaration. */
+/** A remote function: decorated, or the function a hand-wrapped `ray.remote(…)` wraps. */
+export type RemoteFunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
+
+/**
+ * TSRAY9910/9911 for a remote function or class: a decorated declaration, or the function or
+ * class expression of a hand-wrapped `const name = ray.remote(…)`.
+ */
 export function checkRemoteSignatures(
   ts: TypeScript,
   checker: ts.TypeChecker,
   file: ts.SourceFile,
-  declaration: ts.FunctionDeclaration | ts.ClassDeclaration,
+  declaration: RemoteFunctionLike | ts.ClassLikeDeclaration,
+  name: string,
 ): ts.Diagnostic[] {
   const out: ts.Diagnostic[] = [];
-  const name = declaration.name?.text ?? "default";
 
   const checkParameters = (fn: ts.SignatureDeclaration, owner: string) => {
     for (const parameter of fn.parameters) {
@@ -55,7 +61,7 @@ export function checkRemoteSignatures(
       );
     }
   };
-  const checkResult = (fn: ts.FunctionDeclaration | ts.MethodDeclaration, owner: string) => {
+  const checkResult = (fn: RemoteFunctionLike | ts.MethodDeclaration, owner: string) => {
     const signature = checker.getSignatureFromDeclaration(fn);
     if (!signature) return;
     const returned = checker.getReturnTypeOfSignature(signature);
@@ -73,7 +79,7 @@ export function checkRemoteSignatures(
     );
   };
 
-  if (ts.isFunctionDeclaration(declaration)) {
+  if (!ts.isClassLike(declaration)) {
     checkParameters(declaration, `remote function \`${name}\``);
     checkResult(declaration, `remote function \`${name}\``);
     return out;
@@ -108,10 +114,10 @@ export function checkRemoteCall(
   checker: ts.TypeChecker,
   file: ts.SourceFile,
   call: ts.CallExpression,
-  fn: ts.FunctionDeclaration,
+  fn: RemoteFunctionLike,
+  name: string,
 ): ts.Diagnostic[] {
   const out: ts.Diagnostic[] = [];
-  const name = fn.name?.text ?? "f";
   call.arguments.forEach((argument, i) => {
     if (ts.isSpreadElement(argument)) return;
     const last = fn.parameters[fn.parameters.length - 1];
