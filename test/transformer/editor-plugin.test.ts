@@ -78,7 +78,7 @@ test.before(async () => {
   project = copyFixtureProject("editor");
   server = startTsserver();
   [tspc] = await Promise.all([
-    runTspc(project, ["-p", ".", "--noEmit"]),
+    runTspc(project, ["-p", "."]),
     ...files.map((file) => server.request("open", { file: path(file) }).catch(() => undefined)),
   ]);
 });
@@ -150,6 +150,14 @@ test("renaming add touches only the user's text, never the generated footer", as
   );
   const places = rename.locs.flatMap((group) => group.locs.map((l) => `${group.file.slice(project.length + 1)}:${l.start.line}`));
   assert.equal(places.sort(), ["src/main.ts:1", "src/main.ts:3", "src/main.ts:4", "src/tasks.ts:17", "src/tasks.ts:5", "src/wrong.ts:2", "src/wrong.ts:14"].sort());
+});
+
+test("the editor's own emit of a file with remote declarations (compile on save) is tspc's", async () => {
+  const emitted = await server.request<{ outputFiles: { name: string; text: string }[] }>("emit-output", { file: path("src/tasks.ts") });
+  const js = emitted.outputFiles.find((f) => f.name.endsWith("tasks.js"));
+  assert.ok(js, emitted.outputFiles.map((f) => f.name).join(", "));
+  assert.is(js.text, readFileSync(join(project, "out", "tasks.js"), "utf8"));
+  assert.not.match(js.text, /tsray-type-view/);
 });
 
 test("a remote function added while editing is typed at once, without saving", async () => {

@@ -21,10 +21,12 @@
  * remote declarations or TSRAY diagnostics).
  */
 import type * as ts from "typescript";
+import { projectDirOf } from "./module-id.js";
 import { createRemoteDetector, type RemoteDetector } from "./remote-detector.js";
 import { canHaveTypeView, hasFooter, needsTypeView, planTypeView, type TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 import type { ViewLookup } from "./view-diagnostics.js";
+import { createViewTransformers } from "./view-program.js";
 
 export interface LanguageServiceViews {
   /** Brings the served views in step with the user's files; returns the program the service now checks. */
@@ -89,6 +91,13 @@ export function serveLanguageServiceViews(
     const view = { version, userLength: userText.length, snapshot: ts.ScriptSnapshot.fromString(userText + plan.footer.text) };
     served.set(fileName, view);
     return view.snapshot;
+  };
+  // The service's own emit (compile on save, `getEmitOutput`) must cut the footer and register, as tspc's.
+  const customTransformers = host.getCustomTransformers?.bind(host);
+  host.getCustomTransformers = () => {
+    const settings = host.getCompilationSettings();
+    const projectDir = projectDirOf(settings.configFilePath, host.getCurrentDirectory());
+    return createViewTransformers(ts, (fileName) => current.get(fileName), projectDir)(customTransformers?.());
   };
   // The service skips rebuilding while the project version is unchanged: a new footer must change it.
   if (projectVersion) host.getProjectVersion = () => `${projectVersion()}+tsray${generation}`;
