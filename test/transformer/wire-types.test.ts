@@ -75,6 +75,12 @@ test("a hand-wrapped ray.remote(function f…) is checked like a decorated one, 
   assert.ok(found.some((d) => /argument 1 of `show\.remote\(\)` cannot be sent to a worker: its type is a symbol/.test(d.message)), describe(found));
 });
 
+test("an argument to an actor's constructor or method, through a handle, is checked at the call", () => {
+  const found = expectMarked("call-argument.ts");
+  assert.ok(found.some((d) => /argument 1 of `Inbox\.remote\(\)`.* is a symbol/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /argument 1 of `Inbox\.put\.remote\(\)`.* at `argument\.reply` is a function/.test(d.message)), describe(found));
+});
+
 test("plain data, Map, Set, Date, typed arrays, refs, handles, optional and recursive types compile without error", () => {
   assert.is(describe(expectMarked("sendable.ts")), "(none)");
 });

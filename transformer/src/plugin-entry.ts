@@ -55,5 +55,30 @@ export function transformProgram(
     ...(projectReferences ? { projectReferences } : {}),
   });
   viewHost.detach();
-  return wrapViewProgram(ts, rebuilt, views, projectDirOf(options.configFilePath, program.getCurrentDirectory()));
+  const projectDir = projectDirOf(options.configFilePath, program.getCurrentDirectory());
+  return wrapViewProgram(ts, rebuilt, withDiagnosticsOnViews(ts, rebuilt, compilerHost, views), projectDir);
+}
+
+/**
+ * The TSRAY diagnostics found by detecting again on the rebuilt program, as the editor does
+ * (view-language-service.ts detects on the program it checks), so both report the same: calls
+ * made through what only the footer types (`const h = Counter.remote(); h.put.remote(…)`) are
+ * checked too. The footers stay as planned (the same user text gives the same declarations).
+ */
+function withDiagnosticsOnViews(
+  ts: TypeScript,
+  rebuilt: ts.Program,
+  host: ts.CompilerHost,
+  views: ReadonlyMap<string, TypeView>,
+): Map<string, TypeView> {
+  const detect = createRemoteDetector(ts, rebuilt, host);
+  const out = new Map<string, TypeView>();
+  for (const file of rebuilt.getSourceFiles()) {
+    if (!canHaveTypeView(rebuilt, file)) continue;
+    const detection = detect(file);
+    const view = views.get(file.fileName);
+    if (view) out.set(file.fileName, { ...view, diagnostics: detection.diagnostics });
+    else if (needsTypeView(detection)) out.set(file.fileName, planTypeView(ts, file, detection));
+  }
+  return out;
 }

@@ -16,7 +16,7 @@
 import type * as ts from "typescript";
 import { createTsrayDiagnostic, TsrayDiagnosticCode } from "./diagnostics.js";
 import type { TypeScript } from "./typescript-instance.js";
-import { checkRemoteCall, checkRemoteSignatures, type RemoteFunctionLike } from "./wire-check.js";
+import { checkRemoteCall, checkRemoteSignatures } from "./wire-check.js";
 
 /** The module whose `remote` export is the decorator. */
 export const TSRAY_MODULE = "tsray";
@@ -185,7 +185,7 @@ export function createRemoteDetector(
    * The remote function that `call` submits to, for `f.remote(…)` and `f.options(…).remote(…)`
    * where `f` is (an import of) a `@ray.remote function` or a hand-wrapped `const f = ray.remote(…)`.
    */
-  function remoteFunctionCalled(call: ts.CallExpression): { fn: RemoteFunctionLike; name: string } | undefined {
+  function remoteFunctionCalled(call: ts.CallExpression): { fn: ts.FunctionLikeDeclaration; name: string } | undefined {
     const callee = withoutParentheses(ts, call.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== "remote") return undefined;
     let target = withoutParentheses(ts, callee.expression);
@@ -202,6 +202,21 @@ export function createRemoteDetector(
       const remoteSymbol = tsrayRemoteFor(fn.getSourceFile());
       const decorators = fn.modifiers?.filter(ts.isDecorator) ?? [];
       return remoteSymbol && decorators.some((d) => isRemoteDecorator(d, remoteSymbol)) ? { fn, name: fn.name.text } : undefined;
+    }
+    // `Counter.remote(…)` (the constructor) and `handle.increment.remote(…)` (ActorHandle's mapped
+    // members keep the declarations of the methods they come from).
+    const cls = declarations.find(ts.isClassDeclaration);
+    const method = declarations.find(ts.isMethodDeclaration);
+    const owner = cls ?? (method && ts.isClassDeclaration(method.parent) ? method.parent : undefined);
+    if (owner?.name) {
+      const remoteSymbol = tsrayRemoteFor(owner.getSourceFile());
+      const decorators = owner.modifiers?.filter(ts.isDecorator) ?? [];
+      if (!remoteSymbol || !decorators.some((d) => isRemoteDecorator(d, remoteSymbol))) return undefined;
+      if (cls) {
+        const constructor = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && m.body !== undefined);
+        return constructor ? { fn: constructor, name: cls.name?.text ?? "" } : undefined;
+      }
+      return method?.body ? { fn: method, name: `${owner.name.text}.${method.name.getText()}` } : undefined;
     }
     const variable = declarations.find(ts.isVariableDeclaration);
     const initializer = variable?.initializer && withoutParentheses(ts, variable.initializer);

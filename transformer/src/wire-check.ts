@@ -106,15 +106,16 @@ function isCallableFromHandle(ts: TypeScript, method: ts.MethodDeclaration): boo
 }
 
 /**
- * TSRAY9912 for a call `f.remote(…)` or `f.options(…).remote(…)` of a remote function
- * declaration `fn`: each argument whose parameter type is wide is checked on its own type.
+ * TSRAY9912 for a call `f.remote(…)` or `f.options(…).remote(…)` of a remote function `fn`
+ * (or of an actor's constructor or method, `Counter.remote(…)`, `handle.increment.remote(…)`),
+ * named `name` in the message: each argument whose parameter type is wide is checked on its own type.
  */
 export function checkRemoteCall(
   ts: TypeScript,
   checker: ts.TypeChecker,
   file: ts.SourceFile,
   call: ts.CallExpression,
-  fn: RemoteFunctionLike,
+  fn: ts.FunctionLikeDeclaration,
   name: string,
 ): ts.Diagnostic[] {
   const out: ts.Diagnostic[] = [];
