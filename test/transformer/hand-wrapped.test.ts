@@ -11,12 +11,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { copyFixtureProject, describe, removeProjectCopy, runTspc } from "./tspc-project.js";
+import { copyFixtureProject, describe, removeProjectCopy, runTspc, type TspcResult } from "./tspc-project.js";
 
 let project = "";
+let compiled: TspcResult;
 
-test.before(() => {
+test.before(async () => {
   project = copyFixtureProject("hand-wrapped");
+  compiled = await runTspc(project, ["-p", "."]);
 });
 test.after(() => removeProjectCopy(project));
 
@@ -31,12 +33,14 @@ function runNode(script: string): Promise<{ code: number | null; output: string 
   });
 }
 
-test("a hand-wrapped remote function in an entry module compiled with the transform runs and prints its results", async () => {
-  const compiled = await runTspc(project, ["-p", "."]);
+test("an entry module with hand-wrapped remote functions compiles, its top-level program guarded to the driver", () => {
   assert.is(describe(compiled.diagnostics), "(none)");
   assert.is(compiled.exitCode, 0, compiled.output);
   const js = readFileSync(join(project, "out", "main.js"), "utf8");
-  assert.match(js, /if \(!__tsray\.inWorker\) \{\n\s+await ray\.init/, "the top-level program runs only in the driver");
+  assert.match(js, /if \(!__tsray\.inWorker\) \{\n\s+await ray\.init/);
+});
+
+test("the compiled program runs its hand-wrapped remote functions on workers, prints the results and exits", async () => {
   const run = await runNode(join("out", "main.js"));
   assert.is(run.output, "3 42\n");
   assert.is(run.code, 0);
