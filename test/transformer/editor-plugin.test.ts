@@ -38,7 +38,7 @@ interface FileSpan {
   readonly end: Location;
 }
 
-const files = ["src/tasks.ts", "src/main.ts", "src/wrong.ts"];
+const files = ["src/tasks.ts", "src/main.ts", "src/wrong.ts", "src/calls.ts"];
 let project = "";
 let tspc: TspcResult;
 let server: Tsserver;
@@ -106,6 +106,12 @@ test("the errors of a wrong file are the ones its markers name, TSRAY errors inc
   const diagnostics = await editorDiagnostics("src/wrong.ts");
   assert.equal(compareWithMarkers(text("src/wrong.ts"), diagnostics), []);
   assert.ok(diagnostics.some((d) => d.code === 9901 && /export default/.test(d.message)), describe(diagnostics));
+});
+
+test("a file without remote declarations shows the TSRAY error of a call whose argument cannot be sent", async () => {
+  const diagnostics = await editorDiagnostics("src/calls.ts");
+  assert.equal(compareWithMarkers(text("src/calls.ts"), diagnostics), []);
+  assert.ok(diagnostics.some((d) => /argument 1 of `show\.remote\(\)` cannot be sent/.test(d.message)), describe(diagnostics));
 });
 
 test("hover over add.remote in the defining file shows the typed signature", async () => {

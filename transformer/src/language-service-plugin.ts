@@ -47,9 +47,15 @@ export function createLanguageServicePlugin(ts: TypeScript): LanguageServicePlug
     create(info) {
       const inner = info.languageService;
       const project = info.project as unknown as ServerProject | undefined;
-      const views = serveLanguageServiceViews(ts, info.languageServiceHost, inner, () => {
-        if (project && !project.updateFromProjectInProgress) project.markAsDirty();
-      });
+      const views = serveLanguageServiceViews(
+        ts,
+        info.languageServiceHost,
+        inner,
+        () => {
+          if (project && !project.updateFromProjectInProgress) project.markAsDirty();
+        },
+        (message) => info.project?.projectService.logger.info(message),
+      );
       const service = forwardWithSync(inner, views);
       return { ...service, ...mappedResults(inner, views) };
     },

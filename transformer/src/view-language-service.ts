@@ -62,6 +62,8 @@ export function serveLanguageServiceViews(
    * dirty, unless the project is the one asking (it then takes whatever program we return).
    */
   invalidate: () => void = () => {},
+  /** Where a failure of ours is reported (tsserver's log): it must not take the editor down with it. */
+  log: (message: string) => void = () => {},
 ): LanguageServiceViews {
   /** The footer each file is served with (files with at least one remote declaration). */
   const planned = new Map<string, TypeView>();
@@ -131,6 +133,10 @@ export function serveLanguageServiceViews(
     syncing = true;
     try {
       return syncRounds();
+    } catch (error) {
+      // A bug of ours must not break every editor request: the service goes on with the views it has.
+      log(`@tsray/transformer: type views not updated: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return undefined;
     } finally {
       syncing = false;
     }
