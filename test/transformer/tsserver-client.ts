@@ -26,8 +26,6 @@ interface Response {
 export interface Tsserver {
   /** Sends a request and resolves with its response body. */
   request<T = unknown>(command: string, args?: object): Promise<T>;
-  /** Sends a request that has no response (`open`, `updateOpen` in some versions). */
-  notify(command: string, args?: object): void;
   close(): Promise<void>;
 }
 
@@ -77,7 +75,6 @@ export function startTsserver(logFile?: string): Tsserver {
       new Promise<T>((resolve, reject) => {
         pending.set(send(command, args), { resolve: resolve as (body: unknown) => void, reject });
       }),
-    notify: (command, args) => void send(command, args),
     close: async () => {
       child.stdin.end();
       child.kill();
