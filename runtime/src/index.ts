@@ -1,6 +1,6 @@
 export { remote } from "./api/remote.js";
+export { init, type InitOptions } from "./driver/init.js";
 export {
-  init,
   shutdown,
   isInitialized,
   put,
@@ -22,10 +22,10 @@ export {
   PlacementGroup,
 } from "./api/placement-group.js";
 export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTableEntry } from "./api/placement-group.js";
-export type { CancelOptions, GetOptions, InitOptions, KillOptions, ValuesOf, WaitOptions } from "./api/api.js";
+export type { CancelOptions, GetOptions, KillOptions, ValuesOf, WaitOptions } from "./api/api.js";
 export type { RuntimeContext } from "./common/context.js";
 export { ObjectRef } from "./api/object-ref.js";
-export { ActorHandle } from "./api/actor-handle.js";
+export { ActorHandle } from "./api/remote-types.js";
 export type {
   ActorClass,
   ActorConstructor,

@@ -8,7 +8,8 @@ import type * as SchedulerModule from "../../runtime/dist/scheduler/local-schedu
 import type * as ResourcesModule from "../../runtime/dist/scheduler/resource-set.js";
 import type * as StoreModule from "../../runtime/dist/object-store/memory-store.js";
 import type { Schedulable } from "../../runtime/dist/owner/schedulable.js";
-import type { TaskCall, ToWorker } from "../../runtime/dist/protocol/thread-messages.js";
+import type { TaskCall } from "../../runtime/dist/common/task-spec.js";
+import type { ToWorker } from "../../runtime/dist/protocol/thread-messages.js";
 import type { PoolWorker, WorkerPool } from "../../runtime/dist/node/worker-pool.js";
 
 // Compiled to test/dist/runtime/: the runtime's dist is three levels up.

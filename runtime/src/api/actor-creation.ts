@@ -4,8 +4,7 @@
  * actor manager) and a thread (`thread/thread-core.ts`, posting it to the
  * driver) — so the two cannot drift apart on which options reach the actor.
  */
-import type { ActorSpecOptions, RemoteClassInfo } from "./core.js";
-import type { ActorCreation, ActorDescriptor, EncodedArgs } from "../protocol/thread-messages.js";
+import type { ActorCreation, ActorDescriptor, ActorSpecOptions, EncodedArgs, RemoteClassInfo } from "../common/task-spec.js";
 
 export function actorCreation(
   actorId: string,

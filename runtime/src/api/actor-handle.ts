@@ -12,29 +12,13 @@
  * thread's current core, so a handle decoded inside a task or actor calls
  * from there.
  */
+import { ActorHandleBase, actorDescriptorOf, bindDescriptor } from "./actor-handle-base.js";
 import { currentCore } from "./core.js";
 import { compileMethodOptions } from "./remote-options.js";
-import type { ActorMethods } from "./remote-types.js";
-import type { ActorDescriptor } from "../protocol/thread-messages.js";
+import type { ActorHandle } from "./remote-types.js";
+import type { ActorDescriptor } from "../common/task-spec.js";
 
-declare const instanceType: unique symbol;
-const descriptorKey = Symbol("tsray.actor");
-
-export class ActorHandleBase<out C = unknown> {
-  /** Type-only marker that carries `C`; never present at run time. */
-  declare readonly [instanceType]?: C;
-  /** Set on every handle built by `makeActorHandle`. */
-  declare readonly [descriptorKey]?: ActorDescriptor;
-}
-
-export type ActorHandle<C = unknown> = ActorHandleBase<C> & ActorMethods<C>;
-export const ActorHandle = ActorHandleBase;
-
-/** The actor behind a handle, or undefined for something that is not a real handle. */
-export function actorDescriptorOf(handle: unknown): ActorDescriptor | undefined {
-  if (!(handle instanceof ActorHandleBase)) return undefined;
-  return (handle as { [descriptorKey]?: ActorDescriptor })[descriptorKey];
-}
+export { ActorHandleBase, actorDescriptorOf };
 
 /** Prototypes per method list: handles of one class share one. Keyed by the (shared) methods array. */
 const prototypes = new WeakMap<readonly string[], object>();
@@ -42,7 +26,7 @@ const prototypesByKey = new Map<string, object>();
 
 export function makeActorHandle<C = unknown>(actor: ActorDescriptor): ActorHandle<C> {
   const handle = Object.create(prototypeFor(actor)) as ActorHandleBase<C>;
-  Object.defineProperty(handle, descriptorKey, { value: actor });
+  bindDescriptor(handle, actor);
   return handle as ActorHandle<C>;
 }
 
@@ -66,7 +50,7 @@ function defineMethod(proto: object, method: string, defaultName: string): void 
     configurable: true,
     enumerable: false,
     get(this: ActorHandleBase) {
-      const actor = (this as { [descriptorKey]: ActorDescriptor })[descriptorKey];
+      const actor = actorDescriptorOf(this) as ActorDescriptor;
       // Only handles made by makeActorHandle reach here (the prototype is private to this module).
       const call = (numReturns: number, name: string) => (...args: unknown[]) =>
         currentCore(`${name}.remote()`).submitActorTask(actor, method, args, numReturns, name);

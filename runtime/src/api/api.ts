@@ -1,54 +1,23 @@
 /**
- * The public functions of `tsray`: `init`, `shutdown`, `put`, `get`, `wait`,
+ * The public functions of `tsray` (`init` is the driver's: driver/init.ts): `shutdown`, `put`, `get`, `wait`,
  * `cancel`, `kill`, `getActor`, `getRuntimeContext`, `clusterResources`,
  * `availableResources`, `getGpuIds`. They check their
  * arguments (throwing `InvalidArgumentError` with what to do instead) and
  * hand the call to this thread's current core: the embedded runtime in the
  * driver, the driver's client in a worker thread.
  */
-import { actorDescriptorOf, makeActorHandle, type ActorHandle } from "./actor-handle.js";
+import { actorDescriptorOf, makeActorHandle } from "./actor-handle.js";
+import type { ActorHandle } from "./remote-types.js";
 import type { RuntimeContext } from "../common/context.js";
 import { currentCore, installCore, peekCore } from "./core.js";
 import { InvalidArgumentError } from "../common/errors.js";
 import { ObjectRef } from "./object-ref.js";
 import { checkInteger, checkOptionKeys, describe } from "../scheduler/options-validation.js";
-import type { CustomResources } from "../common/options.js";
-import { randomHex } from "../common/ids.js";
 import { inWorker } from "./stubs.js";
 
 /** Checks an options object against the keys `allowed` knows (throws `InvalidArgumentError`). */
 function checkObject(options: unknown, allowed: ReadonlySet<string>, what: string): object {
   return checkOptionKeys(options, [...allowed], what);
-}
-
-export interface InitOptions {
-  /** CPUs of the local node, and worker threads in its pool. Default: `os.availableParallelism()`. */
-  readonly numCpus?: number;
-  /** GPUs of the node (whole devices). Default: detected with `nvidia-smi -L`, else 0. */
-  readonly numGpus?: number;
-  /** Bytes of memory tasks and actors may reserve with `memory`. Default: 70% of `os.totalmem()`. */
-  readonly memory?: number;
-  /** Custom resources of the node, e.g. `{ Custom: 2 }`. */
-  readonly resources?: CustomResources;
-  /**
-   * Where tasks and actors granted GPUs run: `"thread"` (default; a pool thread,
-   * which cannot isolate devices: `ray.getGpuIds()` tells the code which to use)
-   * or `"process"` (a child process whose `CUDA_VISIBLE_DEVICES` is exactly its GPU ids).
-   */
-  readonly gpuWorkers?: "thread" | "process";
-  /**
-   * The JavaScript heap of each worker (thread or child process), in MB, at least 16:
-   * a task or actor that outgrows it ends its worker with `OutOfMemoryError` (not
-   * retried by default) instead of growing the driver's process. Default: V8's limit.
-   * Memory outside the heap (Buffers) is not counted: use `isolation: "process"` for that.
-   */
-  readonly workerHeapMb?: number;
-  /** Namespace for named actors. Default: a fresh anonymous namespace, as in Ray. */
-  readonly namespace?: string;
-  /** Joining a running cluster; not supported by the local runtime yet. */
-  readonly address?: string;
-  /** Do not fail when the runtime is already running. */
-  readonly ignoreReinitError?: boolean;
 }
 
 export interface GetOptions {
@@ -75,74 +44,6 @@ export interface CancelOptions {
 export interface KillOptions {
   /** Default true: the actor is not restarted even if `maxRestarts` allows. */
   readonly noRestart?: boolean;
-}
-
-type InitModules = [typeof import("../node/node-detect.js"), typeof import("../scheduler/node-totals.js"), typeof import("../node/prestart.js")];
-let initModules: Promise<InitModules> | undefined;
-
-/** The modules `init()` needs before it can start the pool's threads (driver only; imported once). */
-function importInitModules(): Promise<InitModules> {
-  return (initModules ??= Promise.all([import("../node/node-detect.js"), import("../scheduler/node-totals.js"), import("../node/prestart.js")]));
-}
-
-// Imported as soon as the driver imports tsray, so that `init()` finds them loaded and creates
-// the first thread at once; threads never call `init()`, so never load them. A failure surfaces
-// in `init()`: the catch only keeps a program that never calls it from an unhandled rejection.
-if (!inWorker) importInitModules().catch(() => {});
-
-const initKeys = new Set(["numCpus", "numGpus", "memory", "resources", "gpuWorkers", "namespace", "address", "ignoreReinitError", "workerHeapMb"]);
-/** Below this V8 cannot even load a worker's runtime. */
-const MIN_WORKER_HEAP_MB = 16;
-
-/** Starts the embedded local runtime (a pool of worker threads). Inside a worker it does nothing. */
-export async function init(options?: InitOptions): Promise<void> {
-  if (inWorker) return;
-  const o = checkObject(options, initKeys, "ray.init()") as InitOptions;
-  if (o.address !== undefined) {
-    throw new InvalidArgumentError(
-      `ray.init(): joining a cluster (address ${JSON.stringify(o.address)}) is not supported by this build; ` +
-        "call ray.init() without an address to start the embedded local runtime.",
-    );
-  }
-  if (o.gpuWorkers !== undefined && o.gpuWorkers !== "thread" && o.gpuWorkers !== "process") {
-    throw new InvalidArgumentError(`ray.init(): gpuWorkers must be "thread" or "process", got ${describe(o.gpuWorkers)}.`);
-  }
-  if (o.workerHeapMb !== undefined) checkInteger(o.workerHeapMb, "workerHeapMb", "ray.init()", MIN_WORKER_HEAP_MB);
-  if (o.namespace !== undefined && (typeof o.namespace !== "string" || o.namespace === "")) {
-    throw new InvalidArgumentError(`ray.init(): namespace must be a non-empty string, got ${describe(o.namespace)}.`);
-  }
-  // Driver-only modules, imported dynamically so that `import "tsray"` stays small in worker threads.
-  // The pool's threads start first (small modules), so their boot overlaps loading the driver's runtime.
-  const [{ detectGpuIds, detectResources }, { nodeTotals }, { newDriverIdentity, prestartThreads }] = await importInitModules();
-  // Validates every option; GPUs (nvidia-smi) come later, detected while the runtime loads.
-  const withoutGpus = nodeTotals(o, detectResources(), "ray.init()");
-  if (peekCore() !== undefined) {
-    if (o.ignoreReinitError === true) return;
-    throw new InvalidArgumentError(
-      "ray.init() was called twice; call ray.shutdown() first, or pass ignoreReinitError: true.",
-    );
-  }
-  const namespace = o.namespace ?? `anonymous-${randomHex(4)}`;
-  const identity = newDriverIdentity();
-  const threads = Math.max(1, Math.ceil(Number(withoutGpus.totals.toJSON()["CPU"] ?? 0)));
-  const prestarted = prestartThreads(identity, namespace, threads, { heapMb: o.workerHeapMb });
-  // Loaded here, not at the top: worker threads import this module but never the driver's runtime.
-  let DriverRuntime: typeof import("../driver/driver-runtime.js").DriverRuntime;
-  let gpuIds: readonly number[];
-  try {
-    [{ DriverRuntime }, gpuIds] = await Promise.all([
-      import("../driver/driver-runtime.js"),
-      o.numGpus === undefined ? detectGpuIds(process.env) : Promise.resolve([]),
-    ]);
-    if (peekCore() !== undefined) throw new InvalidArgumentError("ray.init() was called twice at once.");
-  } catch (e) {
-    await Promise.all(prestarted.map((t) => t.client.terminate()));
-    throw e;
-  }
-  const node = gpuIds.length === 0 ? withoutGpus : nodeTotals(o, detectResources(gpuIds), "ray.init()");
-  installCore(
-    new DriverRuntime({ node, gpuWorkers: o.gpuWorkers ?? "thread", namespace, identity, prestarted, workerHeapMb: o.workerHeapMb }),
-  );
 }
 
 /** Stops the runtime: worker threads end, pending gets fail; the process can then exit on its own. */

@@ -7,54 +7,17 @@
  * module-level API (`ray.get`, `f.remote()`, …, like Ray's global worker);
  * everything below the API gets its collaborators passed in.
  */
-import type { ActorHandleBase } from "./actor-handle.js";
 import type { RuntimeContext } from "../common/context.js";
 import { NotInitializedError } from "../common/errors.js";
 import type { ObjectRef } from "./object-ref.js";
-import type { ActorHosting, Isolation, ResourceOptions, SchedulingStrategy } from "../common/options.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
-import type { ActorDescriptor, FnLocation, TaskCall } from "../protocol/thread-messages.js";
-
-/**
- * What a task or actor asks the scheduler for, as the user wrote it
- * (validated; absent means default). Plain data: it crosses thread ports.
- */
-export interface SchedulingOptions extends ResourceOptions {
-  readonly schedulingStrategy?: SchedulingStrategy;
-  /** Thread or child-process worker: part of the scheduling class, so the two never share a lease. */
-  readonly isolation?: Isolation;
-}
-
-/** Task options compiled once from the user's options (defaults filled, validated). */
-export interface TaskSpecOptions {
-  readonly demand: SchedulingOptions;
-  readonly maxRetries: number;
-  readonly retryExceptions: boolean | readonly string[];
-  readonly numReturns: number;
-  readonly name: string;
-}
-
-/** Actor options compiled once. */
-export interface ActorSpecOptions {
-  readonly demand: SchedulingOptions;
-  readonly maxRestarts: number;
-  readonly maxTaskRetries: number;
-  readonly maxConcurrency: number;
-  readonly name: string | undefined;
-  readonly namespace: string | undefined;
-  readonly getIfExists: boolean;
-  readonly hosting: ActorHosting;
-}
-
-export interface RemoteClassInfo extends FnLocation {
-  readonly className: string;
-  readonly methods: readonly string[];
-}
+import type { ActorDescriptor, ActorSpecOptions, RemoteClassInfo, TaskCall } from "../common/task-spec.js";
 
 export interface Core {
   /** Returns one ref, or an array of `numReturns` refs when it is above 1. */
   submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[];
-  createActor(cls: RemoteClassInfo, args: readonly unknown[], options: ActorSpecOptions): ActorHandleBase;
+  /** Returns the new actor's descriptor; the API makes the handle (`makeActorHandle`). */
+  createActor(cls: RemoteClassInfo, args: readonly unknown[], options: ActorSpecOptions): ActorDescriptor;
   submitActorTask(
     actor: ActorDescriptor,
     method: string,

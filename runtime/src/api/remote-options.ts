@@ -10,7 +10,7 @@
  * while alive). A placement group in `schedulingStrategy` is reduced to its
  * id, so the options cross to the driver from worker threads as plain data.
  */
-import type { ActorSpecOptions, SchedulingOptions, TaskSpecOptions } from "./core.js";
+import type { ActorSpecOptions, SchedulingOptions, TaskSpecOptions } from "../common/task-spec.js";
 import type { ActorMethodOptions, ActorOptions, SchedulingStrategy, TaskOptions } from "../common/options.js";
 import { validateActorMethodOptions, validateActorOptions, validateTaskOptions } from "../scheduler/options-validation.js";
 

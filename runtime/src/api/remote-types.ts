@@ -9,7 +9,7 @@
  * Change these only additively: emitted `.d.ts` files of user packages name them.
  */
 import type { ObjectRef } from "./object-ref.js";
-import type { ActorHandle } from "./actor-handle.js";
+import { ActorHandleBase } from "./actor-handle-base.js";
 import type { ActorMethodOptions, ActorOptions, RemoteOptions, TaskOptions } from "../common/options.js";
 
 // `any` is required here: these are the widest function/constructor types, used only as constraints.
@@ -69,6 +69,11 @@ export interface ActorMethod<F extends AnyFunction, N extends number | undefined
   options<const M extends number>(options: ActorMethodOptions & { readonly numReturns: M }): RemoteCallable<F, M>;
   options(options: ActorMethodOptions): RemoteCallable<F, N>;
 }
+
+/** A handle to an actor of class `C`: `handle.method.remote(...)` for each method (see actor-handle.ts). */
+export type ActorHandle<C = unknown> = ActorHandleBase<C> & ActorMethods<C>;
+/** The value `ActorHandle` is the class every handle derives from, so `x instanceof ray.ActorHandle` works. */
+export const ActorHandle = ActorHandleBase;
 
 /** The callable members of an actor instance type, each as an `ActorMethod`. */
 export type ActorMethods<I> = {

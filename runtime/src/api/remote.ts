@@ -19,7 +19,8 @@
 import { existsSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { ActorSpecOptions, RemoteClassInfo, TaskSpecOptions } from "./core.js";
+import type { ActorSpecOptions, FnLocation, RemoteClassInfo, TaskCall, TaskSpecOptions } from "../common/task-spec.js";
+import { makeActorHandle } from "./actor-handle.js";
 import { currentCore } from "./core.js";
 import { InvalidArgumentError, NotTransformedError } from "../common/errors.js";
 import type { RemoteOptions } from "../common/options.js";
@@ -34,7 +35,6 @@ import type {
   RemoteFunction,
 } from "./remote-types.js";
 import { threadRegistry } from "./function-registry.js";
-import type { FnLocation, TaskCall } from "../protocol/thread-messages.js";
 
 export function remote<F extends AnyFunction>(fn: F, context?: RemoteContext): F & RemoteFunction<F>;
 export function remote<C extends AnyClass>(
@@ -76,7 +76,7 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
     const info: RemoteClassInfo = { ...r.location, className: r.name, methods: methodNames(cls) };
     const defaults = compileActorOptions(defaultActorOptions(), options, `@ray.remote on ${r.name}`);
     const create = (o: ActorSpecOptions) => (...args: unknown[]) =>
-      currentCore(`${r.name}.remote()`).createActor(info, args, o);
+      makeActorHandle(currentCore(`${r.name}.remote()`).createActor(info, args, o));
     define(target, "remote", create(defaults));
     define(target, "options", (o: unknown) => ({
       remote: create(compileActorOptions(defaults, o, `${r.name}.options()`)),

@@ -33,7 +33,7 @@
 // its loader and detect-libc, which pulls in child_process): ≈ 15 ms of a worker thread's start.
 // The driver turns the extractor on (native-strings.ts); it speeds up large string-heavy decodes only.
 import { Packr, Unpackr, addExtension } from "msgpackr/pack";
-import { ActorHandleBase } from "../api/actor-handle.js";
+import { ActorHandleBase } from "../api/actor-handle-base.js";
 import { SerializationError, TsrayError } from "../common/errors.js";
 import { ObjectRef } from "../api/object-ref.js";
 import { BinaryKind, TypedArrayBase, typedArrayKind, type TypedArray } from "./binary-kind.js";

@@ -18,7 +18,7 @@
  * see {@link hasNamedProperties}.
  */
 import { inspect, types } from "node:util";
-import { ActorHandleBase } from "../api/actor-handle.js";
+import { ActorHandleBase } from "../api/actor-handle-base.js";
 import { SerializationError } from "../common/errors.js";
 import { ObjectRef } from "../api/object-ref.js";
 import { isArrayIndex, needsUtf16, toExactForms } from "./exact-forms.js";

@@ -6,7 +6,7 @@
 import { actorDescriptorOf, makeActorHandle, type ActorHandleBase } from "../api/actor-handle.js";
 import { SerializationError } from "../common/errors.js";
 import { ObjectRef } from "../api/object-ref.js";
-import type { ActorDescriptor } from "../protocol/thread-messages.js";
+import type { ActorDescriptor } from "../common/task-spec.js";
 
 export interface WireHooksLike {
   encodeRef(ref: ObjectRef): unknown;

@@ -7,19 +7,18 @@
  */
 import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { makeActorHandle, type ActorHandleBase } from "../api/actor-handle.js";
 import { ActorManager } from "../owner/actor-manager.js";
 import { Codec, fromWireError, toWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
-import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, SchedulingOptions } from "../api/core.js";
+import type { Core, PlacementGroupTableEntry } from "../api/core.js";
+import type { ActorDescriptor, ActorSpecOptions, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
 import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
 import { IdGenerator, driverIdPrefix, sessionOf } from "../common/ids.js";
 import { printLogLine } from "../node/log-printer.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { MemoryStore } from "../object-store/memory-store.js";
 import { SlabPool, type SlabPoolStatus } from "../object-store/slab-pool.js";
-import type { SlabStatusSource } from "../api/slab-status.js";
 import { ThreadSlabPins } from "../object-store/thread-slab-pins.js";
 import { ReferenceCounter } from "../common/reference-counter.js";
 import { waitFor } from "../object-store/wait-request.js";
@@ -33,17 +32,7 @@ import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import { ResourceSet } from "../scheduler/resource-set.js";
 import { infeasibleWarning } from "../scheduler/scheduler-status.js";
 import { createWireHooks } from "../codec/wire-hooks.js";
-import {
-  unreachable,
-  type ActorDescriptor,
-  type FromWorker,
-  type ReplyValue,
-  type SyncQuery,
-  type TaskCall,
-  type ToWorker,
-  type TsrayWorkerData,
-  type WireError,
-} from "../protocol/thread-messages.js";
+import { unreachable, type FromWorker, type ReplyValue, type SyncQuery, type ToWorker, type TsrayWorkerData } from "../protocol/thread-messages.js";
 import { WorkerClient, type WorkerClientEvents } from "../node/worker-client.js";
 import { ThreadStartPacer } from "../node/thread-start-pacer.js";
 import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
@@ -73,7 +62,7 @@ interface GroupRecord {
 
 const callerId = "driver";
 
-export class DriverRuntime implements Core, SlabStatusSource {
+export class DriverRuntime implements Core {
   private readonly identity: DriverIdentity;
   readonly nodeId: string;
   readonly jobId: string;
@@ -213,11 +202,11 @@ export class DriverRuntime implements Core, SlabStatusSource {
     return this.refs.trackAll(refsFor(taskId, call.numReturns));
   }
 
-  createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
+  createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorDescriptor {
     this.checkGroup(o.demand, cls.className);
     const encoded = this.encodeArgs(args, `${cls.className}.constructor`);
     const created = this.actors.create(actorCreation(this.ids.next(), cls, encoded, o, this.options.namespace));
-    return makeActorHandle(created);
+    return created;
   }
 
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {

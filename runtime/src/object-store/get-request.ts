@@ -6,14 +6,14 @@
  * of a million pending refs waits on a million objects.
  */
 import { GetTimeoutError } from "../common/errors.js";
-import type { MemoryStore, Settled } from "./memory-store.js";
+import type { Settled, WaitableStore } from "./waiter.js";
 import { StoreRequest } from "./store-request.js";
 
 export class GetRequest extends StoreRequest<Uint8Array[]> {
   private readonly out: Uint8Array[];
   private remaining: number;
 
-  constructor(store: MemoryStore, ids: readonly string[], resolve: (bytes: Uint8Array[]) => void, reject: (error: Error) => void) {
+  constructor(store: WaitableStore, ids: readonly string[], resolve: (bytes: Uint8Array[]) => void, reject: (error: Error) => void) {
     super(store, ids, resolve, reject);
     this.out = new Array<Uint8Array>(ids.length);
     this.remaining = ids.length;

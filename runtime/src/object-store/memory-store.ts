@@ -34,20 +34,8 @@
  * within the same outermost settle.
  */
 import { GetRequest } from "./get-request.js";
+import type { Settled, WaitableStore, Waiter } from "./waiter.js";
 import type { SlabPool } from "./slab-pool.js";
-
-/** What an object settled to: its bytes, or the error it stands for. */
-export type Settled = Uint8Array | Error;
-
-/**
- * Something waiting for objects (a get, a wait, a task's arguments): told
- * each one's outcome with the position it asked for it at. One object per
- * request, not a closure per object: a get of a million pending refs waits
- * on a million objects.
- */
-export interface Waiter {
-  settled(at: number, settled: Settled): void;
-}
 
 /** A pending or failed object (a ready one is stored as its bytes). */
 class Entry {
@@ -73,7 +61,7 @@ function compact(bytes: Uint8Array): Uint8Array {
   return bytes.byteLength === 1 ? oneByteValues[bytes[0]!]! : bytes;
 }
 
-export class MemoryStore {
+export class MemoryStore implements WaitableStore {
   private readonly entries = new Map<string, Slot>();
   private closed: Error | undefined;
 

@@ -5,7 +5,7 @@
  * the store when it closes, and may time out.
  */
 import { startUserTimeout } from "../common/user-timeout.js";
-import type { MemoryStore, Settled, Waiter } from "./memory-store.js";
+import type { Settled, WaitableStore, Waiter } from "./waiter.js";
 
 export abstract class StoreRequest<R> implements Waiter {
   protected done = false;
@@ -14,7 +14,7 @@ export abstract class StoreRequest<R> implements Waiter {
   private readonly fail = (error?: Error) => this.finish(error);
 
   constructor(
-    protected readonly store: MemoryStore,
+    protected readonly store: WaitableStore,
     protected readonly ids: readonly string[],
     private readonly resolve: (result: R) => void,
     private readonly reject: (error: Error) => void,

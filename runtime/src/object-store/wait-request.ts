@@ -7,11 +7,11 @@
  * The caller has validated the input (no duplicates, 1 ≤ numReturns ≤ length,
  * timeout ≥ 0).
  */
-import type { MemoryStore, Settled } from "./memory-store.js";
+import type { Settled, WaitableStore } from "./waiter.js";
 import { StoreRequest } from "./store-request.js";
 
 export function waitFor(
-  store: MemoryStore,
+  store: WaitableStore,
   ids: readonly string[],
   numReturns: number,
   timeoutS: number | undefined,
@@ -26,7 +26,7 @@ class WaitRequest extends StoreRequest<boolean[]> {
   private count = 0;
 
   constructor(
-    store: MemoryStore,
+    store: WaitableStore,
     ids: readonly string[],
     private readonly numReturns: number,
     resolve: (ready: boolean[]) => void,

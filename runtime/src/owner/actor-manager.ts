@@ -19,13 +19,7 @@ import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, TaskCancelled
 import { returnIds } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import { resolveDeps } from "./dependency-resolver.js";
-import type {
-  ActorCallSubmission,
-  ActorCreation,
-  ActorDescriptor,
-  ResolvedDeps,
-  WireError,
-} from "../protocol/thread-messages.js";
+import type { ActorCallSubmission, ActorCreation, ActorDescriptor, ResolvedDeps, WireError } from "../common/task-spec.js";
 import type { WorkerClient } from "../node/worker-client.js";
 import type { Isolation } from "../common/options.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";

@@ -7,7 +7,7 @@
  */
 import type { MemoryStore } from "../object-store/memory-store.js";
 import { resolveDeps } from "./dependency-resolver.js";
-import type { ActorCallSubmission, ResolvedDeps } from "../protocol/thread-messages.js";
+import type { ActorCallSubmission, ResolvedDeps } from "../common/task-spec.js";
 
 export interface QueuedCall {
   readonly call: ActorCallSubmission;

@@ -3,8 +3,9 @@
  * holding a worker or a CPU meanwhile. Reports once: the resolved bytes (in
  * argument order) or the first error among them.
  */
-import type { MemoryStore, Settled, Waiter } from "../object-store/memory-store.js";
-import type { ResolvedDeps } from "../protocol/thread-messages.js";
+import type { MemoryStore } from "../object-store/memory-store.js";
+import type { Settled, Waiter } from "../object-store/waiter.js";
+import type { ResolvedDeps } from "../common/task-spec.js";
 
 export type DepsOutcome = { readonly deps: ResolvedDeps; readonly error?: undefined } | { readonly error: Error };
 

@@ -11,7 +11,7 @@
  * Which numbers a thread knows is kept on its `PoolWorker` (`knownFns`): a
  * thread that is replaced starts with none and is told again.
  */
-import type { FnLocation } from "../protocol/thread-messages.js";
+import type { FnLocation } from "../common/task-spec.js";
 
 export class FunctionNumbers {
   /** By the location object itself: a remote function submits the same object every call (no string hashing). */

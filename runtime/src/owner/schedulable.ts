@@ -5,7 +5,7 @@
  * demand and placement of an options object are computed once (a remote
  * function's options are one object for all its calls).
  */
-import type { SchedulingOptions } from "../api/core.js";
+import type { SchedulingOptions } from "../common/task-spec.js";
 import type { Isolation } from "../common/options.js";
 import { actorDemand, taskDemand, type ActorDemand } from "../scheduler/resource-demand.js";
 import type { ResourceSet } from "../scheduler/resource-set.js";

@@ -16,7 +16,7 @@ import { CPU, type ResourceSet } from "../scheduler/resource-set.js";
 import { InvalidArgumentError, OutOfMemoryError, TaskCancelledError, TaskError, WorkerCrashedError } from "../common/errors.js";
 import { returnId } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
-import type { EncodedArgs, ResolvedDeps, TaskCall, WireError } from "../protocol/thread-messages.js";
+import type { EncodedArgs, ResolvedDeps, TaskCall, WireError } from "../common/task-spec.js";
 import type { PoolWorker, WorkerPool } from "../node/worker-pool.js";
 import { resolveDeps } from "./dependency-resolver.js";
 import { FunctionNumbers } from "./function-numbers.js";

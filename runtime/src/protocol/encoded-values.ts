@@ -14,7 +14,7 @@
 import { SerializationError } from "../common/errors.js";
 import { ObjectRef } from "../api/object-ref.js";
 import { slabIdOf } from "./slab-frame.js";
-import type { EncodedArgs, ResolvedDeps } from "./thread-messages.js";
+import type { EncodedArgs, ResolvedDeps } from "../common/task-spec.js";
 
 export interface ValueCodec {
   encode(value: unknown, location: string): Uint8Array;

@@ -11,91 +11,17 @@
  * Both the driver side and the thread side import this file; it imports
  * nothing but types.
  */
-import type { SchedulingOptions } from "../api/core.js";
+import type {
+  ActorCallSubmission,
+  ActorCreation,
+  ActorDescriptor,
+  FnLocation,
+  ResolvedDeps,
+  TaskSubmission,
+  WireError,
+} from "../common/task-spec.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import type { TaskClaim } from "./task-claims.js";
-
-/** The codec's portable form of an error; opaque to everything but the codec. */
-export type WireError = unknown;
-
-/** Where a remote function or class is defined: a worker imports `url`, then looks `id` up. */
-export interface FnLocation {
-  readonly id: string;
-  readonly url: string;
-}
-
-/**
- * A call's arguments: `bytes` encodes the argument array with every top-level
- * `ObjectRef` replaced by `null`; `refIdx[k]` is the position of the k-th such
- * ref and `refIds[k]` its object id. Both are absent when no argument is a ref.
- */
-export interface EncodedArgs {
-  readonly bytes: Uint8Array;
-  readonly refIdx?: readonly number[] | undefined;
-  readonly refIds?: readonly string[] | undefined;
-}
-
-/**
- * What every call of one remote function with one set of options shares:
- * built once (by `ray.remote` / `.options()`), not per call.
- */
-export interface TaskCall {
-  readonly fn: FnLocation;
-  readonly name: string;
-  readonly numReturns: number;
-  /** Resources and strategy as the user gave them (validated); the driver's scheduler turns them into a demand. */
-  readonly demand: SchedulingOptions;
-  readonly maxRetries: number;
-  readonly retryExceptions: boolean | readonly string[];
-}
-
-/** What a caller (driver or worker) submits to run a remote function. */
-export interface TaskSubmission extends TaskCall {
-  readonly taskId: string;
-  readonly args: EncodedArgs;
-  /** The task that submitted this one, if it was submitted from inside a task (for recursive cancel). */
-  readonly parentTaskId?: string | undefined;
-}
-
-/** The portable description of an actor, from which any thread builds a handle. */
-export interface ActorDescriptor {
-  readonly actorId: string;
-  readonly className: string;
-  readonly methods: readonly string[];
-}
-
-export interface ActorCreation {
-  readonly actor: ActorDescriptor;
-  readonly cls: FnLocation;
-  readonly args: EncodedArgs;
-  /** Resources and strategy as the user gave them (Ray's actor rule applies: see scheduler/resource-demand.ts). */
-  readonly demand: SchedulingOptions;
-  readonly maxRestarts: number;
-  readonly maxTaskRetries: number;
-  readonly maxConcurrency: number;
-  readonly name?: string | undefined;
-  readonly namespace: string;
-  readonly getIfExists: boolean;
-  /** `"shared"`: hosted with other actors on a shared thread (see node/shared-actor-hosts.ts). */
-  readonly hosting: "dedicated" | "shared";
-}
-
-export interface ActorCallSubmission {
-  readonly taskId: string;
-  readonly actorId: string;
-  readonly method: string;
-  readonly name: string;
-  readonly args: EncodedArgs;
-  readonly numReturns: number;
-  /** Who submitted it: calls from one caller run in submission order. */
-  readonly callerId: string;
-}
-
-/** Arguments that were refs, resolved by the driver: `idx[k]` receives `bytes[k]`. */
-export interface ResolvedDeps {
-  readonly idx: readonly number[];
-  readonly bytes: readonly Uint8Array[];
-}
 
 // ---------------------------------------------------------------- driver → worker
 

@@ -12,7 +12,8 @@
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../common/errors.js";
 import { addTransfer, decodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
 import type { FunctionRegistry, RemoteTarget } from "../api/function-registry.js";
-import type { FnLocation, FromWorker, ToWorker } from "../protocol/thread-messages.js";
+import type { FromWorker, ToWorker } from "../protocol/thread-messages.js";
+import type { FnLocation } from "../common/task-spec.js";
 import { claimable, claimToStart } from "../protocol/task-claims.js";
 import { isThenable, type TaskContextStorage } from "./task-context.js";
 import type { ErrorCodec } from "./thread-core.js";

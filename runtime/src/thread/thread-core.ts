@@ -9,8 +9,8 @@
  * the port closes (the driver is gone) or when its task is cancelled.
  */
 import { actorCreation } from "../api/actor-creation.js";
-import { makeActorHandle, type ActorHandleBase } from "../api/actor-handle.js";
-import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo } from "../api/core.js";
+import type { Core, PlacementGroupTableEntry } from "../api/core.js";
+import type { ActorDescriptor, ActorSpecOptions, RemoteClassInfo, TaskCall, WireError } from "../common/task-spec.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import type { RuntimeContext } from "../common/context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../common/errors.js";
@@ -18,7 +18,7 @@ import { IdGenerator } from "../common/ids.js";
 import { ReferenceCounter } from "../common/reference-counter.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
-import type { ActorDescriptor, FromWorker, ReplyValue, SyncQuery, TaskCall, ToWorker, TsrayWorkerData, WireError } from "../protocol/thread-messages.js";
+import type { FromWorker, ReplyValue, SyncQuery, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
 import type { TaskContextStorage } from "./task-context.js";
 
 export interface ErrorCodec {
@@ -75,12 +75,12 @@ export class ThreadCore implements Core {
     return this.refs.trackAll(refsFor(taskId, call.numReturns));
   }
 
-  createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
+  createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorDescriptor {
     this.refuseWhileImporting(`${cls.className}.remote()`);
     const encoded = encodeArgs(this.codec, args, `${cls.className}.constructor`);
     const creation = actorCreation(this.ids.next(), cls, encoded, o, this.data.namespace);
     this.post({ t: "createActor", creation });
-    return makeActorHandle(creation.actor);
+    return creation.actor;
   }
 
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
