@@ -9,6 +9,8 @@ const layers = [
   ["scheduler"],
   ["api"],
   ["codec", "protocol"],
+  // Implementations of protocol/connection.ts (thread ports, process IPC, in-memory pairs).
+  ["transport"],
   ["object-store"],
   ["thread", "node"],
   ["owner"],

@@ -22,7 +22,8 @@ export type ErrorCode =
   | "TSRAY_NOT_INITIALIZED"
   | "TSRAY_NOT_TRANSFORMED"
   | "TSRAY_ACTOR_NOT_FOUND"
-  | "TSRAY_RUNTIME";
+  | "TSRAY_RUNTIME"
+  | "TSRAY_CONNECTION_CLOSED";
 
 /** Base of every error tsray throws. */
 export class TsrayError extends Error {
@@ -320,5 +321,16 @@ function describeCause(cause: unknown): string {
   } catch {
     // A hostile error (its `name` or `message` getter throws): say so instead of failing to report it.
     return "[an error whose name or message could not be read: its getter threw]";
+  }
+}
+
+/**
+ * A connection to a peer (a worker thread, a child process, another node) is closed: a message was
+ * sent on it after it closed, or (as a close event's `error`) the peer ended without closing it;
+ * `cause` is then what the peer died of, when known. See protocol/connection.ts.
+ */
+export class ConnectionClosedError extends SystemError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TSRAY_CONNECTION_CLOSED", message, options);
   }
 }

@@ -5,17 +5,21 @@
  * `isolation: "process"`, with no ids unless granted GPUs). Posts typed messages to
  * it and reports what it sends back and when it exits, through callbacks
  * handed in by the owner (pool or actor manager). Knows nothing of tasks.
- * Messages cross in batches (see `MessageBatcher`); a child process gets
- * them over its IPC channel with the structured-clone ("advanced")
+ * Messages cross in batches (see `MessageBatcher`) over a `Connection`
+ * (protocol/connection.ts; transport/): a thread's port, or a child process's
+ * IPC channel, with the structured-clone ("advanced")
  * serialization, so the same messages work (buffers are copied, not moved).
  */
 import type { ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { OutOfMemoryError } from "../common/errors.js";
+import { CloseCode, type CloseEvent, type Connection } from "../protocol/connection.js";
 import { MessageBatcher } from "../protocol/message-batcher.js";
 import type { FromWorker, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
 import { WORKER_DATA_ENV } from "../protocol/worker-data-env.js";
+import { ChildProcessConnection } from "../transport/child-process-connection.js";
+import { ThreadConnection } from "../transport/thread-port-connection.js";
 
 export interface WorkerClientEvents {
   onMessage(client: WorkerClient, message: FromWorker): void;
@@ -58,14 +62,11 @@ export interface WorkerLimits {
   readonly heapMb?: number | undefined;
 }
 
-/**
- * How long a child process's exit waits for its IPC channel and stderr to close
- * (so that every message it wrote is read first) before it is reported anyway:
- * a grandchild holding the inherited pipes open must not delay it for ever.
- */
-const EXIT_DRAIN_CAP_MS = 1_000;
 /** How much of a child process's stderr is kept to recognize how it died (V8 prints why it aborted). */
 const STDERR_TAIL_CHARS = 16_384;
+
+/** The driver's end of its connection to a worker: batches of the thread protocol each way. */
+type WorkerConnection = Connection<readonly ToWorker[], readonly FromWorker[]>;
 
 export class WorkerClient {
   readonly workerId: string;
@@ -76,19 +77,20 @@ export class WorkerClient {
   readonly isThread: boolean;
   private worker: Worker | undefined;
   private readonly child: ChildProcess | undefined;
+  /** Undefined until a deferred thread starts (what is posted meanwhile waits in `held`). */
+  private connection: WorkerConnection | undefined;
   private cancelStart: () => void = () => {};
-  private lastError: Error | undefined;
   private gone = false;
-  /** A child process has ended; its exit is reported once its pipes are read (`gone`). */
-  private childEnded = false;
-  private exitPromise: Promise<number> | undefined;
+  private exitPromise: Promise<number>;
+  private reportExit!: (code: number) => void;
   /** Batches posted to a thread whose start is deferred, sent once it exists. */
   private held: Array<[readonly ToWorker[], ArrayBuffer[] | undefined]> | undefined;
   private readonly out = new MessageBatcher<ToWorker>((batch, transfer) => {
-    if (this.gone) return;
-    if (this.worker !== undefined) this.worker.postMessage(batch, transfer);
-    else if (this.held !== undefined) this.held.push([batch, transfer]);
-    else if (!this.childEnded && this.child!.connected) this.child!.send(batch as ToWorker[]);
+    const connection = this.connection;
+    // Not open: the worker has ended (or is ending); its close fails whatever the batch was for.
+    if (connection !== undefined) {
+      if (connection.state === "open") connection.send(batch, transfer);
+    } else if (this.held !== undefined) this.held.push([batch, transfer]);
   });
   private markReady: () => void = () => {};
   /** Settles when the worker has loaded its runtime and listens (or has exited). */
@@ -110,21 +112,12 @@ export class WorkerClient {
     const gpuIds = processSpec?.gpuIds;
     this.gpuIds = gpuIds;
     this.isThread = processSpec === undefined;
+    this.exitPromise = new Promise((resolve) => (this.reportExit = resolve));
     const onBatch = (batch: readonly FromWorker[]) => {
       if (batch.length === 1 && (batch[0] as unknown as ReadyMessage).t === READY) return this.markReady();
       for (const m of batch) events.onMessage(this, m);
     };
     if (processSpec === undefined) {
-      let startExit!: (code: number) => void;
-      this.exitPromise = new Promise((resolve) => (startExit = resolve));
-      const exited = (code: number) => {
-        if (this.gone) return;
-        this.gone = true;
-        this.held = undefined;
-        this.markReady();
-        events.onExit(this, code, this.lastError);
-        startExit(code);
-      };
       const start = () => {
         if (this.gone) return;
         const heapMb = limits.heapMb;
@@ -133,16 +126,19 @@ export class WorkerClient {
           ...(heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
         });
         this.worker = worker;
-        worker.on("message", onBatch);
-        worker.on("error", (e: Error) => {
-          this.lastError = (e as { code?: unknown }).code === "ERR_WORKER_OUT_OF_MEMORY" ? this.outOfMemory(e) : e;
-        });
-        worker.on("exit", exited);
+        const connection: WorkerConnection = new ThreadConnection(worker);
+        connection.onMessage = onBatch;
+        connection.onClose = (event) => {
+          const cause = event.error?.cause as Error | undefined;
+          const oom = (cause as { code?: unknown } | undefined)?.code === "ERR_WORKER_OUT_OF_MEMORY";
+          this.closed(event, oom ? this.outOfMemory(cause) : cause);
+        };
+        this.connection = connection;
         const held = this.held ?? [];
         this.held = undefined;
-        for (const [batch, transfer] of held) worker.postMessage(batch, transfer);
+        for (const [batch, transfer] of held) connection.send(batch, transfer);
       };
-      this.cancelStart = () => exited(0);
+      this.cancelStart = () => this.closed({ code: CloseCode.NORMAL, reason: "not started", exitCode: 0 }, undefined);
       if (startAfter === undefined) start();
       else {
         this.held = [];
@@ -169,30 +165,30 @@ export class WorkerClient {
       process.stderr.write(chunk);
       stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
     });
-    child.on("message", (batch) => onBatch(batch as readonly FromWorker[]));
-    child.on("error", (e: Error) => {
-      this.lastError = e;
-    });
-    this.exitPromise = new Promise((resolve) => {
-      let cap: NodeJS.Timeout | undefined;
-      // Reported at 'close' (its IPC channel and stderr are read to the end, so the results it sent
-      // before it died arrive first), or at most EXIT_DRAIN_CAP_MS after 'exit'.
-      const report = (code: number | null, signal: NodeJS.Signals | null) => {
-        if (this.gone) return;
-        clearTimeout(cap);
-        this.gone = true;
-        this.markReady();
-        const exitCode = code ?? (signal !== null ? 1 : 0);
-        const oom = signal === "SIGABRT" && stderrTail.includes("heap out of memory");
-        events.onExit(this, exitCode, oom ? this.outOfMemory(undefined) : this.lastError);
-        resolve(exitCode);
-      };
-      child.on("exit", (code, signal) => {
-        this.childEnded = true;
-        cap = setTimeout(() => report(code, signal), EXIT_DRAIN_CAP_MS);
-      });
-      child.on("close", report);
-    });
+    // Closes at the child's 'close' (its IPC channel and stderr read to the end, so the results it sent
+    // before it died arrive first, and stderr's tail is complete), see child-process-connection.ts.
+    const connection: WorkerConnection = new ChildProcessConnection(child);
+    connection.onMessage = onBatch;
+    connection.onClose = (event) => {
+      const oom = event.signal === "SIGABRT" && stderrTail.includes("heap out of memory");
+      this.closed(event, oom ? this.outOfMemory(undefined) : (event.error?.cause as Error | undefined));
+    };
+    this.connection = connection;
+  }
+
+  /** The connection closed: the worker has ended (a closing handshake, which workers never start, ends it here). */
+  private closed(event: CloseEvent, error: Error | undefined): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.held = undefined;
+    if (event.exitCode === undefined) {
+      void this.worker?.terminate();
+      this.child?.kill("SIGKILL");
+    }
+    const exitCode = event.exitCode ?? 0;
+    this.markReady();
+    this.events.onExit(this, exitCode, error);
+    this.reportExit(exitCode);
   }
 
   /** What a worker that reached its heap limit died of (a thread's `ERR_WORKER_OUT_OF_MEMORY`, a process's V8 abort). */
@@ -207,8 +203,9 @@ export class WorkerClient {
     );
   }
 
+  /** The worker has ended, or is ending (a child process whose pipes are still being read). */
   get exited(): boolean {
-    return this.gone || this.childEnded;
+    return this.gone || (this.connection !== undefined && this.connection.state !== "open");
   }
 
   /** Posts a message; buffers in `transfer` move to a thread (and are detached here); a process gets copies. */
@@ -221,11 +218,11 @@ export class WorkerClient {
   /** Stops the worker at once; `onExit` follows. */
   terminate(): Promise<number> {
     if (this.worker !== undefined) return this.worker.terminate();
-    if (this.gpuIds === undefined) {
+    if (this.child === undefined) {
       this.cancelStart(); // not started yet
-      return this.exitPromise!;
+      return this.exitPromise;
     }
-    if (!this.gone) this.child!.kill("SIGKILL");
-    return this.exitPromise!;
+    if (!this.gone) this.child.kill("SIGKILL");
+    return this.exitPromise;
   }
 }

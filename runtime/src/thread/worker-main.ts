@@ -11,6 +11,9 @@ import { compactCodec } from "../protocol/encoded-values.js";
 import { createWireHooks } from "../codec/wire-hooks.js";
 import type { HostedActors } from "./hosted-actors.js";
 import { MessageBatcher } from "../protocol/message-batcher.js";
+import type { Connection } from "../protocol/connection.js";
+import { ParentPortConnection } from "../transport/thread-port-connection.js";
+import { ProcessConnection } from "../transport/child-process-connection.js";
 import { threadRegistry } from "../api/function-registry.js";
 import { installLogForwarder } from "./log-forwarder.js";
 import { unreachable, type FromWorker, type ToWorker, type TsrayWorkerData } from "../protocol/thread-messages.js";
@@ -21,33 +24,15 @@ import { TaskExecutor } from "./task-executor.js";
 import { ThreadCore, type ErrorCodec } from "./thread-core.js";
 import { ThreadSlabViews } from "./thread-slab-views.js";
 
-/** The driver's end: the thread port, or the IPC channel of a child-process worker (see worker-client.ts). */
-interface DriverPort {
-  postMessage(batch: readonly FromWorker[], transfer?: ArrayBuffer[]): void;
-  on(event: "message", listener: (batch: readonly ToWorker[]) => void): void;
-  on(event: "close", listener: () => void): void;
-}
-
-function processPort(): DriverPort {
-  return {
-    postMessage: (batch) => {
-      if (process.connected) process.send!(batch);
-    },
-    on: (event: "message" | "close", listener: (batch: readonly ToWorker[]) => void) => {
-      if (event === "message") process.on("message", (m) => listener(m as readonly ToWorker[]));
-      else
-        process.on("disconnect", () => {
-          (listener as () => void)();
-          // The driver is gone: nothing can reach this worker any more.
-          process.exit(0);
-        });
-    },
-  } as DriverPort;
-}
+/** The driver's end: the thread's port, or the IPC channel of a child-process worker (see worker-client.ts). */
+type DriverConnection = Connection<readonly FromWorker[], readonly ToWorker[]>;
 
 const data = (parentPort !== null ? workerData : JSON.parse(process.env[WORKER_DATA_ENV] ?? "null")) as TsrayWorkerData;
-const port: DriverPort = parentPort ?? processPort();
-const out = new MessageBatcher<FromWorker>((batch, transfer) => port.postMessage(batch, transfer));
+const driver: DriverConnection = parentPort !== null ? new ParentPortConnection(parentPort) : new ProcessConnection();
+// Not open: the driver is gone, and nothing it asked for can be answered.
+const out = new MessageBatcher<FromWorker>((batch, transfer) => {
+  if (driver.state === "open") driver.send(batch, transfer);
+});
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => out.post(m, transfer);
 // A call that ends the worker (`process.exit()`) must not take the results of the calls that finished
 // before it in the same turn with it: they are still batched. 'exit' runs synchronously before the
@@ -78,14 +63,13 @@ async function loadActorHost(): Promise<HostedActors> {
 const actors: HostedActors | undefined = data.actorId !== undefined || data.sharedActors === true ? await loadActorHost() : undefined;
 
 // What handling a batch posts (results of sync tasks) leaves when the batch is handled.
-port.on("message", (batch: readonly ToWorker[]) =>
+driver.onMessage = (batch) =>
   out.collect(() => {
     for (const m of batch) {
       slabViews.received(m);
       handle(m);
     }
-  }),
-);
+  });
 
 function handle(m: ToWorker): void {
   switch (m.t) {
@@ -108,7 +92,11 @@ function handle(m: ToWorker): void {
       return unreachable(m);
   }
 }
-port.on("close", () => core.onPortClosed());
+driver.onClose = () => {
+  core.onPortClosed();
+  // A child process's driver is gone: nothing can reach this worker any more.
+  if (parentPort === null) process.exit(0);
+};
 // The driver's remote modules are imported now (as a task would, inside an importing context, so the
 // entry-module trap still applies), so the first task finds its function loaded.
 const preloads = (data.preload ?? []).map((url) =>
@@ -117,7 +105,9 @@ const preloads = (data.preload ?? []).map((url) =>
 // Alone in its batch, so the driver can tell it apart (WorkerClient.ready): the pool starts its other threads on it.
 // Sent a turn after the preloads finished, so the tasks that waited for them run and post their results first:
 // creating the next thread blocks the driver for several ms, which must not come before the first results.
-void Promise.all(preloads).then(() => setImmediate(() => port.postMessage([{ t: "ready" } as unknown as FromWorker])));
+void Promise.all(preloads).then(() => setImmediate(() => {
+    if (driver.state === "open") driver.send([{ t: "ready" } as unknown as FromWorker]);
+  }));
 // An uncaught throw (from a timer, an event listener, …) ends this worker: a thread's error otherwise reaches
 // only the driver's exit handler, which says nothing when no task was running. Say what ended it and where,
 // labelled like the worker's log lines; the driver then replaces the worker (or restarts the actor) as for any exit.
