@@ -88,7 +88,7 @@ const transports: Record<string, () => Opened> = {
         if (out.includes("\n")) resolve(JSON.parse(out.slice(0, out.indexOf("\n"))) as PeerReport);
       });
     });
-    const gone = new Promise((resolve) => child.once("exit", resolve));
+    const gone = new Promise((resolve) => child.once("close", resolve));
     return watch(new ChildProcessConnection<Request, Reply>(child), peerReport, () => void child.kill("SIGKILL"), gone);
   },
   "in-memory pair": () => {

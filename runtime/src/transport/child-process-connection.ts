@@ -8,7 +8,9 @@
  * end, so everything it sent before dying arrives first), or at most `exitDrainCapMs` after its
  * 'exit' (a grandchild holding the inherited pipes must not delay it for ever); it is "closing"
  * in between. `bufferedAmount` counts messages handed to the channel and not yet written.
- * The end that started a closing handshake disconnects the channel once it is done.
+ * After a closing handshake the child's end disconnects the channel (once its last write, the echo
+ * or the close frame, is written), whichever end started it: Node counts toward the child's 'close'
+ * only a channel the child ended, so a parent that disconnected itself would never see 'close'.
  */
 import type { ChildProcess } from "node:child_process";
 import { FramedConnection } from "./framed-connection.js";
@@ -56,15 +58,18 @@ export class ChildProcessConnection<Out, In> extends FramedConnection<Out, In> {
     this.child.send(message as object, undefined, undefined, this.written);
   }
 
-  protected release(initiator: boolean): void {
-    if (initiator && this.child.connected) this.child.disconnect();
+  protected release(): void {
+    // The child's end disconnects (see above).
   }
 }
 
 export class ProcessConnection<Out, In> extends FramedConnection<Out, In> {
   protected readonly peerName = "the parent process";
   private pending = 0;
-  private readonly written = (): void => void this.pending--;
+  private released = false;
+  private readonly written = (): void => {
+    if (--this.pending === 0 && this.released) this.disconnect();
+  };
 
   constructor() {
     super();
@@ -86,7 +91,12 @@ export class ProcessConnection<Out, In> extends FramedConnection<Out, In> {
     process.send!(message, undefined, undefined, this.written);
   }
 
-  protected release(initiator: boolean): void {
-    if (initiator && process.connected) process.disconnect();
+  protected release(): void {
+    this.released = true;
+    if (this.pending === 0) this.disconnect();
+  }
+
+  private disconnect(): void {
+    if (process.connected) process.disconnect();
   }
 }
