@@ -11,36 +11,18 @@
 import type { MessagePort, Worker } from "node:worker_threads";
 import { FramedConnection } from "./framed-connection.js";
 
-export class ThreadConnection<Out, In> extends FramedConnection<Out, In> {
-  protected readonly peerName = "the worker thread";
-  private readonly onData = (m: unknown): void => this.received(m);
-
-  constructor(private readonly worker: Worker) {
-    super();
-    worker.on("error", (e: Error) => (this.peerError = e));
-    worker.on("exit", (code: number) => this.lost(`ended (exit code ${code})`, code));
-  }
-
-  protected startReading(): void {
-    this.worker.on("message", this.onData);
-  }
-
-  protected write(message: unknown, transfer: ArrayBuffer[] | undefined): void {
-    this.worker.postMessage(message, transfer);
-  }
-
-  protected release(): void {
-    this.worker.off("message", this.onData);
-  }
+/** What a `Worker` and a `MessagePort` both offer. */
+interface Port {
+  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
+  on(event: "message", listener: (message: unknown) => void): unknown;
+  off(event: "message", listener: (message: unknown) => void): unknown;
 }
 
-export class ParentPortConnection<Out, In> extends FramedConnection<Out, In> {
-  protected readonly peerName = "the parent thread";
+abstract class PortConnection<Out, In> extends FramedConnection<Out, In> {
   private readonly onData = (m: unknown): void => this.received(m);
 
-  constructor(private readonly port: MessagePort) {
+  constructor(private readonly port: Port) {
     super();
-    port.on("close", () => this.lost("closed its port"));
   }
 
   protected startReading(): void {
@@ -52,7 +34,26 @@ export class ParentPortConnection<Out, In> extends FramedConnection<Out, In> {
   }
 
   protected release(): void {
-    // Unrefs the port: a thread with nothing else to do may end.
+    // On a thread's `parentPort`, this unrefs the port: a thread with nothing else to do may end.
     this.port.off("message", this.onData);
+  }
+}
+
+export class ThreadConnection<Out, In> extends PortConnection<Out, In> {
+  protected readonly peerName = "the worker thread";
+
+  constructor(worker: Worker) {
+    super(worker);
+    worker.on("error", (e: Error) => (this.peerError = e));
+    worker.on("exit", (code: number) => this.lost(`ended (exit code ${code})`, code));
+  }
+}
+
+export class ParentPortConnection<Out, In> extends PortConnection<Out, In> {
+  protected readonly peerName = "the parent thread";
+
+  constructor(port: MessagePort) {
+    super(port);
+    port.on("close", () => this.lost("closed its port"));
   }
 }
