@@ -96,7 +96,7 @@ export class DriverRuntime implements Core {
     this.nodeId = this.identity.nodeId;
     this.jobId = this.identity.jobId;
     this.session = this.identity.session;
-    this.ids = new IdGenerator(driverIdPrefix(this.session));
+    this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
     this.scheduler = new LocalScheduler<Schedulable>({
       nodeId: this.nodeId,
