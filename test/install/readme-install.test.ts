@@ -80,6 +80,7 @@ test("the README's steps for a project of your own install the packages, compile
     const run = await runUserShell(compileAndRun.text, project, 120);
     assert.is(run.code, 0, transcript(run));
     assert.is(run.stdout, expected.map((value) => `${value}\n`).join(""), transcript(run));
+    assert.not.match(run.stderr, "@tsray/transformer:", "the transformer has no complaint about the TypeScript version");
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
