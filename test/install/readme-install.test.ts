@@ -28,9 +28,17 @@ const transcript = (r: ShellResult) => `exit ${r.code ?? r.signal}\n--- stdout\n
 test("npm run pack writes one tarball per publishable package, holding README, LICENSE and built code only", async () => {
   const packed = await runUserShell("npm run pack", repoRoot, 120);
   assert.is(packed.code, 0, transcript(packed));
+  // What npm itself counts as the workspace's publishable packages, named as npm pack names tarballs.
+  const workspaces = JSON.parse(execFileSync("npm", ["query", ".workspace"], { cwd: repoRoot, encoding: "utf8" })) as {
+    name: string;
+    version?: string;
+    private?: boolean;
+  }[];
+  const publishable = workspaces.filter((w) => w.private !== true);
+  assert.ok(publishable.some((w) => w.name === "tsray") && publishable.some((w) => w.name === "@tsray/transformer"));
   const dir = join(repoRoot, "dist-packages");
   const tarballs = readdirSync(dir).sort();
-  assert.equal(tarballs, ["tsray-0.1.0.tgz", "tsray-transformer-0.1.0.tgz"]);
+  assert.equal(tarballs, publishable.map((w) => `${w.name.replace(/^@/, "").replace("/", "-")}-${w.version}.tgz`).sort());
   for (const tarball of tarballs) {
     const files = execFileSync("tar", ["-tzf", join(dir, tarball)], { encoding: "utf8" }).trim().split("\n");
     for (const required of ["package/package.json", "package/README.md", "package/LICENSE"]) {
@@ -38,7 +46,11 @@ test("npm run pack writes one tarball per publishable package, holding README, L
     }
     const other = files.filter((f) => !/^package\/(package\.json|README\.md|LICENSE|(dist|src|cjs)\/.*)$/.test(f));
     assert.equal(other, [], `${tarball} holds nothing outside dist/, src/ and cjs/`);
-    assert.equal(files.filter((f) => /test|\.tsbuildinfo$/.test(f)), [], `${tarball} holds no tests and no build info`);
+    assert.equal(
+      files.filter((f) => /\/(tests?|__tests__|fixtures)\/|\.test\.|\.tsbuildinfo$/.test(f)),
+      [],
+      `${tarball} holds no tests and no build info`,
+    );
     assert.ok(files.some((f) => /^package\/(cjs\/)?dist\/index\.js$/.test(f)), `${tarball} holds its built entry point`);
   }
 });
