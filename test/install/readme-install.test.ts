@@ -23,6 +23,17 @@ const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
 const SECTION = "## Using tsray in your own project";
 
+/** Every file a package.json points at: main, types, bin and each "exports" target. */
+function manifestTargets(manifest: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value === "string") found.push(value);
+    else if (value && typeof value === "object") Object.values(value).forEach(visit);
+  };
+  for (const key of ["main", "types", "bin", "exports"]) visit(manifest[key]);
+  return found.filter((target) => !target.includes("*"));
+}
+
 const transcript = (r: ShellResult) => `exit ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 test("npm run pack writes one tarball per publishable package, holding README, LICENSE and built code only", async () => {
@@ -51,7 +62,12 @@ test("npm run pack writes one tarball per publishable package, holding README, L
       [],
       `${tarball} holds no tests and no build info`,
     );
-    assert.ok(files.some((f) => /^package\/(cjs\/)?dist\/index\.js$/.test(f)), `${tarball} holds its built entry point`);
+    const manifest = JSON.parse(execFileSync("tar", ["-xOzf", join(dir, tarball), "package/package.json"], { encoding: "utf8" }));
+    const entryPoints = manifestTargets(manifest);
+    assert.ok(entryPoints.length > 0, `${tarball} names its entry points`);
+    for (const target of entryPoints) {
+      assert.ok(files.includes(`package/${target.replace(/^\.\//, "")}`), `${tarball} holds ${target}, named in its package.json`);
+    }
   }
 });
 
