@@ -94,7 +94,7 @@ test("the README's steps for a project of your own install the packages, compile
   assert.ok(cloneSteps !== inClone.text, "the clone block starts from `npm ci` (not run here: see the file comment)");
   const workDir = mkdtempSync(join(tmpdir(), "tsray-readme-"));
   try {
-    const setUp = await runUserShell(`${cloneSteps}\ncd ${JSON.stringify(workDir)}\n${newProject.text}`, repoRoot, 240);
+    const setUp = await runUserShell(`${cloneSteps}\ncd ${JSON.stringify(workDir)}\n${newProject.text}`, repoRoot, 150);
     assert.is(setUp.code, 0, transcript(setUp));
     const project = join(workDir, "my-app");
     const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { type?: string };
