@@ -45,11 +45,11 @@ const packages = workspaceDirs()
   .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")) }))
   .filter(({ manifest }) => manifest.private !== true);
 
-console.log(`pack: building ${packages.map((p) => p.dir).join(", ")}`);
-execFileSync(join(root, "node_modules", ".bin", "tspc"), ["-b", ...packages.map((p) => p.dir)], {
-  cwd: root,
-  stdio: "inherit",
-});
+const built = packages.map((p) => p.dir).filter((dir) => existsSync(join(root, dir, "tsconfig.json")));
+if (built.length > 0) {
+  console.log(`pack: building ${built.join(", ")}`);
+  execFileSync(join(root, "node_modules", ".bin", "tspc"), ["-b", ...built], { cwd: root, stdio: "inherit" });
+}
 
 const problems = [];
 for (const { dir } of packages) {

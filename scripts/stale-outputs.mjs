@@ -6,7 +6,7 @@
 // that live inside the folder (transformer/ builds ESM and CommonJS from two),
 // asks TypeScript which files each project emits, and returns every file in
 // those projects' outDirs that is not among them.
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import ts from "typescript";
 
@@ -39,7 +39,9 @@ export function findStaleOutputs(packageDir) {
       if (!relative(packageDir, refConfig).startsWith("..")) visit(resolve(refConfig));
     }
   };
-  visit(resolve(packageDir, "tsconfig.json"));
+  const rootConfig = resolve(packageDir, "tsconfig.json");
+  if (!existsSync(rootConfig)) return []; // a package of plain files has no build output
+  visit(rootConfig);
 
   const stale = [];
   const walk = (dir) => {

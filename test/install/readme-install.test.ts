@@ -9,67 +9,18 @@
  * installed clone, and reinstalling would delete the node_modules the test
  * runner is using.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { codeBlocks, sectionText } from "./readme-section.js";
-import { runUserShell, type ShellResult } from "./user-shell.js";
+import { runUserShell, transcript } from "./user-shell.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
 const SECTION = "## Using tsray in your own project";
-
-/** Every file a package.json points at: main, types, bin and each "exports" target. */
-function manifestTargets(manifest: Record<string, unknown>): string[] {
-  const found: string[] = [];
-  const visit = (value: unknown): void => {
-    if (typeof value === "string") found.push(value);
-    else if (value && typeof value === "object") Object.values(value).forEach(visit);
-  };
-  for (const key of ["main", "types", "bin", "exports"]) visit(manifest[key]);
-  return found.filter((target) => !target.includes("*"));
-}
-
-const transcript = (r: ShellResult) => `exit ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-
-test("npm run pack writes one tarball per publishable package, holding README, LICENSE and built code only", async () => {
-  const packed = await runUserShell("npm run pack", repoRoot, 120);
-  assert.is(packed.code, 0, transcript(packed));
-  // What npm itself counts as the workspace's publishable packages, named as npm pack names tarballs.
-  const workspaces = JSON.parse(execFileSync("npm", ["query", ".workspace"], { cwd: repoRoot, encoding: "utf8" })) as {
-    name: string;
-    version?: string;
-    private?: boolean;
-  }[];
-  const publishable = workspaces.filter((w) => w.private !== true);
-  assert.ok(publishable.some((w) => w.name === "tsray") && publishable.some((w) => w.name === "@tsray/transformer"));
-  const dir = join(repoRoot, "dist-packages");
-  const tarballs = readdirSync(dir).sort();
-  assert.equal(tarballs, publishable.map((w) => `${w.name.replace(/^@/, "").replace("/", "-")}-${w.version}.tgz`).sort());
-  for (const tarball of tarballs) {
-    const files = execFileSync("tar", ["-tzf", join(dir, tarball)], { encoding: "utf8" }).trim().split("\n");
-    for (const required of ["package/package.json", "package/README.md", "package/LICENSE"]) {
-      assert.ok(files.includes(required), `${tarball} holds ${required}`);
-    }
-    const other = files.filter((f) => !/^package\/(package\.json|README\.md|LICENSE|(dist|src|cjs)\/.*)$/.test(f));
-    assert.equal(other, [], `${tarball} holds nothing outside dist/, src/ and cjs/`);
-    assert.equal(
-      files.filter((f) => /\/(tests?|__tests__|fixtures)\/|\.test\.|\.tsbuildinfo$/.test(f)),
-      [],
-      `${tarball} holds no tests and no build info`,
-    );
-    const manifest = JSON.parse(execFileSync("tar", ["-xOzf", join(dir, tarball), "package/package.json"], { encoding: "utf8" }));
-    const entryPoints = manifestTargets(manifest);
-    assert.ok(entryPoints.length > 0, `${tarball} names its entry points`);
-    for (const target of entryPoints) {
-      assert.ok(files.includes(`package/${target.replace(/^\.\//, "")}`), `${tarball} holds ${target}, named in its package.json`);
-    }
-  }
-});
 
 test("the README's steps for a project of your own install the packages, compile the example and print 3, then 1", async () => {
   const section = sectionText(readme, SECTION);

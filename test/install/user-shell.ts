@@ -33,3 +33,8 @@ function userEnv(): NodeJS.ProcessEnv {
 export function runUserShell(script: string, cwd: string, limitS: number): Promise<ShellResult> {
   return runProgram("bash", ["-e", "-x", "-c", script], { cwd, env: userEnv(), limitS });
 }
+
+/** A run's exit status and output, for assertion messages. */
+export function transcript(result: ShellResult): string {
+  return `exit ${result.code ?? result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
