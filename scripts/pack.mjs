@@ -4,6 +4,7 @@
 //   dist-packages/tsray-0.1.0.tgz              (runtime/)
 //   dist-packages/tsray-transformer-0.1.0.tgz  (transformer/)
 // which a project anywhere installs by path: `npm install /…/tsray-0.1.0.tgz`.
+// `npm run pack -- --out <dir>` writes them to <dir> instead (emptied first).
 //
 // Invariants of every tarball:
 // - it holds exactly what `npm pack` in the package folder would (package.json
@@ -16,12 +17,14 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { findStaleOutputs } from "./stale-outputs.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const outDir = join(root, "dist-packages");
+const { values: flags } = parseArgs({ options: { out: { type: "string" } } });
+const outDir = resolve(flags.out ?? join(root, "dist-packages"));
 
 // npm passes its own configuration to scripts as npm_* variables (the
 // workspace's prefix among them); an npm started from here must not inherit it.
