@@ -5,9 +5,11 @@
  * workspace, so nothing resolves through the workspace's node_modules: only
  * what the tarballs carry and npm installs.
  *
- * The one README command not run is the clone's `npm ci`: this suite runs in an
- * installed clone, and reinstalling would delete the node_modules the test
- * runner is using.
+ * Two departures from the README: the clone's `npm ci` is not run (this suite
+ * runs in an installed clone, and reinstalling would delete the node_modules
+ * the test runner is using), and after the clone's steps (which end by leaving
+ * the clone) the shell moves to a fresh folder of os.tmpdir(), where the README
+ * would make my-app beside the clone.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
