@@ -1,4 +1,4 @@
-export { remote } from "./remote.js";
+export { remote } from "./api/remote.js";
 export {
   init,
   shutdown,
@@ -13,19 +13,19 @@ export {
   clusterResources,
   availableResources,
   getGpuIds,
-} from "./api.js";
+} from "./api/api.js";
 export {
   placementGroup,
   removePlacementGroup,
   placementGroupTable,
   getPlacementGroup,
   PlacementGroup,
-} from "./placement-group.js";
-export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTableEntry } from "./placement-group.js";
-export type { CancelOptions, GetOptions, InitOptions, KillOptions, ValuesOf, WaitOptions } from "./api.js";
-export type { RuntimeContext } from "./context.js";
-export { ObjectRef } from "./object-ref.js";
-export { ActorHandle } from "./actor-handle.js";
+} from "./api/placement-group.js";
+export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTableEntry } from "./api/placement-group.js";
+export type { CancelOptions, GetOptions, InitOptions, KillOptions, ValuesOf, WaitOptions } from "./api/api.js";
+export type { RuntimeContext } from "./common/context.js";
+export { ObjectRef } from "./api/object-ref.js";
+export { ActorHandle } from "./api/actor-handle.js";
 export type {
   ActorClass,
   ActorConstructor,
@@ -41,7 +41,7 @@ export type {
   RemoteFunction,
   RemoteParams,
   RemoteReturn,
-} from "./remote-types.js";
+} from "./api/remote-types.js";
 export type {
   ActorHosting,
   ActorMethodOptions,
@@ -53,5 +53,5 @@ export type {
   ResourceOptions,
   SchedulingStrategy,
   TaskOptions,
-} from "./options.js";
-export * from "./errors.js";
+} from "./common/options.js";
+export * from "./common/errors.js";

@@ -2,11 +2,11 @@
 // call decodes must still be its own list.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type * as ValuesModule from "../../runtime/dist/encoded-values.js";
+import type * as ValuesModule from "../../runtime/dist/protocol/encoded-values.js";
 import { makeCodec } from "../codec/harness.js";
 
 // Compiled to test/dist/runtime/: the runtime's dist is three levels up (as test/codec's harness does).
-const values: typeof ValuesModule = await import(new URL("../../../runtime/dist/encoded-values.js", import.meta.url).href);
+const values: typeof ValuesModule = await import(new URL("../../../runtime/dist/protocol/encoded-values.js", import.meta.url).href);
 
 const codec = values.compactCodec(makeCodec().codec);
 

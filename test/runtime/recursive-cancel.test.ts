@@ -2,17 +2,17 @@
 // submitted, however deeply nested, without recursing once per level.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type * as TaskManagerModule from "../../runtime/dist/task/task-manager.js";
+import type * as TaskManagerModule from "../../runtime/dist/owner/task-manager.js";
 import type * as StoreModule from "../../runtime/dist/object-store/memory-store.js";
 import type * as ResourceSetModule from "../../runtime/dist/scheduler/resource-set.js";
-import type * as ErrorsModule from "../../runtime/dist/errors.js";
+import type * as ErrorsModule from "../../runtime/dist/common/errors.js";
 
 // Compiled to test/dist/runtime/: the runtime's dist is three levels up (as memory-store.test.ts does).
 const load = async <M>(path: string): Promise<M> => import(new URL(`../../../runtime/dist/${path}`, import.meta.url).href) as Promise<M>;
-const { TaskManager } = await load<typeof TaskManagerModule>("task/task-manager.js");
+const { TaskManager } = await load<typeof TaskManagerModule>("owner/task-manager.js");
 const { MemoryStore } = await load<typeof StoreModule>("object-store/memory-store.js");
 const { ResourceSet } = await load<typeof ResourceSetModule>("scheduler/resource-set.js");
-const { TaskCancelledError } = await load<typeof ErrorsModule>("errors.js");
+const { TaskCancelledError } = await load<typeof ErrorsModule>("common/errors.js");
 
 type Deps = ConstructorParameters<typeof TaskManager>[0];
 

@@ -2,19 +2,19 @@
 // and that a CPU going idle takes back the ones a thread has not started, without a message to it.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type * as ClaimsModule from "../../runtime/dist/worker/task-claims.js";
-import type * as ManagerModule from "../../runtime/dist/task/task-manager.js";
+import type * as ClaimsModule from "../../runtime/dist/protocol/task-claims.js";
+import type * as ManagerModule from "../../runtime/dist/owner/task-manager.js";
 import type * as SchedulerModule from "../../runtime/dist/scheduler/local-scheduler.js";
 import type * as ResourcesModule from "../../runtime/dist/scheduler/resource-set.js";
 import type * as StoreModule from "../../runtime/dist/object-store/memory-store.js";
-import type { Schedulable } from "../../runtime/dist/task/schedulable.js";
-import type { TaskCall, ToWorker } from "../../runtime/dist/worker/protocol.js";
-import type { PoolWorker, WorkerPool } from "../../runtime/dist/worker/worker-pool.js";
+import type { Schedulable } from "../../runtime/dist/owner/schedulable.js";
+import type { TaskCall, ToWorker } from "../../runtime/dist/protocol/thread-messages.js";
+import type { PoolWorker, WorkerPool } from "../../runtime/dist/node/worker-pool.js";
 
 // Compiled to test/dist/runtime/: the runtime's dist is three levels up.
 const dist = (path: string) => import(new URL(`../../../runtime/dist/${path}`, import.meta.url).href);
-const { ClaimTable, claimable, claimToStart }: typeof ClaimsModule = await dist("worker/task-claims.js");
-const { TaskManager }: typeof ManagerModule = await dist("task/task-manager.js");
+const { ClaimTable, claimable, claimToStart }: typeof ClaimsModule = await dist("protocol/task-claims.js");
+const { TaskManager }: typeof ManagerModule = await dist("owner/task-manager.js");
 const { LocalScheduler }: typeof SchedulerModule = await dist("scheduler/local-scheduler.js");
 const { ResourceSet }: typeof ResourcesModule = await dist("scheduler/resource-set.js");
 const { MemoryStore }: typeof StoreModule = await dist("object-store/memory-store.js");

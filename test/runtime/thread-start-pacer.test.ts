@@ -1,10 +1,10 @@
-// The pacer of actor thread starts, without threads (worker/thread-start-pacer.ts).
+// The pacer of actor thread starts, without threads (node/thread-start-pacer.ts).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 // Types from the source tree; the module relative to the compiled file (see test/codec/codec-under-test.ts).
-import type * as PacerModule from "../../runtime/dist/worker/thread-start-pacer.js";
+import type * as PacerModule from "../../runtime/dist/node/thread-start-pacer.js";
 
-const { ThreadStartPacer }: typeof PacerModule = await import(new URL("../../../runtime/dist/worker/thread-start-pacer.js", import.meta.url).href);
+const { ThreadStartPacer }: typeof PacerModule = await import(new URL("../../../runtime/dist/node/thread-start-pacer.js", import.meta.url).href);
 
 /** One turn of the event loop (the pacer grants on `setImmediate`). */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

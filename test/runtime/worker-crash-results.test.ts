@@ -1,6 +1,6 @@
 // A worker that dies in the middle of a batch of calls still delivers the
 // results of the calls that finished before it died: results are batched per
-// turn of the worker's event loop (worker/message-batcher.ts), and a call
+// turn of the worker's event loop (protocol/message-batcher.ts), and a call
 // that ends the worker must not take its predecessors' results with it.
 import { test } from "uvu";
 import * as assert from "uvu/assert";

@@ -9,7 +9,7 @@
  * 3:1, produces a `.d.ts` whose `declare namespace add { … }` maps to 3:1.
  */
 import type * as ts from "typescript";
-import type { TypeView } from "./type-view.js";
+import { hasFooter, type TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 
 export function createDeclarationMapTransformer(
@@ -19,7 +19,7 @@ export function createDeclarationMapTransformer(
   return () => (node) => {
     if (!ts.isSourceFile(node)) return node;
     const view = lookup(node.fileName);
-    if (!view || view.marks.length === 0) return node;
+    if (!view || !hasFooter(view)) return node;
     for (const statement of node.statements) {
       const original = ts.getOriginalNode(statement);
       if (original.pos < 0 || original.end <= view.footerStart) continue;

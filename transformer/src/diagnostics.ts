@@ -3,12 +3,14 @@
  * work, each reported as an ordinary `ts.Diagnostic` at the user's line with a
  * message that says what to do instead.
  *
- * Codes live in 9901–9999, a range TypeScript 5.9 does not use. `tspc` prints
- * them as `error TS9901: …`; the message itself starts with the stable name
- * (`TSRAY9901`) so a search finds the documentation.
+ * Codes live in 9901–9999, a range TypeScript 5.9 does not use. `tspc` and
+ * editors print the code themselves (`error TS9901: …`), so the message does
+ * not repeat it; every message names `@ray.remote` or a remote declaration, so
+ * it reads as tsray's. docs/architecture.md lists the codes (`TSRAY9901` is
+ * the name used there and in `tsrayCodeName`).
  *
  * Given `@ray.remote export default function () {}`, produces
- *   error TS9901: TSRAY9901: @ray.remote cannot be used on an `export default` declaration: …
+ *   error TS9901: @ray.remote cannot be used on an `export default` declaration: …
  */
 import type * as ts from "typescript";
 import type { TypeScript } from "./typescript-instance.js";
@@ -32,6 +34,12 @@ export const TsrayDiagnosticCode = {
   DuplicateDecorator: 9908,
   /** The file compiles to CommonJS: the registration needs `import.meta.url` (ES modules only). */
   CommonJsOutput: 9909,
+  /** A parameter of a remote function, actor constructor or actor method has a type no value of which can be sent. */
+  UnsendableParameter: 9910,
+  /** The result of a remote function or actor method has a type no value of which can be sent back. */
+  UnsendableResult: 9911,
+  /** An argument of `.remote(…)` cannot be sent, where the parameter type is wide (`unknown`, `any`, `object`). */
+  UnsendableArgument: 9912,
 } as const;
 
 export type TsrayDiagnosticCode = (typeof TsrayDiagnosticCode)[keyof typeof TsrayDiagnosticCode];
@@ -64,6 +72,10 @@ const advice: Record<TsrayDiagnosticCode, string> = {
     "@ray.remote needs ES module output (workers load remote code by `import.meta.url`), but this file " +
     "compiles to CommonJS. Use an .ts/.mts file in a `\"type\": \"module\"` package with `module: NodeNext` " +
     "(or ES2022/ESNext).",
+  // The three below always carry a message of their own (wire-check.ts); these are the fallbacks.
+  9910: "a parameter of this remote declaration has a type that cannot be sent to a worker: use plain data.",
+  9911: "the result of this remote declaration has a type that cannot be sent back from a worker: return plain data.",
+  9912: "this argument cannot be sent to a worker: pass plain data.",
 };
 
 /** The stable name users search for, e.g. `TSRAY9901`. */
@@ -71,12 +83,13 @@ export function tsrayCodeName(code: TsrayDiagnosticCode): string {
   return `TSRAY${code}`;
 }
 
-/** An error of ours at `node` (in `file`), e.g. at the offending decorator. */
+/** An error of ours at `node` (in `file`), e.g. at the offending decorator; `message` replaces the code's advice. */
 export function createTsrayDiagnostic(
   ts: TypeScript,
   file: ts.SourceFile,
   node: ts.Node,
   code: TsrayDiagnosticCode,
+  message: string = advice[code],
 ): ts.Diagnostic {
   const start = node.getStart(file);
   return {
@@ -85,7 +98,7 @@ export function createTsrayDiagnostic(
     file,
     start,
     length: node.getEnd() - start,
-    messageText: `${tsrayCodeName(code)}: ${advice[code]}`,
+    messageText: message,
     source: "tsray",
   };
 }

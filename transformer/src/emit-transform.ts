@@ -76,6 +76,14 @@ export function createEmitTransformer(
         prologue.push(statement);
         continue;
       }
+      const wrapped = markAt.get(statement.getStart(file));
+      if (wrapped?.kind === "hand-wrapped") {
+        // The runtime registers it when this statement runs: in a worker too, and it is a root.
+        for (const mark of marks) if (mark.decoratorStart === wrapped.decoratorStart) remoteNames.add(mark.name);
+        keep.add(statement);
+        body.push(statement);
+        continue;
+      }
       const found = findRemoteDecorator(ts, file, statement, markAt);
       if (!found) {
         body.push(statement);
@@ -109,7 +117,7 @@ function findRemoteDecorator(
   if (!ts.isFunctionDeclaration(statement) && !ts.isClassDeclaration(statement)) return undefined;
   for (const modifier of statement.modifiers ?? []) {
     const mark = ts.isDecorator(modifier) ? markAt.get(modifier.getStart(file)) : undefined;
-    if (mark && ts.isDecorator(modifier)) return { declaration: statement, decorator: modifier, mark };
+    if (mark && mark.kind !== "hand-wrapped" && ts.isDecorator(modifier)) return { declaration: statement, decorator: modifier, mark };
   }
   return undefined;
 }

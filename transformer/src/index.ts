@@ -1,14 +1,19 @@
 /**
  * @tsray/transformer: the compile-time half of tsray.
  *
- * The default export is the ts-patch program transformer, enabled in tsconfig.json by
- *   "plugins": [{ "transform": "@tsray/transformer", "transformProgram": true }]
+ * The default export is the plugin both tools load from one tsconfig.json entry:
+ *   "plugins": [{ "transform": "@tsray/transformer", "transformProgram": true, "name": "@tsray/transformer" }]
+ * ts-patch (`tspc`) runs it as a program transformer, tsserver (the editor) as a
+ * language-service plugin (plugin-module.ts). The CommonJS entry (cjs/plugin.js),
+ * which both `require`, is that function itself.
  * The named exports are the pieces other tools (a loader hook, tests) reuse.
  */
-import { transformProgram } from "./plugin-entry.js";
+import { tsrayPlugin } from "./plugin-module.js";
 
-export default transformProgram;
+export default tsrayPlugin;
+export { tsrayPlugin, MISSING_TRANSFORM_PROGRAM, type TsserverModules } from "./plugin-module.js";
 export { transformProgram, type ProgramTransformerExtras } from "./plugin-entry.js";
+export { createLanguageServicePlugin, type LanguageServicePlugin } from "./language-service-plugin.js";
 export { createEmitTransformer, STUBS_MODULE, type EmitTransformOptions } from "./emit-transform.js";
 export { FOOTER_MARKER } from "./footer.js";
 export { TsrayDiagnosticCode, tsrayCodeName } from "./diagnostics.js";

@@ -1,7 +1,7 @@
 /**
  * The ts-patch program transformer, enabled by the tsconfig entry
  *   { "transform": "@tsray/transformer", "transformProgram": true }
- * (other keys, such as a `name` for an editor plugin, are ignored).
+ * (the `name` key is for tsserver: plugin-module.ts tells the two callers apart).
  *
  * ts-patch calls it with the program TypeScript built from the user's files.
  * It finds the `@ray.remote` declarations with that program's checker, and if
@@ -13,7 +13,7 @@
 import type * as ts from "typescript";
 import { projectDirOf } from "./module-id.js";
 import { createRemoteDetector } from "./remote-detector.js";
-import { planTypeView, type TypeView } from "./type-view.js";
+import { canHaveTypeView, needsTypeView, planTypeView, type TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 import { createViewHost } from "./view-host.js";
 import { wrapViewProgram } from "./view-program.js";
@@ -36,12 +36,9 @@ export function transformProgram(
 
   const views = new Map<string, TypeView>();
   for (const file of program.getSourceFiles()) {
-    // JavaScript files (allowJs) cannot carry the TypeScript footer; they are left alone.
-    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file) || /\.[cm]?jsx?$/.test(file.fileName)) {
-      continue;
-    }
+    if (!canHaveTypeView(program, file)) continue;
     const detection = detect(file);
-    if (detection.targets.length > 0 || detection.diagnostics.length > 0) {
+    if (needsTypeView(detection)) {
       views.set(file.fileName, planTypeView(ts, file, detection));
     }
   }
@@ -58,5 +55,30 @@ export function transformProgram(
     ...(projectReferences ? { projectReferences } : {}),
   });
   viewHost.detach();
-  return wrapViewProgram(ts, rebuilt, views, projectDirOf(options.configFilePath, program.getCurrentDirectory()));
+  const projectDir = projectDirOf(options.configFilePath, program.getCurrentDirectory());
+  return wrapViewProgram(ts, rebuilt, withDiagnosticsOnViews(ts, rebuilt, compilerHost, views), projectDir);
+}
+
+/**
+ * The TSRAY diagnostics found by detecting again on the rebuilt program, as the editor does
+ * (view-language-service.ts detects on the program it checks), so both report the same: calls
+ * made through what only the footer types (`const h = Counter.remote(); h.put.remote(…)`) are
+ * checked too. The footers stay as planned (the same user text gives the same declarations).
+ */
+function withDiagnosticsOnViews(
+  ts: TypeScript,
+  rebuilt: ts.Program,
+  host: ts.CompilerHost,
+  views: ReadonlyMap<string, TypeView>,
+): Map<string, TypeView> {
+  const detect = createRemoteDetector(ts, rebuilt, host);
+  const out = new Map<string, TypeView>();
+  for (const file of rebuilt.getSourceFiles()) {
+    if (!canHaveTypeView(rebuilt, file)) continue;
+    const detection = detect(file);
+    const view = views.get(file.fileName);
+    if (view) out.set(file.fileName, { ...view, diagnostics: detection.diagnostics });
+    else if (needsTypeView(detection)) out.set(file.fileName, planTypeView(ts, file, detection));
+  }
+  return out;
 }

@@ -16,6 +16,7 @@
 import type * as ts from "typescript";
 import { createTsrayDiagnostic, TsrayDiagnosticCode } from "./diagnostics.js";
 import type { TypeScript } from "./typescript-instance.js";
+import { checkRemoteCall, checkRemoteSignatures } from "./wire-check.js";
 
 /** The module whose `remote` export is the decorator. */
 export const TSRAY_MODULE = "tsray";
@@ -29,8 +30,20 @@ export interface RemoteTarget {
   readonly exported: boolean;
 }
 
+/** A top-level `const add = ray.remote(function add…)`: the transform-free spelling, in a transformed file. */
+export interface HandWrapped {
+  readonly name: string;
+  readonly statement: ts.VariableStatement;
+}
+
 export interface Detection {
   readonly targets: readonly RemoteTarget[];
+  /**
+   * Hand-wrapped remote functions and classes. The runtime registers them itself; the emit
+   * transform gives their module the same entry guard as a decorated one, so workers importing
+   * it to find them do not run its top-level program.
+   */
+  readonly handWrapped: readonly HandWrapped[];
   /** Every decorator of ours that cannot work, one TSRAY diagnostic each. */
   readonly diagnostics: readonly ts.Diagnostic[];
   /** The decorators behind `diagnostics`: the compiler's own complaints about them are noise. */
@@ -38,6 +51,15 @@ export interface Detection {
 }
 
 export type RemoteDetector = (file: ts.SourceFile) => Detection;
+
+/** The parts of a top-level `const name = ray.remote(…)(wrapped)` / `ray.remote(wrapped)`. */
+interface HandWrappedCall {
+  readonly name: string;
+  readonly statement: ts.VariableStatement;
+  /** The expression called: `ray.remote`, or `ray.remote` of `ray.remote({…})(…)`. */
+  readonly callee: ts.Expression;
+  readonly wrapped: ts.FunctionExpression | ts.ArrowFunction | ts.ClassExpression;
+}
 
 /** A detector for the files of `program` (cheap to create; resolves `tsray` lazily, once per folder). */
 export function createRemoteDetector(
@@ -77,6 +99,11 @@ export function createRemoteDetector(
   function isRemoteDecorator(decorator: ts.Decorator, remoteSymbol: ts.Symbol): boolean {
     let expression = withoutParentheses(ts, decorator.expression);
     if (ts.isCallExpression(expression)) expression = withoutParentheses(ts, expression.expression);
+    return isRemoteReference(expression, remoteSymbol);
+  }
+
+  /** `ray.remote`, `remote`, `r`: an expression naming the `remote` export of `tsray`. */
+  function isRemoteReference(expression: ts.Expression, remoteSymbol: ts.Symbol): boolean {
     const named = ts.isPropertyAccessExpression(expression)
       ? expression.name
       : ts.isIdentifier(expression)
@@ -88,10 +115,13 @@ export function createRemoteDetector(
 
   return function detect(file: ts.SourceFile): Detection {
     const targets: RemoteTarget[] = [];
+    const handWrapped: HandWrapped[] = [];
     const diagnostics: ts.Diagnostic[] = [];
     const rejected: ts.Decorator[] = [];
-    // Cheap pre-filter: no `@`, no decorator, and no need to resolve `tsray`.
-    if (file.isDeclarationFile || !file.text.includes("@")) return { targets, diagnostics, rejected };
+    // Cheap pre-filter: no `@`, no decorator, no `remote`, no call to check, and no need to resolve `tsray`.
+    if (file.isDeclarationFile || (!file.text.includes("@") && !file.text.includes("remote"))) {
+      return { targets, handWrapped, diagnostics, rejected };
+    }
     let remoteSymbol: ts.Symbol | undefined | null = null;
     const decorated = new Set<ts.Node>();
 
@@ -106,14 +136,95 @@ export function createRemoteDetector(
             rejected.push(node);
           } else {
             targets.push(result);
+            diagnostics.push(...checkRemoteSignatures(ts, checker, file, result.declaration, result.name));
+          }
+        }
+      } else if (ts.isCallExpression(node)) {
+        const called = remoteFunctionCalled(node);
+        if (called) diagnostics.push(...checkRemoteCall(ts, checker, file, node, called.fn, called.name));
+        const wrapped = handWrappedAt(node);
+        if (wrapped) {
+          if (remoteSymbol === null) remoteSymbol = tsrayRemoteFor(file);
+          if (remoteSymbol !== undefined && isRemoteReference(wrapped.callee, remoteSymbol)) {
+            handWrapped.push({ name: wrapped.name, statement: wrapped.statement });
+            diagnostics.push(...checkRemoteSignatures(ts, checker, file, wrapped.wrapped, wrapped.name));
           }
         }
       }
       ts.forEachChild(node, visit);
     };
     ts.forEachChild(file, visit);
-    return { targets, diagnostics, rejected };
+    return { targets, handWrapped, diagnostics, rejected };
   };
+
+  /**
+   * The parts of a top-level `const add = ray.remote(function add…)` (or `ray.remote({…})(class C…)`,
+   * or an arrow function) at `call`, when its file is emitted as an ES module; whether `callee`
+   * is tsray's `remote` is for the caller to decide.
+   */
+  function handWrappedAt(
+    call: ts.CallExpression,
+  ): HandWrappedCall | undefined {
+    const declaration = call.parent;
+    if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== call || !ts.isIdentifier(declaration.name)) {
+      return undefined;
+    }
+    const statement = declaration.parent.parent;
+    if (!ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return undefined;
+    const wrapped = call.arguments[0] && withoutParentheses(ts, call.arguments[0]);
+    if (!wrapped || !(ts.isFunctionExpression(wrapped) || ts.isClassExpression(wrapped) || ts.isArrowFunction(wrapped))) {
+      return undefined;
+    }
+    let callee = withoutParentheses(ts, call.expression);
+    if (ts.isCallExpression(callee)) callee = withoutParentheses(ts, callee.expression);
+    if (emitsCommonJs(statement.getSourceFile())) return undefined;
+    return { name: declaration.name.text, statement, callee, wrapped };
+  }
+
+  /**
+   * The remote function that `call` submits to, for `f.remote(…)` and `f.options(…).remote(…)`
+   * where `f` is (an import of) a `@ray.remote function` or a hand-wrapped `const f = ray.remote(…)`.
+   */
+  function remoteFunctionCalled(call: ts.CallExpression): { fn: ts.FunctionLikeDeclaration; name: string } | undefined {
+    const callee = withoutParentheses(ts, call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== "remote") return undefined;
+    let target = withoutParentheses(ts, callee.expression);
+    if (ts.isCallExpression(target)) {
+      const options = withoutParentheses(ts, target.expression);
+      if (!ts.isPropertyAccessExpression(options) || options.name.text !== "options") return undefined;
+      target = withoutParentheses(ts, options.expression);
+    }
+    const named = ts.isPropertyAccessExpression(target) ? target.name : ts.isIdentifier(target) ? target : undefined;
+    const symbol = named && checker.getSymbolAtLocation(named);
+    const declarations = (symbol && skipAliases(symbol).declarations) ?? [];
+    const fn = declarations.find(ts.isFunctionDeclaration);
+    if (fn?.body && fn.name) {
+      const remoteSymbol = tsrayRemoteFor(fn.getSourceFile());
+      const decorators = fn.modifiers?.filter(ts.isDecorator) ?? [];
+      return remoteSymbol && decorators.some((d) => isRemoteDecorator(d, remoteSymbol)) ? { fn, name: fn.name.text } : undefined;
+    }
+    // `Counter.remote(…)` (the constructor) and `handle.increment.remote(…)` (ActorHandle's mapped
+    // members keep the declarations of the methods they come from).
+    const cls = declarations.find(ts.isClassDeclaration);
+    const method = declarations.find(ts.isMethodDeclaration);
+    const owner = cls ?? (method && ts.isClassDeclaration(method.parent) ? method.parent : undefined);
+    if (owner?.name) {
+      const remoteSymbol = tsrayRemoteFor(owner.getSourceFile());
+      const decorators = owner.modifiers?.filter(ts.isDecorator) ?? [];
+      if (!remoteSymbol || !decorators.some((d) => isRemoteDecorator(d, remoteSymbol))) return undefined;
+      if (cls) {
+        const constructor = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && m.body !== undefined);
+        return constructor ? { fn: constructor, name: cls.name?.text ?? "" } : undefined;
+      }
+      return method?.body ? { fn: method, name: `${owner.name.text}.${method.name.getText()}` } : undefined;
+    }
+    const variable = declarations.find(ts.isVariableDeclaration);
+    const initializer = variable?.initializer && withoutParentheses(ts, variable.initializer);
+    const wrapped = initializer && ts.isCallExpression(initializer) ? handWrappedAt(initializer) : undefined;
+    if (!wrapped || ts.isClassExpression(wrapped.wrapped)) return undefined;
+    const remoteSymbol = tsrayRemoteFor(wrapped.statement.getSourceFile());
+    return remoteSymbol && isRemoteReference(wrapped.callee, remoteSymbol) ? { fn: wrapped.wrapped, name: wrapped.name } : undefined;
+  }
 
   /**
    * Whether `file` is emitted as CommonJS: `module` CommonJS/AMD/UMD/System, or a Node16+ mode

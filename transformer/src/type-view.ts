@@ -19,11 +19,16 @@ import { buildFooter, type Footer } from "./footer.js";
 import type { Detection } from "./remote-detector.js";
 import type { TypeScript } from "./typescript-instance.js";
 
-/** What the syntactic emit transform needs to know about one remote declaration. */
+/**
+ * What the syntactic emit transform needs to know about one remote declaration:
+ * a decorated function or class, or a hand-wrapped `const add = ray.remote(function add…)`
+ * (the transform-free spelling, which the runtime registers by itself: only the
+ * entry guard applies to it).
+ */
 export interface RemoteMark {
-  readonly kind: "function" | "class";
+  readonly kind: "function" | "class" | "hand-wrapped";
   readonly name: string;
-  /** Start of the `@` of the decorator (the same offset in the user's file and in the view). */
+  /** Start of the `@` of the decorator, or of the `const` statement of a hand-wrapped one (same offset in the view). */
   readonly decoratorStart: number;
 }
 
@@ -51,20 +56,42 @@ export interface TypeView {
   readonly versionTag: string;
 }
 
-export function planTypeView(ts: TypeScript, file: ts.SourceFile, detection: Detection): TypeView {
-  const footer = buildFooter(ts, file, detection.targets);
+/**
+ * Plans the view of `file`, whose user text is `userText`: `file.text`, except when `file` is an
+ * older type view of it (whose user text is a prefix of its text, with the same positions).
+ */
+export function planTypeView(
+  ts: TypeScript,
+  file: ts.SourceFile,
+  detection: Detection,
+  userText = file.text,
+): TypeView {
+  const footer = buildFooter(ts, file, detection.targets, userText.length);
   const span = (node: ts.Node): Span => ({ start: node.getStart(file), end: node.getEnd() });
   return {
     fileName: file.fileName,
-    text: detection.targets.length ? file.text + footer.text : file.text,
-    footerStart: file.text.length,
+    text: detection.targets.length ? userText + footer.text : userText,
+    footerStart: userText.length,
     footer,
-    marks: detection.targets.map((t) => ({ kind: t.kind, name: t.name, decoratorStart: t.decorator.getStart(file) })),
+    marks: [
+      ...detection.targets.map((t): RemoteMark => ({ kind: t.kind, name: t.name, decoratorStart: t.decorator.getStart(file) })),
+      ...detection.handWrapped.map((w): RemoteMark => ({ kind: "hand-wrapped", name: w.name, decoratorStart: w.statement.getStart(file) })),
+    ],
     accepted: detection.targets.map((t) => span(t.decorator)),
     rejected: detection.rejected.map(span),
     diagnostics: detection.diagnostics,
     versionTag: `tsray1:${createHash("sha1").update(footer.text).digest("hex").slice(0, 16)}`,
   };
+}
+
+/** Whether the view adds a footer to the user's text (it has a decorated declaration). */
+export function hasFooter(view: TypeView): boolean {
+  return view.text.length > view.footerStart;
+}
+
+/** Whether `detection` found anything a view is needed for (a footer, a TSRAY diagnostic, a guard). */
+export function needsTypeView(detection: Detection): boolean {
+  return detection.targets.length > 0 || detection.diagnostics.length > 0 || detection.handWrapped.length > 0;
 }
 
 /** Parses a view into the source file the rebuilt program checks and emits. */
@@ -83,3 +110,11 @@ export function createViewSourceFile(
 
 /** `version` is an internal member of source files that builder programs read. */
 type VersionedSourceFile = ts.SourceFile & { version?: string };
+
+/**
+ * Whether `file` of `program` can have a type view: a TypeScript file of the user's own
+ * (JavaScript files cannot carry the TypeScript footer; declaration and library files are not ours).
+ */
+export function canHaveTypeView(program: ts.Program, file: ts.SourceFile): boolean {
+  return !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && !/\.[cm]?jsx?$/.test(file.fileName);
+}

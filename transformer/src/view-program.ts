@@ -16,7 +16,7 @@ import { createDeclarationMapTransformer } from "./declaration-maps.js";
 import { createEmitTransformer } from "./emit-transform.js";
 import type { TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
-import { mapViewDiagnostics, tsrayDiagnosticsFor } from "./view-diagnostics.js";
+import { mapViewDiagnostics, tsrayDiagnosticsFor, type ViewLookup } from "./view-diagnostics.js";
 
 /** A per-file diagnostics method of `ts.Program`. */
 type DiagnosticsOf<D extends ts.Diagnostic> = (file?: ts.SourceFile, token?: ts.CancellationToken) => readonly D[];
@@ -50,11 +50,7 @@ export function wrapViewProgram(
   program.getSyntacticDiagnostics = wrap(program.getSyntacticDiagnostics, false);
   program.getDeclarationDiagnostics = wrap(program.getDeclarationDiagnostics, false);
 
-  const emitTransformer = createEmitTransformer(ts, {
-    projectDir,
-    marksFor: (file) => lookup(file.fileName)?.marks,
-  });
-  const declarationMaps = createDeclarationMapTransformer(ts, lookup);
+  const withViews = createViewTransformers(ts, lookup, projectDir);
   const emit = program.emit.bind(program);
   program.emit = (targetSourceFile, writeFile, cancellationToken, emitOnlyDtsFiles, customTransformers, ...rest) =>
     emit(
@@ -62,13 +58,31 @@ export function wrapViewProgram(
       writeFile,
       cancellationToken,
       emitOnlyDtsFiles,
-      {
-        ...customTransformers,
-        before: [emitTransformer, ...(customTransformers?.before ?? [])],
-        afterDeclarations: [...(customTransformers?.afterDeclarations ?? []), declarationMaps],
-      },
+      withViews(customTransformers),
       // `emit` has further internal parameters (e.g. forceDtsEmit) that builders pass through.
       ...(rest as []),
     );
   return program;
+}
+
+/**
+ * The emit of type views: the caller's transformers plus ours, `emit-transform` first among the
+ * `before` ones (JavaScript never sees the footer) and `declaration-maps` last after declarations.
+ * Shared by `tspc` (above) and the editor plugin's language-service emit.
+ */
+export function createViewTransformers(
+  ts: TypeScript,
+  lookup: ViewLookup,
+  projectDir: string,
+): (given: ts.CustomTransformers | undefined) => ts.CustomTransformers {
+  const emitTransformer = createEmitTransformer(ts, {
+    projectDir,
+    marksFor: (file) => lookup(file.fileName)?.marks,
+  });
+  const declarationMaps = createDeclarationMapTransformer(ts, lookup);
+  return (given) => ({
+    ...given,
+    before: [emitTransformer, ...(given?.before ?? [])],
+    afterDeclarations: [...(given?.afterDeclarations ?? []), declarationMaps],
+  });
 }

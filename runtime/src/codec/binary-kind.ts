@@ -4,7 +4,8 @@
  *
  * Codes 0–10, 16 and 17 are msgpackr's own codes for its typed-array
  * extension (0x74), so small binaries stay in msgpackr's format; 18 and 19 are
- * tsray's and only appear in out-of-band records (see frame.ts).
+ * tsray's and only appear in out-of-band records (see frame.ts); so does 20,
+ * a long string's UTF-16 code units (exact-forms.ts), read back as the string.
  */
 
 export const BinaryKind = {
@@ -23,6 +24,7 @@ export const BinaryKind = {
   DataView: 17,
   Buffer: 18,
   SharedArrayBuffer: 19,
+  Utf16Text: 20,
 } as const;
 
 export type BinaryKind = (typeof BinaryKind)[keyof typeof BinaryKind];

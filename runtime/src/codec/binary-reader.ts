@@ -48,6 +48,10 @@ export function readOutOfBand(record: Uint8Array, source: OutOfBandSource): unkn
       return source.copy
         ? new DataView(memory.slice(absolute, absolute + byteLength))
         : viewed(source, new DataView(memory, absolute, byteLength));
+    case BinaryKind.Utf16Text:
+      // Straight from the frame into a string: no copy of the bytes first, whatever `source.copy` says.
+      if (byteLength % 2 !== 0) throw new Error("an out-of-band UTF-16 string has half a code unit");
+      return Buffer.from(memory, absolute, byteLength).toString("utf16le");
     case BinaryKind.Buffer:
       return source.copy
         ? Buffer.from(memory.slice(absolute, absolute + byteLength))

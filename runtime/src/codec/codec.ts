@@ -2,7 +2,9 @@
  * The codec: values to bytes and back. The only module in tsray that uses
  * msgpackr (native-strings.ts only loads its main entry); its options are
  * pinned here, and its extensions (see extension-types.ts) carry ObjectRefs,
- * ActorHandles, errors, negative zero and binaries.
+ * ActorHandles, errors, binaries, and the exact forms of what msgpack would
+ * change (negative zero, lone surrogates, sparse arrays, `__proto__` keys …:
+ * exact-forms.ts).
  *
  * msgpackr's extensions are process-global (`addExtension`), while each
  * `Codec` has its own {@link WireHooks}. The extensions therefore find the
@@ -20,7 +22,7 @@
  * actor handles) refuse other Packrs with a clear error.
  *
  * Decoding needs no such care: tsray registers decoders only for its own codes
- * (0x20–0x26, see extension-types.ts), so an Unpackr reading msgpackr's own
+ * (0x20–0x2a, see extension-types.ts), so an Unpackr reading msgpackr's own
  * formats is unaffected. An Unpackr that meets tsray's codes decodes errors
  * (0x22), Buffers (0x24) and SharedArrayBuffers (0x25), and throws a clear
  * error for ObjectRefs, actor handles and out-of-band binaries, which need a
@@ -31,9 +33,9 @@
 // its loader and detect-libc, which pulls in child_process): ≈ 15 ms of a worker thread's start.
 // The driver turns the extractor on (native-strings.ts); it speeds up large string-heavy decodes only.
 import { Packr, Unpackr, addExtension } from "msgpackr/pack";
-import { ActorHandleBase } from "../actor-handle.js";
-import { SerializationError, TsrayError } from "../errors.js";
-import { ObjectRef } from "../object-ref.js";
+import { ActorHandleBase } from "../api/actor-handle.js";
+import { SerializationError, TsrayError } from "../common/errors.js";
+import { ObjectRef } from "../api/object-ref.js";
 import { BinaryKind, TypedArrayBase, typedArrayKind, type TypedArray } from "./binary-kind.js";
 import { readOutOfBand, type OutOfBandSource } from "./binary-reader.js";
 import { writeBinary, type AllocateForWrite, type OutOfBandSink } from "./binary-writer.js";
@@ -48,9 +50,26 @@ import {
   type ForeignPackrOptions,
   type PackNested,
 } from "./foreign-packr-fallback.js";
-import { FRAME_MAGIC, OWNED_BUFFER_MIN_BYTES, allocateOwned, readLargeFrame, writeLargeFrame } from "./frame.js";
-import { NegativeZero, replaceNegativeZeros } from "./negative-zero.js";
-import { inspectValue } from "./serializability.js";
+import {
+  FRAME_MAGIC,
+  OUT_OF_BAND_MIN_BYTES,
+  OWNED_BUFFER_MIN_BYTES,
+  allocateOwned,
+  readLargeFrame,
+  writeLargeFrame,
+} from "./frame.js";
+import {
+  ExactBackRef,
+  ExactContainer,
+  ExactOpen,
+  NegativeZero,
+  Utf16String,
+  fillExactContainer,
+  openExactContainer,
+  toExactForms,
+  utf16ToString,
+} from "./exact-forms.js";
+import { inspectValue, withExactForms } from "./serializability.js";
 
 export interface WireHooks {
   /** Wire form of an ObjectRef met anywhere inside a value (the runtime also uses this to collect contained refs). Must be msgpack-able plain data. */
@@ -128,11 +147,17 @@ interface EncodeContext extends OutOfBandSink {
   readonly hooks: WireHooks;
   /** The Packr doing this encode: an extension run by any other Packr is not tsray's. */
   readonly packr: Packr;
+  /** Exact containers written so far (the next one's number). */
+  exactWritten: number;
 }
 
 interface DecodeContext {
   readonly hooks: WireHooks;
   readonly outOfBand: OutOfBandSource | undefined;
+  /** Exact containers opened so far, by number (see exact-forms.ts). */
+  readonly exactOpened: object[];
+  /** Those whose entries are still being read, innermost last. */
+  readonly exactOpen: object[];
 }
 
 let encodeContext: EncodeContext | undefined;
@@ -206,13 +231,13 @@ export class Codec {
     let packr: Packr;
     try {
       const inspection = inspectValue(value, location);
-      if (inspection.negativeZero) packed = replaceNegativeZeros(value);
+      if (inspection.exactForms) packed = toExactForms(value, inspection.exactContainers);
       packr = inspection.needsReferences ? this.#referencePackr : this.#treePackr;
     } catch (error) {
       throw toSerializationError(error, location);
     }
     const outermost = encodeContext === undefined;
-    const context: EncodeContext = { hooks: this.#hooks, chunks: undefined, packr };
+    const context: EncodeContext = { hooks: this.#hooks, chunks: undefined, packr, exactWritten: 0 };
     const previous = encodeContext;
     encodeContext = context;
     let body: Uint8Array;
@@ -258,7 +283,7 @@ export class Codec {
         body = bytes.subarray(layout.bodyStart, layout.bodyEnd);
         outOfBand = { frame: bytes, regionStart: layout.regionStart, copy: options?.view !== true, onView: options?.onView };
       }
-      decodeContext = { hooks: this.#hooks, outOfBand };
+      decodeContext = { hooks: this.#hooks, outOfBand, exactOpened: [], exactOpen: [] };
       return this.#unpackr.unpack(body);
     } catch (error) {
       throw toSerializationError(error, "decode");
@@ -285,16 +310,25 @@ export function transferableBuffer(bytes: Uint8Array): ArrayBuffer | undefined {
 function toSerializationError(error: unknown, location: string): Error {
   if (error instanceof TsrayError) return error;
   const decoding = location === "decode";
-  const reason =
-    error instanceof RangeError && /call stack/i.test(error.message)
-      ? "the value is nested too deeply"
-      : error instanceof Error
-        ? error.message
-        : String(error);
+  const reason = describeFailure(error);
   const message = decoding
     ? `Cannot decode a value: ${reason}. The bytes are damaged, were cut short, or come from an incompatible tsray version.`
     : `Cannot serialize ${location}: ${reason}.`;
   return new SerializationError(location, message, { cause: error });
+}
+
+/**
+ * Why packing or unpacking failed, in words. Never throws: what was thrown
+ * may come from user code (a Proxy trap or getter that misbehaves only when
+ * msgpackr reads it) and be anything, even an object whose `toString` throws.
+ */
+function describeFailure(error: unknown): string {
+  try {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) return "the value is nested too deeply";
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return "something was thrown that cannot be described";
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -354,6 +388,69 @@ function registerExtensions(): void {
     read: () => -0,
   });
   register({
+    Class: Utf16String,
+    type: ExtensionType.Utf16String,
+    pack(this: unknown, text: Utf16String, allocate, pack) {
+      const context = requireEncodeBy(this, "tsray's UTF-16 string marker");
+      const units = Buffer.from(text.value, "utf16le");
+      if (units.byteLength >= OUT_OF_BAND_MIN_BYTES) {
+        // A long one is an out-of-band binary that decodes straight into the string.
+        writeBinary(allocate, BinaryKind.Utf16Text, units, context);
+      } else {
+        writeTag(allocate, ExtensionType.Utf16String);
+        pack(units);
+      }
+      return undefined;
+    },
+    read: utf16ToString,
+  });
+  register({
+    Class: ExactBackRef,
+    type: ExtensionType.ExactBackRef,
+    write(this: unknown, ref: ExactBackRef) {
+      requireEncodeBy(this, "tsray's exact-container back-reference");
+      if (ref.target.wireId < 0) throw new Error("a back-reference was written before its container");
+      return ref.target.wireId;
+    },
+    read(id: unknown) {
+      const target = activeDecode("An exact-container back-reference (msgpack extension 0x2a)").exactOpened[id as number];
+      if (typeof id !== "number" || target === undefined) throw new Error("a back-reference points at no open container");
+      return target;
+    },
+  });
+  register({
+    Class: ExactOpen,
+    type: ExtensionType.ExactOpen,
+    write(this: unknown, open: ExactOpen) {
+      requireEncodeBy(this, "tsray's exact-container opening");
+      return [open.kind, open.length];
+    },
+    read(payload: unknown) {
+      const context = activeDecode("An exact container (msgpack extension 0x29)");
+      const target = openExactContainer(payload);
+      context.exactOpened.push(target);
+      context.exactOpen.push(target);
+      return target;
+    },
+  });
+  register({
+    Class: ExactContainer,
+    type: ExtensionType.ExactContainer,
+    write(this: unknown, container: ExactContainer) {
+      const context = requireEncodeBy(this, "tsray's exact container");
+      container.wireId = context.exactWritten++;
+      return container.items;
+    },
+    read(items: unknown) {
+      // items[0] is the container its opening (0x29, read first) made: the innermost one still open.
+      const target = activeDecode("An exact container (msgpack extension 0x28)").exactOpen.pop();
+      if (!Array.isArray(items) || target === undefined || items[0] !== target) {
+        throw new Error("an exact container is malformed");
+      }
+      return fillExactContainer(target, items);
+    },
+  });
+  register({
     Class: SharedArrayBuffer,
     type: ExtensionType.SharedArrayBuffer,
     pack(this: unknown, value: SharedArrayBuffer, allocate, pack) {
@@ -402,7 +499,8 @@ function registerExtensions(): void {
         packForeignError(this as ForeignPackrOptions, error, allocate, pack);
       } else {
         writeTag(allocate, ExtensionType.Error);
-        pack(toWireError(error));
+        // Its properties may hold what msgpack would change too (a "__proto__" key, a lone surrogate …).
+        pack(withExactForms(toWireError(error)));
       }
       return undefined;
     },

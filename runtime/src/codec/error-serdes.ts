@@ -16,7 +16,7 @@
  *
  * The codec uses the same two functions for errors met inside values.
  */
-import * as tsrayErrors from "../errors.js";
+import * as tsrayErrors from "../common/errors.js";
 import { describeRefusal, findRefusal } from "./serializability.js";
 
 /** Marks an object as a WireError, so a cause that is one can be told from a plain-object cause. */
@@ -35,7 +35,7 @@ export interface WireError {
   cause?: WireError | unknown;
   /** AggregateError's `errors`, each a WireError or a plain value. */
   errors?: unknown[];
-  /** Name of the tsray error class (from `errors.ts`) to rebuild; absent for other errors. */
+  /** Name of the tsray error class (from `common/errors.ts`) to rebuild; absent for other errors. */
   tsrayClass?: string;
   /** Other own enumerable properties (`taskName`, `actorId`, `errno`, `path`, user fields …). */
   props?: Record<string, unknown>;
@@ -60,7 +60,7 @@ interface Budget {
 
 type ErrorClass = new (...args: never[]) => Error;
 
-/** tsray's error classes by name: every class `errors.ts` exports, so new ones are picked up. Built on first use. */
+/** tsray's error classes by name: every class `common/errors.ts` exports, so new ones are picked up. Built on first use. */
 let tsrayClassTable: { byName: Map<string, ErrorClass>; byPrototype: Map<object, string> } | undefined;
 
 function tsrayClasses(): { byName: Map<string, ErrorClass>; byPrototype: Map<object, string> } {

@@ -24,6 +24,10 @@
  * | 0x24 | small Buffer (payload: its bytes)         | tsray               |
  * | 0x25 | small SharedArrayBuffer (its bytes)       | tsray               |
  * | 0x26 | large binary stored after the body        | tsray (see frame.ts)|
+ * | 0x27 | string as UTF-16 code units (payload: a Buffer)| tsray (exact-forms.ts) |
+ * | 0x28 | exact container (payload: [0x29, entries…])| tsray (exact-forms.ts) |
+ * | 0x29 | exact container's opening (payload: kind)  | tsray (exact-forms.ts) |
+ * | 0x2a | back-reference to an open exact container | tsray (exact-forms.ts) |
  *
  * Codes are part of the wire format: never renumber one; add new codes instead.
  */
@@ -35,6 +39,10 @@ export const ExtensionType = {
   Buffer: 0x24,
   SharedArrayBuffer: 0x25,
   OutOfBandBinary: 0x26,
+  Utf16String: 0x27,
+  ExactContainer: 0x28,
+  ExactOpen: 0x29,
+  ExactBackRef: 0x2a,
   /** msgpackr's typed-array extension, which tsray also writes for small binaries. */
   TypedArray: 0x74,
 } as const;

@@ -19,4 +19,5 @@ export { Codec, transferableBuffer, type CodecOptions, type DecodeOptions, type 
 export { fromWireError, isWireError, toWireError, WIRE_ERROR_FORMAT, type WireError } from "./error-serdes.js";
 export { ExtensionType } from "./extension-types.js";
 export { OUT_OF_BAND_MIN_BYTES, OWNED_BUFFER_MIN_BYTES } from "./frame.js";
-export { findRefusal, inspectValue, type Inspection, type Refusal } from "./serializability.js";
+export { MAX_UTF8_DECODE_BYTES } from "./exact-forms.js";
+export { findRefusal, inspectValue, MAX_NESTING_DEPTH, type Inspection, type Refusal } from "./serializability.js";

@@ -5,7 +5,7 @@
  * error when it closes. One record per request, no closure per object: a get
  * of a million pending refs waits on a million objects.
  */
-import { GetTimeoutError } from "../errors.js";
+import { GetTimeoutError } from "../common/errors.js";
 import type { MemoryStore, Settled } from "./memory-store.js";
 import { StoreRequest } from "./store-request.js";
 

@@ -42,9 +42,9 @@
  * allocated between a collection and its finalizers.
  */
 import { totalmem } from "node:os";
-import type { SlabViewTracker } from "../encoded-values.js";
+import type { SlabViewTracker } from "../protocol/encoded-values.js";
 import { collectGarbage } from "./collect-garbage.js";
-import { SLAB_HEADER_BYTES, slabIdOf, writeSlabHeader } from "./slab-frame.js";
+import { SLAB_HEADER_BYTES, slabIdOf, writeSlabHeader } from "../protocol/slab-frame.js";
 
 /** The smallest slab; frames are at least 64 KiB anyway (codec/frame.ts). */
 const MIN_SLAB_BYTES = 64 * 1024;

@@ -4,7 +4,7 @@
  * position as it settles, see `Waiter`), finishes exactly once, is failed by
  * the store when it closes, and may time out.
  */
-import { startUserTimeout } from "../user-timeout.js";
+import { startUserTimeout } from "../common/user-timeout.js";
 import type { MemoryStore, Settled, Waiter } from "./memory-store.js";
 
 export abstract class StoreRequest<R> implements Waiter {

@@ -13,8 +13,8 @@
  * Child-process workers cannot share memory: their messages get copies of
  * the bytes instead, and no pin.
  */
-import { mapStoreBytes, storeBytesOf, type ToWorker } from "../worker/protocol.js";
-import { slabIdOf } from "./slab-frame.js";
+import { mapStoreBytes, storeBytesOf, type ToWorker } from "../protocol/thread-messages.js";
+import { slabIdOf } from "../protocol/slab-frame.js";
 import type { SlabPool } from "./slab-pool.js";
 
 export class ThreadSlabPins {

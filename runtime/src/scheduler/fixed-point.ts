@@ -17,7 +17,7 @@
  * came from users are never negative. (Available amounts may go transiently
  * negative: see CPU lending in `node-resources.ts`.)
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../common/errors.js";
 
 /** An amount in 1e-4 units. Plain `bigint` so it stays cheap to copy and compare. */
 export type Units = bigint;

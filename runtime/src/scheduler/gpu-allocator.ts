@@ -18,7 +18,7 @@
  *
  * Invariant: for every device, 0 ≤ available ≤ capacity.
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../common/errors.js";
 import { UNITS_PER_WHOLE, isWhole, type Units } from "./fixed-point.js";
 
 /** One device's share of an allocation. */

@@ -19,7 +19,7 @@
  * from the head's resource broadcasts) and handle `onSpillback`. Placement
  * groups are planned with `bundle-planner.ts` over this node only for now.
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../common/errors.js";
 import { planBundles, type PlacementGroupStrategy } from "./bundle-planner.js";
 import { ResourcePool, type Allocation } from "./node-resources.js";
 import type { NodeView } from "./node-view.js";

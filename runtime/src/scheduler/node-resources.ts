@@ -13,7 +13,7 @@
  *   others took it meanwhile, as Ray does (the node is briefly oversubscribed
  *   and dispatches nothing that needs CPU until it drains).
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../common/errors.js";
 import { UNITS_PER_WHOLE, isWhole, type Units } from "./fixed-point.js";
 import { GpuAllocator, type GpuDevice, type GpuShare } from "./gpu-allocator.js";
 import type { NodeView } from "./node-view.js";

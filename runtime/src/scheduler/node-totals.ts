@@ -12,7 +12,7 @@
  * be whole (devices are counted, not shared, at node level); `resources` may not
  * name CPU, GPU or memory (use the options); explicit `gpuIds` must match the count.
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../common/errors.js";
 import { isWhole, toUnits } from "./fixed-point.js";
 import { CPU, GPU, MEMORY, ResourceSet } from "./resource-set.js";
 

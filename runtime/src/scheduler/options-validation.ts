@@ -18,8 +18,8 @@
  * (`ray.init`, `ray.wait`, `ray.cancel`, …) check their option objects with
  * `checkOptionKeys` / `checkInteger` / `describe` from here too.
  */
-import { InvalidArgumentError } from "../errors.js";
-import type { ActorMethodOptions, ActorOptions, ResourceOptions, TaskOptions } from "../options.js";
+import { InvalidArgumentError } from "../common/errors.js";
+import type { ActorMethodOptions, ActorOptions, ResourceOptions, TaskOptions } from "../common/options.js";
 import { UNITS_PER_WHOLE, isWhole, toUnits } from "./fixed-point.js";
 import { validateSchedulingStrategy } from "./scheduling-strategy.js";
 

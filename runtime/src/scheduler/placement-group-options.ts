@@ -1,9 +1,9 @@
 /**
  * What users pass to `ray.placementGroup(bundles, { strategy })`, checked.
- * Apart from the ledger (placement-group.ts) and the planner, because the
+ * Apart from the ledger (api/placement-group.ts) and the planner, because the
  * public API loads it in every thread, where neither is needed.
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../common/errors.js";
 import type { PlacementGroupStrategy } from "./bundle-planner.js";
 import { UNITS_PER_WHOLE, isWhole } from "./fixed-point.js";
 import { GPU, ResourceSet } from "./resource-set.js";

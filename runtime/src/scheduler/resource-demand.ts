@@ -15,7 +15,7 @@
  * resources at dispatch time (never allocated), `lifetime` is what the grant
  * takes and keeps until the actor dies.
  */
-import type { ActorOptions, ResourceOptions } from "../options.js";
+import type { ActorOptions, ResourceOptions } from "../common/options.js";
 import { UNITS_PER_WHOLE, toUnits, type Units } from "./fixed-point.js";
 import { validateResourceOptions } from "./options-validation.js";
 import { CPU, GPU, MEMORY, ResourceSet } from "./resource-set.js";

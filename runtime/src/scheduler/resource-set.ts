@@ -13,7 +13,7 @@
  * node's available CPU is ever allowed to be negative (CPU lending, see
  * `node-resources.ts`), and callers that need ≥ 0 check `fits` first.
  */
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../common/errors.js";
 import { fromUnits, toUnits, type Units } from "./fixed-point.js";
 
 export const CPU = "CPU";

@@ -6,7 +6,7 @@
  * them (so a bad option still throws at the call site if the runtime has not
  * validated before).
  */
-import type { ActorOptions, TaskOptions } from "../options.js";
+import type { ActorOptions, TaskOptions } from "../common/options.js";
 import type { GpuShare } from "./gpu-allocator.js";
 import { actorDemand, taskDemand } from "./resource-demand.js";
 import type { ResourceSet } from "./resource-set.js";

@@ -2,7 +2,7 @@
  * The user's `schedulingStrategy` option, validated and turned into one
  * internal shape the placement functions switch on.
  *
- * User form (options.ts)                          → internal `Placement`
+ * User form (common/options.ts)                          → internal `Placement`
  *   undefined | "DEFAULT"                         → { kind: "default" }   (hybrid, local first)
  *   "SPREAD"                                      → { kind: "spread" }
  *   { nodeId, soft }                              → { kind: "node-affinity", nodeId, soft }
@@ -10,8 +10,8 @@
  *                                                 → { kind: "placement-group", placementGroupId, bundleIndex }
  * `bundleIndex` absent or -1 means "any bundle of the group", as in Ray.
  */
-import { InvalidArgumentError } from "../errors.js";
-import type { SchedulingStrategy } from "../options.js";
+import { InvalidArgumentError } from "../common/errors.js";
+import type { SchedulingStrategy } from "../common/options.js";
 
 export type Placement =
   | { readonly kind: "default" }

@@ -1,0 +1,113 @@
+/**
+ * `Core`: what the public API needs from whichever runtime serves this thread.
+ * The driver thread runs the embedded local runtime (`driver/driver-runtime.ts`); a worker
+ * thread runs a client that forwards to the driver (`thread/thread-core.ts`).
+ *
+ * The one current core per thread lives here. That is the nature of a
+ * module-level API (`ray.get`, `f.remote()`, …, like Ray's global worker);
+ * everything below the API gets its collaborators passed in.
+ */
+import type { ActorHandleBase } from "./actor-handle.js";
+import type { RuntimeContext } from "../common/context.js";
+import { NotInitializedError } from "../common/errors.js";
+import type { ObjectRef } from "./object-ref.js";
+import type { ActorHosting, Isolation, ResourceOptions, SchedulingStrategy } from "../common/options.js";
+import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
+import type { ActorDescriptor, FnLocation, TaskCall } from "../protocol/thread-messages.js";
+
+/**
+ * What a task or actor asks the scheduler for, as the user wrote it
+ * (validated; absent means default). Plain data: it crosses thread ports.
+ */
+export interface SchedulingOptions extends ResourceOptions {
+  readonly schedulingStrategy?: SchedulingStrategy;
+  /** Thread or child-process worker: part of the scheduling class, so the two never share a lease. */
+  readonly isolation?: Isolation;
+}
+
+/** Task options compiled once from the user's options (defaults filled, validated). */
+export interface TaskSpecOptions {
+  readonly demand: SchedulingOptions;
+  readonly maxRetries: number;
+  readonly retryExceptions: boolean | readonly string[];
+  readonly numReturns: number;
+  readonly name: string;
+}
+
+/** Actor options compiled once. */
+export interface ActorSpecOptions {
+  readonly demand: SchedulingOptions;
+  readonly maxRestarts: number;
+  readonly maxTaskRetries: number;
+  readonly maxConcurrency: number;
+  readonly name: string | undefined;
+  readonly namespace: string | undefined;
+  readonly getIfExists: boolean;
+  readonly hosting: ActorHosting;
+}
+
+export interface RemoteClassInfo extends FnLocation {
+  readonly className: string;
+  readonly methods: readonly string[];
+}
+
+export interface Core {
+  /** Returns one ref, or an array of `numReturns` refs when it is above 1. */
+  submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[];
+  createActor(cls: RemoteClassInfo, args: readonly unknown[], options: ActorSpecOptions): ActorHandleBase;
+  submitActorTask(
+    actor: ActorDescriptor,
+    method: string,
+    args: readonly unknown[],
+    numReturns: number,
+    name: string,
+  ): ObjectRef | ObjectRef[];
+  put(value: unknown): ObjectRef;
+  /** Values in order; rejects as soon as one ref holds an error, or with `GetTimeoutError`. */
+  get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]>;
+  getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown>;
+  /** Readiness per input ref (validated by the caller): true for at most `numReturns` of them. */
+  wait(refs: readonly ObjectRef[], numReturns: number, timeoutS: number | undefined): Promise<readonly boolean[]>;
+  cancel(ref: ObjectRef, force: boolean, recursive: boolean): void;
+  kill(actor: ActorDescriptor, noRestart: boolean): void;
+  getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor>;
+  runtimeContext(): RuntimeContext;
+  /** GPU ids granted to the running task or actor; `[]` in the driver. */
+  gpuIds(): number[];
+  /** This node's totals (user units). Driver only for now. */
+  clusterResources(): Record<string, number>;
+  /** What is free right now (user units). Driver only for now. */
+  availableResources(): Record<string, number>;
+  /** Asks to reserve the (validated) bundles; returns at once. */
+  createPlacementGroup(id: string, bundles: ReadonlyArray<Record<string, number>>, strategy: PlacementGroupStrategy, name: string | undefined): void;
+  /** Resolves once the group's bundles are reserved; rejects if it is removed first. */
+  placementGroupReady(id: string): Promise<void>;
+  removePlacementGroup(id: string): void;
+  /** Driver only for now. */
+  placementGroupTable(): Record<string, PlacementGroupTableEntry>;
+  shutdown(): Promise<void>;
+}
+
+/** One row of `ray.placementGroupTable()`. */
+export interface PlacementGroupTableEntry {
+  readonly placementGroupId: string;
+  readonly name: string | undefined;
+  readonly strategy: PlacementGroupStrategy;
+  readonly bundles: ReadonlyArray<Record<string, number>>;
+  readonly state: "PENDING" | "CREATED" | "REMOVED";
+}
+
+let current: Core | undefined;
+
+export function currentCore(what: string): Core {
+  if (current === undefined) throw new NotInitializedError(what);
+  return current;
+}
+
+export function peekCore(): Core | undefined {
+  return current;
+}
+
+export function installCore(core: Core | undefined): void {
+  current = core;
+}

@@ -1,0 +1,100 @@
+/**
+ * Compiles the user's option objects (`@ray.remote({...})`, `.options({...})`)
+ * into filled-in spec options, once, at the call site. Validation is
+ * `scheduler/options-validation.ts` (the one place the rules live); this
+ * module only merges options over the decorator's and fills defaults.
+ *
+ * Resource options stay as the user wrote them (`SchedulingOptions`): the
+ * scheduler turns them into demands, and for actors whether an option was
+ * given at all matters (Ray's rule: an actor that asks for nothing holds 0 CPU
+ * while alive). A placement group in `schedulingStrategy` is reduced to its
+ * id, so the options cross to the driver from worker threads as plain data.
+ */
+import type { ActorSpecOptions, SchedulingOptions, TaskSpecOptions } from "./core.js";
+import type { ActorMethodOptions, ActorOptions, SchedulingStrategy, TaskOptions } from "../common/options.js";
+import { validateActorMethodOptions, validateActorOptions, validateTaskOptions } from "../scheduler/options-validation.js";
+
+export function defaultTaskOptions(name: string): TaskSpecOptions {
+  return { demand: {}, maxRetries: 3, retryExceptions: false, numReturns: 1, name };
+}
+
+export function defaultActorOptions(): ActorSpecOptions {
+  return {
+    demand: {},
+    maxRestarts: 0,
+    maxTaskRetries: 0,
+    maxConcurrency: 1,
+    name: undefined,
+    namespace: undefined,
+    getIfExists: false,
+    hosting: "dedicated",
+  };
+}
+
+/** `base` with `options` applied on top; `where` names the call site in errors. */
+export function compileTaskOptions(base: TaskSpecOptions, options: unknown, where: string): TaskSpecOptions {
+  validateTaskOptions(options, where);
+  const o: TaskOptions = options ?? {};
+  return {
+    demand: mergeDemand(base.demand, o),
+    maxRetries: o.maxRetries ?? base.maxRetries,
+    retryExceptions: o.retryExceptions ?? base.retryExceptions,
+    numReturns: o.numReturns ?? base.numReturns,
+    name: o.name ?? base.name,
+  };
+}
+
+export function compileActorOptions(base: ActorSpecOptions, options: unknown, where: string): ActorSpecOptions {
+  validateActorOptions(options, where);
+  const o: ActorOptions = options ?? {};
+  const merged: ActorSpecOptions = {
+    demand: mergeDemand(base.demand, o),
+    maxRestarts: o.maxRestarts ?? base.maxRestarts,
+    maxTaskRetries: o.maxTaskRetries ?? base.maxTaskRetries,
+    maxConcurrency: o.maxConcurrency ?? base.maxConcurrency,
+    name: o.name ?? base.name,
+    namespace: o.namespace ?? base.namespace,
+    getIfExists: o.getIfExists ?? base.getIfExists,
+    hosting: o.hosting ?? base.hosting,
+  };
+  // Rules across options hold for the merged result too (e.g. getIfExists from the decorator, name here).
+  validateActorOptions(
+    {
+      ...(merged.name !== undefined ? { name: merged.name } : {}),
+      getIfExists: merged.getIfExists,
+      maxRestarts: merged.maxRestarts,
+      maxTaskRetries: merged.maxTaskRetries,
+      hosting: merged.hosting,
+      ...(merged.demand.numCpus !== undefined ? { numCpus: merged.demand.numCpus } : {}),
+      ...(merged.demand.numGpus !== undefined ? { numGpus: merged.demand.numGpus } : {}),
+    },
+    where,
+  );
+  return merged;
+}
+
+export function compileMethodOptions(options: unknown, where: string): ActorMethodOptions {
+  validateActorMethodOptions(options, where);
+  return options ?? {};
+}
+
+function mergeDemand(base: SchedulingOptions, o: TaskOptions | ActorOptions): SchedulingOptions {
+  const out: { -readonly [K in keyof SchedulingOptions]: SchedulingOptions[K] } = { ...base };
+  if (o.numCpus !== undefined) out.numCpus = o.numCpus;
+  if (o.numGpus !== undefined) out.numGpus = o.numGpus;
+  if (o.memory !== undefined) out.memory = o.memory;
+  if (o.resources !== undefined) out.resources = { ...o.resources };
+  if (o.schedulingStrategy !== undefined) out.schedulingStrategy = plainStrategy(o.schedulingStrategy);
+  if (o.isolation !== undefined) out.isolation = o.isolation;
+  return out;
+}
+
+/** The strategy as plain data: a placement group object becomes `{ id }`. */
+function plainStrategy(s: SchedulingStrategy): SchedulingStrategy {
+  if (typeof s !== "object" || !("placementGroup" in s)) return s;
+  return {
+    placementGroup: { id: s.placementGroup.id },
+    ...(s.bundleIndex !== undefined ? { bundleIndex: s.bundleIndex } : {}),
+    ...(s.captureChildTasks !== undefined ? { captureChildTasks: s.captureChildTasks } : {}),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The compile-time contract between `@tsray/transformer` and the runtime.
+ *
+ * The transform gives every `@ray.remote` function `f` a merged
+ * `declare namespace f { ... }` whose members are typed with these aliases,
+ * and every remote class `C` one typed with `ActorClass`-style members, so the
+ * checker (and `.d.ts` consumers without the plugin) see `f.remote(...)`,
+ * `f.options(...)`, `C.remote(...)` and `handle.method.remote(...)`.
+ * Change these only additively: emitted `.d.ts` files of user packages name them.
+ */
+import type { ObjectRef } from "./object-ref.js";
+import type { ActorHandle } from "./actor-handle.js";
+import type { ActorMethodOptions, ActorOptions, RemoteOptions, TaskOptions } from "../common/options.js";
+
+// `any` is required here: these are the widest function/constructor types, used only as constraints.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => unknown;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyClass = abstract new (...args: any[]) => object;
+
+/** Each argument may be given as a value or as a ref to one (resolved before the call runs). */
+export type RemoteArgs<A extends readonly unknown[]> = { [K in keyof A]: A[K] | ObjectRef<A[K]> };
+
+/** The parameters of `f.remote(...)` for a function type `F`. */
+export type RemoteParams<F extends AnyFunction> = RemoteArgs<Parameters<F>>;
+
+/** The parameters of `C.remote(...)` for a class type `C`. */
+export type RemoteCtorParams<C extends AnyClass> = RemoteArgs<ConstructorParameters<C>>;
+
+/**
+ * What `.remote()` returns for a function type `F` and a `numReturns` of `N`:
+ * one ref for `N` of 1 (or not given); for `N > 1` a tuple of refs, one per
+ * element of the returned tuple (or an array of refs when the return type is
+ * a plain array).
+ */
+export type RemoteReturn<F extends AnyFunction, N extends number | undefined = undefined> = [N] extends [
+  undefined | 1,
+]
+  ? ObjectRef<Awaited<ReturnType<F>>>
+  : Awaited<ReturnType<F>> extends infer R extends readonly unknown[]
+    ? { -readonly [K in keyof R]: ObjectRef<R[K]> }
+    : ObjectRef<unknown>[];
+
+/** `f.remote` and `f.options(...).remote`. */
+export interface RemoteCallable<F extends AnyFunction, N extends number | undefined = undefined> {
+  remote(...args: RemoteParams<F>): RemoteReturn<F, N>;
+}
+
+/** The members the transform (or `ray.remote(fn)`) adds to a remote function. */
+export interface RemoteFunction<F extends AnyFunction, N extends number | undefined = undefined>
+  extends RemoteCallable<F, N> {
+  options<const M extends number>(options: TaskOptions & { readonly numReturns: M }): RemoteCallable<F, M>;
+  options(options: TaskOptions): RemoteCallable<F, N>;
+}
+
+/** `C.remote` and `C.options(...).remote`. */
+export interface ActorConstructor<C extends AnyClass> {
+  remote(...args: RemoteCtorParams<C>): ActorHandle<InstanceType<C>>;
+}
+
+/** The members the transform (or `ray.remote(cls)`) adds to a remote class. */
+export interface ActorClass<C extends AnyClass> extends ActorConstructor<C> {
+  options(options: ActorOptions): ActorConstructor<C>;
+}
+
+/** `handle.method.remote` and `handle.method.options(...).remote`. */
+export interface ActorMethod<F extends AnyFunction, N extends number | undefined = undefined>
+  extends RemoteCallable<F, N> {
+  options<const M extends number>(options: ActorMethodOptions & { readonly numReturns: M }): RemoteCallable<F, M>;
+  options(options: ActorMethodOptions): RemoteCallable<F, N>;
+}
+
+/** The callable members of an actor instance type, each as an `ActorMethod`. */
+export type ActorMethods<I> = {
+  readonly [K in keyof I as I[K] extends AnyFunction ? K : never]: I[K] extends AnyFunction
+    ? ActorMethod<I[K]>
+    : never;
+};
+
+/**
+ * The context the transform passes when it applies the decorator
+ * (stub ABI version 1). `id` is stable across machines with the same code:
+ * the defining file's path relative to the project root, `#`, and the name.
+ * `url` is the defining module's `import.meta.url`, from which a worker loads it.
+ */
+export interface RemoteContext {
+  readonly kind: "tsray:function" | "tsray:class";
+  readonly abi: 1;
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+}
+
+/** Names the options that do not apply to the decorated kind, as a type error. */
+type OnlyOptionsOf<O, Allowed, What extends string> = [Exclude<keyof O, keyof Allowed>] extends [never]
+  ? unknown
+  : { readonly [K in `tsray: these options are not valid for ${What}`]: Exclude<keyof O, keyof Allowed> };
+
+/** What `@ray.remote({...})` evaluates to: a decorator for a function or a class. */
+export interface RemoteDecorator<O extends RemoteOptions> {
+  <F extends AnyFunction>(
+    fn: F & OnlyOptionsOf<O, TaskOptions, "a remote function">,
+    context?: RemoteContext,
+  ): F & RemoteFunction<F>;
+  <C extends AnyClass>(
+    cls: C & OnlyOptionsOf<O, ActorOptions, "a remote class">,
+    context?: RemoteContext | ClassDecoratorContext<C>,
+  ): C & ActorClass<C>;
+}

@@ -1,0 +1,511 @@
+/**
+ * The embedded local runtime of the driver thread: builds the node's parts
+ * (object store, node scheduler, task manager, actor manager, worker pool), wires
+ * their events to each other, and serves the public API (`Core`) and the
+ * requests of worker threads. Loaded by `ray.init()` only, so worker threads
+ * never load driver code.
+ */
+import { fork } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { makeActorHandle, type ActorHandleBase } from "../api/actor-handle.js";
+import { ActorManager } from "../owner/actor-manager.js";
+import { Codec, fromWireError, toWireError } from "../codec/index.js";
+import "../codec/native-strings.js";
+import type { RuntimeContext } from "../common/context.js";
+import type { ActorSpecOptions, Core, PlacementGroupTableEntry, RemoteClassInfo, SchedulingOptions } from "../api/core.js";
+import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
+import { IdGenerator, driverIdPrefix, sessionOf } from "../common/ids.js";
+import { printLogLine } from "../node/log-printer.js";
+import { ObjectRef, refsFor } from "../api/object-ref.js";
+import { MemoryStore } from "../object-store/memory-store.js";
+import { SlabPool, type SlabPoolStatus } from "../object-store/slab-pool.js";
+import type { SlabStatusSource } from "../api/slab-status.js";
+import { ThreadSlabPins } from "../object-store/thread-slab-pins.js";
+import { ReferenceCounter } from "../common/reference-counter.js";
+import { waitFor } from "../object-store/wait-request.js";
+import { actorCreation } from "../api/actor-creation.js";
+import { compactCodec, encodeArgs } from "../protocol/encoded-values.js";
+import { TaskManager } from "../owner/task-manager.js";
+import type { NodeScheduler, NodeRequest, Schedulable } from "../owner/schedulable.js";
+import { LocalScheduler } from "../scheduler/local-scheduler.js";
+import type { NodeTotals } from "../scheduler/node-totals.js";
+import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
+import { ResourceSet } from "../scheduler/resource-set.js";
+import { infeasibleWarning } from "../scheduler/scheduler-status.js";
+import { createWireHooks } from "../codec/wire-hooks.js";
+import {
+  unreachable,
+  type ActorDescriptor,
+  type FromWorker,
+  type ReplyValue,
+  type SyncQuery,
+  type TaskCall,
+  type ToWorker,
+  type TsrayWorkerData,
+  type WireError,
+} from "../protocol/thread-messages.js";
+import { WorkerClient, type WorkerClientEvents } from "../node/worker-client.js";
+import { ThreadStartPacer } from "../node/thread-start-pacer.js";
+import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
+import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThread } from "../node/prestart.js";
+
+export interface DriverOptions {
+  /** The node's totals (validated) and GPU device ids. */
+  readonly node: NodeTotals;
+  /** Where tasks/actors granted GPUs run: pool threads, or child processes with `CUDA_VISIBLE_DEVICES` set. */
+  readonly gpuWorkers: "thread" | "process";
+  readonly namespace: string;
+  /** Made by `init()` before this module loaded (else made here). */
+  readonly identity?: DriverIdentity;
+  /** Pool threads `init()` started already (numbered 1…n); the pool starts the rest. */
+  readonly prestarted?: readonly PrestartedThread[];
+  /** Heap limit of every worker, thread or process (`ray.init({ workerHeapMb })`); absent: V8's default. */
+  readonly workerHeapMb?: number | undefined;
+}
+
+interface GroupRecord {
+  readonly name: string | undefined;
+  readonly strategy: PlacementGroupStrategy;
+  readonly bundles: ReadonlyArray<Record<string, number>>;
+  state: "PENDING" | "CREATED" | "REMOVED";
+  readonly waiters: Array<{ resolve: () => void; reject: (e: Error) => void }>;
+}
+
+const callerId = "driver";
+
+export class DriverRuntime implements Core, SlabStatusSource {
+  private readonly identity: DriverIdentity;
+  readonly nodeId: string;
+  readonly jobId: string;
+  private readonly session: number;
+  private readonly ids: IdGenerator;
+  /** Large objects `put` here live in reused shared memory; readers get views of it (slab-pool.ts). */
+  private readonly slabs = new SlabPool();
+  private readonly slabPins = new ThreadSlabPins(this.slabs);
+  private readonly store = new MemoryStore(this.slabs, (id) => this.ownerGone(id));
+  private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
+  private readonly hooks = createWireHooks((id) => this.refs.escape(id));
+  private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
+  /** For `put`: a large frame is written straight into a slab (task arguments still get their own buffer, which moves to the worker). */
+  private readonly putCodec = compactCodec(new Codec(this.hooks, { allocate: (n) => this.slabs.allocate(n) }), this.slabs);
+  /** Every message to a worker: slabs it shares with a thread are pinned; a child process gets copies. */
+  private readonly pinSlabsFor = (c: WorkerClient, m: ToWorker): ToWorker => this.slabPins.posting(c, c.gpuIds === undefined, m);
+  private readonly scheduler: NodeScheduler;
+  private readonly tasks: TaskManager;
+  private readonly groups = new Map<string, GroupRecord>();
+  /** `Task add` / `Actor Counter`: warned about once each. */
+  private readonly warnedInfeasible = new Set<string>();
+  private readonly actors: ActorManager;
+  private readonly pool: WorkerPool;
+  /** Starts actor threads one per event-loop turn, at most one booting per core (see thread-start-pacer.ts). */
+  private readonly threadStarts = new ThreadStartPacer(Math.max(1, availableParallelism()));
+  private threadCounter: number;
+  private closed = false;
+
+  constructor(private readonly options: DriverOptions) {
+    this.identity = options.identity ?? newDriverIdentity();
+    this.nodeId = this.identity.nodeId;
+    this.jobId = this.identity.jobId;
+    this.session = this.identity.session;
+    this.ids = new IdGenerator(driverIdPrefix(this.session));
+    this.threadCounter = options.prestarted?.length ?? 0;
+    this.scheduler = new LocalScheduler<Schedulable>({
+      nodeId: this.nodeId,
+      totals: options.node.totals,
+      ...(options.node.gpuIds !== undefined ? { gpuIds: options.node.gpuIds } : {}),
+      events: {
+        onDispatch: (request, grant) => request.payload.dispatch(grant),
+        onInfeasible: (request, missing, reason) => this.warnInfeasible(request, missing, reason),
+        onPlacementGroupReady: (id) => this.groupReady(id),
+        onPlacementGroupInfeasible: (id, reason) =>
+          process.stderr.write(
+            `tsray: warning: placement group ${this.groups.get(id)?.name ?? id} cannot be reserved: ${reason}. ` +
+              "It stays pending until that changes; remove it with ray.removePlacementGroup(pg).\n",
+          ),
+      },
+    });
+    const rebuildError = (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]);
+    const processes = options.gpuWorkers === "process";
+    this.tasks = new TaskManager({
+      store: this.store,
+      scheduler: this.scheduler,
+      pool: () => this.pool,
+      rebuildError,
+      gpuWorker: processes ? (gpuIds) => this.pool.processWorker(gpuIds) : undefined,
+      gpuWorkerIdle: (worker) => this.pool.processIdle(worker),
+      processWorker: (gpuIds) => this.pool.processWorker(gpuIds),
+    });
+    const limits = { heapMb: options.workerHeapMb };
+    const actorThreadEvents: WorkerClientEvents = {
+      onMessage: (c, m) => this.route(c, undefined, m),
+      onExit: (c, code, error) => {
+        this.slabPins.threadGone(c);
+        if (!this.closed) this.actors.onWorkerExit(c, code, error);
+      },
+      onPost: this.pinSlabsFor,
+    };
+    this.actors = new ActorManager({
+      store: this.store,
+      scheduler: this.scheduler,
+      rebuildError,
+      // Actor threads start paced (never inside `Cls.remote()`); a process worker (GPU work in
+      // processes, or `isolation: "process"`) starts at once.
+      spawnWorker: (actorId, gpuIds, isolation) =>
+        isolation === "process" || (processes && gpuIds.length > 0)
+          ? new WorkerClient(this.workerData(actorId), actorThreadEvents, { gpuIds, fork }, undefined, limits)
+          : this.threadStarts.startThread(this.workerData(actorId), actorThreadEvents, limits),
+      spawnSharedHost: () => {
+        const { preload: _preload, ...data } = this.workerData(undefined);
+        return this.threadStarts.startThread({ ...data, sharedActors: true }, actorThreadEvents, limits);
+      },
+      sharedSpread: Math.max(1, availableParallelism()),
+    });
+    const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
+    this.pool = new WorkerPool(
+      Math.max(1, Math.ceil(cpus)),
+      () => this.workerData(undefined),
+      {
+        onMessage: (w, m) => this.route(w.client, w, m),
+        onExit: (w, code, error) => {
+          this.slabPins.threadGone(w.client);
+          if (!this.closed) this.tasks.onWorkerExit(w, code, error);
+        },
+        onPost: this.pinSlabsFor,
+      },
+      options.prestarted,
+      limits,
+    );
+  }
+
+  // ------------------------------------------------------------ Core (the driver's own calls)
+
+  /**
+   * A ref minted by an earlier session's runtime (see `sessionOf`): that
+   * runtime owned its object and `shutdown()` ended both, so the object can
+   * never be produced. Old actor handles fail the same way (unknown actor).
+   */
+  private ownerGone(id: string): OwnerDiedError | undefined {
+    const session = sessionOf(id);
+    if (session === undefined || session === this.session) return undefined;
+    return new OwnerDiedError(
+      id,
+      `ObjectRef(${id}) belongs to an earlier ray.init() session: ray.shutdown() ended the runtime that owned it, ` +
+        "and its object with it. Refs do not outlive their session: compute or put the value again after ray.init().",
+    );
+  }
+
+  /** The driver's task and actor arguments; a top-level ref of an earlier session is refused at once (nothing is submitted). */
+  private encodeArgs(args: readonly unknown[], name: string): ReturnType<typeof encodeArgs> {
+    const encoded = encodeArgs(this.codec, args, name);
+    const ids = encoded.refIds ?? [];
+    for (let k = 0; k < ids.length; k++) {
+      const gone = this.ownerGone(ids[k]!);
+      if (gone !== undefined) throw new OwnerDiedError(ids[k]!, `Argument ${encoded.refIdx![k]} of ${name}: ${gone.message}`);
+    }
+    return encoded;
+  }
+
+  submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[] {
+    this.checkGroup(call.demand, call.name);
+    const encoded = this.encodeArgs(args, call.name);
+    const taskId = this.ids.next();
+    this.tasks.submit(taskId, call, encoded, undefined);
+    return this.refs.trackAll(refsFor(taskId, call.numReturns));
+  }
+
+  createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorHandleBase {
+    this.checkGroup(o.demand, cls.className);
+    const encoded = this.encodeArgs(args, `${cls.className}.constructor`);
+    const created = this.actors.create(actorCreation(this.ids.next(), cls, encoded, o, this.options.namespace));
+    return makeActorHandle(created);
+  }
+
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+    const encoded = this.encodeArgs(args, name);
+    const taskId = this.ids.next();
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId });
+    return this.refs.trackAll(refsFor(taskId, numReturns));
+  }
+
+  put(value: unknown): ObjectRef {
+    const id = this.ids.next();
+    this.store.putBytes(id, this.putCodec.encode(value, "the value given to ray.put"));
+    const ref = new ObjectRef(id);
+    this.refs.track(ref, id);
+    return ref;
+  }
+
+  getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown> {
+    const due = this.slabs.finalizersDue();
+    if (due !== undefined) return due.then(() => this.getOne(ref, timeoutS));
+    const settled = this.store.peek(ref.id);
+    if (settled !== undefined) {
+      if (!(settled instanceof Uint8Array)) return Promise.reject(settled);
+      try {
+        return Promise.resolve(this.codec.decode(settled));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    return this.store.getOne(ref.id, timeoutS).then((b) => this.codec.decode(b));
+  }
+
+  get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
+    const due = this.slabs.finalizersDue();
+    if (due !== undefined) return due.then(() => this.get(refs, timeoutS));
+    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => list.map((b) => this.codec.decode(b)));
+  }
+
+  slabStatus(): SlabPoolStatus {
+    return this.slabs.status();
+  }
+
+  wait(refs: readonly ObjectRef[], numReturns: number, timeoutS: number | undefined): Promise<readonly boolean[]> {
+    const due = this.slabs.finalizersDue();
+    if (due !== undefined) return due.then(() => this.wait(refs, numReturns, timeoutS));
+    return waitFor(this.store, refs.map((r) => r.id), numReturns, timeoutS);
+  }
+
+  cancel(ref: ObjectRef, force: boolean, recursive: boolean): void {
+    const gone = this.ownerGone(ref.id);
+    if (gone !== undefined) throw new InvalidArgumentError(`ray.cancel(): ${gone.message}`);
+    if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
+    else this.actors.cancelCall(ref.id, force);
+  }
+
+  kill(actor: ActorDescriptor, noRestart: boolean): void {
+    this.actors.kill(actor.actorId, noRestart);
+  }
+
+  getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor> {
+    try {
+      return Promise.resolve(this.actors.lookup(name, namespace ?? this.options.namespace));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  runtimeContext(): RuntimeContext {
+    return { jobId: this.jobId, nodeId: this.nodeId, workerId: callerId, namespace: this.options.namespace };
+  }
+
+  gpuIds(): number[] {
+    return [];
+  }
+
+  clusterResources(): Record<string, number> {
+    return this.scheduler.total().toJSON();
+  }
+
+  availableResources(): Record<string, number> {
+    return this.scheduler.available().toJSON();
+  }
+
+  createPlacementGroup(
+    id: string,
+    bundles: ReadonlyArray<Record<string, number>>,
+    strategy: PlacementGroupStrategy,
+    name: string | undefined,
+  ): void {
+    if (name !== undefined && [...this.groups.values()].some((g) => g.name === name && g.state !== "REMOVED")) {
+      throw new InvalidArgumentError(`A placement group named "${name}" already exists; pick another name or remove it first.`);
+    }
+    this.groups.set(id, { name, strategy, bundles, state: "PENDING", waiters: [] });
+    this.scheduler.createPlacementGroup(id, bundles.map((b) => ResourceSet.of(b)), strategy);
+  }
+
+  placementGroupReady(id: string): Promise<void> {
+    const group = this.groups.get(id);
+    if (group === undefined || group.state === "REMOVED") {
+      return Promise.reject(new InvalidArgumentError(`Placement group ${id} does not exist or was removed.`));
+    }
+    if (group.state === "CREATED") return Promise.resolve();
+    return new Promise((resolve, reject) => group.waiters.push({ resolve, reject }));
+  }
+
+  removePlacementGroup(id: string): void {
+    const group = this.groups.get(id);
+    if (group === undefined || group.state === "REMOVED") return;
+    group.state = "REMOVED";
+    for (const w of group.waiters.splice(0)) {
+      w.reject(new TsrayError("TSRAY_RUNTIME", `Placement group ${group.name ?? id} was removed before it was ready.`));
+    }
+    const { pending, running } = this.scheduler.removePlacementGroup(id);
+    this.tasks.onPlacementGroupRemoved(pending, running);
+    this.actors.onPlacementGroupRemoved(pending, running);
+  }
+
+  placementGroupTable(): Record<string, PlacementGroupTableEntry> {
+    const out: Record<string, PlacementGroupTableEntry> = {};
+    for (const [id, g] of this.groups) {
+      out[id] = { placementGroupId: id, name: g.name, strategy: g.strategy, bundles: g.bundles, state: g.state };
+    }
+    return out;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const g of this.groups.values()) {
+      for (const w of g.waiters.splice(0)) w.reject(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
+    }
+    this.store.close(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
+    await Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
+  }
+
+  // ------------------------------------------------------------ scheduling
+
+  /** A call into a placement group that does not exist (any more) fails at the call site. */
+  private checkGroup(demand: SchedulingOptions, name: string): void {
+    const s = demand.schedulingStrategy;
+    if (typeof s !== "object" || !("placementGroup" in s)) return;
+    const group = this.groups.get(s.placementGroup.id);
+    if (group === undefined || group.state === "REMOVED") {
+      throw new InvalidArgumentError(`${name}: placement group ${s.placementGroup.id} does not exist or was removed.`);
+    }
+    if (s.bundleIndex !== undefined && s.bundleIndex >= group.bundles.length) {
+      throw new InvalidArgumentError(
+        `${name}: bundleIndex ${s.bundleIndex} is out of range; the placement group has ${group.bundles.length} bundles.`,
+      );
+    }
+  }
+
+  private groupReady(id: string): void {
+    const group = this.groups.get(id);
+    if (group === undefined || group.state !== "PENDING") return;
+    group.state = "CREATED";
+    for (const w of group.waiters.splice(0)) w.resolve();
+  }
+
+  /**
+   * Once per task or actor name and demand (the scheduler reports once per
+   * scheduling class; several classes may share a name, e.g. `f.options(...)`).
+   */
+  private warnInfeasible(request: NodeRequest, missing: ResourceSet, reason: string): void {
+    const kind = request.payload.kind;
+    const key = `${kind} ${request.name} ${(request.placementDemand ?? request.demand).key()}`;
+    if (this.warnedInfeasible.has(key)) return;
+    this.warnedInfeasible.add(key);
+    process.stderr.write(`tsray: warning: ${infeasibleWarning(request, missing, reason, kind)}\n`);
+  }
+
+  // ------------------------------------------------------------ worker threads
+
+  private workerData(actorId: string | undefined): TsrayWorkerData {
+    return threadData(this.identity, this.options.namespace, ++this.threadCounter, actorId);
+  }
+
+  /** Everything a thread sends, from a pool thread (`pooled`) or an actor's thread. */
+  private route(client: WorkerClient, pooled: PoolWorker | undefined, m: FromWorker): void {
+    switch (m.t) {
+      case "done":
+        if (pooled !== undefined) this.tasks.onDone(pooled, m.taskId, m.results);
+        else this.actors.onCallDone(this.actors.actorOfCall(client, m.taskId), m.taskId, m.results);
+        return;
+      case "failed":
+        if (pooled !== undefined) this.tasks.onFailed(pooled, m.taskId, m.error, m.errorName);
+        else this.actors.onCallFailed(this.actors.actorOfCall(client, m.taskId), m.taskId, m.error);
+        return;
+      case "actorReady":
+        // Nothing to account: the scheduler placed the actor with its placement demand, and its
+        // grant holds its lifetime demand until it dies.
+        return;
+      case "actorFailed":
+        return this.actors.onConstructorFailed(m.actorId, m.error);
+      case "submit":
+        return this.tasks.submit(m.task.taskId, m.task, m.task.args, m.task.parentTaskId);
+      case "createActor":
+        return this.actors.createFromWorker(m.creation);
+      case "callActor":
+        return this.actors.submitCall(m.call);
+      case "put":
+        return this.store.putBytes(m.id, m.bytes);
+      case "release":
+        return this.store.delete(m.id);
+      case "unpin":
+        return this.slabPins.handedBack(client, m.slabs, m.counts);
+      case "get":
+        return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
+          this.store.getMany(m.ids, m.timeoutS).then((bytes): ReplyValue => ({ k: "objects", bytes })),
+        );
+      case "wait":
+        return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
+          waitFor(this.store, m.ids, m.numReturns, m.timeoutS).then((ready): ReplyValue => ({ k: "ready", ready })),
+        );
+      case "getActor":
+        return this.answer(client, m.reqId, this.getActor(m.name, m.namespace).then((actor): ReplyValue => ({ k: "actor", actor })));
+      case "kill":
+        return this.actors.kill(m.actorId, m.noRestart);
+      case "cancel":
+        try {
+          this.cancel(new ObjectRef(m.objectId), m.force, m.recursive);
+        } catch (e) {
+          // The worker's cancel() returned already; the only place left to report to is the terminal.
+          if (!(e instanceof InvalidArgumentError)) throw e;
+          process.stderr.write(`tsray: ray.cancel inside a task failed: ${e.message}\n`);
+        }
+        return;
+      case "log":
+        return printLogLine(m, client.workerId, this.nodeId);
+      case "createPlacementGroup":
+        try {
+          this.createPlacementGroup(m.id, m.bundles, m.strategy, m.name);
+        } catch (e) {
+          // The worker's call returned already (a name clash): its pg.ready() rejects, the terminal says why.
+          if (!(e instanceof InvalidArgumentError)) throw e;
+          process.stderr.write(`tsray: ray.placementGroup inside a task failed: ${e.message}\n`);
+        }
+        return;
+      case "placementGroupReady":
+        return this.answer(client, m.reqId, this.placementGroupReady(m.id).then((): ReplyValue => ({ k: "none" })));
+      case "removePlacementGroup":
+        return this.removePlacementGroup(m.id);
+      case "syncQuery":
+        return this.answerSync(m.query, m.buffer);
+      default:
+        return unreachable(m);
+    }
+  }
+
+  /** A `get`/`wait` of a pool task lends the task's CPU back until it is answered. */
+  private answerBlocking(
+    client: WorkerClient,
+    pooled: PoolWorker | undefined,
+    reqId: number,
+    taskId: string | undefined,
+    work: () => Promise<ReplyValue>,
+  ): void {
+    const blocking = pooled !== undefined && taskId !== undefined;
+    if (blocking) this.tasks.onBlocked(taskId);
+    const reply = work();
+    if (blocking) {
+      const unblock = () => this.tasks.onUnblocked(taskId);
+      reply.then(unblock, unblock);
+    }
+    this.answer(client, reqId, reply);
+  }
+
+  /** Writes a synchronous query's JSON answer into the thread's shared buffer and wakes it (see protocol.ts). */
+  private answerSync(query: SyncQuery, buffer: SharedArrayBuffer): void {
+    const value =
+      query === "clusterResources"
+        ? this.clusterResources()
+        : query === "availableResources"
+          ? this.availableResources()
+          : this.placementGroupTable();
+    const header = new Int32Array(buffer, 0, 2);
+    const text = JSON.stringify(value);
+    const { read, written } = new TextEncoder().encodeInto(text, new Uint8Array(buffer, 8));
+    const complete = read === text.length;
+    Atomics.store(header, 1, written);
+    Atomics.store(header, 0, complete ? 1 : 2);
+    Atomics.notify(header, 0);
+  }
+
+  private answer(client: WorkerClient, reqId: number, reply: Promise<ReplyValue>): void {
+    reply.then(
+      (value) => client.post({ t: "reply", reqId, ok: true, value }),
+      (error: unknown) => client.post({ t: "reply", reqId, ok: false, error: toWireError(error) }),
+    );
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The threads that host `hosting: "shared"` actors, and which actors each
+ * holds. A dedicated actor costs a thread (≈ 10 MB and a boot of its own);
+ * shared actors cost a map entry on a thread that hosts up to `perThread` of
+ * them.
+ *
+ * Placement: while there are fewer hosts than `spread` (the node's cores),
+ * a new actor opens a new host, so a handful of shared actors still run in
+ * parallel; after that it joins the least filled host with room, and a new
+ * host opens only when all are full. A host left with no actor is
+ * terminated.
+ *
+ * Invariant: every hosted actor id is in exactly one host's set, and a host
+ * is in `hosts` until it is emptied (terminated) or exits.
+ */
+import type { WorkerClient } from "./worker-client.js";
+
+export class SharedActorHosts {
+  private readonly hosts = new Map<WorkerClient, Set<string>>();
+
+  constructor(
+    private readonly spawn: () => WorkerClient,
+    private readonly perThread: number,
+    private readonly spread: number,
+  ) {}
+
+  /** A live host thread with room for `actorId`, which now counts as on it. */
+  join(actorId: string): WorkerClient {
+    let best: WorkerClient | undefined;
+    let fill = this.perThread;
+    if (this.hosts.size >= this.spread) {
+      for (const [client, actors] of this.hosts) {
+        if (actors.size < fill && !client.exited) {
+          best = client;
+          fill = actors.size;
+        }
+      }
+    }
+    if (best === undefined) {
+      best = this.spawn();
+      this.hosts.set(best, new Set());
+    }
+    this.hosts.get(best)!.add(actorId);
+    return best;
+  }
+
+  /** `actorId` no longer lives on `client`; a host left empty is terminated. */
+  leave(client: WorkerClient, actorId: string): void {
+    const actors = this.hosts.get(client);
+    if (actors === undefined || !actors.delete(actorId) || actors.size > 0) return;
+    this.hosts.delete(client);
+    void client.terminate();
+  }
+
+  /** Whether `client` is (or was, until it exited) a shared host. */
+  isHost(client: WorkerClient): boolean {
+    return this.hosts.has(client);
+  }
+
+  /** The host exited: the actors it held (it is forgotten). */
+  exited(client: WorkerClient): readonly string[] {
+    const actors = this.hosts.get(client);
+    this.hosts.delete(client);
+    return actors === undefined ? [] : [...actors];
+  }
+
+  /** The actors on `client` now. */
+  actorsOn(client: WorkerClient): ReadonlySet<string> {
+    return this.hosts.get(client) ?? new Set();
+  }
+
+  terminateAll(): Promise<number[]> {
+    const all = [...this.hosts.keys()].map((c) => c.terminate());
+    return Promise.all(all);
+  }
+}

@@ -1,0 +1,400 @@
+/**
+ * Owns every actor of the local node: placement through the node scheduler
+ * (Ray's rule: 1 free CPU to place an actor that asks for nothing, held 0
+ * while it lives; what it asks for is held for life), its thread (dedicated,
+ * or a shared host: `hosting: "shared"`, see shared-actor-hosts.ts), the
+ * constructor call, the order of its method calls (per-caller submit
+ * queues), restarts (`maxRestarts`, `maxTaskRetries`), `ray.kill`, and the
+ * directory of named actors.
+ *
+ * Phases: pending (waiting for constructor args or a CPU) → running (thread
+ * up, constructor sent: calls may be sent, the actor's thread queues them
+ * behind the constructor) → dead. A running actor whose thread exits goes
+ * back to pending-like "restarting" and is re-created, or dies.
+ *
+ * Invariant: once dead, an actor stays dead, every call it had and every
+ * later call fails with `ActorDiedError`, and its name is free again.
+ */
+import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, TaskCancelledError, TaskError } from "../common/errors.js";
+import { returnIds } from "../common/ids.js";
+import type { MemoryStore } from "../object-store/memory-store.js";
+import { resolveDeps } from "./dependency-resolver.js";
+import type {
+  ActorCallSubmission,
+  ActorCreation,
+  ActorDescriptor,
+  ResolvedDeps,
+  WireError,
+} from "../protocol/thread-messages.js";
+import type { WorkerClient } from "../node/worker-client.js";
+import type { Isolation } from "../common/options.js";
+import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
+import { SharedActorHosts } from "../node/shared-actor-hosts.js";
+import { actorRequestOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable } from "./schedulable.js";
+
+export interface ActorManagerDeps {
+  readonly store: MemoryStore;
+  readonly scheduler: NodeScheduler;
+  /**
+   * Starts a dedicated worker for the actor (a thread, or a child process
+   * whose `CUDA_VISIBLE_DEVICES` is `gpuIds` when GPU work runs in processes
+   * or the actor asked for `isolation: "process"`); its messages and exit come
+   * back via `onMessage`/`onWorkerExit`.
+   */
+  readonly spawnWorker: (actorId: string, gpuIds: readonly number[], isolation: Isolation) => WorkerClient;
+  /** Starts a thread that hosts shared actors (see `SharedActorHosts`); its exit comes back via `onWorkerExit`. */
+  readonly spawnSharedHost: () => WorkerClient;
+  /** How many threads shared actors spread over before they start filling them (the node's cores). */
+  readonly sharedSpread: number;
+  readonly rebuildError: (wire: WireError) => Error;
+}
+
+interface InFlight {
+  readonly q: QueuedCall;
+  retries: number;
+}
+
+class ActorState implements Schedulable {
+  readonly kind = "Actor";
+  phase: "pending" | "running" | "dead" = "pending";
+  ctorDeps: ResolvedDeps | undefined;
+  client: WorkerClient | undefined;
+  readonly inFlight = new Map<string, InFlight>();
+  restarts = 0;
+  /** What the scheduler granted (held until the actor dies). */
+  grant: NodeGrant | undefined;
+  death: ActorDiedError | undefined;
+  noRestart = false;
+  readonly request: NodeRequest;
+  constructor(
+    readonly creation: ActorCreation,
+    readonly queue: ActorSubmitQueue,
+    private readonly onPlaced: (s: ActorState, grant: NodeGrant) => void,
+  ) {
+    this.request = actorRequestOf(creation.actor.actorId, creation.actor.className, creation.demand, this);
+  }
+  get id(): string {
+    return this.creation.actor.actorId;
+  }
+  dispatch(grant: NodeGrant): void {
+    this.grant = grant;
+    this.onPlaced(this, grant);
+  }
+}
+
+/** Actors per shared host thread: a thread's event loop and heap are shared by this many at most. */
+export const ACTORS_PER_SHARED_THREAD = 32;
+
+export class ActorManager {
+  private readonly actors = new Map<string, ActorState>();
+  private readonly shared: SharedActorHosts;
+  /** A handle id that stands for another actor (`getIfExists` from a worker). */
+  private readonly aliases = new Map<string, string>();
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly d: ActorManagerDeps) {
+    this.shared = new SharedActorHosts(d.spawnSharedHost, ACTORS_PER_SHARED_THREAD, d.sharedSpread);
+  }
+
+  /**
+   * Registers and starts an actor. With a name already taken: `getIfExists`
+   * returns the existing actor's descriptor (and `creation`'s id becomes an
+   * alias of it); otherwise it throws.
+   */
+  create(creation: ActorCreation): ActorDescriptor {
+    const { actorId } = creation.actor;
+    if (creation.name !== undefined) {
+      const key = nameKey(creation.namespace, creation.name);
+      const existing = this.names.get(key);
+      if (existing !== undefined) {
+        if (!creation.getIfExists) {
+          throw new InvalidArgumentError(
+            `An actor named "${creation.name}" already exists in namespace "${creation.namespace}". ` +
+              "Pick another name, use getIfExists: true, or ray.getActor(name).",
+          );
+        }
+        this.aliases.set(actorId, existing);
+        return this.actors.get(existing)!.creation.actor;
+      }
+      this.names.set(key, actorId);
+    }
+    const queue = new ActorSubmitQueue(this.d.store, {
+      send: (q) => this.send(state, q, 0),
+      failDeps: (q, error) => this.settleError(q.call, new TaskError(q.call.name, error)),
+    });
+    const state = new ActorState(creation, queue, (s, grant) => this.place(s, grant));
+    this.actors.set(actorId, state);
+    const { refIdx, refIds } = creation.args;
+    if (refIdx === undefined || refIds === undefined) {
+      this.submit(state);
+    } else {
+      resolveDeps(this.d.store, refIdx, refIds, (outcome) => {
+        if (state.phase === "dead") return;
+        if (outcome.error !== undefined) {
+          return this.die(
+            state,
+            `an argument of its constructor failed: ${outcome.error.message}`,
+            new TaskError(`${creation.actor.className}.constructor`, outcome.error),
+          );
+        }
+        state.ctorDeps = outcome.deps;
+        this.submit(state);
+      });
+    }
+    return creation.actor;
+  }
+
+  /** Like `create`, for a creation that came from a worker thread: a name clash kills that handle's actor. */
+  createFromWorker(creation: ActorCreation): void {
+    try {
+      this.create(creation);
+    } catch (error) {
+      if (!(error instanceof InvalidArgumentError)) throw error;
+      const queue = new ActorSubmitQueue(this.d.store, { send: () => undefined, failDeps: () => undefined });
+      const state = new ActorState({ ...creation, demand: {} }, queue, () => undefined);
+      this.actors.set(creation.actor.actorId, state);
+      this.die(state, error.message, error);
+    }
+  }
+
+  submitCall(call: ActorCallSubmission): void {
+    for (const id of returnIds(call.taskId, call.numReturns)) this.d.store.expect(id);
+    const state = this.actors.get(this.resolve(call.actorId));
+    if (state === undefined) {
+      return this.settleError(call, new ActorDiedError(call.actorId, `No actor ${call.actorId} on this cluster (it may belong to a runtime that was shut down).`));
+    }
+    if (state.phase === "dead") return this.settleError(call, state.death!);
+    state.queue.push(call);
+  }
+
+  /** Actors waiting for (or living in) a removed placement group die. */
+  onPlacementGroupRemoved(pending: readonly NodeRequest[], running: readonly NodeGrant[]): void {
+    for (const r of [...pending.map((p) => p.id), ...running.map((g) => g.id)]) {
+      const state = this.actors.get(r);
+      if (state === undefined) continue;
+      state.noRestart = true;
+      this.die(state, "its placement group was removed (ray.removePlacementGroup)", undefined);
+    }
+  }
+
+  onConstructorFailed(actorId: string, wire: WireError): void {
+    const state = this.actors.get(actorId);
+    if (state === undefined || state.phase === "dead") return;
+    const cause = new TaskError(`${state.creation.actor.className}.constructor`, this.d.rebuildError(wire));
+    this.die(state, `its constructor threw: ${cause.message}`, cause);
+  }
+
+  onCallDone(actorId: string, taskId: string, results: readonly Uint8Array[]): void {
+    const f = this.actors.get(actorId)?.inFlight.get(taskId);
+    if (f === undefined) return;
+    this.actors.get(actorId)!.inFlight.delete(taskId);
+    const ids = returnIds(taskId, f.q.call.numReturns);
+    for (let i = 0; i < ids.length; i++) this.d.store.putBytes(ids[i]!, results[i]!);
+  }
+
+  onCallFailed(actorId: string, taskId: string, wire: WireError): void {
+    const state = this.actors.get(actorId);
+    const f = state?.inFlight.get(taskId);
+    if (state === undefined || f === undefined) return;
+    state.inFlight.delete(taskId);
+    this.settleError(f.q.call, new TaskError(f.q.call.name, this.d.rebuildError(wire)));
+  }
+
+  /** The actor a `done`/`failed` for `taskId` from `client` is about (`client` may host several). */
+  actorOfCall(client: WorkerClient, taskId: string): string {
+    if (client.actorId !== undefined) return client.actorId;
+    for (const id of this.shared.actorsOn(client)) {
+      if (this.actors.get(id)?.inFlight.has(taskId) === true) return id;
+    }
+    return "";
+  }
+
+  onWorkerExit(client: WorkerClient, exitCode: number, error: Error | undefined): void {
+    const why = error !== undefined ? `its worker threw ${error.name}: ${error.message}` : `its worker exited with code ${exitCode}`;
+    // A shared host takes every actor on it down: each restarts or dies on its own terms.
+    const ids = client.actorId !== undefined ? [client.actorId] : this.shared.exited(client);
+    for (const id of ids) {
+      const state = this.actors.get(id);
+      if (state === undefined || state.client !== client || state.phase === "dead") continue;
+      this.lost(state, why, error);
+    }
+  }
+
+  /** The actor's instance is gone (its thread exited, or it was killed to restart): restart it or let it die. */
+  private lost(state: ActorState, why: string, error: Error | undefined): void {
+    const actorId = state.id;
+    const max = state.creation.maxRestarts;
+    if (state.noRestart || (max !== -1 && state.restarts >= max)) {
+      return this.die(state, `${why} (restarts used: ${state.restarts} of maxRestarts ${max})`, error);
+    }
+    state.restarts++;
+    this.detach(state);
+    state.queue.pause();
+    const retry: InFlight[] = [];
+    const maxTask = state.creation.maxTaskRetries;
+    for (const f of state.inFlight.values()) {
+      if (maxTask === -1 || f.retries < maxTask) retry.push(f);
+      else this.settleError(f.q.call, new ActorDiedError(actorId, `Actor ${state.creation.actor.className} (${actorId}) died while running ${f.q.call.name}: ${why}; it is restarting. Set maxTaskRetries to retry such calls.`, { cause: error }));
+    }
+    state.inFlight.clear();
+    // Restart in place: the actor keeps the resources (and GPU ids) it held.
+    this.startThread(state);
+    for (const f of retry) this.send(state, f.q, f.retries + 1);
+    state.queue.resume();
+  }
+
+  /** `ray.kill`: stops the actor's thread; it restarts only if `noRestart` is false and restarts remain. */
+  kill(actorId: string, noRestart: boolean): void {
+    const state = this.actors.get(this.resolve(actorId));
+    if (state === undefined || state.phase === "dead") return;
+    if (noRestart) {
+      state.noRestart = true;
+      return this.die(state, "it was killed with ray.kill", undefined);
+    }
+    if (state.client !== undefined && state.creation.hosting === "shared") {
+      // Its thread-mates live on: only this instance goes, at once.
+      return this.lost(state, "it was killed with ray.kill", undefined);
+    }
+    if (state.client !== undefined) {
+      // Calls made from now on wait for the restart instead of reaching the dying thread.
+      state.queue.pause();
+      void state.client.terminate();
+    }
+  }
+
+  /** Cancels a call that has not been sent to the actor yet; a sent call runs on (best effort). */
+  cancelCall(taskId: string, force: boolean): boolean {
+    if (force) {
+      throw new InvalidArgumentError("ray.cancel(ref, { force: true }) is not supported for actor method calls; kill the actor with ray.kill instead.");
+    }
+    for (const state of this.actors.values()) {
+      const q = state.queue.remove(taskId);
+      if (q !== undefined) {
+        this.settleError(q.call, new TaskCancelledError(q.call.name));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  lookup(name: string, namespace: string): ActorDescriptor {
+    const id = this.names.get(nameKey(namespace, name));
+    if (id === undefined) throw new ActorNotFoundError(name, namespace);
+    return this.actors.get(id)!.creation.actor;
+  }
+
+  async shutdown(): Promise<void> {
+    const threads: Promise<number>[] = [];
+    for (const state of this.actors.values()) {
+      if (state.client !== undefined && state.creation.hosting === "dedicated") threads.push(state.client.terminate());
+      state.phase = "dead";
+    }
+    await Promise.all([...threads, this.shared.terminateAll()]);
+  }
+
+  /** Queues the actor's placement; a bad placement-group reference kills it. */
+  private submit(state: ActorState): void {
+    try {
+      this.d.scheduler.submit(state.request);
+    } catch (e) {
+      if (!(e instanceof InvalidArgumentError)) throw e;
+      this.die(state, e.message, e);
+    }
+  }
+
+  private place(state: ActorState, grant: NodeGrant): void {
+    if (state.phase === "dead") {
+      // Died while the grant was on its way (killed, or a name clash): give it back.
+      this.d.scheduler.release(grant.id);
+      return;
+    }
+    this.startThread(state);
+    state.queue.resume();
+  }
+
+  private startThread(state: ActorState): void {
+    const { creation } = state;
+    state.phase = "running";
+    state.client =
+      creation.hosting === "shared"
+        ? this.shared.join(state.id)
+        : this.d.spawnWorker(state.id, state.grant?.gpuIds ?? [], creation.demand.isolation ?? "thread");
+    state.client.post({
+      t: "createActor",
+      actorId: state.id,
+      cls: creation.cls,
+      name: creation.actor.className,
+      args: creation.args.bytes,
+      deps: state.ctorDeps,
+      maxConcurrency: creation.maxConcurrency,
+      ...(state.grant !== undefined && state.grant.gpuIds.length > 0 ? { gpuIds: state.grant.gpuIds } : {}),
+    });
+  }
+
+  private send(state: ActorState, q: QueuedCall, retries: number): void {
+    const { call } = q;
+    state.inFlight.set(call.taskId, { q, retries });
+    state.client!.post({
+      t: "callActor",
+      actorId: state.id,
+      taskId: call.taskId,
+      method: call.method,
+      name: call.name,
+      args: call.args.bytes,
+      deps: q.deps,
+      numReturns: call.numReturns,
+    });
+  }
+
+  private die(state: ActorState, reason: string, cause: unknown): void {
+    if (state.phase === "dead") return;
+    const wasPending = state.phase === "pending";
+    state.phase = "dead";
+    const { actor, name, namespace } = state.creation;
+    state.death = new ActorDiedError(
+      actor.actorId,
+      `Actor ${actor.className} (${actor.actorId}) is dead: ${reason.replace(/\.$/, "")}.`,
+      cause !== undefined ? { cause } : undefined,
+    );
+    if (name !== undefined && this.names.get(nameKey(namespace, name)) === actor.actorId) {
+      this.names.delete(nameKey(namespace, name));
+    }
+    if (wasPending) this.d.scheduler.cancel(state.id);
+    if (state.grant !== undefined) {
+      this.d.scheduler.release(state.grant.id);
+      state.grant = undefined;
+    }
+    for (const f of state.inFlight.values()) this.settleError(f.q.call, state.death);
+    state.inFlight.clear();
+    for (const q of state.queue.drain()) this.settleError(q.call, state.death);
+    this.detach(state);
+  }
+
+  /**
+   * The actor leaves its thread: a dedicated one is terminated (when it has
+   * not exited already), a shared host drops just this instance.
+   */
+  private detach(state: ActorState): void {
+    const client = state.client;
+    state.client = undefined;
+    if (client === undefined || client.exited) return;
+    if (state.creation.hosting === "dedicated") {
+      void client.terminate();
+      return;
+    }
+    client.post({ t: "dropActor", actorId: state.id });
+    this.shared.leave(client, state.id);
+  }
+
+  private settleError(call: ActorCallSubmission, error: Error): void {
+    for (const id of returnIds(call.taskId, call.numReturns)) this.d.store.putError(id, error);
+  }
+
+  private resolve(actorId: string): string {
+    return this.aliases.get(actorId) ?? actorId;
+  }
+}
+
+function nameKey(namespace: string, name: string): string {
+  return `${namespace}\0${name}`;
+}

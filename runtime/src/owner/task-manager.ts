@@ -1,0 +1,523 @@
+/**
+ * Owns every normal (non-actor) task from submission to its last result:
+ * dependency wait → the node scheduler's grant (a lease) → a lane of a pool
+ * thread → done or failed, plus retries, cancellation, and the CPUs a task
+ * lends back while it is blocked in `get`/`wait`.
+ *
+ * Lower layers (scheduler, pool, store) are handed in; the pool's thread
+ * events reach this class through the runtime's wiring.
+ *
+ * Invariants: a task is in `tasks` until its return objects are settled; it
+ * is in its worker's `tasks` set and in its lease's `tasks` exactly while it
+ * has been sent to that thread and not finished or been handed back; it is
+ * in the scheduler's queue exactly while its phase is "queued".
+ */
+import { CPU, type ResourceSet } from "../scheduler/resource-set.js";
+import { InvalidArgumentError, OutOfMemoryError, TaskCancelledError, TaskError, WorkerCrashedError } from "../common/errors.js";
+import { returnId } from "../common/ids.js";
+import type { MemoryStore } from "../object-store/memory-store.js";
+import type { EncodedArgs, ResolvedDeps, TaskCall, WireError } from "../protocol/thread-messages.js";
+import type { PoolWorker, WorkerPool } from "../node/worker-pool.js";
+import { resolveDeps } from "./dependency-resolver.js";
+import { FunctionNumbers } from "./function-numbers.js";
+import { defaultPipelineDepth, type Lease } from "../node/lease.js";
+import { taskShapeOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable, type TaskShape } from "./schedulable.js";
+import type { Placement } from "../scheduler/scheduling-strategy.js";
+import { addTransfer } from "../protocol/encoded-values.js";
+import { ClaimTable, type TaskClaim } from "../protocol/task-claims.js";
+
+export interface TaskManagerDeps {
+  readonly store: MemoryStore;
+  readonly scheduler: NodeScheduler;
+  readonly pool: () => WorkerPool;
+  /**
+   * The worker for a grant with GPUs when GPU work runs in child processes
+   * (`init({ gpuWorkers: "process" })`); undefined: a pool thread.
+   */
+  readonly gpuWorker?: ((gpuIds: readonly number[]) => PoolWorker) | undefined;
+  /** A lease ended on a child-process worker (from `gpuWorker` or `processWorker`): it may be reused or stopped. */
+  readonly gpuWorkerIdle?: ((worker: PoolWorker) => void) | undefined;
+  /** A child-process worker seeing `gpuIds` (none: `[]`), for tasks with `isolation: "process"`. */
+  readonly processWorker?: ((gpuIds: readonly number[]) => PoolWorker) | undefined;
+  readonly rebuildError: (wire: WireError) => Error;
+  readonly pipelineDepth?: number;
+}
+
+/**
+ * One task, from submission to its last result; also its own scheduler
+ * request (`payload` is itself). A million may be queued at once, so it is
+ * one record: what every call with the same options shares is reached
+ * through `call` and `shape` (built once), a single return's id is the task
+ * id, and the request's fields are getters over those.
+ */
+class TaskState implements Schedulable, NodeRequest {
+  phase: "deps" | "queued" | "sent" = "deps";
+  deps: ResolvedDeps | undefined = undefined;
+  lease: Lease<TaskState> | undefined = undefined;
+  /** Set while the task is sent ahead to a thread (waiting behind another task there): see task-claims.ts. */
+  claim: TaskClaim | undefined = undefined;
+  /** Outstanding `get`/`wait` requests of the task while it runs. */
+  blocked = 0;
+  attempts = 0;
+  cancelled: "no" | "soft" | "force" = "no";
+  children: string[] | undefined = undefined;
+  constructor(
+    /** The task id (and the id of its single return). */
+    readonly id: string,
+    readonly call: TaskCall,
+    readonly args: EncodedArgs,
+    private readonly shape: TaskShape,
+    private readonly manager: TaskManager,
+  ) {}
+  get kind(): "Task" {
+    return "Task";
+  }
+  get name(): string {
+    return this.call.name;
+  }
+  get demand(): ResourceSet {
+    return this.shape.demand;
+  }
+  get placement(): Placement {
+    return this.shape.placement;
+  }
+  get classKey(): string {
+    return this.shape.classKey;
+  }
+  get isolation(): "thread" | "process" {
+    return this.shape.isolation;
+  }
+  get payload(): Schedulable {
+    return this;
+  }
+  dispatch(grant: NodeGrant): void {
+    this.manager.dispatch(this, grant);
+  }
+}
+
+export class TaskManager {
+  private readonly tasks = new Map<string, TaskState>();
+  /** Return object id → task id, for tasks with several returns (a single return shares the task's id). */
+  private readonly byReturn = new Map<string, string>();
+  /**
+   * Running tasks cancelled recursively → whether with force, until they
+   * finish: children they submitted just before the cancel arrive after it.
+   */
+  private readonly cancelledParents = new Map<string, boolean>();
+  private readonly depth: number;
+  private lanes = 0;
+  /** Leases with tasks, by lane. */
+  private readonly leases = new Map<number, Lease<TaskState>>();
+  private readonly isTask = (r: NodeRequest): boolean => r.payload instanceof TaskState;
+  private readonly totalCpuUnits: bigint;
+  private readonly fns = new FunctionNumbers();
+
+  constructor(private readonly d: TaskManagerDeps) {
+    this.depth = d.pipelineDepth ?? defaultPipelineDepth;
+    this.totalCpuUnits = d.scheduler.total().get(CPU);
+  }
+
+  /**
+   * `parentTaskId`: the task that submitted this one, if a task did (for
+   * recursive cancel). Throws `InvalidArgumentError` for bad resource options
+   * (checked before anything is queued).
+   */
+  submit(taskId: string, call: TaskCall, args: EncodedArgs, parentTaskId: string | undefined): void {
+    const state = new TaskState(taskId, call, args, taskShapeOf(call.name, call.demand), this);
+    const n = call.numReturns;
+    for (let i = 0; i < n; i++) this.d.store.expect(returnId(taskId, n, i));
+    this.tasks.set(taskId, state);
+    if (n > 1) for (let i = 0; i < n; i++) this.byReturn.set(returnId(taskId, n, i), taskId);
+    if (parentTaskId !== undefined) {
+      const parent = this.tasks.get(parentTaskId);
+      if (parent !== undefined) (parent.children ??= []).push(taskId);
+      // The parent was cancelled recursively while this submission was still
+      // on its way from the parent's thread: it is cancelled like its siblings.
+      const force = this.cancelledParents.get(parentTaskId);
+      if (force !== undefined) return this.cancel(taskId, force, true);
+    }
+    const { refIdx, refIds } = args;
+    if (refIdx === undefined || refIds === undefined) return this.enqueue(state);
+    resolveDeps(this.d.store, refIdx, refIds, (outcome) => {
+      if (this.tasks.get(taskId) !== state) return; // cancelled meanwhile
+      if (outcome.error !== undefined) return this.finishWithError(state, new TaskError(call.name, outcome.error));
+      state.deps = outcome.deps;
+      this.enqueue(state);
+    });
+  }
+
+  /** Called by the scheduler once the task's demand is granted: a new lease on the least busy thread. */
+  dispatch(state: TaskState, grant: NodeGrant): void {
+    const gpuIds = grant.gpuIds.length > 0 ? grant.gpuIds : undefined;
+    const worker =
+      state.isolation === "process" && this.d.processWorker !== undefined
+        ? this.d.processWorker(gpuIds ?? [])
+        : gpuIds !== undefined && this.d.gpuWorker !== undefined
+          ? this.d.gpuWorker(gpuIds)
+          : this.d.pool().pick();
+    const lease: Lease<TaskState> = {
+      lane: ++this.lanes,
+      worker,
+      grantId: grant.id,
+      cpuUnits: grant.resources.get(CPU),
+      gpuIds,
+      tasks: [],
+      blocked: false,
+    };
+    this.leases.set(lease.lane, lease);
+    worker.active++;
+    this.send(lease, state);
+    this.fill(lease);
+  }
+
+  /** Tasks waiting for (or running in) a removed placement group: they fail, running ones are stopped. */
+  onPlacementGroupRemoved(pending: readonly NodeRequest[], running: readonly NodeGrant[]): void {
+    for (const r of pending) {
+      const state = this.tasks.get(r.id);
+      if (state !== undefined && state === r) this.finishWithError(state, groupRemoved(state));
+    }
+    for (const g of running) {
+      const state = this.tasks.get(g.id);
+      if (state?.lease === undefined) continue;
+      for (const t of state.lease.tasks) t.cancelled = "force";
+      void state.lease.worker.client.terminate();
+    }
+  }
+
+  onDone(worker: PoolWorker, taskId: string, results: readonly Uint8Array[]): void {
+    const state = this.tasks.get(taskId);
+    if (state === undefined || state.lease?.worker !== worker) return;
+    this.leave(state);
+    this.forget(state);
+    const n = state.call.numReturns;
+    for (let i = 0; i < n; i++) this.d.store.putBytes(returnId(taskId, n, i), results[i]!);
+  }
+
+  onFailed(worker: PoolWorker, taskId: string, wire: WireError, errorName: string): void {
+    const state = this.tasks.get(taskId);
+    if (state === undefined || state.lease?.worker !== worker) return;
+    this.leave(state);
+    if (state.cancelled !== "no") return this.finishWithError(state, new TaskCancelledError(state.name));
+    const retry = state.call.retryExceptions;
+    if ((retry === true || (Array.isArray(retry) && retry.includes(errorName))) && this.mayRetry(state)) {
+      return this.enqueue(state);
+    }
+    this.finishWithError(state, new TaskError(state.name, this.d.rebuildError(wire)));
+  }
+
+  /**
+   * Every task on a thread that exited is retried (system failure) or fails.
+   * A worker that ran out of heap (`OutOfMemoryError`) fails the tasks it was
+   * running with that error and does not retry them (as Ray does for OOM: the
+   * same task would most likely run out again), unless `retryExceptions` is
+   * true or names `OutOfMemoryError`; tasks queued behind them in their lanes
+   * had not started and are retried as after any crash.
+   */
+  onWorkerExit(worker: PoolWorker, exitCode: number, error: Error | undefined): void {
+    for (const taskId of worker.tasks) {
+      const state = this.tasks.get(taskId);
+      if (state === undefined) continue;
+      const running = state.lease?.tasks[0] === state;
+      this.leave(state);
+      if (state.cancelled !== "no") {
+        this.finishWithError(state, new TaskCancelledError(state.name));
+      } else if (error instanceof OutOfMemoryError && running) {
+        if (this.retriesOutOfMemory(state)) this.enqueue(state);
+        else {
+          this.finishWithError(
+            state,
+            new OutOfMemoryError(
+              `Task ${state.name} ran out of memory and was not retried: ${error.message} ` +
+                'To retry it anyway, add "OutOfMemoryError" to its retryExceptions.',
+              { cause: error },
+            ),
+          );
+        }
+      } else if (this.mayRetry(state)) {
+        this.enqueue(state);
+      } else {
+        const why = error !== undefined ? `threw ${error.name}: ${error.message}` : `exited with code ${exitCode}`;
+        this.finishWithError(
+          state,
+          new WorkerCrashedError(
+            `The worker running task ${state.name} ${why} before the task finished ` +
+              `(${state.attempts} retries used of maxRetries ${state.call.maxRetries}). ` +
+              "Raise maxRetries if the crash is transient.",
+            error !== undefined ? { cause: error } : undefined,
+          ),
+        );
+      }
+    }
+    worker.tasks.clear();
+  }
+
+  /**
+   * The running task waits in `get`/`wait`: its lease lends its CPUs back
+   * until the reply, and the tasks sent ahead behind it are taken back (first
+   * in the queue, so the lent CPUs may run them).
+   */
+  onBlocked(taskId: string): void {
+    const state = this.tasks.get(taskId);
+    const lease = state?.lease;
+    if (state === undefined || lease === undefined || state.blocked++ > 0) return;
+    if (lease.tasks[0] !== state || lease.blocked) return;
+    lease.blocked = true;
+    lease.worker.active--;
+    this.revokeWaiting(lease);
+    this.d.scheduler.lend(lease.grantId);
+    this.stealFor(lease.cpuUnits);
+  }
+
+  /** Its reply was sent: the lease takes its CPUs back at once (possibly oversubscribing for a while, as Ray does). */
+  onUnblocked(taskId: string): void {
+    const state = this.tasks.get(taskId);
+    const lease = state?.lease;
+    if (state === undefined || lease === undefined || state.blocked === 0 || --state.blocked > 0) return;
+    if (lease.tasks[0] !== state || !lease.blocked) return;
+    lease.blocked = false;
+    lease.worker.active++;
+    this.d.scheduler.reclaim(lease.grantId);
+    this.fill(lease);
+  }
+
+  /**
+   * `ray.cancel`: a task not yet sent is dropped; a sent one is, with `force`,
+   * stopped by terminating its thread (not retried), otherwise asked to stop
+   * (a not-started one is dropped by the thread, a running one has its pending
+   * `get`s failed) and its result ignored. Either way its refs fail with
+   * `TaskCancelledError`. Unknown or finished: nothing to do.
+   */
+  cancel(objectId: string, force: boolean, recursive: boolean): void {
+    const state = this.tasks.get(this.byReturn.get(objectId) ?? objectId);
+    if (state === undefined) return;
+    if (!recursive) return this.cancelOne(state, force);
+    // The task and everything it submitted, descendants before their
+    // ancestors (reverse of a depth-first preorder), with an explicit stack:
+    // nested tasks can be nested deeper than the call stack.
+    const order: TaskState[] = [];
+    const stack: TaskState[] = [state];
+    for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+      order.push(next);
+      if (next.children === undefined) continue;
+      for (const child of next.children) {
+        const c = this.tasks.get(child);
+        if (c !== undefined) stack.push(c);
+      }
+    }
+    for (let k = order.length - 1; k >= 0; k--) {
+      const s = order[k]!;
+      if (this.tasks.get(s.id) !== s) continue; // settled meanwhile (its argument was cancelled just before)
+      if (s.phase === "sent") this.cancelledParents.set(s.id, force);
+      this.cancelOne(s, force);
+    }
+  }
+
+  private cancelOne(state: TaskState, force: boolean): void {
+    if (state.phase === "deps") {
+      this.finishWithError(state, new TaskCancelledError(state.name));
+    } else if (state.phase === "queued") {
+      this.d.scheduler.cancel(state.id);
+      this.finishWithError(state, new TaskCancelledError(state.name));
+    } else if (force) {
+      state.cancelled = "force";
+      void state.lease!.worker.client.terminate();
+    } else if (state.cancelled === "no") {
+      state.cancelled = "soft";
+      state.lease!.worker.client.post({ t: "cancel", taskId: state.id, name: state.name });
+      this.putErrors(state, new TaskCancelledError(state.name));
+    }
+  }
+
+  /** Whether `objectId` is the return of a task this manager knows. */
+  owns(objectId: string): boolean {
+    return this.tasks.has(this.byReturn.get(objectId) ?? objectId);
+  }
+
+  private enqueue(state: TaskState): void {
+    state.phase = "queued";
+    try {
+      this.d.scheduler.submit(state);
+    } catch (e) {
+      // Its placement group was removed before the task could be queued.
+      if (!(e instanceof InvalidArgumentError)) throw e;
+      this.finishWithError(state, new TaskError(state.name, e));
+    }
+  }
+
+  /**
+   * Sends queued tasks of the lease's scheduling class ahead to its lane: at
+   * most the pipeline depth, and at most this lease's fair share of the class's
+   * queue (queued ÷ the leases of this size the node can hold), so a short
+   * queue of long tasks is spread over the CPUs instead of lining up in one lane.
+   * Zero-CPU leases do not pipeline (any number of them may run at once), nor
+   * do child-process workers (a task sent ahead needs a claim cell in memory
+   * shared with its thread, see task-claims.ts).
+   */
+  private fill(lease: Lease<TaskState>): void {
+    const { client } = lease.worker;
+    if (lease.cpuUnits === 0n || lease.blocked || client.exited || !client.isThread || lease.tasks.length >= this.depth) return;
+    const queued = this.d.scheduler.queuedLike(lease.grantId);
+    if (queued === 0) return;
+    const lanesPossible = Math.max(1, Number(this.totalCpuUnits / lease.cpuUnits));
+    const limit = Math.min(this.depth, lease.tasks.length + Math.floor(queued / lanesPossible));
+    const claims = (lease.worker.claims ??= this.claimTable(lease.worker));
+    while (lease.tasks.length < limit) {
+      // Every cell in use: the rest waits in the queue.
+      const claim = claims.take();
+      if (claim === undefined) return;
+      const next = this.d.scheduler.takeNext(lease.grantId, this.isTask)?.payload as TaskState | undefined;
+      if (next === undefined) return claims.release(claim);
+      next.claim = claim;
+      this.send(lease, next);
+    }
+  }
+
+  /** A thread's claim table, its cells sent to the thread before any task that uses them. */
+  private claimTable(worker: PoolWorker): ClaimTable {
+    const table = new ClaimTable();
+    worker.client.post({ t: "claimCells", buffer: table.buffer });
+    return table;
+  }
+
+  private send(lease: Lease<TaskState>, state: TaskState): void {
+    state.phase = "sent";
+    state.lease = lease;
+    lease.tasks.push(state);
+    lease.worker.tasks.add(state.id);
+    const { call, claim } = state;
+    // Arguments are transferred only when no retry could need them again, and
+    // never for a task sent ahead: it may be revoked and sent elsewhere.
+    const transfer = call.maxRetries === 0 && claim === undefined ? addTransfer(undefined, state.args.bytes) : undefined;
+    const fn = this.fns.numberOf(call.fn);
+    const { knownFns } = lease.worker;
+    const fnLocation = knownFns.has(fn) ? undefined : call.fn;
+    if (fnLocation !== undefined) knownFns.add(fn);
+    lease.worker.client.post(
+      {
+        t: "run",
+        lane: lease.lane,
+        taskId: state.id,
+        fn,
+        fnLocation,
+        name: call.name,
+        args: state.args.bytes,
+        deps: state.deps,
+        numReturns: call.numReturns,
+        gpuIds: lease.gpuIds,
+        claim,
+      },
+      transfer,
+    );
+  }
+
+  /**
+   * Takes a task off its lease and thread. The running task's grant passes to
+   * the next task of the lane; a lease left empty ends and releases its grant.
+   */
+  private leave(state: TaskState): void {
+    const lease = state.lease;
+    if (lease === undefined) return;
+    state.lease = undefined;
+    if (state.claim !== undefined) {
+      lease.worker.claims!.release(state.claim);
+      state.claim = undefined;
+    }
+    lease.worker.tasks.delete(state.id);
+    const i = lease.tasks.indexOf(state);
+    if (i >= 0) lease.tasks.splice(i, 1);
+    state.blocked = 0;
+    if (i !== 0) return;
+    const next = lease.tasks[0];
+    if (lease.blocked) {
+      lease.blocked = false;
+      lease.worker.active++;
+    }
+    if (next !== undefined) {
+      this.d.scheduler.handOver(lease.grantId, next);
+      lease.grantId = next.id;
+      this.fill(lease);
+      return;
+    }
+    this.leases.delete(lease.lane);
+    lease.worker.active--;
+    if (this.d.gpuWorkerIdle !== undefined && lease.worker.client.gpuIds !== undefined) this.d.gpuWorkerIdle(lease.worker);
+    this.d.scheduler.release(lease.grantId);
+    this.stealFor(lease.cpuUnits);
+  }
+
+  /**
+   * CPUs went idle and nothing queued took them: the tasks waiting behind a
+   * running one in the lane with the most of them (same CPU demand) are
+   * revoked and queued first again, so the idle CPUs take them at once (the
+   * scheduler spreads them by `fill`'s fair share). Repeated while CPUs stay
+   * idle and some lane still has tasks waiting that its thread has not claimed.
+   */
+  private stealFor(cpuUnits: bigint): void {
+    let tried: Array<Lease<TaskState>> | undefined;
+    while (cpuUnits > 0n && this.d.scheduler.availableUnits(CPU) >= cpuUnits) {
+      let victim: Lease<TaskState> | undefined;
+      for (const l of this.leases.values()) {
+        if (l.cpuUnits !== cpuUnits || l.tasks.length < 2 || (victim !== undefined && l.tasks.length <= victim.tasks.length)) continue;
+        if (tried === undefined || !tried.includes(l)) victim = l;
+      }
+      if (victim === undefined) return;
+      (tried ??= []).push(victim);
+      this.revokeWaiting(victim);
+    }
+  }
+
+  /**
+   * Takes back the lease's tasks waiting behind its running one that its
+   * thread has not claimed (task-claims.ts: no round trip, even while the
+   * thread is busy), and queues them first again, in lane order. A task being
+   * cancelled stays: its thread drops it and reports it.
+   */
+  private revokeWaiting(lease: Lease<TaskState>): void {
+    const claims = lease.worker.claims;
+    if (claims === undefined || lease.tasks.length < 2) return;
+    const back: TaskState[] = [];
+    for (const t of lease.tasks.slice(1)) {
+      if (t.claim === undefined || t.cancelled !== "no" || !claims.revoke(t.claim)) continue;
+      this.leave(t);
+      t.phase = "queued";
+      back.push(t);
+    }
+    if (back.length > 0) this.d.scheduler.submitFront(back);
+  }
+
+  private retriesOutOfMemory(state: TaskState): boolean {
+    const retry = state.call.retryExceptions;
+    return (retry === true || (Array.isArray(retry) && retry.includes("OutOfMemoryError"))) && this.mayRetry(state);
+  }
+
+  private mayRetry(state: TaskState): boolean {
+    const max = state.call.maxRetries;
+    if (max !== -1 && state.attempts >= max) return false;
+    state.attempts++;
+    return true;
+  }
+
+  private finishWithError(state: TaskState, error: Error): void {
+    this.forget(state);
+    this.putErrors(state, error);
+  }
+
+  private putErrors(state: TaskState, error: Error): void {
+    const n = state.call.numReturns;
+    for (let i = 0; i < n; i++) this.d.store.putError(returnId(state.id, n, i), error);
+  }
+
+  private forget(state: TaskState): void {
+    if (this.cancelledParents.size > 0) this.cancelledParents.delete(state.id);
+    this.tasks.delete(state.id);
+    const n = state.call.numReturns;
+    if (n > 1) for (let i = 0; i < n; i++) this.byReturn.delete(returnId(state.id, n, i));
+  }
+}
+
+function groupRemoved(state: TaskState): TaskCancelledError {
+  return new TaskCancelledError(
+    state.name,
+    `Task ${state.name} was cancelled: its placement group was removed (ray.removePlacementGroup).`,
+  );
+}

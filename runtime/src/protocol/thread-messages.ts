@@ -1,0 +1,274 @@
+/**
+ * The messages between the driver thread and a worker thread.
+ *
+ * Type-only tagged unions (`t`), handled exhaustively on both sides with a
+ * `never` check. Values always travel encoded by the codec (`Uint8Array`);
+ * errors travel as the codec's wire form (`WireError`). Requests that expect an
+ * answer carry a `reqId` unique per sender; the answer is a `reply` with the
+ * same id. A worker may hold many tasks in flight at once (they are keyed by
+ * `taskId`), so the driver is free to pipeline work to it.
+ *
+ * Both the driver side and the thread side import this file; it imports
+ * nothing but types.
+ */
+import type { SchedulingOptions } from "../api/core.js";
+import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
+import type { TaskClaim } from "./task-claims.js";
+
+/** The codec's portable form of an error; opaque to everything but the codec. */
+export type WireError = unknown;
+
+/** Where a remote function or class is defined: a worker imports `url`, then looks `id` up. */
+export interface FnLocation {
+  readonly id: string;
+  readonly url: string;
+}
+
+/**
+ * A call's arguments: `bytes` encodes the argument array with every top-level
+ * `ObjectRef` replaced by `null`; `refIdx[k]` is the position of the k-th such
+ * ref and `refIds[k]` its object id. Both are absent when no argument is a ref.
+ */
+export interface EncodedArgs {
+  readonly bytes: Uint8Array;
+  readonly refIdx?: readonly number[] | undefined;
+  readonly refIds?: readonly string[] | undefined;
+}
+
+/**
+ * What every call of one remote function with one set of options shares:
+ * built once (by `ray.remote` / `.options()`), not per call.
+ */
+export interface TaskCall {
+  readonly fn: FnLocation;
+  readonly name: string;
+  readonly numReturns: number;
+  /** Resources and strategy as the user gave them (validated); the driver's scheduler turns them into a demand. */
+  readonly demand: SchedulingOptions;
+  readonly maxRetries: number;
+  readonly retryExceptions: boolean | readonly string[];
+}
+
+/** What a caller (driver or worker) submits to run a remote function. */
+export interface TaskSubmission extends TaskCall {
+  readonly taskId: string;
+  readonly args: EncodedArgs;
+  /** The task that submitted this one, if it was submitted from inside a task (for recursive cancel). */
+  readonly parentTaskId?: string | undefined;
+}
+
+/** The portable description of an actor, from which any thread builds a handle. */
+export interface ActorDescriptor {
+  readonly actorId: string;
+  readonly className: string;
+  readonly methods: readonly string[];
+}
+
+export interface ActorCreation {
+  readonly actor: ActorDescriptor;
+  readonly cls: FnLocation;
+  readonly args: EncodedArgs;
+  /** Resources and strategy as the user gave them (Ray's actor rule applies: see scheduler/resource-demand.ts). */
+  readonly demand: SchedulingOptions;
+  readonly maxRestarts: number;
+  readonly maxTaskRetries: number;
+  readonly maxConcurrency: number;
+  readonly name?: string | undefined;
+  readonly namespace: string;
+  readonly getIfExists: boolean;
+  /** `"shared"`: hosted with other actors on a shared thread (see node/shared-actor-hosts.ts). */
+  readonly hosting: "dedicated" | "shared";
+}
+
+export interface ActorCallSubmission {
+  readonly taskId: string;
+  readonly actorId: string;
+  readonly method: string;
+  readonly name: string;
+  readonly args: EncodedArgs;
+  readonly numReturns: number;
+  /** Who submitted it: calls from one caller run in submission order. */
+  readonly callerId: string;
+}
+
+/** Arguments that were refs, resolved by the driver: `idx[k]` receives `bytes[k]`. */
+export interface ResolvedDeps {
+  readonly idx: readonly number[];
+  readonly bytes: readonly Uint8Array[];
+}
+
+// ---------------------------------------------------------------- driver → worker
+
+export type ToWorker =
+  | {
+      readonly t: "run";
+      /**
+       * The lease this task runs under. A thread runs the tasks of one lane
+       * one after another, in arrival order; tasks of different lanes run
+       * independently. The driver may send several tasks of a lane ahead
+       * (pipelining), each with a `claim` (see task-claims.ts): the driver
+       * may revoke it until the thread claims it to start it.
+       */
+      readonly lane: number;
+      readonly taskId: string;
+      /** The function, by the driver's number for it (see owner/function-numbers.ts). */
+      readonly fn: number;
+      /** Its location, sent with the first task of `fn` a thread receives (afterwards undefined): the thread keeps it. */
+      readonly fnLocation: FnLocation | undefined;
+      readonly name: string;
+      readonly args: Uint8Array;
+      readonly deps: ResolvedDeps | undefined;
+      readonly numReturns: number;
+      /** GPU devices granted to the task's lease (`ray.getGpuIds()`); undefined when none. */
+      readonly gpuIds: readonly number[] | undefined;
+      /** Set for a task sent ahead (it waits behind another): start it only if `claimToStart` allows. */
+      readonly claim: TaskClaim | undefined;
+    }
+  | {
+      readonly t: "createActor";
+      readonly actorId: string;
+      readonly cls: FnLocation;
+      readonly name: string;
+      readonly args: Uint8Array;
+      readonly deps: ResolvedDeps | undefined;
+      readonly maxConcurrency: number;
+      /** GPU devices the actor holds for life (`ray.getGpuIds()`); absent when none. */
+      readonly gpuIds?: readonly number[];
+    }
+  | {
+      readonly t: "callActor";
+      /** The actor it is for: a shared thread hosts several. */
+      readonly actorId: string;
+      readonly taskId: string;
+      readonly method: string;
+      readonly name: string;
+      readonly args: Uint8Array;
+      readonly deps: ResolvedDeps | undefined;
+      readonly numReturns: number;
+    }
+  | { readonly t: "cancel"; readonly taskId: string; readonly name: string }
+  /** Forget this actor (killed, or its constructor failed) and whatever it had queued; its thread-mates go on. */
+  | { readonly t: "dropActor"; readonly actorId: string }
+  /** The thread's claim cells (task-claims.ts), sent once before the first task with a `claim`. */
+  | { readonly t: "claimCells"; readonly buffer: SharedArrayBuffer }
+  | { readonly t: "reply"; readonly reqId: number; readonly ok: true; readonly value: ReplyValue }
+  | { readonly t: "reply"; readonly reqId: number; readonly ok: false; readonly error: WireError };
+
+export type ReplyValue =
+  | { readonly k: "objects"; readonly bytes: readonly Uint8Array[] }
+  | { readonly k: "ready"; readonly ready: readonly boolean[] }
+  | { readonly k: "actor"; readonly actor: ActorDescriptor }
+  | { readonly k: "none" };
+
+// ---------------------------------------------------------------- worker → driver
+
+export type FromWorker =
+  | { readonly t: "done"; readonly taskId: string; readonly results: readonly Uint8Array[] }
+  | { readonly t: "failed"; readonly taskId: string; readonly error: WireError; readonly errorName: string }
+  | { readonly t: "actorReady"; readonly actorId: string }
+  | { readonly t: "actorFailed"; readonly actorId: string; readonly error: WireError }
+  | { readonly t: "submit"; readonly task: TaskSubmission }
+  | { readonly t: "createActor"; readonly creation: ActorCreation }
+  | { readonly t: "callActor"; readonly call: ActorCallSubmission }
+  | { readonly t: "put"; readonly id: string; readonly bytes: Uint8Array }
+  /** An object this thread owns is unreachable: the driver may drop it (see common/reference-counter.ts). */
+  | { readonly t: "release"; readonly id: string }
+  /**
+   * This thread holds no view of these slabs any more (object-store/slab-pool.ts):
+   * it hands back `counts[i]` deliveries of slab `slabs[i]` (see `storeBytesOf`).
+   * Batched: one message per turn of the thread's event loop.
+   */
+  | { readonly t: "unpin"; readonly slabs: readonly number[]; readonly counts: readonly number[] }
+  | {
+      readonly t: "get";
+      readonly reqId: number;
+      readonly ids: readonly string[];
+      readonly timeoutS: number | undefined;
+      readonly taskId: string | undefined;
+    }
+  | {
+      readonly t: "wait";
+      readonly reqId: number;
+      readonly ids: readonly string[];
+      readonly numReturns: number;
+      readonly timeoutS: number | undefined;
+      readonly taskId: string | undefined;
+    }
+  | { readonly t: "getActor"; readonly reqId: number; readonly name: string; readonly namespace: string }
+  | { readonly t: "kill"; readonly actorId: string; readonly noRestart: boolean }
+  | { readonly t: "cancel"; readonly objectId: string; readonly force: boolean; readonly recursive: boolean }
+  | { readonly t: "log"; readonly stream: "out" | "err"; readonly label: string; readonly text: string }
+  /** `ray.placementGroup` in a task or actor (validated there; the id is minted there). */
+  | {
+      readonly t: "createPlacementGroup";
+      readonly id: string;
+      readonly bundles: ReadonlyArray<Record<string, number>>;
+      readonly strategy: PlacementGroupStrategy;
+      readonly name: string | undefined;
+    }
+  | { readonly t: "placementGroupReady"; readonly reqId: number; readonly id: string }
+  | { readonly t: "removePlacementGroup"; readonly id: string }
+  /**
+   * A synchronous query (`ray.availableResources()` … in a thread): the driver
+   * writes the JSON answer into `buffer` after an 8-byte header (int32 state:
+   * 1 answered, 2 too long; int32 byte length) and notifies; the thread waits
+   * on it with `Atomics.wait`.
+   */
+  | { readonly t: "syncQuery"; readonly query: SyncQuery; readonly buffer: SharedArrayBuffer };
+
+export type SyncQuery = "clusterResources" | "availableResources" | "placementGroupTable";
+
+/** What `workerData` carries into every tsray worker thread. */
+export interface TsrayWorkerData {
+  readonly tsrayWorker: true;
+  /** Prefix of every id this thread generates, unique in the cluster. */
+  readonly idPrefix: string;
+  readonly workerId: string;
+  readonly nodeId: string;
+  readonly jobId: string;
+  readonly namespace: string;
+  /** Set for an actor's dedicated worker. */
+  readonly actorId?: string | undefined;
+  /** Set for a thread that hosts `hosting: "shared"` actors (several, by id). */
+  readonly sharedActors?: true;
+  /** Modules holding remote functions the driver had registered when the thread started: imported before `ready`. */
+  readonly preload?: readonly string[];
+}
+
+/**
+ * The object-store bytes a message carries (resolved ref arguments, objects
+ * a `get` asked for): the driver pins the slabs among them for the receiving
+ * thread, which hands each delivery back with `unpin` (one per occurrence
+ * here, so both sides count alike).
+ */
+export function storeBytesOf(m: ToWorker): readonly Uint8Array[] | undefined {
+  switch (m.t) {
+    case "run":
+    case "createActor":
+    case "callActor":
+      return m.deps?.bytes;
+    case "reply":
+      return m.ok && m.value.k === "objects" ? m.value.bytes : undefined;
+    case "cancel":
+    case "claimCells":
+    case "dropActor":
+      return undefined;
+    default:
+      return unreachable(m);
+  }
+}
+
+/** The same message with every bytes of `storeBytesOf` replaced by `map(bytes)` (a new message when any changed). */
+export function mapStoreBytes(m: ToWorker, map: (bytes: Uint8Array) => Uint8Array): ToWorker {
+  const list = storeBytesOf(m);
+  if (list === undefined) return m;
+  const mapped = list.map(map);
+  if (mapped.every((b, i) => b === list[i])) return m;
+  if (m.t === "reply") return { ...m, value: { k: "objects", bytes: mapped } } as ToWorker;
+  return { ...m, deps: { idx: (m as { deps: ResolvedDeps }).deps.idx, bytes: mapped } } as ToWorker;
+}
+
+/** Raises a type error when a switch over a union misses a case; at run time, reports the stray value. */
+export function unreachable(value: never): never {
+  throw new Error(`tsray: unexpected message ${JSON.stringify(value)}`);
+}
