@@ -35,6 +35,25 @@ const driver = (namespace: string) =>
 const a = driver("ns-a");
 const b = driver("ns-b");
 
+/**
+ * A client whose cache never sees names (as a remote client's cache may lag behind other
+ * processes): `.remote()` lets a taken name through, and the cluster state must refuse it.
+ */
+class LaggingClient extends InProcessClusterStateClient {
+  override readonly cache = {
+    namedActor: () => undefined,
+    placementGroupNamed: () => undefined,
+    placementGroup: (id: string) => state.placementGroup(id),
+    allPlacementGroups: () => state.allPlacementGroups(),
+  };
+}
+const lagging = new DriverRuntime({
+  node: nodeTotals({ numCpus: 1 }, detectResources(), "test"),
+  gpuWorkers: "thread",
+  namespace: "ns-c",
+  cluster: new LaggingClient(state),
+});
+
 /** Runs `f` with `core` as this thread's runtime (what `ray.*` and `Cls.remote()` call). */
 function on<T>(core: InstanceType<typeof DriverRuntime>, f: () => T): T {
   installCore(core);
@@ -46,15 +65,16 @@ function on<T>(core: InstanceType<typeof DriverRuntime>, f: () => T): T {
 }
 
 test.after(async () => {
-  await Promise.all([a.shutdown(), b.shutdown()]);
+  await Promise.all([a.shutdown(), b.shutdown(), lagging.shutdown()]);
 });
 
-test("both drivers' nodes are in the node table", () => {
+test("every driver's node is in the node table, alive", () => {
   assert.equal(
     state.allNodes().map((n) => [n.nodeId, n.alive]),
     [
       [a.nodeId, true],
       [b.nodeId, true],
+      [lagging.nodeId, true],
     ],
   );
 });
@@ -80,6 +100,23 @@ test("a placement group made by one driver is in the other's table", async () =>
   assert.is(b.placementGroupTable()[pg.id]?.state, "CREATED");
   assert.equal(state.placementGroup(pg.id)?.bundleNodes, [a.nodeId]);
   thrown(() => on(b, () => ray.placementGroup([{ CPU: 1 }], { name: "g" })), ray.InvalidArgumentError);
+});
+
+test("a name the cache thought free but the cluster state has taken kills the new actor with the clash as reason", async () => {
+  on(a, () => Counter.options({ name: "raced" }).remote(100));
+  const late = on(lagging, () => Counter.options({ name: "raced", namespace: "ns-a" }).remote(100));
+  const call = on(lagging, () => ray.get(late.increment.remote(1)));
+  const e = await rejection(call, ray.ActorDiedError);
+  assert.match(e.message, /An actor named "raced" already exists in namespace "ns-a"/);
+  assert.is((await lagging.getActor("raced", "ns-a")).actorId, (await a.getActor("raced", "ns-a")).actorId, "the holder keeps its name");
+});
+
+test("a placement group whose name the cluster state refuses is not reserved and its ready() rejects", async () => {
+  on(a, () => ray.placementGroup([{ CPU: 0.5 }], { name: "g2" }));
+  const late = on(lagging, () => ray.placementGroup([{ CPU: 0.5 }], { name: "g2" }));
+  await rejection(on(lagging, () => late.ready()), ray.InvalidArgumentError);
+  assert.is(state.placementGroup(late.id), undefined);
+  assert.equal(lagging.availableResources()["CPU"], 1, "the lagging node holds no bundle for it");
 });
 
 test.run();
