@@ -119,4 +119,14 @@ test("a placement group whose name the cluster state refuses is not reserved and
   assert.equal(lagging.availableResources()["CPU"], 1, "the lagging node holds no bundle for it");
 });
 
+test("a driver that shuts down leaves its node dead in the table and its actors' names free", async () => {
+  on(b, () => Counter.options({ name: "b-owned" }).remote(100));
+  const record = state.namedActor("ns-b", "b-owned");
+  assert.equal([record?.state, record?.nodeId], ["ALIVE", b.nodeId], "placed at once on the idle node");
+  await b.shutdown();
+  assert.is(state.namedActor("ns-b", "b-owned"), undefined);
+  assert.is(state.node(b.nodeId)?.alive, false);
+  assert.is((await a.getActor("shared", "ns-a")).className, "Counter", "the other driver's actors stay");
+});
+
 test.run();

@@ -352,10 +352,15 @@ export class DriverRuntime implements Core {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Rejects pending `pg.ready()` calls; the actor manager expects the closed client from here on.
-    this.cluster.close(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
-    this.store.close(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
-    await Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
+    const pending = () => new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending.");
+    this.store.close(pending());
+    // The actor manager reports its actors dead (freeing their names) before its first await,
+    // and the node leaves the node table; only then is the client closed, which rejects
+    // pending `pg.ready()` calls.
+    const stopped = Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
+    this.tell(this.cluster.unregisterNode(this.nodeId));
+    this.cluster.close(pending());
+    await stopped;
   }
 
   // ------------------------------------------------------------ scheduling

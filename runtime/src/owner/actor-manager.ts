@@ -290,13 +290,19 @@ export class ActorManager {
     return record.actor;
   }
 
+  /**
+   * Ends every actor. Their DEAD states (which free their names for other owners sharing the
+   * cluster state) are reported before this returns its promise: the caller may close the
+   * cluster-state client right after calling it.
+   */
   async shutdown(): Promise<void> {
-    this.closing = true;
     const threads: Promise<number>[] = [];
     for (const state of this.actors.values()) {
       if (state.client !== undefined && state.creation.hosting === "dedicated") threads.push(state.client.terminate());
+      if (state.phase !== "dead") this.report(state.id, { state: "DEAD" });
       state.phase = "dead";
     }
+    this.closing = true;
     await Promise.all([...threads, this.shared.terminateAll()]);
   }
 
