@@ -45,9 +45,10 @@ test.after(() => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-/** Runs an installed bin (`tsray` or `create-tsray`) with `args` in `cwd`. */
-function run(bin: string, args: string, cwd: string): Promise<ShellResult> {
-  return runUserShell(`${JSON.stringify(join(tools, "node_modules", ".bin", bin))} ${args}`, cwd, 30);
+/** Runs an installed bin (`tsray` or `create-tsray`) with `args` in `cwd`, with `env` set for it. */
+function run(bin: string, args: string, cwd: string, env: Record<string, string> = {}): Promise<ShellResult> {
+  const assignments = Object.entries(env).map(([key, value]) => `${key}=${JSON.stringify(value)} `).join("");
+  return runUserShell(`${assignments}${JSON.stringify(join(tools, "node_modules", ".bin", bin))} ${args}`, cwd, 30);
 }
 
 /** A new empty folder to run a command in. */
@@ -101,11 +102,31 @@ test("the project is an ES module package with the README's plugin entry, a .git
 
 test("without --tsray-from the project depends on the published ^0.1.0", async () => {
   const cwd = freshDir();
-  const init = await run("tsray", "init my-app", cwd);
+  // Empty, as unset: a TSRAY_PACKAGES in the developer's shell must not change what is tested.
+  const init = await run("tsray", "init my-app", cwd, { TSRAY_PACKAGES: "" });
   assert.is(init.code, 0, transcript(init));
   const manifest = JSON.parse(readFileSync(join(cwd, "my-app", "package.json"), "utf8")) as Record<string, any>;
   assert.is(manifest["dependencies"]["tsray"], "^0.1.0");
   assert.is(manifest["devDependencies"]["@tsray/transformer"], "^0.1.0");
+});
+
+test("--tsray-from one of the tarballs uses the folder it is in", async () => {
+  const cwd = freshDir();
+  const runtime = readdirSync(packages).find((file) => /^tsray-\d/.test(file));
+  assert.ok(runtime, "npm run pack wrote tsray-<version>.tgz");
+  const init = await run("tsray", `init my-app --tsray-from ${JSON.stringify(join(packages, runtime))}`, cwd);
+  assert.is(init.code, 0, transcript(init));
+  const manifest = JSON.parse(readFileSync(join(cwd, "my-app", "package.json"), "utf8")) as Record<string, any>;
+  assert.is(manifest["dependencies"]["tsray"], `file:${join(packages, runtime)}`);
+  assert.match(manifest["devDependencies"]["@tsray/transformer"], new RegExp(`^file:${packages}/tsray-transformer-`));
+});
+
+test("TSRAY_PACKAGES stands in for --tsray-from", async () => {
+  const cwd = freshDir();
+  const init = await run("tsray", "init my-app", cwd, { TSRAY_PACKAGES: packages });
+  assert.is(init.code, 0, transcript(init));
+  const manifest = JSON.parse(readFileSync(join(cwd, "my-app", "package.json"), "utf8")) as Record<string, any>;
+  assert.match(manifest["dependencies"]["tsray"], `file:${packages}/`);
 });
 
 test("create-tsray, the bin npm create tsray runs, writes the same project as tsray init", async () => {
