@@ -46,10 +46,11 @@ test("npm run pack writes one tarball per publishable package, holding README, L
       for (const required of ["package/package.json", "package/README.md", "package/LICENSE"]) {
         assert.ok(files.includes(required), `${tarball} holds ${required}`);
       }
-      const other = files.filter((f) => !/^package\/(package\.json|README\.md|LICENSE|(dist|src|cjs)\/.*)$/.test(f));
-      assert.equal(other, [], `${tarball} holds nothing outside dist/, src/ and cjs/`);
+      // templates/: create-tsray's project templates, shipped as files (a generated project has its own test).
+      const other = files.filter((f) => !/^package\/(package\.json|README\.md|LICENSE|(dist|src|cjs|templates)\/.*)$/.test(f));
+      assert.equal(other, [], `${tarball} holds nothing outside dist/, src/, cjs/ and templates/`);
       assert.equal(
-        files.filter((f) => /\/(tests?|__tests__|fixtures)\/|\.test\.|\.tsbuildinfo$/.test(f)),
+        files.filter((f) => !f.startsWith("package/templates/") && /\/(tests?|__tests__|fixtures)\/|\.test\.|\.tsbuildinfo$/.test(f)),
         [],
         `${tarball} holds no tests and no build info`,
       );
