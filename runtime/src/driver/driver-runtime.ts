@@ -37,6 +37,7 @@ import { WorkerClient, type WorkerClientEvents } from "../node/worker-client.js"
 import { ThreadStartPacer } from "../node/thread-start-pacer.js";
 import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
 import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThread } from "../node/prestart.js";
+import { KeepAlive } from "./keep-alive.js";
 
 export interface DriverOptions {
   /** The node's totals (validated) and GPU device ids. */
@@ -90,6 +91,8 @@ export class DriverRuntime implements Core {
   private readonly threadStarts = new ThreadStartPacer(Math.max(1, availableParallelism()));
   private threadCounter: number;
   private closed = false;
+  /** Holds the process open while work is in flight, and only then (keep-alive.ts). */
+  private readonly keepAlive = new KeepAlive();
 
   constructor(private readonly options: DriverOptions) {
     this.identity = options.identity ?? newDriverIdentity();
@@ -98,6 +101,7 @@ export class DriverRuntime implements Core {
     this.session = this.identity.session;
     this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
+    this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     this.scheduler = new LocalScheduler<Schedulable>({
       nodeId: this.nodeId,
       totals: options.node.totals,
@@ -309,7 +313,7 @@ export class DriverRuntime implements Core {
       return Promise.reject(new InvalidArgumentError(`Placement group ${id} does not exist or was removed.`));
     }
     if (group.state === "CREATED") return Promise.resolve();
-    return new Promise((resolve, reject) => group.waiters.push({ resolve, reject }));
+    return this.keepAlive.during(new Promise((resolve, reject) => group.waiters.push({ resolve, reject })));
   }
 
   removePlacementGroup(id: string): void {
@@ -339,7 +343,9 @@ export class DriverRuntime implements Core {
       for (const w of g.waiters.splice(0)) w.reject(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
     }
     this.store.close(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
-    await Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
+    // Workers are unref'd: the process stays alive until they are gone and `shutdown()` resolves.
+    await this.keepAlive.during(Promise.all([this.pool.terminateAll(), this.actors.shutdown()]));
+    this.keepAlive.close();
   }
 
   // ------------------------------------------------------------ scheduling

@@ -138,6 +138,9 @@ export class WorkerClient {
           this.lastError = (e as { code?: unknown }).code === "ERR_WORKER_OUT_OF_MEMORY" ? this.outOfMemory(e) : e;
         });
         worker.on("exit", exited);
+        // Never holds the process open: the driver's keep-alive does while work is in flight (driver/keep-alive.ts).
+        // After the listeners: adding a 'message' listener refs the worker's port again.
+        worker.unref();
         const held = this.held ?? [];
         this.held = undefined;
         for (const [batch, transfer] of held) worker.postMessage(batch, transfer);
@@ -164,6 +167,10 @@ export class WorkerClient {
       },
     });
     this.child = child;
+    // Neither the process nor its pipes hold the driver open (driver/keep-alive.ts); it exits when its channel closes.
+    child.unref();
+    child.channel?.unref();
+    (child.stderr as (typeof child.stderr & { unref?: () => void }) | null)?.unref?.();
     let stderrTail = "";
     child.stderr!.on("data", (chunk: Buffer) => {
       process.stderr.write(chunk);
