@@ -78,6 +78,8 @@ export class WorkerClient {
   private readonly child: ChildProcess | undefined;
   private cancelStart: () => void = () => {};
   private lastError: Error | undefined;
+  /** The worker has sent something: its runtime loaded (a death before that is a failure to start). */
+  spoke = false;
   private gone = false;
   /** A child process has ended; its exit is reported once its pipes are read (`gone`). */
   private childEnded = false;
@@ -111,6 +113,7 @@ export class WorkerClient {
     this.gpuIds = gpuIds;
     this.isThread = processSpec === undefined;
     const onBatch = (batch: readonly FromWorker[]) => {
+      this.spoke = true;
       if (batch.length === 1 && (batch[0] as unknown as ReadyMessage).t === READY) return this.markReady();
       for (const m of batch) events.onMessage(this, m);
     };

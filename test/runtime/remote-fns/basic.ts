@@ -148,3 +148,8 @@ export const churnInWorker = ray.remote(async function churnInWorker(n: number):
   }
   return sum;
 });
+
+/** `ray.isWorker()` as a task sees it. */
+export const isWorkerInTask = ray.remote(function isWorkerInTask(): boolean {
+  return ray.isWorker();
+});
