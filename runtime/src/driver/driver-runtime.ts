@@ -38,6 +38,7 @@ import { ThreadStartPacer } from "../node/thread-start-pacer.js";
 import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
 import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThread } from "../node/prestart.js";
 import { KeepAlive } from "./keep-alive.js";
+import { userFramesFirst } from "../common/user-frames-first.js";
 
 export interface DriverOptions {
   /** The node's totals (validated) and GPU device ids. */
@@ -117,7 +118,8 @@ export class DriverRuntime implements Core {
           ),
       },
     });
-    const rebuildError = (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]);
+    // The user's frames first in a task's error (common/user-frames-first.ts).
+    const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
     this.tasks = new TaskManager({
       store: this.store,
