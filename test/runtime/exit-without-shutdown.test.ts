@@ -16,41 +16,31 @@ function exitedOnItsOwn(run: ChildResult): void {
   assert.is(run.code, 0, run.stderr);
 }
 
-test("a program that gets a task's result and never calls shutdown exits on its own", async () => {
-  const run = await runFixture("exit-without-shutdown/task.mjs", [], LIMIT_S);
-  exitedOnItsOwn(run);
-  assert.match(run.stdout, "result 3");
-});
+/** Fixture programs (test/fixtures/runtime/exit-without-shutdown/) and the line each must print before it exits. */
+const programs: ReadonlyArray<{ readonly title: string; readonly fixture: string; readonly prints: string }> = [
+  { title: "a program that gets a task's result and never calls shutdown exits on its own", fixture: "task.mjs", prints: "result 3" },
+  { title: "an idle actor left alive does not hold the program open", fixture: "actor.mjs", prints: "result 4" },
+  { title: "an idle actor in a child process does not hold the program open", fixture: "process-actor.mjs", prints: "result 6" },
+  { title: "a task in flight keeps the program alive until a timer gets its result", fixture: "get-later.mjs", prints: "result 42" },
+  {
+    title: "a task still running when the main code ends has its result printed from a .then",
+    fixture: "then-after-main.mjs",
+    prints: "result 3",
+  },
+  {
+    title: "an actor call in flight when the main code ends has its result printed from a .then",
+    fixture: "actor-call-in-flight.mjs",
+    prints: "result 1",
+  },
+];
 
-test("an idle actor left alive does not hold the program open", async () => {
-  const run = await runFixture("exit-without-shutdown/actor.mjs", [], LIMIT_S);
-  exitedOnItsOwn(run);
-  assert.match(run.stdout, "result 4");
-});
-
-test("an idle actor in a child process does not hold the program open", async () => {
-  const run = await runFixture("exit-without-shutdown/process-actor.mjs", [], LIMIT_S);
-  exitedOnItsOwn(run);
-  assert.match(run.stdout, "result 6");
-});
-
-test("a task in flight keeps the program alive until a timer gets its result", async () => {
-  const run = await runFixture("exit-without-shutdown/get-later.mjs", [], LIMIT_S);
-  exitedOnItsOwn(run);
-  assert.match(run.stdout, "result 42");
-});
-
-test("a task still running when the main code ends has its result printed from a .then", async () => {
-  const run = await runFixture("exit-without-shutdown/then-after-main.mjs", [], LIMIT_S);
-  exitedOnItsOwn(run);
-  assert.match(run.stdout, "result 3");
-});
-
-test("an actor call in flight when the main code ends has its result printed from a .then", async () => {
-  const run = await runFixture("exit-without-shutdown/actor-call-in-flight.mjs", [], LIMIT_S);
-  exitedOnItsOwn(run);
-  assert.match(run.stdout, "result 1");
-});
+for (const { title, fixture, prints } of programs) {
+  test(title, async () => {
+    const run = await runFixture(`exit-without-shutdown/${fixture}`, [], LIMIT_S);
+    exitedOnItsOwn(run);
+    assert.match(run.stdout, prints);
+  });
+}
 
 test("a task nobody gets still runs to its end before the program exits", async () => {
   const dir = mkdtempSync(join(tmpdir(), "tsray-exit-"));
