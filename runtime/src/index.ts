@@ -13,6 +13,7 @@ export {
   clusterResources,
   availableResources,
   getGpuIds,
+  isWorker,
 } from "./api/api.js";
 export {
   placementGroup,

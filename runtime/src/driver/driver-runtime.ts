@@ -40,6 +40,8 @@ import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThre
 import { ClusterState, type CreatePlacementGroupReply } from "../cluster/cluster-state.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import { InProcessClusterStateClient } from "../cluster/in-process-cluster-state-client.js";
+import { KeepAlive } from "./keep-alive.js";
+import { userFramesFirst } from "../common/user-frames-first.js";
 
 export interface DriverOptions {
   /** The node's totals (validated) and GPU device ids. */
@@ -94,6 +96,8 @@ export class DriverRuntime implements Core {
   private readonly threadStarts = new ThreadStartPacer(Math.max(1, availableParallelism()));
   private threadCounter: number;
   private closed = false;
+  /** Holds the process open while work is in flight, and only then (keep-alive.ts). */
+  private readonly keepAlive = new KeepAlive();
 
   constructor(private readonly options: DriverOptions) {
     this.identity = options.identity ?? newDriverIdentity();
@@ -111,6 +115,7 @@ export class DriverRuntime implements Core {
         alive: true,
       }),
     );
+    this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     this.scheduler = new LocalScheduler<Schedulable>({
       nodeId: this.nodeId,
       totals: options.node.totals,
@@ -126,7 +131,8 @@ export class DriverRuntime implements Core {
           ),
       },
     });
-    const rebuildError = (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]);
+    // The user's frames first in a task's error (common/user-frames-first.ts).
+    const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
     this.tasks = new TaskManager({
       store: this.store,
@@ -324,10 +330,12 @@ export class DriverRuntime implements Core {
       return Promise.reject(new InvalidArgumentError(`Placement group ${id} does not exist or was removed.`));
     }
     if (group.state === "CREATED") return Promise.resolve();
-    return this.cluster.waitPlacementGroupUntilReady(id).then((outcome) => {
-      if (outcome === "CREATED") return;
-      throw new TsrayError("TSRAY_RUNTIME", `Placement group ${group.name ?? id} was removed before it was ready.`);
-    });
+    return this.keepAlive.during(
+      this.cluster.waitPlacementGroupUntilReady(id).then((outcome) => {
+        if (outcome === "CREATED") return;
+        throw new TsrayError("TSRAY_RUNTIME", `Placement group ${group.name ?? id} was removed before it was ready.`);
+      }),
+    );
   }
 
   removePlacementGroup(id: string): void {
@@ -360,7 +368,9 @@ export class DriverRuntime implements Core {
     const stopped = Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
     this.tell(this.cluster.unregisterNode(this.nodeId));
     this.cluster.close(pending());
-    await stopped;
+    // Workers are unref'd: the process stays alive until they are gone and `shutdown()` resolves.
+    await this.keepAlive.during(stopped);
+    this.keepAlive.close();
   }
 
   // ------------------------------------------------------------ scheduling

@@ -78,6 +78,8 @@ export class WorkerClient {
   private readonly child: ChildProcess | undefined;
   private cancelStart: () => void = () => {};
   private lastError: Error | undefined;
+  /** The worker has sent something: its runtime loaded (a death before that is a failure to start). */
+  spoke = false;
   private gone = false;
   /** A child process has ended; its exit is reported once its pipes are read (`gone`). */
   private childEnded = false;
@@ -111,6 +113,7 @@ export class WorkerClient {
     this.gpuIds = gpuIds;
     this.isThread = processSpec === undefined;
     const onBatch = (batch: readonly FromWorker[]) => {
+      this.spoke = true;
       if (batch.length === 1 && (batch[0] as unknown as ReadyMessage).t === READY) return this.markReady();
       for (const m of batch) events.onMessage(this, m);
     };
@@ -138,6 +141,9 @@ export class WorkerClient {
           this.lastError = (e as { code?: unknown }).code === "ERR_WORKER_OUT_OF_MEMORY" ? this.outOfMemory(e) : e;
         });
         worker.on("exit", exited);
+        // Never holds the process open: the driver's keep-alive does while work is in flight (driver/keep-alive.ts).
+        // After the listeners: adding a 'message' listener refs the worker's port again.
+        worker.unref();
         const held = this.held ?? [];
         this.held = undefined;
         for (const [batch, transfer] of held) worker.postMessage(batch, transfer);
@@ -164,6 +170,10 @@ export class WorkerClient {
       },
     });
     this.child = child;
+    // Neither the process nor its pipes hold the driver open (driver/keep-alive.ts); it exits when its channel closes.
+    child.unref();
+    child.channel?.unref();
+    (child.stderr as (typeof child.stderr & { unref?: () => void }) | null)?.unref?.();
     let stderrTail = "";
     child.stderr!.on("data", (chunk: Buffer) => {
       process.stderr.write(chunk);
