@@ -1,7 +1,7 @@
 // Import rules checked by `npm test` (dependency-cruiser; type-only imports count too).
 // The runtime's folders are layers: a folder may import its own layer and the ones below,
 // never one above. The thread side (code that runs in worker threads) imports nothing of the
-// driver side (node, owner, driver, object-store). See docs/architecture.md, "Layers".
+// driver side (node, owner, driver, object-store, cluster). See docs/architecture.md, "Layers".
 const RUNTIME = "^runtime/src/";
 // Lowest first. Folders on one rank may not import each other unless listed in `sameRank`.
 const layers = [
@@ -11,7 +11,8 @@ const layers = [
   ["codec", "protocol"],
   // Implementations of protocol/connection.ts (thread ports, process IPC, in-memory pairs).
   ["transport"],
-  ["object-store"],
+  // cluster: the cluster state (Ray's GCS) and its client; owner and node use it, it uses neither.
+  ["object-store", "cluster"],
   ["thread", "node"],
   ["owner"],
   ["driver"],
@@ -25,7 +26,7 @@ const forbidden = [
     comment: "Worker threads load only their own side (protocol, codec, api, common, scheduler types).",
     severity: "error",
     from: { path: `${RUNTIME}thread/` },
-    to: { path: `${RUNTIME}(node|owner|driver|object-store|internal)/` },
+    to: { path: `${RUNTIME}(node|owner|driver|object-store|cluster|internal)/` },
   },
   {
     name: "nothing-imports-the-package-entry",

@@ -13,6 +13,7 @@ export {
   clusterResources,
   availableResources,
   getGpuIds,
+  isWorker,
 } from "./api/api.js";
 export {
   placementGroup,
@@ -25,6 +26,7 @@ export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTable
 export type { CancelOptions, GetOptions, KillOptions, ValuesOf, WaitOptions } from "./api/api.js";
 export type { RuntimeContext } from "./common/context.js";
 export { ObjectRef } from "./api/object-ref.js";
+export type { OwnerAddress } from "./common/ids.js";
 export { ActorHandle } from "./api/remote-types.js";
 export type {
   ActorClass,

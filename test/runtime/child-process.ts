@@ -16,8 +16,18 @@ export function runFixture(fixture: string, args: readonly string[] = [], limitS
 }
 
 export function runNode(args: readonly string[], limitS = 90, cwd?: string): Promise<ChildResult> {
+  return runProgram(process.execPath, args, { limitS, ...(cwd !== undefined ? { cwd } : {}) });
+}
+
+/** Runs `file` with `args` and collects its output; killed (signal SIGKILL) after `limitS`. */
+export function runProgram(
+  file: string,
+  args: readonly string[],
+  options: { readonly limitS: number; readonly cwd?: string; readonly env?: NodeJS.ProcessEnv },
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], ...(cwd !== undefined ? { cwd } : {}) });
+    const { limitS, ...spawnOptions } = options;
+    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], ...spawnOptions });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

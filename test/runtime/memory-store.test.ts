@@ -98,4 +98,39 @@ test("a waiter that throws does not keep the object's other waiters from being t
   assert.equal(told, [1, 2]);
 });
 
+test("work in flight: an expected return and a get in progress keep the store busy until they settle", async () => {
+  const store = new MemoryStore();
+  const changes: boolean[] = [];
+  store.onBusyChange((busy) => changes.push(busy));
+  store.expect("t");
+  store.expect("t"); // counted once
+  const got = store.getOne("t", undefined);
+  assert.ok(store.busy);
+  store.putBytes("t", bytes(0x05));
+  await got;
+  assert.not.ok(store.busy);
+  assert.equal(changes, [true, false]);
+});
+
+test("a return that was waited for before it was expected still counts as work until it settles", async () => {
+  const store = new MemoryStore();
+  const waited = store.getOne("u", undefined).catch((e: Error) => e);
+  store.expect("u");
+  await Promise.resolve();
+  assert.ok(store.busy);
+  store.putError("u", new Error("failed"));
+  assert.instance(await waited, Error);
+  assert.not.ok(store.busy);
+  // The count is balanced (not below zero): the next return makes the store busy again.
+  store.expect("v");
+  assert.ok(store.busy);
+});
+
+test("closing the store ends all work in flight", () => {
+  const store = new MemoryStore();
+  store.expect("t");
+  store.close(new Error("closed"));
+  assert.not.ok(store.busy);
+});
+
 test.run();

@@ -42,8 +42,18 @@ test("the driver decodes with the native extractor where msgpackr-extract is ins
 test("a remote module that failed to import while a thread started gives its import error on first use", async () => {
   const e = await rejection(ray.get(unloadable.remote()), ray.TaskError);
   assert.match(e.message, "worker-import-failure refuses to load in a worker thread");
-  // The cause is the module's own error, its stack pointing into the module.
-  assert.match(String((e.cause as Error).stack), "remote-fns/worker-import-failure.js");
+  // The cause says which module failed to load; its cause is the module's own error, its stack pointing into the module.
+  assert.instance(e.cause, ray.ModuleLoadError);
+  const load = e.cause as ray.ModuleLoadError;
+  assert.ok(load.moduleUrl.endsWith("remote-fns/worker-import-failure.js"), load.moduleUrl);
+  assert.match(load.message, /failed to load in a tsray worker.*Not retried/s);
+  assert.match(String((load.cause as Error).stack), "remote-fns/worker-import-failure.js");
+});
+
+test("a remote module that fails to load is not retried, even with retryExceptions: true", async () => {
+  const e = await rejection(ray.get(unloadable.options({ retryExceptions: true, maxRetries: 2 }).remote()), ray.TaskError);
+  assert.instance(e.cause, ray.ModuleLoadError);
+  assert.not.match(e.message, "maxRetries");
 });
 
 test.run();

@@ -20,3 +20,4 @@ export { TsrayDiagnosticCode, tsrayCodeName } from "./diagnostics.js";
 export { remoteId, projectRelativePath } from "./module-id.js";
 export type { RemoteMark } from "./type-view.js";
 export type { TypeScript } from "./typescript-instance.js";
+export { SUPPORTED_TYPESCRIPT, typeScriptVersionProblem } from "./typescript-version.js";

@@ -154,6 +154,17 @@ export async function getActor<C = unknown>(name: string, options?: { readonly n
   return makeActorHandle<C>(actor);
 }
 
+/**
+ * True inside tsray's worker threads and child-process workers, false in the
+ * driver. Workers import the modules that define remote functions, so the
+ * top-level code of such a module runs in every worker too: code compiled
+ * without the transform guards its program with it, e.g.
+ * `if (!ray.isWorker()) await main();` (the transform adds that guard itself).
+ */
+export function isWorker(): boolean {
+  return inWorker;
+}
+
 export function getRuntimeContext(): RuntimeContext {
   return currentCore("ray.getRuntimeContext()").runtimeContext();
 }

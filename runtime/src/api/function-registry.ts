@@ -7,7 +7,7 @@
  * happens at module evaluation, which is why this table is one per thread
  * (like the module cache it mirrors) rather than handed down.
  */
-import { InvalidArgumentError, NotTransformedError } from "../common/errors.js";
+import { InvalidArgumentError, ModuleLoadError, NotTransformedError } from "../common/errors.js";
 
 export type RemoteTarget = { readonly kind: "function"; readonly fn: (...args: unknown[]) => unknown } | {
   readonly kind: "class";
@@ -80,7 +80,12 @@ export class FunctionRegistry {
       pending = around(() => import(url));
       this.loading.set(url, pending);
     }
-    await pending;
+    try {
+      await pending;
+    } catch (e) {
+      // Says what failed to load, so it is not mistaken for the function's own error (and is never retried).
+      throw new ModuleLoadError(url, id, e);
+    }
     const target = this.peek(id, url);
     if (target === undefined) {
       throw new NotTransformedError(

@@ -4,7 +4,7 @@
  * `ObjectRef<number>[]` goes wherever `ObjectRef<unknown>[]` is accepted.
  */
 
-import { returnIds } from "../common/ids.js";
+import { ownerOf, returnIds, type OwnerAddress } from "../common/ids.js";
 
 declare const valueType: unique symbol;
 
@@ -17,6 +17,15 @@ export class ObjectRef<out T = unknown> {
 
   constructor(id: string) {
     this.id = id;
+  }
+
+  /**
+   * Who owns the object (the driver or worker that created it, Ray's owner):
+   * derived from the id, so a ref costs no more memory for it. `undefined`
+   * for an id tsray did not mint.
+   */
+  get owner(): OwnerAddress | undefined {
+    return ownerOf(this.id);
   }
 
   toString(): string {

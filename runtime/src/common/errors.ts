@@ -21,6 +21,7 @@ export type ErrorCode =
   | "TSRAY_INVALID_ARGUMENT"
   | "TSRAY_NOT_INITIALIZED"
   | "TSRAY_NOT_TRANSFORMED"
+  | "TSRAY_MODULE_LOAD"
   | "TSRAY_ACTOR_NOT_FOUND"
   | "TSRAY_RUNTIME"
   | "TSRAY_CONNECTION_CLOSED";
@@ -307,10 +308,32 @@ export class NotTransformedError extends TsrayError {
     super(
       "TSRAY_NOT_TRANSFORMED",
       `${what} is not a tsray remote function or class. Either add ` +
-        `{ "transform": "@tsray/transformer", "transformProgram": true } to compilerOptions.plugins ` +
-        "in tsconfig.json and compile with `tspc`, or wrap it by hand: " +
+        `{ "transform": "@tsray/transformer", "transformProgram": true, "name": "@tsray/transformer" } to compilerOptions.plugins ` +
+        "in tsconfig.json (the same entry serves tspc and the editor) and compile with `tspc`, or wrap it by hand: " +
         "`export const f = ray.remote(function f(...) { ... })` / `export const C = ray.remote(class C { ... })`.",
     );
+  }
+}
+
+/**
+ * The module that defines a remote function or class failed to load in a
+ * worker: it threw while it was evaluated there, or the worker could not
+ * find or read it. Not transient, so never retried (not even with
+ * `retryExceptions: true`): the same import fails the same way every time.
+ * `cause` is the import's own error; `moduleUrl` is what was imported.
+ */
+export class ModuleLoadError extends TsrayError {
+  readonly moduleUrl: string;
+  constructor(moduleUrl: string, id: string, cause: unknown) {
+    super(
+      "TSRAY_MODULE_LOAD",
+      `The module ${moduleUrl} (which defines ${id}) failed to load in a tsray worker: ${describeCause(cause)}. ` +
+        "Every worker that runs one of its remote functions or classes imports it. If it loads in the driver, " +
+        "look for top-level code that fails in a worker (put it behind `if (!ray.isWorker())`), " +
+        "or a file or package the worker cannot find. Not retried: the same import would fail again.",
+      { cause },
+    );
+    this.moduleUrl = moduleUrl;
   }
 }
 

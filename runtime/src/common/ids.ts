@@ -1,7 +1,12 @@
 /**
  * Cheap, cluster-unique ids: a per-thread prefix plus a counter in base 36.
- * Every thread gets its own prefix from the driver (`d` for the driver, `w3.`
- * for worker 3, …), so threads mint ids without talking to each other.
+ * Every thread gets its own prefix from the driver, so threads mint ids
+ * without talking to each other. The prefix names the minter, which is the
+ * owner of what the id names (Ray's ownership: the process that creates an
+ * object owns it): `<job>.d<session>.` for the driver of job `<job>` (a
+ * random id per `ray.init()`, unique across the cluster's drivers), and
+ * `<job>.t<session>.<n>.` for its n-th worker thread. So any process that
+ * holds a ref can tell whom to ask about it (`ownerOf`) without a field per ref.
  *
  * A task's single return object shares the task's id; with `numReturns: n > 1`
  * the returns are `<taskId>.0` … `<taskId>.<n-1>`.
@@ -20,18 +25,37 @@ export class IdGenerator {
  * process (node/prestart.ts), so an id minted by a runtime that was shut
  * down is told apart from every id of a later one (`sessionOf`).
  */
-export function driverIdPrefix(session: number): string {
-  return `d${session}.`;
+export function driverIdPrefix(jobId: string, session: number): string {
+  return `${jobId}.d${session}.`;
 }
 
-export function threadIdPrefix(session: number, thread: number): string {
-  return `t${session}.${thread}.`;
+export function threadIdPrefix(jobId: string, session: number, thread: number): string {
+  return `${jobId}.t${session}.${thread}.`;
 }
+
+const MINTED = /^([0-9a-f]+)\.([dt])(\d+)\.(?:(\d+)\.)?/;
 
 /** The session whose driver or thread minted `id`; `undefined` for an id not made by an `IdGenerator` with one of those prefixes. */
 export function sessionOf(id: string): number | undefined {
-  const m = /^[dt](\d+)\./.exec(id);
-  return m === null ? undefined : Number(m[1]);
+  const m = MINTED.exec(id);
+  return m === null ? undefined : Number(m[3]);
+}
+
+/**
+ * Who owns the object, task or actor an id names: the job (one driver's
+ * `ray.init()`) and the worker in it that minted the id — `"driver"` or the
+ * thread's worker id `w<n>`. The cluster state maps a job to its driver's
+ * node; `undefined` for an id not minted by tsray.
+ */
+export interface OwnerAddress {
+  readonly jobId: string;
+  readonly workerId: string;
+}
+
+export function ownerOf(id: string): OwnerAddress | undefined {
+  const m = MINTED.exec(id);
+  if (m === null) return undefined;
+  return { jobId: m[1]!, workerId: m[2] === "d" ? "driver" : `w${m[4]!}` };
 }
 
 export function returnIds(taskId: string, numReturns: number): string[] {

@@ -37,6 +37,11 @@ import { WorkerClient, type WorkerClientEvents } from "../node/worker-client.js"
 import { ThreadStartPacer } from "../node/thread-start-pacer.js";
 import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
 import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThread } from "../node/prestart.js";
+import { ClusterState, type CreatePlacementGroupReply } from "../cluster/cluster-state.js";
+import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
+import { InProcessClusterStateClient } from "../cluster/in-process-cluster-state-client.js";
+import { KeepAlive } from "./keep-alive.js";
+import { userFramesFirst } from "../common/user-frames-first.js";
 
 export interface DriverOptions {
   /** The node's totals (validated) and GPU device ids. */
@@ -50,14 +55,11 @@ export interface DriverOptions {
   readonly prestarted?: readonly PrestartedThread[];
   /** Heap limit of every worker, thread or process (`ray.init({ workerHeapMb })`); absent: V8's default. */
   readonly workerHeapMb?: number | undefined;
-}
-
-interface GroupRecord {
-  readonly name: string | undefined;
-  readonly strategy: PlacementGroupStrategy;
-  readonly bundles: ReadonlyArray<Record<string, number>>;
-  state: "PENDING" | "CREATED" | "REMOVED";
-  readonly waiters: Array<{ resolve: () => void; reject: (e: Error) => void }>;
+  /**
+   * The cluster state this driver registers its node, actors and placement groups in
+   * (a client of its own, closed by `shutdown`). Absent: a `ClusterState` of its own, in process.
+   */
+  readonly cluster?: ClusterStateClient;
 }
 
 const callerId = "driver";
@@ -81,7 +83,11 @@ export class DriverRuntime implements Core {
   private readonly pinSlabsFor = (c: WorkerClient, m: ToWorker): ToWorker => this.slabPins.posting(c, c.gpuIds === undefined, m);
   private readonly scheduler: NodeScheduler;
   private readonly tasks: TaskManager;
-  private readonly groups = new Map<string, GroupRecord>();
+  /**
+   * Named actors and placement-group records live in the cluster state (one source of truth);
+   * the scheduler keeps only this node's bundle reservations.
+   */
+  private readonly cluster: ClusterStateClient;
   /** `Task add` / `Actor Counter`: warned about once each. */
   private readonly warnedInfeasible = new Set<string>();
   private readonly actors: ActorManager;
@@ -90,14 +96,26 @@ export class DriverRuntime implements Core {
   private readonly threadStarts = new ThreadStartPacer(Math.max(1, availableParallelism()));
   private threadCounter: number;
   private closed = false;
+  /** Holds the process open while work is in flight, and only then (keep-alive.ts). */
+  private readonly keepAlive = new KeepAlive();
 
   constructor(private readonly options: DriverOptions) {
     this.identity = options.identity ?? newDriverIdentity();
     this.nodeId = this.identity.nodeId;
     this.jobId = this.identity.jobId;
     this.session = this.identity.session;
-    this.ids = new IdGenerator(driverIdPrefix(this.session));
+    this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
+    this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
+    this.tell(
+      this.cluster.registerNode({
+        nodeId: this.nodeId,
+        address: `in-process://${this.nodeId}`,
+        resources: options.node.totals.toJSON(),
+        alive: true,
+      }),
+    );
+    this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     this.scheduler = new LocalScheduler<Schedulable>({
       nodeId: this.nodeId,
       totals: options.node.totals,
@@ -108,12 +126,13 @@ export class DriverRuntime implements Core {
         onPlacementGroupReady: (id) => this.groupReady(id),
         onPlacementGroupInfeasible: (id, reason) =>
           process.stderr.write(
-            `tsray: warning: placement group ${this.groups.get(id)?.name ?? id} cannot be reserved: ${reason}. ` +
+            `tsray: warning: placement group ${this.cluster.cache.placementGroup(id)?.name ?? id} cannot be reserved: ${reason}. ` +
               "It stays pending until that changes; remove it with ray.removePlacementGroup(pg).\n",
           ),
       },
     });
-    const rebuildError = (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]);
+    // The user's frames first in a task's error (common/user-frames-first.ts).
+    const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
     this.tasks = new TaskManager({
       store: this.store,
@@ -148,6 +167,7 @@ export class DriverRuntime implements Core {
         return this.threadStarts.startThread({ ...data, sharedActors: true }, actorThreadEvents, limits);
       },
       sharedSpread: Math.max(1, availableParallelism()),
+      cluster: this.cluster,
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
     this.pool = new WorkerPool(
@@ -267,11 +287,7 @@ export class DriverRuntime implements Core {
   }
 
   getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor> {
-    try {
-      return Promise.resolve(this.actors.lookup(name, namespace ?? this.options.namespace));
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
+    return this.actors.lookup(name, namespace ?? this.options.namespace);
   }
 
   runtimeContext(): RuntimeContext {
@@ -296,29 +312,37 @@ export class DriverRuntime implements Core {
     strategy: PlacementGroupStrategy,
     name: string | undefined,
   ): void {
-    if (name !== undefined && [...this.groups.values()].some((g) => g.name === name && g.state !== "REMOVED")) {
+    // The name clash is thrown here, synchronously, as before: decided on the client's node-local
+    // cache; the cluster state has the last word (`groupRefused`).
+    if (name !== undefined && this.cluster.cache.placementGroupNamed(name) !== undefined) {
       throw new InvalidArgumentError(`A placement group named "${name}" already exists; pick another name or remove it first.`);
     }
-    this.groups.set(id, { name, strategy, bundles, state: "PENDING", waiters: [] });
+    this.cluster.createPlacementGroup({ placementGroupId: id, name, strategy, bundles }).then(
+      (reply) => this.groupRefused(id, reply),
+      (error: unknown) => this.clusterUnreachable(error),
+    );
     this.scheduler.createPlacementGroup(id, bundles.map((b) => ResourceSet.of(b)), strategy);
   }
 
   placementGroupReady(id: string): Promise<void> {
-    const group = this.groups.get(id);
+    const group = this.cluster.cache.placementGroup(id);
     if (group === undefined || group.state === "REMOVED") {
       return Promise.reject(new InvalidArgumentError(`Placement group ${id} does not exist or was removed.`));
     }
     if (group.state === "CREATED") return Promise.resolve();
-    return new Promise((resolve, reject) => group.waiters.push({ resolve, reject }));
+    return this.keepAlive.during(
+      this.cluster.waitPlacementGroupUntilReady(id).then((outcome) => {
+        if (outcome === "CREATED") return;
+        throw new TsrayError("TSRAY_RUNTIME", `Placement group ${group.name ?? id} was removed before it was ready.`);
+      }),
+    );
   }
 
   removePlacementGroup(id: string): void {
-    const group = this.groups.get(id);
+    const group = this.cluster.cache.placementGroup(id);
     if (group === undefined || group.state === "REMOVED") return;
-    group.state = "REMOVED";
-    for (const w of group.waiters.splice(0)) {
-      w.reject(new TsrayError("TSRAY_RUNTIME", `Placement group ${group.name ?? id} was removed before it was ready.`));
-    }
+    // Pending `ready()` calls learn of it from the cluster state (their wait ends with REMOVED).
+    this.tell(this.cluster.removePlacementGroup(id));
     const { pending, running } = this.scheduler.removePlacementGroup(id);
     this.tasks.onPlacementGroupRemoved(pending, running);
     this.actors.onPlacementGroupRemoved(pending, running);
@@ -326,7 +350,8 @@ export class DriverRuntime implements Core {
 
   placementGroupTable(): Record<string, PlacementGroupTableEntry> {
     const out: Record<string, PlacementGroupTableEntry> = {};
-    for (const [id, g] of this.groups) {
+    for (const g of this.cluster.cache.allPlacementGroups()) {
+      const id = g.placementGroupId;
       out[id] = { placementGroupId: id, name: g.name, strategy: g.strategy, bundles: g.bundles, state: g.state };
     }
     return out;
@@ -335,11 +360,17 @@ export class DriverRuntime implements Core {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const g of this.groups.values()) {
-      for (const w of g.waiters.splice(0)) w.reject(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
-    }
-    this.store.close(new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending."));
-    await Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
+    const pending = () => new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending.");
+    this.store.close(pending());
+    // The actor manager reports its actors dead (freeing their names) before its first await,
+    // and the node leaves the node table; only then is the client closed, which rejects
+    // pending `pg.ready()` calls.
+    const stopped = Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
+    this.tell(this.cluster.unregisterNode(this.nodeId));
+    this.cluster.close(pending());
+    // Workers are unref'd: the process stays alive until they are gone and `shutdown()` resolves.
+    await this.keepAlive.during(stopped);
+    this.keepAlive.close();
   }
 
   // ------------------------------------------------------------ scheduling
@@ -348,7 +379,7 @@ export class DriverRuntime implements Core {
   private checkGroup(demand: SchedulingOptions, name: string): void {
     const s = demand.schedulingStrategy;
     if (typeof s !== "object" || !("placementGroup" in s)) return;
-    const group = this.groups.get(s.placementGroup.id);
+    const group = this.cluster.cache.placementGroup(s.placementGroup.id);
     if (group === undefined || group.state === "REMOVED") {
       throw new InvalidArgumentError(`${name}: placement group ${s.placementGroup.id} does not exist or was removed.`);
     }
@@ -359,11 +390,38 @@ export class DriverRuntime implements Core {
     }
   }
 
+  /** The scheduler reserved the group's bundles, all on this node (one node for now). */
   private groupReady(id: string): void {
-    const group = this.groups.get(id);
+    const group = this.cluster.cache.placementGroup(id);
     if (group === undefined || group.state !== "PENDING") return;
-    group.state = "CREATED";
-    for (const w of group.waiters.splice(0)) w.resolve();
+    this.tell(this.cluster.reportPlacementGroupCreated(id, group.bundles.map(() => this.nodeId)));
+  }
+
+  /**
+   * The cluster state refused a group this driver had let through on its cache: only possible
+   * with a remote cluster state, where another process took the name first. The reservation is
+   * dropped; `pg.ready()` then fails as for a removed group.
+   */
+  private groupRefused(id: string, reply: CreatePlacementGroupReply): void {
+    if (reply.kind === "created") return;
+    process.stderr.write(
+      `tsray: warning: placement group ${id} was refused by the cluster state (${reply.kind === "name-taken" ? `its name is taken by ${reply.holder.placementGroupId}` : "its id is taken"}).\n`,
+    );
+    const { pending, running } = this.scheduler.removePlacementGroup(id);
+    this.tasks.onPlacementGroupRemoved(pending, running);
+    this.actors.onPlacementGroupRemoved(pending, running);
+  }
+
+  /** One-way reports to the cluster state: their answer carries nothing to act on. */
+  private tell(report: Promise<unknown>): void {
+    report.then(undefined, (error: unknown) => this.clusterUnreachable(error));
+  }
+
+  private clusterUnreachable(error: unknown): void {
+    // After shutdown the client is closed on purpose.
+    if (this.closed) return;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`tsray: warning: the cluster state did not take an update (${message}).\n`);
   }
 
   /**

@@ -30,7 +30,7 @@ export function newDriverIdentity(): DriverIdentity {
 export function threadData(identity: DriverIdentity, namespace: string, n: number, actorId: string | undefined): TsrayWorkerData {
   return {
     tsrayWorker: true,
-    idPrefix: threadIdPrefix(identity.session, n),
+    idPrefix: threadIdPrefix(identity.jobId, identity.session, n),
     workerId: `w${n}`,
     nodeId: identity.nodeId,
     jobId: identity.jobId,

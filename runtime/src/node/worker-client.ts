@@ -80,6 +80,8 @@ export class WorkerClient {
   /** Undefined until a deferred thread starts (what is posted meanwhile waits in `held`). */
   private connection: WorkerConnection | undefined;
   private cancelStart: () => void = () => {};
+  /** The worker has sent something: its runtime loaded (a death before that is a failure to start). */
+  spoke = false;
   private gone = false;
   private exitPromise: Promise<number>;
   private reportExit!: (code: number) => void;
@@ -114,6 +116,7 @@ export class WorkerClient {
     this.isThread = processSpec === undefined;
     this.exitPromise = new Promise((resolve) => (this.reportExit = resolve));
     const onBatch = (batch: readonly FromWorker[]) => {
+      this.spoke = true;
       if (batch.length === 1 && (batch[0] as unknown as ReadyMessage).t === READY) return this.markReady();
       for (const m of batch) events.onMessage(this, m);
     };
@@ -134,6 +137,9 @@ export class WorkerClient {
           this.closed(event, oom ? this.outOfMemory(cause) : cause);
         };
         this.connection = connection;
+        // Never holds the process open: the driver's keep-alive does while work is in flight (driver/keep-alive.ts).
+        // After `onMessage` is set: adding the port's 'message' listener refs the worker's port again.
+        worker.unref();
         const held = this.held ?? [];
         this.held = undefined;
         for (const [batch, transfer] of held) connection.send(batch, transfer);
@@ -160,6 +166,10 @@ export class WorkerClient {
       },
     });
     this.child = child;
+    // Neither the process nor its pipes hold the driver open (driver/keep-alive.ts); it exits when its channel closes.
+    child.unref();
+    child.channel?.unref();
+    (child.stderr as (typeof child.stderr & { unref?: () => void }) | null)?.unref?.();
     let stderrTail = "";
     child.stderr!.on("data", (chunk: Buffer) => {
       process.stderr.write(chunk);

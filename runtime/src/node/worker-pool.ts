@@ -17,6 +17,14 @@ import { WorkerClient, type WorkerLimits } from "./worker-client.js";
 import type { TsrayWorkerData } from "../protocol/thread-messages.js";
 import type { PrestartedThread } from "./prestart.js";
 import type { ClaimTable } from "../protocol/task-claims.js";
+import { isModuleLoadFailure } from "../common/module-load-failure.js";
+
+/**
+ * A thread that died loading a module before it ever spoke would die the same way at once if
+ * replaced at once (a tight loop of thread starts): its replacement starts after a delay that
+ * doubles with each such death, from the first to the last value here, and resets at any other exit.
+ */
+const FAILED_START_DELAY_MS = { first: 100, max: 30_000 };
 
 /** A pool thread plus the bookkeeping its user (the task manager) keeps on it. */
 export interface PoolWorker {
@@ -46,6 +54,8 @@ export class WorkerPool {
   private readonly processes = new Set<PoolWorker>();
   private nextIndex = 0;
   private closing = false;
+  /** The delay before replacing the next thread that fails to start (0: none failed since one spoke). */
+  private failedStartDelayMs = 0;
 
   constructor(
     size: number,
@@ -116,12 +126,12 @@ export class WorkerPool {
     await Promise.all([...this.workers, ...this.processes].map((w) => w.client.terminate()));
   }
 
-  private spawn(gpuIds?: readonly number[]): PoolWorker {
+  private spawn(gpuIds?: readonly number[], startAfter?: Promise<unknown>): PoolWorker {
     const client = new WorkerClient(
       this.makeData(this.nextIndex++),
       this.clientEvents,
       gpuIds === undefined ? undefined : { gpuIds, fork },
-      undefined,
+      startAfter,
       this.limits,
     );
     const worker: PoolWorker = { client, tasks: new Set(), active: 0, knownFns: new Set() };
@@ -129,11 +139,25 @@ export class WorkerPool {
     return worker;
   }
 
+  /**
+   * When to start the replacement of a thread that exited: at once, unless it died loading a module
+   * before it spoke (see FAILED_START_DELAY_MS). What is posted to the replacement meanwhile waits in
+   * its client; the timer does not hold the process open (the driver's keep-alive does, while work is in flight).
+   */
+  private replacementDelay(client: WorkerClient, error: Error | undefined): Promise<void> | undefined {
+    if (client.spoke || !isModuleLoadFailure(error)) {
+      this.failedStartDelayMs = 0;
+      return undefined;
+    }
+    const ms = (this.failedStartDelayMs = Math.min(FAILED_START_DELAY_MS.max, Math.max(FAILED_START_DELAY_MS.first, 2 * this.failedStartDelayMs)));
+    return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  }
+
   private exited(client: WorkerClient, code: number, error: Error | undefined): void {
     const worker = this.byClient.get(client)!;
     this.byClient.delete(client);
     const i = this.workers.indexOf(worker);
-    if (!this.closing && i >= 0) this.workers[i] = this.spawn();
+    if (!this.closing && i >= 0) this.workers[i] = this.spawn(undefined, this.replacementDelay(client, error));
     if (this.processes.delete(worker) && client.gpuIds !== undefined) {
       const idle = this.idleProcesses.get(client.gpuIds.join(","));
       const k = idle?.indexOf(worker) ?? -1;

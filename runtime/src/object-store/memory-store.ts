@@ -45,6 +45,8 @@ class Entry {
   at = 0;
   /** Any further waiters, as (waiter, position) pairs in arrival order. */
   more: Array<Waiter | number> | undefined = undefined;
+  /** A task's or actor call's return (`expect`): counted as work in flight until it settles. */
+  expected = false;
 }
 
 /** Ready: its bytes; pending with nobody waiting yet: `null` (no record per queued task); else an `Entry`. */
@@ -75,9 +77,43 @@ export class MemoryStore implements WaitableStore {
     private readonly ownerGone: (id: string) => Error | undefined = () => undefined,
   ) {}
 
-  /** Marks a task's return as pending unless the id is known. */
+  /**
+   * Work in flight: task and actor-call returns expected and not settled,
+   * plus gets and waits in progress. The driver keeps the process alive
+   * while it is above zero and lets it exit when it is zero (driver/keep-alive.ts).
+   */
+  private outstanding = 0;
+  private busyListener: ((busy: boolean) => void) | undefined;
+
+  /** `listener(true)` when work in flight goes from none to some, `listener(false)` when the last of it ends. */
+  onBusyChange(listener: (busy: boolean) => void): void {
+    this.busyListener = listener;
+  }
+
+  /** Whether any work is in flight (see `outstanding`). */
+  get busy(): boolean {
+    return this.outstanding > 0;
+  }
+
+  private more(): void {
+    if (this.outstanding++ === 0) this.busyListener?.(true);
+  }
+
+  private less(): void {
+    if (--this.outstanding === 0) this.busyListener?.(false);
+  }
+
+  /** Marks a task's return as pending unless the id is known; until it settles it counts as work in flight. */
   expect(id: string): void {
-    if (!this.entries.has(id)) this.entries.set(id, null);
+    const slot = this.entries.get(id);
+    if (slot === undefined) {
+      this.entries.set(id, null);
+      this.more();
+    } else if (slot instanceof Entry && slot.error === undefined && !slot.expected) {
+      // Someone waited for it before its task was submitted: it becomes a return now.
+      slot.expected = true;
+      this.more();
+    }
   }
 
   putBytes(id: string, bytes: Uint8Array): void {
@@ -104,6 +140,7 @@ export class MemoryStore implements WaitableStore {
     if (gone !== undefined) return waiter.settled(at, gone);
     if (slot === undefined || slot === null) {
       const entry = new Entry();
+      entry.expected = slot === null;
       entry.waiter = waiter;
       entry.at = at;
       this.entries.set(id, entry);
@@ -155,11 +192,13 @@ export class MemoryStore implements WaitableStore {
    * `close` can fail it; the request removes it when it finishes.
    */
   track(finish: (error?: Error) => void): void {
+    const before = this.pending.size;
     this.pending.add(finish);
+    if (this.pending.size > before) this.more();
   }
 
   untrack(finish: (error?: Error) => void): void {
-    this.pending.delete(finish);
+    if (this.pending.delete(finish)) this.less();
   }
 
   get isClosed(): Error | undefined {
@@ -171,6 +210,10 @@ export class MemoryStore implements WaitableStore {
     this.closed = error;
     for (const finish of [...this.pending]) finish(error);
     this.pending.clear();
+    // Nothing can settle any more: no work is in flight.
+    const wasBusy = this.outstanding > 0;
+    this.outstanding = 0;
+    if (wasBusy) this.busyListener?.(false);
     for (const slot of this.entries.values()) if (slot instanceof Uint8Array) this.slabs?.release(slot);
     this.entries.clear();
   }
@@ -184,6 +227,7 @@ export class MemoryStore implements WaitableStore {
       if (settled instanceof Uint8Array) this.slabs?.release(settled);
       return;
     }
+    const wasExpected = slot === null || (slot !== undefined && slot.expected);
     if (settled instanceof Uint8Array) {
       this.entries.set(id, settled);
     } else if (slot === undefined || slot === null) {
@@ -204,6 +248,7 @@ export class MemoryStore implements WaitableStore {
       }
     }
     if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.drop(id, settled);
+    if (wasExpected) this.less();
     this.drain();
   }
 

@@ -4,8 +4,10 @@
  * while it lives; what it asks for is held for life), its thread (dedicated,
  * or a shared host: `hosting: "shared"`, see shared-actor-hosts.ts), the
  * constructor call, the order of its method calls (per-caller submit
- * queues), restarts (`maxRestarts`, `maxTaskRetries`), `ray.kill`, and the
- * directory of named actors.
+ * queues), restarts (`maxRestarts`, `maxTaskRetries`) and `ray.kill`. Names
+ * and lifecycle states are registered in the cluster state's actor directory
+ * (cluster/cluster-state.ts), the one place names are held, so owners sharing
+ * a cluster state see each other's named actors.
  *
  * Phases: pending (waiting for constructor args or a CPU) → running (thread
  * up, constructor sent: calls may be sent, the actor's thread queues them
@@ -25,6 +27,8 @@ import type { Isolation } from "../common/options.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
 import { SharedActorHosts } from "../node/shared-actor-hosts.js";
 import { actorRequestOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable } from "./schedulable.js";
+import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
+import type { ActorStateUpdate, RegisterActorReply } from "../cluster/cluster-state.js";
 
 export interface ActorManagerDeps {
   readonly store: MemoryStore;
@@ -41,6 +45,8 @@ export interface ActorManagerDeps {
   /** How many threads shared actors spread over before they start filling them (the node's cores). */
   readonly sharedSpread: number;
   readonly rebuildError: (wire: WireError) => Error;
+  /** The actor directory: names are claimed and looked up there, lifecycle changes reported there. */
+  readonly cluster: ClusterStateClient;
 }
 
 interface InFlight {
@@ -84,7 +90,8 @@ export class ActorManager {
   private readonly shared: SharedActorHosts;
   /** A handle id that stands for another actor (`getIfExists` from a worker). */
   private readonly aliases = new Map<string, string>();
-  private readonly names = new Map<string, string>();
+  /** Set by `shutdown`: the cluster-state client may be closed, its rejections are expected. */
+  private closing = false;
 
   constructor(private readonly d: ActorManagerDeps) {
     this.shared = new SharedActorHosts(d.spawnSharedHost, ACTORS_PER_SHARED_THREAD, d.sharedSpread);
@@ -94,23 +101,20 @@ export class ActorManager {
    * Registers and starts an actor. With a name already taken: `getIfExists`
    * returns the existing actor's descriptor (and `creation`'s id becomes an
    * alias of it); otherwise it throws.
+   *
+   * The clash is decided synchronously (`.remote()` throws it) on the
+   * client's node-local cache of the directory; the registration itself goes
+   * to the cluster state, which has the last word (see `registered`).
    */
   create(creation: ActorCreation): ActorDescriptor {
     const { actorId } = creation.actor;
     if (creation.name !== undefined) {
-      const key = nameKey(creation.namespace, creation.name);
-      const existing = this.names.get(key);
-      if (existing !== undefined) {
-        if (!creation.getIfExists) {
-          throw new InvalidArgumentError(
-            `An actor named "${creation.name}" already exists in namespace "${creation.namespace}". ` +
-              "Pick another name, use getIfExists: true, or ray.getActor(name).",
-          );
-        }
-        this.aliases.set(actorId, existing);
-        return this.actors.get(existing)!.creation.actor;
+      const holder = this.d.cluster.cache.namedActor(creation.namespace, creation.name);
+      if (holder !== undefined) {
+        if (!creation.getIfExists) throw nameClash(creation);
+        this.aliases.set(actorId, holder.actor.actorId);
+        return holder.actor;
       }
-      this.names.set(key, actorId);
     }
     const queue = new ActorSubmitQueue(this.d.store, {
       send: (q) => this.send(state, q, 0),
@@ -118,6 +122,13 @@ export class ActorManager {
     });
     const state = new ActorState(creation, queue, (s, grant) => this.place(s, grant));
     this.actors.set(actorId, state);
+    const registration = this.d.cluster.registerActor({
+      actor: creation.actor,
+      name: creation.name,
+      namespace: creation.namespace,
+      getIfExists: creation.getIfExists,
+    });
+    registration.then((reply) => this.registered(state, reply), (error: unknown) => this.clusterUnreachable(error));
     const { refIdx, refIds } = creation.args;
     if (refIdx === undefined || refIds === undefined) {
       this.submit(state);
@@ -222,6 +233,7 @@ export class ActorManager {
       return this.die(state, `${why} (restarts used: ${state.restarts} of maxRestarts ${max})`, error);
     }
     state.restarts++;
+    this.report(actorId, { state: "RESTARTING" });
     this.detach(state);
     state.queue.pause();
     const retry: InFlight[] = [];
@@ -271,18 +283,26 @@ export class ActorManager {
     return false;
   }
 
-  lookup(name: string, namespace: string): ActorDescriptor {
-    const id = this.names.get(nameKey(namespace, name));
-    if (id === undefined) throw new ActorNotFoundError(name, namespace);
-    return this.actors.get(id)!.creation.actor;
+  /** `ray.getActor`: asks the actor directory, so actors of other owners sharing the cluster state are found too. */
+  async lookup(name: string, namespace: string): Promise<ActorDescriptor> {
+    const record = await this.d.cluster.getNamedActorInfo(name, namespace);
+    if (record === undefined) throw new ActorNotFoundError(name, namespace);
+    return record.actor;
   }
 
+  /**
+   * Ends every actor. Their DEAD states (which free their names for other owners sharing the
+   * cluster state) are reported before this returns its promise: the caller may close the
+   * cluster-state client right after calling it.
+   */
   async shutdown(): Promise<void> {
     const threads: Promise<number>[] = [];
     for (const state of this.actors.values()) {
       if (state.client !== undefined && state.creation.hosting === "dedicated") threads.push(state.client.terminate());
+      if (state.phase !== "dead") this.report(state.id, { state: "DEAD" });
       state.phase = "dead";
     }
+    this.closing = true;
     await Promise.all([...threads, this.shared.terminateAll()]);
   }
 
@@ -309,6 +329,7 @@ export class ActorManager {
   private startThread(state: ActorState): void {
     const { creation } = state;
     state.phase = "running";
+    this.report(state.id, { state: "ALIVE", nodeId: state.grant?.nodeId });
     state.client =
       creation.hosting === "shared"
         ? this.shared.join(state.id)
@@ -344,15 +365,14 @@ export class ActorManager {
     if (state.phase === "dead") return;
     const wasPending = state.phase === "pending";
     state.phase = "dead";
-    const { actor, name, namespace } = state.creation;
+    const { actor } = state.creation;
     state.death = new ActorDiedError(
       actor.actorId,
       `Actor ${actor.className} (${actor.actorId}) is dead: ${reason.replace(/\.$/, "")}.`,
       cause !== undefined ? { cause } : undefined,
     );
-    if (name !== undefined && this.names.get(nameKey(namespace, name)) === actor.actorId) {
-      this.names.delete(nameKey(namespace, name));
-    }
+    // Frees its name (the directory frees it only if this actor holds it).
+    this.report(actor.actorId, { state: "DEAD" });
     if (wasPending) this.d.scheduler.cancel(state.id);
     if (state.grant !== undefined) {
       this.d.scheduler.release(state.grant.id);
@@ -387,8 +407,39 @@ export class ActorManager {
   private resolve(actorId: string): string {
     return this.aliases.get(actorId) ?? actorId;
   }
+
+  /**
+   * The directory's answer to `create`'s registration. In process it is always
+   * `registered` (the cache `create` checked is the directory itself); with a
+   * remote cluster state another process may have claimed the name between the
+   * cache's view and the head's: then this actor dies with the clash as reason
+   * (as a named creation from a worker thread does), and with `getIfExists`
+   * its handle becomes an alias of the holder.
+   */
+  private registered(state: ActorState, reply: RegisterActorReply): void {
+    if (reply.kind === "registered") return;
+    if (reply.kind === "exists") this.aliases.set(state.id, reply.holder.actor.actorId);
+    state.noRestart = true;
+    const clash = nameClash(state.creation);
+    this.die(state, clash.message, clash);
+  }
+
+  /** Lifecycle reports are one-way: the directory's answer carries nothing to act on. */
+  private report(actorId: string, update: ActorStateUpdate): void {
+    this.d.cluster.updateActorState(actorId, update).then(undefined, (error: unknown) => this.clusterUnreachable(error));
+  }
+
+  private clusterUnreachable(error: unknown): void {
+    // After shutdown the client is closed on purpose; otherwise the directory is out of step and the user should know.
+    if (this.closing) return;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`tsray: warning: the cluster state did not take an actor update (${message}); ray.getActor may not see the latest.\n`);
+  }
 }
 
-function nameKey(namespace: string, name: string): string {
-  return `${namespace}\0${name}`;
+function nameClash(creation: ActorCreation): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `An actor named "${creation.name}" already exists in namespace "${creation.namespace}". ` +
+      "Pick another name, use getIfExists: true, or ray.getActor(name).",
+  );
 }

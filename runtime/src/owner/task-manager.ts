@@ -13,7 +13,8 @@
  * in the scheduler's queue exactly while its phase is "queued".
  */
 import { CPU, type ResourceSet } from "../scheduler/resource-set.js";
-import { InvalidArgumentError, OutOfMemoryError, TaskCancelledError, TaskError, WorkerCrashedError } from "../common/errors.js";
+import { InvalidArgumentError, ModuleLoadError, OutOfMemoryError, TaskCancelledError, TaskError, WorkerCrashedError } from "../common/errors.js";
+import { isModuleLoadFailure, workerLoadFailureMessage } from "../common/module-load-failure.js";
 import { returnId } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { EncodedArgs, ResolvedDeps, TaskCall, WireError } from "../common/task-spec.js";
@@ -199,7 +200,9 @@ export class TaskManager {
     this.leave(state);
     if (state.cancelled !== "no") return this.finishWithError(state, new TaskCancelledError(state.name));
     const retry = state.call.retryExceptions;
-    if ((retry === true || (Array.isArray(retry) && retry.includes(errorName))) && this.mayRetry(state)) {
+    // A module that failed to load fails the same way again: never retried (common/errors.ts).
+    const retryable = errorName !== ModuleLoadError.name && (retry === true || (Array.isArray(retry) && retry.includes(errorName)));
+    if (retryable && this.mayRetry(state)) {
       return this.enqueue(state);
     }
     this.finishWithError(state, new TaskError(state.name, this.d.rebuildError(wire)));
@@ -233,6 +236,8 @@ export class TaskManager {
             ),
           );
         }
+      } else if (!worker.client.spoke && isModuleLoadFailure(error)) {
+        this.finishWithError(state, new WorkerCrashedError(workerLoadFailureMessage(state.name, worker.client.workerId, error!), { cause: error }));
       } else if (this.mayRetry(state)) {
         this.enqueue(state);
       } else {

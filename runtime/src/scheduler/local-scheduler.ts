@@ -59,6 +59,11 @@ interface HeldGrant<P> {
   lent: boolean;
 }
 
+/**
+ * A placement group as this node sees it: the reservation to make (bundles, and the strategy
+ * the plan must obey) and whether it is made. The group's record — name, the state users see,
+ * which node holds each bundle — is the cluster state's (cluster/cluster-state.ts), not kept here.
+ */
 interface Group {
   readonly bundles: readonly ResourceSet[];
   readonly strategy: PlacementGroupStrategy;

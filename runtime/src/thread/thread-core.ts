@@ -259,11 +259,14 @@ export class ThreadCore implements Core {
   private refuseWhileImporting(what: string): void {
     const url = this.context.getStore()?.importing;
     if (url === undefined) return;
+    // Not "compile with the transform": this also happens to transformed modules (top-level calls in a
+    // module that the one defining remote functions imports, or not guarded), so say what works in every case.
     throw new InvalidArgumentError(
-      `${what} was called by the top-level code of ${url} while a worker thread imported that module ` +
-        "to find a remote function. Top-level statements of modules that define remote functions must run " +
-        "only in the driver: compile with the tsray transform (it guards them), or move the calls into a " +
-        "function the driver calls, or keep remote functions in a module without top-level calls.",
+      `${what} was called by top-level code while a tsray worker imported ${url} to find a remote function ` +
+        "(the call is in that module or in one it imports). Workers import every module that defines remote " +
+        "functions, so its top-level code runs in each worker too; the program must run only in the driver. " +
+        "Run it from a function that only the driver calls: `if (!ray.isWorker()) main();` " +
+        "(or `if (!ray.isWorker()) { … }` around top-level calls), or keep remote functions in a module without top-level calls.",
     );
   }
 

@@ -20,6 +20,7 @@ import { unreachable, type FromWorker, type ToWorker, type TsrayWorkerData } fro
 import type { WireError } from "../common/task-spec.js";
 import { createTaskContextStorage } from "./task-context.js";
 import { WORKER_DATA_ENV } from "../protocol/worker-data-env.js";
+import { userFramesFirst } from "../common/user-frames-first.js";
 import { TaskExecutor } from "./task-executor.js";
 import { ThreadCore, type ErrorCodec } from "./thread-core.js";
 import { ThreadSlabViews } from "./thread-slab-views.js";
@@ -45,7 +46,7 @@ const slabViews = new ThreadSlabViews(post);
 const codec = compactCodec(new Codec(createWireHooks((id) => core.refs.escape(id))), slabViews);
 const errors: ErrorCodec = {
   toWire: (e: unknown): WireError => toWireError(e),
-  fromWire: (w: WireError): Error => fromWireError(w as Parameters<typeof fromWireError>[0]),
+  fromWire: (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0])),
 };
 const context = createTaskContextStorage();
 const core = new ThreadCore(post, codec, errors, data, context);

@@ -148,3 +148,14 @@ export const churnInWorker = ray.remote(async function churnInWorker(n: number):
   }
   return sum;
 });
+
+/** `ray.isWorker()` as a task sees it. */
+export const isWorkerInTask = ray.remote(function isWorkerInTask(): boolean {
+  return ray.isWorker();
+});
+
+/** Asks ray.put to send a function: tsray throws inside the task, below this function's frame. */
+export const putsAFunction = ray.remote(function putsAFunction(): number {
+  ray.put((() => 1) as never);
+  return 0;
+});
