@@ -14,6 +14,12 @@
  *   (TSRAY_CONNECTION_CLOSED): a caller that may race a close checks `state` first.
  */
 
+/**
+ * "connecting" is for transports with a handshake before the first message (the WebSocket one):
+ * ports, IPC channels and in-memory pairs queue what is sent before the peer listens, so they start
+ * "open". "closing": a close frame is sent and its echo awaited, or the peer has ended and what it
+ * sent is still being read.
+ */
 export type ConnectionState = "connecting" | "open" | "closing" | "closed";
 
 /** Close codes, as WebSocket's (RFC 6455 §7.4.1), so that the ws transport can pass them through. */
