@@ -20,6 +20,10 @@ import { WORKER_DATA_ENV } from "../protocol/worker-data-env.js";
 import { TaskExecutor } from "./task-executor.js";
 import { ThreadCore, type ErrorCodec } from "./thread-core.js";
 import { ThreadSlabViews } from "./thread-slab-views.js";
+import { registerInheritedLoaders } from "./inherited-loaders.js";
+
+// Before any user module is imported: remote code loads here as it does in the driver (`--import tsx`).
+await registerInheritedLoaders();
 
 /** The driver's end: the thread port, or the IPC channel of a child-process worker (see worker-client.ts). */
 interface DriverPort {
