@@ -16,6 +16,7 @@ import { OutOfMemoryError } from "../common/errors.js";
 import { MessageBatcher } from "../protocol/message-batcher.js";
 import type { FromWorker, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
 import { WORKER_DATA_ENV } from "../protocol/worker-data-env.js";
+import { workerMainUrl } from "./worker-entry.js";
 
 export interface WorkerClientEvents {
   onMessage(client: WorkerClient, message: FromWorker): void;
@@ -28,8 +29,6 @@ export interface WorkerClientEvents {
    */
   onPost?(client: WorkerClient, message: ToWorker): ToWorker;
 }
-
-const workerMainUrl = new URL("../thread/worker-main.js", import.meta.url);
 
 /** The one message a worker sends unasked, alone in its batch: its runtime is loaded. Never passed on. */
 export const READY = "ready";
