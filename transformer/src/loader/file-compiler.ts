@@ -13,6 +13,11 @@
  *
  * Files parsed once (lib and package declarations) are kept for the next file
  * of the same loader: only the first compile in a thread pays for them.
+ *
+ * The cache key holds this file's text, not its imports': what the emit reads
+ * from other files (import elision without `isolatedModules`) is not in it.
+ * With `isolatedModules` (which tsx, esbuild and SWC require too) the emit of
+ * a file depends on that file alone.
  */
 import { readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -57,7 +62,7 @@ const LOADER_OPTIONS: ts.CompilerOptions = {
 export function createFileCompiler(ts: TypeScript): FileCompiler {
   const projects = new Map<string, ProjectSettings>();
   const transformerBuild = transformerBuildTag();
-  /** Parsed files by name, reused while their text is unchanged (lib and package declarations). */
+  /** Parsed files by name, kept for the life of this loader thread (lib and package declarations, imported modules). */
   const parsed = new Map<string, ts.SourceFile>();
   let previous: ts.Program | undefined;
 
