@@ -11,6 +11,9 @@ import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { runProgram, type ChildResult } from "../runtime/child-process.js";
+import type * as LoadersModule from "../../runtime/dist/thread/inherited-loaders.js";
+
+const loaders: typeof LoadersModule = await import(new URL("../../../runtime/dist/thread/inherited-loaders.js", import.meta.url).href);
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const plainProgram = join(repoRoot, "test/fixtures/loader/plain-program");
@@ -39,6 +42,16 @@ test("tasks, an actor and a process worker run under node --import tsx main.ts",
 
 test("workers inherit a custom loader given with --import", async () => {
   checkOutput(await runWith("../strip-types-register.mjs"));
+});
+
+test("the loaders a program was started with are read from every spelling of --import and --loader", () => {
+  const execArgv = ["--import", "tsx", "--max-old-space-size=64", "--import=./a.mjs", "--loader", "b", "--experimental-loader=c"];
+  assert.equal(loaders.importedLoaders(execArgv), ["tsx", "./a.mjs", "b", "c"]);
+});
+
+test("tsx's hooks are registered by tsray only on Node versions where tsx skips worker threads", () => {
+  const registersItself = ["20.20.2", "22.12.0", "22.22.3", "24.11.0", "24.11.1", "25.1.0", "26.0.0"].filter(loaders.tsxRegistersInWorkers);
+  assert.equal(registersItself, ["22.22.3", "24.11.1", "25.1.0", "26.0.0"]);
 });
 
 test.run();

@@ -31,9 +31,23 @@ export function importedLoaders(execArgv: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Node versions on which tsx (4.21 and later) registers its hooks in worker threads itself
+ * (tsx's own `isFeatureSupported` table: 22.22.3+, 24.11.1+, 25.1+, 26+): there registering
+ * again would run its hooks twice.
+ * Given "20.20.2" or "22.12.0" produces false; given "22.22.3" or "24.12.0" produces true.
+ */
+export function tsxRegistersInWorkers(nodeVersion: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = nodeVersion.split(".").map(Number);
+  const since: Record<number, [number, number]> = { 22: [22, 3], 24: [11, 1], 25: [1, 0] };
+  const from = since[major];
+  if (from === undefined) return major >= 26;
+  return minor > from[0] || (minor === from[0] && patch >= from[1]);
+}
+
 /** Registers, in this worker thread, the hooks of loaders that register only in the main thread. */
 export async function registerInheritedLoaders(): Promise<void> {
-  if (isMainThread) return;
+  if (isMainThread || tsxRegistersInWorkers(process.versions.node)) return;
   const tsx = importedLoaders(process.execArgv).some((l) => l === "tsx" || l === "tsx/esm");
   if (!tsx) return;
   // The ES module build of `tsx/esm/api` (its `import` export): `require.resolve` would give the CommonJS one.
