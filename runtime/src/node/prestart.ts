@@ -9,6 +9,7 @@ import { randomHex, threadIdPrefix } from "../common/ids.js";
 import { threadRegistry } from "../api/function-registry.js";
 import type { FromWorker, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
 import { WorkerClient, type WorkerClientEvents, type WorkerLimits } from "./worker-client.js";
+import { checkWorkerEntry } from "./worker-entry.js";
 
 /**
  * Runtimes started in this process so far: part of every id prefix, so a ref
@@ -93,6 +94,7 @@ export function prestartThreads(
   count: number,
   limits: WorkerLimits = {},
 ): PrestartedThread[] {
+  checkWorkerEntry(); // at once, before any thread: never a retry per task (a bundled tsray)
   const threads: PrestartedThread[] = [];
   let first: Promise<void> | undefined;
   for (let n = 1; n <= count; n++) {

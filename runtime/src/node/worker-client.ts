@@ -20,6 +20,7 @@ import type { FromWorker, ToWorker, TsrayWorkerData } from "../protocol/thread-m
 import { WORKER_DATA_ENV } from "../protocol/worker-data-env.js";
 import { ChildProcessConnection } from "../transport/child-process-connection.js";
 import { ThreadConnection } from "../transport/thread-port-connection.js";
+import { workerMainUrl } from "./worker-entry.js";
 
 export interface WorkerClientEvents {
   onMessage(client: WorkerClient, message: FromWorker): void;
@@ -32,8 +33,6 @@ export interface WorkerClientEvents {
    */
   onPost?(client: WorkerClient, message: ToWorker): ToWorker;
 }
-
-const workerMainUrl = new URL("../thread/worker-main.js", import.meta.url);
 
 /** The one message a worker sends unasked, alone in its batch: its runtime is loaded. Never passed on. */
 export const READY = "ready";

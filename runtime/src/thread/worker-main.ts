@@ -24,6 +24,10 @@ import { userFramesFirst } from "../common/user-frames-first.js";
 import { TaskExecutor } from "./task-executor.js";
 import { ThreadCore, type ErrorCodec } from "./thread-core.js";
 import { ThreadSlabViews } from "./thread-slab-views.js";
+import { registerInheritedLoaders } from "./inherited-loaders.js";
+
+// Before any user module is imported: remote code loads here as it does in the driver (`--import tsx`).
+await registerInheritedLoaders();
 
 /** The driver's end: the thread's port, or the IPC channel of a child-process worker (see worker-client.ts). */
 type DriverConnection = Connection<readonly FromWorker[], readonly ToWorker[]>;
