@@ -8,6 +8,8 @@ const layers = [
   ["common"],
   ["scheduler"],
   ["api"],
+  // util: utilities built on the public API alone (ActorPool, Queue, progress), as Ray's ray.util.
+  ["util"],
   ["codec", "protocol"],
   // cluster: the cluster state (Ray's GCS) and its client; owner and node use it, it uses neither.
   ["object-store", "cluster"],

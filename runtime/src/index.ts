@@ -57,3 +57,5 @@ export type {
   TaskOptions,
 } from "./common/options.js";
 export * from "./common/errors.js";
+export { ActorPool } from "./util/actor-pool.js";
+export type { GetNextOptions, PoolFn } from "./util/actor-pool.js";
