@@ -59,3 +59,5 @@ export type {
 export * from "./common/errors.js";
 export { ActorPool } from "./util/actor-pool.js";
 export type { GetNextOptions, PoolFn } from "./util/actor-pool.js";
+export { Queue } from "./util/queue.js";
+export type { QueueActor, QueueGetOptions, QueueOptions, QueuePutOptions } from "./util/queue.js";
