@@ -61,3 +61,5 @@ export { ActorPool } from "./util/actor-pool.js";
 export type { GetNextOptions, PoolFn } from "./util/actor-pool.js";
 export { Queue } from "./util/queue.js";
 export type { QueueActor, QueueGetOptions, QueueOptions, QueuePutOptions } from "./util/queue.js";
+export { progress } from "./util/progress.js";
+export type { ProgressOptions, ProgressStream } from "./util/progress.js";
