@@ -142,7 +142,7 @@ class Bar {
     const seconds = ((now - this.#started) / 1000).toFixed(1);
     const counts = `${done}/${this.total} ${Math.floor(fraction * 100)}% ${seconds}s`;
     if (!this.#tty) return `${this.#label}: ${counts}`;
-    const width = Math.max(0, Math.min(BAR_WIDTH, (this.#stream.columns ?? 80) - this.#label.length - counts.length - 5));
+    const width = Math.max(0, Math.min(BAR_WIDTH, (this.#stream.columns || 80) - this.#label.length - counts.length - 5));
     const filled = Math.round(fraction * width);
     return `${this.#label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${counts}`;
   }
