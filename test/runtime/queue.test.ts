@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { drain, Producer } from "./remote-fns/queue-users.js";
-import { rejection } from "./helpers.js";
+import { rejection, thrown } from "./helpers.js";
 
 test.before(async () => {
   await ray.init({ numCpus: 2, namespace: "queue-suite" });
@@ -114,6 +114,13 @@ test("an actor attached to the queue's actor puts items the driver gets", async 
   for (let i = 0; i < 4; i++) got.push(await q.get());
   assert.equal(got, [1, 2, 3, 4]);
   assert.is(await ray.get(done), 2, "maxsize read back on the actor's side");
+});
+
+test("passing the queue itself to a task says to pass its actor and attach", async () => {
+  const q = new ray.Queue<number>();
+  const e = thrown(() => drain.remote(q as never, 0), ray.SerializationError);
+  assert.match(e.message, /instance of class Queue/);
+  assert.match(e.message, /Queue\.attach\(actor\)/);
 });
 
 test("after shutdown the queue's actor is gone and calls are refused", async () => {

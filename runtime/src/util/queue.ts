@@ -20,6 +20,7 @@ import { get, kill } from "../api/api.js";
 import type { ActorHandle } from "../api/remote-types.js";
 import type { ActorOptions } from "../common/options.js";
 import { Empty, Full, InvalidArgumentError } from "../common/errors.js";
+import { sendAdvice } from "../common/send-advice.js";
 import { describe } from "../scheduler/options-validation.js";
 import { RemoteQueueActor, type QueueActor, type Taken } from "./queue-actor.js";
 
@@ -157,6 +158,14 @@ export class Queue<T = unknown> {
     if (this.#shutDown) return;
     this.#shutDown = true;
     kill(this.actor);
+  }
+
+  /** Quoted by the codec when a queue itself is sent (it cannot be: it is a class instance). */
+  get [sendAdvice](): string {
+    return (
+      "a ray.Queue cannot be sent itself: send its actor (`q.actor`) and, in the task or actor, " +
+      "rebuild it with `await ray.Queue.attach(actor)`"
+    );
   }
 
   #live(what: string): ActorHandle<QueueActor> {
