@@ -159,4 +159,15 @@ test("a failing call surfaces as its TaskError from getNext and frees its actor"
   assert.ok(pool.hasFree());
 });
 
+test("an actor that died is dropped from the pool and queued work goes to the others", async () => {
+  const pool = new ray.ActorPool<InstanceType<typeof Doubler>, number>([Doubler.remote()]);
+  pool.submit((a) => a.die.remote(), 0);
+  pool.submit((a, v) => a.double.remote(v), 5);
+  await rejection(pool.getNext(), ray.ActorDiedError);
+  assert.not.ok(pool.hasFree(), "the dead actor was not returned");
+  assert.not.ok(pool.hasNext(), "the queued submission waits for a live actor");
+  pool.push(Doubler.remote());
+  assert.is(await pool.getNext(), 10);
+});
+
 test.run();

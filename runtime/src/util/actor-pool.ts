@@ -15,8 +15,10 @@
  *   returned (as Ray does: their work still runs, its results are ignored),
  *   then submit every value.
  *
- * Invariants: every actor is either in `idle` or in exactly one entry of
- * `pending`; `queued` is non-empty only while `idle` is empty. Bookkeeping is
+ * Invariants: every actor is in `idle`, in exactly one entry of `pending`,
+ * or (between a result's `getNext` and its value arriving) in neither;
+ * `queued` is non-empty only while `idle` is empty. An actor whose call
+ * failed with `ActorDiedError` leaves the pool. Bookkeeping is
  * done synchronously before any await, so overlapping calls never hand one
  * result out twice.
  */
@@ -24,7 +26,7 @@ import { actorDescriptorOf } from "../api/actor-handle.js";
 import { get, wait } from "../api/api.js";
 import { ObjectRef } from "../api/object-ref.js";
 import type { ActorHandle } from "../api/remote-types.js";
-import { GetTimeoutError, InvalidArgumentError } from "../common/errors.js";
+import { ActorDiedError, GetTimeoutError, InvalidArgumentError } from "../common/errors.js";
 
 /** Runs one value on one actor: `(actor, v) => actor.method.remote(v)`. */
 export type PoolFn<C, V, R> = (actor: ActorHandle<C>, value: V) => ObjectRef<R>;
@@ -145,8 +147,8 @@ export class ActorPool<C, R = unknown> {
     }
     if (this.#pending.get(entry.index) !== entry) return this.getNext(options);
     this.#nextReturnIndex = entry.index + 1;
-    this.#release(entry);
-    return get(entry.ref) as Promise<R>;
+    this.#pending.delete(entry.index);
+    return this.#result(entry);
   }
 
   /** The next result to finish, whichever submission it came from. */
@@ -171,9 +173,12 @@ export class ActorPool<C, R = unknown> {
       return this.getNextUnordered(options);
     }
     this.#nextReturnIndex = Math.max(this.#nextReturnIndex, entry.index + 1);
-    this.#release(entry);
-    if (ready.length === 0) throw timedOut(timeout ?? 0, true);
-    return get(entry.ref) as Promise<R>;
+    if (ready.length === 0) {
+      this.#release(entry);
+      throw timedOut(timeout ?? 0, true);
+    }
+    this.#pending.delete(entry.index);
+    return this.#result(entry);
   }
 
   /** Whether an actor is idle and no submission is waiting for one. */
@@ -189,16 +194,35 @@ export class ActorPool<C, R = unknown> {
   /** Adds an actor (new, or one taken with `popIdle`) to the pool; it takes queued work at once. */
   push(actor: ActorHandle<C>): void {
     this.#checkNew(actor, "ActorPool.push()");
-    this.#returnActor(actor);
+    this.#returnActor(actor, true);
   }
 
+  /** Forgets `entry` (its result is dropped) and frees its actor at once. */
   #release(entry: Pending<C>): void {
     this.#pending.delete(entry.index);
-    this.#returnActor(entry.actor);
+    this.#returnActor(entry.actor, true);
   }
 
-  #returnActor(actor: ActorHandle<C>): void {
-    this.#idle.push(actor);
+  /**
+   * The value of a result already taken out of `pending`. Its actor stays busy
+   * until the value is in (as in Ray) and is not returned to the pool if it
+   * died: otherwise every later submission would land on a dead actor.
+   */
+  async #result(entry: Pending<C>): Promise<R> {
+    let alive = true;
+    try {
+      return (await get(entry.ref)) as R;
+    } catch (e) {
+      if (e instanceof ActorDiedError) alive = false;
+      throw e;
+    } finally {
+      this.#returnActor(entry.actor, alive);
+    }
+  }
+
+  #returnActor(actor: ActorHandle<C>, alive: boolean): void {
+    if (alive) this.#idle.push(actor);
+    if (this.#idle.length === 0) return;
     const next = this.#queued.shift();
     if (next !== undefined) this.submit(next.fn as PoolFn<C, unknown, R>, next.value);
   }

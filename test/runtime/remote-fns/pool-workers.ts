@@ -18,6 +18,9 @@ export const Doubler = ray.remote(
     failOn(x: number): number {
       throw new RangeError(`no double for ${x}`);
     }
+    die(): never {
+      process.exit(3);
+    }
     count(): number {
       return this.calls;
     }
