@@ -124,12 +124,13 @@ export class Queue<T = unknown> {
   }
 
   /** Adds all of `items`, or (when they do not all fit) none and throws `Full`. */
-  async putNowaitBatch(items: readonly T[]): Promise<void> {
-    if (!Array.isArray(items)) {
-      throw new InvalidArgumentError(`ray.Queue.putNowaitBatch() takes an array of items, got ${describe(items)}.`);
+  async putNowaitBatch(items: Iterable<T>): Promise<void> {
+    if (typeof (items as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== "function") {
+      throw new InvalidArgumentError(`ray.Queue.putNowaitBatch() takes an array (or iterable) of items, got ${describe(items)}.`);
     }
-    if (!(await get(this.#live("putNowaitBatch").putNowaitBatch.remote([...items])))) {
-      throw new Full(`ray.Queue.putNowaitBatch(): no room for ${items.length} more items (maxsize ${this.maxsize}); nothing was put.`);
+    const list = [...items];
+    if (!(await get(this.#live("putNowaitBatch").putNowaitBatch.remote(list)))) {
+      throw new Full(`ray.Queue.putNowaitBatch(): no room for ${list.length} more items (maxsize ${this.maxsize}); nothing was put.`);
     }
   }
 
@@ -150,7 +151,8 @@ export class Queue<T = unknown> {
   }
 
   /**
-   * Ends the backing actor: items still in the queue are lost, and calls
+   * Ends the backing actor (Ray's `shutdown(force=True)`; tsray has no graceful
+   * actor termination yet, so there is no grace period): items still in the queue are lost, and calls
    * waiting in `put`/`get` (here or in other processes) fail with
    * `ActorDiedError`. Later calls on this object are refused.
    */
