@@ -45,6 +45,16 @@ test("on a TTY the bar is redrawn in place as refs finish and ends with a newlin
   assert.not.ok(stream.text.slice(0, -1).includes("\n"), "one line, redrawn with \\r");
 });
 
+test("on a TTY many quick results redraw the bar about once per 100 ms, not once per result", async () => {
+  const stream = fakeStream(true);
+  const started = Date.now();
+  const refs = Array.from({ length: 200 }, (_, i) => echo.remote(i));
+  await ray.progress(refs, { stream });
+  const frames = stream.writes.filter((w) => w.startsWith("\r")).length;
+  assert.ok(frames <= 2 + (Date.now() - started) / 100, `${frames} frames`);
+  assert.match(stream.text, /200\/200 100%/);
+});
+
 test("off a TTY it writes a plain line each time another `every` percent is done", async () => {
   const stream = fakeStream(false);
   const refs = Array.from({ length: 4 }, (_, i) => echo.remote(i));
