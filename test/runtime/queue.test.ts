@@ -106,6 +106,12 @@ test("a task attached to the queue's actor takes the driver's items", async () =
   assert.equal(await ray.get(result), [10, 20, 30]);
 });
 
+test("a task in a child process attaches to the queue as well", async () => {
+  const q = new ray.Queue<number>();
+  await q.putNowaitBatch([4, 5]);
+  assert.equal(await ray.get(drain.options({ isolation: "process" }).remote(q.actor, 2)), [4, 5]);
+});
+
 test("an actor attached to the queue's actor puts items the driver gets", async () => {
   const q = new ray.Queue<number>({ maxsize: 2 });
   const p = Producer.remote();
