@@ -8,6 +8,8 @@ const layers = [
   ["common"],
   ["scheduler"],
   ["api"],
+  // util: utilities built on the public API alone (ActorPool, Queue, progress), as Ray's ray.util.
+  ["util"],
   ["codec", "protocol"],
   // Implementations of protocol/connection.ts (thread ports, process IPC, in-memory pairs).
   ["transport"],

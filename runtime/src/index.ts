@@ -57,3 +57,9 @@ export type {
   TaskOptions,
 } from "./common/options.js";
 export * from "./common/errors.js";
+export { ActorPool } from "./util/actor-pool.js";
+export type { GetNextOptions, PoolFn } from "./util/actor-pool.js";
+export { Queue } from "./util/queue.js";
+export type { QueueActor, QueueGetOptions, QueueOptions, QueuePutOptions } from "./util/queue.js";
+export { progress } from "./util/progress.js";
+export type { ProgressOptions, ProgressStream } from "./util/progress.js";

@@ -20,7 +20,8 @@ test("npm start announces the build, then runs the Monte Carlo π demo to comple
   const demo = lines.findIndex((line) => line.includes("4 tasks × 20,000 samples"));
   assert.is(started.code, 0, `${started.stdout}\n${started.stderr}`);
   assert.ok(announced >= 0 && demo > announced, `the build is announced before the demo's output:\n${started.stdout}`);
-  assert.ok(lines.some((line) => line.startsWith("[4/4] π ≈ ")), started.stdout);
+  assert.ok(lines.some((line) => line.startsWith("π ≈ ")), started.stdout);
+  assert.ok(started.stderr.split("\n").some((line) => line.startsWith("sampling: 4/4 100%")), started.stderr);
 });
 
 test("npm start builds the demo's projects and no others (tests and benchmarks are left alone)", async () => {

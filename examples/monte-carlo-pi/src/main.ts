@@ -1,6 +1,7 @@
 // Estimate π by sampling random points in the unit square, split over N tasks
-// that run in parallel on the embedded local cluster. Prints a progress line as
-// results arrive, then the speed-up against doing the same work in one thread.
+// that run in parallel on the embedded local cluster. Shows progress as results
+// arrive (ray.progress), then the estimate and the speed-up against doing the
+// same work in one thread.
 // Run from the repository root: npm start
 import { availableParallelism } from "node:os";
 import * as ray from "tsray";
@@ -36,21 +37,12 @@ console.log(`${TASKS} tasks × ${SAMPLES_PER_TASK.toLocaleString("en")} samples 
 // Warm-up, so thread start-up and module loading are not timed.
 await ray.get([samplePi.remote(1, 1), samplePi.remote(1, 2)]);
 
-// Parallel: N tasks, results processed as they finish.
+// Parallel: N tasks, with a progress bar on stderr as they finish (a line every 25% when
+// stderr is not a terminal).
 const started = performance.now();
-let pending = Array.from({ length: TASKS }, (_, i) => samplePi.remote(SAMPLES_PER_TASK, i + 1));
-let inside = 0;
-let done = 0;
-while (pending.length > 0) {
-  const [ready, notReady] = await ray.wait(pending, { numReturns: 1 });
-  for (const ref of ready) {
-    inside += await ray.get(ref);
-    done++;
-    const estimate = (4 * inside) / (done * SAMPLES_PER_TASK);
-    console.log(`[${String(done).padStart(String(TASKS).length)}/${TASKS}] π ≈ ${estimate.toFixed(6)}`);
-  }
-  pending = notReady;
-}
+const refs = Array.from({ length: TASKS }, (_, i) => samplePi.remote(SAMPLES_PER_TASK, i + 1));
+const counts = await ray.progress(refs, { label: "sampling", every: 25 });
+const inside = counts.reduce((sum, n) => sum + n, 0);
 const parallelMs = performance.now() - started;
 
 // The same work in this thread, one task after another.

@@ -19,6 +19,7 @@
  */
 import { inspect, types } from "node:util";
 import { ActorHandleBase } from "../api/actor-handle-base.js";
+import { sendAdviceOf } from "../common/send-advice.js";
 import { SerializationError } from "../common/errors.js";
 import { ObjectRef } from "../api/object-ref.js";
 import { isArrayIndex, needsUtf16, toExactForms } from "./exact-forms.js";
@@ -420,7 +421,7 @@ function refuseInstance(object: object): Refusal {
   const what = className === undefined ? "an object with a custom prototype" : `an instance of class ${className}`;
   return refuse(
     what,
-    `${SENDABLE}; convert it to one of these first (for example a plain object: { ...value })`,
+    sendAdviceOf(object) ?? `${SENDABLE}; convert it to one of these first (for example a plain object: { ...value })`,
   );
 }
 

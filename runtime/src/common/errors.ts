@@ -23,6 +23,8 @@ export type ErrorCode =
   | "TSRAY_NOT_TRANSFORMED"
   | "TSRAY_MODULE_LOAD"
   | "TSRAY_ACTOR_NOT_FOUND"
+  | "TSRAY_QUEUE_EMPTY"
+  | "TSRAY_QUEUE_FULL"
   | "TSRAY_RUNTIME"
   | "TSRAY_CONNECTION_CLOSED";
 
@@ -296,6 +298,20 @@ export class ActorNotFoundError extends TsrayError {
       `No actor named "${name}" in namespace "${namespace}". ` +
         "Create it with Cls.options({ name }).remote(...) first, or check the namespace.",
     );
+  }
+}
+
+/** A `ray.Queue` had no item to give: `getNowait`, or `get` whose `timeout` ran out (Ray's `queue.Empty`). */
+export class Empty extends TsrayError {
+  constructor(message = "The queue is empty. Use get() to wait for an item, or check empty() first.") {
+    super("TSRAY_QUEUE_EMPTY", message);
+  }
+}
+
+/** A `ray.Queue` had no room: `putNowait`, or `put` whose `timeout` ran out (Ray's `queue.Full`). */
+export class Full extends TsrayError {
+  constructor(message = "The queue is full. Use put() to wait for room, or check full() first.") {
+    super("TSRAY_QUEUE_FULL", message);
   }
 }
 
