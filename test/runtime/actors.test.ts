@@ -104,6 +104,12 @@ test("getActor looks in the current namespace by default and fails for an unknow
   await rejection(ray.getActor("here", { namespace: "other" }), ray.ActorNotFoundError);
 });
 
+test("an empty namespace is refused by .options() and by getActor, as by ray.init()", async () => {
+  const e = thrown(() => Counter.options({ name: "x", namespace: "" }), ray.InvalidArgumentError);
+  assert.match(e.message, /namespace .*non-empty string/);
+  await rejection(ray.getActor("x", { namespace: "" }), ray.InvalidArgumentError);
+});
+
 test("a second actor with a taken name fails, unless getIfExists returns the existing one", async () => {
   const first = Counter.options({ name: "unique" }).remote(100);
   await ray.get(first.increment.remote(5));

@@ -31,7 +31,7 @@ test("valid task and actor options pass", () => {
     "f",
   );
   S.validateActorOptions(
-    { numCpus: 0, maxRestarts: 2, maxTaskRetries: 1, maxConcurrency: 4, name: "a", namespace: "", lifetime: "detached", getIfExists: true },
+    { numCpus: 0, maxRestarts: 2, maxTaskRetries: 1, maxConcurrency: 4, name: "a", namespace: "app", lifetime: "detached", getIfExists: true },
     "A",
   );
   S.validateActorMethodOptions({ numReturns: 3, name: "A.m" }, "A.m");
@@ -96,6 +96,10 @@ test("malformed scheduling strategies are rejected", () => {
   rejects(() => S.validateActorOptions({ schedulingStrategy: { nodeId: "n", soft: true, extra: 1 } }, "A"), /unknown field "extra"/);
   S.validateTaskOptions({ schedulingStrategy: { placementGroup: { id: "pg" }, bundleIndex: -1 } }, "f");
   S.validateTaskOptions({ schedulingStrategy: { nodeId: "n1", soft: false } }, "f");
+});
+
+test("an empty namespace is rejected, as ray.init() rejects it", () => {
+  rejects(() => S.validateActorOptions({ name: "a", namespace: "" }, "Counter"), /namespace of Counter must be a non-empty string/);
 });
 
 test("options that are not an object are rejected", () => {

@@ -150,6 +150,9 @@ export async function getActor<C = unknown>(name: string, options?: { readonly n
     throw new InvalidArgumentError(`ray.getActor() needs a non-empty name, got ${describe(name)}.`);
   }
   const o = checkObject(options, new Set(["namespace"]), "ray.getActor()") as { namespace?: string };
+  if (o.namespace !== undefined && (typeof o.namespace !== "string" || o.namespace === "")) {
+    throw new InvalidArgumentError(`ray.getActor(): namespace must be a non-empty string, got ${describe(o.namespace)}.`);
+  }
   const actor = await currentCore("ray.getActor()").getActor(name, o.namespace);
   return makeActorHandle<C>(actor);
 }

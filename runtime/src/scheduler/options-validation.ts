@@ -89,7 +89,8 @@ export function validateActorOptions(options: unknown, where: string): asserts o
   checkCount(record, "maxTaskRetries", where, -1);
   checkCount(record, "maxConcurrency", where, 1);
   checkString(record, "name", where);
-  checkString(record, "namespace", where, true);
+  // Empty namespaces are refused everywhere, as ray.init() and ray.getActor() do (an empty name cannot be looked up).
+  checkString(record, "namespace", where);
   const lifetime = record["lifetime"];
   if (lifetime !== undefined && lifetime !== "detached" && lifetime !== "non_detached") {
     throw new InvalidArgumentError(`lifetime of ${where} must be "detached" or "non_detached".`);
