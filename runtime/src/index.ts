@@ -9,6 +9,7 @@ export {
   cancel,
   kill,
   getActor,
+  listNamedActors,
   getRuntimeContext,
   clusterResources,
   availableResources,
@@ -23,7 +24,8 @@ export {
   PlacementGroup,
 } from "./api/placement-group.js";
 export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTableEntry } from "./api/placement-group.js";
-export type { CancelOptions, GetOptions, KillOptions, ValuesOf, WaitOptions } from "./api/api.js";
+export type { CancelOptions, GetOptions, KillOptions, ListNamedActorsOptions, ValuesOf, WaitOptions } from "./api/api.js";
+export type { NamedActor } from "./common/task-spec.js";
 export type { RuntimeContext } from "./common/context.js";
 export { ObjectRef } from "./api/object-ref.js";
 export type { OwnerAddress } from "./common/ids.js";

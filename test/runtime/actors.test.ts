@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ray from "tsray";
 import { waitForFile } from "./remote-fns/basic.js";
-import { Broken, Caller, Counter, findAndUse, Gate, Recorder, useCounter } from "./remote-fns/actors.js";
+import { Broken, Caller, Counter, findAndUse, Gate, namedActorsSeenFromTask, Recorder, useCounter } from "./remote-fns/actors.js";
 import { rejection, thrown } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tsray-actors-"));
@@ -108,6 +108,31 @@ test("an empty namespace is refused by .options() and by getActor, as by ray.ini
   const e = thrown(() => Counter.options({ name: "x", namespace: "" }), ray.InvalidArgumentError);
   assert.match(e.message, /namespace .*non-empty string/);
   await rejection(ray.getActor("x", { namespace: "" }), ray.InvalidArgumentError);
+});
+
+test("listNamedActors lists the names of the current namespace's live named actors", async () => {
+  const here = Counter.options({ name: "listed-here" }).remote(1);
+  const elsewhere = Counter.options({ name: "listed-elsewhere", namespace: "ns-list" }).remote(1);
+  await ray.get([here.increment.remote(1), elsewhere.increment.remote(1)]);
+  const names = await ray.listNamedActors();
+  assert.ok(names.includes("listed-here"), names.join());
+  assert.not.ok(names.includes("listed-elsewhere"), names.join());
+  ray.kill(here);
+  ray.kill(elsewhere);
+  assert.not.ok((await ray.listNamedActors()).includes("listed-here"));
+});
+
+test("listNamedActors with allNamespaces gives every named actor with its namespace, also from a task", async () => {
+  const a = Counter.options({ name: "all-a" }).remote(1);
+  const b = Counter.options({ name: "all-b", namespace: "ns-all" }).remote(1);
+  await ray.get([a.increment.remote(1), b.increment.remote(1)]);
+  for (const listed of [await ray.listNamedActors({ allNamespaces: true }), await ray.get(namedActorsSeenFromTask.remote())]) {
+    assert.ok(listed.some((x) => x.name === "all-a" && x.namespace === "actors-suite"), JSON.stringify(listed));
+    assert.ok(listed.some((x) => x.name === "all-b" && x.namespace === "ns-all"), JSON.stringify(listed));
+  }
+  await rejection(ray.listNamedActors({ allNamespaces: "yes" as unknown as true }), ray.InvalidArgumentError);
+  ray.kill(a);
+  ray.kill(b);
 });
 
 test("a second actor with a taken name fails, unless getIfExists returns the existing one", async () => {

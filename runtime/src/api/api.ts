@@ -11,6 +11,7 @@ import type { ActorHandle } from "./remote-types.js";
 import type { RuntimeContext } from "../common/context.js";
 import { currentCore, installCore, peekCore } from "./core.js";
 import { InvalidArgumentError } from "../common/errors.js";
+import type { NamedActor } from "../common/task-spec.js";
 import { ObjectRef } from "./object-ref.js";
 import { checkInteger, checkOptionKeys, describe } from "../scheduler/options-validation.js";
 import { inWorker } from "./stubs.js";
@@ -155,6 +156,30 @@ export async function getActor<C = unknown>(name: string, options?: { readonly n
   }
   const actor = await currentCore("ray.getActor()").getActor(name, o.namespace);
   return makeActorHandle<C>(actor);
+}
+
+export interface ListNamedActorsOptions {
+  /** List the named actors of every namespace (each with its namespace), not only the current one. */
+  readonly allNamespaces?: boolean;
+}
+
+/**
+ * The live named actors, as Ray's `ray.util.list_named_actors`: their names in
+ * the current namespace, or with `{ allNamespaces: true }` every named actor
+ * with its namespace.
+ */
+export async function listNamedActors(options?: { readonly allNamespaces?: false }): Promise<string[]>;
+export async function listNamedActors(options: { readonly allNamespaces: true }): Promise<NamedActor[]>;
+export async function listNamedActors(options?: ListNamedActorsOptions): Promise<string[] | NamedActor[]>;
+export async function listNamedActors(options?: ListNamedActorsOptions): Promise<string[] | NamedActor[]> {
+  const o = checkObject(options, new Set(["allNamespaces"]), "ray.listNamedActors()") as ListNamedActorsOptions;
+  if (o.allNamespaces !== undefined && typeof o.allNamespaces !== "boolean") {
+    throw new InvalidArgumentError(`ray.listNamedActors(): allNamespaces must be a boolean, got ${describe(o.allNamespaces)}.`);
+  }
+  const core = currentCore("ray.listNamedActors()");
+  if (o.allNamespaces === true) return [...(await core.listNamedActors(undefined))];
+  const actors = await core.listNamedActors(core.runtimeContext().namespace);
+  return actors.map((a) => a.name);
 }
 
 /**

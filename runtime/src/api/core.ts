@@ -11,7 +11,7 @@ import type { RuntimeContext } from "../common/context.js";
 import { NotInitializedError } from "../common/errors.js";
 import type { ObjectRef } from "./object-ref.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
-import type { ActorDescriptor, ActorSpecOptions, RemoteClassInfo, TaskCall } from "../common/task-spec.js";
+import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, TaskCall } from "../common/task-spec.js";
 
 export interface Core {
   /** Returns one ref, or an array of `numReturns` refs when it is above 1. */
@@ -34,6 +34,8 @@ export interface Core {
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void;
   kill(actor: ActorDescriptor, noRestart: boolean): void;
   getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor>;
+  /** Live named actors of `namespace`, or of every namespace when it is undefined. */
+  listNamedActors(namespace: string | undefined): Promise<ReadonlyArray<NamedActor>>;
   runtimeContext(): RuntimeContext;
   /** GPU ids granted to the running task or actor; `[]` in the driver. */
   gpuIds(): number[];

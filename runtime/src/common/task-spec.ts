@@ -85,6 +85,12 @@ export interface TaskSubmission extends TaskCall {
   readonly parentTaskId?: string | undefined;
 }
 
+/** A live named actor: its name and the namespace it is registered in (`ray.listNamedActors`). */
+export interface NamedActor {
+  readonly name: string;
+  readonly namespace: string;
+}
+
 /** The portable description of an actor, from which any thread builds a handle. */
 export interface ActorDescriptor {
   readonly actorId: string;

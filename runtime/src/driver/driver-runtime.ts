@@ -12,7 +12,7 @@ import { Codec, fromWireError, toWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
-import type { ActorDescriptor, ActorSpecOptions, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
+import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
 import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
 import { IdGenerator, driverIdPrefix, sessionOf } from "../common/ids.js";
 import { printLogLine } from "../node/log-printer.js";
@@ -290,6 +290,10 @@ export class DriverRuntime implements Core {
     return this.actors.lookup(name, namespace ?? this.options.namespace);
   }
 
+  listNamedActors(namespace: string | undefined): Promise<ReadonlyArray<NamedActor>> {
+    return this.cluster.listNamedActors(namespace);
+  }
+
   runtimeContext(): RuntimeContext {
     return { jobId: this.jobId, nodeId: this.nodeId, workerId: callerId, namespace: this.options.namespace };
   }
@@ -481,6 +485,8 @@ export class DriverRuntime implements Core {
         );
       case "getActor":
         return this.answer(client, m.reqId, this.getActor(m.name, m.namespace).then((actor): ReplyValue => ({ k: "actor", actor })));
+      case "listNamedActors":
+        return this.answer(client, m.reqId, this.listNamedActors(m.namespace).then((actors): ReplyValue => ({ k: "namedActors", actors })));
       case "kill":
         return this.actors.kill(m.actorId, m.noRestart);
       case "cancel":

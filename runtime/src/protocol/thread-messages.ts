@@ -16,6 +16,7 @@ import type {
   ActorCreation,
   ActorDescriptor,
   FnLocation,
+  NamedActor,
   ResolvedDeps,
   TaskSubmission,
   WireError,
@@ -84,6 +85,7 @@ export type ReplyValue =
   | { readonly k: "objects"; readonly bytes: readonly Uint8Array[] }
   | { readonly k: "ready"; readonly ready: readonly boolean[] }
   | { readonly k: "actor"; readonly actor: ActorDescriptor }
+  | { readonly k: "namedActors"; readonly actors: ReadonlyArray<NamedActor> }
   | { readonly k: "none" };
 
 // ---------------------------------------------------------------- worker → driver
@@ -121,6 +123,8 @@ export type FromWorker =
       readonly taskId: string | undefined;
     }
   | { readonly t: "getActor"; readonly reqId: number; readonly name: string; readonly namespace: string }
+  /** `namespace` undefined: every namespace. */
+  | { readonly t: "listNamedActors"; readonly reqId: number; readonly namespace: string | undefined }
   | { readonly t: "kill"; readonly actorId: string; readonly noRestart: boolean }
   | { readonly t: "cancel"; readonly objectId: string; readonly force: boolean; readonly recursive: boolean }
   | { readonly t: "log"; readonly stream: "out" | "err"; readonly label: string; readonly text: string }

@@ -10,7 +10,7 @@
  */
 import { actorCreation } from "../api/actor-creation.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
-import type { ActorDescriptor, ActorSpecOptions, RemoteClassInfo, TaskCall, WireError } from "../common/task-spec.js";
+import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, TaskCall, WireError } from "../common/task-spec.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import type { RuntimeContext } from "../common/context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../common/errors.js";
@@ -131,6 +131,12 @@ export class ThreadCore implements Core {
 
   kill(actor: ActorDescriptor, noRestart: boolean): void {
     this.post({ t: "kill", actorId: actor.actorId, noRestart });
+  }
+
+  async listNamedActors(namespace: string | undefined): Promise<ReadonlyArray<NamedActor>> {
+    const reply = await this.request(false, (reqId) => ({ t: "listNamedActors", reqId, namespace }));
+    if (reply.k !== "namedActors") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to listNamedActors`);
+    return reply.actors;
   }
 
   async getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor> {

@@ -103,3 +103,7 @@ export const Caller = ray.remote(
     }
   },
 );
+
+export const namedActorsSeenFromTask = ray.remote(async function namedActorsSeenFromTask(): Promise<ray.NamedActor[]> {
+  return ray.listNamedActors({ allNamespaces: true });
+});
