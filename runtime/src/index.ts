@@ -10,6 +10,7 @@ export {
   kill,
   getActor,
   listNamedActors,
+  exitActor,
   getRuntimeContext,
   clusterResources,
   availableResources,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ray from "tsray";
 import { waitForFile } from "./remote-fns/basic.js";
-import { Broken, Caller, Counter, findAndUse, Gate, namedActorsSeenFromTask, Recorder, useCounter } from "./remote-fns/actors.js";
+import { Broken, Caller, Counter, exitOutsideActor, findAndUse, Gate, namedActorsSeenFromTask, Quitter, Recorder, useCounter } from "./remote-fns/actors.js";
 import { rejection, thrown } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tsray-actors-"));
@@ -133,6 +133,33 @@ test("listNamedActors with allNamespaces gives every named actor with its namesp
   await rejection(ray.listNamedActors({ allNamespaces: "yes" as unknown as true }), ray.InvalidArgumentError);
   ray.kill(a);
   ray.kill(b);
+});
+
+test("ray.exitActor() ends the actor after the current call: its result arrives, later calls fail saying it exited", async () => {
+  const q = Quitter.options({ maxRestarts: 3 }).remote();
+  assert.is(await ray.get(q.work.remote()), 1);
+  const bye = q.quit.remote();
+  const after = q.work.remote();
+  assert.is(await ray.get(bye), "bye after 1");
+  const e = await rejection(ray.get(after), ray.ActorDiedError);
+  assert.match(e.message, /exited with ray\.exitActor\(\)/);
+  // Not restarted, whatever maxRestarts allows.
+  await rejection(ray.get(q.work.remote()), ray.ActorDiedError);
+});
+
+test("a named actor that exits with ray.exitActor() frees its name", async () => {
+  const q = Quitter.options({ name: "quitter" }).remote();
+  await ray.get(q.quit.remote());
+  await rejection(ray.get(q.work.remote()), ray.ActorDiedError);
+  assert.not.ok((await ray.listNamedActors()).includes("quitter"));
+  const again = Quitter.options({ name: "quitter" }).remote();
+  assert.is(await ray.get(again.work.remote()), 1);
+  ray.kill(again);
+});
+
+test("ray.exitActor() outside an actor is refused: in the driver and in a task", async () => {
+  thrown(() => ray.exitActor(), ray.InvalidArgumentError);
+  assert.is(await ray.get(exitOutsideActor.remote()), "InvalidArgumentError");
 });
 
 test("a second actor with a taken name fails, unless getIfExists returns the existing one", async () => {

@@ -158,6 +158,16 @@ export async function getActor<C = unknown>(name: string, options?: { readonly n
   return makeActorHandle<C>(actor);
 }
 
+/**
+ * Inside an actor: ends it once the current call is done (Ray's `ray.actor.exit_actor()`). The
+ * call's result is delivered; calls queued behind it fail with `ActorDiedError` saying it
+ * exited, and the actor is not restarted whatever its `maxRestarts`. Throws
+ * `InvalidArgumentError` outside an actor.
+ */
+export function exitActor(): void {
+  currentCore("ray.exitActor()").exitActor();
+}
+
 export interface ListNamedActorsOptions {
   /** List the named actors of every namespace (each with its namespace), not only the current one. */
   readonly allNamespaces?: boolean;

@@ -34,6 +34,8 @@ export interface Core {
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void;
   kill(actor: ActorDescriptor, noRestart: boolean): void;
   getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor>;
+  /** `ray.exitActor()`: ends the actor running the current call once that call is done (throws outside an actor). */
+  exitActor(): void;
   /** Live named actors of `namespace`, or of every namespace when it is undefined. */
   listNamedActors(namespace: string | undefined): Promise<ReadonlyArray<NamedActor>>;
   runtimeContext(): RuntimeContext;

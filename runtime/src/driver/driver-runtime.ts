@@ -286,6 +286,10 @@ export class DriverRuntime implements Core {
     this.actors.kill(actor.actorId, noRestart);
   }
 
+  exitActor(): void {
+    throw new InvalidArgumentError("ray.exitActor() can only be called inside an actor's method or constructor; the driver is not an actor.");
+  }
+
   getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor> {
     return this.actors.lookup(name, namespace ?? this.options.namespace);
   }
@@ -457,6 +461,8 @@ export class DriverRuntime implements Core {
         if (pooled !== undefined) this.tasks.onFailed(pooled, m.taskId, m.error, m.errorName);
         else this.actors.onCallFailed(this.actors.actorOfCall(client, m.taskId), m.taskId, m.error);
         return;
+      case "exitActor":
+        return this.actors.exitActor(m.actorId, m.taskId);
       case "actorReady":
         // Nothing to account: the scheduler placed the actor with its placement demand, and its
         // grant holds its lifetime demand until it dies.

@@ -65,6 +65,8 @@ class ActorState implements Schedulable {
   grant: NodeGrant | undefined;
   death: ActorDiedError | undefined;
   noRestart = false;
+  /** `ray.exitActor()` ran in this call: the actor dies once it is done. */
+  exitAfter: string | undefined = undefined;
   readonly request: NodeRequest;
   constructor(
     readonly creation: ActorCreation,
@@ -182,6 +184,23 @@ export class ActorManager {
     }
   }
 
+  /**
+   * `ray.exitActor()` ran in the actor's call `taskId`: once that call is done (at once when it is
+   * not a method call in flight, e.g. the constructor) the actor dies without restarting, its
+   * other calls failing with `ActorDiedError` saying it exited.
+   */
+  exitActor(actorId: string, taskId: string): void {
+    const state = this.actors.get(actorId);
+    if (state === undefined || state.phase === "dead") return;
+    state.noRestart = true;
+    state.exitAfter = taskId;
+    if (!state.inFlight.has(taskId)) this.exited(state);
+  }
+
+  private exited(state: ActorState): void {
+    this.die(state, "it exited with ray.exitActor()", undefined);
+  }
+
   onConstructorFailed(actorId: string, wire: WireError): void {
     const state = this.actors.get(actorId);
     if (state === undefined || state.phase === "dead") return;
@@ -192,9 +211,11 @@ export class ActorManager {
   onCallDone(actorId: string, taskId: string, results: readonly Uint8Array[]): void {
     const f = this.actors.get(actorId)?.inFlight.get(taskId);
     if (f === undefined) return;
-    this.actors.get(actorId)!.inFlight.delete(taskId);
+    const state = this.actors.get(actorId)!;
+    state.inFlight.delete(taskId);
     const ids = returnIds(taskId, f.q.call.numReturns);
     for (let i = 0; i < ids.length; i++) this.d.store.putBytes(ids[i]!, results[i]!);
+    if (state.exitAfter === taskId) this.exited(state);
   }
 
   onCallFailed(actorId: string, taskId: string, wire: WireError): void {
@@ -203,6 +224,7 @@ export class ActorManager {
     if (state === undefined || f === undefined) return;
     state.inFlight.delete(taskId);
     this.settleError(f.q.call, new TaskError(f.q.call.name, this.d.rebuildError(wire)));
+    if (state.exitAfter === taskId) this.exited(state);
   }
 
   /** The actor a `done`/`failed` for `taskId` from `client` is about (`client` may host several). */

@@ -94,6 +94,8 @@ export type FromWorker =
   | { readonly t: "done"; readonly taskId: string; readonly results: readonly Uint8Array[] }
   | { readonly t: "failed"; readonly taskId: string; readonly error: WireError; readonly errorName: string }
   | { readonly t: "actorReady"; readonly actorId: string }
+  /** `ray.exitActor()` ran in the actor's call `taskId`: the actor ends once that call is done. */
+  | { readonly t: "exitActor"; readonly actorId: string; readonly taskId: string }
   | { readonly t: "actorFailed"; readonly actorId: string; readonly error: WireError }
   | { readonly t: "submit"; readonly task: TaskSubmission }
   | { readonly t: "createActor"; readonly creation: ActorCreation }

@@ -22,6 +22,8 @@ export class ActorHost {
   private state: "idle" | "constructing" | "ready" | "failed" | "dropped" = "idle";
   private actorId = "";
   private readonly queue: CallMessage[] = [];
+  /** `ray.exitActor()` ran: calls still queued never start (the driver fails them and ends the actor). */
+  private exiting = false;
   private head = 0;
   private running = 0;
   private maxConcurrency = 1;
@@ -80,6 +82,10 @@ export class ActorHost {
    * its thread lives on for others: queued calls are forgotten and calls still
    * running report nothing (the driver settled them already).
    */
+  exitAfterCurrent(): void {
+    this.exiting = true;
+  }
+
   drop(): void {
     this.state = "dropped";
     this.queue.length = 0;
@@ -87,7 +93,7 @@ export class ActorHost {
   }
 
   private pump(): void {
-    while (this.state === "ready" && this.running < this.maxConcurrency && this.head < this.queue.length) {
+    while (!this.exiting && this.state === "ready" && this.running < this.maxConcurrency && this.head < this.queue.length) {
       const m = this.queue[this.head++]!;
       if (this.head === this.queue.length) {
         this.queue.length = 0;

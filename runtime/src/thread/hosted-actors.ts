@@ -28,6 +28,11 @@ export class HostedActors {
     this.hosts.get(m.actorId)?.call(m);
   }
 
+  /** `ray.exitActor()` in one of its calls: it starts no further call (the driver ends it). */
+  exitAfterCurrent(actorId: string): void {
+    this.hosts.get(actorId)?.exitAfterCurrent();
+  }
+
   drop(actorId: string): void {
     this.hosts.get(actorId)?.drop();
     this.hosts.delete(actorId);

@@ -139,6 +139,20 @@ export class ThreadCore implements Core {
     return reply.actors;
   }
 
+  /** Set by worker-main on a thread that hosts actors: stop starting that actor's calls. */
+  onExitActor: ((actorId: string) => void) | undefined;
+
+  exitActor(): void {
+    const ctx = this.context.getStore();
+    if (ctx?.actorId === undefined) {
+      throw new InvalidArgumentError(
+        `ray.exitActor() can only be called inside an actor's method or constructor${ctx !== undefined ? `, not in task ${ctx.name}` : ""}.`,
+      );
+    }
+    this.onExitActor?.(ctx.actorId);
+    this.post({ t: "exitActor", actorId: ctx.actorId, taskId: ctx.taskId });
+  }
+
   async getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor> {
     const reply = await this.request(false, (reqId) => ({ t: "getActor", reqId, name, namespace: namespace ?? this.data.namespace }));
     if (reply.k !== "actor") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to getActor`);

@@ -66,6 +66,7 @@ async function loadActorHost(): Promise<HostedActors> {
   return new HostedActors(() => new ActorHost(threadRegistry, codec, errors, context, post, executor));
 }
 const actors: HostedActors | undefined = data.actorId !== undefined || data.sharedActors === true ? await loadActorHost() : undefined;
+if (actors !== undefined) core.onExitActor = (actorId) => actors.exitAfterCurrent(actorId);
 
 // What handling a batch posts (results of sync tasks) leaves when the batch is handled.
 driver.onMessage = (batch) =>

@@ -107,3 +107,26 @@ export const Caller = ray.remote(
 export const namedActorsSeenFromTask = ray.remote(async function namedActorsSeenFromTask(): Promise<ray.NamedActor[]> {
   return ray.listNamedActors({ allNamespaces: true });
 });
+
+export const Quitter = ray.remote(
+  class Quitter {
+    calls = 0;
+    work(): number {
+      return ++this.calls;
+    }
+    /** Ends the actor after this call; the call's own result still arrives. */
+    quit(): string {
+      ray.exitActor();
+      return `bye after ${this.calls}`;
+    }
+  },
+);
+
+export const exitOutsideActor = ray.remote(function exitOutsideActor(): string {
+  try {
+    ray.exitActor();
+    return "no error";
+  } catch (e) {
+    return (e as Error).name;
+  }
+});
