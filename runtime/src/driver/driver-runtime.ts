@@ -36,6 +36,7 @@ import { unreachable, type FromWorker, type ReplyValue, type SyncQuery, type ToW
 import { WorkerClient, type WorkerClientEvents } from "../node/worker-client.js";
 import { ThreadStartPacer } from "../node/thread-start-pacer.js";
 import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
+import { LocalNodeClient } from "../node/local-node-client.js";
 import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThread } from "../node/prestart.js";
 import { ClusterState, type CreatePlacementGroupReply } from "../cluster/cluster-state.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
@@ -83,6 +84,8 @@ export class DriverRuntime implements Core {
   private readonly pinSlabsFor = (c: WorkerClient, m: ToWorker): ToWorker => this.slabPins.posting(c, c.gpuIds === undefined, m);
   private readonly scheduler: NodeScheduler;
   private readonly tasks: TaskManager;
+  /** The owner's client of this node: task leases and runs go through it (node/node-client.ts). */
+  private readonly node: LocalNodeClient;
   /**
    * Named actors and placement-group records live in the cluster state (one source of truth);
    * the scheduler keeps only this node's bundle reservations.
@@ -121,7 +124,8 @@ export class DriverRuntime implements Core {
       totals: options.node.totals,
       ...(options.node.gpuIds !== undefined ? { gpuIds: options.node.gpuIds } : {}),
       events: {
-        onDispatch: (request, grant) => request.payload.dispatch(grant),
+        // Task lease requests carry no payload (plain specs): the node client serves them.
+        onDispatch: (request, grant) => (request.payload === undefined ? this.node.granted(request, grant) : request.payload.dispatch(grant)),
         onInfeasible: (request, missing, reason) => this.warnInfeasible(request, missing, reason),
         onPlacementGroupReady: (id) => this.groupReady(id),
         onPlacementGroupInfeasible: (id, reason) =>
@@ -134,15 +138,8 @@ export class DriverRuntime implements Core {
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
-    this.tasks = new TaskManager({
-      store: this.store,
-      scheduler: this.scheduler,
-      pool: () => this.pool,
-      rebuildError,
-      gpuWorker: processes ? (gpuIds) => this.pool.processWorker(gpuIds) : undefined,
-      gpuWorkerIdle: (worker) => this.pool.processIdle(worker),
-      processWorker: (gpuIds) => this.pool.processWorker(gpuIds),
-    });
+    this.node = new LocalNodeClient({ scheduler: this.scheduler, pool: () => this.pool, gpuProcesses: processes });
+    this.tasks = new TaskManager({ store: this.store, node: this.node, rebuildError });
     const limits = { heapMb: options.workerHeapMb };
     const actorThreadEvents: WorkerClientEvents = {
       onMessage: (c, m) => this.route(c, undefined, m),
@@ -177,7 +174,7 @@ export class DriverRuntime implements Core {
         onMessage: (w, m) => this.route(w.client, w, m),
         onExit: (w, code, error) => {
           this.slabPins.threadGone(w.client);
-          if (!this.closed) this.tasks.onWorkerExit(w, code, error);
+          if (!this.closed) this.node.workerExited(w, code, error);
         },
         onPost: this.pinSlabsFor,
       },
@@ -429,7 +426,7 @@ export class DriverRuntime implements Core {
    * scheduling class; several classes may share a name, e.g. `f.options(...)`).
    */
   private warnInfeasible(request: NodeRequest, missing: ResourceSet, reason: string): void {
-    const kind = request.payload.kind;
+    const kind = request.payload?.kind ?? "Task";
     const key = `${kind} ${request.name} ${(request.placementDemand ?? request.demand).key()}`;
     if (this.warnedInfeasible.has(key)) return;
     this.warnedInfeasible.add(key);
