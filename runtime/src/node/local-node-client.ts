@@ -59,7 +59,12 @@ export class LocalNodeClient implements NodeClient {
         : gpuIds.length > 0 && this.parts.gpuProcesses === true
           ? pool.processWorker(gpuIds)
           : pool.pick();
-    this.owner!.onGranted(spec, worker, grant);
+    this.owner!.onGranted(spec, worker, grant, this);
+  }
+
+  /** The scheduler sends a task lease request (one without a payload) to node `nodeId`. */
+  spilledBack(request: ScheduleRequest<unknown>, nodeId: string): void {
+    this.owner!.onSpillback(request as unknown as TaskLeaseSpec, nodeId);
   }
 
   /** The pool reports a worker gone: its leases are lost. */

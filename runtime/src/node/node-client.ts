@@ -50,7 +50,12 @@ export interface LeaseOwner {
    * The lease for `spec` is granted: its id is `grant.id` (= `spec.id`), it
    * holds `grant.resources` (`grant.gpuIds`), and its tasks run on `worker`.
    */
-  onGranted(spec: TaskLeaseSpec, worker: PoolWorker, grant: Grant<unknown>): void;
+  onGranted(spec: TaskLeaseSpec, worker: PoolWorker, grant: Grant<unknown>, node: NodeClient): void;
+  /**
+   * Spillback: this node will not grant `spec` (it cannot fit it, or the
+   * strategy spreads it) and names the node that should be asked instead.
+   */
+  onSpillback(spec: TaskLeaseSpec, nodeId: string): void;
   /** `worker` died: every lease on it is lost, with the tasks sent to it. */
   onLeaseLost(worker: PoolWorker, exitCode: number, error: Error | undefined): void;
 }

@@ -32,8 +32,13 @@ import { ClaimTable, type TaskClaim } from "../protocol/task-claims.js";
 
 export interface TaskManagerDeps {
   readonly store: MemoryStore;
-  /** The node the tasks run on (this manager attaches itself as its owner). */
+  /** The node tasks are submitted to (this manager attaches itself as its owner). */
   readonly node: NodeClient;
+  /**
+   * The client of another node, for a spillback naming it (that client must
+   * have this manager attached as its owner too). Absent: a single node.
+   */
+  readonly nodeById?: ((nodeId: string) => NodeClient | undefined) | undefined;
   readonly rebuildError: (wire: WireError) => Error;
   readonly pipelineDepth?: number;
 }
@@ -49,6 +54,8 @@ class TaskState {
   phase: "deps" | "queued" | "sent" = "deps";
   deps: ResolvedDeps | undefined = undefined;
   lease: Lease<TaskState> | undefined = undefined;
+  /** The node its lease request is queued at while its phase is "queued". */
+  queuedAt: NodeClient | undefined = undefined;
   /** Set while the task is sent ahead to a thread (waiting behind another task there): see task-claims.ts. */
   claim: TaskClaim | undefined = undefined;
   /** Outstanding `get`/`wait` requests of the task while it runs. */
@@ -124,16 +131,13 @@ export class TaskManager implements LeaseOwner {
   }
 
   /** The node granted the task's lease, on `worker`: a new lane there. */
-  onGranted(spec: TaskLeaseSpec, worker: PoolWorker, grant: Grant<unknown>): void {
-    const state = this.tasks.get(spec.id);
-    if (state === undefined || state.spec !== spec) {
-      // Settled while its request was on its way (a remote node's late grant): nothing to run.
-      this.d.node.returnLease(grant.id, worker);
-      return;
-    }
+  onGranted(spec: TaskLeaseSpec, worker: PoolWorker, grant: Grant<unknown>, node: NodeClient): void {
+    const state = this.tasks.get(spec.id)!;
+    state.queuedAt = undefined;
     const gpuIds = grant.gpuIds.length > 0 ? grant.gpuIds : undefined;
     const lease: Lease<TaskState> = {
       lane: ++this.lanes,
+      node,
       worker,
       grantId: grant.id,
       cpuUnits: grant.resources.get(CPU),
@@ -147,6 +151,24 @@ export class TaskManager implements LeaseOwner {
     this.fill(lease);
   }
 
+  /**
+   * A node sent the task's lease request on to another node (Ray's
+   * spillback): it is asked there. A node this owner cannot reach fails the
+   * task (never requeued here: the same node would send it away again).
+   */
+  onSpillback(spec: TaskLeaseSpec, nodeId: string): void {
+    const state = this.tasks.get(spec.id);
+    if (state === undefined) return;
+    const node = this.d.nodeById?.(nodeId);
+    if (node === undefined) {
+      return this.finishWithError(
+        state,
+        new TaskError(state.name, new Error(`Task ${state.name} was sent to node ${nodeId}, which this driver cannot reach.`)),
+      );
+    }
+    this.enqueue(state, node);
+  }
+
   /** Tasks waiting for (or running in) a removed placement group: they fail, running ones are stopped. */
   onPlacementGroupRemoved(pending: readonly NodeRequest[], running: readonly NodeGrant[]): void {
     for (const r of pending) {
@@ -157,7 +179,7 @@ export class TaskManager implements LeaseOwner {
       const state = this.tasks.get(g.id);
       if (state?.lease === undefined) continue;
       for (const t of state.lease.tasks) t.cancelled = "force";
-      this.d.node.stopWorker(state.lease.worker);
+      state.lease.node.stopWorker(state.lease.worker);
     }
   }
 
@@ -245,8 +267,8 @@ export class TaskManager implements LeaseOwner {
     lease.blocked = true;
     lease.worker.active--;
     this.revokeWaiting(lease);
-    this.d.node.lendCpus(lease.grantId);
-    this.stealFor(lease.cpuUnits);
+    lease.node.lendCpus(lease.grantId);
+    this.stealFor(lease.node, lease.cpuUnits);
   }
 
   /** Its reply was sent: the lease takes its CPUs back at once (possibly oversubscribing for a while, as Ray does). */
@@ -257,7 +279,7 @@ export class TaskManager implements LeaseOwner {
     if (lease.tasks[0] !== state || !lease.blocked) return;
     lease.blocked = false;
     lease.worker.active++;
-    this.d.node.reclaimCpus(lease.grantId);
+    lease.node.reclaimCpus(lease.grantId);
     this.fill(lease);
   }
 
@@ -297,14 +319,14 @@ export class TaskManager implements LeaseOwner {
     if (state.phase === "deps") {
       this.finishWithError(state, new TaskCancelledError(state.name));
     } else if (state.phase === "queued") {
-      this.d.node.cancelLeaseRequest(state.id);
+      state.queuedAt?.cancelLeaseRequest(state.id);
       this.finishWithError(state, new TaskCancelledError(state.name));
     } else if (force) {
       state.cancelled = "force";
-      this.d.node.stopWorker(state.lease!.worker);
+      state.lease!.node.stopWorker(state.lease!.worker);
     } else if (state.cancelled === "no") {
       state.cancelled = "soft";
-      this.d.node.cancelTask(state.lease!.worker, state.id, state.name);
+      state.lease!.node.cancelTask(state.lease!.worker, state.id, state.name);
       this.putErrors(state, new TaskCancelledError(state.name));
     }
   }
@@ -314,10 +336,11 @@ export class TaskManager implements LeaseOwner {
     return this.tasks.has(this.byReturn.get(objectId) ?? objectId);
   }
 
-  private enqueue(state: TaskState): void {
+  private enqueue(state: TaskState, node: NodeClient = this.d.node): void {
     state.phase = "queued";
+    state.queuedAt = node;
     try {
-      this.d.node.requestLease(state.spec);
+      node.requestLease(state.spec);
     } catch (e) {
       // Its placement group was removed before the task could be queued.
       if (!(e instanceof InvalidArgumentError)) throw e;
@@ -337,16 +360,18 @@ export class TaskManager implements LeaseOwner {
   private fill(lease: Lease<TaskState>): void {
     const { client } = lease.worker;
     if (lease.cpuUnits === 0n || lease.blocked || client.exited || !client.isThread || lease.tasks.length >= this.depth) return;
-    const queued = this.d.node.queuedLike(lease.grantId);
+    const node = lease.node;
+    const queued = node.queuedLike(lease.grantId);
     if (queued === 0) return;
-    const lanesPossible = Math.max(1, Number(this.totalCpuUnits / lease.cpuUnits));
+    const total = node === this.d.node ? this.totalCpuUnits : node.totalCpuUnits();
+    const lanesPossible = Math.max(1, Number(total / lease.cpuUnits));
     const limit = Math.min(this.depth, lease.tasks.length + Math.floor(queued / lanesPossible));
-    const claims = (lease.worker.claims ??= this.claimTable(lease.worker));
+    const claims = (lease.worker.claims ??= this.claimTable(lease));
     while (lease.tasks.length < limit) {
       // Every cell in use: the rest waits in the queue.
       const claim = claims.take();
       if (claim === undefined) return;
-      const spec = this.d.node.takeNextLike(lease.grantId);
+      const spec = node.takeNextLike(lease.grantId);
       const next = spec === undefined ? undefined : this.tasks.get(spec.id);
       if (next === undefined) return claims.release(claim);
       next.claim = claim;
@@ -355,9 +380,9 @@ export class TaskManager implements LeaseOwner {
   }
 
   /** A thread's claim table, its cells sent to the thread before any task that uses them. */
-  private claimTable(worker: PoolWorker): ClaimTable {
+  private claimTable(lease: Lease<TaskState>): ClaimTable {
     const table = new ClaimTable();
-    this.d.node.shareClaimCells(worker, table);
+    lease.node.shareClaimCells(lease.worker, table);
     return table;
   }
 
@@ -374,7 +399,7 @@ export class TaskManager implements LeaseOwner {
     const { knownFns } = lease.worker;
     const fnLocation = knownFns.has(fn) ? undefined : call.fn;
     if (fnLocation !== undefined) knownFns.add(fn);
-    this.d.node.runTask(
+    lease.node.runTask(
       lease.worker,
       {
         t: "run",
@@ -416,15 +441,15 @@ export class TaskManager implements LeaseOwner {
       lease.worker.active++;
     }
     if (next !== undefined) {
-      this.d.node.handOver(lease.grantId, next.spec);
+      lease.node.handOver(lease.grantId, next.spec);
       lease.grantId = next.id;
       this.fill(lease);
       return;
     }
     this.leases.delete(lease.lane);
     lease.worker.active--;
-    this.d.node.returnLease(lease.grantId, lease.worker);
-    this.stealFor(lease.cpuUnits);
+    lease.node.returnLease(lease.grantId, lease.worker);
+    this.stealFor(lease.node, lease.cpuUnits);
   }
 
   /**
@@ -434,12 +459,12 @@ export class TaskManager implements LeaseOwner {
    * scheduler spreads them by `fill`'s fair share). Repeated while CPUs stay
    * idle and some lane still has tasks waiting that its thread has not claimed.
    */
-  private stealFor(cpuUnits: bigint): void {
+  private stealFor(node: NodeClient, cpuUnits: bigint): void {
     let tried: Array<Lease<TaskState>> | undefined;
-    while (cpuUnits > 0n && this.d.node.availableCpuUnits() >= cpuUnits) {
+    while (cpuUnits > 0n && node.availableCpuUnits() >= cpuUnits) {
       let victim: Lease<TaskState> | undefined;
       for (const l of this.leases.values()) {
-        if (l.cpuUnits !== cpuUnits || l.tasks.length < 2 || (victim !== undefined && l.tasks.length <= victim.tasks.length)) continue;
+        if (l.node !== node || l.cpuUnits !== cpuUnits || l.tasks.length < 2 || (victim !== undefined && l.tasks.length <= victim.tasks.length)) continue;
         if (tried === undefined || !tried.includes(l)) victim = l;
       }
       if (victim === undefined) return;
@@ -462,9 +487,10 @@ export class TaskManager implements LeaseOwner {
       if (t.claim === undefined || t.cancelled !== "no" || !claims.revoke(t.claim)) continue;
       this.leave(t);
       t.phase = "queued";
+      t.queuedAt = lease.node;
       back.push(t);
     }
-    if (back.length > 0) this.d.node.requestLeasesFirst(back.map((t) => t.spec));
+    if (back.length > 0) lease.node.requestLeasesFirst(back.map((t) => t.spec));
   }
 
   private retriesOutOfMemory(state: TaskState): boolean {
