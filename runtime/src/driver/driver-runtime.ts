@@ -148,7 +148,12 @@ export class DriverRuntime implements Core {
         onDispatch: (request, grant) => (request.payload === undefined ? this.node.granted(request, grant) : request.payload.dispatch(grant)),
         onInfeasible: (request, missing, reason) => this.warnInfeasible(request, missing, reason),
         onSpillback: (request, nodeId) => {
-          if (request.payload === undefined) this.node.spilledBack(request, nodeId);
+          if (request.payload === undefined) return this.node.spilledBack(request, nodeId);
+          // Only with DriverOptions.inProcessNodes: the scheduler has taken the request off its queue.
+          process.stderr.write(
+            `tsray: warning: ${request.payload.kind} ${request.name} can only be placed on node ${nodeId}, ` +
+              "and actors are not placed on other nodes of an in-process cluster yet: it is not started.\n",
+          );
         },
         onPlacementGroupReady: (id) => this.groupReady(id),
         onPlacementGroupInfeasible: (id, reason) =>
