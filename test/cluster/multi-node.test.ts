@@ -6,6 +6,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { context } from "../runtime/remote-fns/basic.js";
+import { hold } from "../runtime/remote-fns/resources.js";
+import { holdSignals, rejection, until } from "../runtime/helpers.js";
 import { ClusterState, DriverRuntime, InProcessClusterStateClient, detectResources, installCore, nodeTotals } from "./in-process-runtime.js";
 
 const state = new ClusterState();
@@ -50,6 +52,35 @@ test("SPREAD tasks run on both nodes", async () => {
   const spread = context.options({ schedulingStrategy: "SPREAD" });
   const where = await ray.get(Array.from({ length: 4 }, () => spread.remote()));
   assert.equal([...new Set(where.map((c) => c.nodeId))].sort(), [nodeA, nodeB].sort());
+});
+
+const signals = holdSignals("tsray-multi-node-");
+const onB = hold.options({ resources: { onlyOnB: 1 } });
+
+test("a task waiting for node B's only unit runs on B once the task holding it ends", async () => {
+  signals.fresh();
+  const first = onB.remote(signals.dir, "first");
+  await until(() => signals.isStarted("first"), "the first task started on node B");
+  const second = onB.remote(signals.dir, "second");
+  signals.release("first");
+  signals.release("second");
+  const [a, b] = await ray.get([first, second]);
+  assert.equal([a.id, b.id], ["first", "second"]);
+});
+
+test("a task queued on node B is cancelled there and never starts", async () => {
+  signals.fresh();
+  const running = onB.remote(signals.dir, "running");
+  await until(() => signals.isStarted("running"), "the first task started on node B");
+  const waiting = onB.remote(signals.dir, "waiting");
+  ray.cancel(waiting);
+  await rejection(ray.get(waiting), ray.TaskCancelledError);
+  signals.release("all");
+  assert.is((await ray.get(running)).id, "running");
+  // B's unit is free again: a new task gets it, and the cancelled one was not run before it.
+  signals.release("after");
+  assert.is((await ray.get(onB.remote(signals.dir, "after"))).id, "after");
+  assert.not.ok(signals.isStarted("waiting"), "the cancelled task never started");
 });
 
 test.run();
