@@ -5,7 +5,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
-import { context } from "../runtime/remote-fns/basic.js";
+import { join } from "node:path";
+import { context, crashOnce } from "../runtime/remote-fns/basic.js";
 import { hold } from "../runtime/remote-fns/resources.js";
 import { holdSignals, rejection, until } from "../runtime/helpers.js";
 import { ClusterState, DriverRuntime, InProcessClusterStateClient, detectResources, installCore, nodeTotals } from "./in-process-runtime.js";
@@ -81,6 +82,14 @@ test("a task queued on node B is cancelled there and never starts", async () => 
   signals.release("after");
   assert.is((await ray.get(onB.remote(signals.dir, "after"))).id, "after");
   assert.not.ok(signals.isStarted("waiting"), "the cancelled task never started");
+});
+
+test("a task whose worker on node B dies is retried on B, and B's pool replaced the thread", async () => {
+  signals.fresh();
+  const retried = crashOnce.options({ resources: { onlyOnB: 1 }, maxRetries: 1 }).remote(join(signals.dir, "crashed"));
+  assert.is(await ray.get(retried), "survived");
+  const where = await ray.get(context.options({ resources: { onlyOnB: 1 } }).remote());
+  assert.is(where.nodeId, nodeB);
 });
 
 test.run();
