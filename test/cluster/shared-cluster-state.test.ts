@@ -4,25 +4,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
-import type * as CoreModule from "../../runtime/dist/api/core.js";
 import type * as HandleModule from "../../runtime/dist/api/actor-handle-base.js";
-import type * as StateModule from "../../runtime/dist/cluster/cluster-state.js";
-import type * as ClientModule from "../../runtime/dist/cluster/in-process-cluster-state-client.js";
-import type * as DriverModule from "../../runtime/dist/driver/driver-runtime.js";
-import type * as TotalsModule from "../../runtime/dist/scheduler/node-totals.js";
-import type * as DetectModule from "../../runtime/dist/node/node-detect.js";
 import { Counter } from "../runtime/remote-fns/actors.js";
 import { rejection, thrown } from "../runtime/helpers.js";
+import { ClusterState, DriverRuntime, InProcessClusterStateClient, detectResources, installCore, load, nodeTotals } from "./in-process-runtime.js";
 
-const dist = new URL("../../../runtime/dist/", import.meta.url);
-const load = <T>(path: string): Promise<T> => import(new URL(path, dist).href) as Promise<T>;
-const { installCore } = await load<typeof CoreModule>("api/core.js");
 const { actorDescriptorOf } = await load<typeof HandleModule>("api/actor-handle-base.js");
-const { ClusterState } = await load<typeof StateModule>("cluster/cluster-state.js");
-const { InProcessClusterStateClient } = await load<typeof ClientModule>("cluster/in-process-cluster-state-client.js");
-const { DriverRuntime } = await load<typeof DriverModule>("driver/driver-runtime.js");
-const { nodeTotals } = await load<typeof TotalsModule>("scheduler/node-totals.js");
-const { detectResources } = await load<typeof DetectModule>("node/node-detect.js");
 
 const state = new ClusterState();
 const driver = (namespace: string) =>

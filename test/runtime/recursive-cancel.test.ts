@@ -18,12 +18,11 @@ type Deps = ConstructorParameters<typeof TaskManager>[0];
 
 test("a recursive cancel of a task nested 100,000 levels deep cancels the innermost one", () => {
   const store = new MemoryStore();
-  // Every task waits for an argument that never settles, so nothing reaches the scheduler.
-  const scheduler = { total: () => ResourceSet.of({ CPU: 1 }) } as unknown as Deps["scheduler"];
+  // Every task waits for an argument that never settles, so nothing reaches the node.
+  const node = { totalCpuUnits: () => ResourceSet.of({ CPU: 1 }).get("CPU"), attach: () => {} } as unknown as Deps["node"];
   const manager = new TaskManager({
     store,
-    scheduler,
-    pool: () => assert.unreachable("no task is dispatched") as never,
+    node,
     rebuildError: () => new Error("unused"),
   });
   store.expect("never");

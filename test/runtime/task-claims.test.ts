@@ -7,7 +7,7 @@ import type * as ManagerModule from "../../runtime/dist/owner/task-manager.js";
 import type * as SchedulerModule from "../../runtime/dist/scheduler/local-scheduler.js";
 import type * as ResourcesModule from "../../runtime/dist/scheduler/resource-set.js";
 import type * as StoreModule from "../../runtime/dist/object-store/memory-store.js";
-import type { Schedulable } from "../../runtime/dist/owner/schedulable.js";
+import type * as NodeClientModule from "../../runtime/dist/node/local-node-client.js";
 import type { TaskCall } from "../../runtime/dist/common/task-spec.js";
 import type { ToWorker } from "../../runtime/dist/protocol/thread-messages.js";
 import type { PoolWorker, WorkerPool } from "../../runtime/dist/node/worker-pool.js";
@@ -19,6 +19,7 @@ const { TaskManager }: typeof ManagerModule = await dist("owner/task-manager.js"
 const { LocalScheduler }: typeof SchedulerModule = await dist("scheduler/local-scheduler.js");
 const { ResourceSet }: typeof ResourcesModule = await dist("scheduler/resource-set.js");
 const { MemoryStore }: typeof StoreModule = await dist("object-store/memory-store.js");
+const { LocalNodeClient }: typeof NodeClientModule = await dist("node/local-node-client.js");
 
 type Run = Extract<ToWorker, { t: "run" }>;
 
@@ -76,18 +77,18 @@ function fakeWorker(name: string) {
 
 function setup(cpus: number) {
   const threads = [fakeWorker("w1"), fakeWorker("w2")];
-  const scheduler = new LocalScheduler<Schedulable>({
+  const scheduler = new LocalScheduler<unknown>({
     nodeId: "n",
     totals: ResourceSet.of({ CPU: cpus }),
-    events: { onDispatch: (request, grant) => request.payload.dispatch(grant) },
+    events: { onDispatch: (request, grant) => node.granted(request, grant) },
   });
   const pool = {
     pick: () => threads.map((t) => t.worker).reduce((best, w) => (w.active < best.active ? w : best)),
   } as unknown as WorkerPool;
+  const node = new LocalNodeClient({ scheduler, pool: () => pool });
   const manager = new TaskManager({
     store: new MemoryStore(),
-    scheduler,
-    pool: () => pool,
+    node,
     rebuildError: () => new Error("remote"),
   });
   const call: TaskCall = {

@@ -283,6 +283,16 @@ test("with remote nodes, a task that does not fit locally spills to a node with 
   assert.equal(h.scheduler.pending(), []);
 });
 
+test("with remote nodes, a task only a busy remote node can run is spilled there to wait, not kept here", () => {
+  const remote = { nodeId: "r1", total: S.ResourceSet.of({ CPU: 1, Special: 1 }), available: S.ResourceSet.of({ CPU: 1 }) };
+  const h = harness({ CPU: 2 }, { remoteNodes: () => [remote] });
+  h.task("plain1");
+  h.task("special1", { resources: { Special: 1 } });
+  assert.equal(h.running(), ["plain1"]);
+  assert.equal(h.spilled, [{ id: "special1", nodeId: "r1" }]);
+  assert.equal(h.scheduler.pending(), []);
+});
+
 test("submitting the same id twice is a runtime bug and throws", () => {
   const h = harness({ CPU: 1 });
   h.task("a1");

@@ -14,7 +14,7 @@ import type { RuntimeContext } from "../common/context.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
 import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
-import { IdGenerator, driverIdPrefix, sessionOf } from "../common/ids.js";
+import { IdGenerator, driverIdPrefix, randomHex, sessionOf } from "../common/ids.js";
 import { printLogLine } from "../node/log-printer.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { MemoryStore } from "../object-store/memory-store.js";
@@ -36,6 +36,7 @@ import { unreachable, type FromWorker, type ReplyValue, type SyncQuery, type ToW
 import { WorkerClient, type WorkerClientEvents } from "../node/worker-client.js";
 import { ThreadStartPacer } from "../node/thread-start-pacer.js";
 import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
+import { LocalNodeClient } from "../node/local-node-client.js";
 import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThread } from "../node/prestart.js";
 import { ClusterState, type CreatePlacementGroupReply } from "../cluster/cluster-state.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
@@ -60,6 +61,21 @@ export interface DriverOptions {
    * (a client of its own, closed by `shutdown`). Absent: a `ClusterState` of its own, in process.
    */
   readonly cluster?: ClusterStateClient;
+  /**
+   * More nodes in this process, each with its own scheduler, worker pool and node client, in
+   * the node table of the cluster state: the in-process multi-node test cluster. The driver's
+   * node spills tasks back to them through its scheduler's view of their resources. Only
+   * normal tasks go there for now (actors and placement groups stay on the driver's node).
+   */
+  readonly inProcessNodes?: readonly NodeTotals[];
+}
+
+/** One node of the in-process cluster besides the driver's own (`DriverOptions.inProcessNodes`). */
+interface InProcessNode {
+  readonly identity: DriverIdentity;
+  readonly scheduler: LocalScheduler<unknown>;
+  readonly client: LocalNodeClient;
+  readonly pool: WorkerPool;
 }
 
 const callerId = "driver";
@@ -83,6 +99,10 @@ export class DriverRuntime implements Core {
   private readonly pinSlabsFor = (c: WorkerClient, m: ToWorker): ToWorker => this.slabPins.posting(c, c.gpuIds === undefined, m);
   private readonly scheduler: NodeScheduler;
   private readonly tasks: TaskManager;
+  /** The owner's client of this node: task leases and runs go through it (node/node-client.ts). */
+  private readonly node: LocalNodeClient;
+  /** The other nodes of an in-process cluster (none on a single node). */
+  private readonly peers: readonly InProcessNode[];
   /**
    * Named actors and placement-group records live in the cluster state (one source of truth);
    * the scheduler keeps only this node's bundle reservations.
@@ -116,13 +136,25 @@ export class DriverRuntime implements Core {
       }),
     );
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
+    const peerTotals = options.inProcessNodes ?? [];
     this.scheduler = new LocalScheduler<Schedulable>({
       nodeId: this.nodeId,
+      // Only with other nodes: a single node's scheduler keeps its fast path.
+      ...(peerTotals.length > 0 ? { remoteNodes: () => this.peers.map((p) => p.scheduler.view()) } : {}),
       totals: options.node.totals,
       ...(options.node.gpuIds !== undefined ? { gpuIds: options.node.gpuIds } : {}),
       events: {
-        onDispatch: (request, grant) => request.payload.dispatch(grant),
+        // Task lease requests carry no payload (plain specs): the node client serves them.
+        onDispatch: (request, grant) => (request.payload === undefined ? this.node.granted(request, grant) : request.payload.dispatch(grant)),
         onInfeasible: (request, missing, reason) => this.warnInfeasible(request, missing, reason),
+        onSpillback: (request, nodeId) => {
+          if (request.payload === undefined) return this.node.spilledBack(request, nodeId);
+          // Only with DriverOptions.inProcessNodes: the scheduler has taken the request off its queue.
+          process.stderr.write(
+            `tsray: warning: ${request.payload.kind} ${request.name} can only be placed on node ${nodeId}, ` +
+              "and actors are not placed on other nodes of an in-process cluster yet: it is not started.\n",
+          );
+        },
         onPlacementGroupReady: (id) => this.groupReady(id),
         onPlacementGroupInfeasible: (id, reason) =>
           process.stderr.write(
@@ -134,14 +166,12 @@ export class DriverRuntime implements Core {
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
+    this.node = new LocalNodeClient({ scheduler: this.scheduler, pool: () => this.pool, gpuProcesses: processes });
     this.tasks = new TaskManager({
       store: this.store,
-      scheduler: this.scheduler,
-      pool: () => this.pool,
+      node: this.node,
       rebuildError,
-      gpuWorker: processes ? (gpuIds) => this.pool.processWorker(gpuIds) : undefined,
-      gpuWorkerIdle: (worker) => this.pool.processIdle(worker),
-      processWorker: (gpuIds) => this.pool.processWorker(gpuIds),
+      nodeById: (id) => this.peers.find((p) => p.identity.nodeId === id)?.client,
     });
     const limits = { heapMb: options.workerHeapMb };
     const actorThreadEvents: WorkerClientEvents = {
@@ -177,13 +207,51 @@ export class DriverRuntime implements Core {
         onMessage: (w, m) => this.route(w.client, w, m),
         onExit: (w, code, error) => {
           this.slabPins.threadGone(w.client);
-          if (!this.closed) this.tasks.onWorkerExit(w, code, error);
+          if (!this.closed) this.node.workerExited(w, code, error);
         },
         onPost: this.pinSlabsFor,
       },
       options.prestarted,
       limits,
     );
+    this.peers = peerTotals.map((totals) => this.startInProcessNode(totals, processes, limits));
+  }
+
+  /** A further node in this process: registered in the cluster state, its grants served to this driver's task manager. */
+  private startInProcessNode(totals: NodeTotals, processes: boolean, limits: { heapMb: number | undefined }): InProcessNode {
+    const identity: DriverIdentity = { ...this.identity, nodeId: randomHex(8) };
+    const scheduler: LocalScheduler<unknown> = new LocalScheduler<unknown>({
+      nodeId: identity.nodeId,
+      totals: totals.totals,
+      ...(totals.gpuIds !== undefined ? { gpuIds: totals.gpuIds } : {}),
+      events: { onDispatch: (request, grant) => client.granted(request, grant) },
+    });
+    const cpus = Number(totals.totals.toJSON()["CPU"] ?? 0);
+    const pool: WorkerPool = new WorkerPool(
+      Math.max(1, Math.ceil(cpus)),
+      () => threadData(identity, this.options.namespace, ++this.threadCounter, undefined),
+      {
+        onMessage: (w, m) => this.route(w.client, w, m),
+        onExit: (w, code, error) => {
+          this.slabPins.threadGone(w.client);
+          if (!this.closed) client.workerExited(w, code, error);
+        },
+        onPost: this.pinSlabsFor,
+      },
+      undefined,
+      limits,
+    );
+    const client: LocalNodeClient = new LocalNodeClient({ scheduler, pool: () => pool, gpuProcesses: processes });
+    client.attach(this.tasks);
+    this.tell(
+      this.cluster.registerNode({
+        nodeId: identity.nodeId,
+        address: `in-process://${identity.nodeId}`,
+        resources: totals.totals.toJSON(),
+        alive: true,
+      }),
+    );
+    return { identity, scheduler, client, pool };
   }
 
   // ------------------------------------------------------------ Core (the driver's own calls)
@@ -373,8 +441,9 @@ export class DriverRuntime implements Core {
     // The actor manager reports its actors dead (freeing their names) before its first await,
     // and the node leaves the node table; only then is the client closed, which rejects
     // pending `pg.ready()` calls.
-    const stopped = Promise.all([this.pool.terminateAll(), this.actors.shutdown()]);
+    const stopped = Promise.all([this.pool.terminateAll(), this.actors.shutdown(), ...this.peers.map((p) => p.pool.terminateAll())]);
     this.tell(this.cluster.unregisterNode(this.nodeId));
+    for (const p of this.peers) this.tell(this.cluster.unregisterNode(p.identity.nodeId));
     this.cluster.close(pending());
     // Workers are unref'd: the process stays alive until they are gone and `shutdown()` resolves.
     await this.keepAlive.during(stopped);
@@ -437,7 +506,7 @@ export class DriverRuntime implements Core {
    * scheduling class; several classes may share a name, e.g. `f.options(...)`).
    */
   private warnInfeasible(request: NodeRequest, missing: ResourceSet, reason: string): void {
-    const kind = request.payload.kind;
+    const kind = request.payload?.kind ?? "Task";
     const key = `${kind} ${request.name} ${(request.placementDemand ?? request.demand).key()}`;
     if (this.warnedInfeasible.has(key)) return;
     this.warnedInfeasible.add(key);

@@ -23,9 +23,12 @@
  */
 import type { Units } from "../scheduler/fixed-point.js";
 import type { PoolWorker } from "./worker-pool.js";
+import type { NodeClient } from "./node-client.js";
 
 export interface Lease<T> {
   readonly lane: number;
+  /** The node that granted it: every call about the lease goes to it. */
+  readonly node: NodeClient;
   readonly worker: PoolWorker;
   /** The grant's current holder (the running task's id). */
   grantId: string;

@@ -4,57 +4,58 @@
  * thread → done or failed, plus retries, cancellation, and the CPUs a task
  * lends back while it is blocked in `get`/`wait`.
  *
- * Lower layers (scheduler, pool, store) are handed in; the pool's thread
- * events reach this class through the runtime's wiring.
+ * Lower layers are handed in: the store, and the node its tasks run on,
+ * through its node client (node/node-client.ts: lease requests, grants, runs,
+ * lost leases). The pool's thread messages reach this class through the
+ * runtime's wiring.
  *
  * Invariants: a task is in `tasks` until its return objects are settled; it
  * is in its worker's `tasks` set and in its lease's `tasks` exactly while it
  * has been sent to that thread and not finished or been handed back; it is
  * in the scheduler's queue exactly while its phase is "queued".
  */
-import { CPU, type ResourceSet } from "../scheduler/resource-set.js";
 import { InvalidArgumentError, ModuleLoadError, OutOfMemoryError, TaskCancelledError, TaskError, WorkerCrashedError } from "../common/errors.js";
 import { isModuleLoadFailure, workerLoadFailureMessage } from "../common/module-load-failure.js";
 import { returnId } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { EncodedArgs, ResolvedDeps, TaskCall, WireError } from "../common/task-spec.js";
-import type { PoolWorker, WorkerPool } from "../node/worker-pool.js";
+import type { PoolWorker } from "../node/worker-pool.js";
 import { resolveDeps } from "./dependency-resolver.js";
 import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "../node/lease.js";
-import { taskShapeOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable, type TaskShape } from "./schedulable.js";
-import type { Placement } from "../scheduler/scheduling-strategy.js";
+import { taskShapeOf, type NodeGrant, type NodeRequest } from "./schedulable.js";
+import type { LeaseOwner, NodeClient, TaskLeaseSpec } from "../node/node-client.js";
+import type { Grant } from "../scheduler/schedule-request.js";
+import { CPU } from "../scheduler/resource-set.js";
 import { addTransfer } from "../protocol/encoded-values.js";
 import { ClaimTable, type TaskClaim } from "../protocol/task-claims.js";
 
 export interface TaskManagerDeps {
   readonly store: MemoryStore;
-  readonly scheduler: NodeScheduler;
-  readonly pool: () => WorkerPool;
+  /** The node tasks are submitted to (this manager attaches itself as its owner). */
+  readonly node: NodeClient;
   /**
-   * The worker for a grant with GPUs when GPU work runs in child processes
-   * (`init({ gpuWorkers: "process" })`); undefined: a pool thread.
+   * The client of another node, for a spillback naming it (that client must
+   * have this manager attached as its owner too). Absent: a single node.
    */
-  readonly gpuWorker?: ((gpuIds: readonly number[]) => PoolWorker) | undefined;
-  /** A lease ended on a child-process worker (from `gpuWorker` or `processWorker`): it may be reused or stopped. */
-  readonly gpuWorkerIdle?: ((worker: PoolWorker) => void) | undefined;
-  /** A child-process worker seeing `gpuIds` (none: `[]`), for tasks with `isolation: "process"`. */
-  readonly processWorker?: ((gpuIds: readonly number[]) => PoolWorker) | undefined;
+  readonly nodeById?: ((nodeId: string) => NodeClient | undefined) | undefined;
   readonly rebuildError: (wire: WireError) => Error;
   readonly pipelineDepth?: number;
 }
 
 /**
- * One task, from submission to its last result; also its own scheduler
- * request (`payload` is itself). A million may be queued at once, so it is
- * one record: what every call with the same options shares is reached
- * through `call` and `shape` (built once), a single return's id is the task
- * id, and the request's fields are getters over those.
+ * One task, from submission to its last result. A million may be queued at
+ * once, so it is small: what every call with the same options shares is
+ * reached through `call` and the spec's `demand`/`placement` (built once per
+ * options), and a single return's id is the task id. Its lease request is
+ * `spec`, plain data the node queues (never this live record).
  */
-class TaskState implements Schedulable, NodeRequest {
+class TaskState {
   phase: "deps" | "queued" | "sent" = "deps";
   deps: ResolvedDeps | undefined = undefined;
   lease: Lease<TaskState> | undefined = undefined;
+  /** The node its lease request is queued at while its phase is "queued". */
+  queuedAt: NodeClient | undefined = undefined;
   /** Set while the task is sent ahead to a thread (waiting behind another task there): see task-claims.ts. */
   claim: TaskClaim | undefined = undefined;
   /** Outstanding `get`/`wait` requests of the task while it runs. */
@@ -62,41 +63,23 @@ class TaskState implements Schedulable, NodeRequest {
   attempts = 0;
   cancelled: "no" | "soft" | "force" = "no";
   children: string[] | undefined = undefined;
+  /** What the node needs to grant it a lease. */
+  readonly spec: TaskLeaseSpec;
   constructor(
     /** The task id (and the id of its single return). */
     readonly id: string,
     readonly call: TaskCall,
     readonly args: EncodedArgs,
-    private readonly shape: TaskShape,
-    private readonly manager: TaskManager,
-  ) {}
-  get kind(): "Task" {
-    return "Task";
+  ) {
+    const shape = taskShapeOf(call.name, call.demand);
+    this.spec = { id, name: call.name, demand: shape.demand, placement: shape.placement, classKey: shape.classKey, isolation: shape.isolation };
   }
   get name(): string {
     return this.call.name;
   }
-  get demand(): ResourceSet {
-    return this.shape.demand;
-  }
-  get placement(): Placement {
-    return this.shape.placement;
-  }
-  get classKey(): string {
-    return this.shape.classKey;
-  }
-  get isolation(): "thread" | "process" {
-    return this.shape.isolation;
-  }
-  get payload(): Schedulable {
-    return this;
-  }
-  dispatch(grant: NodeGrant): void {
-    this.manager.dispatch(this, grant);
-  }
 }
 
-export class TaskManager {
+export class TaskManager implements LeaseOwner {
   private readonly tasks = new Map<string, TaskState>();
   /** Return object id → task id, for tasks with several returns (a single return shares the task's id). */
   private readonly byReturn = new Map<string, string>();
@@ -109,13 +92,13 @@ export class TaskManager {
   private lanes = 0;
   /** Leases with tasks, by lane. */
   private readonly leases = new Map<number, Lease<TaskState>>();
-  private readonly isTask = (r: NodeRequest): boolean => r.payload instanceof TaskState;
   private readonly totalCpuUnits: bigint;
   private readonly fns = new FunctionNumbers();
 
   constructor(private readonly d: TaskManagerDeps) {
     this.depth = d.pipelineDepth ?? defaultPipelineDepth;
-    this.totalCpuUnits = d.scheduler.total().get(CPU);
+    this.totalCpuUnits = d.node.totalCpuUnits();
+    d.node.attach(this);
   }
 
   /**
@@ -124,7 +107,7 @@ export class TaskManager {
    * (checked before anything is queued).
    */
   submit(taskId: string, call: TaskCall, args: EncodedArgs, parentTaskId: string | undefined): void {
-    const state = new TaskState(taskId, call, args, taskShapeOf(call.name, call.demand), this);
+    const state = new TaskState(taskId, call, args);
     const n = call.numReturns;
     for (let i = 0; i < n; i++) this.d.store.expect(returnId(taskId, n, i));
     this.tasks.set(taskId, state);
@@ -147,17 +130,14 @@ export class TaskManager {
     });
   }
 
-  /** Called by the scheduler once the task's demand is granted: a new lease on the least busy thread. */
-  dispatch(state: TaskState, grant: NodeGrant): void {
+  /** The node granted the task's lease, on `worker`: a new lane there. */
+  onGranted(spec: TaskLeaseSpec, worker: PoolWorker, grant: Grant<unknown>, node: NodeClient): void {
+    const state = this.tasks.get(spec.id)!;
+    state.queuedAt = undefined;
     const gpuIds = grant.gpuIds.length > 0 ? grant.gpuIds : undefined;
-    const worker =
-      state.isolation === "process" && this.d.processWorker !== undefined
-        ? this.d.processWorker(gpuIds ?? [])
-        : gpuIds !== undefined && this.d.gpuWorker !== undefined
-          ? this.d.gpuWorker(gpuIds)
-          : this.d.pool().pick();
     const lease: Lease<TaskState> = {
       lane: ++this.lanes,
+      node,
       worker,
       grantId: grant.id,
       cpuUnits: grant.resources.get(CPU),
@@ -171,17 +151,35 @@ export class TaskManager {
     this.fill(lease);
   }
 
+  /**
+   * A node sent the task's lease request on to another node (Ray's
+   * spillback): it is asked there. A node this owner cannot reach fails the
+   * task (never requeued here: the same node would send it away again).
+   */
+  onSpillback(spec: TaskLeaseSpec, nodeId: string): void {
+    const state = this.tasks.get(spec.id);
+    if (state === undefined) return;
+    const node = this.d.nodeById?.(nodeId);
+    if (node === undefined) {
+      return this.finishWithError(
+        state,
+        new TaskError(state.name, new Error(`Task ${state.name} was sent to node ${nodeId}, which this driver cannot reach.`)),
+      );
+    }
+    this.enqueue(state, node);
+  }
+
   /** Tasks waiting for (or running in) a removed placement group: they fail, running ones are stopped. */
   onPlacementGroupRemoved(pending: readonly NodeRequest[], running: readonly NodeGrant[]): void {
     for (const r of pending) {
       const state = this.tasks.get(r.id);
-      if (state !== undefined && state === r) this.finishWithError(state, groupRemoved(state));
+      if (state !== undefined && state.spec === r) this.finishWithError(state, groupRemoved(state));
     }
     for (const g of running) {
       const state = this.tasks.get(g.id);
       if (state?.lease === undefined) continue;
       for (const t of state.lease.tasks) t.cancelled = "force";
-      void state.lease.worker.client.terminate();
+      state.lease.node.stopWorker(state.lease.worker);
     }
   }
 
@@ -216,7 +214,7 @@ export class TaskManager {
    * true or names `OutOfMemoryError`; tasks queued behind them in their lanes
    * had not started and are retried as after any crash.
    */
-  onWorkerExit(worker: PoolWorker, exitCode: number, error: Error | undefined): void {
+  onLeaseLost(worker: PoolWorker, exitCode: number, error: Error | undefined): void {
     for (const taskId of worker.tasks) {
       const state = this.tasks.get(taskId);
       if (state === undefined) continue;
@@ -269,8 +267,8 @@ export class TaskManager {
     lease.blocked = true;
     lease.worker.active--;
     this.revokeWaiting(lease);
-    this.d.scheduler.lend(lease.grantId);
-    this.stealFor(lease.cpuUnits);
+    lease.node.lendCpus(lease.grantId);
+    this.stealFor(lease.node, lease.cpuUnits);
   }
 
   /** Its reply was sent: the lease takes its CPUs back at once (possibly oversubscribing for a while, as Ray does). */
@@ -281,7 +279,7 @@ export class TaskManager {
     if (lease.tasks[0] !== state || !lease.blocked) return;
     lease.blocked = false;
     lease.worker.active++;
-    this.d.scheduler.reclaim(lease.grantId);
+    lease.node.reclaimCpus(lease.grantId);
     this.fill(lease);
   }
 
@@ -321,14 +319,14 @@ export class TaskManager {
     if (state.phase === "deps") {
       this.finishWithError(state, new TaskCancelledError(state.name));
     } else if (state.phase === "queued") {
-      this.d.scheduler.cancel(state.id);
+      state.queuedAt?.cancelLeaseRequest(state.id);
       this.finishWithError(state, new TaskCancelledError(state.name));
     } else if (force) {
       state.cancelled = "force";
-      void state.lease!.worker.client.terminate();
+      state.lease!.node.stopWorker(state.lease!.worker);
     } else if (state.cancelled === "no") {
       state.cancelled = "soft";
-      state.lease!.worker.client.post({ t: "cancel", taskId: state.id, name: state.name });
+      state.lease!.node.cancelTask(state.lease!.worker, state.id, state.name);
       this.putErrors(state, new TaskCancelledError(state.name));
     }
   }
@@ -338,10 +336,11 @@ export class TaskManager {
     return this.tasks.has(this.byReturn.get(objectId) ?? objectId);
   }
 
-  private enqueue(state: TaskState): void {
+  private enqueue(state: TaskState, node: NodeClient = this.d.node): void {
     state.phase = "queued";
+    state.queuedAt = node;
     try {
-      this.d.scheduler.submit(state);
+      node.requestLease(state.spec);
     } catch (e) {
       // Its placement group was removed before the task could be queued.
       if (!(e instanceof InvalidArgumentError)) throw e;
@@ -361,16 +360,19 @@ export class TaskManager {
   private fill(lease: Lease<TaskState>): void {
     const { client } = lease.worker;
     if (lease.cpuUnits === 0n || lease.blocked || client.exited || !client.isThread || lease.tasks.length >= this.depth) return;
-    const queued = this.d.scheduler.queuedLike(lease.grantId);
+    const node = lease.node;
+    const queued = node.queuedLike(lease.grantId);
     if (queued === 0) return;
-    const lanesPossible = Math.max(1, Number(this.totalCpuUnits / lease.cpuUnits));
+    const total = node === this.d.node ? this.totalCpuUnits : node.totalCpuUnits();
+    const lanesPossible = Math.max(1, Number(total / lease.cpuUnits));
     const limit = Math.min(this.depth, lease.tasks.length + Math.floor(queued / lanesPossible));
-    const claims = (lease.worker.claims ??= this.claimTable(lease.worker));
+    const claims = (lease.worker.claims ??= this.claimTable(lease));
     while (lease.tasks.length < limit) {
       // Every cell in use: the rest waits in the queue.
       const claim = claims.take();
       if (claim === undefined) return;
-      const next = this.d.scheduler.takeNext(lease.grantId, this.isTask)?.payload as TaskState | undefined;
+      const spec = node.takeNextLike(lease.grantId);
+      const next = spec === undefined ? undefined : this.tasks.get(spec.id);
       if (next === undefined) return claims.release(claim);
       next.claim = claim;
       this.send(lease, next);
@@ -378,9 +380,9 @@ export class TaskManager {
   }
 
   /** A thread's claim table, its cells sent to the thread before any task that uses them. */
-  private claimTable(worker: PoolWorker): ClaimTable {
+  private claimTable(lease: Lease<TaskState>): ClaimTable {
     const table = new ClaimTable();
-    worker.client.post({ t: "claimCells", buffer: table.buffer });
+    lease.node.shareClaimCells(lease.worker, table);
     return table;
   }
 
@@ -397,7 +399,8 @@ export class TaskManager {
     const { knownFns } = lease.worker;
     const fnLocation = knownFns.has(fn) ? undefined : call.fn;
     if (fnLocation !== undefined) knownFns.add(fn);
-    lease.worker.client.post(
+    lease.node.runTask(
+      lease.worker,
       {
         t: "run",
         lane: lease.lane,
@@ -438,16 +441,15 @@ export class TaskManager {
       lease.worker.active++;
     }
     if (next !== undefined) {
-      this.d.scheduler.handOver(lease.grantId, next);
+      lease.node.handOver(lease.grantId, next.spec);
       lease.grantId = next.id;
       this.fill(lease);
       return;
     }
     this.leases.delete(lease.lane);
     lease.worker.active--;
-    if (this.d.gpuWorkerIdle !== undefined && lease.worker.client.gpuIds !== undefined) this.d.gpuWorkerIdle(lease.worker);
-    this.d.scheduler.release(lease.grantId);
-    this.stealFor(lease.cpuUnits);
+    lease.node.returnLease(lease.grantId, lease.worker);
+    this.stealFor(lease.node, lease.cpuUnits);
   }
 
   /**
@@ -457,12 +459,12 @@ export class TaskManager {
    * scheduler spreads them by `fill`'s fair share). Repeated while CPUs stay
    * idle and some lane still has tasks waiting that its thread has not claimed.
    */
-  private stealFor(cpuUnits: bigint): void {
+  private stealFor(node: NodeClient, cpuUnits: bigint): void {
     let tried: Array<Lease<TaskState>> | undefined;
-    while (cpuUnits > 0n && this.d.scheduler.availableUnits(CPU) >= cpuUnits) {
+    while (cpuUnits > 0n && node.availableCpuUnits() >= cpuUnits) {
       let victim: Lease<TaskState> | undefined;
       for (const l of this.leases.values()) {
-        if (l.cpuUnits !== cpuUnits || l.tasks.length < 2 || (victim !== undefined && l.tasks.length <= victim.tasks.length)) continue;
+        if (l.node !== node || l.cpuUnits !== cpuUnits || l.tasks.length < 2 || (victim !== undefined && l.tasks.length <= victim.tasks.length)) continue;
         if (tried === undefined || !tried.includes(l)) victim = l;
       }
       if (victim === undefined) return;
@@ -485,9 +487,10 @@ export class TaskManager {
       if (t.claim === undefined || t.cancelled !== "no" || !claims.revoke(t.claim)) continue;
       this.leave(t);
       t.phase = "queued";
+      t.queuedAt = lease.node;
       back.push(t);
     }
-    if (back.length > 0) this.d.scheduler.submitFront(back);
+    if (back.length > 0) lease.node.requestLeasesFirst(back.map((t) => t.spec));
   }
 
   private retriesOutOfMemory(state: TaskState): boolean {

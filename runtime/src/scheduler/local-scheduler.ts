@@ -392,7 +392,17 @@ export class LocalScheduler<P> {
       if (this.node.total().fits(request.demand)) return { kind: "blocked" };
     }
     const decision = this.decide(request);
-    if (decision.kind === "wait") return { kind: "blocked" };
+    if (decision.kind === "wait") {
+      // Only another node can ever run it: it waits in that node's queue (spillback, as Ray's
+      // raylet does), not here, where nothing frees up for it and no pass would run when that
+      // node does. A request this node could run one day waits here.
+      const target = decision.nodeId;
+      if (target === undefined || target === this.nodeId || this.node.total().fits(request.placementDemand ?? request.demand)) {
+        return { kind: "blocked" };
+      }
+      this.outbox.push(() => this.events.onSpillback?.(request, target));
+      return { kind: "taken" };
+    }
     if (decision.kind === "infeasible") return decision;
     if (decision.nextSpreadCursor !== undefined) this.spreadCursor = decision.nextSpreadCursor;
     if (decision.nodeId !== this.nodeId) {

@@ -28,8 +28,12 @@ export interface ScheduleRequest<P> {
    * or extend it with what else keeps requests apart (a task's `isolation`).
    */
   readonly classKey?: string;
-  /** The runtime's own data (its task spec); the scheduler never looks inside. */
-  readonly payload: P;
+  /**
+   * The runtime's own data; the scheduler never looks inside. Absent on a
+   * task lease request (node/node-client.ts `TaskLeaseSpec`: plain data, no
+   * live record), which the node client routes by id.
+   */
+  readonly payload?: P;
 }
 
 /** Permission to start a request on a node, with what it holds. */

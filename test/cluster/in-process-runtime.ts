@@ -1,0 +1,18 @@
+// The runtime's internals the in-process cluster tests build drivers from (a driver runtime of
+// their own per node or per process, one cluster state), loaded from the built runtime.
+import type * as CoreModule from "../../runtime/dist/api/core.js";
+import type * as StateModule from "../../runtime/dist/cluster/cluster-state.js";
+import type * as ClientModule from "../../runtime/dist/cluster/in-process-cluster-state-client.js";
+import type * as DriverModule from "../../runtime/dist/driver/driver-runtime.js";
+import type * as TotalsModule from "../../runtime/dist/scheduler/node-totals.js";
+import type * as DetectModule from "../../runtime/dist/node/node-detect.js";
+
+// Compiled to test/dist/cluster/: the runtime's dist is three levels up.
+const dist = new URL("../../../runtime/dist/", import.meta.url);
+export const load = <T>(path: string): Promise<T> => import(new URL(path, dist).href) as Promise<T>;
+export const { installCore } = await load<typeof CoreModule>("api/core.js");
+export const { ClusterState } = await load<typeof StateModule>("cluster/cluster-state.js");
+export const { InProcessClusterStateClient } = await load<typeof ClientModule>("cluster/in-process-cluster-state-client.js");
+export const { DriverRuntime } = await load<typeof DriverModule>("driver/driver-runtime.js");
+export const { nodeTotals } = await load<typeof TotalsModule>("scheduler/node-totals.js");
+export const { detectResources } = await load<typeof DetectModule>("node/node-detect.js");
