@@ -3,7 +3,7 @@
 // a clear error for a send after close, and an abnormal close when the peer dies. Each runs the
 // same far end (test/fixtures/transport/peer-behaviour.mjs) in a thread, a child process, or here.
 import { fork } from "node:child_process";
-import { BroadcastChannel, Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -64,30 +64,27 @@ function watch(conn: Connection<Request, Reply>, peerReport: Promise<PeerReport>
   return { conn, received, closes, closed, peerReport, kill, gone };
 }
 
-let channels = 0;
+/** The far end's report: the first line it writes on its stdout (a thread's or a process's), as JSON. */
+function reportFrom(stdout: NodeJS.ReadableStream): Promise<PeerReport> {
+  let out = "";
+  return new Promise<PeerReport>((resolve) => {
+    stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("\n")) resolve(JSON.parse(out.slice(0, out.indexOf("\n"))) as PeerReport);
+    });
+  });
+}
+
 const transports: Record<string, () => Opened> = {
   "thread port": () => {
-    const name = `connection-test-${channels++}`;
-    const reports = new BroadcastChannel(name);
-    const peerReport = new Promise<PeerReport>((resolve) => {
-      reports.onmessage = (e) => {
-        reports.close();
-        resolve((e as unknown as { data: PeerReport }).data);
-      };
-    });
-    const worker = new Worker(fixture("connection-peer.mjs"), { workerData: { reports: name } });
-    const gone = new Promise((resolve) => worker.once("exit", resolve)).then(() => reports.close());
+    const worker = new Worker(fixture("connection-peer.mjs"), { stdout: true });
+    const peerReport = reportFrom(worker.stdout);
+    const gone = new Promise((resolve) => worker.once("exit", resolve));
     return watch(new ThreadConnection<Request, Reply>(worker), peerReport, () => void worker.terminate(), gone);
   },
   "child process": () => {
     const child = fork(fileURLToPath(fixture("connection-peer.mjs")), [], { serialization: "advanced", stdio: ["ignore", "pipe", "inherit", "ipc"] });
-    let out = "";
-    const peerReport = new Promise<PeerReport>((resolve) => {
-      child.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes("\n")) resolve(JSON.parse(out.slice(0, out.indexOf("\n"))) as PeerReport);
-      });
-    });
+    const peerReport = reportFrom(child.stdout!);
     const gone = new Promise((resolve) => child.once("close", resolve));
     return watch(new ChildProcessConnection<Request, Reply>(child), peerReport, () => void child.kill("SIGKILL"), gone);
   },

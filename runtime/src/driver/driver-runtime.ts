@@ -1,21 +1,21 @@
 /**
  * The embedded local runtime of the driver thread: builds the node's parts
  * (object store, node scheduler, task manager, actor manager, worker pool), wires
- * their events to each other, and serves the public API (`Core`) and the
- * requests of worker threads. Loaded by `ray.init()` only, so worker threads
+ * their events to each other, and serves the public API (`Core`); what worker
+ * threads send is served by thread-requests.ts, further in-process nodes are
+ * made by in-process-node.ts. Loaded by `ray.init()` only, so worker threads
  * never load driver code.
  */
 import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
-import { Codec, fromWireError, toWireError } from "../codec/index.js";
+import { Codec, fromWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
 import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
-import { IdGenerator, driverIdPrefix, randomHex, sessionOf } from "../common/ids.js";
-import { printLogLine } from "../node/log-printer.js";
+import { IdGenerator, driverIdPrefix, sessionOf } from "../common/ids.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { MemoryStore } from "../object-store/memory-store.js";
 import { SlabPool, type SlabPoolStatus } from "../object-store/slab-pool.js";
@@ -32,16 +32,18 @@ import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import { ResourceSet } from "../scheduler/resource-set.js";
 import { infeasibleWarning } from "../scheduler/scheduler-status.js";
 import { createWireHooks } from "../codec/wire-hooks.js";
-import { unreachable, type FromWorker, type ReplyValue, type SyncQuery, type ToWorker, type TsrayWorkerData } from "../protocol/thread-messages.js";
+import { type ToWorker, type TsrayWorkerData } from "../protocol/thread-messages.js";
 import { WorkerClient, type WorkerClientEvents } from "../node/worker-client.js";
 import { ThreadStartPacer } from "../node/thread-start-pacer.js";
-import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
+import { WorkerPool } from "../node/worker-pool.js";
 import { LocalNodeClient } from "../node/local-node-client.js";
 import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThread } from "../node/prestart.js";
 import { ClusterState, type CreatePlacementGroupReply } from "../cluster/cluster-state.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import { InProcessClusterStateClient } from "../cluster/in-process-cluster-state-client.js";
 import { KeepAlive } from "./keep-alive.js";
+import { ThreadRequests } from "./thread-requests.js";
+import { startInProcessNode, type InProcessNode, type PeerNodeEvents } from "./in-process-node.js";
 import { userFramesFirst } from "../common/user-frames-first.js";
 
 export interface DriverOptions {
@@ -71,13 +73,6 @@ export interface DriverOptions {
 }
 
 /** One node of the in-process cluster besides the driver's own (`DriverOptions.inProcessNodes`). */
-interface InProcessNode {
-  readonly identity: DriverIdentity;
-  readonly scheduler: LocalScheduler<unknown>;
-  readonly client: LocalNodeClient;
-  readonly pool: WorkerPool;
-}
-
 const callerId = "driver";
 
 export class DriverRuntime implements Core {
@@ -118,6 +113,8 @@ export class DriverRuntime implements Core {
   private closed = false;
   /** Holds the process open while work is in flight, and only then (keep-alive.ts). */
   private readonly keepAlive = new KeepAlive();
+  /** Serves what worker threads and processes send (thread-requests.ts). */
+  private readonly threads: ThreadRequests;
 
   constructor(private readonly options: DriverOptions) {
     this.identity = options.identity ?? newDriverIdentity();
@@ -175,7 +172,7 @@ export class DriverRuntime implements Core {
     });
     const limits = { heapMb: options.workerHeapMb };
     const actorThreadEvents: WorkerClientEvents = {
-      onMessage: (c, m) => this.route(c, undefined, m),
+      onMessage: (c, m) => this.threads.route(c, undefined, m),
       onExit: (c, code, error) => {
         this.slabPins.threadGone(c);
         if (!this.closed) this.actors.onWorkerExit(c, code, error);
@@ -199,12 +196,21 @@ export class DriverRuntime implements Core {
       sharedSpread: Math.max(1, availableParallelism()),
       cluster: this.cluster,
     });
+    // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
+    this.threads = new ThreadRequests({
+      nodeId: this.nodeId,
+      tasks: this.tasks,
+      actors: this.actors,
+      store: this.store,
+      slabPins: this.slabPins,
+      core: this,
+    });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
     this.pool = new WorkerPool(
       Math.max(1, Math.ceil(cpus)),
       () => this.workerData(undefined),
       {
-        onMessage: (w, m) => this.route(w.client, w, m),
+        onMessage: (w, m) => this.threads.route(w.client, w, m),
         onExit: (w, code, error) => {
           this.slabPins.threadGone(w.client);
           if (!this.closed) this.node.workerExited(w, code, error);
@@ -214,45 +220,18 @@ export class DriverRuntime implements Core {
       options.prestarted,
       limits,
     );
-    this.peers = peerTotals.map((totals) => this.startInProcessNode(totals, processes, limits));
+    const peerEvents: PeerNodeEvents = {
+      threadData: (identity) => threadData(identity, this.options.namespace, ++this.threadCounter, undefined),
+      onMessage: (w, m) => this.threads.route(w.client, w, m),
+      onThreadGone: (client) => this.slabPins.threadGone(client),
+      closed: () => this.closed,
+      onPost: this.pinSlabsFor,
+      owner: this.tasks,
+      register: (node) => this.tell(this.cluster.registerNode(node)),
+    };
+    this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
   }
 
-  /** A further node in this process: registered in the cluster state, its grants served to this driver's task manager. */
-  private startInProcessNode(totals: NodeTotals, processes: boolean, limits: { heapMb: number | undefined }): InProcessNode {
-    const identity: DriverIdentity = { ...this.identity, nodeId: randomHex(8) };
-    const scheduler: LocalScheduler<unknown> = new LocalScheduler<unknown>({
-      nodeId: identity.nodeId,
-      totals: totals.totals,
-      ...(totals.gpuIds !== undefined ? { gpuIds: totals.gpuIds } : {}),
-      events: { onDispatch: (request, grant) => client.granted(request, grant) },
-    });
-    const cpus = Number(totals.totals.toJSON()["CPU"] ?? 0);
-    const pool: WorkerPool = new WorkerPool(
-      Math.max(1, Math.ceil(cpus)),
-      () => threadData(identity, this.options.namespace, ++this.threadCounter, undefined),
-      {
-        onMessage: (w, m) => this.route(w.client, w, m),
-        onExit: (w, code, error) => {
-          this.slabPins.threadGone(w.client);
-          if (!this.closed) client.workerExited(w, code, error);
-        },
-        onPost: this.pinSlabsFor,
-      },
-      undefined,
-      limits,
-    );
-    const client: LocalNodeClient = new LocalNodeClient({ scheduler, pool: () => pool, gpuProcesses: processes });
-    client.attach(this.tasks);
-    this.tell(
-      this.cluster.registerNode({
-        nodeId: identity.nodeId,
-        address: `in-process://${identity.nodeId}`,
-        resources: totals.totals.toJSON(),
-        alive: true,
-      }),
-    );
-    return { identity, scheduler, client, pool };
-  }
 
   // ------------------------------------------------------------ Core (the driver's own calls)
 
@@ -517,123 +496,5 @@ export class DriverRuntime implements Core {
 
   private workerData(actorId: string | undefined): TsrayWorkerData {
     return threadData(this.identity, this.options.namespace, ++this.threadCounter, actorId);
-  }
-
-  /** Everything a thread sends, from a pool thread (`pooled`) or an actor's thread. */
-  private route(client: WorkerClient, pooled: PoolWorker | undefined, m: FromWorker): void {
-    switch (m.t) {
-      case "done":
-        if (pooled !== undefined) this.tasks.onDone(pooled, m.taskId, m.results);
-        else this.actors.onCallDone(this.actors.actorOfCall(client, m.taskId), m.taskId, m.results);
-        return;
-      case "failed":
-        if (pooled !== undefined) this.tasks.onFailed(pooled, m.taskId, m.error, m.errorName);
-        else this.actors.onCallFailed(this.actors.actorOfCall(client, m.taskId), m.taskId, m.error);
-        return;
-      case "exitActor":
-        return this.actors.exitActor(m.actorId, m.taskId);
-      case "actorReady":
-        // Nothing to account: the scheduler placed the actor with its placement demand, and its
-        // grant holds its lifetime demand until it dies.
-        return;
-      case "actorFailed":
-        return this.actors.onConstructorFailed(m.actorId, m.error);
-      case "submit":
-        return this.tasks.submit(m.task.taskId, m.task, m.task.args, m.task.parentTaskId);
-      case "createActor":
-        return this.actors.createFromWorker(m.creation);
-      case "callActor":
-        return this.actors.submitCall(m.call);
-      case "put":
-        return this.store.putBytes(m.id, m.bytes);
-      case "release":
-        return this.store.delete(m.id);
-      case "unpin":
-        return this.slabPins.handedBack(client, m.slabs, m.counts);
-      case "get":
-        return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
-          this.store.getMany(m.ids, m.timeoutS).then((bytes): ReplyValue => ({ k: "objects", bytes })),
-        );
-      case "wait":
-        return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
-          waitFor(this.store, m.ids, m.numReturns, m.timeoutS).then((ready): ReplyValue => ({ k: "ready", ready })),
-        );
-      case "getActor":
-        return this.answer(client, m.reqId, this.getActor(m.name, m.namespace).then((actor): ReplyValue => ({ k: "actor", actor })));
-      case "listNamedActors":
-        return this.answer(client, m.reqId, this.listNamedActors(m.namespace).then((actors): ReplyValue => ({ k: "namedActors", actors })));
-      case "kill":
-        return this.actors.kill(m.actorId, m.noRestart);
-      case "cancel":
-        try {
-          this.cancel(new ObjectRef(m.objectId), m.force, m.recursive);
-        } catch (e) {
-          // The worker's cancel() returned already; the only place left to report to is the terminal.
-          if (!(e instanceof InvalidArgumentError)) throw e;
-          process.stderr.write(`tsray: ray.cancel inside a task failed: ${e.message}\n`);
-        }
-        return;
-      case "log":
-        return printLogLine(m, client.workerId, this.nodeId);
-      case "createPlacementGroup":
-        try {
-          this.createPlacementGroup(m.id, m.bundles, m.strategy, m.name);
-        } catch (e) {
-          // The worker's call returned already (a name clash): its pg.ready() rejects, the terminal says why.
-          if (!(e instanceof InvalidArgumentError)) throw e;
-          process.stderr.write(`tsray: ray.placementGroup inside a task failed: ${e.message}\n`);
-        }
-        return;
-      case "placementGroupReady":
-        return this.answer(client, m.reqId, this.placementGroupReady(m.id).then((): ReplyValue => ({ k: "none" })));
-      case "removePlacementGroup":
-        return this.removePlacementGroup(m.id);
-      case "syncQuery":
-        return this.answerSync(m.query, m.buffer);
-      default:
-        return unreachable(m);
-    }
-  }
-
-  /** A `get`/`wait` of a pool task lends the task's CPU back until it is answered. */
-  private answerBlocking(
-    client: WorkerClient,
-    pooled: PoolWorker | undefined,
-    reqId: number,
-    taskId: string | undefined,
-    work: () => Promise<ReplyValue>,
-  ): void {
-    const blocking = pooled !== undefined && taskId !== undefined;
-    if (blocking) this.tasks.onBlocked(taskId);
-    const reply = work();
-    if (blocking) {
-      const unblock = () => this.tasks.onUnblocked(taskId);
-      reply.then(unblock, unblock);
-    }
-    this.answer(client, reqId, reply);
-  }
-
-  /** Writes a synchronous query's JSON answer into the thread's shared buffer and wakes it (see protocol.ts). */
-  private answerSync(query: SyncQuery, buffer: SharedArrayBuffer): void {
-    const value =
-      query === "clusterResources"
-        ? this.clusterResources()
-        : query === "availableResources"
-          ? this.availableResources()
-          : this.placementGroupTable();
-    const header = new Int32Array(buffer, 0, 2);
-    const text = JSON.stringify(value);
-    const { read, written } = new TextEncoder().encodeInto(text, new Uint8Array(buffer, 8));
-    const complete = read === text.length;
-    Atomics.store(header, 1, written);
-    Atomics.store(header, 0, complete ? 1 : 2);
-    Atomics.notify(header, 0);
-  }
-
-  private answer(client: WorkerClient, reqId: number, reply: Promise<ReplyValue>): void {
-    reply.then(
-      (value) => client.post({ t: "reply", reqId, ok: true, value }),
-      (error: unknown) => client.post({ t: "reply", reqId, ok: false, error: toWireError(error) }),
-    );
   }
 }

@@ -1,0 +1,74 @@
+/**
+ * A further node inside the driver's process (the in-process multi-node
+ * cluster, issue 10): its own scheduler, worker pool and node client, a row
+ * in the cluster state's node table, its grants served to the driver's task
+ * manager. Its threads report to the driver like the driver node's own.
+ */
+import type { NodeRecord } from "../cluster/cluster-state.js";
+import type { LeaseOwner } from "../node/node-client.js";
+import { LocalNodeClient } from "../node/local-node-client.js";
+import type { DriverIdentity } from "../node/prestart.js";
+import type { WorkerClient } from "../node/worker-client.js";
+import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
+import { randomHex } from "../common/ids.js";
+import type { FromWorker, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
+import { LocalScheduler } from "../scheduler/local-scheduler.js";
+import type { NodeTotals } from "../scheduler/node-totals.js";
+
+export interface InProcessNode {
+  readonly identity: DriverIdentity;
+  readonly scheduler: LocalScheduler<unknown>;
+  readonly client: LocalNodeClient;
+  readonly pool: WorkerPool;
+}
+
+/** What a peer node needs of the driver that hosts it. */
+export interface PeerNodeEvents {
+  readonly threadData: (identity: DriverIdentity) => TsrayWorkerData;
+  readonly onMessage: (worker: PoolWorker, message: FromWorker) => void;
+  readonly onThreadGone: (client: WorkerClient) => void;
+  readonly closed: () => boolean;
+  readonly onPost: (client: WorkerClient, message: ToWorker) => ToWorker;
+  readonly owner: LeaseOwner;
+  readonly register: (node: NodeRecord) => void;
+}
+
+export function startInProcessNode(
+  driver: DriverIdentity,
+  totals: NodeTotals,
+  processes: boolean,
+  limits: { heapMb: number | undefined },
+  events: PeerNodeEvents,
+): InProcessNode {
+  const identity: DriverIdentity = { ...driver, nodeId: randomHex(8) };
+  const scheduler: LocalScheduler<unknown> = new LocalScheduler<unknown>({
+    nodeId: identity.nodeId,
+    totals: totals.totals,
+    ...(totals.gpuIds !== undefined ? { gpuIds: totals.gpuIds } : {}),
+    events: { onDispatch: (request, grant) => client.granted(request, grant) },
+  });
+  const cpus = Number(totals.totals.toJSON()["CPU"] ?? 0);
+  const pool: WorkerPool = new WorkerPool(
+    Math.max(1, Math.ceil(cpus)),
+    () => events.threadData(identity),
+    {
+      onMessage: events.onMessage,
+      onExit: (w, code, error) => {
+        events.onThreadGone(w.client);
+        if (!events.closed()) client.workerExited(w, code, error);
+      },
+      onPost: events.onPost,
+    },
+    undefined,
+    limits,
+  );
+  const client: LocalNodeClient = new LocalNodeClient({ scheduler, pool: () => pool, gpuProcesses: processes });
+  client.attach(events.owner);
+  events.register({
+    nodeId: identity.nodeId,
+    address: `in-process://${identity.nodeId}`,
+    resources: totals.totals.toJSON(),
+    alive: true,
+  });
+  return { identity, scheduler, client, pool };
+}
