@@ -18,17 +18,18 @@ import { InvalidArgumentError, ModuleLoadError, OutOfMemoryError, TaskCancelledE
 import { isModuleLoadFailure, workerLoadFailureMessage } from "../common/module-load-failure.js";
 import { returnId } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
-import type { EncodedArgs, ResolvedDeps, TaskCall, WireError } from "../common/task-spec.js";
+import type { EncodedArgs, TaskCall, WireError } from "../common/task-spec.js";
 import type { PoolWorker } from "../node/worker-pool.js";
 import { resolveDeps } from "./dependency-resolver.js";
+import { TaskState, groupRemoved, mayRetry, retriesOutOfMemory } from "./task-state.js";
 import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "../node/lease.js";
-import { taskShapeOf, type NodeGrant, type NodeRequest } from "./schedulable.js";
+import { type NodeGrant, type NodeRequest } from "./schedulable.js";
 import type { LeaseOwner, NodeClient, TaskLeaseSpec } from "../node/node-client.js";
 import type { Grant } from "../scheduler/schedule-request.js";
 import { CPU } from "../scheduler/resource-set.js";
 import { addTransfer } from "../protocol/encoded-values.js";
-import { ClaimTable, type TaskClaim } from "../protocol/task-claims.js";
+import { ClaimTable } from "../protocol/task-claims.js";
 
 export interface TaskManagerDeps {
   readonly store: MemoryStore;
@@ -41,42 +42,6 @@ export interface TaskManagerDeps {
   readonly nodeById?: ((nodeId: string) => NodeClient | undefined) | undefined;
   readonly rebuildError: (wire: WireError) => Error;
   readonly pipelineDepth?: number;
-}
-
-/**
- * One task, from submission to its last result. A million may be queued at
- * once, so it is small: what every call with the same options shares is
- * reached through `call` and the spec's `demand`/`placement` (built once per
- * options), and a single return's id is the task id. Its lease request is
- * `spec`, plain data the node queues (never this live record).
- */
-class TaskState {
-  phase: "deps" | "queued" | "sent" = "deps";
-  deps: ResolvedDeps | undefined = undefined;
-  lease: Lease<TaskState> | undefined = undefined;
-  /** The node its lease request is queued at while its phase is "queued". */
-  queuedAt: NodeClient | undefined = undefined;
-  /** Set while the task is sent ahead to a thread (waiting behind another task there): see task-claims.ts. */
-  claim: TaskClaim | undefined = undefined;
-  /** Outstanding `get`/`wait` requests of the task while it runs. */
-  blocked = 0;
-  attempts = 0;
-  cancelled: "no" | "soft" | "force" = "no";
-  children: string[] | undefined = undefined;
-  /** What the node needs to grant it a lease. */
-  readonly spec: TaskLeaseSpec;
-  constructor(
-    /** The task id (and the id of its single return). */
-    readonly id: string,
-    readonly call: TaskCall,
-    readonly args: EncodedArgs,
-  ) {
-    const shape = taskShapeOf(call.name, call.demand);
-    this.spec = { id, name: call.name, demand: shape.demand, placement: shape.placement, classKey: shape.classKey, isolation: shape.isolation };
-  }
-  get name(): string {
-    return this.call.name;
-  }
 }
 
 export class TaskManager implements LeaseOwner {
@@ -200,7 +165,7 @@ export class TaskManager implements LeaseOwner {
     const retry = state.call.retryExceptions;
     // A module that failed to load fails the same way again: never retried (common/errors.ts).
     const retryable = errorName !== ModuleLoadError.name && (retry === true || (Array.isArray(retry) && retry.includes(errorName)));
-    if (retryable && this.mayRetry(state)) {
+    if (retryable && mayRetry(state)) {
       return this.enqueue(state);
     }
     this.finishWithError(state, new TaskError(state.name, this.d.rebuildError(wire)));
@@ -223,7 +188,7 @@ export class TaskManager implements LeaseOwner {
       if (state.cancelled !== "no") {
         this.finishWithError(state, new TaskCancelledError(state.name));
       } else if (error instanceof OutOfMemoryError && running) {
-        if (this.retriesOutOfMemory(state)) this.enqueue(state);
+        if (retriesOutOfMemory(state)) this.enqueue(state);
         else {
           this.finishWithError(
             state,
@@ -236,7 +201,7 @@ export class TaskManager implements LeaseOwner {
         }
       } else if (!worker.client.spoke && isModuleLoadFailure(error)) {
         this.finishWithError(state, new WorkerCrashedError(workerLoadFailureMessage(state.name, worker.client.workerId, error!), { cause: error }));
-      } else if (this.mayRetry(state)) {
+      } else if (mayRetry(state)) {
         this.enqueue(state);
       } else {
         const why = error !== undefined ? `threw ${error.name}: ${error.message}` : `exited with code ${exitCode}`;
@@ -493,18 +458,6 @@ export class TaskManager implements LeaseOwner {
     if (back.length > 0) lease.node.requestLeasesFirst(back.map((t) => t.spec));
   }
 
-  private retriesOutOfMemory(state: TaskState): boolean {
-    const retry = state.call.retryExceptions;
-    return (retry === true || (Array.isArray(retry) && retry.includes("OutOfMemoryError"))) && this.mayRetry(state);
-  }
-
-  private mayRetry(state: TaskState): boolean {
-    const max = state.call.maxRetries;
-    if (max !== -1 && state.attempts >= max) return false;
-    state.attempts++;
-    return true;
-  }
-
   private finishWithError(state: TaskState, error: Error): void {
     this.forget(state);
     this.putErrors(state, error);
@@ -521,11 +474,4 @@ export class TaskManager implements LeaseOwner {
     const n = state.call.numReturns;
     if (n > 1) for (let i = 0; i < n; i++) this.byReturn.delete(returnId(state.id, n, i));
   }
-}
-
-function groupRemoved(state: TaskState): TaskCancelledError {
-  return new TaskCancelledError(
-    state.name,
-    `Task ${state.name} was cancelled: its placement group was removed (ray.removePlacementGroup).`,
-  );
 }

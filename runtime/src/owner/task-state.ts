@@ -1,0 +1,67 @@
+/**
+ * The owner's record of one normal task (task-manager.ts), its retry policy,
+ * and the error of a task whose placement group went away.
+ */
+import { TaskCancelledError } from "../common/errors.js";
+import type { EncodedArgs, ResolvedDeps, TaskCall } from "../common/task-spec.js";
+import type { Lease } from "../node/lease.js";
+import type { NodeClient, TaskLeaseSpec } from "../node/node-client.js";
+import type { TaskClaim } from "../protocol/task-claims.js";
+import { taskShapeOf } from "./schedulable.js";
+
+/**
+ * One task, from submission to its last result. A million may be queued at
+ * once, so it is small: what every call with the same options shares is
+ * reached through `call` and the spec's `demand`/`placement` (built once per
+ * options), and a single return's id is the task id. Its lease request is
+ * `spec`, plain data the node queues (never this live record).
+ */
+export class TaskState {
+  phase: "deps" | "queued" | "sent" = "deps";
+  deps: ResolvedDeps | undefined = undefined;
+  lease: Lease<TaskState> | undefined = undefined;
+  /** The node its lease request is queued at while its phase is "queued". */
+  queuedAt: NodeClient | undefined = undefined;
+  /** Set while the task is sent ahead to a thread (waiting behind another task there): see task-claims.ts. */
+  claim: TaskClaim | undefined = undefined;
+  /** Outstanding `get`/`wait` requests of the task while it runs. */
+  blocked = 0;
+  attempts = 0;
+  cancelled: "no" | "soft" | "force" = "no";
+  children: string[] | undefined = undefined;
+  /** What the node needs to grant it a lease. */
+  readonly spec: TaskLeaseSpec;
+  constructor(
+    /** The task id (and the id of its single return). */
+    readonly id: string,
+    readonly call: TaskCall,
+    readonly args: EncodedArgs,
+  ) {
+    const shape = taskShapeOf(call.name, call.demand);
+    this.spec = { id, name: call.name, demand: shape.demand, placement: shape.placement, classKey: shape.classKey, isolation: shape.isolation };
+  }
+  get name(): string {
+    return this.call.name;
+  }
+}
+
+/** Whether the task may run again after a system failure: counts the attempt (maxRetries, -1 = forever). */
+export function mayRetry(state: TaskState): boolean {
+  const max = state.call.maxRetries;
+  if (max !== -1 && state.attempts >= max) return false;
+  state.attempts++;
+  return true;
+}
+
+/** Out of memory is retried only when `retryExceptions` is true or names it (as Ray does for OOM). */
+export function retriesOutOfMemory(state: TaskState): boolean {
+  const retry = state.call.retryExceptions;
+  return (retry === true || (Array.isArray(retry) && retry.includes("OutOfMemoryError"))) && mayRetry(state);
+}
+
+export function groupRemoved(state: TaskState): TaskCancelledError {
+  return new TaskCancelledError(
+    state.name,
+    `Task ${state.name} was cancelled: its placement group was removed (ray.removePlacementGroup).`,
+  );
+}
