@@ -32,12 +32,12 @@ export class FunctionRegistry {
     this.targets.set(id, target);
   }
 
-  /** Records that the module at `url` defines remote functions or classes (see `modules`). */
+  /** Records that the module at `url` defines remote functions (see `modules`). */
   noteModule(url: string): void {
     this.moduleUrls.add(url);
   }
 
-  /** Modules seen defining remote targets in this thread, in order (the driver passes them to new threads). */
+  /** Modules seen defining remote functions in this thread, in order (the driver passes them to new pool threads to preload). */
   modules(): string[] {
     return [...this.moduleUrls];
   }

@@ -69,7 +69,6 @@ interface Resolved {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 function makeRemote(target: Function, context: unknown, options: object | undefined, caller: Function): unknown {
   const r = resolveContext(target, context, caller);
-  threadRegistry.noteModule(r.location.url);
   if (r.kind === "class") {
     const cls = target as new (...args: unknown[]) => object;
     threadRegistry.register(r.location.id, { kind: "class", cls });
@@ -82,6 +81,9 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
       remote: create(compileActorOptions(defaults, o, `${r.name}.options()`)),
     }));
   } else {
+    // Only modules that define remote functions are preloaded into pool threads (the only threads
+    // that preload): an actor's class is imported on its own thread, from the creation's module URL.
+    threadRegistry.noteModule(r.location.url);
     threadRegistry.register(r.location.id, { kind: "function", fn: target as (...args: unknown[]) => unknown });
     const loc = r.location;
     const defaults = compileTaskOptions(defaultTaskOptions(r.name), options, `@ray.remote on ${r.name}`);
