@@ -12,12 +12,17 @@ import type * as ThreadModule from "../../runtime/dist/transport/thread-port-con
 import type * as ChildModule from "../../runtime/dist/transport/child-process-connection.js";
 import type * as MemoryModule from "../../runtime/dist/transport/in-memory-connection.js";
 import type * as ErrorsModule from "../../runtime/dist/common/errors.js";
+import type * as WsModule from "../../runtime/dist/transport/ws-connection.js";
+import type * as WsServerModule from "../../runtime/dist/transport/ws-server.js";
+import type { WsConnection } from "../../runtime/dist/transport/ws-connection.js";
 
 const dist = (path: string) => import(new URL(`../../../runtime/dist/${path}`, import.meta.url).href);
 const { ThreadConnection } = (await dist("transport/thread-port-connection.js")) as typeof ThreadModule;
 const { ChildProcessConnection } = (await dist("transport/child-process-connection.js")) as typeof ChildModule;
 const { connectInMemory } = (await dist("transport/in-memory-connection.js")) as typeof MemoryModule;
 const { ConnectionClosedError } = (await dist("common/errors.js")) as typeof ErrorsModule;
+const { connectWs } = (await dist("transport/ws-connection.js")) as typeof WsModule;
+const { WsServer } = (await dist("transport/ws-server.js")) as typeof WsServerModule;
 const fixture = (name: string) => new URL(`../../fixtures/transport/${name}`, import.meta.url);
 const { servePeer } = (await import(fixture("peer-behaviour.mjs").href)) as {
   servePeer(conn: Connection<unknown, unknown>, report: (s: PeerReport) => void, die: () => void): void;
@@ -75,7 +80,22 @@ function reportFrom(stdout: NodeJS.ReadableStream): Promise<PeerReport> {
   });
 }
 
+/** The far end of the ws transport: each accepted connection is served by `servePeer`, here in this process. */
+const wsPeers: Array<(conn: WsConnection<Reply, Request>) => void> = [];
+const wsServer = await WsServer.listen<Reply, Request>({ host: "127.0.0.1", port: 0, check: () => undefined }, (conn) => wsPeers.shift()!(conn));
+
 const transports: Record<string, () => Opened> = {
+  "ws (loopback socket)": () => {
+    let report!: (s: PeerReport) => void;
+    const peerReport = new Promise<PeerReport>((resolve) => (report = resolve));
+    let far: WsConnection<Reply, Request> | undefined;
+    wsPeers.push((conn) => {
+      far = conn;
+      servePeer(conn as Connection<unknown, unknown>, report, () => conn.terminate("the test killed the peer"));
+    });
+    const here = connectWs<Request, Reply>(wsServer.url, { kind: "cli", check: () => undefined });
+    return watch(here, peerReport, () => far?.terminate("the test killed the peer"), Promise.resolve());
+  },
   "thread port": () => {
     const worker = new Worker(fixture("connection-peer.mjs"), { stdout: true });
     const peerReport = reportFrom(worker.stdout);
@@ -195,3 +215,9 @@ crash("a child process that exits closes with its exit code once its output is r
   assert.equal([here.code, here.exitCode, here.signal], [1006, 3, undefined]);
 });
 crash.run();
+
+const done = suite("ws server");
+done("closes", async () => {
+  await wsServer.close();
+});
+done.run();

@@ -26,7 +26,9 @@ export type ErrorCode =
   | "TSRAY_QUEUE_EMPTY"
   | "TSRAY_QUEUE_FULL"
   | "TSRAY_RUNTIME"
-  | "TSRAY_CONNECTION_CLOSED";
+  | "TSRAY_CONNECTION_CLOSED"
+  | "TSRAY_AUTHENTICATION"
+  | "TSRAY_PROTOCOL_VERSION";
 
 /** Base of every error tsray throws. */
 export class TsrayError extends Error {
@@ -371,5 +373,26 @@ function describeCause(cause: unknown): string {
 export class ConnectionClosedError extends SystemError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("TSRAY_CONNECTION_CLOSED", message, options);
+  }
+}
+
+/**
+ * A cluster connection (node, driver, `tsray` command) was refused because its token did not match
+ * the cluster's (or one was needed and none was given). Nothing was sent on it.
+ */
+export class AuthenticationError extends TsrayError {
+  constructor(message: string) {
+    super("TSRAY_AUTHENTICATION", message);
+  }
+}
+
+/** The two ends of a cluster connection speak different protocol versions (different tsray releases). */
+export class ProtocolVersionError extends TsrayError {
+  readonly localVersion: number;
+  readonly remoteVersion: number | undefined;
+  constructor(message: string, localVersion: number, remoteVersion: number | undefined) {
+    super("TSRAY_PROTOCOL_VERSION", message);
+    this.localVersion = localVersion;
+    this.remoteVersion = remoteVersion;
   }
 }
