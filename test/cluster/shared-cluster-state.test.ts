@@ -32,6 +32,7 @@ class LaggingClient extends InProcessClusterStateClient {
     placementGroupNamed: () => undefined,
     placementGroup: (id: string) => state.placementGroup(id),
     allPlacementGroups: () => state.allPlacementGroups(),
+    allNodes: () => state.allNodes(),
   };
 }
 const lagging = new DriverRuntime({

@@ -17,7 +17,7 @@
  *
  * Implementations: `InProcessClusterStateClient` (a `ClusterState` in the
  * same process: today's single machine and the in-process test cluster).
- * The ws cluster adds one that sends the same calls over a socket to the head.
+ * `RemoteClusterStateClient` sends the same calls over a connection to the head (the ws cluster).
  */
 import type {
   ActorRecord,
@@ -77,4 +77,6 @@ export interface ClusterStateCache {
   placementGroup(placementGroupId: string): PlacementGroupRecord | undefined;
   placementGroupNamed(name: string): PlacementGroupRecord | undefined;
   allPlacementGroups(): readonly PlacementGroupRecord[];
+  /** The node table, dead nodes included (`ray.nodes()`). */
+  allNodes(): readonly NodeRecord[];
 }
