@@ -18,6 +18,8 @@ const layers = [
   ["thread", "node"],
   ["owner"],
   ["driver"],
+  // node-process: a node as a process of its own (`tsray start`), built from driver's wiring.
+  ["node-process"],
   ["internal"],
 ];
 const rankOf = new Map(layers.flatMap((names, rank) => names.map((n) => [n, rank])));

@@ -73,7 +73,10 @@ export class RemoteClusterStateClient implements ClusterStateClient {
 
   registerNode(node: NodeRecord): Promise<void> {
     if (this.closedWith === undefined) this.cache.node(node);
-    return this.call("registerNode", [node]);
+    const registered = this.call("registerNode", [node]);
+    // The node's first resource report right behind its registration, not a heartbeat period later.
+    queueMicrotask(() => this.beat());
+    return registered;
   }
 
   unregisterNode(nodeId: string): Promise<void> {

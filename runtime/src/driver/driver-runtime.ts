@@ -70,6 +70,13 @@ export interface DriverOptions {
    * normal tasks go there for now (actors and placement groups stay on the driver's node).
    */
   readonly inProcessNodes?: readonly NodeTotals[];
+  /**
+   * How other processes reach this node (`ws://host:port` for a node process of a cluster);
+   * absent: `in-process://<nodeId>`. With `registerNode: false` the node stays out of the node
+   * table (a driver that joined a cluster with `numCpus: 0`).
+   */
+  readonly nodeAddress?: string | undefined;
+  readonly registerNode?: boolean | undefined;
 }
 
 /** One node of the in-process cluster besides the driver's own (`DriverOptions.inProcessNodes`). */
@@ -124,14 +131,16 @@ export class DriverRuntime implements Core {
     this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
-    this.tell(
-      this.cluster.registerNode({
-        nodeId: this.nodeId,
-        address: `in-process://${this.nodeId}`,
-        resources: options.node.totals.toJSON(),
-        alive: true,
-      }),
-    );
+    if (options.registerNode !== false) {
+      this.tell(
+        this.cluster.registerNode({
+          nodeId: this.nodeId,
+          address: options.nodeAddress ?? `in-process://${this.nodeId}`,
+          resources: options.node.totals.toJSON(),
+          alive: true,
+        }),
+      );
+    }
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     const peerTotals = options.inProcessNodes ?? [];
     this.scheduler = new LocalScheduler<Schedulable>({

@@ -1,0 +1,126 @@
+/**
+ * A node of a cluster, in this process (what `tsray start` runs, in the foreground with `--block`
+ * or in a detached child otherwise).
+ *
+ * - The head serves the cluster state (cluster/serve-cluster-state.ts) on `host:port`, and is
+ *   also a node with a worker pool and scheduler of its own (a `DriverRuntime` wired to the state
+ *   in process), unless `numCpus` is 0.
+ * - A worker node joins the head at `address` (handshake with the token), registers its node
+ *   through a remote cluster-state client (heartbeats carry its available resources), and listens
+ *   on `host:port` (default: a free port) for the connections of the node protocol to come: today
+ *   that endpoint runs the handshake and serves no messages yet. It stops when the head is lost.
+ *
+ * Either binds only loopback without a token (WsServer refuses otherwise).
+ */
+import { ClusterState } from "../cluster/cluster-state.js";
+import { InProcessClusterStateClient } from "../cluster/in-process-cluster-state-client.js";
+import { serveClusterState, type ClusterService } from "../cluster/serve-cluster-state.js";
+import { connectClusterState } from "../cluster/connect-cluster-state.js";
+import type { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
+import type { NodeLoad } from "../cluster/cluster-messages.js";
+import { DriverRuntime } from "../driver/driver-runtime.js";
+import { detectResources } from "../node/node-detect.js";
+import { nodeTotals } from "../scheduler/node-totals.js";
+import { WsServer } from "../transport/ws-server.js";
+import type { StartOptions } from "./start-options.js";
+
+export interface RunningNode {
+  readonly nodeId: string | undefined;
+  /** Where this node listens: the cluster's address for the head. */
+  readonly url: string;
+  /** The head's address (the same as `url` on the head). */
+  readonly clusterAddress: string;
+  readonly head: boolean;
+  /** Settles when the node stopped by itself (a worker node whose head is gone), with why. */
+  readonly lost: Promise<Error>;
+  stop(): Promise<void>;
+}
+
+export async function startNode(o: StartOptions): Promise<RunningNode> {
+  return o.head ? startHead(o) : startWorkerNode(o);
+}
+
+function localRuntime(o: StartOptions, cluster: DriverRuntimeCluster, nodeAddress: string): DriverRuntime | undefined {
+  if (o.numCpus === 0) return undefined;
+  const node = nodeTotals(
+    {
+      ...(o.numCpus !== undefined ? { numCpus: o.numCpus } : {}),
+      numGpus: o.numGpus ?? 0,
+      ...(o.memory !== undefined ? { memory: o.memory } : {}),
+      ...(o.resources !== undefined ? { resources: o.resources } : {}),
+    },
+    detectResources(),
+    "tsray start",
+  );
+  return new DriverRuntime({ node, gpuWorkers: "thread", namespace: "tsray-node", cluster, nodeAddress });
+}
+
+type DriverRuntimeCluster = NonNullable<ConstructorParameters<typeof DriverRuntime>[0]["cluster"]>;
+
+function loadOf(runtime: DriverRuntime | undefined): readonly NodeLoad[] {
+  return runtime === undefined ? [] : [{ nodeId: runtime.nodeId, available: runtime.availableResources() }];
+}
+
+async function startHead(o: StartOptions): Promise<RunningNode> {
+  const state = new ClusterState();
+  let runtime: DriverRuntime | undefined;
+  const service: ClusterService = await serveClusterState(state, {
+    host: o.host,
+    port: o.port,
+    token: o.token,
+    maxFrameBytes: o.maxFrameBytes,
+    tls: o.tls,
+    heartbeatMs: o.heartbeatMs,
+    deadAfterMs: o.deadAfterMs,
+    localLoad: () => loadOf(runtime),
+  });
+  runtime = localRuntime(o, new InProcessClusterStateClient(state), service.url);
+  return {
+    nodeId: runtime?.nodeId,
+    url: service.url,
+    clusterAddress: service.url,
+    head: true,
+    lost: new Promise<Error>(() => {}),
+    stop: async () => {
+      await runtime?.shutdown();
+      await service.close();
+    },
+  };
+}
+
+async function startWorkerNode(o: StartOptions): Promise<RunningNode> {
+  const endpoint = await WsServer.listen<never, never>(
+    { host: o.host, port: o.port, token: o.token, maxFrameBytes: o.maxFrameBytes, tls: o.tls, check: () => "this node serves no messages yet" },
+    () => {},
+  );
+  let runtime: DriverRuntime | undefined;
+  let lose!: (e: Error) => void;
+  const lost = new Promise<Error>((resolve) => (lose = resolve));
+  let client: RemoteClusterStateClient;
+  try {
+    client = await connectClusterState(o.address!, {
+      kind: "node",
+      token: o.token,
+      ca: o.ca,
+      heartbeatMs: o.heartbeatMs,
+      load: () => loadOf(runtime),
+      onLost: (e) => lose(e),
+    });
+  } catch (e) {
+    await endpoint.close();
+    throw e;
+  }
+  runtime = localRuntime(o, client, endpoint.url);
+  return {
+    nodeId: runtime?.nodeId,
+    url: endpoint.url,
+    clusterAddress: o.address!,
+    head: false,
+    lost,
+    stop: async () => {
+      if (runtime !== undefined) await runtime.shutdown();
+      else client.close(new Error("the node stopped"));
+      await endpoint.close();
+    },
+  };
+}
