@@ -14,6 +14,7 @@ export {
   getRuntimeContext,
   clusterResources,
   availableResources,
+  nodes,
   getGpuIds,
   isWorker,
 } from "./api/api.js";
@@ -27,6 +28,7 @@ export {
 export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTableEntry } from "./api/placement-group.js";
 export type { CancelOptions, GetOptions, KillOptions, ListNamedActorsOptions, ValuesOf, WaitOptions } from "./api/api.js";
 export type { NamedActor } from "./common/task-spec.js";
+export type { NodeInfo } from "./api/core.js";
 export type { RuntimeContext } from "./common/context.js";
 export { ObjectRef } from "./api/object-ref.js";
 export type { OwnerAddress } from "./common/ids.js";

@@ -9,7 +9,7 @@
 import { actorDescriptorOf, makeActorHandle } from "./actor-handle.js";
 import type { ActorHandle } from "./remote-types.js";
 import type { RuntimeContext } from "../common/context.js";
-import { currentCore, installCore, peekCore } from "./core.js";
+import { currentCore, installCore, peekCore, type NodeInfo } from "./core.js";
 import { InvalidArgumentError } from "../common/errors.js";
 import type { NamedActor } from "../common/task-spec.js";
 import { ObjectRef } from "./object-ref.js";
@@ -218,6 +218,16 @@ export function clusterResources(): Record<string, number> {
  */
 export function availableResources(): Record<string, number> {
   return currentCore("ray.availableResources()").availableResources();
+}
+
+/**
+ * Every node of the cluster, alive or dead (a dead node stays listed, as in Ray): one node for the
+ * embedded local runtime, every node of the cluster after `ray.init({ address })`. Driver only.
+ */
+export function nodes(): NodeInfo[] {
+  const core = currentCore("ray.nodes()");
+  if (core.nodes === undefined) throw new InvalidArgumentError("ray.nodes() can only be called in the driver; pass what a task needs as an argument.");
+  return core.nodes();
 }
 
 /** GPU device ids granted to the running task or actor (e.g. `[0]`); `[]` in the driver or without GPUs. */

@@ -52,7 +52,19 @@ export interface Core {
   removePlacementGroup(id: string): void;
   /** Driver only for now. */
   placementGroupTable(): Record<string, PlacementGroupTableEntry>;
+  /** The node table, dead nodes included (`ray.nodes()`); driver only (absent in a worker's core). */
+  nodes?(): NodeInfo[];
   shutdown(): Promise<void>;
+}
+
+/** One row of `ray.nodes()`. */
+export interface NodeInfo {
+  readonly nodeId: string;
+  /** How other processes reach the node: `ws://host:port` for a node process, `in-process://<id>` for one in a driver. */
+  readonly address: string;
+  /** Resource totals (user units). */
+  readonly resources: Readonly<Record<string, number>>;
+  readonly alive: boolean;
 }
 
 /** One row of `ray.placementGroupTable()`. */

@@ -83,7 +83,9 @@ export class ClusterStateServer {
     this.peers.add(peer);
     connection.onMessage = (m) => this.received(peer, m);
     connection.onClose = (event) => this.gone(peer, event.reason === "" ? `its connection closed (${event.code})` : event.reason);
-    if (kind !== "cli") connection.send({ t: "snapshot", snapshot: this.snapshot() });
+    if (kind === "cli") return;
+    connection.send({ t: "snapshot", snapshot: this.snapshot() });
+    connection.send({ t: "resource-view", nodes: this.resourceView() });
   }
 
   /** What `tsray status` shows. */
@@ -91,7 +93,7 @@ export class ClusterStateServer {
     const now = Date.now();
     const silent = new Map<string, number>();
     for (const p of this.peers) for (const n of p.nodes) silent.set(n, now - p.lastSeen);
-    for (const l of this.options.localLoad?.() ?? []) this.available.set(l.nodeId, l.available);
+    this.refreshLocalLoad();
     const nodes: NodeStatus[] = this.state.allNodes().map((n) => ({
       ...n,
       available: n.alive ? this.available.get(n.nodeId) : undefined,
@@ -214,6 +216,21 @@ export class ClusterStateServer {
     return { nodes: this.state.allNodes(), actors, groups: this.state.allPlacementGroups() };
   }
 
+  /** The head's own nodes report by being asked. */
+  private refreshLocalLoad(): void {
+    for (const l of this.options.localLoad?.() ?? []) {
+      const before = this.available.get(l.nodeId);
+      if (before !== undefined && JSON.stringify(before) === JSON.stringify(l.available)) continue;
+      this.available.set(l.nodeId, l.available);
+      this.viewChanged = true;
+    }
+  }
+
+  private resourceView(): NodeLoad[] {
+    this.refreshLocalLoad();
+    return [...this.available].map(([nodeId, available]) => ({ nodeId, available }));
+  }
+
   private dropFromView(nodeId: string): void {
     if (this.available.delete(nodeId)) this.viewChanged = true;
   }
@@ -238,15 +255,10 @@ export class ClusterStateServer {
       p.connection.close(ClusterCloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout");
       this.gone(p, why);
     }
-    for (const l of this.options.localLoad?.() ?? []) {
-      const before = this.available.get(l.nodeId);
-      if (before !== undefined && JSON.stringify(before) === JSON.stringify(l.available)) continue;
-      this.available.set(l.nodeId, l.available);
-      this.viewChanged = true;
-    }
+    this.refreshLocalLoad();
     if (!this.viewChanged) return;
     this.viewChanged = false;
-    const nodes: NodeLoad[] = [...this.available].map(([nodeId, available]) => ({ nodeId, available }));
+    const nodes = this.resourceView();
     for (const p of this.peers) if (p.kind !== "cli" && p.connection.state === "open") this.send(p, { t: "resource-view", nodes });
   }
 }

@@ -103,7 +103,24 @@ export class RemoteClusterCache implements ClusterStateCache {
     return [...this.nodes.values()];
   }
 
-  availableOf(nodeId: string): Readonly<Record<string, number>> | undefined {
-    return this.view.get(nodeId);
+  /** The alive nodes' totals, summed (`ray.clusterResources()` of a driver that joined). */
+  totalResources(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const n of this.nodes.values()) if (n.alive) for (const [k, v] of Object.entries(n.resources)) out[k] = (out[k] ?? 0) + v;
+    return out;
+  }
+
+  /**
+   * What is free on the alive nodes: `local` (this process's node, exact and current) plus every
+   * other node's last report in the resource view; resources with nothing free are left out, as in Ray.
+   */
+  availableResources(localNodeId: string, local: Readonly<Record<string, number>>): Record<string, number> {
+    const out: Record<string, number> = { ...local };
+    for (const n of this.nodes.values()) {
+      if (!n.alive || n.nodeId === localNodeId) continue;
+      for (const [k, v] of Object.entries(this.view.get(n.nodeId) ?? {})) out[k] = (out[k] ?? 0) + v;
+    }
+    for (const k of Object.keys(out)) if (out[k]! <= 0) delete out[k];
+    return out;
   }
 }

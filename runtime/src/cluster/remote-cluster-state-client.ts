@@ -52,6 +52,8 @@ export class RemoteClusterStateClient implements ClusterStateClient {
   private closedWith: Error | undefined;
   private readonly heartbeat: NodeJS.Timeout;
   private settleReady!: (error?: Error) => void;
+  /** Nodes of this process whose free resources go with each heartbeat (`reportLoad`). */
+  private readonly loads = new Map<string, () => Readonly<Record<string, number>>>();
 
   constructor(
     private readonly connection: Connection<ToHead, FromHead>,
@@ -154,6 +156,11 @@ export class RemoteClusterStateClient implements ClusterStateClient {
     return this.call("waitPlacementGroupUntilReady", [placementGroupId]);
   }
 
+  /** Sends `available()` of node `nodeId` with each heartbeat from now on (the node's resource report). */
+  reportLoad(nodeId: string, available: () => Readonly<Record<string, number>>): void {
+    this.loads.set(nodeId, available);
+  }
+
   /** The head's view for `tsray status`: every node with its available resources and silence. */
   getClusterStatus(): Promise<ClusterStatus> {
     return this.call("getClusterStatus", []);
@@ -210,7 +217,9 @@ export class RemoteClusterStateClient implements ClusterStateClient {
 
   private beat(): void {
     if (this.connection.state !== "open") return;
-    this.connection.send({ t: "heartbeat", load: this.options.load?.() ?? [] });
+    const load: NodeLoad[] = [...(this.options.load?.() ?? [])];
+    for (const [nodeId, available] of this.loads) load.push({ nodeId, available: available() });
+    this.connection.send({ t: "heartbeat", load });
   }
 
   private shut(error: Error): void {

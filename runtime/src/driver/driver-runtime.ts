@@ -12,7 +12,7 @@ import { ActorManager } from "../owner/actor-manager.js";
 import { Codec, fromWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
-import type { Core, PlacementGroupTableEntry } from "../api/core.js";
+import type { Core, NodeInfo, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
 import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
 import { IdGenerator, driverIdPrefix, sessionOf } from "../common/ids.js";
@@ -41,6 +41,7 @@ import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThre
 import { ClusterState, type CreatePlacementGroupReply } from "../cluster/cluster-state.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import { InProcessClusterStateClient } from "../cluster/in-process-cluster-state-client.js";
+import { clusterAvailable, clusterTotals, nodeInfos, registerOwnNode } from "./cluster-membership.js";
 import { KeepAlive } from "./keep-alive.js";
 import { ThreadRequests } from "./thread-requests.js";
 import { startInProcessNode, type InProcessNode, type PeerNodeEvents } from "./in-process-node.js";
@@ -70,16 +71,11 @@ export interface DriverOptions {
    * normal tasks go there for now (actors and placement groups stay on the driver's node).
    */
   readonly inProcessNodes?: readonly NodeTotals[];
-  /**
-   * How other processes reach this node (`ws://host:port` for a node process of a cluster);
-   * absent: `in-process://<nodeId>`. With `registerNode: false` the node stays out of the node
-   * table (a driver that joined a cluster with `numCpus: 0`).
-   */
+  /** How other processes reach this node (default `in-process://<id>`); `registerNode: false`: not in the node table (a joined driver with numCpus 0). */
   readonly nodeAddress?: string | undefined;
   readonly registerNode?: boolean | undefined;
 }
 
-/** One node of the in-process cluster besides the driver's own (`DriverOptions.inProcessNodes`). */
 const callerId = "driver";
 
 export class DriverRuntime implements Core {
@@ -131,16 +127,7 @@ export class DriverRuntime implements Core {
     this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
-    if (options.registerNode !== false) {
-      this.tell(
-        this.cluster.registerNode({
-          nodeId: this.nodeId,
-          address: options.nodeAddress ?? `in-process://${this.nodeId}`,
-          resources: options.node.totals.toJSON(),
-          alive: true,
-        }),
-      );
-    }
+    if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, options, () => this.scheduler.available().toJSON()));
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     const peerTotals = options.inProcessNodes ?? [];
     this.scheduler = new LocalScheduler<Schedulable>({
@@ -363,11 +350,15 @@ export class DriverRuntime implements Core {
   }
 
   clusterResources(): Record<string, number> {
-    return this.scheduler.total().toJSON();
+    return clusterTotals(this.cluster, this.scheduler.total().toJSON());
   }
 
   availableResources(): Record<string, number> {
-    return this.scheduler.available().toJSON();
+    return clusterAvailable(this.cluster, this.nodeId, this.scheduler.available().toJSON());
+  }
+
+  nodes(): NodeInfo[] {
+    return nodeInfos(this.cluster);
   }
 
   createPlacementGroup(

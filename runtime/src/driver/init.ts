@@ -37,8 +37,15 @@ export interface InitOptions {
   readonly workerHeapMb?: number;
   /** Namespace for named actors. Default: a fresh anonymous namespace, as in Ray. */
   readonly namespace?: string;
-  /** Joining a running cluster; not supported by the local runtime yet. */
+  /**
+   * Join a running cluster (`tsray start --head`): `ws://HOST:PORT` (or `wss://`), or `"auto"`:
+   * `TSRAY_ADDRESS`, else the head started on this machine. The cluster state (node table, named
+   * actors, placement-group records) is then the head's; the driver's own node joins the node table
+   * unless `numCpus` is 0. Tasks and actors still run on the driver's own node for now.
+   */
   readonly address?: string;
+  /** The cluster's token, for `address`. Default: `TSRAY_TOKEN`. */
+  readonly token?: string;
   /** Do not fail when the runtime is already running. */
   readonly ignoreReinitError?: boolean;
 }
@@ -56,7 +63,7 @@ function importInitModules(): Promise<InitModules> {
 // in `init()`: the catch only keeps a program that never calls it from an unhandled rejection.
 if (!inWorker) importInitModules().catch(() => {});
 
-const initKeys = new Set(["numCpus", "numGpus", "memory", "resources", "gpuWorkers", "namespace", "address", "ignoreReinitError", "workerHeapMb"]);
+const initKeys = new Set(["numCpus", "numGpus", "memory", "resources", "gpuWorkers", "namespace", "address", "token", "ignoreReinitError", "workerHeapMb"]);
 /** Below this V8 cannot even load a worker's runtime. */
 const MIN_WORKER_HEAP_MB = 16;
 
@@ -64,12 +71,10 @@ const MIN_WORKER_HEAP_MB = 16;
 export async function init(options?: InitOptions): Promise<void> {
   if (inWorker) return;
   const o = checkOptionKeys(options, [...initKeys], "ray.init()") as InitOptions;
-  if (o.address !== undefined) {
-    throw new InvalidArgumentError(
-      `ray.init(): joining a cluster (address ${JSON.stringify(o.address)}) is not supported by this build; ` +
-        "call ray.init() without an address to start the embedded local runtime.",
-    );
+  if (o.address !== undefined && (typeof o.address !== "string" || o.address === "")) {
+    throw new InvalidArgumentError(`ray.init(): address must be "ws://HOST:PORT", "wss://HOST:PORT" or "auto", got ${describe(o.address)}.`);
   }
+  if (o.token !== undefined && typeof o.token !== "string") throw new InvalidArgumentError(`ray.init(): token must be a string, got ${describe(o.token)}.`);
   if (o.gpuWorkers !== undefined && o.gpuWorkers !== "thread" && o.gpuWorkers !== "process") {
     throw new InvalidArgumentError(`ray.init(): gpuWorkers must be "thread" or "process", got ${describe(o.gpuWorkers)}.`);
   }
@@ -88,6 +93,8 @@ export async function init(options?: InitOptions): Promise<void> {
       "ray.init() was called twice; call ray.shutdown() first, or pass ignoreReinitError: true.",
     );
   }
+  // Joining first: a wrong token or address fails before any thread starts.
+  const cluster = o.address === undefined ? undefined : await joinCluster(o.address, o.token);
   const namespace = o.namespace ?? `anonymous-${randomHex(4)}`;
   const identity = newDriverIdentity();
   const threads = Math.max(1, Math.ceil(Number(withoutGpus.totals.toJSON()["CPU"] ?? 0)));
@@ -102,12 +109,32 @@ export async function init(options?: InitOptions): Promise<void> {
     ]);
     if (peekCore() !== undefined) throw new InvalidArgumentError("ray.init() was called twice at once.");
   } catch (e) {
+    cluster?.close(e instanceof Error ? e : new Error(String(e)));
     await Promise.all(prestarted.map((t) => t.client.terminate()));
     throw e;
   }
   const node = gpuIds.length === 0 ? withoutGpus : nodeTotals(o, detectResources(gpuIds), "ray.init()");
-  installCore(
-    new DriverRuntime({ node, gpuWorkers: o.gpuWorkers ?? "thread", namespace, identity, prestarted, workerHeapMb: o.workerHeapMb }),
-  );
+  const joined = cluster === undefined ? {} : { cluster, registerNode: o.numCpus !== 0 };
+  installCore(new DriverRuntime({ node, gpuWorkers: o.gpuWorkers ?? "thread", namespace, identity, prestarted, workerHeapMb: o.workerHeapMb, ...joined }));
 }
 
+/**
+ * Connects to the head at `address` as a driver; rejects with `AuthenticationError`,
+ * `ProtocolVersionError` or a `ConnectionClosedError` naming the address. (The driver runtime
+ * adds its node's resource report to the client's heartbeats.)
+ */
+async function joinCluster(address: string, token: string | undefined): Promise<import("../cluster/remote-cluster-state-client.js").RemoteClusterStateClient> {
+  const [{ connectClusterState }, { resolveClusterAddress }] = await Promise.all([
+    import("../cluster/connect-cluster-state.js"),
+    import("../cluster/local-node-records.js"),
+  ]);
+  const url = resolveClusterAddress(address);
+  if (url === undefined) {
+    throw new InvalidArgumentError('ray.init({ address: "auto" }) found no cluster: set TSRAY_ADDRESS, give the head\'s ws://HOST:PORT, or start one with `tsray start --head`.');
+  }
+  return connectClusterState(url, {
+    kind: "driver",
+    token: token ?? (process.env["TSRAY_TOKEN"] || undefined),
+    onLost: (e) => process.stderr.write(`tsray: warning: the connection to the cluster at ${url} was lost: ${e.message}\n`),
+  });
+}

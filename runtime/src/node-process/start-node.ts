@@ -103,7 +103,6 @@ async function startWorkerNode(o: StartOptions): Promise<RunningNode> {
       token: o.token,
       ca: o.ca,
       heartbeatMs: o.heartbeatMs,
-      load: () => loadOf(runtime),
       onLost: (e) => lose(e),
     });
   } catch (e) {
