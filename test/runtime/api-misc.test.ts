@@ -56,7 +56,9 @@ test("tsray/stubs: skipped destructures into more of itself, is not a thenable, 
 
 test("init rejects unknown options and an address it cannot join", async () => {
   await rejection(() => ray.init({ numCpu: 2 } as ray.InitOptions), ray.InvalidArgumentError);
-  await rejection(() => ray.init({ address: "ws://10.0.0.5:6380" }), ray.InvalidArgumentError);
+  await rejection(() => ray.init({ address: "10.0.0.5:6380" }), ray.InvalidArgumentError);
+  // Nothing listens on port 1 of this machine.
+  await rejection(() => ray.init({ address: "ws://127.0.0.1:1" }), ray.ConnectionClosedError);
   assert.is(ray.isInitialized(), false);
 });
 

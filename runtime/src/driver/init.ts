@@ -71,7 +71,7 @@ const MIN_WORKER_HEAP_MB = 16;
 export async function init(options?: InitOptions): Promise<void> {
   if (inWorker) return;
   const o = checkOptionKeys(options, [...initKeys], "ray.init()") as InitOptions;
-  if (o.address !== undefined && (typeof o.address !== "string" || o.address === "")) {
+  if (o.address !== undefined && (typeof o.address !== "string" || (o.address !== "auto" && !/^wss?:\/\/[^/]+/.test(o.address)))) {
     throw new InvalidArgumentError(`ray.init(): address must be "ws://HOST:PORT", "wss://HOST:PORT" or "auto", got ${describe(o.address)}.`);
   }
   if (o.token !== undefined && typeof o.token !== "string") throw new InvalidArgumentError(`ray.init(): token must be a string, got ${describe(o.token)}.`);
