@@ -17,6 +17,11 @@ export interface RunNodeHooks {
 /** Resolves with the exit code once the node stopped: 0 after a signal, 1 when the head was lost. */
 export async function runNode(options: StartOptions, hooks: RunNodeHooks = {}): Promise<number> {
   const log = hooks.log ?? ((line: string) => process.stderr.write(`${new Date().toISOString()} tsray: ${line}\n`));
+  // Listening before the node serves: a signal that comes the moment it serves still stops it cleanly.
+  const signalled = new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
   const node = await startNode(options);
   const record: LocalNodeRecord = {
     pid: process.pid,
@@ -30,10 +35,6 @@ export async function runNode(options: StartOptions, hooks: RunNodeHooks = {}): 
   recordNode(record);
   log(`${node.head ? "head" : "worker node"} ${node.nodeId ?? "(no workers)"} serves at ${node.url}${node.head ? "" : `, joined ${node.clusterAddress}`}`);
   hooks.onReady?.(record);
-  const signalled = new Promise<string>((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
   const why = await Promise.race([signalled, node.lost.then((e) => e)]);
   const code = typeof why === "string" ? 0 : 1;
   log(typeof why === "string" ? `${why}: stopping` : `the head is gone (${why.message}): stopping`);
