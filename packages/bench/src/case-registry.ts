@@ -14,6 +14,7 @@ import { placementGroupCreateRemoval } from "./cases/placement-group.js";
 import { singleClientPutGigabytes } from "./cases/put-gigabytes.js";
 import { singleClientTasksAsync, singleClientTasksSync } from "./cases/single-client-tasks.js";
 import { singleClientWait1kRefs } from "./cases/wait-refs.js";
+import { wsRoundTrip } from "./cases/ws-round-trip.js";
 import type { CaseDefinition } from "./case.js";
 
 export const allCases: readonly CaseDefinition[] = [
@@ -32,6 +33,7 @@ export const allCases: readonly CaseDefinition[] = [
   initToFirstResult,
   queuedMillionTasks,
   manyActors,
+  wsRoundTrip,
 ];
 
 export function findCase(name: string): CaseDefinition | undefined {

@@ -18,9 +18,9 @@ import {
 import { readFileSync } from "node:fs";
 
 /** Commander's usage error (exit code 2 through runCommandLine) from the runtime's InvalidArgumentError. */
-function usage<T>(command: Command, f: () => T): T {
+async function usage<T>(command: Command, f: () => T | Promise<T>): Promise<T> {
   try {
-    return f();
+    return await f();
   } catch (e) {
     if (e instanceof InvalidArgumentError) command.error(e.message, { exitCode: 2, code: "tsray.usage" });
     throw e;
@@ -47,15 +47,12 @@ export function startCommand(): Command {
     .addOption(new Option("--dead-after-ms <ms>", "silence after which a node is dead (head)").hideHelp())
     .addOption(new Option("--max-frame-bytes <n>", "the largest frame accepted").hideHelp())
     .action(async (flags: StartFlags & { block?: boolean }) => {
-      const options: StartOptions = usage(command, () => startOptions(flags));
+      const options: StartOptions = await usage(command, () => startOptions(flags));
       if (flags.block === true) {
         process.exitCode = await runNode(options);
         return;
       }
-      const record = await spawnNode(options).catch((e: unknown) => {
-        if (e instanceof InvalidArgumentError) command.error(e.message, { exitCode: 2, code: "tsray.usage" });
-        throw e;
-      });
+      const record = await usage(command, () => spawnNode(options));
       console.log(`${record.head ? "head" : "worker node"} ${record.nodeId ?? "(no workers)"} started at ${record.url} (pid ${record.pid}, log ${record.logFile})`);
       if (record.head) {
         console.log(`join it: tsray start --address ${record.url}${options.token !== undefined ? " --token …" : ""}`);
@@ -74,11 +71,8 @@ export function statusCommand(): Command {
     .option("--ca <file>", "for a wss:// head: the PEM certificate to trust")
     .option("--json", "print the status as JSON")
     .action(async (flags: { address?: string; token?: string; ca?: string; json?: boolean }) => {
-      const ca = flags.ca === undefined ? undefined : usage(command, () => readPem(flags.ca!));
-      const { address, status } = await fetchClusterStatus({ address: flags.address, token: flags.token, ca }).catch((e: unknown) => {
-        if (e instanceof InvalidArgumentError) command.error(e.message, { exitCode: 2, code: "tsray.usage" });
-        throw e;
-      });
+      const ca = flags.ca === undefined ? undefined : readPem(flags.ca);
+      const { address, status } = await usage(command, () => fetchClusterStatus({ address: flags.address, token: flags.token, ca }));
       console.log(flags.json === true ? JSON.stringify({ address, ...status }, null, 2) : formatClusterStatus(address, status));
     });
   return command;
