@@ -1,5 +1,8 @@
 // A cluster of real node processes started with the project's own `tsray` command on 127.0.0.1
 // (free ports), and a driver in this process joining it with ray.init({ address, token }).
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import WebSocket from "ws";
@@ -15,6 +18,7 @@ const { frameCodec } = (await dist("transport/ws-frame-codec.js")) as typeof Fra
 
 
 const TOKEN = "test-token-1";
+const run = promisify(execFile);
 
 interface StatusJson {
   address: string;
@@ -71,6 +75,14 @@ t("a driver that joins lists every node in ray.nodes(), and its named actors are
   const other = await connectClusterState(head.url, { kind: "driver", token: TOKEN });
   assert.is((await other.getNamedActorInfo("keeper", "ws-cluster"))?.state, "ALIVE");
   other.close(new Error("done"));
+});
+
+t("a driver program that joins and never calls ray.shutdown() exits by itself when its work is done", async () => {
+  const fixture = fileURLToPath(new URL("../../fixtures/cluster/joined-driver.mjs", import.meta.url));
+  const { stdout } = await run(process.execPath, [fixture, head.url], { env: { ...cluster.env, TSRAY_TOKEN: TOKEN }, timeout: 60_000 });
+  const seen = JSON.parse(stdout.trim()) as { nodes: number; named: number };
+  assert.is(seen.nodes, 4, "head, worker, this test's driver and its own");
+  assert.ok(seen.named >= 1, "it sees the keeper");
 });
 
 t("a wrong token and a wrong protocol version are refused with clear errors; other connections are unaffected", async () => {
@@ -132,7 +144,7 @@ t("a seeded fuzzer's thousands of malformed, oversized and unknown frames leave 
   for (const code of [1003, 1007, 1008, 1009, 4003]) assert.ok((codes.get(code) ?? 0) > 0, `some connections closed with ${code}`);
   // The head still serves: this driver's view, a named-actor lookup, a fresh status.
   const status = JSON.parse((await cluster.run(["status", "--json", "--address", head.url, "--token", TOKEN])).stdout) as StatusJson;
-  assert.equal(status.nodes.map((n) => [n.nodeId, n.alive]), [
+  assert.equal(status.nodes.filter((n) => n.alive).map((n) => [n.nodeId, n.alive]), [
     [head.nodeId, true],
     [worker.nodeId, true],
     [ray.getRuntimeContext().nodeId, true],

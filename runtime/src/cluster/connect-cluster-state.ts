@@ -28,8 +28,12 @@ export async function connectClusterState(address: string, options: JoinOptions)
     log: options.log,
     protocolVersion: options.protocolVersion,
   });
-  const client = new RemoteClusterStateClient(connection, options);
+  // A driver's program exits once its work is done: its connection holds the process only while
+  // a call waits for the head (the runtime's keep-alive holds it while work is in flight).
+  const holdWhileWaiting = options.kind === "driver" ? (hold: boolean) => connection.holdProcess(hold) : undefined;
+  const client = new RemoteClusterStateClient(connection, { ...options, holdWhileWaiting });
   // The tsray command gets no snapshot (it only asks).
   if (options.kind !== "cli") await client.ready;
+  holdWhileWaiting?.(false);
   return client;
 }

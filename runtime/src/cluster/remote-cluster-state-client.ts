@@ -39,6 +39,11 @@ export interface RemoteClusterStateClientOptions {
   readonly heartbeatMs?: number | undefined;
   /** This process's nodes' available resources, sent with each heartbeat. */
   readonly load?: (() => readonly NodeLoad[]) | undefined;
+  /**
+   * Told `true` when a call starts waiting for a reply with none waiting before, `false` when the
+   * last one is answered: a driver holds its process open only while it waits for the head.
+   */
+  readonly holdWhileWaiting?: ((hold: boolean) => void) | undefined;
   /** Called once if the connection to the head is lost (not after `close`). */
   readonly onLost?: ((error: Error) => void) | undefined;
 }
@@ -182,6 +187,7 @@ export class RemoteClusterStateClient implements ClusterStateClient {
         return;
       }
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      if (this.pending.size === 1) this.options.holdWhileWaiting?.(true);
       this.connection.send({ t: "call", id, method, args } as ToHead);
     });
   }
@@ -192,6 +198,7 @@ export class RemoteClusterStateClient implements ClusterStateClient {
         const p = this.pending.get(m.id);
         if (p === undefined) return;
         this.pending.delete(m.id);
+        if (this.pending.size === 0) this.options.holdWhileWaiting?.(false);
         if (m.ok) p.resolve(m.value);
         else p.reject(fromWireError(m.error));
         return;

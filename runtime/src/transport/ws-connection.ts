@@ -73,6 +73,7 @@ export class WsConnection<Out, In> implements Connection<Out, In> {
   private settleOpened: ((error?: Error) => void) | undefined;
   /** `close` was called while connecting: sent after the queue once the server welcomed us. */
   private closeAfterWelcome: { readonly code: number; readonly reason: string } | undefined;
+  private holds = true;
 
   /** @internal made by `connectWs` and `WsServer` */
   constructor(
@@ -155,9 +156,25 @@ export class WsConnection<Out, In> implements Connection<Out, In> {
     this.ws.terminate();
   }
 
+  /**
+   * Whether the socket keeps the process alive (default: yes). A driver lets go of its connection
+   * to the head while it waits for no reply, so that a program exits once its work is done.
+   */
+  holdProcess(hold: boolean): void {
+    this.holds = hold;
+    this.applyHold();
+  }
+
   /** @internal `connectWs`: the socket is open, say hello. */
   sendHello(): void {
+    this.applyHold();
     if (this.hello !== undefined && this.ws.readyState === WebSocket.OPEN) this.ws.send(this.codec.encode(this.hello, "the handshake"));
+  }
+
+  private applyHold(): void {
+    // ws has no public handle on its socket; `_socket` is set once the upgrade is done.
+    const socket = (this.ws as unknown as { _socket?: { ref(): void; unref(): void } | null })._socket;
+    if (socket) (this.holds ? socket.ref() : socket.unref());
   }
 
   private write(message: Out): void {
