@@ -31,13 +31,14 @@ test.before(async () => {
   const packed = await runUserShell(`npm run pack -- --out ${JSON.stringify(packages)}`, repoRoot, 120);
   assert.is(packed.code, 0, transcript(packed));
   const tarball = (prefix: string): string => {
-    const name = readdirSync(packages).find((file) => file.startsWith(`${prefix}-`) && /-\d+\.\d+\.\d+\.tgz$/.test(file));
+    const name = readdirSync(packages).find((file) => file.startsWith(`${prefix}-`) && /^-\d+\.\d+\.\d+\.tgz$/.test(file.slice(prefix.length)));
     assert.ok(name, `npm run pack wrote ${prefix}-<version>.tgz`);
     return JSON.stringify(join(packages, name));
   };
   mkdirSync(tools);
   writeFileSync(join(tools, "package.json"), "{}\n");
-  const installed = await runUserShell(`npm install ${tarball("tsray-cli")} ${tarball("create-tsray")}`, tools, 90);
+  // The command's `start`/`status`/`stop` run the runtime's tsray/node-process: tsray comes along.
+  const installed = await runUserShell(`npm install ${tarball("tsray")} ${tarball("tsray-cli")} ${tarball("create-tsray")}`, tools, 120);
   assert.is(installed.code, 0, transcript(installed));
 });
 
