@@ -150,6 +150,22 @@ t("a node is marked dead when its connection closes, and leaves the resource vie
   await service.close();
 });
 
+t("named actors that lived on a node that died are dead, and their names free", async () => {
+  const { service, state } = await head();
+  const a = await connectClusterState(service.url, { kind: "driver", token: "tok" });
+  await a.registerNode(node("n1"));
+  await a.registerActor({ actor: actor("a1"), name: "kept", namespace: "ns", getIfExists: false });
+  await a.updateActorState("a1", { state: "ALIVE", nodeId: "n1" });
+  const b = await connectClusterState(service.url, { kind: "driver", token: "tok" });
+  assert.is((await b.getNamedActorInfo("kept", "ns"))?.state, "ALIVE");
+  a.close(new Error("the driver stops without reporting its actors"));
+  await until(state, () => state.actor("a1")?.state === "DEAD");
+  assert.is(await b.getNamedActorInfo("kept", "ns"), undefined);
+  assert.equal(await b.registerActor({ actor: actor("b1"), name: "kept", namespace: "ns", getIfExists: false }), { kind: "registered" });
+  b.close(new Error("done"));
+  await service.close();
+});
+
 t("a silent node is marked dead within the configured bound", async () => {
   const { service, state } = await head({ heartbeatMs: 50, deadAfterMs: 200 });
   // Its heartbeats would come every 10 s: far past the bound.

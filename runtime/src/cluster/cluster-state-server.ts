@@ -11,7 +11,7 @@
  * Liveness (Ray's GCS health check): any message from a peer is a sign of life; its process sends a
  * heartbeat every `heartbeatMs`. A connection silent for `deadAfterMs` is cut off, and when a
  * connection ends, for whatever reason, every node registered through it is marked dead (it stays in
- * the node table, dead) and leaves the resource view. Detection time is therefore at most
+ * the node table, dead) and leaves the resource view; named actors that lived on it are DEAD. Detection time is therefore at most
  * `deadAfterMs` plus one check period (`heartbeatMs / 2`) for a silent peer, and the time for its
  * socket to close for a process that died (its kernel closes the socket at once).
  */
@@ -239,10 +239,24 @@ export class ClusterStateServer {
   private gone(peer: Peer, why: string): void {
     if (!this.peers.delete(peer)) return;
     peer.client.close(new ConnectionClosedError(`The connection to ${peer.name} closed: ${why}.`));
+    const dead = new Set<string>();
     for (const nodeId of peer.nodes) {
       if (this.state.node(nodeId)?.alive !== true) continue;
       this.options.log(`node ${nodeId} is dead: ${why}`);
       this.state.markNodeDead(nodeId);
+      dead.add(nodeId);
+    }
+    if (dead.size > 0) this.namedActorsDiedWith(dead);
+  }
+
+  /**
+   * Named actors that lived on nodes that died are dead, and their names free (restarting them
+   * elsewhere is not built yet). Unnamed ones keep their records until their owner reports them.
+   */
+  private namedActorsDiedWith(nodes: ReadonlySet<string>): void {
+    for (const { name, namespace } of this.state.namedActors(undefined)) {
+      const record = this.state.namedActor(namespace, name);
+      if (record?.nodeId !== undefined && nodes.has(record.nodeId)) this.state.updateActor(record.actor.actorId, { state: "DEAD" });
     }
   }
 
