@@ -189,6 +189,20 @@ t("a node killed with SIGKILL, or silent, is marked dead within the configured b
   }
 });
 
+t("a worker node whose head dies stops by itself and leaves no record", async () => {
+  const lone = new TestCluster();
+  try {
+    const h = await lone.start(["--head", "--port", "0", "--num-cpus", "0"]);
+    const w = await lone.start(["--address", h.url, "--num-cpus", "1"]);
+    process.kill(h.pid, "SIGKILL");
+    await until(() => !lone.nodes().some((n) => n.pid === w.pid), "the worker node to stop and remove its record");
+    assert.match(lone.log(w), /the head is gone/);
+    assert.match(lone.log(w), /stopped/);
+  } finally {
+    await lone.cleanup();
+  }
+});
+
 t("a node bound to a non-loopback address without a token refuses to start (exit 2)", async () => {
   const r = await cluster.run(["start", "--head", "--host", "0.0.0.0", "--port", "0"]);
   assert.is(r.code, 2);
