@@ -10,7 +10,7 @@ import * as ray from "tsray";
 import type * as ConnectModule from "../../runtime/dist/cluster/connect-cluster-state.js";
 import type * as FrameCodecModule from "../../runtime/dist/transport/ws-frame-codec.js";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
-import { Keeper } from "./remote-fns/keeper.js";
+import { Keeper, touch } from "./remote-fns/cluster-fns.js";
 
 const dist = (path: string) => import(new URL(`../../../runtime/dist/${path}`, import.meta.url).href);
 const { connectClusterState } = (await dist("cluster/connect-cluster-state.js")) as typeof ConnectModule;
@@ -75,6 +75,19 @@ t("a driver that joins lists every node in ray.nodes(), and its named actors are
   const other = await connectClusterState(head.url, { kind: "driver", token: TOKEN });
   assert.is((await other.getNamedActorInfo("keeper", "ws-cluster"))?.state, "ALIVE");
   other.close(new Error("done"));
+});
+
+t("tsray status shows demand no node of the driver's scheduler can fit as infeasible on the driver's node", async () => {
+  // Work does not go to other nodes yet: to the joined driver's scheduler, `special` is nowhere.
+  const ref = touch.options({ resources: { special: 1 } }).remote();
+  const mine = ray.getRuntimeContext().nodeId;
+  let text = "";
+  await until(async () => {
+    text = (await cluster.run(["status", "--address", head.url, "--token", TOKEN])).stdout;
+    return /demand: 0 pending, 1 infeasible/.test(text);
+  }, "status to show the infeasible task", 20_000, 200);
+  assert.match(text, new RegExp(`ALIVE  ${mine} .*; 0 pending, 1 infeasible`));
+  ray.cancel(ref);
 });
 
 t("a driver program that joins and never calls ray.shutdown() exits by itself when its work is done", async () => {

@@ -14,6 +14,7 @@ type Check = (v: unknown) => string | undefined;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Map);
 const str: Check = (v) => (typeof v === "string" ? undefined : "expected a string");
 const optStr: Check = (v) => (v === undefined || typeof v === "string" ? undefined : "expected a string or undefined");
+const optCount: Check = (v) => (v === undefined || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) ? undefined : "expected a count or undefined");
 const bool: Check = (v) => (typeof v === "boolean" ? undefined : "expected a boolean");
 const oneOf =
   (...values: string[]): Check =>
@@ -58,7 +59,7 @@ export const checkGroupRecord = shape({
   state: oneOf("PENDING", "CREATED", "REMOVED"),
   bundleNodes: arrayOf(str),
 });
-const nodeLoad = shape({ nodeId: str, available: resources });
+const nodeLoad = shape({ nodeId: str, available: resources, pending: optCount, infeasible: optCount });
 
 /** The argument tuple of each call. */
 const callArgs: { readonly [M in ClusterMethod]: readonly Check[] } = {

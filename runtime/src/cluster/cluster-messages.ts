@@ -31,6 +31,9 @@ import type {
 export interface NodeStatus extends NodeRecord {
   /** Resources free at the node's last report; undefined before its first, or once it is dead. */
   readonly available: Readonly<Record<string, number>> | undefined;
+  /** Requests waiting at the node's last report (see `NodeLoad`). */
+  readonly pending: number | undefined;
+  readonly infeasible: number | undefined;
   /** Milliseconds since the head last heard from the node's process (undefined: the head's own node). */
   readonly silentMs: number | undefined;
 }
@@ -78,10 +81,14 @@ export type CallMessage = {
   [M in ClusterMethod]: { readonly t: "call"; readonly id: number; readonly method: M; readonly args: ClusterCalls[M]["args"] };
 }[ClusterMethod];
 
-/** A node's free resources at the time of a report. */
+/** A node's resource report: its free resources, and the requests waiting in its scheduler. */
 export interface NodeLoad {
   readonly nodeId: string;
   readonly available: Readonly<Record<string, number>>;
+  /** Requests (tasks, actors) queued that could run once resources free up. */
+  readonly pending?: number | undefined;
+  /** Requests queued that no node known to this one could ever fit. */
+  readonly infeasible?: number | undefined;
 }
 
 export type ToHead = CallMessage | { readonly t: "heartbeat"; readonly load: readonly NodeLoad[] };

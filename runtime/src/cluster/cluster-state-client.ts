@@ -29,6 +29,7 @@ import type {
   RegisterActorReply,
   RegisterActorRequest,
 } from "./cluster-state.js";
+import type { NodeLoad } from "./cluster-messages.js";
 
 export interface ClusterStateClient {
   // NodeInfo
@@ -67,6 +68,12 @@ export interface ClusterStateClient {
    * writes but always shows this process's own (see docs/architecture.md, "Cluster state").
    */
   readonly cache: ClusterStateCache;
+
+  /**
+   * Sends `report()` (a node's free resources and waiting requests) to the head from now on, with
+   * each heartbeat. Only clients that report to a head have it (remote ones, a head's own node).
+   */
+  reportLoad?(nodeId: string, report: () => Omit<NodeLoad, "nodeId">): void;
 
   /** Rejects every pending wait with `reason` and stops listening; later calls reject with it too. */
   close(reason: Error): void;

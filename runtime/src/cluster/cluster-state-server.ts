@@ -58,8 +58,8 @@ interface Peer {
 
 export class ClusterStateServer {
   private readonly peers = new Set<Peer>();
-  /** Available resources of each alive node, from its latest report. */
-  private readonly available = new Map<string, Readonly<Record<string, number>>>();
+  /** Each alive node's latest resource report. */
+  private readonly loads = new Map<string, NodeLoad>();
   private viewChanged = false;
   private readonly heartbeatMs: number;
   private readonly deadAfterMs: number;
@@ -96,7 +96,9 @@ export class ClusterStateServer {
     this.refreshLocalLoad();
     const nodes: NodeStatus[] = this.state.allNodes().map((n) => ({
       ...n,
-      available: n.alive ? this.available.get(n.nodeId) : undefined,
+      available: n.alive ? this.loads.get(n.nodeId)?.available : undefined,
+      pending: n.alive ? this.loads.get(n.nodeId)?.pending : undefined,
+      infeasible: n.alive ? this.loads.get(n.nodeId)?.infeasible : undefined,
       silentMs: silent.get(n.nodeId),
     }));
     return { nodes, heartbeatMs: this.heartbeatMs, deadAfterMs: this.deadAfterMs };
@@ -116,7 +118,7 @@ export class ClusterStateServer {
         for (const l of m.load) {
           // A peer reports only the nodes it registered.
           if (!peer.nodes.has(l.nodeId) || this.state.node(l.nodeId)?.alive !== true) continue;
-          this.available.set(l.nodeId, l.available);
+          this.loads.set(l.nodeId, l);
           this.viewChanged = true;
         }
         return;
@@ -219,20 +221,20 @@ export class ClusterStateServer {
   /** The head's own nodes report by being asked. */
   private refreshLocalLoad(): void {
     for (const l of this.options.localLoad?.() ?? []) {
-      const before = this.available.get(l.nodeId);
-      if (before !== undefined && JSON.stringify(before) === JSON.stringify(l.available)) continue;
-      this.available.set(l.nodeId, l.available);
+      const before = this.loads.get(l.nodeId);
+      if (before !== undefined && JSON.stringify(before) === JSON.stringify(l)) continue;
+      this.loads.set(l.nodeId, l);
       this.viewChanged = true;
     }
   }
 
   private resourceView(): NodeLoad[] {
     this.refreshLocalLoad();
-    return [...this.available].map(([nodeId, available]) => ({ nodeId, available }));
+    return [...this.loads.values()];
   }
 
   private dropFromView(nodeId: string): void {
-    if (this.available.delete(nodeId)) this.viewChanged = true;
+    if (this.loads.delete(nodeId)) this.viewChanged = true;
   }
 
   /** A peer's connection ended: its nodes are dead. */

@@ -58,7 +58,7 @@ export class RemoteClusterStateClient implements ClusterStateClient {
   private readonly heartbeat: NodeJS.Timeout;
   private settleReady!: (error?: Error) => void;
   /** Nodes of this process whose free resources go with each heartbeat (`reportLoad`). */
-  private readonly loads = new Map<string, () => Readonly<Record<string, number>>>();
+  private readonly loads = new Map<string, () => Omit<NodeLoad, "nodeId">>();
 
   constructor(
     private readonly connection: Connection<ToHead, FromHead>,
@@ -161,9 +161,8 @@ export class RemoteClusterStateClient implements ClusterStateClient {
     return this.call("waitPlacementGroupUntilReady", [placementGroupId]);
   }
 
-  /** Sends `available()` of node `nodeId` with each heartbeat from now on (the node's resource report). */
-  reportLoad(nodeId: string, available: () => Readonly<Record<string, number>>): void {
-    this.loads.set(nodeId, available);
+  reportLoad(nodeId: string, report: () => Omit<NodeLoad, "nodeId">): void {
+    this.loads.set(nodeId, report);
   }
 
   /** The head's view for `tsray status`: every node with its available resources and silence. */
@@ -225,7 +224,7 @@ export class RemoteClusterStateClient implements ClusterStateClient {
   private beat(): void {
     if (this.connection.state !== "open") return;
     const load: NodeLoad[] = [...(this.options.load?.() ?? [])];
-    for (const [nodeId, available] of this.loads) load.push({ nodeId, available: available() });
+    for (const [nodeId, report] of this.loads) load.push({ nodeId, ...report() });
     this.connection.send({ t: "heartbeat", load });
   }
 

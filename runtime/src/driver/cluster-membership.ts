@@ -10,17 +10,31 @@ import type { NodeRecord } from "../cluster/cluster-state.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
 import type { NodeTotals } from "../scheduler/node-totals.js";
+import type { LocalScheduler } from "../scheduler/local-scheduler.js";
+import type { NodeLoad } from "../cluster/cluster-messages.js";
 
-/** Puts the driver's node in the node table; a remote client then reports `available()` with each heartbeat. */
+/** Puts the driver's node in the node table; a client that reports to a head then sends its load with each heartbeat. */
 export function registerOwnNode(
   cluster: ClusterStateClient,
   nodeId: string,
   o: { readonly node: NodeTotals; readonly nodeAddress?: string | undefined },
-  available: () => Record<string, number>,
+  scheduler: () => LocalScheduler<unknown>,
 ): Promise<void> {
-  if (cluster instanceof RemoteClusterStateClient) cluster.reportLoad(nodeId, available);
+  // Called at the first heartbeat at the earliest, once the scheduler exists.
+  cluster.reportLoad?.(nodeId, () => loadOf(scheduler()));
   const record: NodeRecord = { nodeId, address: o.nodeAddress ?? `in-process://${nodeId}`, resources: o.node.totals.toJSON(), alive: true };
   return cluster.registerNode(record);
+}
+
+/** The node's resource report: what is free, and how many requests wait (infeasible ones apart). */
+function loadOf(scheduler: LocalScheduler<unknown>): Omit<NodeLoad, "nodeId"> {
+  let pending = 0;
+  let infeasible = 0;
+  for (const cls of scheduler.pending()) {
+    if (cls.infeasible === undefined) pending += cls.pending.length;
+    else infeasible += cls.pending.length;
+  }
+  return { available: scheduler.available().toJSON(), pending, infeasible };
 }
 
 export function clusterTotals(cluster: ClusterStateClient, local: Record<string, number>): Record<string, number> {

@@ -127,7 +127,7 @@ export class DriverRuntime implements Core {
     this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
-    if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, options, () => this.scheduler.available().toJSON()));
+    if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, options, () => this.scheduler));
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     const peerTotals = options.inProcessNodes ?? [];
     this.scheduler = new LocalScheduler<Schedulable>({

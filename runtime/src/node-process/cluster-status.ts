@@ -37,7 +37,8 @@ export function formatClusterStatus(address: string, status: ClusterStatus): str
   const totals = sumOf(alive.map((n) => n.resources));
   const used = sumOf(alive.map((n) => usedOf(n)));
   lines.push(`resources (alive nodes, used/total): ${Object.keys(totals).sort().map((k) => `${k} ${show(k, used[k] ?? 0)}/${show(k, totals[k]!)}`).join(", ") || "none"}`);
-  lines.push("pending and infeasible demand: not reported by nodes yet");
+  const waiting = (key: "pending" | "infeasible") => alive.reduce((sum, n) => sum + (n[key] ?? 0), 0);
+  lines.push(`demand: ${waiting("pending")} pending, ${waiting("infeasible")} infeasible (tasks and actors waiting in the alive nodes' schedulers)`);
   return lines.join("\n");
 }
 
@@ -51,7 +52,9 @@ function usedOf(n: NodeStatus): Record<string, number> {
 function resourceText(n: NodeStatus): string {
   if (!n.alive) return "";
   const used = usedOf(n);
-  return Object.keys(n.resources).sort().map((k) => `${k} ${n.available === undefined ? "?" : show(k, used[k] ?? 0)}/${show(k, n.resources[k]!)}`).join(", ");
+  const resources = Object.keys(n.resources).sort().map((k) => `${k} ${n.available === undefined ? "?" : show(k, used[k] ?? 0)}/${show(k, n.resources[k]!)}`);
+  const waiting = (n.pending ?? 0) + (n.infeasible ?? 0) > 0 ? `; ${n.pending ?? 0} pending, ${n.infeasible ?? 0} infeasible` : "";
+  return `${resources.join(", ")}${waiting}`;
 }
 
 function sumOf(maps: ReadonlyArray<Readonly<Record<string, number>>>): Record<string, number> {

@@ -57,13 +57,22 @@ function localRuntime(o: StartOptions, cluster: DriverRuntimeCluster, nodeAddres
 
 type DriverRuntimeCluster = NonNullable<ConstructorParameters<typeof DriverRuntime>[0]["cluster"]>;
 
-function loadOf(runtime: DriverRuntime | undefined): readonly NodeLoad[] {
-  return runtime === undefined ? [] : [{ nodeId: runtime.nodeId, available: runtime.availableResources() }];
+/** The head's own node's client: the cluster state in process, and its resource reports asked for by the service. */
+class HeadNodeClient extends InProcessClusterStateClient {
+  private readonly reports = new Map<string, () => Omit<NodeLoad, "nodeId">>();
+
+  reportLoad(nodeId: string, report: () => Omit<NodeLoad, "nodeId">): void {
+    this.reports.set(nodeId, report);
+  }
+
+  loads(): NodeLoad[] {
+    return [...this.reports].map(([nodeId, report]) => ({ nodeId, ...report() }));
+  }
 }
 
 async function startHead(o: StartOptions): Promise<RunningNode> {
   const state = new ClusterState();
-  let runtime: DriverRuntime | undefined;
+  const local = new HeadNodeClient(state);
   const service: ClusterService = await serveClusterState(state, {
     host: o.host,
     port: o.port,
@@ -72,9 +81,9 @@ async function startHead(o: StartOptions): Promise<RunningNode> {
     tls: o.tls,
     heartbeatMs: o.heartbeatMs,
     deadAfterMs: o.deadAfterMs,
-    localLoad: () => loadOf(runtime),
+    localLoad: () => local.loads(),
   });
-  runtime = localRuntime(o, new InProcessClusterStateClient(state), service.url);
+  const runtime = localRuntime(o, local, service.url);
   return {
     nodeId: runtime?.nodeId,
     url: service.url,
