@@ -1,6 +1,9 @@
 // A cluster of real node processes started with the project's own `tsray` command on 127.0.0.1
 // (free ports), and a driver in this process joining it with ray.init({ address, token }).
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { suite } from "uvu";
@@ -251,6 +254,40 @@ t("tsray start --block serves in the foreground and stops cleanly on SIGTERM", a
   } finally {
     await solo.cleanup();
   }
+});
+
+t("a cluster over wss://: the head serves TLS, a worker node and tsray status trust its certificate", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsray-tls-"));
+  const tls = new TestCluster();
+  try {
+    const cert = join(dir, "cert.pem");
+    try {
+      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    } catch {
+      console.log("  skipped: openssl could not make a certificate");
+      return;
+    }
+    const h = await tls.start(["--head", "--port", "0", "--num-cpus", "0", "--tls-cert", cert, "--tls-key", join(dir, "key.pem")]);
+    assert.match(h.url, /^wss:\/\/127\.0\.0\.1:\d+$/);
+    const w = await tls.start(["--address", h.url, "--num-cpus", "1", "--ca", cert]);
+    const status = await tls.run(["status", "--address", h.url, "--ca", cert, "--json"]);
+    assert.is(status.code, 0, status.stderr);
+    assert.equal((JSON.parse(status.stdout) as StatusJson).nodes.map((n) => [n.nodeId, n.alive]), [[w.nodeId, true]]);
+    const untrusting = await tls.run(["status", "--address", h.url]);
+    assert.is(untrusting.code, 1, "without the certificate, TLS refuses the head");
+  } finally {
+    await tls.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+t("a driver that joins with numCpus: 0 registers no node of its own", async () => {
+  await ray.shutdown();
+  await ray.init({ address: head.url, token: TOKEN, numCpus: 0 });
+  const mine = ray.getRuntimeContext().nodeId;
+  assert.not.ok(ray.nodes().some((n) => n.nodeId === mine));
+  assert.ok(ray.nodes().some((n) => n.nodeId === worker.nodeId && n.alive));
+  await ray.shutdown();
 });
 
 t.run();
