@@ -1,9 +1,10 @@
 // A cluster of real node processes started with the project's own `tsray` command on 127.0.0.1
 // (free ports), and a driver in this process joining it with ray.init({ address, token }).
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { selfSignedCert } from "../transport/self-signed-cert.js";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { suite } from "uvu";
@@ -260,14 +261,13 @@ t("a cluster over wss://: the head serves TLS, a worker node and tsray status tr
   const dir = mkdtempSync(join(tmpdir(), "tsray-tls-"));
   const tls = new TestCluster();
   try {
-    const cert = join(dir, "cert.pem");
-    try {
-      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
-    } catch {
+    const files = selfSignedCert(dir);
+    if (files === undefined) {
       console.log("  skipped: openssl could not make a certificate");
       return;
     }
-    const h = await tls.start(["--head", "--port", "0", "--num-cpus", "0", "--tls-cert", cert, "--tls-key", join(dir, "key.pem")]);
+    const cert = files.cert;
+    const h = await tls.start(["--head", "--port", "0", "--num-cpus", "0", "--tls-cert", cert, "--tls-key", files.key]);
     assert.match(h.url, /^wss:\/\/127\.0\.0\.1:\d+$/);
     const w = await tls.start(["--address", h.url, "--num-cpus", "1", "--ca", cert]);
     const status = await tls.run(["status", "--address", h.url, "--ca", cert, "--json"]);

@@ -1,7 +1,6 @@
 // The ws transport's own behaviour beyond the Connection contract (test/transport/connection.test.ts
 // runs that on it too): the handshake (token, protocol version), bad input closing only the
 // connection that sent it, the loopback-or-token rule, frames and compression, backpressure, TLS.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +13,7 @@ import type * as FrameCodecModule from "../../runtime/dist/transport/ws-frame-co
 import type * as ErrorsModule from "../../runtime/dist/common/errors.js";
 import type { WsConnection } from "../../runtime/dist/transport/ws-connection.js";
 import type { CloseEvent } from "../../runtime/dist/protocol/connection.js";
+import { selfSignedCert } from "./self-signed-cert.js";
 
 const dist = (path: string) => import(new URL(`../../../runtime/dist/${path}`, import.meta.url).href);
 const { connectWs, openWs } = (await dist("transport/ws-connection.js")) as typeof WsModule;
@@ -180,14 +180,13 @@ t("a close code and reason reach the other end; a dropped socket closes with 100
 
 t("wss:// with a certificate: the client that trusts it joins", async () => {
   const dir = mkdtempSync(join(tmpdir(), "tsray-tls-"));
-  try {
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
-  } catch {
+  const files = selfSignedCert(dir);
+  if (files === undefined) {
     console.log("skipped: openssl could not make a certificate");
     return;
   }
-  const cert = readFileSync(join(dir, "cert.pem"));
-  const { server } = await echoServer({ tls: { cert, key: readFileSync(join(dir, "key.pem")) } });
+  const cert = readFileSync(files.cert);
+  const { server } = await echoServer({ tls: { cert, key: readFileSync(files.key) } });
   assert.match(server.url, /^wss:\/\//);
   const conn = await openWs<Msg, Msg>(server.url, { kind: "node", check, ca: cert });
   assert.is(await echo(conn, 9), 10);
