@@ -83,6 +83,20 @@ t("is connecting until the server welcomes it, then open; what was sent meanwhil
   await server.close();
 });
 
+t("bufferedAmount counts the messages the socket has not taken yet, and drains to 0", async () => {
+  const { server } = await echoServer({ maxFrameBytes: 1 << 20 });
+  const conn = await openWs<Msg & { pad?: Uint8Array }, Msg>(server.url, { kind: "driver", check, maxFrameBytes: 1 << 20 });
+  let echoes = 0;
+  const all = new Promise<void>((resolve) => (conn.onMessage = () => ++echoes === 100 && resolve()));
+  for (let n = 0; n < 100; n++) conn.send({ n, pad: new Uint8Array(256 * 1024) });
+  const behind = conn.bufferedAmount;
+  assert.ok(behind > 0 && behind <= 100, `${behind} messages behind right after 25 MiB of sends`);
+  await all;
+  assert.is(conn.bufferedAmount, 0);
+  conn.close();
+  await server.close();
+});
+
 t("a wrong token is refused: the client gets AuthenticationError, the server logs it, others keep working", async () => {
   const { server, log } = await echoServer({ token: "right" });
   const good = await openWs<Msg, Msg>(server.url, { kind: "node", token: "right", check });

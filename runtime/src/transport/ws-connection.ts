@@ -20,7 +20,8 @@
  * runs in ws's 'message' event, never inside the peer's `send`; one `onClose` per end; what the peer
  * sends before `onMessage` is set waits (here in a small inbox), and so does its close.
  * `bufferedAmount` counts messages not yet written to the socket (queued while connecting, or
- * handed to ws and not yet flushed), as the other transports count messages, not bytes.
+ * handed to ws and not yet flushed), as the other transports count messages, not bytes; it is
+ * worked out from ws's byte count when asked, so a send costs no callback.
  */
 import WebSocket from "ws";
 import { AuthenticationError, ConnectionClosedError, ProtocolVersionError } from "../common/errors.js";
@@ -61,8 +62,19 @@ export class WsConnection<Out, In> implements Connection<Out, In> {
   private pendingClose: CloseEvent | undefined;
   /** Sent while connecting. */
   private queued: Out[] = [];
-  private unwritten = 0;
-  private readonly written = (): void => void this.unwritten--;
+  /**
+   * `bufferedAmount` without a callback per send (which cost ~15% of small-message throughput):
+   * the bytes handed to ws so far (frame headers included), and the end offset of each message
+   * ws may still hold; ws's own `bufferedAmount` (bytes not yet written to the socket) says how
+   * many of those ends are written.
+   */
+  private sentBytes = 0;
+  private ends: number[] = [];
+  private endsHead = 0;
+  /** A client masks its frames: 4 more header bytes. */
+  private readonly maskBytes: number;
+  /** Where an encode failure happened, for its message (made once: a string per send would cost). */
+  private readonly location: string;
   private readonly codec = frameCodec();
   /** Set on a client's end until the welcome arrives. */
   private hello: HelloFrame | undefined;
@@ -83,6 +95,8 @@ export class WsConnection<Out, In> implements Connection<Out, In> {
   ) {
     this.hello = hello;
     this.state = hello === undefined ? "open" : "connecting";
+    this.maskBytes = hello === undefined ? 0 : 4;
+    this.location = `a message to ${options.peerName}`;
     this.opened =
       hello === undefined
         ? Promise.resolve()
@@ -109,7 +123,7 @@ export class WsConnection<Out, In> implements Connection<Out, In> {
   }
 
   get bufferedAmount(): number {
-    return this.queued.length + this.unwritten;
+    return this.queued.length + this.unwrittenMessages();
   }
 
   send(message: Out): void {
@@ -178,8 +192,36 @@ export class WsConnection<Out, In> implements Connection<Out, In> {
   }
 
   private write(message: Out): void {
-    this.unwritten++;
-    this.ws.send(this.codec.encode(message, `a message to ${this.options.peerName}`), this.written);
+    const data = this.codec.encode(message, this.location);
+    this.ws.send(data);
+    const n = data.byteLength;
+    this.sentBytes += n + (n < 126 ? 2 : n < 65_536 ? 4 : 10) + this.maskBytes;
+    if (this.ws.bufferedAmount === 0) {
+      // Written to the socket at once, and so is everything before it.
+      if (this.ends.length > 0) this.forgetEnds();
+      return;
+    }
+    this.ends.push(this.sentBytes);
+  }
+
+  private unwrittenMessages(): number {
+    const pending = this.ws.bufferedAmount;
+    if (pending === 0) {
+      if (this.ends.length > 0) this.forgetEnds();
+      return 0;
+    }
+    const written = this.sentBytes - pending;
+    while (this.endsHead < this.ends.length && this.ends[this.endsHead]! <= written) this.endsHead++;
+    if (this.endsHead > 1024 && this.endsHead * 2 > this.ends.length) {
+      this.ends = this.ends.slice(this.endsHead);
+      this.endsHead = 0;
+    }
+    return this.ends.length - this.endsHead;
+  }
+
+  private forgetEnds(): void {
+    this.ends = [];
+    this.endsHead = 0;
   }
 
   private frame(data: WebSocket.RawData, isBinary: boolean): void {
