@@ -21,6 +21,7 @@ import {
 } from "./foreign-packr-fallback.js";
 import { OUT_OF_BAND_MIN_BYTES } from "./frame.js";
 import {
+  CustomInstance,
   ExactBackRef,
   ExactContainer,
   ExactOpen,
@@ -28,6 +29,7 @@ import {
   Utf16String,
   fillExactContainer,
   openExactContainer,
+  readCustomInstance,
   utf16ToString,
 } from "./exact-forms.js";
 import { withExactForms } from "./serializability.js";
@@ -125,7 +127,7 @@ export function registerExtensions(): void {
     type: ExtensionType.ExactOpen,
     write(this: unknown, open: ExactOpen) {
       requireEncodeBy(this, "tsray's exact-container opening");
-      return [open.kind, open.length];
+      return open.payload();
     },
     read(payload: unknown) {
       const context = activeDecode("An exact container (msgpack extension 0x29)");
@@ -134,6 +136,15 @@ export function registerExtensions(): void {
       context.exactOpen.push(target);
       return target;
     },
+  });
+  register({
+    Class: CustomInstance,
+    type: ExtensionType.CustomInstance,
+    write(this: unknown, instance: CustomInstance) {
+      requireEncodeBy(this, "A serializable class's instance");
+      return [instance.classId, instance.url, instance.data];
+    },
+    read: readCustomInstance,
   });
   register({
     Class: ExactContainer,

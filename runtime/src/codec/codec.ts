@@ -144,7 +144,7 @@ export class Codec {
     let packr: Packr;
     try {
       const inspection = inspectValue(value, location);
-      if (inspection.exactForms) packed = toExactForms(value, inspection.exactContainers);
+      if (inspection.exactForms) packed = toExactForms(value, inspection.exactContainers, inspection.customData);
       packr = inspection.needsReferences ? this.#referencePackr : this.#treePackr;
     } catch (error) {
       throw toSerializationError(error, location);
