@@ -4,6 +4,7 @@ import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { registerClass } from "tsray/stubs";
 import { Account, Canvas, Point, Point3, Ring, Unregistered, checkNested, depositTask, echo, inspect, makeUnregistered, shift } from "./remote-fns/shapes.js";
+import { Badge } from "./remote-fns/lone-class.js";
 import { rejection, thrown } from "./helpers.js";
 
 test.before(async () => {
@@ -54,6 +55,16 @@ for (const isolation of ["thread", "process"] as const) {
     ray.kill(canvas);
   });
 }
+
+test("a worker imports the module of a class it has not seen, then decodes the instance", async () => {
+  const back = (await ray.get(echo.options({ isolation: "process" }).remote([new Badge("hi")]))) as Badge[];
+  assert.ok(back[0] instanceof Badge);
+  assert.is(back[0]!.shout(), "HI!");
+  const canvas = Canvas.remote();
+  const kept = (await ray.get(canvas.keep.remote(new Badge("yo")))) as Badge;
+  assert.is(kept.shout(), "YO!");
+  ray.kill(canvas);
+});
 
 test("ray.put and get of an instance give a real instance", async () => {
   const p = await ray.get(ray.put(new Point(6, 8)));
