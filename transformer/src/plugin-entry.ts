@@ -13,7 +13,7 @@
 import type * as ts from "typescript";
 import { projectDirOf } from "./module-id.js";
 import { createRemoteDetector } from "./remote-detector.js";
-import { canHaveTypeView, needsTypeView, planTypeView, type TypeView } from "./type-view.js";
+import { canHaveTypeView, needsTypeView, planTypeView, withAutoClasses, type TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 import { createViewHost } from "./view-host.js";
 import { wrapViewProgram } from "./view-program.js";
@@ -32,14 +32,26 @@ export function transformProgram(
   const { ts } = extras;
   const options = program.getCompilerOptions();
   const compilerHost = host ?? ts.createCompilerHost(options);
-  const detect = createRemoteDetector(ts, program, compilerHost);
+  // Classes sent by remote signatures, in whichever file they are declared: registered there.
+  const autoClasses = new Map<ts.SourceFile, Set<ts.ClassDeclaration>>();
+  const detect = createRemoteDetector(ts, program, compilerHost, (declaration) => {
+    const file = declaration.getSourceFile();
+    let set = autoClasses.get(file);
+    if (set === undefined) autoClasses.set(file, (set = new Set()));
+    set.add(declaration);
+  });
 
   const views = new Map<string, TypeView>();
+  const detections = new Map<ts.SourceFile, ReturnType<typeof detect>>();
   for (const file of program.getSourceFiles()) {
     if (!canHaveTypeView(program, file)) continue;
     const detection = detect(file);
-    if (needsTypeView(detection)) {
-      views.set(file.fileName, planTypeView(ts, file, detection));
+    detections.set(file, detection);
+  }
+  for (const [file, detection] of detections) {
+    const auto = [...(autoClasses.get(file) ?? [])];
+    if (needsTypeView(detection) || auto.length > 0) {
+      views.set(file.fileName, withAutoClasses(planTypeView(ts, file, detection), file, auto));
     }
   }
   if (views.size === 0) return program;

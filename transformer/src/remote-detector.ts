@@ -17,6 +17,7 @@ import type * as ts from "typescript";
 import { createTsrayDiagnostic, TsrayDiagnosticCode } from "./diagnostics.js";
 import type { TypeScript } from "./typescript-instance.js";
 import { checkRemoteCall, checkRemoteSignatures } from "./wire-check.js";
+import type { ClassPolicy } from "./wire-types.js";
 
 /** The module whose `remote` export is the decorator. */
 export const TSRAY_MODULE = "tsray";
@@ -36,8 +37,17 @@ export interface HandWrapped {
   readonly statement: ts.VariableStatement;
 }
 
+/** A class decorated `@ray.serializable` (registered by the emitted call, as a remote class is). */
+export interface SerializableTarget {
+  readonly name: string;
+  readonly declaration: ts.ClassDeclaration;
+  readonly decorator: ts.Decorator;
+}
+
 export interface Detection {
   readonly targets: readonly RemoteTarget[];
+  /** `@ray.serializable` classes of the file. */
+  readonly serializables: readonly SerializableTarget[];
   /**
    * Hand-wrapped remote functions and classes. The runtime registers them itself; the emit
    * transform gives their module the same entry guard as a decorated one, so workers importing
@@ -61,19 +71,29 @@ interface HandWrappedCall {
   readonly wrapped: ts.FunctionExpression | ts.ArrowFunction | ts.ClassExpression;
 }
 
-/** A detector for the files of `program` (cheap to create; resolves `tsray` lazily, once per folder). */
+/**
+ * A detector for the files of `program` (cheap to create; resolves `tsray` lazily, once per folder).
+ * `onAutoClass` hears of every class a remote signature sends that the transform is to register
+ * (declared at the top level of the user's program, not decorated `@ray.serializable`), in any file.
+ */
 export function createRemoteDetector(
   ts: TypeScript,
   program: ts.Program,
   resolutionHost: ts.ModuleResolutionHost,
+  onAutoClass?: (declaration: ts.ClassDeclaration) => void,
 ): RemoteDetector {
   const checker = program.getTypeChecker();
-  const remoteSymbolByScope = new Map<string, ts.Symbol | undefined>();
+  const exportSymbolByScope = new Map<string, ts.Symbol | undefined>();
 
   /** The resolved `remote` symbol of `tsray` as seen from `file` (packages may nest). */
   function tsrayRemoteFor(file: ts.SourceFile): ts.Symbol | undefined {
-    const scope = `${file.fileName.replace(/[^/\\]*$/, "")}|${String(file.impliedNodeFormat)}`;
-    if (remoteSymbolByScope.has(scope)) return remoteSymbolByScope.get(scope);
+    return tsrayExportFor(file, "remote");
+  }
+
+  /** The resolved export `name` of `tsray` as seen from `file`. */
+  function tsrayExportFor(file: ts.SourceFile, name: string): ts.Symbol | undefined {
+    const scope = `${file.fileName.replace(/[^/\\]*$/, "")}|${String(file.impliedNodeFormat)}|${name}`;
+    if (exportSymbolByScope.has(scope)) return exportSymbolByScope.get(scope);
     const resolved = ts.resolveModuleName(
       TSRAY_MODULE,
       file.fileName,
@@ -85,10 +105,54 @@ export function createRemoteDetector(
     ).resolvedModule;
     const moduleFile = resolved && program.getSourceFile(resolved.resolvedFileName);
     const moduleSymbol = moduleFile && checker.getSymbolAtLocation(moduleFile);
-    const exported = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.name === "remote");
+    const exported = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.name === name);
     const symbol = exported && skipAliases(exported);
-    remoteSymbolByScope.set(scope, symbol);
+    exportSymbolByScope.set(scope, symbol);
     return symbol;
+  }
+
+  /** Whether `declaration` carries a decorator naming tsray's export `name` (`@ray.remote`, `@ray.serializable(…)`). */
+  function decoratedWith(declaration: ts.ClassDeclaration, name: string): ts.Decorator | undefined {
+    const symbol = tsrayExportFor(declaration.getSourceFile(), name);
+    if (symbol === undefined) return undefined;
+    return declaration.modifiers?.find((m): m is ts.Decorator => ts.isDecorator(m) && isRemoteDecorator(m, symbol));
+  }
+
+  /** Classes whose instances the runtime will rebuild (see wire-types.ts). */
+  const classes: ClassPolicy = {
+    classify(declaration) {
+      if (decoratedWith(declaration, "remote")) return undefined;
+      const decorator = decoratedWith(declaration, "serializable");
+      if (decorator) {
+        // `@ray.serializable({ serialize, deserialize })` or static [ray.serialize]: it encodes itself.
+        return ts.isCallExpression(withoutParentheses(ts, decorator.expression)) || hasSerializeHook(declaration) ? "encodes-itself" : "fields";
+      }
+      const file = declaration.getSourceFile();
+      const registrable =
+        declaration.name !== undefined &&
+        ts.isSourceFile(declaration.parent) &&
+        !(ts.getCombinedModifierFlags(declaration) & (ts.ModifierFlags.Ambient | ts.ModifierFlags.Abstract)) &&
+        !file.isDeclarationFile &&
+        !program.isSourceFileFromExternalLibrary(file) &&
+        /\.[cm]?tsx?$/.test(file.fileName) &&
+        !emitsCommonJs(file);
+      if (!registrable) return undefined;
+      onAutoClass?.(declaration);
+      return hasSerializeHook(declaration) ? "encodes-itself" : "fields";
+    },
+  };
+
+  /** A static member named `[ray.serialize]` (tsray's `serialize` symbol). */
+  function hasSerializeHook(declaration: ts.ClassDeclaration): boolean {
+    const symbol = tsrayExportFor(declaration.getSourceFile(), "serialize");
+    return declaration.members.some((member) => {
+      const name = member.name;
+      if (!name || !ts.isComputedPropertyName(name) || !(ts.getCombinedModifierFlags(member as ts.Declaration) & ts.ModifierFlags.Static)) return false;
+      const expression = withoutParentheses(ts, name.expression);
+      const named = ts.isPropertyAccessExpression(expression) ? expression.name : ts.isIdentifier(expression) ? expression : undefined;
+      const found = named && checker.getSymbolAtLocation(named);
+      return found !== undefined && symbol !== undefined && skipAliases(found) === symbol;
+    });
   }
 
   function skipAliases(symbol: ts.Symbol): ts.Symbol {
@@ -115,20 +179,39 @@ export function createRemoteDetector(
 
   return function detect(file: ts.SourceFile): Detection {
     const targets: RemoteTarget[] = [];
+    const serializables: SerializableTarget[] = [];
     const handWrapped: HandWrapped[] = [];
     const diagnostics: ts.Diagnostic[] = [];
     const rejected: ts.Decorator[] = [];
     // Cheap pre-filter: no `@`, no decorator, no `remote`, no call to check, and no need to resolve `tsray`.
     if (file.isDeclarationFile || (!file.text.includes("@") && !file.text.includes("remote"))) {
-      return { targets, handWrapped, diagnostics, rejected };
+      return { targets, serializables, handWrapped, diagnostics, rejected };
     }
     let remoteSymbol: ts.Symbol | undefined | null = null;
+    let serializableSymbol: ts.Symbol | undefined | null = null;
     const decorated = new Set<ts.Node>();
 
     const visit = (node: ts.Node): void => {
       if (ts.isDecorator(node)) {
         if (remoteSymbol === null) remoteSymbol = tsrayRemoteFor(file);
-        if (remoteSymbol !== undefined && isRemoteDecorator(node, remoteSymbol)) {
+        if (serializableSymbol === null) serializableSymbol = tsrayExportFor(file, "serializable");
+        if (serializableSymbol !== undefined && isRemoteDecorator(node, serializableSymbol)) {
+          const target = node.parent;
+          const code =
+            !ts.isClassDeclaration(target) || target.name === undefined || ts.getCombinedModifierFlags(target) & ts.ModifierFlags.Ambient
+              ? TsrayDiagnosticCode.UnsupportedTarget
+              : !ts.isSourceFile(target.parent)
+                ? TsrayDiagnosticCode.NotTopLevel
+                : emitsCommonJs(file)
+                  ? TsrayDiagnosticCode.CommonJsOutput
+                  : undefined;
+          if (code !== undefined) {
+            diagnostics.push(createTsrayDiagnostic(ts, file, node, code, `@ray.serializable: ${SERIALIZABLE_ADVICE}`));
+            rejected.push(node);
+          } else {
+            serializables.push({ name: (target as ts.ClassDeclaration).name!.text, declaration: target as ts.ClassDeclaration, decorator: node });
+          }
+        } else if (remoteSymbol !== undefined && isRemoteDecorator(node, remoteSymbol)) {
           const result = decorated.has(node.parent) ? TsrayDiagnosticCode.DuplicateDecorator : classify(node);
           decorated.add(node.parent);
           if (typeof result === "number") {
@@ -136,25 +219,25 @@ export function createRemoteDetector(
             rejected.push(node);
           } else {
             targets.push(result);
-            diagnostics.push(...checkRemoteSignatures(ts, checker, file, result.declaration, result.name));
+            diagnostics.push(...checkRemoteSignatures(ts, checker, file, result.declaration, result.name, classes));
           }
         }
       } else if (ts.isCallExpression(node)) {
         const called = remoteFunctionCalled(node);
-        if (called) diagnostics.push(...checkRemoteCall(ts, checker, file, node, called.fn, called.name));
+        if (called) diagnostics.push(...checkRemoteCall(ts, checker, file, node, called.fn, called.name, classes));
         const wrapped = handWrappedAt(node);
         if (wrapped) {
           if (remoteSymbol === null) remoteSymbol = tsrayRemoteFor(file);
           if (remoteSymbol !== undefined && isRemoteReference(wrapped.callee, remoteSymbol)) {
             handWrapped.push({ name: wrapped.name, statement: wrapped.statement });
-            diagnostics.push(...checkRemoteSignatures(ts, checker, file, wrapped.wrapped, wrapped.name));
+            diagnostics.push(...checkRemoteSignatures(ts, checker, file, wrapped.wrapped, wrapped.name, classes));
           }
         }
       }
       ts.forEachChild(node, visit);
     };
     ts.forEachChild(file, visit);
-    return { targets, handWrapped, diagnostics, rejected };
+    return { targets, serializables, handWrapped, diagnostics, rejected };
   };
 
   /**
@@ -278,6 +361,10 @@ export function createRemoteDetector(
     return TsrayDiagnosticCode.UnsupportedTarget;
   }
 }
+
+const SERIALIZABLE_ADVICE =
+  "it can only be used on a named top-level class declaration with a body, in a file emitted as an ES module " +
+  "(workers find the class by its module and name).";
 
 /** The options argument of `@ray.remote({ ... })`, if the decorator is called with one. */
 export function decoratorOptions(ts: TypeScript, decorator: ts.Decorator): ts.Expression | undefined {
