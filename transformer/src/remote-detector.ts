@@ -31,10 +31,13 @@ export interface RemoteTarget {
   readonly exported: boolean;
 }
 
-/** A top-level `const add = ray.remote(function add…)`: the transform-free spelling, in a transformed file. */
+/**
+ * A top-level `const add = ray.remote(function add…)` or `ray.registerSerializable(Point…)`: the
+ * transform-free spellings, in a transformed file (the statement must run in workers too).
+ */
 export interface HandWrapped {
   readonly name: string;
-  readonly statement: ts.VariableStatement;
+  readonly statement: ts.VariableStatement | ts.ExpressionStatement;
 }
 
 /** A class decorated `@ray.serializable` (registered by the emitted call, as a remote class is). */
@@ -122,6 +125,8 @@ export function createRemoteDetector(
   const classes: ClassPolicy = {
     classify(declaration) {
       if (decoratedWith(declaration, "remote")) return undefined;
+      const byHand = registeredByHand(declaration);
+      if (byHand) return byHand.arguments.length > 1 || hasSerializeHook(declaration) ? "encodes-itself" : "fields";
       const decorator = decoratedWith(declaration, "serializable");
       if (decorator) {
         // `@ray.serializable({ serialize, deserialize })` or static [ray.serialize]: it encodes itself.
@@ -141,6 +146,27 @@ export function createRemoteDetector(
       return hasSerializeHook(declaration) ? "encodes-itself" : "fields";
     },
   };
+
+  /** The top-level `ray.registerSerializable(Cls, …)` call of the class's own module, if any. */
+  function registeredByHand(declaration: ts.ClassDeclaration): ts.CallExpression | undefined {
+    const file = declaration.getSourceFile();
+    const classSymbol = declaration.name && checker.getSymbolAtLocation(declaration.name);
+    for (const statement of file.statements) {
+      const call = registrationCall(statement);
+      const argument = call?.arguments[0];
+      if (argument && ts.isIdentifier(argument) && checker.getSymbolAtLocation(argument) === classSymbol) return call;
+    }
+    return undefined;
+  }
+
+  /** `ray.registerSerializable(…)` as a statement of its own. */
+  function registrationCall(statement: ts.Statement): ts.CallExpression | undefined {
+    if (!ts.isExpressionStatement(statement)) return undefined;
+    const call = withoutParentheses(ts, statement.expression);
+    if (!ts.isCallExpression(call)) return undefined;
+    const symbol = tsrayExportFor(statement.getSourceFile(), "registerSerializable");
+    return symbol !== undefined && isRemoteReference(withoutParentheses(ts, call.expression), symbol) ? call : undefined;
+  }
 
   /** A static member named `[ray.serialize]` (tsray's `serialize` symbol). */
   function hasSerializeHook(declaration: ts.ClassDeclaration): boolean {
@@ -222,6 +248,10 @@ export function createRemoteDetector(
             diagnostics.push(...checkRemoteSignatures(ts, checker, file, result.declaration, result.name, classes));
           }
         }
+      } else if (ts.isExpressionStatement(node) && ts.isSourceFile(node.parent) && registrationCall(node)) {
+        // Kept in workers (the entry guard would skip an expression statement), like a hand-wrapped remote.
+        const argument = registrationCall(node)!.arguments[0];
+        handWrapped.push({ name: argument && ts.isIdentifier(argument) ? argument.text : "", statement: node });
       } else if (ts.isCallExpression(node)) {
         const called = remoteFunctionCalled(node);
         if (called) diagnostics.push(...checkRemoteCall(ts, checker, file, node, called.fn, called.name, classes));

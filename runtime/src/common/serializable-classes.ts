@@ -67,9 +67,9 @@ export function serializableClassById(id: string): SerializableClass | undefined
 }
 
 /**
- * Registers `cls` under `context.id`. Idempotent for the same class and id;
- * another class under a used id, or the same class under a second id, is an
- * `InvalidArgumentError` (the receiving side could not tell which is meant).
+ * Registers `cls` under `context.id`. Idempotent for the same class; another
+ * class under a used id is an `InvalidArgumentError` (the receiving side could
+ * not tell which is meant).
  */
 export function registerClass(cls: Function, context: SerializableContext, options: SerializableOptions = {}): void {
   if (typeof cls !== "function" || typeof cls.prototype !== "object" || cls.prototype === null) {
@@ -87,12 +87,15 @@ export function registerClass(cls: Function, context: SerializableContext, optio
   const proto = cls.prototype as object;
   const existing = byId.get(context.id) ?? byPrototype.get(proto);
   if (existing !== undefined) {
-    if (existing.cls === cls && existing.id === context.id) return;
-    throw new InvalidArgumentError(
-      existing.cls === cls
-        ? `Class ${context.name} is already serializable with the id "${existing.id}"; register it once.`
-        : `Two different serializable classes have the id "${context.id}". Give each class in a module its own name.`,
-    );
+    if (existing.cls !== cls) {
+      throw new InvalidArgumentError(
+        `Two different serializable classes have the id "${context.id}". Give each class in a module its own name.`,
+      );
+    }
+    // The same class under a second id (say, the transform's and a hand-written call's): both ids
+    // find it, instances are sent under the first. Its encoding is the first registration's.
+    byId.set(context.id, existing);
+    return;
   }
   const entry: SerializableClass = {
     cls,
