@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { drain, drainQueue, echoQueue, Producer } from "./remote-fns/queue-users.js";
-import { rejection, thrown } from "./helpers.js";
+import { rejection } from "./helpers.js";
 
 test.before(async () => {
   await ray.init({ numCpus: 2, namespace: "queue-suite" });
