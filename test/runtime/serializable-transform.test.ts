@@ -33,17 +33,21 @@ test("a class a remote signature in another module sends is registered in its ow
   assert.match(shapes, '__tsray.registerClass(Segment, { kind: "tsray:serializable", abi: 1, id: "src/shapes.ts#Segment", name: "Segment", url: import.meta.url });');
 });
 
+test("a class only an actor method's signature sends is registered too", () => {
+  assert.match(shapes, '__tsray.registerClass(Tag, { kind: "tsray:serializable", abi: 1, id: "src/shapes.ts#Tag", name: "Tag", url: import.meta.url });');
+});
+
 test("a hand-written ray.registerSerializable runs in workers too, and is not registered twice", () => {
   assert.match(shapes, "\nray.registerSerializable(Label);\nif (!__tsray.inWorker) {");
   assert.not.match(shapes, "registerClass(Label");
 });
 
-test("instances of all three reach tasks in threads and child processes as real instances", () => {
+test("instances of all of them reach tasks and actors in threads and child processes as real instances", () => {
   assert.is(run.code, 0, run.stderr);
   const lines = run.stdout.trim().split("\n");
   assert.equal(lines.filter((l) => l === "shapes module evaluated in the driver").length, 1, run.stdout);
   const out = JSON.parse(lines.pop() ?? "{}") as Record<string, unknown>;
-  const expected = { measured: { cls: "Segment", length: 5, fromIsPoint: "Point" }, mirrored: [true, true, -1], shouted: "HI" };
+  const expected = { measured: { cls: "Segment", length: 5, fromIsPoint: "Point" }, mirrored: [true, true, -1], shouted: "HI", pinned: "#x" };
   assert.equal(out, { thread: expected, process: expected });
 });
 

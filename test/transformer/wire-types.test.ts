@@ -59,6 +59,7 @@ test("instances of the program's classes are accepted; unregistrable classes, #p
   assert.ok(found.some((d) => /parameter `task` .* its type at `task\.run` is a function/.test(d.message)), describe(found));
   assert.ok(found.some((d) => /result of remote function `clock` .* is an instance of class ForeignClock\. Tsray rebuilds instances only of classes it can register/.test(d.message)), describe(found));
   assert.ok(found.some((d) => /parameter `cache` .* is a WeakMap/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => d.code === 9902 && /@ray\.serializable: it can only be used on a named top-level class/.test(d.message)), describe(found));
   assert.not.ok(found.some((d) => /Job|Point|Account|RetryError/.test(d.message)), describe(found));
 });
 
