@@ -75,6 +75,20 @@ ray.registerSerializable(Tagged, {
   deserialize: (s) => new Tagged((s as string).split(",")),
 });
 
+/** The decorator without the transform (a TS 5 class decorator): the id comes from this module. */
+@ray.serializable
+class Decorated {
+  constructor(public v: number) {}
+  twice(): number {
+    return this.v * 2;
+  }
+}
+
+@ray.serializable({ serialize: (c: Celsius) => c.degrees, deserialize: (d: number) => new Celsius(d) })
+class Celsius {
+  constructor(readonly degrees: number) {}
+}
+
 class Loose {
   constructor(public n: number) {}
 }
@@ -87,6 +101,14 @@ test("an instance comes back with its prototype, methods and getters", () => {
   assert.is(back.norm(), 5);
   assert.is(back.sum, 7);
   assert.equal(Object.keys(back), ["x", "y"]);
+});
+
+test("@ray.serializable works as a plain class decorator, with and without options", () => {
+  const [d, c] = roundTrip([new Decorated(21), new Celsius(-3)]);
+  assert.ok(d instanceof Decorated);
+  assert.is(d.twice(), 42);
+  assert.ok(c instanceof Celsius);
+  assert.is(c.degrees, -3);
 });
 
 test("the constructor is not called when an instance is rebuilt", () => {
