@@ -4,34 +4,7 @@ import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { registerClass } from "tsray/stubs";
 import { makeCodec, roundTrip, thrown } from "./harness.js";
-
-class Point {
-  constructor(
-    public x: number,
-    public y: number,
-  ) {}
-  norm(): number {
-    return Math.hypot(this.x, this.y);
-  }
-  get sum(): number {
-    return this.x + this.y;
-  }
-}
-ray.registerSerializable(Point);
-
-class Point3 extends Point {
-  constructor(
-    x: number,
-    y: number,
-    public z: number,
-  ) {
-    super(x, y);
-  }
-  override norm(): number {
-    return Math.hypot(this.x, this.y, this.z);
-  }
-}
-ray.registerSerializable(Point3);
+import { Point, Point3 } from "../runtime/remote-fns/shapes.js";
 
 /** Registered parent, unregistered child. */
 class Point4 extends Point {}
@@ -172,6 +145,36 @@ test("private fields without an encoding hook are refused, saying to add the hoo
   const error = thrown(() => codec.encode([new Vault()], "argument 1 of f"), ray.SerializationError);
   assert.match(error.message, "value[0] is an instance of class Vault, which has private members (#secret)");
   assert.match(error.message, "static [ray.serialize]");
+});
+
+test("a # in a string or a static private member does not count as a private field", () => {
+  class Note {
+    static #made = 0;
+    text = "see #fix and #42";
+    constructor() {
+      Note.#made++;
+    }
+    static made(): number {
+      return Note.#made;
+    }
+  }
+  ray.registerSerializable(Note);
+  const back = roundTrip(new Note());
+  assert.ok(back instanceof Note);
+  assert.is(back.text, "see #fix and #42");
+});
+
+test("private methods and accessors count as private members", () => {
+  class Locked {
+    #open(): boolean {
+      return true;
+    }
+    get ok(): boolean {
+      return this.#open();
+    }
+  }
+  ray.registerSerializable(Locked);
+  assert.match(thrown(() => codec.encode(new Locked(), "ray.put"), ray.SerializationError).message, "private members (#open)");
 });
 
 test("an unregistered class instance is refused naming the path and how to register it", () => {

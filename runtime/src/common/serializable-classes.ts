@@ -110,7 +110,13 @@ export function registerClass(cls: Function, context: SerializableContext, optio
   byPrototype.set(proto, entry);
 }
 
-/** `#name` declared or read in the source of `cls` or its superclasses (JavaScript offers no other way to know). */
+/**
+ * The first instance `#name` member declared in the source of `cls` or its superclasses (JavaScript
+ * offers no other way to know): `#x`, `#x = …`, `#m() {…}`, `get #x()`, at the start of a member
+ * (after `{`, `;`, `}` or a line break). `static #x` is not an instance's. A `#` inside a string or
+ * comment at such a place would be a false positive (the class is then refused with advice to add
+ * the hooks, never sent wrong).
+ */
 function privateMemberOf(cls: Function): string | undefined {
   for (let c: unknown = cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     let source: string;
@@ -119,7 +125,7 @@ function privateMemberOf(cls: Function): string | undefined {
     } catch {
       return undefined;
     }
-    const found = /(?:\.|^|[\s;{}])(#[A-Za-z_$][\w$]*)\s*(?=[=;(]|\s*$|[.\s)])/m.exec(source);
+    const found = /(?:^|[;{}])\s*(?:(?:get|set|async|accessor)\s+|\*\s*)*(#[A-Za-z_$][\w$]*)/m.exec(source);
     if (found !== null && /^class[\s{]/.test(source)) return found[1];
   }
   return undefined;
