@@ -1,7 +1,8 @@
 /**
  * The check that runs before msgpackr sees a value: it refuses what tsray
  * cannot send (functions, symbols, promises, weak collections, boxed
- * primitives, instances of classes it does not know, values nested deeper
+ * primitives, instances of classes that are not registered as serializable
+ * (common/serializable-classes.ts; registered ones are walked), values nested deeper
  * than {@link MAX_NESTING_DEPTH}, objects that throw when read, such as a
  * revoked Proxy) with a `SerializationError` naming where the value sat and
  * the path inside it, and notes what the encoder needs to know: whether some
@@ -24,9 +25,9 @@ import { ObjectRef } from "../api/object-ref.js";
 import { isArrayIndex, needsUtf16, toExactForms } from "./exact-forms.js";
 import { formatPath, type PathSegment } from "./value-path.js";
 import { refuse, refuseFunction, refuseInstance, type Refusal } from "./refusals.js";
+import { serializableClassOf, type SerializableClass } from "../common/serializable-classes.js";
 
 export type { Refusal } from "./refusals.js";
-import { serializableClassOf, type SerializableClass } from "../common/serializable-classes.js";
 
 /**
  * How many containers (objects, arrays, Maps, Sets) may enclose one another.
@@ -38,7 +39,6 @@ import { serializableClassOf, type SerializableClass } from "../common/serializa
  * leaves room for the stack a caller already uses.
  */
 export const MAX_NESTING_DEPTH = 500;
-
 
 export interface Inspection {
   /** The value holds a `-0` somewhere in a plain object, array or Map value. */
