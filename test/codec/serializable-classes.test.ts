@@ -84,6 +84,22 @@ test("@ray.serializable works as a plain class decorator, with and without optio
   assert.is(c.degrees, -3);
 });
 
+test("an own field that shadows a setter of the class is restored without running the setter", () => {
+  class Guarded {
+    constructor(label: string) {
+      Object.defineProperty(this, "label", { value: label, writable: true, enumerable: true, configurable: true });
+    }
+    set label(_v: string) {
+      throw new Error("setter ran");
+    }
+  }
+  ray.registerSerializable(Guarded);
+  const back = roundTrip(new Guarded("kept"));
+  assert.ok(back instanceof Guarded);
+  assert.equal(Object.getOwnPropertyDescriptor(back, "label")?.value, "kept");
+  assert.ok(Object.getOwnPropertyDescriptor(Guarded.prototype, "label")?.set, "the class keeps its setter");
+});
+
 test("the constructor is not called when an instance is rebuilt", () => {
   let calls = 0;
   class Counted {
