@@ -121,6 +121,9 @@ export function createRemoteDetector(
     return declaration.modifiers?.find((m): m is ts.Decorator => ts.isDecorator(m) && isRemoteDecorator(m, symbol));
   }
 
+  /** The file `detect` is looking at. */
+  let checkedFile: ts.SourceFile | undefined;
+
   /** Classes whose instances the runtime will rebuild (see wire-types.ts). */
   const classes: ClassPolicy = {
     classify(declaration) {
@@ -133,6 +136,10 @@ export function createRemoteDetector(
         return ts.isCallExpression(withoutParentheses(ts, decorator.expression)) || hasSerializeHook(declaration) ? "encodes-itself" : "fields";
       }
       const file = declaration.getSourceFile();
+      // A package's class that declares the hook (as `ray.Queue` does) registers itself.
+      if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) {
+        return hasSerializeHook(declaration) ? "encodes-itself" : undefined;
+      }
       const registrable =
         declaration.name !== undefined &&
         ts.isSourceFile(declaration.parent) &&
@@ -170,7 +177,8 @@ export function createRemoteDetector(
 
   /** A static member named `[ray.serialize]` (tsray's `serialize` symbol). */
   function hasSerializeHook(declaration: ts.ClassDeclaration): boolean {
-    const symbol = tsrayExportFor(declaration.getSourceFile(), "serialize");
+    // Resolved from the file being checked: a package's own .d.ts may not resolve `tsray` itself.
+    const symbol = tsrayExportFor(checkedFile ?? declaration.getSourceFile(), "serialize");
     return declaration.members.some((member) => {
       const name = member.name;
       if (!name || !ts.isComputedPropertyName(name) || !(ts.getCombinedModifierFlags(member as ts.Declaration) & ts.ModifierFlags.Static)) return false;
@@ -213,6 +221,7 @@ export function createRemoteDetector(
     if (file.isDeclarationFile || (!file.text.includes("@") && !file.text.includes("remote"))) {
       return { targets, serializables, handWrapped, diagnostics, rejected };
     }
+    checkedFile = file;
     let remoteSymbol: ts.Symbol | undefined | null = null;
     let serializableSymbol: ts.Symbol | undefined | null = null;
     const decorated = new Set<ts.Node>();

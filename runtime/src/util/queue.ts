@@ -21,7 +21,7 @@ import { get, kill } from "../api/api.js";
 import type { ActorHandle } from "../api/remote-types.js";
 import type { ActorOptions } from "../common/options.js";
 import { Empty, Full, InvalidArgumentError } from "../common/errors.js";
-import { registerClass } from "../common/serializable-classes.js";
+import { deserialize, registerClass, serialize } from "../common/serializable-classes.js";
 import { describe } from "../scheduler/options-validation.js";
 import { RemoteQueueActor, type QueueActor, type Taken } from "./queue-actor.js";
 
@@ -82,6 +82,16 @@ export class Queue<T = unknown> {
     }
     const maxsize = await get(actor.getMaxsize.remote());
     return queueOver<T>(actor, maxsize);
+  }
+
+  /** Sent to tasks and actors as its actor handle and maxsize, its only state (see `registerClass` below). */
+  static [serialize](q: Queue<unknown>): [ActorHandle<QueueActor>, number] {
+    return [q.actor, q.maxsize];
+  }
+
+  /** A queue over the same actor, on the side that receives one. */
+  static [deserialize](data: [ActorHandle<QueueActor>, number]): Queue<unknown> {
+    return queueOver(data[0], data[1]);
   }
 
   /** How many items are in the queue now. */
@@ -187,16 +197,5 @@ function queueOver<T>(actor: ActorHandle<QueueActor>, maxsize: number): Queue<T>
   }
 }
 
-// Sent to tasks and actors as `[actor, maxsize]`; the id and url are fixed, as QueueActor's are, so any
-// worker finds the class in the runtime's own module.
-registerClass(
-  Queue,
-  { kind: "tsray:serializable", abi: 1, id: "tsray/util/queue.js#Queue", name: "Queue", url: import.meta.url },
-  {
-    serialize: (q) => [(q as Queue).actor, (q as Queue).maxsize],
-    deserialize: (data) => {
-      const [actor, maxsize] = data as [ActorHandle<QueueActor>, number];
-      return queueOver(actor, maxsize);
-    },
-  },
-);
+// Its id and url are fixed, as QueueActor's are, so any worker finds the class in the runtime's own module.
+registerClass(Queue, { kind: "tsray:serializable", abi: 1, id: "tsray/util/queue.js#Queue", name: "Queue", url: import.meta.url });
