@@ -2,11 +2,12 @@
 // signature sends (registered by the transform in their own module) and `ray.registerSerializable`.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runNode, type ChildResult } from "./child-process.js";
+import { runNode, runProgram, type ChildResult } from "./child-process.js";
 
 const project = fileURLToPath(new URL("../../fixtures/runtime/serializable-program/", import.meta.url));
 const tspc = createRequire(import.meta.url).resolve("ts-patch/bin/tspc.js");
@@ -49,6 +50,19 @@ test("instances of all of them reach tasks and actors in threads and child proce
   const out = JSON.parse(lines.pop() ?? "{}") as Record<string, unknown>;
   const expected = { measured: { cls: "Segment", length: 5, fromIsPoint: "Point" }, mirrored: [true, true, -1], shouted: "HI", pinned: "#x" };
   assert.equal(out, { thread: expected, process: expected });
+});
+
+test("under node --import tsray/register (one file compiled at a time) the program runs the same, cold and cached", async () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), "tsray-serializable-cache-"));
+  for (const round of ["cold", "cached"]) {
+    const loaded = await runProgram(process.execPath, ["--import", "tsray/register", "src/main.ts"], {
+      cwd: project,
+      limitS: 90,
+      env: { ...process.env, TSRAY_CACHE_DIR: cacheDir },
+    });
+    assert.is(loaded.code, 0, `${round}: ${loaded.stderr}`);
+    assert.is(loaded.stdout.trim().split("\n").pop(), run.stdout.trim().split("\n").pop(), round);
+  }
 });
 
 test.run();

@@ -21,6 +21,14 @@ import { wrapViewProgram } from "./view-program.js";
 /** What ts-patch passes as the fourth argument of a program transformer. */
 export interface ProgramTransformerExtras {
   readonly ts: TypeScript;
+  /**
+   * Classes that remote signatures send, by file name, remembered by a caller that compiles one file
+   * per program (the loader): their files register them even when this program does not see the
+   * signature. tspc sees the whole program and passes none.
+   */
+  readonly autoClasses?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Hears of every such class this program finds (the loader remembers them). */
+  readonly onAutoClass?: (fileName: string, className: string) => void;
 }
 
 export function transformProgram(
@@ -48,8 +56,12 @@ export function transformProgram(
     const detection = detect(file);
     detections.set(file, detection);
   }
+  const remembered = extras.autoClasses;
+  for (const [file, declarations] of autoClasses) {
+    for (const declaration of declarations) if (declaration.name) extras.onAutoClass?.(file.fileName, declaration.name.text);
+  }
   for (const [file, detection] of detections) {
-    const auto = [...(autoClasses.get(file) ?? [])];
+    const auto = [...(autoClasses.get(file) ?? []), ...topLevelClasses(ts, file, remembered?.get(file.fileName))];
     if (needsTypeView(detection) || auto.length > 0) {
       views.set(file.fileName, withAutoClasses(planTypeView(ts, file, detection), file, auto));
     }
@@ -93,4 +105,10 @@ function withDiagnosticsOnViews(
     else if (needsTypeView(detection)) out.set(file.fileName, planTypeView(ts, file, detection));
   }
   return out;
+}
+
+/** The top-level class declarations of `file` named in `names`. */
+function topLevelClasses(ts: TypeScript, file: ts.SourceFile, names: ReadonlySet<string> | undefined): ts.ClassDeclaration[] {
+  if (names === undefined || names.size === 0) return [];
+  return file.statements.filter((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name !== undefined && names.has(s.name.text));
 }

@@ -110,10 +110,12 @@ export function needsTypeView(detection: Detection): boolean {
  * count in the version tag, so a builder program re-emits the file when the set changes.
  */
 export function withAutoClasses(view: TypeView, file: ts.SourceFile, classes: readonly ts.ClassDeclaration[]): TypeView {
-  const marks = classes
-    .filter((c) => c.name !== undefined)
-    .map((c): RemoteMark => ({ kind: "auto-serializable", name: c.name!.text, decoratorStart: c.getStart(file) }))
-    .filter((m) => !view.marks.some((k) => k.decoratorStart === m.decoratorStart));
+  const marks: RemoteMark[] = [];
+  for (const c of classes) {
+    const mark: RemoteMark = { kind: "auto-serializable", name: c.name?.text ?? "", decoratorStart: c.getStart(file) };
+    if (c.name === undefined || [...view.marks, ...marks].some((k) => k.decoratorStart === mark.decoratorStart)) continue;
+    marks.push(mark);
+  }
   if (marks.length === 0) return view;
   const names = marks.map((m) => m.name).sort().join(",");
   return { ...view, marks: [...view.marks, ...marks], versionTag: `${view.versionTag}:${names}` };
