@@ -193,6 +193,27 @@ test("private methods and accessors count as private members", () => {
   assert.match(thrown(() => codec.encode(new Locked(), "ray.put"), ray.SerializationError).message, "private members (#open)");
 });
 
+test("a subclass of Map or Array without its own encoding is refused, with one it round-trips", () => {
+  class Registry extends Map<string, number> {}
+  ray.registerSerializable(Registry);
+  assert.match(
+    thrown(() => codec.encode(new Registry([["a", 1]]), "ray.put"), ray.SerializationError).message,
+    "value is an instance of class Registry, which extends Map",
+  );
+  class Stack extends Array<number> {
+    static [ray.serialize](s: Stack): number[] {
+      return [...s];
+    }
+    static [ray.deserialize](items: number[]): Stack {
+      return Stack.from(items) as Stack;
+    }
+  }
+  ray.registerSerializable(Stack);
+  const back = roundTrip(Stack.from([1, 2]) as Stack);
+  assert.ok(back instanceof Stack);
+  assert.equal([...back], [1, 2]);
+});
+
 test("an unregistered class instance is refused naming the path and how to register it", () => {
   const error = thrown(() => codec.encode({ items: [new Loose(1)] }, "argument 2 of add"), ray.SerializationError);
   assert.match(error.message, "Cannot serialize argument 2 of add: value.items[0] is an instance of class Loose.");

@@ -309,6 +309,13 @@ function visitInstance(object: object, entry: SerializableClass, state: WalkStat
     state.customOpen.delete(object);
     return refusal;
   }
+  if (entry.builtinBase !== undefined) {
+    return refuse(
+      `an instance of class ${entry.name}, which extends ${entry.builtinBase} (whose contents are not properties tsray can copy)`,
+      `give ${entry.name} its own encoding: static [ray.serialize](x) returning plain data (e.g. [...x]) and ` +
+        "static [ray.deserialize](data) returning an instance",
+    );
+  }
   if (entry.privateMember !== undefined) {
     return refuse(
       `an instance of class ${entry.name}, which has private members (${entry.privateMember}) that cannot be read from outside the class`,

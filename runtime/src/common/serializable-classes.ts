@@ -52,7 +52,12 @@ export interface SerializableClass {
   readonly deserialize: ((data: unknown) => unknown) | undefined;
   /** The first `#private` member seen in the source of the class or a superclass (refused without a hook). */
   readonly privateMember: string | undefined;
+  /** A built-in class it extends whose state is not in own properties (`Map`, `Array`, …; refused without a hook). */
+  readonly builtinBase: string | undefined;
 }
+
+/** Built-ins whose instances keep their state in internal slots, which copying own properties loses. */
+const BUILTIN_BASES: readonly Function[] = [Array, Map, Set, Date, RegExp, Promise, WeakMap, WeakSet, ArrayBuffer, DataView];
 
 const byPrototype = new Map<object, SerializableClass>();
 const byId = new Map<string, SerializableClass>();
@@ -105,6 +110,7 @@ export function registerClass(cls: Function, context: SerializableContext, optio
     serialize: ser as SerializableClass["serialize"],
     deserialize: deser as SerializableClass["deserialize"],
     privateMember: ser === undefined ? privateMemberOf(cls) : undefined,
+    builtinBase: ser === undefined ? BUILTIN_BASES.find((B) => proto instanceof B)?.name : undefined,
   };
   byId.set(entry.id, entry);
   byPrototype.set(proto, entry);
