@@ -27,7 +27,9 @@ export {
 export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTableEntry } from "./api/placement-group.js";
 export type { CancelOptions, GetOptions, KillOptions, ListNamedActorsOptions, ValuesOf, WaitOptions } from "./api/api.js";
 export type { NamedActor } from "./common/task-spec.js";
-export type { RuntimeContext } from "./common/context.js";
+export type { RuntimeContext } from "./api/runtime-context.js";
+export { method } from "./api/actor-methods.js";
+export type { MethodDecorator } from "./api/actor-methods.js";
 export { ObjectRef } from "./api/object-ref.js";
 export type { OwnerAddress } from "./common/ids.js";
 export { ActorHandle } from "./api/remote-types.js";
@@ -52,6 +54,7 @@ export type {
   ActorMethodOptions,
   ActorOptions,
   CustomResources,
+  MethodOptions,
   Isolation,
   PlacementGroupLike,
   RemoteOptions,

@@ -8,7 +8,7 @@
  */
 import { actorDescriptorOf, makeActorHandle } from "./actor-handle.js";
 import type { ActorHandle } from "./remote-types.js";
-import type { RuntimeContext } from "../common/context.js";
+import { runtimeContextOf, type RuntimeContext } from "./runtime-context.js";
 import { currentCore, installCore, peekCore } from "./core.js";
 import { InvalidArgumentError } from "../common/errors.js";
 import type { NamedActor } from "../common/task-spec.js";
@@ -203,8 +203,14 @@ export function isWorker(): boolean {
   return inWorker;
 }
 
+/**
+ * Where this code runs (job, node, worker, task, actor, namespace) and, inside a
+ * task or actor call, its assigned resources, its actor (`currentActor`,
+ * `wasCurrentActorReconstructed`) and its cancellation (`isCanceled()`, `signal`):
+ * see api/runtime-context.ts.
+ */
 export function getRuntimeContext(): RuntimeContext {
-  return currentCore("ray.getRuntimeContext()").runtimeContext();
+  return runtimeContextOf(currentCore("ray.getRuntimeContext()").runtimeContext());
 }
 
 /** The node's resources in all, e.g. `{ CPU: 8, GPU: 1, memory: 1.2e10, Custom: 2 }` (driver only for now). */

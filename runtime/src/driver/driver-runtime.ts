@@ -276,10 +276,10 @@ export class DriverRuntime implements Core {
     return created;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, group?: string): ObjectRef | ObjectRef[] {
     const encoded = this.encodeArgs(args, name);
     const taskId = this.ids.next();
-    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId });
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId, group });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 

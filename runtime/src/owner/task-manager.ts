@@ -31,6 +31,13 @@ import { CPU } from "../scheduler/resource-set.js";
 import { addTransfer } from "../protocol/encoded-values.js";
 import { ClaimTable } from "../protocol/task-claims.js";
 
+/** What a task's grant holds, as `getAssignedResources()` shows it; undefined for the default task's `{ CPU: 1 }` (nothing extra on the wire). */
+function assignedResources(grant: Grant<unknown>): Readonly<Record<string, number>> | undefined {
+  const held = grant.resources.toJSON();
+  const names = Object.keys(held);
+  return names.length === 1 && held["CPU"] === 1 ? undefined : held;
+}
+
 export interface TaskManagerDeps {
   readonly store: MemoryStore;
   /** The node tasks are submitted to (this manager attaches itself as its owner). */
@@ -107,6 +114,7 @@ export class TaskManager implements LeaseOwner {
       grantId: grant.id,
       cpuUnits: grant.resources.get(CPU),
       gpuIds,
+      resources: assignedResources(grant),
       tasks: [],
       blocked: false,
     };
@@ -377,6 +385,7 @@ export class TaskManager implements LeaseOwner {
         deps: state.deps,
         numReturns: call.numReturns,
         gpuIds: lease.gpuIds,
+        resources: lease.resources,
         claim,
       },
       transfer,
