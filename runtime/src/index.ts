@@ -29,7 +29,7 @@ export type { CancelOptions, GetOptions, KillOptions, ListNamedActorsOptions, Va
 export type { NamedActor } from "./common/task-spec.js";
 export type { RuntimeContext } from "./api/runtime-context.js";
 export { method } from "./api/actor-methods.js";
-export type { MethodDecorator } from "./api/actor-methods.js";
+export type { MethodDecorator, MethodFor } from "./api/actor-methods.js";
 export { ObjectRef } from "./api/object-ref.js";
 export type { OwnerAddress } from "./common/ids.js";
 export { ActorHandle } from "./api/remote-types.js";
@@ -38,6 +38,8 @@ export type {
   ActorConstructor,
   ActorMethod,
   ActorMethods,
+  MethodNumReturns,
+  MethodReturnsKey,
   AnyClass,
   AnyFunction,
   RemoteArgs,

@@ -26,12 +26,20 @@ const optionsByFunction = new WeakMap<Function, MethodOptions>();
  * `(Cls.prototype, "name")` (the transform-free spelling, and what
  * `experimentalDecorators` passes).
  */
-export interface MethodDecorator {
-  <F extends AnyFunction>(value: F, context: ClassMethodDecoratorContext): void;
+export interface MethodDecorator<O extends MethodOptions = MethodOptions> {
+  <F extends MethodFor<O>>(value: F, context: ClassMethodDecoratorContext): void;
   (prototype: object, name: string, descriptor?: PropertyDescriptor): void;
 }
 
-export function method<const O extends MethodOptions>(options: O): MethodDecorator {
+/** A method that fits options `O`: with `numReturns` above 1 it must return an array (or a promise of one), one element per ref. */
+export type MethodFor<O extends MethodOptions> = O extends { readonly numReturns: infer N extends number }
+  ? [N] extends [1]
+    ? AnyFunction
+    : // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (...args: any[]) => readonly unknown[] | PromiseLike<readonly unknown[]>
+  : AnyFunction;
+
+export function method<const O extends MethodOptions>(options: O): MethodDecorator<O> {
   validateMethodDecoratorOptions(options, "@ray.method()");
   const o: MethodOptions = { ...options };
   return (target: unknown, context: unknown): void => {
