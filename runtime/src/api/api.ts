@@ -125,11 +125,13 @@ export async function wait<R extends ObjectRef<unknown>>(refs: readonly R[], opt
 }
 
 /**
- * Cancels the task that produces `ref`: a task still waiting for its
- * arguments or a CPU is dropped and its ref fails with `TaskCancelledError`.
- * A running task is stopped with `force` (its thread is ended; no retry);
- * without `force` cancellation is best effort: its ref fails at once, its
- * pending `ray.get`s fail, but synchronous code runs on to its end.
+ * Cancels the task or actor call that produces `ref`: one still waiting for
+ * its arguments, a CPU or its turn (at the caller or at the actor) never runs,
+ * and its ref fails with `TaskCancelledError`. A running one is stopped with
+ * `force` (its thread is ended; no retry; refused for actor calls); without
+ * `force` its ref fails at once, its `getRuntimeContext().signal` aborts and its
+ * pending `ray.get`s fail, but synchronous code runs on to its end. Cancelled
+ * calls are never retried.
  */
 export function cancel(ref: ObjectRef, options?: CancelOptions): void {
   if (!(ref instanceof ObjectRef)) throw new InvalidArgumentError(`ray.cancel() takes an ObjectRef, got ${describe(ref)}.`);
