@@ -129,6 +129,45 @@ test("a cancelled actor call is not retried when the actor restarts", async () =
   assert.equal(runs(), ["r", "echo 1"]);
 });
 
+test("cancelling one ref of an actor call with several returns cancels the call", async () => {
+  const w = Waiter.remote(dir);
+  const first = w.wait.remote("1");
+  await started("1");
+  const [a, b] = w.pair.options({ numReturns: 2 }).remote();
+  ray.cancel(a);
+  await rejection(ray.get(a), ray.TaskCancelledError);
+  await rejection(ray.get(b), ray.TaskCancelledError);
+  release("1");
+  assert.is(await ray.get(first), "released 1");
+  assert.is(await ray.get(w.echo.remote(1)), 1);
+  assert.equal(runs(), ["1", "echo 1"], "the cancelled call never ran");
+});
+
+test("cancelling a running actor call also cancels the tasks it submitted", async () => {
+  const w = Waiter.remote(dir);
+  const idFile = join(dir, "child-id");
+  const call = w.spawn.remote(join(dir, "never"), idFile);
+  await untilExists(idFile);
+  const child = new ray.ObjectRef<number>(readFileSync(idFile, "utf8"));
+  ray.cancel(call);
+  await rejection(ray.get(call), ray.TaskCancelledError);
+  // Without the recursive cancel it would wait for a file nobody writes: the timeout turns a hang into a failure.
+  await rejection(ray.get(child, { timeout: 30 }), ray.TaskCancelledError);
+});
+
+test("with recursive: false the tasks an actor call submitted run on", async () => {
+  const w = Waiter.remote(dir);
+  const idFile = join(dir, "child-id");
+  const gate = join(dir, "gate");
+  const call = w.spawn.remote(gate, idFile);
+  await untilExists(idFile);
+  const child = new ray.ObjectRef<number>(readFileSync(idFile, "utf8"));
+  ray.cancel(call, { recursive: false });
+  await rejection(ray.get(call), ray.TaskCancelledError);
+  writeFileSync(gate, "");
+  assert.is(await ray.get(child), 1);
+});
+
 test("force-cancelling an actor call is refused with a clear error", () => {
   const w = Waiter.remote(dir);
   const call = w.echo.remote(1);

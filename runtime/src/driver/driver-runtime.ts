@@ -326,7 +326,7 @@ export class DriverRuntime implements Core {
     const gone = this.ownerGone(ref.id);
     if (gone !== undefined) throw new InvalidArgumentError(`ray.cancel(): ${gone.message}`);
     if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
-    else this.actors.cancelCall(ref.id, force);
+    else this.tasks.cancelChildrenOf(this.actors.cancelCall(ref.id, force), force, recursive);
   }
 
   kill(actor: ActorDescriptor, noRestart: boolean): void {

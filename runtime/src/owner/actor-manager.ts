@@ -298,20 +298,34 @@ export class ActorManager {
    * `TaskCancelledError` at once and the actor's thread is told: it drops the
    * call if it has not started it, else aborts the call's signal (an async
    * method stops where it listens; a synchronous one runs to its end). A
-   * cancelled call is never retried.
+   * cancelled call is never retried. Returns the call's id when it was found
+   * (its refs not settled yet), so the caller can cancel what it submitted.
    */
-  cancelCall(taskId: string, force: boolean): boolean {
+  cancelCall(objectId: string, force: boolean): string | undefined {
     if (force) {
       throw new InvalidArgumentError("ray.cancel(ref, { force: true }) is not supported for actor method calls; kill the actor with ray.kill instead.");
     }
+    if (this.cancelOneCall(objectId, false)) return objectId;
+    // A ref of a call with several returns is `<call id>.<i>` (common/ids.ts `returnId`).
+    const dot = objectId.lastIndexOf(".");
+    if (dot > 0 && /^\d+$/.test(objectId.slice(dot + 1))) {
+      const callId = objectId.slice(0, dot);
+      if (this.cancelOneCall(callId, true)) return callId;
+    }
+    return undefined;
+  }
+
+  /** `several`: `taskId` was derived from a return id, so only a call with several returns matches. */
+  private cancelOneCall(taskId: string, several: boolean): boolean {
+    const accept = (q: QueuedCall) => !several || q.call.numReturns > 1;
     for (const state of this.actors.values()) {
-      const q = state.queue.remove(taskId);
+      const q = state.queue.remove(taskId, accept);
       if (q !== undefined) {
         this.settleError(q.call, new TaskCancelledError(q.call.name));
         return true;
       }
       const f = state.inFlight.get(taskId);
-      if (f !== undefined) {
+      if (f !== undefined && accept(f.q)) {
         if (f.cancelled === true) return true;
         f.cancelled = true;
         this.settleError(f.q.call, new TaskCancelledError(f.q.call.name));

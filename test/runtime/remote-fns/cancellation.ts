@@ -6,6 +6,7 @@
 import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ray from "tsray";
+import { waitForFile } from "./basic.js";
 
 /** Resolves when `path` exists or `signal` aborts, whichever comes first. */
 async function released(path: string, signal?: AbortSignal): Promise<void> {
@@ -99,6 +100,16 @@ export const Waiter = ray.remote(
       writeFileSync(join(this.dir, `started-${id}`), "");
       await released(join(this.dir, `release-${id}`));
       return `released ${id}`;
+    }
+    /** Submits a task that waits for `childGate`, writes the task's ref id into `idFile`, and awaits it. */
+    async spawn(childGate: string, idFile: string): Promise<number> {
+      const child = waitForFile.remote(childGate, 1);
+      writeFileSync(idFile, child.id);
+      return ray.get(child);
+    }
+    pair(): [number, number] {
+      appendFileSync(join(this.dir, "runs"), "pair\n");
+      return [1, 2];
     }
     echo(x: number): number {
       appendFileSync(join(this.dir, "runs"), `echo ${x}\n`);
