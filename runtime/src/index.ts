@@ -28,6 +28,8 @@ export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTable
 export type { CancelOptions, GetOptions, KillOptions, ListNamedActorsOptions, ValuesOf, WaitOptions } from "./api/api.js";
 export type { NamedActor } from "./common/task-spec.js";
 export type { RuntimeContext } from "./api/runtime-context.js";
+/** The ids of a runtime context alone: the type of a context a task returns as a value (its methods stay behind). */
+export type { RuntimeContext as RuntimeContextIds } from "./common/context.js";
 export { method } from "./api/actor-methods.js";
 export type { MethodDecorator, MethodFor } from "./api/actor-methods.js";
 export { ObjectRef } from "./api/object-ref.js";

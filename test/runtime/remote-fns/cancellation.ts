@@ -54,7 +54,7 @@ export const taskContext = ray.remote(function taskContext(): {
   aborted: boolean;
   currentActor: string;
   reconstructed: string;
-  returned: ray.RuntimeContext;
+  returned: ray.RuntimeContextIds;
 } {
   const ctx = ray.getRuntimeContext();
   return {
