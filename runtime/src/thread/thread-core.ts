@@ -318,7 +318,7 @@ export class ThreadCore implements Core {
   }
 }
 
-/** A task's assigned resources when its run message carried none: the default demand (task-manager.ts `assignedResources`). */
+/** A task's assigned resources when its run message carried none: the default demand (owner/task-state.ts `assignedResources`). */
 const DEFAULT_TASK_RESOURCES: Readonly<Record<string, number>> = Object.freeze({ CPU: 1 });
 
 const SYNC_QUERY_BYTES = 1 << 20;
