@@ -4,24 +4,24 @@
 // transform's typing is covered by test/transformer (type-checks).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ray from "tsray";
 import { Grouped, Hand, Pairs, Undeclared } from "./remote-fns/method-options.js";
-import { rejection, thrown, untilExists } from "./helpers.js";
+import { holdSignals, rejection, thrown, untilExists } from "./helpers.js";
 
+const signals = holdSignals("tsray-method-options-");
 let dir = "";
 const started = (id: string) => untilExists(join(dir, `started-${id}`));
-const isStarted = (id: string) => existsSync(join(dir, `started-${id}`));
-const release = (id: string) => writeFileSync(join(dir, `release-${id}`), "");
+const isStarted = (id: string) => signals.isStarted(id);
+const release = (id: string) => signals.release(id);
 const refs = (r: unknown) => r as ray.ObjectRef<unknown>[];
 
 test.before(async () => {
   await ray.init({ numCpus: 2 });
 });
 test.before.each(() => {
-  dir = mkdtempSync(join(tmpdir(), "tsray-method-options-"));
+  signals.fresh();
+  dir = signals.dir;
 });
 test.after(async () => {
   await ray.shutdown();

@@ -4,17 +4,17 @@
 // In the style of Ray's test_cancel.py / test_async_actor_cancel.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ray from "tsray";
 import { add, waitForFile } from "./remote-fns/basic.js";
 import { Waiter, spinForever, spinUntilReleased, waitOrAbort } from "./remote-fns/cancellation.js";
-import { rejection, thrown, untilExists } from "./helpers.js";
+import { holdSignals, rejection, thrown, untilExists } from "./helpers.js";
 
+const signals = holdSignals("tsray-cancel-running-");
 let dir = "";
 const started = (id: string) => untilExists(join(dir, `started-${id}`));
-const release = (id: string) => writeFileSync(join(dir, `release-${id}`), "");
+const release = (id: string) => signals.release(id);
 const aborted = async (id: string): Promise<{ reason: string; isCanceled: boolean }> => {
   await untilExists(join(dir, `aborted-${id}`));
   return JSON.parse(readFileSync(join(dir, `aborted-${id}`), "utf8")) as { reason: string; isCanceled: boolean };
@@ -32,7 +32,8 @@ test.before(async () => {
   await ray.init({ numCpus: 2 });
 });
 test.before.each(() => {
-  dir = mkdtempSync(join(tmpdir(), "tsray-cancel-running-"));
+  signals.fresh();
+  dir = signals.dir;
 });
 test.after(async () => {
   await ray.shutdown();
