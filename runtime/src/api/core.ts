@@ -7,7 +7,7 @@
  * module-level API (`ray.get`, `f.remote()`, …, like Ray's global worker);
  * everything below the API gets its collaborators passed in.
  */
-import type { RuntimeContext } from "../common/context.js";
+import type { CoreRuntimeContext } from "../common/context.js";
 import { NotInitializedError } from "../common/errors.js";
 import type { ObjectRef } from "./object-ref.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
@@ -24,6 +24,8 @@ export interface Core {
     args: readonly unknown[],
     numReturns: number,
     name: string,
+    /** The concurrency group chosen for this call; undefined: the method's own. */
+    group?: string,
   ): ObjectRef | ObjectRef[];
   put(value: unknown): ObjectRef;
   /** Values in order; rejects as soon as one ref holds an error, or with `GetTimeoutError`. */
@@ -38,7 +40,8 @@ export interface Core {
   exitActor(): void;
   /** Live named actors of `namespace`, or of every namespace when it is undefined. */
   listNamedActors(namespace: string | undefined): Promise<ReadonlyArray<NamedActor>>;
-  runtimeContext(): RuntimeContext;
+  /** The ids, and (in a task or actor call) what is known of the running call. */
+  runtimeContext(): CoreRuntimeContext;
   /** GPU ids granted to the running task or actor; `[]` in the driver. */
   gpuIds(): number[];
   /** This node's totals (user units). Driver only for now. */

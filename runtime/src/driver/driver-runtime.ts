@@ -277,10 +277,10 @@ export class DriverRuntime implements Core {
     return created;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, group?: string): ObjectRef | ObjectRef[] {
     const encoded = this.encodeArgs(args, name);
     const taskId = this.ids.next();
-    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId });
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId, group });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
@@ -323,7 +323,7 @@ export class DriverRuntime implements Core {
     const gone = this.ownerGone(ref.id);
     if (gone !== undefined) throw new InvalidArgumentError(`ray.cancel(): ${gone.message}`);
     if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
-    else this.actors.cancelCall(ref.id, force);
+    else this.tasks.cancelChildrenOf(this.actors.cancelCall(ref.id, force), force, recursive);
   }
 
   kill(actor: ActorDescriptor, noRestart: boolean): void {

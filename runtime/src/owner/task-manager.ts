@@ -21,7 +21,7 @@ import type { MemoryStore } from "../object-store/memory-store.js";
 import type { EncodedArgs, TaskCall, WireError } from "../common/task-spec.js";
 import type { PoolWorker } from "../node/worker-pool.js";
 import { resolveDeps } from "./dependency-resolver.js";
-import { TaskState, groupRemoved, mayRetry, retriesOutOfMemory } from "./task-state.js";
+import { TaskState, assignedResources, groupRemoved, mayRetry, retriesOutOfMemory } from "./task-state.js";
 import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "../node/lease.js";
 import { type NodeGrant, type NodeRequest } from "./schedulable.js";
@@ -30,7 +30,7 @@ import type { Grant } from "../scheduler/schedule-request.js";
 import { CPU } from "../scheduler/resource-set.js";
 import { addTransfer } from "../protocol/encoded-values.js";
 import { ClaimTable } from "../protocol/task-claims.js";
-
+import { CallChildren } from "./call-children.js";
 export interface TaskManagerDeps {
   readonly store: MemoryStore;
   /** The node tasks are submitted to (this manager attaches itself as its owner). */
@@ -53,6 +53,8 @@ export class TaskManager implements LeaseOwner {
    * finish: children they submitted just before the cancel arrive after it.
    */
   private readonly cancelledParents = new Map<string, boolean>();
+  /** Tasks submitted by actor calls, for recursive cancel of a call. */
+  private readonly callChildren = new CallChildren();
   private readonly depth: number;
   private lanes = 0;
   /** Leases with tasks, by lane. */
@@ -80,6 +82,7 @@ export class TaskManager implements LeaseOwner {
     if (parentTaskId !== undefined) {
       const parent = this.tasks.get(parentTaskId);
       if (parent !== undefined) (parent.children ??= []).push(taskId);
+      else this.callChildren.adopt(parentTaskId, taskId);
       // The parent was cancelled recursively while this submission was still
       // on its way from the parent's thread: it is cancelled like its siblings.
       const force = this.cancelledParents.get(parentTaskId);
@@ -107,6 +110,7 @@ export class TaskManager implements LeaseOwner {
       grantId: grant.id,
       cpuUnits: grant.resources.get(CPU),
       gpuIds,
+      resources: assignedResources(grant),
       tasks: [],
       blocked: false,
     };
@@ -280,6 +284,15 @@ export class TaskManager implements LeaseOwner {
     }
   }
 
+  /**
+   * `ray.cancel` of the actor call `callId` (undefined: no such call was pending):
+   * with `recursive`, the tasks it submitted that still live are cancelled, with theirs.
+   */
+  cancelChildrenOf(callId: string | undefined, force: boolean, recursive: boolean): void {
+    if (callId === undefined || !recursive) return;
+    for (const child of this.callChildren.of(callId)) this.cancel(child, force, true);
+  }
+
   private cancelOne(state: TaskState, force: boolean): void {
     if (state.phase === "deps") {
       this.finishWithError(state, new TaskCancelledError(state.name));
@@ -377,6 +390,7 @@ export class TaskManager implements LeaseOwner {
         deps: state.deps,
         numReturns: call.numReturns,
         gpuIds: lease.gpuIds,
+        resources: lease.resources,
         claim,
       },
       transfer,
@@ -470,6 +484,7 @@ export class TaskManager implements LeaseOwner {
 
   private forget(state: TaskState): void {
     if (this.cancelledParents.size > 0) this.cancelledParents.delete(state.id);
+    this.callChildren.forget(state.id);
     this.tasks.delete(state.id);
     const n = state.call.numReturns;
     if (n > 1) for (let i = 0; i < n; i++) this.byReturn.delete(returnId(state.id, n, i));

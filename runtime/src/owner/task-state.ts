@@ -8,6 +8,7 @@ import type { Lease } from "../node/lease.js";
 import type { NodeClient, TaskLeaseSpec } from "../node/node-client.js";
 import type { TaskClaim } from "../protocol/task-claims.js";
 import { taskShapeOf } from "./schedulable.js";
+import type { Grant } from "../scheduler/schedule-request.js";
 
 /**
  * One task, from submission to its last result. A million may be queued at
@@ -64,4 +65,11 @@ export function groupRemoved(state: TaskState): TaskCancelledError {
     state.name,
     `Task ${state.name} was cancelled: its placement group was removed (ray.removePlacementGroup).`,
   );
+}
+
+/** What a task's grant holds, as `getAssignedResources()` shows it; undefined for the default task's `{ CPU: 1 }` (nothing extra on the wire). */
+export function assignedResources(grant: Grant<unknown>): Readonly<Record<string, number>> | undefined {
+  const held = grant.resources.toJSON();
+  const names = Object.keys(held);
+  return names.length === 1 && held["CPU"] === 1 ? undefined : held;
 }
