@@ -3,7 +3,8 @@
  * Rejects as soon as any of them holds an error (without waiting for the
  * rest), with `GetTimeoutError` once the timeout passes, or with the store's
  * error when it closes. One record per request, no closure per object: a get
- * of a million pending refs waits on a million objects.
+ * of a million pending refs waits on a million objects. An object held on
+ * another node is pulled to the owner's node first (`WaitableStore.fetch`).
  */
 import { GetTimeoutError } from "../common/errors.js";
 import type { Settled, WaitableStore } from "./waiter.js";
@@ -26,7 +27,14 @@ export class GetRequest extends StoreRequest<Uint8Array[]> {
 
   settled(at: number, settled: Settled): void {
     if (this.done) return;
-    if (!(settled instanceof Uint8Array)) return this.finish(settled);
+    if (settled instanceof Error) return this.finish(settled);
+    if (!(settled instanceof Uint8Array)) {
+      this.store.fetch(this.ids[at]!, settled).then(
+        (bytes) => this.settled(at, bytes),
+        (error: Error) => this.settled(at, error),
+      );
+      return;
+    }
     this.out[at] = settled;
     if (--this.remaining === 0) this.finish();
   }

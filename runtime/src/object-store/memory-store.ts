@@ -18,8 +18,16 @@
  * (no entry record), and a one-byte encoding (small integers, booleans,
  * null, empty strings/lists) as a shared constant instead of its own buffer.
  *
+ * Objects held on another node (issue 10): a large result made on another
+ * node stays in that node's object store, and this store, its owner's, keeps
+ * only where it is (an `ObjectLocation`, object-location.ts). Such an object
+ * is ready like one with bytes: a wait counts it, a task's dependencies pass
+ * the location on (the node that runs the task pulls it), and a get pulls it
+ * to the owner's node first (`HeldElsewhere.fetch`). Dropping it frees the
+ * copies on every node (`HeldElsewhere.dropped`).
+ *
  * Invariants: an object is pending (`null`, or an `Entry` without error once
- * someone waits), ready (its bytes) or failed (an `Entry` with its error),
+ * someone waits), ready (its bytes or location) or failed (an `Entry` with its error),
  * and only moves from pending to one of the others; waiters are called
  * exactly once, when the object settles, then dropped. Stored bytes are
  * never written to (they may be shared).
@@ -36,6 +44,16 @@
 import { GetRequest } from "./get-request.js";
 import type { Settled, WaitableStore, Waiter } from "./waiter.js";
 import type { SlabPool } from "./slab-pool.js";
+import { ObjectLostError } from "../common/errors.js";
+import type { ObjectLocation } from "./object-location.js";
+
+/** How the owner's store reaches objects held on other nodes. */
+export interface HeldElsewhere {
+  /** The object's bytes on the owner's node: a copy there, or pulled from `location` (one pull per node). */
+  fetch(id: string, location: ObjectLocation): Promise<Uint8Array>;
+  /** The owner dropped the object: every node frees its copy. */
+  dropped(id: string, location: ObjectLocation): void;
+}
 
 /** A pending or failed object (a ready one is stored as its bytes). */
 class Entry {
@@ -49,8 +67,8 @@ class Entry {
   expected = false;
 }
 
-/** Ready: its bytes; pending with nobody waiting yet: `null` (no record per queued task); else an `Entry`. */
-type Slot = Uint8Array | Entry | null;
+/** Ready: its bytes or location; pending with nobody waiting yet: `null` (no record per queued task); else an `Entry`. */
+type Slot = Uint8Array | ObjectLocation | Entry | null;
 
 /** One shared, never-written buffer per possible one-byte encoding. */
 const oneByteValues: readonly Uint8Array[] = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
@@ -75,6 +93,7 @@ export class MemoryStore implements WaitableStore {
   constructor(
     private readonly slabs?: SlabPool,
     private readonly ownerGone: (id: string) => Error | undefined = () => undefined,
+    private readonly elsewhere?: HeldElsewhere,
   ) {}
 
   /**
@@ -124,18 +143,29 @@ export class MemoryStore implements WaitableStore {
     this.settle(id, error);
   }
 
+  /** The object is ready, held by the store of node `location.heldOn` (not here). */
+  putLocation(id: string, location: ObjectLocation): void {
+    this.settle(id, location);
+  }
+
+  /** The bytes of an object held on another node, on the owner's node (see `HeldElsewhere`). */
+  fetch(id: string, location: ObjectLocation): Promise<Uint8Array> {
+    if (this.elsewhere !== undefined) return this.elsewhere.fetch(id, location);
+    return Promise.reject(new ObjectLostError(id, `Object ${id} is held on node ${location.heldOn}, which this store cannot reach.`));
+  }
+
   /** What the object settled to; undefined while it is pending or unknown. */
   peek(id: string): Settled | undefined {
     const slot = this.entries.get(id);
     if (slot === undefined) return this.ownerGone(id);
     if (slot === null) return undefined;
-    return slot instanceof Uint8Array ? this.handOut(slot) : slot.error;
+    return slot instanceof Entry ? slot.error : this.handOutSettled(slot);
   }
 
   /** Tells `waiter` (with position `at`) once `id` settles: at once if it has. */
   whenSettled(id: string, waiter: Waiter, at: number): void {
     const slot = this.entries.get(id);
-    if (slot instanceof Uint8Array) return waiter.settled(at, this.handOut(slot));
+    if (slot !== undefined && slot !== null && !(slot instanceof Entry)) return waiter.settled(at, this.handOutSettled(slot));
     const gone = slot === undefined ? this.ownerGone(id) : undefined;
     if (gone !== undefined) return waiter.settled(at, gone);
     if (slot === undefined || slot === null) {
@@ -161,7 +191,7 @@ export class MemoryStore implements WaitableStore {
   delete(id: string): void {
     const slot = this.entries.get(id);
     if (slot === undefined) return;
-    if (slot === null || (!(slot instanceof Uint8Array) && slot.error === undefined)) this.dropOnSettle.add(id);
+    if (slot === null || (slot instanceof Entry && slot.error === undefined)) this.dropOnSettle.add(id);
     else this.drop(id, slot);
   }
 
@@ -174,7 +204,8 @@ export class MemoryStore implements WaitableStore {
   /** Bytes of one object; rejects with its error, or `GetTimeoutError` after `timeoutS` seconds. */
   getOne(id: string, timeoutS: number | undefined): Promise<Uint8Array> {
     const settled = this.peek(id);
-    if (settled !== undefined) return settled instanceof Uint8Array ? Promise.resolve(settled) : Promise.reject(settled);
+    if (settled instanceof Uint8Array) return Promise.resolve(settled);
+    if (settled instanceof Error) return Promise.reject(settled);
     return this.getMany([id], timeoutS).then((list) => list[0]!);
   }
 
@@ -222,13 +253,13 @@ export class MemoryStore implements WaitableStore {
 
   private settle(id: string, settled: Settled): void {
     const slot = this.entries.get(id);
-    if (this.closed !== undefined || slot instanceof Uint8Array || slot?.error !== undefined) {
+    if (this.closed !== undefined || (slot !== undefined && slot !== null && (!(slot instanceof Entry) || slot.error !== undefined))) {
       // Closed, or immutable once set (a late duplicate is ignored).
       if (settled instanceof Uint8Array) this.slabs?.release(settled);
       return;
     }
     const wasExpected = slot === null || (slot !== undefined && slot.expected);
-    if (settled instanceof Uint8Array) {
+    if (!(settled instanceof Error)) {
       this.entries.set(id, settled);
     } else if (slot === undefined || slot === null) {
       const failed = new Entry();
@@ -298,6 +329,7 @@ export class MemoryStore implements WaitableStore {
   private drop(id: string, kept: Slot | Settled): void {
     this.entries.delete(id);
     if (kept instanceof Uint8Array) this.slabs?.release(kept);
+    else if (kept !== null && !(kept instanceof Entry) && !(kept instanceof Error)) this.elsewhere?.dropped(id, kept);
   }
 
   /** What a reader gets: slab-backed bytes as the reader's own pinned view (see the top of this file). */

@@ -4,8 +4,13 @@
  * so the requests and the store do not import each other.
  */
 
-/** What an object settled to: its bytes, or the error it stands for. */
-export type Settled = Uint8Array | Error;
+import type { ObjectLocation } from "./object-location.js";
+
+/**
+ * What an object settled to: its bytes, the node holding it (a large object
+ * made on another node, see object-location.ts), or the error it stands for.
+ */
+export type Settled = Uint8Array | ObjectLocation | Error;
 
 /**
  * Something waiting for objects (a get, a wait, a task's arguments): told
@@ -26,4 +31,6 @@ export interface WaitableStore {
   untrack(finish: (error?: Error) => void): void;
   /** The error the store was closed with, if it was. */
   readonly isClosed: Error | undefined;
+  /** The bytes of an object held on another node, made local to the owner's node (a pull). */
+  fetch(id: string, location: ObjectLocation): Promise<Uint8Array>;
 }

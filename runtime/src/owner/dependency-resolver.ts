@@ -1,44 +1,75 @@
 /**
  * Waits for the objects a call's top-level ref arguments name, without
- * holding a worker or a CPU meanwhile. Reports once: the resolved bytes (in
+ * holding a worker or a CPU meanwhile. Reports once: the resolved values (in
  * argument order) or the first error among them.
+ *
+ * A large object held on another node (object-store/object-location.ts) is
+ * resolved two ways: `resolveHeldDeps` (normal tasks) passes its location on,
+ * and the node that runs the task makes it local there (node/task-arguments.ts),
+ * so an object is never pulled to the owner's node only to be sent on;
+ * `resolveDeps` (actors, which live on the owner's node) pulls it here first.
  */
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { Settled, Waiter } from "../object-store/waiter.js";
+import type { Held, HeldDeps } from "../object-store/object-location.js";
 import type { ResolvedDeps } from "../common/task-spec.js";
 
-export type DepsOutcome = { readonly deps: ResolvedDeps; readonly error?: undefined } | { readonly error: Error };
+export type DepsOutcome<D = ResolvedDeps> = { readonly deps: D; readonly error?: undefined } | { readonly error: Error };
 
+/** The arguments as bytes: objects held on other nodes are pulled to the owner's node first. */
 export function resolveDeps(
   store: MemoryStore,
   refIdx: readonly number[],
   refIds: readonly string[],
   done: (outcome: DepsOutcome) => void,
 ): void {
-  const request = new DepsRequest(refIdx, refIds.length, done);
+  start(store, refIdx, refIds, done as (outcome: DepsOutcome<HeldDeps>) => void, true);
+}
+
+/** The arguments as bytes or locations (see the top of this file). */
+export function resolveHeldDeps(
+  store: MemoryStore,
+  refIdx: readonly number[],
+  refIds: readonly string[],
+  done: (outcome: DepsOutcome<HeldDeps>) => void,
+): void {
+  start(store, refIdx, refIds, done, false);
+}
+
+function start(store: MemoryStore, refIdx: readonly number[], refIds: readonly string[], done: (outcome: DepsOutcome<HeldDeps>) => void, fetch: boolean): void {
+  const request = new DepsRequest(refIdx, refIds, done, fetch ? store : undefined);
   for (let k = 0; k < refIds.length && !request.reported; k++) store.whenSettled(refIds[k]!, request, k);
 }
 
 /** One record per call (no closure per argument): the store tells it each argument's position as it settles. */
 class DepsRequest implements Waiter {
   reported = false;
-  private readonly bytes: Uint8Array[];
+  private readonly bytes: Held[];
   private remaining: number;
 
   constructor(
     private readonly refIdx: readonly number[],
-    count: number,
-    private readonly done: (outcome: DepsOutcome) => void,
+    private readonly refIds: readonly string[],
+    private readonly done: (outcome: DepsOutcome<HeldDeps>) => void,
+    /** Set: locations are fetched to bytes through this store. */
+    private readonly fetchFrom: MemoryStore | undefined,
   ) {
-    this.bytes = new Array<Uint8Array>(count);
-    this.remaining = count;
+    this.bytes = new Array<Held>(refIds.length);
+    this.remaining = refIds.length;
   }
 
   settled(at: number, s: Settled): void {
     if (this.reported) return;
-    if (!(s instanceof Uint8Array)) {
+    if (s instanceof Error) {
       this.reported = true;
       return this.done({ error: s });
+    }
+    if (this.fetchFrom !== undefined && !(s instanceof Uint8Array)) {
+      this.fetchFrom.fetch(this.refIds[at]!, s).then(
+        (bytes) => this.settled(at, bytes),
+        (error: Error) => this.settled(at, error),
+      );
+      return;
     }
     this.bytes[at] = s;
     if (--this.remaining === 0) {

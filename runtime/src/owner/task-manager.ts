@@ -20,7 +20,8 @@ import { returnId } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { EncodedArgs, TaskCall, WireError } from "../common/task-spec.js";
 import type { PoolWorker } from "../node/worker-pool.js";
-import { resolveDeps } from "./dependency-resolver.js";
+import { resolveHeldDeps } from "./dependency-resolver.js";
+import type { Held } from "../object-store/object-location.js";
 import { TaskState, groupRemoved, mayRetry, retriesOutOfMemory } from "./task-state.js";
 import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "../node/lease.js";
@@ -87,7 +88,7 @@ export class TaskManager implements LeaseOwner {
     }
     const { refIdx, refIds } = args;
     if (refIdx === undefined || refIds === undefined) return this.enqueue(state);
-    resolveDeps(this.d.store, refIdx, refIds, (outcome) => {
+    resolveHeldDeps(this.d.store, refIdx, refIds, (outcome) => {
       if (this.tasks.get(taskId) !== state) return; // cancelled meanwhile
       if (outcome.error !== undefined) return this.finishWithError(state, new TaskError(call.name, outcome.error));
       state.deps = outcome.deps;
@@ -148,13 +149,26 @@ export class TaskManager implements LeaseOwner {
     }
   }
 
-  onDone(worker: PoolWorker, taskId: string, results: readonly Uint8Array[]): void {
+  /** The task's results: bytes, or where a large one made on another node is held (object-location.ts). */
+  onDone(worker: PoolWorker, taskId: string, results: readonly Held[]): void {
     const state = this.tasks.get(taskId);
     if (state === undefined || state.lease?.worker !== worker) return;
     this.leave(state);
     this.forget(state);
     const n = state.call.numReturns;
-    for (let i = 0; i < n; i++) this.d.store.putBytes(returnId(taskId, n, i), results[i]!);
+    for (let i = 0; i < n; i++) {
+      const r = results[i]!;
+      if (r instanceof Uint8Array) this.d.store.putBytes(returnId(taskId, n, i), r);
+      else this.d.store.putLocation(returnId(taskId, n, i), r);
+    }
+  }
+
+  /** An argument of the task could not be pulled to its node: the task fails with that (never ran, not retried). */
+  onArgumentsLost(worker: PoolWorker, taskId: string, error: Error): void {
+    const state = this.tasks.get(taskId);
+    if (state === undefined || state.lease?.worker !== worker) return;
+    this.leave(state);
+    this.finishWithError(state, new TaskError(state.name, error));
   }
 
   onFailed(worker: PoolWorker, taskId: string, wire: WireError, errorName: string): void {
