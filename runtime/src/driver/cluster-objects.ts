@@ -22,6 +22,10 @@ export class ClusterObjects implements HeldElsewhere {
   /** Each node's store, by node id; the driver's node first. */
   readonly stores = new Map<string, LocalObjectStore>();
   private driverNode: LocalObjectStore | undefined;
+  /** Objects something will still read (task arguments, gets in progress), by how many. */
+  private readonly inUse = new Map<string, number>();
+  /** Dropped by the owner while in use: freed on every node when the last use ends. */
+  private readonly freeWhenUnused = new Set<string>();
 
   constructor(private readonly limits?: TransferLimits) {}
 
@@ -75,6 +79,23 @@ export class ClusterObjects implements HeldElsewhere {
   }
 
   dropped(id: string): void {
+    if (this.inUse.has(id)) this.freeWhenUnused.add(id);
+    else this.free(id);
+  }
+
+  retain(id: string): void {
+    this.inUse.set(id, (this.inUse.get(id) ?? 0) + 1);
+  }
+
+  release(id: string): void {
+    const n = (this.inUse.get(id) ?? 1) - 1;
+    if (n > 0) return void this.inUse.set(id, n);
+    this.inUse.delete(id);
+    if (this.freeWhenUnused.delete(id)) this.free(id);
+  }
+
+  /** Frees the copies on every node (`ray.free`, or the owner dropped the last ref). */
+  free(id: string): void {
     for (const store of this.stores.values()) store.free(id);
   }
 

@@ -29,9 +29,17 @@ export class GetRequest extends StoreRequest<Uint8Array[]> {
     if (this.done) return;
     if (settled instanceof Error) return this.finish(settled);
     if (!(settled instanceof Uint8Array)) {
-      this.store.fetch(this.ids[at]!, settled).then(
-        (bytes) => this.settled(at, bytes),
-        (error: Error) => this.settled(at, error),
+      const store = this.store;
+      store.retain(settled);
+      store.fetch(this.ids[at]!, settled).then(
+        (bytes) => {
+          store.release(settled);
+          this.settled(at, bytes);
+        },
+        (error: Error) => {
+          store.release(settled);
+          this.settled(at, error);
+        },
       );
       return;
     }

@@ -51,8 +51,11 @@ import type { ObjectLocation } from "./object-location.js";
 export interface HeldElsewhere {
   /** The object's bytes on the owner's node: a copy there, or pulled from `location` (one pull per node). */
   fetch(id: string, location: ObjectLocation): Promise<Uint8Array>;
-  /** The owner dropped the object: every node frees its copy. */
+  /** The owner dropped the object: every node frees its copy, once nothing retains it. */
   dropped(id: string, location: ObjectLocation): void;
+  /** Something (a task's arguments, a get) will read the object: its copies stay until `release`. */
+  retain(id: string): void;
+  release(id: string): void;
 }
 
 /** A pending or failed object (a ready one is stored as its bytes). */
@@ -146,6 +149,14 @@ export class MemoryStore implements WaitableStore {
   /** The object is ready, held by the store of node `location.heldOn` (not here). */
   putLocation(id: string, location: ObjectLocation): void {
     this.settle(id, location);
+  }
+
+  retain(location: ObjectLocation): void {
+    this.elsewhere?.retain(location.objectId);
+  }
+
+  release(location: ObjectLocation): void {
+    this.elsewhere?.release(location.objectId);
   }
 
   /** The bytes of an object held on another node, on the owner's node (see `HeldElsewhere`). */
@@ -329,7 +340,11 @@ export class MemoryStore implements WaitableStore {
   private drop(id: string, kept: Slot | Settled): void {
     this.entries.delete(id);
     if (kept instanceof Uint8Array) this.slabs?.release(kept);
-    else if (kept !== null && !(kept instanceof Entry) && !(kept instanceof Error)) this.elsewhere?.dropped(id, kept);
+    else if (kept !== null && !(kept instanceof Entry) && !(kept instanceof Error) && this.elsewhere !== undefined) {
+      // After the waiters this settle calls: those that keep the location retain it first.
+      const elsewhere = this.elsewhere;
+      queueMicrotask(() => elsewhere.dropped(id, kept));
+    }
   }
 
   /** What a reader gets: slab-backed bytes as the reader's own pinned view (see the top of this file). */

@@ -24,6 +24,12 @@ export type Held = Uint8Array | ObjectLocation;
 export interface HeldDeps {
   readonly idx: readonly number[];
   readonly bytes: readonly Held[];
+  /**
+   * Some are locations, each retained in the owner's store (`MemoryStore.retain`)
+   * until the task is done with them (`releaseDeps`), so a ref dropped meanwhile
+   * cannot free a copy the task's node is about to pull.
+   */
+  readonly located?: true;
 }
 
 /**

@@ -33,4 +33,7 @@ export interface WaitableStore {
   readonly isClosed: Error | undefined;
   /** The bytes of an object held on another node, made local to the owner's node (a pull). */
   fetch(id: string, location: ObjectLocation): Promise<Uint8Array>;
+  /** Keeps the copies of an object held on another node from being freed until `release`. */
+  retain(location: ObjectLocation): void;
+  release(location: ObjectLocation): void;
 }

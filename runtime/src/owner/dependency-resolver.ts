@@ -14,7 +14,7 @@ import type { Settled, Waiter } from "../object-store/waiter.js";
 import type { Held, HeldDeps } from "../object-store/object-location.js";
 import type { ResolvedDeps } from "../common/task-spec.js";
 
-export type DepsOutcome<D = ResolvedDeps> = { readonly deps: D; readonly error?: undefined } | { readonly error: Error };
+export type DepsOutcome<D = ResolvedDeps> = { readonly deps: D; readonly error?: undefined } | { readonly deps?: undefined; readonly error: Error };
 
 /** The arguments as bytes: objects held on other nodes are pulled to the owner's node first. */
 export function resolveDeps(
@@ -36,8 +36,14 @@ export function resolveHeldDeps(
   start(store, refIdx, refIds, done, false);
 }
 
+/** The task is done with its arguments: the locations among them are released (see `HeldDeps.located`). */
+export function releaseDeps(store: MemoryStore, deps: HeldDeps | undefined): void {
+  if (deps?.located === undefined) return;
+  for (const held of deps.bytes) if (!(held instanceof Uint8Array)) store.release(held);
+}
+
 function start(store: MemoryStore, refIdx: readonly number[], refIds: readonly string[], done: (outcome: DepsOutcome<HeldDeps>) => void, fetch: boolean): void {
-  const request = new DepsRequest(refIdx, refIds, done, fetch ? store : undefined);
+  const request = new DepsRequest(refIdx, refIds, done, store, fetch);
   for (let k = 0; k < refIds.length && !request.reported; k++) store.whenSettled(refIds[k]!, request, k);
 }
 
@@ -46,13 +52,15 @@ class DepsRequest implements Waiter {
   reported = false;
   private readonly bytes: Held[];
   private remaining: number;
+  private located: true | undefined;
 
   constructor(
     private readonly refIdx: readonly number[],
     private readonly refIds: readonly string[],
     private readonly done: (outcome: DepsOutcome<HeldDeps>) => void,
-    /** Set: locations are fetched to bytes through this store. */
-    private readonly fetchFrom: MemoryStore | undefined,
+    private readonly store: MemoryStore,
+    /** Locations are fetched to bytes (else passed on, retained). */
+    private readonly fetch: boolean,
   ) {
     this.bytes = new Array<Held>(refIds.length);
     this.remaining = refIds.length;
@@ -62,19 +70,32 @@ class DepsRequest implements Waiter {
     if (this.reported) return;
     if (s instanceof Error) {
       this.reported = true;
+      if (this.located !== undefined) releaseDeps(this.store, { idx: this.refIdx, bytes: this.bytes, located: true });
       return this.done({ error: s });
     }
-    if (this.fetchFrom !== undefined && !(s instanceof Uint8Array)) {
-      this.fetchFrom.fetch(this.refIds[at]!, s).then(
-        (bytes) => this.settled(at, bytes),
-        (error: Error) => this.settled(at, error),
-      );
-      return;
+    if (!(s instanceof Uint8Array)) {
+      // Retained at once: a ref dropped as this settles frees the copies only after (memory-store.ts).
+      const store = this.store;
+      store.retain(s);
+      if (this.fetch) {
+        store.fetch(this.refIds[at]!, s).then(
+          (bytes) => {
+            store.release(s);
+            this.settled(at, bytes);
+          },
+          (error: Error) => {
+            store.release(s);
+            this.settled(at, error);
+          },
+        );
+        return;
+      }
+      this.located = true;
     }
     this.bytes[at] = s;
     if (--this.remaining === 0) {
       this.reported = true;
-      this.done({ deps: { idx: this.refIdx, bytes: this.bytes } });
+      this.done({ deps: this.located === undefined ? { idx: this.refIdx, bytes: this.bytes } : { idx: this.refIdx, bytes: this.bytes, located: true } });
     }
   }
 }

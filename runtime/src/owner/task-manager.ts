@@ -20,7 +20,7 @@ import { returnId } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { EncodedArgs, TaskCall, WireError } from "../common/task-spec.js";
 import type { PoolWorker } from "../node/worker-pool.js";
-import { resolveHeldDeps } from "./dependency-resolver.js";
+import { releaseDeps, resolveHeldDeps } from "./dependency-resolver.js";
 import type { Held } from "../object-store/object-location.js";
 import { TaskState, groupRemoved, mayRetry, retriesOutOfMemory } from "./task-state.js";
 import { FunctionNumbers } from "./function-numbers.js";
@@ -89,7 +89,7 @@ export class TaskManager implements LeaseOwner {
     const { refIdx, refIds } = args;
     if (refIdx === undefined || refIds === undefined) return this.enqueue(state);
     resolveHeldDeps(this.d.store, refIdx, refIds, (outcome) => {
-      if (this.tasks.get(taskId) !== state) return; // cancelled meanwhile
+      if (this.tasks.get(taskId) !== state) return releaseDeps(this.d.store, outcome.deps); // cancelled meanwhile
       if (outcome.error !== undefined) return this.finishWithError(state, new TaskError(call.name, outcome.error));
       state.deps = outcome.deps;
       this.enqueue(state);
@@ -484,6 +484,7 @@ export class TaskManager implements LeaseOwner {
 
   private forget(state: TaskState): void {
     if (this.cancelledParents.size > 0) this.cancelledParents.delete(state.id);
+    releaseDeps(this.d.store, state.deps);
     this.tasks.delete(state.id);
     const n = state.call.numReturns;
     if (n > 1) for (let i = 0; i < n; i++) this.byReturn.delete(returnId(state.id, n, i));
