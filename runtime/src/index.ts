@@ -6,6 +6,7 @@ export {
   put,
   get,
   wait,
+  free,
   cancel,
   kill,
   getActor,

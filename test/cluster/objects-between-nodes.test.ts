@@ -125,6 +125,17 @@ test("a task on node A whose argument node B no longer holds fails with ObjectLo
   assert.equal(await ray.get(onA.remote(other, 31)), { nodeId: nodeA, length: 150_000, intact: true });
 });
 
+test("ray.free frees the copies of an object on every node", async () => {
+  const ref = await madeOnB(150_000, 43);
+  await ray.get(ref); // now on A too
+  assert.ok(storeA.get(ref.id) !== undefined && storeB.get(ref.id) !== undefined);
+  ray.free(ref);
+  await new Promise((r) => setImmediate(r));
+  assert.is(storeA.get(ref.id), undefined);
+  assert.is(storeB.get(ref.id), undefined);
+  await rejection(ray.get(ref), ray.ObjectFreedError);
+});
+
 // Last: it cuts node A off from node B for good.
 test("when node B is gone, a pull in progress and later gets reject with ObjectLostError, nothing hangs", async () => {
   const big = await madeOnB(4 * 1024 * 1024, 37); // 32 MiB: many chunks, still crossing when B goes

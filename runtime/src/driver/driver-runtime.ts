@@ -14,7 +14,7 @@ import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
-import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
+import { InvalidArgumentError, ObjectFreedError, OwnerDiedError, TsrayError } from "../common/errors.js";
 import { IdGenerator, driverIdPrefix } from "../common/ids.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { MemoryStore } from "../object-store/memory-store.js";
@@ -320,6 +320,10 @@ export class DriverRuntime implements Core {
     if (gone !== undefined) throw new InvalidArgumentError(`ray.cancel(): ${gone.message}`);
     if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
     else this.actors.cancelCall(ref.id, force);
+  }
+
+  free(ids: readonly string[]): void {
+    for (const id of ids) this.store.free(id, new ObjectFreedError(id, `Object ${id} was freed with ray.free(); compute or put it again.`));
   }
 
   kill(actor: ActorDescriptor, noRestart: boolean): void {

@@ -61,6 +61,8 @@ export class ThreadRequests {
         return this.d.store.putBytes(m.id, m.bytes);
       case "release":
         return this.d.store.delete(m.id);
+      case "free":
+        return this.d.core.free(m.ids);
       case "unpin":
         return this.d.slabPins.handedBack(client, m.slabs, m.counts);
       case "get":

@@ -208,6 +208,27 @@ export class MemoryStore implements WaitableStore {
 
   private readonly dropOnSettle = new Set<string>();
 
+  /**
+   * `ray.free`: the object's bytes are released now (and its copies on every
+   * node, through `HeldElsewhere.dropped`); it stands for `error` from then
+   * on, until it is deleted. A pending object settles as `error` when its
+   * value comes (its bytes are released at once). Unknown or failed: nothing to free.
+   */
+  free(id: string, error: Error): void {
+    const slot = this.entries.get(id);
+    if (slot === undefined || (slot instanceof Entry && slot.error !== undefined)) return;
+    if (slot === null || slot instanceof Entry) {
+      this.freeOnSettle.set(id, error);
+      return;
+    }
+    this.drop(id, slot);
+    const freed = new Entry();
+    freed.error = error;
+    this.entries.set(id, freed);
+  }
+
+  private readonly freeOnSettle = new Map<string, Error>();
+
   get size(): number {
     return this.entries.size;
   }
@@ -264,6 +285,13 @@ export class MemoryStore implements WaitableStore {
 
   private settle(id: string, settled: Settled): void {
     const slot = this.entries.get(id);
+    if (this.freeOnSettle.size > 0 && this.freeOnSettle.has(id)) {
+      // Freed while pending (`free`): it settles as the error, its value let go at once.
+      const freed = this.freeOnSettle.get(id)!;
+      this.freeOnSettle.delete(id);
+      if (!(settled instanceof Error)) this.letGo(id, settled);
+      settled = freed;
+    }
     if (this.closed !== undefined || (slot !== undefined && slot !== null && (!(slot instanceof Entry) || slot.error !== undefined))) {
       // Closed, or immutable once set (a late duplicate is ignored).
       if (settled instanceof Uint8Array) this.slabs?.release(settled);
@@ -339,6 +367,11 @@ export class MemoryStore implements WaitableStore {
 
   private drop(id: string, kept: Slot | Settled): void {
     this.entries.delete(id);
+    this.letGo(id, kept);
+  }
+
+  /** Releases what a value held: its slab, or (a location) the copies on every node. */
+  private letGo(id: string, kept: Slot | Settled): void {
     if (kept instanceof Uint8Array) this.slabs?.release(kept);
     else if (kept !== null && !(kept instanceof Entry) && !(kept instanceof Error) && this.elsewhere !== undefined) {
       // After the waiters this settle calls: those that keep the location retain it first.
