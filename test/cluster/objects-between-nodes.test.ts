@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
-import { checkArray, makeArray } from "./remote-fns/objects.js";
+import { checkArray, checkNested, makeArray } from "./remote-fns/objects.js";
 import { rejection } from "../runtime/helpers.js";
 import { ClusterState, DriverRuntime, InProcessClusterStateClient, detectResources, installCore, nodeTotals } from "./in-process-runtime.js";
 
@@ -97,6 +97,12 @@ test("ray.get in the driver of an object held only on node B pulls it to A once"
   assert.equal(second, expected);
   assert.equal(await ray.get(ref), expected);
   assert.is(storeA.stats().pulls - before, 1);
+});
+
+test("a task on node A that gets a nested ref of an object held on B receives it intact", async () => {
+  const ref = await madeOnB(150_000, 47);
+  const checked = await ray.get(checkNested.options({ resources: { onlyOnA: 1 } }).remote({ ref }, 47));
+  assert.equal(checked, { nodeId: nodeA, length: 150_000, intact: true });
 });
 
 test("ray.wait counts an object held on another node as ready without pulling it", async () => {

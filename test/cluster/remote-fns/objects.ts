@@ -21,3 +21,11 @@ export const checkArray = ray.remote(function checkArray(a: Float64Array, seed: 
   for (let i = 0; i < a.length && intact; i++) intact = a[i] === (i % 1000) * seed + i;
   return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact };
 });
+
+/** `checkArray` of an array the task gets itself (a nested ref: the driver does not resolve it). */
+export const checkNested = ray.remote(async function checkNested(box: { ref: ray.ObjectRef<Float64Array> }, seed: number): Promise<Checked> {
+  const a = await ray.get(box.ref);
+  let intact = true;
+  for (let i = 0; i < a.length && intact; i++) intact = a[i] === (i % 1000) * seed + i;
+  return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact };
+});
