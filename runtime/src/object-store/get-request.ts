@@ -28,21 +28,7 @@ export class GetRequest extends StoreRequest<Uint8Array[]> {
   settled(at: number, settled: Settled): void {
     if (this.done) return;
     if (settled instanceof Error) return this.finish(settled);
-    if (!(settled instanceof Uint8Array)) {
-      const store = this.store;
-      store.retain(settled);
-      store.fetch(this.ids[at]!, settled).then(
-        (bytes) => {
-          store.release(settled);
-          this.settled(at, bytes);
-        },
-        (error: Error) => {
-          store.release(settled);
-          this.settled(at, error);
-        },
-      );
-      return;
-    }
+    if (!(settled instanceof Uint8Array)) return this.store.fetchFor(this, at, settled);
     this.out[at] = settled;
     if (--this.remaining === 0) this.finish();
   }

@@ -159,6 +159,20 @@ export class MemoryStore implements WaitableStore {
     this.elsewhere?.release(location.objectId);
   }
 
+  fetchFor(waiter: Waiter, at: number, location: ObjectLocation): void {
+    this.retain(location);
+    this.fetch(location.objectId, location).then(
+      (bytes) => {
+        this.release(location);
+        waiter.settled(at, bytes);
+      },
+      (error: Error) => {
+        this.release(location);
+        waiter.settled(at, error);
+      },
+    );
+  }
+
   /** The bytes of an object held on another node, on the owner's node (see `HeldElsewhere`). */
   fetch(id: string, location: ObjectLocation): Promise<Uint8Array> {
     if (this.elsewhere !== undefined) return this.elsewhere.fetch(id, location);

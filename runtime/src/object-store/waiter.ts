@@ -31,9 +31,9 @@ export interface WaitableStore {
   untrack(finish: (error?: Error) => void): void;
   /** The error the store was closed with, if it was. */
   readonly isClosed: Error | undefined;
-  /** The bytes of an object held on another node, made local to the owner's node (a pull). */
-  fetch(id: string, location: ObjectLocation): Promise<Uint8Array>;
-  /** Keeps the copies of an object held on another node from being freed until `release`. */
-  retain(location: ObjectLocation): void;
-  release(location: ObjectLocation): void;
+  /**
+   * Tells `waiter` (with position `at`) the bytes of an object held on another node once they are
+   * on the owner's node (pulled), or the error that stopped it; the object is retained meanwhile.
+   */
+  fetchFor(waiter: Waiter, at: number, location: ObjectLocation): void;
 }

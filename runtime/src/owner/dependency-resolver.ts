@@ -43,7 +43,7 @@ export function releaseDeps(store: MemoryStore, deps: HeldDeps | undefined): voi
 }
 
 function start(store: MemoryStore, refIdx: readonly number[], refIds: readonly string[], done: (outcome: DepsOutcome<HeldDeps>) => void, fetch: boolean): void {
-  const request = new DepsRequest(refIdx, refIds, done, store, fetch);
+  const request = new DepsRequest(refIdx, refIds.length, done, store, fetch);
   for (let k = 0; k < refIds.length && !request.reported; k++) store.whenSettled(refIds[k]!, request, k);
 }
 
@@ -56,14 +56,14 @@ class DepsRequest implements Waiter {
 
   constructor(
     private readonly refIdx: readonly number[],
-    private readonly refIds: readonly string[],
+    count: number,
     private readonly done: (outcome: DepsOutcome<HeldDeps>) => void,
     private readonly store: MemoryStore,
     /** Locations are fetched to bytes (else passed on, retained). */
     private readonly fetch: boolean,
   ) {
-    this.bytes = new Array<Held>(refIds.length);
-    this.remaining = refIds.length;
+    this.bytes = new Array<Held>(count);
+    this.remaining = count;
   }
 
   settled(at: number, s: Settled): void {
@@ -74,22 +74,9 @@ class DepsRequest implements Waiter {
       return this.done({ error: s });
     }
     if (!(s instanceof Uint8Array)) {
-      // Retained at once: a ref dropped as this settles frees the copies only after (memory-store.ts).
-      const store = this.store;
-      store.retain(s);
-      if (this.fetch) {
-        store.fetch(this.refIds[at]!, s).then(
-          (bytes) => {
-            store.release(s);
-            this.settled(at, bytes);
-          },
-          (error: Error) => {
-            store.release(s);
-            this.settled(at, error);
-          },
-        );
-        return;
-      }
+      // Retained at once (here or by `fetchFor`): a ref dropped as this settles frees the copies only after (memory-store.ts).
+      if (this.fetch) return this.store.fetchFor(this, at, s);
+      this.store.retain(s);
       this.located = true;
     }
     this.bytes[at] = s;
