@@ -7,6 +7,7 @@ import type * as StoreModule from "../../runtime/dist/object-store/local-object-
 import type * as MemoryModule from "../../runtime/dist/transport/in-memory-connection.js";
 import type * as ErrorsModule from "../../runtime/dist/common/errors.js";
 import type { ObjectTransferMessage } from "../../runtime/dist/protocol/object-transfer.js";
+import { until } from "../runtime/helpers.js";
 
 const dist = (path: string) => import(new URL(`../../../runtime/dist/${path}`, import.meta.url).href);
 const { LocalObjectStore } = (await dist("object-store/local-object-store.js")) as typeof StoreModule;
@@ -81,6 +82,23 @@ test("the holder never has more chunks unacknowledged than the puller's window",
   assert.is(b.stats().transfer.maxUnacked, limits.window);
   assert.is(sentByA.filter((m) => m.t === "ack").length, 20);
   assert.is(sentByB.filter((m) => m.t === "chunk").length, 20);
+});
+
+test("a puller that asks for a huge window and never acknowledges gets at most 64 chunks", async () => {
+  const b = new LocalObjectStore("B");
+  const [raw, toA] = connectInMemory<ObjectTransferMessage, ObjectTransferMessage>("node A", "node B");
+  b.connect("A", toA);
+  b.put("obj", bytes(500));
+  const got: ObjectTransferMessage[] = [];
+  raw.onMessage = (m) => got.push(m);
+  raw.send({ t: "pull", pullId: 1, objectId: "obj", chunkBytes: 1, window: 1_000_000 });
+  await until(() => got.length >= 64, "the holder sent its first chunks");
+  await new Promise((r) => setImmediate(r));
+  assert.is(got.length, 64);
+  assert.ok(got.every((m) => m.t === "chunk"));
+  raw.send({ t: "ack", pullId: 1 });
+  await until(() => got.length >= 65, "the holder sent one more chunk");
+  assert.is(got.length, 65, "one ack, one more chunk");
 });
 
 test("concurrent needs of one object on a node share one pull, and the copy is kept", async () => {

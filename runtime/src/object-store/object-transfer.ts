@@ -28,6 +28,10 @@ export interface TransferLimits {
 /** 1 MiB chunks, 8 in flight: 8 MiB buffered per pull at most, as Ray bounds its pulls' bytes in flight. */
 export const defaultTransferLimits: TransferLimits = { chunkBytes: 1 << 20, window: 8 };
 
+/** What a holder grants a puller at most, whatever it asks (a peer's message is input like any other). */
+const maxChunkBytes = 16 << 20;
+const maxWindow = 64;
+
 /** Figures of one end, for tests and diagnostics. */
 export interface TransferStats {
   pullsStarted: number;
@@ -134,8 +138,9 @@ export class ObjectTransfer {
       return;
     }
     this.stats.pullsServed++;
-    // The puller's limits, kept sane: a chunk is at least one byte, the window at least one chunk.
-    const out: Outgoing = { bytes, chunkBytes: Math.max(1, Math.floor(chunkBytes) || 1), window: Math.max(1, Math.floor(window) || 1), offset: 0, unacked: 0 };
+    // The puller's limits, kept sane: 1 byte … 16 MiB a chunk, 1 … 64 chunks in flight.
+    const clamp = (n: number, most: number) => Math.min(most, Math.max(1, Math.floor(n) || 1));
+    const out: Outgoing = { bytes, chunkBytes: clamp(chunkBytes, maxChunkBytes), window: clamp(window, maxWindow), offset: 0, unacked: 0 };
     this.serving.set(pullId, out);
     this.pump(pullId, out);
   }
