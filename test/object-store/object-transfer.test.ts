@@ -156,6 +156,18 @@ test("pulls in progress reject with ObjectLostError when the holder's connection
   assert.instance(later, ObjectLostError);
 });
 
+test("a holder announcing another size than the owner recorded fails the pull before allocating", async () => {
+  const { a, b } = pair();
+  b.put("obj", bytes(5_000));
+  const error = await a.pull("obj", "B", 4_000).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.instance(error, ObjectLostError);
+  assert.match(String((error as Error).message), /size of 5000 bytes where its owner recorded 4000/);
+  assert.is(a.get("obj"), undefined);
+});
+
 test("a node with no connection to the holder fails the pull with ObjectLostError", async () => {
   const a = new LocalObjectStore("A");
   const error = await a.pull("obj", "C").then(

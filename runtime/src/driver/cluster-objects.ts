@@ -75,7 +75,7 @@ export class ClusterObjects implements HeldElsewhere {
   }
 
   fetch(id: string, location: ObjectLocation): Promise<Uint8Array> {
-    return this.driverNode!.pull(id, location.heldOn);
+    return this.driverNode!.pull(id, location.heldOn, location.size);
   }
 
   dropped(id: string): void {

@@ -112,6 +112,6 @@ export class TaskArguments {
     if (this.store === undefined) {
       return Promise.reject(new ObjectLostError(held.objectId, `Object ${held.objectId} is held on node ${held.heldOn}, and this node has no object store to pull it into.`));
     }
-    return this.store.get(held.objectId) ?? this.store.pull(held.objectId, held.heldOn);
+    return this.store.get(held.objectId) ?? this.store.pull(held.objectId, held.heldOn, held.size);
   }
 }

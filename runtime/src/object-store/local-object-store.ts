@@ -52,7 +52,7 @@ export class LocalObjectStore implements NodeObjectStore {
     return this.objects.get(id) ?? this.options.alsoHolds?.(id);
   }
 
-  pull(id: string, from: string): Promise<Uint8Array> {
+  pull(id: string, from: string, size?: number): Promise<Uint8Array> {
     const held = this.get(id);
     if (held !== undefined) return Promise.resolve(held);
     const inFlight = this.inFlight.get(id);
@@ -63,7 +63,7 @@ export class LocalObjectStore implements NodeObjectStore {
       return Promise.reject(new ObjectLostError(id, `Object ${id} is lost: ${why}. Compute or put the value again.`));
     }
     this.pulls++;
-    const pulled: Promise<Uint8Array> = peer.pull(id).then(
+    const pulled: Promise<Uint8Array> = peer.pull(id, size).then(
       (bytes) => {
         // Freed while it was on its way: handed to those waiting, not kept.
         if (this.inFlight.get(id) === pulled) {

@@ -25,9 +25,10 @@ export interface NodeObjectStore {
    * This node's copy, pulled from node `from` first if this node holds none.
    * Concurrent pulls of one object share one transfer, and the copy is kept,
    * so an object is pulled once per node however many tasks there need it.
-   * Rejects with `ObjectLostError` if `from` does not hold it or cannot be reached.
+   * Rejects with `ObjectLostError` if `from` does not hold it or cannot be reached, or holds
+   * something of another size than `size` (the owner's record, when the caller has it).
    */
-  pull(id: string, from: string): Promise<Uint8Array>;
+  pull(id: string, from: string, size?: number): Promise<Uint8Array>;
   /** Drops this node's copy (a pull in progress is not kept). */
   free(id: string): void;
   stats(): NodeObjectStoreStats;

@@ -45,6 +45,8 @@ export interface TransferStats {
 
 interface Incoming {
   readonly objectId: string;
+  /** The size the owner recorded, when known: a holder announcing another fails the pull before anything is allocated. */
+  readonly size: number | undefined;
   readonly resolve: (bytes: Uint8Array) => void;
   readonly reject: (error: Error) => void;
   buffer: Uint8Array | undefined;
@@ -82,15 +84,18 @@ export class ObjectTransfer {
     connection.onMessage = (m) => this.receive(m);
   }
 
-  /** The object's bytes, pulled from the peer; rejects with `ObjectLostError` if the peer lacks it or goes away. */
-  pull(objectId: string): Promise<Uint8Array> {
+  /**
+   * The object's bytes, pulled from the peer; rejects with `ObjectLostError` if the peer lacks it,
+   * goes away, or announces another size than `size` (the owner's record, when the caller has it).
+   */
+  pull(objectId: string, size?: number): Promise<Uint8Array> {
     if (this.closedWith !== undefined || this.connection.state !== "open") {
       return Promise.reject(this.lost(objectId, `the connection to node ${this.peer} is closed${this.closedWith ?? ""}`));
     }
     const pullId = ++this.nextPullId;
     this.stats.pullsStarted++;
     return new Promise<Uint8Array>((resolve, reject) => {
-      this.pulls.set(pullId, { objectId, resolve, reject, buffer: undefined, received: 0 });
+      this.pulls.set(pullId, { objectId, size, resolve, reject, buffer: undefined, received: 0 });
       const { chunkBytes, window } = this.limits;
       this.connection.send({ t: "pull", pullId, objectId, chunkBytes, window });
     });
@@ -165,10 +170,16 @@ export class ObjectTransfer {
   private chunk(pullId: number, offset: number, size: number, bytes: Uint8Array): void {
     const pull = this.pulls.get(pullId);
     if (pull === undefined) return; // given up meanwhile
-    if (offset !== pull.received || offset + bytes.byteLength > size || (pull.buffer !== undefined && pull.buffer.byteLength !== size)) {
+    const wrong =
+      pull.size !== undefined && size !== pull.size
+        ? `a size of ${size} bytes where its owner recorded ${pull.size}`
+        : offset !== pull.received || offset + bytes.byteLength > size || (pull.buffer !== undefined && pull.buffer.byteLength !== size)
+          ? `a chunk out of order (offset ${offset}, expected ${pull.received})`
+          : undefined;
+    if (wrong !== undefined) {
       this.take(pullId);
       this.send({ t: "cancel", pullId });
-      return pull.reject(this.lost(pull.objectId, `node ${this.peer} sent a chunk out of order (offset ${offset}, expected ${pull.received})`));
+      return pull.reject(this.lost(pull.objectId, `node ${this.peer} sent ${wrong}`));
     }
     pull.buffer ??= new Uint8Array(size);
     pull.buffer.set(bytes, offset);
