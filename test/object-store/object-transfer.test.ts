@@ -84,6 +84,21 @@ test("the holder never has more chunks unacknowledged than the puller's window",
   assert.is(sentByB.filter((m) => m.t === "chunk").length, 20);
 });
 
+test("a long pull lets both event loops run between windows", async () => {
+  const { a, b } = pair();
+  b.put("obj", bytes(60_000)); // 60 chunks, 3 in flight
+  let turns = 0;
+  let done = false;
+  const tick = (): void => {
+    turns++;
+    if (!done) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await a.pull("obj", "B");
+  done = true;
+  assert.ok(turns >= 10, `the event loop turned ${turns} times during the pull`);
+});
+
 test("a puller that asks for a huge window and never acknowledges gets at most 64 chunks", async () => {
   const b = new LocalObjectStore("B");
   const [raw, toA] = connectInMemory<ObjectTransferMessage, ObjectTransferMessage>("node A", "node B");

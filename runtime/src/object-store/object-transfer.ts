@@ -9,6 +9,10 @@
  * acknowledged, which is the holder's credit for the next one.
  * Serving: chunks are views of the held bytes (never written: stored bytes
  * are immutable), at most the puller's `window` unacknowledged at a time.
+ * Credit that comes back is spent in a later turn of the event loop
+ * (`setImmediate`), never at once: a transport that delivers in microtasks
+ * (the in-memory one) would otherwise run a whole transfer as one chain of
+ * them, so neither node's event loop copies more than a window per turn.
  *
  * Nothing hangs: when the connection closes (the peer's node is gone), every
  * pull in progress rejects with `ObjectLostError`, and a pull asked of a
@@ -59,6 +63,8 @@ interface Outgoing {
   readonly window: number;
   offset: number;
   unacked: number;
+  /** A `pump` is scheduled for the next turn. */
+  scheduled: boolean;
 }
 
 export type TransferConnection = Connection<ObjectTransferMessage, ObjectTransferMessage>;
@@ -114,7 +120,14 @@ export class ObjectTransfer {
         const out = this.serving.get(m.pullId);
         if (out === undefined) return; // ended or cancelled: late acks are expected
         out.unacked--;
-        return this.pump(m.pullId, out);
+        if (!out.scheduled) {
+          out.scheduled = true;
+          setImmediate(() => {
+            out.scheduled = false;
+            if (this.serving.get(m.pullId) === out) this.pump(m.pullId, out);
+          });
+        }
+        return;
       }
       case "cancel":
         this.serving.delete(m.pullId);
@@ -145,7 +158,7 @@ export class ObjectTransfer {
     this.stats.pullsServed++;
     // The puller's limits, kept sane: 1 byte … 16 MiB a chunk, 1 … 64 chunks in flight.
     const clamp = (n: number, most: number) => Math.min(most, Math.max(1, Math.floor(n) || 1));
-    const out: Outgoing = { bytes, chunkBytes: clamp(chunkBytes, maxChunkBytes), window: clamp(window, maxWindow), offset: 0, unacked: 0 };
+    const out: Outgoing = { bytes, chunkBytes: clamp(chunkBytes, maxChunkBytes), window: clamp(window, maxWindow), offset: 0, unacked: 0, scheduled: false };
     this.serving.set(pullId, out);
     this.pump(pullId, out);
   }
