@@ -105,6 +105,24 @@ test("a task on node A that gets a nested ref of an object held on B receives it
   assert.equal(checked, { nodeId: nodeA, length: 150_000, intact: true });
 });
 
+test("a large array the driver puts is pulled to node B for tasks there, once", async () => {
+  const expected = new Float64Array(150_000).map((_, i) => (i % 1000) * 53 + i);
+  const ref = ray.put(expected);
+  const pulls = storeB.stats().pulls;
+  const served = storeA.stats().transfer.pullsServed;
+  const checked = await ray.get([onB.remote(ref, 53), onB.remote(ref, 53)]);
+  for (const c of checked) assert.equal(c, { nodeId: nodeB, length: 150_000, intact: true });
+  assert.is(storeB.stats().pulls - pulls, 1);
+  assert.is(storeA.stats().transfer.pullsServed - served, 1, "served from the owner's store on A");
+});
+
+test("a task on node A with a large argument the driver put takes it without a transfer", async () => {
+  const ref = ray.put(new Float64Array(150_000).map((_, i) => (i % 1000) * 59 + i));
+  const pulls = storeA.stats().pulls;
+  assert.equal(await ray.get(onA.remote(ref, 59)), { nodeId: nodeA, length: 150_000, intact: true });
+  assert.is(storeA.stats().pulls, pulls);
+});
+
 test("ray.wait counts an object held on another node as ready without pulling it", async () => {
   const ref = await madeOnB(150_000, 19);
   const before = storeA.stats().pulls;

@@ -68,4 +68,28 @@ test("a ref dropped before its object settled does not free it while a task's ar
   assert.is(b.get("x"), undefined, "freed once the task is done with it");
 });
 
+test("a large object the owner holds goes to a task's arguments by reference, a small one inline", async () => {
+  const { store } = cluster("unused");
+  const large = new Uint8Array(200 * 1024).fill(7);
+  const small = Uint8Array.of(1, 2, 3);
+  store.putBytes("large", large);
+  store.putBytes("small", small);
+  let deps: HeldDeps | undefined;
+  resolveHeldDeps(store, [0, 1], ["large", "small"], (o) => (deps = o.deps));
+  assert.equal(deps?.bytes, [{ objectId: "large", heldOn: "A", size: large.byteLength }, small]);
+});
+
+test("an object a task's arguments retain outlives the drop of its last ref until they are released", async () => {
+  const { store, a } = cluster("unused");
+  const large = new Uint8Array(200 * 1024).fill(9);
+  store.putBytes("large", large);
+  let deps: HeldDeps | undefined;
+  resolveHeldDeps(store, [0], ["large"], (o) => (deps = o.deps));
+  store.delete("large");
+  assert.equal(a.get("large"), large, "the owner's node still serves it to pulls");
+  releaseDeps(store, deps);
+  assert.is(a.get("large"), undefined);
+  assert.is(store.peek("large"), undefined);
+});
+
 test.run();

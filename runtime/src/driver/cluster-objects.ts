@@ -4,8 +4,9 @@
  * joined by an in-memory connection carrying the object-transfer protocol,
  * exactly as two machines will be joined by a WebSocket. The owner's memory
  * store reaches objects held on other nodes through this (`HeldElsewhere`):
- * a driver `get` pulls them into the driver's node, and dropping one frees
- * the copy on every node.
+ * a driver `get` pulls them into the driver's node, large objects the owner
+ * holds go to tasks by reference (the task's node pulls them from the
+ * driver's node), and dropping one frees the copy on every node.
  *
  * Made only when the cluster has more than one node: a single node keeps all
  * its objects in the owner's memory store and never meets a location.
@@ -22,10 +23,10 @@ export class ClusterObjects implements HeldElsewhere {
   /** Each node's store, by node id; the driver's node first. */
   readonly stores = new Map<string, LocalObjectStore>();
   private driverNode: LocalObjectStore | undefined;
-  /** Objects something will still read (task arguments, gets in progress), by how many. */
-  private readonly inUse = new Map<string, number>();
-  /** Dropped by the owner while in use: freed on every node when the last use ends. */
-  private readonly freeWhenUnused = new Set<string>();
+
+  get ownerNode(): string {
+    return this.driverNode!.nodeId;
+  }
 
   constructor(private readonly limits?: TransferLimits) {}
 
@@ -78,24 +79,8 @@ export class ClusterObjects implements HeldElsewhere {
     return this.driverNode!.pull(id, location.heldOn, location.size);
   }
 
+  /** The owner dropped the object (its last ref, or `ray.free`): every node frees its copy. */
   dropped(id: string): void {
-    if (this.inUse.has(id)) this.freeWhenUnused.add(id);
-    else this.free(id);
-  }
-
-  retain(id: string): void {
-    this.inUse.set(id, (this.inUse.get(id) ?? 0) + 1);
-  }
-
-  release(id: string): void {
-    const n = (this.inUse.get(id) ?? 1) - 1;
-    if (n > 0) return void this.inUse.set(id, n);
-    this.inUse.delete(id);
-    if (this.freeWhenUnused.delete(id)) this.free(id);
-  }
-
-  /** Frees the copies on every node (`ray.free`, or the owner dropped the last ref). */
-  free(id: string): void {
     for (const store of this.stores.values()) store.free(id);
   }
 

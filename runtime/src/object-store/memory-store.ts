@@ -37,25 +37,34 @@
  * runs inside the store's one drain loop, and the waiters of the objects it
  * settles are queued behind it instead of being called from within it. A
  * chain of a hundred thousand dependent tasks fails with a flat stack. A
- * settle is complete as soon as `settle` returns (state, slab views and
- * drop-on-settle are done at once); only the calls to waiters may run later,
- * within the same outermost settle.
+ * settle is complete as soon as `settle` returns (state and slab views are
+ * done at once); only the calls to waiters, and then a drop-on-settle, may
+ * run later, within the same outermost settle.
+ *
+ * Retention (Ray's submitted-task references): what will still read an
+ * object — a task's arguments passed by location, a get pulling one — retains
+ * it (`retain`/`release`), and a drop (its last ref collected) waits until
+ * the last release. A drop-on-settle runs after the waiters of that settle,
+ * so a waiter that retains the object is counted before the drop.
  */
 import { GetRequest } from "./get-request.js";
 import type { Settled, WaitableStore, Waiter } from "./waiter.js";
 import type { SlabPool } from "./slab-pool.js";
 import { ObjectLostError } from "../common/errors.js";
-import type { ObjectLocation } from "./object-location.js";
+import { inlineThreshold, type ObjectLocation } from "./object-location.js";
 
 /** How the owner's store reaches objects held on other nodes. */
 export interface HeldElsewhere {
   /** The object's bytes on the owner's node: a copy there, or pulled from `location` (one pull per node). */
   fetch(id: string, location: ObjectLocation): Promise<Uint8Array>;
-  /** The owner dropped the object: every node frees its copy, once nothing retains it. */
-  dropped(id: string, location: ObjectLocation): void;
-  /** Something (a task's arguments, a get) will read the object: its copies stay until `release`. */
-  retain(id: string): void;
-  release(id: string): void;
+  /** The owner dropped the object: every node frees its copy. */
+  dropped(id: string): void;
+  /**
+   * The owner's node, when there are others: a large object this store holds
+   * goes to a task's arguments by reference (a location there), so a node
+   * that runs the task elsewhere pulls it instead of getting it in the task.
+   */
+  readonly ownerNode: string;
 }
 
 /** A pending or failed object (a ready one is stored as its bytes). */
@@ -151,23 +160,36 @@ export class MemoryStore implements WaitableStore {
     this.settle(id, location);
   }
 
-  retain(location: ObjectLocation): void {
-    this.elsewhere?.retain(location.objectId);
+  /** With other nodes: the owner's node (see `HeldElsewhere.ownerNode`); undefined on a single node. */
+  get ownerNode(): string | undefined {
+    return this.elsewhere?.ownerNode;
   }
 
-  release(location: ObjectLocation): void {
-    this.elsewhere?.release(location.objectId);
+  /** Objects something will still read, by how many readers: not dropped until the last `release`. */
+  private readonly retained = new Map<string, number>();
+  private readonly dropWhenReleased = new Set<string>();
+
+  retain(id: string): void {
+    this.retained.set(id, (this.retained.get(id) ?? 0) + 1);
+  }
+
+  release(id: string): void {
+    const n = (this.retained.get(id) ?? 1) - 1;
+    if (n > 0) return void this.retained.set(id, n);
+    this.retained.delete(id);
+    if (this.dropWhenReleased.delete(id)) this.delete(id);
   }
 
   fetchFor(waiter: Waiter, at: number, location: ObjectLocation): void {
-    this.retain(location);
-    this.fetch(location.objectId, location).then(
+    const id = location.objectId;
+    this.retain(id);
+    this.fetch(id, location).then(
       (bytes) => {
-        this.release(location);
+        this.release(id);
         waiter.settled(at, bytes);
       },
       (error: Error) => {
-        this.release(location);
+        this.release(id);
         waiter.settled(at, error);
       },
     );
@@ -216,6 +238,7 @@ export class MemoryStore implements WaitableStore {
   delete(id: string): void {
     const slot = this.entries.get(id);
     if (slot === undefined) return;
+    if (this.retained.size > 0 && this.retained.has(id)) return void this.dropWhenReleased.add(id);
     if (slot === null || (slot instanceof Entry && slot.error === undefined)) this.dropOnSettle.add(id);
     else this.drop(id, slot);
   }
@@ -293,6 +316,8 @@ export class MemoryStore implements WaitableStore {
     if (wasBusy) this.busyListener?.(false);
     for (const slot of this.entries.values()) if (slot instanceof Uint8Array) this.slabs?.release(slot);
     this.entries.clear();
+    this.retained.clear();
+    this.dropWhenReleased.clear();
   }
 
   private readonly pending = new Set<(error?: Error) => void>();
@@ -331,7 +356,8 @@ export class MemoryStore implements WaitableStore {
         for (let k = 0; k < more.length; k += 2) this.notify(more[k] as Waiter, more[k + 1] as number, this.handOutSettled(settled));
       }
     }
-    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.drop(id, settled);
+    // After its waiters (the outermost drain's end): one that retains the object keeps it.
+    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.dropsDue.push(id);
     if (wasExpected) this.less();
     this.drain();
   }
@@ -340,6 +366,8 @@ export class MemoryStore implements WaitableStore {
   private readonly notifications: Array<Waiter | number | Settled> = [];
   private notifyHead = 0;
   private draining = false;
+  /** Drops-on-settle waiting for the drain to end. */
+  private readonly dropsDue: string[] = [];
 
   private notify(waiter: Waiter, at: number, settled: Settled): void {
     this.notifications.push(waiter, at, settled);
@@ -376,6 +404,7 @@ export class MemoryStore implements WaitableStore {
     q.length = 0;
     this.notifyHead = 0;
     this.draining = false;
+    if (this.dropsDue.length > 0) for (const id of this.dropsDue.splice(0)) this.delete(id);
     if (failure !== undefined) throw failure.error;
   }
 
@@ -384,13 +413,16 @@ export class MemoryStore implements WaitableStore {
     this.letGo(id, kept);
   }
 
-  /** Releases what a value held: its slab, or (a location) the copies on every node. */
+  /**
+   * Releases what a value held: its slab, and with other nodes the copies they
+   * may hold (of a location, or of large bytes passed by reference).
+   */
   private letGo(id: string, kept: Slot | Settled): void {
-    if (kept instanceof Uint8Array) this.slabs?.release(kept);
-    else if (kept !== null && !(kept instanceof Entry) && !(kept instanceof Error) && this.elsewhere !== undefined) {
-      // After the waiters this settle calls: those that keep the location retain it first.
-      const elsewhere = this.elsewhere;
-      queueMicrotask(() => elsewhere.dropped(id, kept));
+    if (kept instanceof Uint8Array) {
+      this.slabs?.release(kept);
+      if (this.elsewhere !== undefined && kept.byteLength >= inlineThreshold) this.elsewhere.dropped(id);
+    } else if (kept !== null && !(kept instanceof Entry) && !(kept instanceof Error)) {
+      this.elsewhere?.dropped(id);
     }
   }
 

@@ -3,15 +3,19 @@
  * holding a worker or a CPU meanwhile. Reports once: the resolved values (in
  * argument order) or the first error among them.
  *
- * A large object held on another node (object-store/object-location.ts) is
- * resolved two ways: `resolveHeldDeps` (normal tasks) passes its location on,
- * and the node that runs the task makes it local there (node/task-arguments.ts),
- * so an object is never pulled to the owner's node only to be sent on;
- * `resolveDeps` (actors, which live on the owner's node) pulls it here first.
+ * Large objects go by reference when the cluster has other nodes (Ray passes
+ * large arguments by reference too): `resolveHeldDeps` (normal tasks) passes
+ * an object held on another node as its location, and a large object the
+ * owner holds as a location on the owner's node, so the node that runs the
+ * task makes each local there (node/task-arguments.ts) and an object is
+ * never sent in a task message nor pulled to the owner's node on its way
+ * elsewhere. Each location is retained in the owner's store until the task
+ * is done with it (`releaseDeps`). `resolveDeps` (actors, which live on the
+ * owner's node) pulls objects held elsewhere to the owner's node and reports bytes.
  */
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { Settled, Waiter } from "../object-store/waiter.js";
-import type { Held, HeldDeps } from "../object-store/object-location.js";
+import { inlineThreshold, isLocation, type Held, type HeldDeps } from "../object-store/object-location.js";
 import type { ResolvedDeps } from "../common/task-spec.js";
 
 export type DepsOutcome<D = ResolvedDeps> = { readonly deps: D; readonly error?: undefined } | { readonly deps?: undefined; readonly error: Error };
@@ -39,11 +43,11 @@ export function resolveHeldDeps(
 /** The task is done with its arguments: the locations among them are released (see `HeldDeps.located`). */
 export function releaseDeps(store: MemoryStore, deps: HeldDeps | undefined): void {
   if (deps?.located === undefined) return;
-  for (const held of deps.bytes) if (!(held instanceof Uint8Array)) store.release(held);
+  for (const held of deps.bytes) if (held !== undefined && isLocation(held)) store.release(held.objectId);
 }
 
 function start(store: MemoryStore, refIdx: readonly number[], refIds: readonly string[], done: (outcome: DepsOutcome<HeldDeps>) => void, fetch: boolean): void {
-  const request = new DepsRequest(refIdx, refIds.length, done, store, fetch);
+  const request = new DepsRequest(refIdx, refIds, done, store, fetch);
   for (let k = 0; k < refIds.length && !request.reported; k++) store.whenSettled(refIds[k]!, request, k);
 }
 
@@ -53,17 +57,20 @@ class DepsRequest implements Waiter {
   private readonly bytes: Held[];
   private remaining: number;
   private located: true | undefined;
+  /** Where large bytes the owner holds go by reference (undefined: a single node, or actors). */
+  private readonly ownerNode: string | undefined;
 
   constructor(
     private readonly refIdx: readonly number[],
-    count: number,
+    private readonly refIds: readonly string[],
     private readonly done: (outcome: DepsOutcome<HeldDeps>) => void,
     private readonly store: MemoryStore,
     /** Locations are fetched to bytes (else passed on, retained). */
     private readonly fetch: boolean,
   ) {
-    this.bytes = new Array<Held>(count);
-    this.remaining = count;
+    this.bytes = new Array<Held>(refIds.length);
+    this.remaining = refIds.length;
+    this.ownerNode = fetch ? undefined : store.ownerNode;
   }
 
   settled(at: number, s: Settled): void {
@@ -73,13 +80,18 @@ class DepsRequest implements Waiter {
       if (this.located !== undefined) releaseDeps(this.store, { idx: this.refIdx, bytes: this.bytes, located: true });
       return this.done({ error: s });
     }
+    let held: Held = s;
     if (!(s instanceof Uint8Array)) {
-      // Retained at once (here or by `fetchFor`): a ref dropped as this settles frees the copies only after (memory-store.ts).
       if (this.fetch) return this.store.fetchFor(this, at, s);
-      this.store.retain(s);
+    } else if (this.ownerNode !== undefined && s.byteLength >= inlineThreshold) {
+      held = { objectId: this.refIds[at]!, heldOn: this.ownerNode, size: s.byteLength };
+    }
+    if (isLocation(held)) {
+      // Retained at once: a ref dropped as the object settles is dropped only after this (memory-store.ts).
+      this.store.retain(held.objectId);
       this.located = true;
     }
-    this.bytes[at] = s;
+    this.bytes[at] = held;
     if (--this.remaining === 0) {
       this.reported = true;
       this.done({ deps: this.located === undefined ? { idx: this.refIdx, bytes: this.bytes } : { idx: this.refIdx, bytes: this.bytes, located: true } });
