@@ -404,7 +404,12 @@ export class MemoryStore implements WaitableStore {
     q.length = 0;
     this.notifyHead = 0;
     this.draining = false;
-    if (this.dropsDue.length > 0) for (const id of this.dropsDue.splice(0)) this.delete(id);
+    const due = this.dropsDue;
+    if (due.length > 0) {
+      // `delete` settles nothing, so nothing is added meanwhile.
+      for (let k = 0; k < due.length; k++) this.delete(due[k]!);
+      due.length = 0;
+    }
     if (failure !== undefined) throw failure.error;
   }
 
