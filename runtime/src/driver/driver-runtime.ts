@@ -235,7 +235,7 @@ export class DriverRuntime implements Core {
       owner: this.tasks,
       register: (node) => this.tell(this.cluster.registerNode(node)),
       onDone: (w, taskId, results) => this.tasks.onDone(w, taskId, results),
-      objects: this.objects!,
+      objects: this.objects!, // made whenever there are peers to start
     };
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
   }
