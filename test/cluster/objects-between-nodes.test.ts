@@ -123,6 +123,14 @@ test("a task on node A with a large argument the driver put takes it without a t
   assert.is(storeA.stats().pulls, pulls);
 });
 
+test("a task on node B that gets a nested ref of an object held on B reads B's copy, without a transfer", async () => {
+  const ref = await madeOnB(150_000, 61);
+  const pulls = [storeA.stats().pulls, storeB.stats().pulls];
+  const checked = await ray.get(checkNested.options({ resources: { onlyOnB: 1 } }).remote({ ref }, 61));
+  assert.equal(checked, { nodeId: nodeB, length: 150_000, intact: true });
+  assert.equal([storeA.stats().pulls, storeB.stats().pulls], pulls);
+});
+
 test("ray.wait counts an object held on another node as ready without pulling it", async () => {
   const ref = await madeOnB(150_000, 19);
   const before = storeA.stats().pulls;

@@ -75,8 +75,9 @@ export class ClusterObjects implements HeldElsewhere {
     return out ?? results;
   }
 
-  fetch(id: string, location: ObjectLocation): Promise<Uint8Array> {
-    return this.driverNode!.pull(id, location.heldOn, location.size);
+  fetch(id: string, location: ObjectLocation, to: string | undefined): Promise<Uint8Array> {
+    const store = (to === undefined ? undefined : this.stores.get(to)) ?? this.driverNode!;
+    return store.pull(id, location.heldOn, location.size);
   }
 
   /** The owner dropped the object (its last ref, or `ray.free`): every node frees its copy. */

@@ -228,7 +228,7 @@ export class DriverRuntime implements Core {
     );
     const peerEvents: PeerNodeEvents = {
       threadData: (identity) => threadData(identity, this.options.namespace, ++this.threadCounter, undefined),
-      onMessage: (w, m) => this.threads.route(w.client, w, m),
+      onMessage: (w, m, node) => this.threads.route(w.client, w, m, node),
       onThreadGone: (client) => this.slabPins.threadGone(client),
       closed: () => this.closed,
       onPost: this.pinSlabsFor,

@@ -31,7 +31,8 @@ export interface InProcessNode {
 /** What a peer node needs of the driver that hosts it. */
 export interface PeerNodeEvents {
   readonly threadData: (identity: DriverIdentity) => TsrayWorkerData;
-  readonly onMessage: (worker: PoolWorker, message: FromWorker) => void;
+  /** What a thread of this node sends (`node`: this node's id). */
+  readonly onMessage: (worker: PoolWorker, message: FromWorker, node: string) => void;
   readonly onThreadGone: (client: WorkerClient) => void;
   readonly closed: () => boolean;
   readonly onPost: (client: WorkerClient, message: ToWorker) => ToWorker;
@@ -63,7 +64,7 @@ export function startInProcessNode(
     () => events.threadData(identity),
     {
       onMessage: (w, m) =>
-        m.t === "done" ? events.onDone(w, m.taskId, events.objects.keepLarge(objects, m.taskId, m.results)) : events.onMessage(w, m),
+        m.t === "done" ? events.onDone(w, m.taskId, events.objects.keepLarge(objects, m.taskId, m.results)) : events.onMessage(w, m, identity.nodeId),
       onExit: (w, code, error) => {
         events.onThreadGone(w.client);
         if (!events.closed()) client.workerExited(w, code, error);

@@ -14,7 +14,14 @@ export class GetRequest extends StoreRequest<Uint8Array[]> {
   private readonly out: Uint8Array[];
   private remaining: number;
 
-  constructor(store: WaitableStore, ids: readonly string[], resolve: (bytes: Uint8Array[]) => void, reject: (error: Error) => void) {
+  constructor(
+    store: WaitableStore,
+    ids: readonly string[],
+    resolve: (bytes: Uint8Array[]) => void,
+    reject: (error: Error) => void,
+    /** The node the bytes are for (objects held elsewhere are pulled there); default the owner's. */
+    private readonly on?: string,
+  ) {
     super(store, ids, resolve, reject);
     this.out = new Array<Uint8Array>(ids.length);
     this.remaining = ids.length;
@@ -28,7 +35,7 @@ export class GetRequest extends StoreRequest<Uint8Array[]> {
   settled(at: number, settled: Settled): void {
     if (this.done) return;
     if (settled instanceof Error) return this.finish(settled);
-    if (!(settled instanceof Uint8Array)) return this.store.fetchFor(this, at, settled);
+    if (!(settled instanceof Uint8Array)) return this.store.fetchFor(this, at, settled, this.on);
     this.out[at] = settled;
     if (--this.remaining === 0) this.finish();
   }

@@ -55,8 +55,11 @@ import { inlineThreshold, type ObjectLocation } from "./object-location.js";
 
 /** How the owner's store reaches objects held on other nodes. */
 export interface HeldElsewhere {
-  /** The object's bytes on the owner's node: a copy there, or pulled from `location` (one pull per node). */
-  fetch(id: string, location: ObjectLocation): Promise<Uint8Array>;
+  /**
+   * The object's bytes on node `to` (the owner's node when undefined): a copy
+   * there, or pulled from `location` (one pull per node).
+   */
+  fetch(id: string, location: ObjectLocation, to: string | undefined): Promise<Uint8Array>;
   /** The owner dropped the object: every node frees its copy. */
   dropped(id: string): void;
   /**
@@ -180,10 +183,10 @@ export class MemoryStore implements WaitableStore {
     if (this.dropWhenReleased.delete(id)) this.delete(id);
   }
 
-  fetchFor(waiter: Waiter, at: number, location: ObjectLocation): void {
+  fetchFor(waiter: Waiter, at: number, location: ObjectLocation, to?: string): void {
     const id = location.objectId;
     this.retain(id);
-    this.fetch(id, location).then(
+    this.fetch(id, location, to).then(
       (bytes) => {
         this.release(id);
         waiter.settled(at, bytes);
@@ -195,9 +198,9 @@ export class MemoryStore implements WaitableStore {
     );
   }
 
-  /** The bytes of an object held on another node, on the owner's node (see `HeldElsewhere`). */
-  fetch(id: string, location: ObjectLocation): Promise<Uint8Array> {
-    if (this.elsewhere !== undefined) return this.elsewhere.fetch(id, location);
+  /** The bytes of an object held on another node, on node `to` (default: the owner's; see `HeldElsewhere`). */
+  fetch(id: string, location: ObjectLocation, to?: string): Promise<Uint8Array> {
+    if (this.elsewhere !== undefined) return this.elsewhere.fetch(id, location, to);
     return Promise.reject(new ObjectLostError(id, `Object ${id} is held on node ${location.heldOn}, which this store cannot reach.`));
   }
 
@@ -280,11 +283,13 @@ export class MemoryStore implements WaitableStore {
 
   /**
    * Bytes of every object, in order. Rejects as soon as any of them holds an
-   * error (without waiting for the rest), or with `GetTimeoutError`.
+   * error (without waiting for the rest), or with `GetTimeoutError`. `on`:
+   * the node that needs the bytes (a worker's get), where objects held
+   * elsewhere are pulled to; default the owner's node.
    */
-  getMany(ids: readonly string[], timeoutS: number | undefined): Promise<Uint8Array[]> {
+  getMany(ids: readonly string[], timeoutS: number | undefined, on?: string): Promise<Uint8Array[]> {
     if (this.closed !== undefined) return Promise.reject(this.closed);
-    return new Promise<Uint8Array[]>((resolve, reject) => new GetRequest(this, ids, resolve, reject).start(timeoutS));
+    return new Promise<Uint8Array[]>((resolve, reject) => new GetRequest(this, ids, resolve, reject, on).start(timeoutS));
   }
 
   /**

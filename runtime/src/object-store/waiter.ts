@@ -33,7 +33,7 @@ export interface WaitableStore {
   readonly isClosed: Error | undefined;
   /**
    * Tells `waiter` (with position `at`) the bytes of an object held on another node once they are
-   * on the owner's node (pulled), or the error that stopped it; the object is retained meanwhile.
+   * on node `to` (default the owner's; pulled), or the error that stopped it; the object is retained meanwhile.
    */
-  fetchFor(waiter: Waiter, at: number, location: ObjectLocation): void;
+  fetchFor(waiter: Waiter, at: number, location: ObjectLocation, to?: string): void;
 }
