@@ -13,6 +13,7 @@ const dist = (path: string) => import(new URL(`../../../runtime/dist/${path}`, i
 const { LocalObjectStore } = (await dist("object-store/local-object-store.js")) as typeof StoreModule;
 const { connectInMemory } = (await dist("transport/in-memory-connection.js")) as typeof MemoryModule;
 const { ObjectLostError } = (await dist("common/errors.js")) as typeof ErrorsModule;
+const { transferMessageProblem } = (await dist("protocol/object-transfer.js")) as typeof import("../../runtime/dist/protocol/object-transfer.js");
 
 const limits = { chunkBytes: 1000, window: 3 };
 
@@ -114,6 +115,54 @@ test("a puller that asks for a huge window and never acknowledges gets at most 6
   raw.send({ t: "ack", pullId: 1 });
   await until(() => got.length >= 65, "the holder sent one more chunk");
   assert.is(got.length, 65, "one ack, one more chunk");
+});
+
+test("a peer that sends a malformed message loses its connection (1002); the node serves its other peers", async () => {
+  const { a, b } = pair(); // A pulls from B over a good connection
+  const [raw, toB] = connectInMemory<ObjectTransferMessage, ObjectTransferMessage>("node X", "node B");
+  b.connect("X", toB);
+  b.put("obj", bytes(3_000));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => (raw.onClose = resolve));
+  raw.onMessage = () => {};
+  const stderr = process.stderr.write;
+  const lines: string[] = [];
+  process.stderr.write = ((line: string) => (lines.push(line), true)) as typeof process.stderr.write;
+  try {
+    raw.send({ t: "bogus", pullId: 1 } as unknown as ObjectTransferMessage);
+    const event = await closed;
+    assert.is(event.code, 1002);
+    assert.match(event.reason, /malformed object-transfer message \(unknown type "bogus"\)/);
+  } finally {
+    process.stderr.write = stderr;
+  }
+  assert.match(lines.join(""), /closing the object-transfer connection: node X sent a malformed/);
+  assert.equal(await a.pull("obj", "B"), bytes(3_000));
+});
+
+test("ill-typed object-transfer messages are told apart from good ones", () => {
+  const good: unknown[] = [
+    { t: "pull", pullId: 1, objectId: "o", chunkBytes: 10, window: 2 },
+    { t: "ack", pullId: 1 },
+    { t: "cancel", pullId: 1 },
+    { t: "chunk", pullId: 1, offset: 0, size: 3, bytes: Uint8Array.of(1, 2, 3) },
+    { t: "end", pullId: 1, size: 3 },
+    { t: "lost", pullId: 1, message: "gone" },
+  ];
+  const bad: unknown[] = [
+    null,
+    "pull",
+    { t: "ack" },
+    { t: "ack", pullId: -1 },
+    { t: "pull", pullId: 1, objectId: 7, chunkBytes: 10, window: 2 },
+    { t: "pull", pullId: 1, objectId: "o", chunkBytes: "10", window: 2 },
+    { t: "chunk", pullId: 1, offset: 0, size: 3, bytes: [1, 2, 3] },
+    { t: "chunk", pullId: 1, offset: 0.5, size: 3, bytes: Uint8Array.of(1) },
+    { t: "end", pullId: 1 },
+    { t: "lost", pullId: 1 },
+    { t: "push", pullId: 1 },
+  ];
+  for (const m of good) assert.is(transferMessageProblem(m), undefined, JSON.stringify(m));
+  for (const m of bad) assert.type(transferMessageProblem(m), "string", JSON.stringify(m));
 });
 
 test("concurrent needs of one object on a node share one pull, and the copy is kept", async () => {

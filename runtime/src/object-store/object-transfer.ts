@@ -19,8 +19,8 @@
  * closed connection rejects at once.
  */
 import { ObjectLostError } from "../common/errors.js";
-import type { CloseEvent, Connection } from "../protocol/connection.js";
-import { unreachableTransfer, type ObjectTransferMessage } from "../protocol/object-transfer.js";
+import { CloseCode, type CloseEvent, type Connection } from "../protocol/connection.js";
+import { transferMessageProblem, unreachableTransfer, type ObjectTransferMessage } from "../protocol/object-transfer.js";
 
 export interface TransferLimits {
   /** Bytes per chunk. */
@@ -113,6 +113,14 @@ export class ObjectTransfer {
   }
 
   private receive(m: ObjectTransferMessage): void {
+    const problem = transferMessageProblem(m);
+    if (problem !== undefined) {
+      // A peer that breaks the protocol loses this connection (its pulls here fail), nothing else.
+      const reason = `node ${this.peer} sent a malformed object-transfer message (${problem})`;
+      process.stderr.write(`tsray: closing the object-transfer connection: ${reason}\n`);
+      if (this.connection.state === "open") this.connection.close(CloseCode.PROTOCOL_ERROR, reason);
+      return;
+    }
     switch (m.t) {
       case "pull":
         return this.serve(m.pullId, m.objectId, m.chunkBytes, m.window);

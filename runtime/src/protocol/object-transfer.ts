@@ -39,3 +39,31 @@ export type ObjectTransferMessage = PullerMessage | HolderMessage;
 export function unreachableTransfer(m: never): never {
   throw new Error(`unknown object-transfer message ${JSON.stringify(m)}`);
 }
+
+const isCount = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Why `m` is not an object-transfer message, or undefined if it is one: what
+ * a peer sends is input, checked before anything is done with it (a node
+ * closes a connection that sends anything else, and goes on serving the rest).
+ */
+export function transferMessageProblem(m: unknown): string | undefined {
+  if (typeof m !== "object" || m === null) return "not an object";
+  const r = m as Record<string, unknown>;
+  if (!isCount(r["pullId"])) return "no pull id";
+  switch (r["t"]) {
+    case "pull":
+      return typeof r["objectId"] !== "string" || !isCount(r["chunkBytes"]) || !isCount(r["window"]) ? "a pull without objectId, chunkBytes or window" : undefined;
+    case "ack":
+    case "cancel":
+      return undefined;
+    case "chunk":
+      return !(r["bytes"] instanceof Uint8Array) || !isCount(r["offset"]) || !isCount(r["size"]) ? "a chunk without bytes, offset or size" : undefined;
+    case "end":
+      return isCount(r["size"]) ? undefined : "an end without size";
+    case "lost":
+      return typeof r["message"] === "string" ? undefined : "a lost without message";
+    default:
+      return `unknown type ${JSON.stringify(String(r["t"])).slice(0, 40)}`;
+  }
+}
