@@ -14,7 +14,7 @@
 import { returnId } from "../common/ids.js";
 import type { HeldElsewhere, MemoryStore } from "../object-store/memory-store.js";
 import { LocalObjectStore } from "../object-store/local-object-store.js";
-import { inlineThreshold, type Held, type ObjectLocation } from "../object-store/object-location.js";
+import { inlineThreshold, sourcesOf, type Held, type ObjectLocation } from "../object-store/object-location.js";
 import type { TransferLimits } from "../object-store/object-transfer.js";
 import type { ObjectTransferMessage } from "../protocol/object-transfer.js";
 import { connectInMemory } from "../transport/in-memory-connection.js";
@@ -23,6 +23,8 @@ export class ClusterObjects implements HeldElsewhere {
   /** Each node's store, by node id; the driver's node first. */
   readonly stores = new Map<string, LocalObjectStore>();
   private driverNode: LocalObjectStore | undefined;
+  /** The owner's store: told of every copy a node pulls (its object directory). */
+  private owner: MemoryStore | undefined;
 
   get ownerNode(): string {
     return this.driverNode!.nodeId;
@@ -36,6 +38,7 @@ export class ClusterObjects implements HeldElsewhere {
    * them from there.
    */
   addDriverNode(nodeId: string, owner: MemoryStore): LocalObjectStore {
+    this.owner = owner;
     return this.addNode(nodeId, (id) => {
       const settled = owner.peek(id);
       return settled instanceof Uint8Array ? settled : undefined;
@@ -45,6 +48,7 @@ export class ClusterObjects implements HeldElsewhere {
   /** A node joins: its store, connected to every store already here. */
   addNode(nodeId: string, alsoHolds?: (id: string) => Uint8Array | undefined): LocalObjectStore {
     const store = new LocalObjectStore(nodeId, {
+      onCopy: (id) => this.owner?.addCopy(id, nodeId),
       ...(alsoHolds !== undefined ? { alsoHolds } : {}),
       ...(this.limits !== undefined ? { limits: this.limits } : {}),
     });
@@ -77,7 +81,7 @@ export class ClusterObjects implements HeldElsewhere {
 
   fetch(id: string, location: ObjectLocation, to: string | undefined): Promise<Uint8Array> {
     const store = (to === undefined ? undefined : this.stores.get(to)) ?? this.driverNode!;
-    return store.pull(id, location.heldOn, location.size);
+    return store.pull(id, sourcesOf(location), location.size);
   }
 
   /** The owner dropped the object (its last ref, or `ray.free`): every node frees its copy. */

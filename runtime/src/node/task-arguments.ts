@@ -13,7 +13,7 @@
  */
 import { ObjectLostError } from "../common/errors.js";
 import type { NodeObjectStore } from "../object-store/node-object-store.js";
-import type { Held } from "../object-store/object-location.js";
+import { sourcesOf, type Held } from "../object-store/object-location.js";
 import type { ToWorker } from "../protocol/thread-messages.js";
 import type { RunTask } from "./node-client.js";
 import type { PoolWorker } from "./worker-pool.js";
@@ -112,6 +112,6 @@ export class TaskArguments {
     if (this.store === undefined) {
       return Promise.reject(new ObjectLostError(held.objectId, `Object ${held.objectId} is held on node ${held.heldOn}, and this node has no object store to pull it into.`));
     }
-    return this.store.get(held.objectId) ?? this.store.pull(held.objectId, held.heldOn, held.size);
+    return this.store.get(held.objectId) ?? this.store.pull(held.objectId, sourcesOf(held), held.size);
   }
 }

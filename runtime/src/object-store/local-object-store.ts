@@ -15,6 +15,8 @@ export interface LocalObjectStoreOptions {
   /** Objects this node holds outside this map (the owner's memory store on the driver's node). */
   readonly alsoHolds?: (id: string) => Uint8Array | undefined;
   readonly limits?: TransferLimits;
+  /** This node now holds a copy it pulled (its owner records it, so later pulls may come here). */
+  readonly onCopy?: (id: string) => void;
 }
 
 export class LocalObjectStore implements NodeObjectStore {
@@ -52,23 +54,20 @@ export class LocalObjectStore implements NodeObjectStore {
     return this.objects.get(id) ?? this.options.alsoHolds?.(id);
   }
 
-  pull(id: string, from: string, size?: number): Promise<Uint8Array> {
+  pull(id: string, from: string | readonly string[], size?: number): Promise<Uint8Array> {
     const held = this.get(id);
     if (held !== undefined) return Promise.resolve(held);
     const inFlight = this.inFlight.get(id);
     if (inFlight !== undefined) return inFlight;
-    const peer = from === this.nodeId ? undefined : this.peers.get(from);
-    if (peer === undefined) {
-      const why = from === this.nodeId ? `node ${from} (this node) does not hold it any more` : `node ${from} cannot be reached from node ${this.nodeId}`;
-      return Promise.reject(new ObjectLostError(id, `Object ${id} is lost: ${why}. Compute or put the value again.`));
-    }
     this.pulls++;
-    const pulled: Promise<Uint8Array> = peer.pull(id, size).then(
+    const sources = typeof from === "string" ? [from] : from;
+    const pulled: Promise<Uint8Array> = this.pullFrom(id, sources, 0, size, undefined).then(
       (bytes) => {
         // Freed while it was on its way: handed to those waiting, not kept.
         if (this.inFlight.get(id) === pulled) {
           this.inFlight.delete(id);
           this.put(id, bytes);
+          this.options.onCopy?.(id);
         }
         return bytes;
       },
@@ -80,6 +79,23 @@ export class LocalObjectStore implements NodeObjectStore {
     );
     this.inFlight.set(id, pulled);
     return pulled;
+  }
+
+  /** Tries `sources[k]`, then the next on `ObjectLostError` (one step per source node, a handful at most). */
+  private pullFrom(id: string, sources: readonly string[], k: number, size: number | undefined, last: Error | undefined): Promise<Uint8Array> {
+    if (k >= sources.length) {
+      return Promise.reject(last ?? new ObjectLostError(id, `Object ${id} is lost: no node holds it any more. Compute or put the value again.`));
+    }
+    const from = sources[k]!;
+    const peer = from === this.nodeId ? undefined : this.peers.get(from);
+    if (peer === undefined) {
+      const why = from === this.nodeId ? `node ${from} (this node) does not hold it any more` : `node ${from} cannot be reached from node ${this.nodeId}`;
+      return this.pullFrom(id, sources, k + 1, size, new ObjectLostError(id, `Object ${id} is lost: ${why}. Compute or put the value again.`));
+    }
+    return peer.pull(id, size).catch((error: unknown) => {
+      if (!(error instanceof ObjectLostError)) throw error;
+      return this.pullFrom(id, sources, k + 1, size, error);
+    });
   }
 
   free(id: string): void {

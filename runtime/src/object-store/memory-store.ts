@@ -163,6 +163,17 @@ export class MemoryStore implements WaitableStore {
     this.settle(id, location);
   }
 
+  /**
+   * Node `nodeId` now holds a copy of an object held elsewhere (it pulled
+   * one): later pulls may come from there when the node that made it is gone.
+   */
+  addCopy(id: string, nodeId: string): void {
+    const slot = this.entries.get(id);
+    if (slot === undefined || slot === null || slot instanceof Uint8Array || slot instanceof Entry) return;
+    if (slot.heldOn === nodeId || slot.copies?.includes(nodeId) === true) return;
+    this.entries.set(id, { ...slot, copies: [...(slot.copies ?? []), nodeId] });
+  }
+
   /** With other nodes: the owner's node (see `HeldElsewhere.ownerNode`); undefined on a single node. */
   get ownerNode(): string | undefined {
     return this.elsewhere?.ownerNode;

@@ -22,13 +22,15 @@ export interface NodeObjectStore {
   /** This node's copy, if it holds one. Synchronous: a node-local object never waits or goes through a transfer. */
   get(id: string): Uint8Array | undefined;
   /**
-   * This node's copy, pulled from node `from` first if this node holds none.
-   * Concurrent pulls of one object share one transfer, and the copy is kept,
-   * so an object is pulled once per node however many tasks there need it.
-   * Rejects with `ObjectLostError` if `from` does not hold it or cannot be reached, or holds
-   * something of another size than `size` (the owner's record, when the caller has it).
+   * This node's copy, pulled from node `from` first if this node holds none
+   * (several nodes: tried in order until one serves it). Concurrent pulls of
+   * one object share one transfer, and the copy is kept, so an object is
+   * pulled once per node however many tasks there need it. Rejects with
+   * `ObjectLostError` if no node of `from` holds it or can be reached, or
+   * holds something of another size than `size` (the owner's record, when the
+   * caller has it).
    */
-  pull(id: string, from: string, size?: number): Promise<Uint8Array>;
+  pull(id: string, from: string | readonly string[], size?: number): Promise<Uint8Array>;
   /** Drops this node's copy (a pull in progress is not kept). */
   free(id: string): void;
   stats(): NodeObjectStoreStats;

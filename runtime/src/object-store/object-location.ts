@@ -11,6 +11,13 @@ export interface ObjectLocation {
   readonly heldOn: string;
   /** The object's size in bytes (encoded). */
   readonly size: number;
+  /** Other nodes known to hold a copy (pulled there), tried in order when `heldOn` fails (Ray's object directory). */
+  readonly copies?: readonly string[];
+}
+
+/** The nodes to pull from, in order: where it was made, then the copies its owner heard of. */
+export function sourcesOf(location: ObjectLocation): string | readonly string[] {
+  return location.copies === undefined ? location.heldOn : [location.heldOn, ...location.copies];
 }
 
 /** What an object that is ready stands for in its owner's store: its bytes, or where they are. */
