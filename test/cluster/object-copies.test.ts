@@ -6,20 +6,9 @@ import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { checkArray, makeArray } from "./remote-fns/objects.js";
 import { rejection } from "../runtime/helpers.js";
-import { ClusterState, DriverRuntime, InProcessClusterStateClient, detectResources, installCore, nodeTotals } from "./in-process-runtime.js";
+import { installCore, resourceCluster } from "./in-process-runtime.js";
 
-const state = new ClusterState();
-const driver = new DriverRuntime({
-  node: nodeTotals({ numCpus: 1, resources: { onlyOnA: 8 } }, detectResources(), "node A"),
-  gpuWorkers: "thread",
-  namespace: "object-copies",
-  cluster: new InProcessClusterStateClient(state),
-  inProcessNodes: [
-    nodeTotals({ numCpus: 1, resources: { onlyOnB: 8 } }, detectResources(), "node B"),
-    nodeTotals({ numCpus: 1, resources: { onlyOnC: 8 } }, detectResources(), "node C"),
-  ],
-});
-installCore(driver);
+const driver = resourceCluster("object-copies", ["onlyOnA", "onlyOnB", "onlyOnC"]);
 const stores = [...driver.objects!.stores.values()];
 const [storeA, storeB, storeC] = stores as [(typeof stores)[0], (typeof stores)[0], (typeof stores)[0]];
 const [nodeA, nodeB, nodeC] = [storeA.nodeId, storeB.nodeId, storeC.nodeId];

@@ -7,19 +7,10 @@ import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { checkArray, checkNested, makeArray } from "./remote-fns/objects.js";
 import { rejection } from "../runtime/helpers.js";
-import { ClusterState, DriverRuntime, InProcessClusterStateClient, detectResources, installCore, nodeTotals } from "./in-process-runtime.js";
+import { installCore, resourceCluster } from "./in-process-runtime.js";
 
-const state = new ClusterState();
-const driver = new DriverRuntime({
-  node: nodeTotals({ numCpus: 1, resources: { onlyOnA: 8 } }, detectResources(), "node A"),
-  gpuWorkers: "thread",
-  namespace: "objects-between-nodes",
-  cluster: new InProcessClusterStateClient(state),
-  inProcessNodes: [nodeTotals({ numCpus: 1, resources: { onlyOnB: 8 } }, detectResources(), "node B")],
-});
-const nodeA = driver.nodeId;
-const nodeB = state.allNodes().find((n) => n.nodeId !== nodeA)!.nodeId;
-installCore(driver);
+const driver = resourceCluster("objects-between-nodes", ["onlyOnA", "onlyOnB"]);
+const [nodeA, nodeB] = [...driver.objects!.stores.keys()] as [string, string];
 const storeA = driver.objects!.stores.get(nodeA)!;
 const storeB = driver.objects!.stores.get(nodeB)!;
 
