@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
-import { checkArray, checkNested, makeArray } from "./remote-fns/objects.js";
+import { Checker, checkArray, checkNested, makeArray } from "./remote-fns/objects.js";
 import { rejection } from "../runtime/helpers.js";
 import { installCore, resourceCluster } from "./in-process-runtime.js";
 
@@ -120,6 +120,14 @@ test("a task on node B that gets a nested ref of an object held on B reads B's c
   const checked = await ray.get(checkNested.options({ resources: { onlyOnB: 1 } }).remote({ ref }, 61));
   assert.equal(checked, { nodeId: nodeB, length: 150_000, intact: true });
   assert.equal([storeA.stats().pulls, storeB.stats().pulls], pulls);
+});
+
+test("an actor gets objects held on node B as its constructor's and its calls' arguments", async () => {
+  const first = await madeOnB(150_000, 73);
+  const second = await madeOnB(160_000, 79);
+  const checker = Checker.remote(first);
+  assert.is(await ray.get(checker.firstLength.remote()), 150_000);
+  assert.is(await ray.get(checker.check.remote(second, 79)), true);
 });
 
 test("ray.wait counts an object held on another node as ready without pulling it", async () => {

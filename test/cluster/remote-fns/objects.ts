@@ -29,3 +29,17 @@ export const checkNested = ray.remote(async function checkNested(box: { ref: ray
   for (let i = 0; i < a.length && intact; i++) intact = a[i] === (i % 1000) * seed + i;
   return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact };
 });
+
+/** An actor that checks arrays: its constructor's and its calls' arguments are resolved by the actor manager. */
+export const Checker = ray.remote(
+  class Checker {
+    constructor(readonly first: Float64Array) {}
+    firstLength(): number {
+      return this.first.length;
+    }
+    check(a: Float64Array, seed: number): boolean {
+      for (let i = 0; i < a.length; i++) if (a[i] !== (i % 1000) * seed + i) return false;
+      return true;
+    }
+  },
+);
