@@ -8,6 +8,7 @@ export {
   put,
   get,
   wait,
+  free,
   cancel,
   kill,
   getActor,

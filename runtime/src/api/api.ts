@@ -94,6 +94,18 @@ export function get(refs: ObjectRef | readonly ObjectRef[], options?: GetOptions
 }
 
 /**
+ * Frees the objects now, on every node that holds a copy, without waiting
+ * for their refs to be collected (Ray's `ray._private.internal_api.free`).
+ * A later `get` of one rejects with `ObjectFreedError`; an object still
+ * being computed is freed as soon as it is ready.
+ */
+export function free(refs: ObjectRef | readonly ObjectRef[]): void {
+  const list = refs instanceof ObjectRef ? [refs] : refs;
+  checkRefs(list, "ray.free()");
+  currentCore("ray.free()").free(list.map((r) => r.id));
+}
+
+/**
  * Waits until `numReturns` of `refs` are ready (a failed task counts as
  * ready) or `timeout` seconds pass. Resolves to `[ready, notReady]`: at most
  * `numReturns` ready refs in input order, and every other ref.

@@ -34,6 +34,8 @@ export interface Core {
   /** Readiness per input ref (validated by the caller): true for at most `numReturns` of them. */
   wait(refs: readonly ObjectRef[], numReturns: number, timeoutS: number | undefined): Promise<readonly boolean[]>;
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void;
+  /** `ray.free`: the objects' copies are freed on every node now; they stand for `ObjectFreedError` from then on. */
+  free(ids: readonly string[]): void;
   kill(actor: ActorDescriptor, noRestart: boolean): void;
   getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor>;
   /** `ray.exitActor()`: ends the actor running the current call once that call is done (throws outside an actor). */

@@ -3,7 +3,8 @@
  * and the error of a task whose placement group went away.
  */
 import { TaskCancelledError } from "../common/errors.js";
-import type { EncodedArgs, ResolvedDeps, TaskCall } from "../common/task-spec.js";
+import type { EncodedArgs, TaskCall } from "../common/task-spec.js";
+import type { HeldDeps } from "../object-store/object-location.js";
 import type { Lease } from "../node/lease.js";
 import type { NodeClient, TaskLeaseSpec } from "../node/node-client.js";
 import type { TaskClaim } from "../protocol/task-claims.js";
@@ -19,7 +20,8 @@ import type { Grant } from "../scheduler/schedule-request.js";
  */
 export class TaskState {
   phase: "deps" | "queued" | "sent" = "deps";
-  deps: ResolvedDeps | undefined = undefined;
+  /** Its resolved ref arguments: bytes, or where a large one is held (the running node pulls it). */
+  deps: HeldDeps | undefined = undefined;
   lease: Lease<TaskState> | undefined = undefined;
   /** The node its lease request is queued at while its phase is "queued". */
   queuedAt: NodeClient | undefined = undefined;

@@ -122,6 +122,8 @@ export type FromWorker =
   | { readonly t: "put"; readonly id: string; readonly bytes: Uint8Array }
   /** An object this thread owns is unreachable: the driver may drop it (see common/reference-counter.ts). */
   | { readonly t: "release"; readonly id: string }
+  /** `ray.free` in a task: these objects are freed on every node. */
+  | { readonly t: "free"; readonly ids: readonly string[] }
   /**
    * This thread holds no view of these slabs any more (object-store/slab-pool.ts):
    * it hands back `counts[i]` deliveries of slab `slabs[i]` (see `storeBytesOf`).

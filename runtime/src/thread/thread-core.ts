@@ -130,6 +130,10 @@ export class ThreadCore implements Core {
     this.post({ t: "cancel", objectId: ref.id, force, recursive });
   }
 
+  free(ids: readonly string[]): void {
+    this.post({ t: "free", ids });
+  }
+
   kill(actor: ActorDescriptor, noRestart: boolean): void {
     this.post({ t: "kill", actorId: actor.actorId, noRestart });
   }
