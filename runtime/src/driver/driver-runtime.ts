@@ -6,6 +6,7 @@
  * made by in-process-node.ts. Loaded by `ray.init()` only, so worker threads
  * never load driver code.
  */
+import { decodeLoadingClasses } from "../common/serializable-classes.js";
 import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
@@ -14,8 +15,8 @@ import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
 import type { Core, NodeInfo, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
-import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
-import { IdGenerator, driverIdPrefix, sessionOf } from "../common/ids.js";
+import { InvalidArgumentError, ObjectFreedError, OwnerDiedError, TsrayError } from "../common/errors.js";
+import { IdGenerator, driverIdPrefix } from "../common/ids.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { MemoryStore } from "../object-store/memory-store.js";
 import { SlabPool, type SlabPoolStatus } from "../object-store/slab-pool.js";
@@ -45,6 +46,8 @@ import { clusterAvailable, clusterTotals, nodeInfos, registerOwnNode } from "./c
 import { KeepAlive } from "./keep-alive.js";
 import { ThreadRequests } from "./thread-requests.js";
 import { startInProcessNode, type InProcessNode, type PeerNodeEvents } from "./in-process-node.js";
+import { ClusterObjects } from "./cluster-objects.js";
+import { ownerGone } from "./earlier-session.js";
 import { userFramesFirst } from "../common/user-frames-first.js";
 
 export interface DriverOptions {
@@ -87,7 +90,9 @@ export class DriverRuntime implements Core {
   /** Large objects `put` here live in reused shared memory; readers get views of it (slab-pool.ts). */
   private readonly slabs = new SlabPool();
   private readonly slabPins = new ThreadSlabPins(this.slabs);
-  private readonly store = new MemoryStore(this.slabs, (id) => this.ownerGone(id));
+  /** With other nodes: each node's object store and the transfers between them (cluster-objects.ts; tests read its stats). */
+  readonly objects: ClusterObjects | undefined;
+  private readonly store: MemoryStore;
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
   private readonly hooks = createWireHooks((id) => this.refs.escape(id));
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
@@ -126,6 +131,8 @@ export class DriverRuntime implements Core {
     this.session = this.identity.session;
     this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
+    this.objects = options.inProcessNodes?.length ? new ClusterObjects() : undefined;
+    this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
     if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, options, () => this.scheduler));
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
@@ -159,7 +166,8 @@ export class DriverRuntime implements Core {
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
-    this.node = new LocalNodeClient({ scheduler: this.scheduler, pool: () => this.pool, gpuProcesses: processes });
+    const objects = this.objects?.addDriverNode(this.nodeId, this.store);
+    this.node = new LocalNodeClient({ scheduler: this.scheduler, pool: () => this.pool, gpuProcesses: processes, ...(objects && { objects }) });
     this.tasks = new TaskManager({
       store: this.store,
       node: this.node,
@@ -218,40 +226,26 @@ export class DriverRuntime implements Core {
     );
     const peerEvents: PeerNodeEvents = {
       threadData: (identity) => threadData(identity, this.options.namespace, ++this.threadCounter, undefined),
-      onMessage: (w, m) => this.threads.route(w.client, w, m),
+      onMessage: (w, m, node) => this.threads.route(w.client, w, m, node),
       onThreadGone: (client) => this.slabPins.threadGone(client),
       closed: () => this.closed,
       onPost: this.pinSlabsFor,
       owner: this.tasks,
       register: (node) => this.tell(this.cluster.registerNode(node)),
+      onDone: (w, taskId, results) => this.tasks.onDone(w, taskId, results),
+      objects: this.objects!, // made whenever there are peers to start
     };
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
   }
 
-
   // ------------------------------------------------------------ Core (the driver's own calls)
-
-  /**
-   * A ref minted by an earlier session's runtime (see `sessionOf`): that
-   * runtime owned its object and `shutdown()` ended both, so the object can
-   * never be produced. Old actor handles fail the same way (unknown actor).
-   */
-  private ownerGone(id: string): OwnerDiedError | undefined {
-    const session = sessionOf(id);
-    if (session === undefined || session === this.session) return undefined;
-    return new OwnerDiedError(
-      id,
-      `ObjectRef(${id}) belongs to an earlier ray.init() session: ray.shutdown() ended the runtime that owned it, ` +
-        "and its object with it. Refs do not outlive their session: compute or put the value again after ray.init().",
-    );
-  }
 
   /** The driver's task and actor arguments; a top-level ref of an earlier session is refused at once (nothing is submitted). */
   private encodeArgs(args: readonly unknown[], name: string): ReturnType<typeof encodeArgs> {
     const encoded = encodeArgs(this.codec, args, name);
     const ids = encoded.refIds ?? [];
     for (let k = 0; k < ids.length; k++) {
-      const gone = this.ownerGone(ids[k]!);
+      const gone = ownerGone(ids[k]!, this.session);
       if (gone !== undefined) throw new OwnerDiedError(ids[k]!, `Argument ${encoded.refIdx![k]} of ${name}: ${gone.message}`);
     }
     return encoded;
@@ -272,10 +266,10 @@ export class DriverRuntime implements Core {
     return created;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, group?: string): ObjectRef | ObjectRef[] {
     const encoded = this.encodeArgs(args, name);
     const taskId = this.ids.next();
-    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId });
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId, group });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
@@ -291,21 +285,16 @@ export class DriverRuntime implements Core {
     const due = this.slabs.finalizersDue();
     if (due !== undefined) return due.then(() => this.getOne(ref, timeoutS));
     const settled = this.store.peek(ref.id);
-    if (settled !== undefined) {
-      if (!(settled instanceof Uint8Array)) return Promise.reject(settled);
-      try {
-        return Promise.resolve(this.codec.decode(settled));
-      } catch (e) {
-        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    }
-    return this.store.getOne(ref.id, timeoutS).then((b) => this.codec.decode(b));
+    if (settled instanceof Error) return Promise.reject(settled);
+    // Held on another node (an `ObjectLocation`): pulled here by the store's get below.
+    if (settled instanceof Uint8Array) return decodeLoadingClasses(() => this.codec.decode(settled));
+    return this.store.getOne(ref.id, timeoutS).then((b) => decodeLoadingClasses(() => this.codec.decode(b)));
   }
 
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
     const due = this.slabs.finalizersDue();
     if (due !== undefined) return due.then(() => this.get(refs, timeoutS));
-    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => list.map((b) => this.codec.decode(b)));
+    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => decodeLoadingClasses(() => list.map((b) => this.codec.decode(b))));
   }
 
   slabStatus(): SlabPoolStatus {
@@ -319,10 +308,14 @@ export class DriverRuntime implements Core {
   }
 
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void {
-    const gone = this.ownerGone(ref.id);
+    const gone = ownerGone(ref.id, this.session);
     if (gone !== undefined) throw new InvalidArgumentError(`ray.cancel(): ${gone.message}`);
     if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
-    else this.actors.cancelCall(ref.id, force);
+    else this.tasks.cancelChildrenOf(this.actors.cancelCall(ref.id, force), force, recursive);
+  }
+
+  free(ids: readonly string[]): void {
+    for (const id of ids) this.store.free(id, new ObjectFreedError(id, `Object ${id} was freed with ray.free(); compute or put it again.`));
   }
 
   kill(actor: ActorDescriptor, noRestart: boolean): void {
@@ -417,6 +410,7 @@ export class DriverRuntime implements Core {
     this.closed = true;
     const pending = () => new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending.");
     this.store.close(pending());
+    this.objects?.close();
     // The actor manager reports its actors dead (freeing their names) before its first await,
     // and the node leaves the node table; only then is the client closed, which rejects
     // pending `pg.ready()` calls.

@@ -52,6 +52,8 @@ export interface ActorManagerDeps {
 interface InFlight {
   readonly q: QueuedCall;
   retries: number;
+  /** `ray.cancel` reached it after it was sent: its refs have failed already, and it is never retried. */
+  cancelled?: true;
 }
 
 class ActorState implements Schedulable {
@@ -261,6 +263,7 @@ export class ActorManager {
     const retry: InFlight[] = [];
     const maxTask = state.creation.maxTaskRetries;
     for (const f of state.inFlight.values()) {
+      if (f.cancelled === true) continue;
       if (maxTask === -1 || f.retries < maxTask) retry.push(f);
       else this.settleError(f.q.call, new ActorDiedError(actorId, `Actor ${state.creation.actor.className} (${actorId}) died while running ${f.q.call.name}: ${why}; it is restarting. Set maxTaskRetries to retry such calls.`, { cause: error }));
     }
@@ -290,15 +293,43 @@ export class ActorManager {
     }
   }
 
-  /** Cancels a call that has not been sent to the actor yet; a sent call runs on (best effort). */
-  cancelCall(taskId: string, force: boolean): boolean {
+  /**
+   * Cancels an actor call. One not sent yet never runs; a sent one fails with
+   * `TaskCancelledError` at once and the actor's thread is told: it drops the
+   * call if it has not started it, else aborts the call's signal (an async
+   * method stops where it listens; a synchronous one runs to its end). A
+   * cancelled call is never retried. Returns the call's id when it was found
+   * (its refs not settled yet), so the caller can cancel what it submitted.
+   */
+  cancelCall(objectId: string, force: boolean): string | undefined {
     if (force) {
       throw new InvalidArgumentError("ray.cancel(ref, { force: true }) is not supported for actor method calls; kill the actor with ray.kill instead.");
     }
+    if (this.cancelOneCall(objectId, false)) return objectId;
+    // A ref of a call with several returns is `<call id>.<i>` (common/ids.ts `returnId`).
+    const dot = objectId.lastIndexOf(".");
+    if (dot > 0 && /^\d+$/.test(objectId.slice(dot + 1))) {
+      const callId = objectId.slice(0, dot);
+      if (this.cancelOneCall(callId, true)) return callId;
+    }
+    return undefined;
+  }
+
+  /** `several`: `taskId` was derived from a return id, so only a call with several returns matches. */
+  private cancelOneCall(taskId: string, several: boolean): boolean {
+    const accept = (q: QueuedCall) => !several || q.call.numReturns > 1;
     for (const state of this.actors.values()) {
-      const q = state.queue.remove(taskId);
+      const q = state.queue.remove(taskId, accept);
       if (q !== undefined) {
         this.settleError(q.call, new TaskCancelledError(q.call.name));
+        return true;
+      }
+      const f = state.inFlight.get(taskId);
+      if (f !== undefined && accept(f.q)) {
+        if (f.cancelled === true) return true;
+        f.cancelled = true;
+        this.settleError(f.q.call, new TaskCancelledError(f.q.call.name));
+        state.client?.post({ t: "cancel", taskId, name: f.q.call.name });
         return true;
       }
     }
@@ -365,6 +396,10 @@ export class ActorManager {
       deps: state.ctorDeps,
       maxConcurrency: creation.maxConcurrency,
       ...(state.grant !== undefined && state.grant.gpuIds.length > 0 ? { gpuIds: state.grant.gpuIds } : {}),
+      actor: creation.actor,
+      ...(state.grant !== undefined ? { resources: state.grant.resources.toJSON() } : {}),
+      ...(state.restarts > 0 ? { restarted: true } : {}),
+      ...(creation.concurrencyGroups !== undefined ? { concurrencyGroups: creation.concurrencyGroups } : {}),
     });
   }
 
@@ -380,6 +415,7 @@ export class ActorManager {
       args: call.args.bytes,
       deps: q.deps,
       numReturns: call.numReturns,
+      ...(call.group !== undefined ? { group: call.group } : {}),
     });
   }
 

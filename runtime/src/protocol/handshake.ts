@@ -47,7 +47,9 @@ export const ClusterCloseCode = {
   UNSUPPORTED_DATA: 1003,
   /** RFC 6455: a frame whose bytes are not valid msgpack. */
   INVALID_PAYLOAD: 1007,
-  /** RFC 6455: a well-formed frame that is not a message of the protocol (unknown kind, ill-typed fields). */
+  /** RFC 6455: a well-formed frame that is not a message of the protocol (unknown kind, ill-typed fields); `CloseCode.PROTOCOL_ERROR`. */
+  PROTOCOL_ERROR: 1002,
+  /** RFC 6455: a message the protocol knows but this peer may not send (the tsray command writing), or a peer too far behind. */
   POLICY_VIOLATION: 1008,
   /** RFC 6455: a frame over the size limit (ws closes with it by itself at `maxPayload`). */
   MESSAGE_TOO_BIG: 1009,

@@ -236,7 +236,7 @@ export class WsConnection<Out, In> implements Connection<Out, In> {
     }
     if (this.hello !== undefined) return this.welcomed(message);
     const why = this.options.check(message);
-    if (why !== undefined) return this.refuse(ClusterCloseCode.POLICY_VIOLATION, `not a message of the protocol: ${why}`);
+    if (why !== undefined) return this.refuse(ClusterCloseCode.PROTOCOL_ERROR, `not a message of the protocol: ${why}`);
     if (this.reading && this.inbox.length === 0) this.handler?.(message as In);
     else this.inbox.push(message as In);
   }
