@@ -5,8 +5,8 @@
  * manager. Its threads report to the driver like the driver node's own.
  */
 import type { NodeRecord } from "../cluster/cluster-state.js";
-import type { LeaseOwner } from "../node/node-client.js";
-import { LocalNodeClient } from "../node/local-node-client.js";
+import type { ActorLeaseOwner, LeaseOwner } from "../node/node-client.js";
+import { LocalNodeClient, type ActorWorkerStarter } from "../node/local-node-client.js";
 import type { DriverIdentity } from "../node/prestart.js";
 import type { WorkerClient } from "../node/worker-client.js";
 import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
@@ -30,6 +30,11 @@ export interface PeerNodeEvents {
   readonly closed: () => boolean;
   readonly onPost: (client: WorkerClient, message: ToWorker) => ToWorker;
   readonly owner: LeaseOwner;
+  readonly actorOwner: ActorLeaseOwner;
+  /** How the node starts actor workers (threads of the driver's process, with the node's identity). */
+  readonly actorWorkers: (identity: DriverIdentity) => ActorWorkerStarter;
+  /** The node gave resources back (placement groups waiting for room may fit now). */
+  readonly onResourcesFreed: () => void;
   readonly register: (node: NodeRecord) => void;
 }
 
@@ -45,7 +50,11 @@ export function startInProcessNode(
     nodeId: identity.nodeId,
     totals: totals.totals,
     ...(totals.gpuIds !== undefined ? { gpuIds: totals.gpuIds } : {}),
-    events: { onDispatch: (request, grant) => client.granted(request, grant) },
+    events: {
+      onDispatch: (request, grant) => client.granted(request, grant),
+      onSpillback: (request, nodeId) => client.spilledBack(request, nodeId),
+      onResourcesFreed: events.onResourcesFreed,
+    },
   });
   const cpus = Number(totals.totals.toJSON()["CPU"] ?? 0);
   const pool: WorkerPool = new WorkerPool(
@@ -62,8 +71,14 @@ export function startInProcessNode(
     undefined,
     limits,
   );
-  const client: LocalNodeClient = new LocalNodeClient({ scheduler, pool: () => pool, gpuProcesses: processes });
+  const client: LocalNodeClient = new LocalNodeClient({
+    scheduler,
+    pool: () => pool,
+    gpuProcesses: processes,
+    actorWorkers: events.actorWorkers(identity),
+  });
   client.attach(events.owner);
+  client.attachActors(events.actorOwner);
   events.register({
     nodeId: identity.nodeId,
     address: `in-process://${identity.nodeId}`,

@@ -13,6 +13,7 @@
  * Invariant: every hosted actor id is in exactly one host's set, and a host
  * is in `hosts` until it is emptied (terminated) or exits.
  */
+import type { NodeClient } from "./node-client.js";
 import type { WorkerClient } from "./worker-client.js";
 
 export class SharedActorHosts {
@@ -72,5 +73,49 @@ export class SharedActorHosts {
   terminateAll(): Promise<number[]> {
     const all = [...this.hosts.keys()].map((c) => c.terminate());
     return Promise.all(all);
+  }
+}
+
+/**
+ * The shared hosts of every node an owner's actors live on: each node's own
+ * `SharedActorHosts`, its threads started by that node (`startSharedActorHost`).
+ */
+export class SharedActorHostsByNode {
+  private readonly byNode = new Map<NodeClient, SharedActorHosts>();
+
+  constructor(private readonly perThread: number) {}
+
+  /** A live host thread on `node` with room for `actorId`, which now counts as on it. */
+  join(node: NodeClient, actorId: string): WorkerClient {
+    let hosts = this.byNode.get(node);
+    if (hosts === undefined) {
+      hosts = new SharedActorHosts(() => node.startSharedActorHost(), this.perThread, node.sharedSpread);
+      this.byNode.set(node, hosts);
+    }
+    return hosts.join(actorId);
+  }
+
+  /** `actorId` no longer lives on host `client`; a host left empty is terminated. */
+  leave(client: WorkerClient, actorId: string): void {
+    this.of(client)?.leave(client, actorId);
+  }
+
+  /** The host exited: the actors it held (it is forgotten). */
+  exited(client: WorkerClient): readonly string[] {
+    return this.of(client)?.exited(client) ?? [];
+  }
+
+  /** The actors on host `client` now. */
+  actorsOn(client: WorkerClient): ReadonlySet<string> {
+    return this.of(client)?.actorsOn(client) ?? new Set();
+  }
+
+  async terminateAll(): Promise<void> {
+    await Promise.all([...this.byNode.values()].map((hosts) => hosts.terminateAll()));
+  }
+
+  private of(client: WorkerClient): SharedActorHosts | undefined {
+    for (const hosts of this.byNode.values()) if (hosts.isHost(client)) return hosts;
+    return undefined;
   }
 }
