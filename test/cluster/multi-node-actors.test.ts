@@ -1,0 +1,114 @@
+// Actors across an in-process cluster: the driver's node A and node B (the only node with the
+// custom resource `onlyOnB`) share one cluster state. An actor's lease goes through the node
+// clients as a task's does: A's scheduler sends a request only B can place on to B, and the
+// actor's worker starts on B, reporting B's node id.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as ray from "tsray";
+import { join } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { Counter } from "../runtime/remote-fns/actors.js";
+import { context } from "../runtime/remote-fns/basic.js";
+import { rejection, until } from "../runtime/helpers.js";
+import { callByName, callFromTask, Relay } from "./cluster-fns.js";
+import { ClusterState, DriverRuntime, InProcessClusterStateClient, detectResources, installCore, nodeTotals } from "./in-process-runtime.js";
+
+const state = new ClusterState();
+const driver = new DriverRuntime({
+  node: nodeTotals({ numCpus: 2 }, detectResources(), "node A"),
+  gpuWorkers: "thread",
+  namespace: "multi-node-actors",
+  cluster: new InProcessClusterStateClient(state),
+  inProcessNodes: [nodeTotals({ numCpus: 1, resources: { onlyOnB: 1 } }, detectResources(), "node B")],
+});
+const nodeA = driver.nodeId;
+const nodeB = state.allNodes().find((n) => n.nodeId !== nodeA)!.nodeId;
+installCore(driver);
+
+test.after(async () => {
+  installCore(undefined);
+  await driver.shutdown();
+});
+
+/** An actor that holds B's only `onlyOnB` unit (and no CPU) for its life. */
+const onB = (extra: Parameters<typeof Counter.options>[0] = {}) => Counter.options({ numCpus: 0, resources: { onlyOnB: 1 }, ...extra });
+/** Waits at most this long for B's unit: a unit never freed fails the test instead of hanging it. */
+const UNIT_FREE_S = 30;
+
+test("an actor needing a resource only node B has is created on node B, and the directory says so", async () => {
+  const counter = onB().remote(100);
+  const me = await ray.get(counter.whoAmI.remote());
+  assert.is(me.nodeId, nodeB);
+  assert.is(state.actor(me.actorId!)?.nodeId, nodeB);
+  assert.is(state.actor(me.actorId!)?.state, "ALIVE");
+  // The driver's calls run in order on B.
+  assert.equal(await ray.get([counter.increment.remote(1), counter.increment.remote(2), counter.read.remote()]), [1, 3, 3]);
+  ray.kill(counter);
+});
+
+test("a task on node A calls an actor on node B", async () => {
+  const counter = onB().remote(100);
+  const where = await ray.get(callFromTask.remote(counter));
+  assert.equal(where, { caller: nodeA, actor: nodeB, count: 1 });
+  ray.kill(counter);
+});
+
+test("an actor on node A calls an actor on node B", async () => {
+  const counter = onB().remote(100);
+  const relay = Relay.options({ schedulingStrategy: { nodeId: nodeA, soft: false } }).remote();
+  const where = await ray.get(relay.callThrough.remote(counter));
+  assert.equal(where, { caller: nodeA, actor: nodeB, count: 1 });
+  ray.kill(counter);
+  ray.kill(relay);
+});
+
+test("a named actor on node B is found by ray.getActor, from the driver and from a task on node A", async () => {
+  const counter = onB({ name: "counter-on-b" }).remote(100);
+  const found = await ray.getActor<InstanceType<typeof Counter>>("counter-on-b");
+  const [viaName, viaHandle] = await ray.get([found.whoAmI.remote(), counter.whoAmI.remote()]);
+  assert.is(viaName.actorId, viaHandle.actorId);
+  assert.is(viaName.nodeId, nodeB);
+  assert.equal(await ray.get(callByName.remote("counter-on-b")), { caller: nodeA, actor: nodeB, count: 1 });
+  ray.kill(counter);
+});
+
+test("killing an actor on node B frees B's resource: a task needing it runs on B", async () => {
+  const counter = onB().remote(100);
+  const { actorId } = await ray.get(counter.whoAmI.remote());
+  ray.kill(counter);
+  await rejection(ray.get(counter.read.remote()), ray.ActorDiedError);
+  const where = await ray.get(context.options({ numCpus: 0, resources: { onlyOnB: 1 } }).remote(), { timeout: UNIT_FREE_S });
+  assert.is(where.nodeId, nodeB);
+  assert.is(state.actor(actorId!)?.state, "DEAD");
+});
+
+test("an actor whose worker crashes on node B restarts on node B and retries the call", async () => {
+  const marker = join(mkdtempSync(join(tmpdir(), "tsray-actor-restart-")), "crashed");
+  const counter = onB({ maxRestarts: 1, maxTaskRetries: 1 }).remote(100);
+  assert.is(await ray.get(counter.increment.remote(7)), 7);
+  // The first call ends the worker; the restarted instance (state reset) answers the retry.
+  assert.is(await ray.get(counter.crashOnce.remote(marker)), 0);
+  const me = await ray.get(counter.whoAmI.remote());
+  assert.is(me.nodeId, nodeB);
+  await until(() => state.actor(me.actorId!)?.state === "ALIVE", "the directory shows the actor alive again");
+  assert.is(state.actor(me.actorId!)?.nodeId, nodeB);
+  ray.kill(counter);
+});
+
+test("node affinity places an actor on the node it names", async () => {
+  const [onA, onBByAffinity] = [nodeA, nodeB].map((nodeId) => Counter.options({ schedulingStrategy: { nodeId, soft: false } }).remote(10));
+  const where = await ray.get([onA!.whoAmI.remote(), onBByAffinity!.whoAmI.remote()]);
+  assert.equal(where.map((c) => c.nodeId), [nodeA, nodeB]);
+  ray.kill(onA!);
+  ray.kill(onBByAffinity!);
+});
+
+test("SPREAD actors are placed on both nodes", async () => {
+  const actors = [0, 1].map(() => Counter.options({ schedulingStrategy: "SPREAD" }).remote(10));
+  const where = await ray.get(actors.map((a) => a.whoAmI.remote()));
+  assert.equal(where.map((c) => c.nodeId).sort(), [nodeA, nodeB].sort());
+  for (const a of actors) ray.kill(a);
+});
+
+test.run();
