@@ -86,7 +86,8 @@ export class DriverPlacementGroups {
     const out: Record<string, PlacementGroupTableEntry> = {};
     for (const g of this.d.cluster.cache.allPlacementGroups()) {
       const id = g.placementGroupId;
-      out[id] = { placementGroupId: id, name: g.name, strategy: g.strategy, bundles: g.bundles, state: g.state };
+      const bundlesToNodeId = Object.fromEntries(g.bundleNodes.map((nodeId, index) => [index, nodeId]));
+      out[id] = { placementGroupId: id, name: g.name, strategy: g.strategy, bundles: g.bundles, state: g.state, bundlesToNodeId };
     }
     return out;
   }
