@@ -26,7 +26,7 @@
  * Placement-group bundles are reserved in two phases, as Ray's GCS does with
  * its raylets: `prepareBundles` (all of this node's bundles of the group, or
  * none), then `commitBundles` on every node once every node prepared, or
- * `returnBundles` on the nodes that did (roll back) when one could not. The
+ * `cancelBundles` on the nodes that did (roll back) when one could not. The
  * same `returnBundles` removes a group: the node drops the requests waiting
  * for it and tells the owners (`onPlacementGroupRemoved`) which leases ran in it.
  */
