@@ -104,6 +104,17 @@ test("node affinity places an actor on the node it names", async () => {
   ray.kill(onBByAffinity!);
 });
 
+test("an actor with hard affinity to node B while B is full waits there and starts once B frees a CPU", async () => {
+  const holder = Counter.options({ numCpus: 1, schedulingStrategy: { nodeId: nodeB, soft: false } }).remote(10);
+  assert.is((await ray.get(holder.whoAmI.remote())).nodeId, nodeB);
+  const waiting = Counter.options({ schedulingStrategy: { nodeId: nodeB, soft: false } }).remote(10);
+  const where = waiting.whoAmI.remote();
+  assert.equal(await ray.wait([where], { timeout: 0 }), [[], [where]], "B's only CPU is held: the actor is not placed yet");
+  ray.kill(holder);
+  assert.is((await ray.get(where, { timeout: UNIT_FREE_S })).nodeId, nodeB);
+  ray.kill(waiting);
+});
+
 test("SPREAD actors are placed on both nodes", async () => {
   const actors = [0, 1].map(() => Counter.options({ schedulingStrategy: "SPREAD" }).remote(10));
   const where = await ray.get(actors.map((a) => a.whoAmI.remote()));

@@ -391,9 +391,11 @@ export class LocalScheduler<P> {
     if (decision.kind === "wait") {
       // Only another node can ever run it: it waits in that node's queue (spillback, as Ray's
       // raylet does), not here, where nothing frees up for it and no pass would run when that
-      // node does. A request this node could run one day waits here.
+      // node does. A request this node could run one day waits here; one bound to another node
+      // (hard affinity, a bundle held there) never can, whatever it fits.
       const target = decision.nodeId;
-      if (target === undefined || target === this.nodeId || this.node.total().fits(request.placementDemand ?? request.demand)) {
+      const bound = (request.placement.kind === "node-affinity" && !request.placement.soft) || request.placement.kind === "placement-group";
+      if (target === undefined || target === this.nodeId || (!bound && this.node.total().fits(request.placementDemand ?? request.demand))) {
         return { kind: "blocked" };
       }
       this.outbox.push(() => this.events.onSpillback?.(request, target));
