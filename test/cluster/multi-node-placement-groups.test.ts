@@ -73,6 +73,22 @@ test("PACK bundles that do not fit one node span two", async () => {
   await bothNodesIdle();
 });
 
+test("STRICT_PACK bundles that fit one node are all on one node", async () => {
+  const pg = ray.placementGroup([{ CPU: 1 }, { CPU: 1 }], { strategy: "STRICT_PACK" });
+  await pg.ready();
+  assert.is(new Set(Object.values(ray.placementGroupTable()[pg.id]!.bundlesToNodeId)).size, 1);
+  ray.removePlacementGroup(pg);
+  await bothNodesIdle();
+});
+
+test("SPREAD bundles are on both nodes", async () => {
+  const pg = ray.placementGroup([{ CPU: 1 }, { CPU: 1 }], { strategy: "SPREAD" });
+  await pg.ready();
+  assert.equal(Object.values(ray.placementGroupTable()[pg.id]!.bundlesToNodeId).sort(), [nodeA, nodeB].sort());
+  ray.removePlacementGroup(pg);
+  await bothNodesIdle();
+});
+
 test("STRICT_PACK bundles that fit no single node stay pending, are warned about, and hold nothing", async () => {
   const pg = ray.placementGroup([{ CPU: 2 }, { CPU: 2 }], { strategy: "STRICT_PACK", name: "too-big" });
   await until(() => stderr.lines.join("").includes("placement group too-big cannot be reserved"), "the infeasible warning");
