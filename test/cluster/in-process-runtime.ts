@@ -16,3 +16,26 @@ export const { InProcessClusterStateClient } = await load<typeof ClientModule>("
 export const { DriverRuntime } = await load<typeof DriverModule>("driver/driver-runtime.js");
 export const { nodeTotals } = await load<typeof TotalsModule>("scheduler/node-totals.js");
 export const { detectResources } = await load<typeof DetectModule>("node/node-detect.js");
+
+/**
+ * A driver with node A (`a`, the driver's own) and one more in-process node B (`b`), sharing one
+ * cluster state, installed as the current core: what the multi-node suites start from.
+ */
+export function startTwoNodeCluster(namespace: string, a: Parameters<typeof nodeTotals>[0], b: Parameters<typeof nodeTotals>[0]) {
+  const state = new ClusterState();
+  const driver = new DriverRuntime({
+    node: nodeTotals(a, detectResources(), "node A"),
+    gpuWorkers: "thread",
+    namespace,
+    cluster: new InProcessClusterStateClient(state),
+    inProcessNodes: [nodeTotals(b, detectResources(), "node B")],
+  });
+  const nodeA = driver.nodeId;
+  const nodeB = state.allNodes().find((n) => n.nodeId !== nodeA)!.nodeId;
+  installCore(driver);
+  const shutdown = async (): Promise<void> => {
+    installCore(undefined);
+    await driver.shutdown();
+  };
+  return { state, driver, nodeA, nodeB, shutdown };
+}

@@ -12,23 +12,12 @@ import { Counter } from "../runtime/remote-fns/actors.js";
 import { context } from "../runtime/remote-fns/basic.js";
 import { rejection, until } from "../runtime/helpers.js";
 import { callByName, callFromTask, Relay } from "./cluster-fns.js";
-import { ClusterState, DriverRuntime, InProcessClusterStateClient, detectResources, installCore, nodeTotals } from "./in-process-runtime.js";
+import { startTwoNodeCluster } from "./in-process-runtime.js";
 
-const state = new ClusterState();
-const driver = new DriverRuntime({
-  node: nodeTotals({ numCpus: 2 }, detectResources(), "node A"),
-  gpuWorkers: "thread",
-  namespace: "multi-node-actors",
-  cluster: new InProcessClusterStateClient(state),
-  inProcessNodes: [nodeTotals({ numCpus: 1, resources: { onlyOnB: 1 } }, detectResources(), "node B")],
-});
-const nodeA = driver.nodeId;
-const nodeB = state.allNodes().find((n) => n.nodeId !== nodeA)!.nodeId;
-installCore(driver);
+const { state, nodeA, nodeB, shutdown } = startTwoNodeCluster("multi-node-actors", { numCpus: 2 }, { numCpus: 1, resources: { onlyOnB: 1 } });
 
 test.after(async () => {
-  installCore(undefined);
-  await driver.shutdown();
+  await shutdown();
 });
 
 /** An actor that holds B's only `onlyOnB` unit (and no CPU) for its life. */

@@ -8,25 +8,14 @@ import * as ray from "tsray";
 import { Counter } from "../runtime/remote-fns/actors.js";
 import { context } from "../runtime/remote-fns/basic.js";
 import { captureStderr, rejection, until } from "../runtime/helpers.js";
-import { ClusterState, DriverRuntime, InProcessClusterStateClient, detectResources, installCore, nodeTotals } from "./in-process-runtime.js";
+import { startTwoNodeCluster } from "./in-process-runtime.js";
 
 const stderr = captureStderr();
-const state = new ClusterState();
-const driver = new DriverRuntime({
-  node: nodeTotals({ numCpus: 2, memory: 1e9 }, detectResources(), "node A"),
-  gpuWorkers: "thread",
-  namespace: "multi-node-pgs",
-  cluster: new InProcessClusterStateClient(state),
-  inProcessNodes: [nodeTotals({ numCpus: 2, memory: 1e9 }, detectResources(), "node B")],
-});
-const nodeA = driver.nodeId;
-const nodeB = state.allNodes().find((n) => n.nodeId !== nodeA)!.nodeId;
-installCore(driver);
+const { state, nodeA, nodeB, shutdown } = startTwoNodeCluster("multi-node-pgs", { numCpus: 2, memory: 1e9 }, { numCpus: 2, memory: 1e9 });
 
 test.after(async () => {
   stderr.restore();
-  installCore(undefined);
-  await driver.shutdown();
+  await shutdown();
 });
 
 /** Waits at most this long for work that needs every CPU of a node: CPUs never freed fail the test instead of hanging it. */
