@@ -72,6 +72,13 @@ export interface ActorLeaseSpec {
   readonly placement: Placement;
 }
 
+/**
+ * The owner's handle on an actor's worker (or a shared host) on some node: what it posts to the
+ * worker (the constructor, calls, `dropActor`) and how it stops it. The in-process node hands
+ * back its `WorkerClient`; a remote node client will hand back a proxy of this shape.
+ */
+export type ActorWorker = Pick<WorkerClient, "actorId" | "exited" | "post" | "terminate">;
+
 /** One bundle to reserve on a node: its index in the group and its resources. */
 export interface BundleSpec {
   readonly bundleIndex: number;
@@ -176,9 +183,9 @@ export interface NodeClient {
    * Starts a worker of its own for a placed actor on this node (a thread, or a child
    * process with `gpuIds` as `CUDA_VISIBLE_DEVICES`); it reports like the node's other workers.
    */
-  startActorWorker(actorId: string, gpuIds: readonly number[], isolation: Isolation): WorkerClient;
+  startActorWorker(actorId: string, gpuIds: readonly number[], isolation: Isolation): ActorWorker;
   /** Starts a thread on this node that hosts `hosting: "shared"` actors. */
-  startSharedActorHost(): WorkerClient;
+  startSharedActorHost(): ActorWorker;
   /** How many shared hosts this node spreads shared actors over before filling them (its cores). */
   readonly sharedSpread: number;
 

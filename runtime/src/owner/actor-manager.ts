@@ -26,10 +26,9 @@ import { returnIds } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import { resolveDeps } from "./dependency-resolver.js";
 import type { ActorCallSubmission, ActorCreation, ActorDescriptor, ResolvedDeps, WireError } from "../common/task-spec.js";
-import type { WorkerClient } from "../node/worker-client.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
 import { SharedActorHostsByNode } from "../node/shared-actor-hosts.js";
-import type { ActorLeaseOwner, ActorLeaseSpec, NodeClient } from "../node/node-client.js";
+import type { ActorLeaseOwner, ActorLeaseSpec, ActorWorker, NodeClient } from "../node/node-client.js";
 import type { Grant } from "../scheduler/schedule-request.js";
 import { actorLeaseSpecOf } from "./schedulable.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
@@ -58,7 +57,7 @@ interface InFlight {
 class ActorState {
   phase: "pending" | "running" | "dead" = "pending";
   ctorDeps: ResolvedDeps | undefined;
-  client: WorkerClient | undefined;
+  client: ActorWorker | undefined;
   readonly inFlight = new Map<string, InFlight>();
   restarts = 0;
   /** What its node granted (held until the actor dies), and that node. */
@@ -228,7 +227,7 @@ export class ActorManager implements ActorLeaseOwner {
   }
 
   /** The actor a `done`/`failed` for `taskId` from `client` is about (`client` may host several). */
-  actorOfCall(client: WorkerClient, taskId: string): string {
+  actorOfCall(client: ActorWorker, taskId: string): string {
     if (client.actorId !== undefined) return client.actorId;
     for (const id of this.shared.actorsOn(client)) {
       if (this.actors.get(id)?.inFlight.has(taskId) === true) return id;
@@ -236,7 +235,7 @@ export class ActorManager implements ActorLeaseOwner {
     return "";
   }
 
-  onWorkerExit(client: WorkerClient, exitCode: number, error: Error | undefined): void {
+  onWorkerExit(client: ActorWorker, exitCode: number, error: Error | undefined): void {
     const why = error !== undefined ? `its worker threw ${error.name}: ${error.message}` : `its worker exited with code ${exitCode}`;
     // A shared host takes every actor on it down: each restarts or dies on its own terms.
     const ids = client.actorId !== undefined ? [client.actorId] : this.shared.exited(client);
