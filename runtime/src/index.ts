@@ -1,4 +1,6 @@
 export { remote } from "./api/remote.js";
+export { serializable, registerSerializable, serialize, deserialize } from "./api/serializable.js";
+export type { RegisterSerializableOptions, SerializableContext, SerializableOptions } from "./api/serializable.js";
 export { init, type InitOptions } from "./driver/init.js";
 export {
   shutdown,

@@ -142,7 +142,7 @@ function isClassDecoratorContext(c: unknown): c is ClassDecoratorContext {
 
 /** The module URL of whoever called `caller`, read from V8's structured stack. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-function callerUrl(caller: Function): string {
+export function callerUrl(caller: Function): string {
   const holder: { stack?: unknown } = {};
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = (_e, sites) => sites;
@@ -164,7 +164,7 @@ function callerUrl(caller: Function): string {
 const moduleIds = new Map<string, string>();
 
 /** The module's path relative to the nearest directory with a package.json, with `/` separators. */
-function moduleId(url: string): string {
+export function moduleId(url: string): string {
   let id = moduleIds.get(url);
   if (id !== undefined) return id;
   if (!url.startsWith("file:")) return url;

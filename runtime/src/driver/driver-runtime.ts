@@ -6,6 +6,7 @@
  * made by in-process-node.ts. Loaded by `ray.init()` only, so worker threads
  * never load driver code.
  */
+import { decodeLoadingClasses } from "../common/serializable-classes.js";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
 import { Codec, fromWireError } from "../codec/index.js";
@@ -299,19 +300,15 @@ export class DriverRuntime implements Core {
     const settled = this.store.peek(ref.id);
     if (settled !== undefined) {
       if (!(settled instanceof Uint8Array)) return Promise.reject(settled);
-      try {
-        return Promise.resolve(this.codec.decode(settled));
-      } catch (e) {
-        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-      }
+      return decodeLoadingClasses(() => this.codec.decode(settled));
     }
-    return this.store.getOne(ref.id, timeoutS).then((b) => this.codec.decode(b));
+    return this.store.getOne(ref.id, timeoutS).then((b) => decodeLoadingClasses(() => this.codec.decode(b)));
   }
 
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
     const due = this.slabs.finalizersDue();
     if (due !== undefined) return due.then(() => this.get(refs, timeoutS));
-    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => list.map((b) => this.codec.decode(b)));
+    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => decodeLoadingClasses(() => list.map((b) => this.codec.decode(b))));
   }
 
   slabStatus(): SlabPoolStatus {

@@ -8,6 +8,7 @@
  */
 import { InvalidArgumentError } from "../common/errors.js";
 import { decodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
+import { ClassNotLoaded, decodeLoadingClasses } from "../common/serializable-classes.js";
 import type { FunctionRegistry } from "../api/function-registry.js";
 import type { ToWorker } from "../protocol/thread-messages.js";
 import { isThenable, type TaskContextStorage } from "./task-context.js";
@@ -50,10 +51,11 @@ export class ActorHost {
         this.context.run({ taskId: `${m.actorId}.ctor`, name: `${m.name}.constructor`, importing: m.cls.url }, doImport),
       )
       .then(
-      (target) => {
+      async (target) => {
         if (this.state === "dropped") return;
         if (target.kind !== "class") throw new InvalidArgumentError(`${m.cls.id} is a function, not an actor class.`);
-        const args = decodeArgs(this.codec, m.args, m.deps);
+        const args = await decodeLoadingClasses(() => decodeArgs(this.codec, m.args, m.deps));
+        if ((this.state as string) === "dropped") return; // dropped while a class's module loaded
         this.instance = this.context.run(
           { taskId: `${m.actorId}.ctor`, name: `${m.name}.constructor`, actorId: m.actorId, ...this.gpuContext() },
           () => new target.cls(...args) as Record<string, unknown>,
@@ -103,16 +105,28 @@ export class ActorHost {
     }
   }
 
-  private start(m: CallMessage): void {
+  /** `args`: already decoded (after the modules of serializable classes in them were imported). */
+  private start(m: CallMessage, args?: unknown[], counted = false): void {
     const method = this.instance![m.method];
     if (typeof method !== "function") {
       return this.results.fail(m.taskId, new TypeError(`${m.name} is not a method of the actor.`));
     }
-    this.running++;
+    if (!counted) this.running++;
     this.context.run({ taskId: m.taskId, name: m.name, actorId: this.actorId, ...this.gpuContext() }, () => {
       let result: unknown;
       try {
-        result = (method as (...a: unknown[]) => unknown).apply(this.instance, decodeArgs(this.codec, m.args, m.deps));
+        if (args === undefined) args = decodeArgs(this.codec, m.args, m.deps);
+      } catch (e) {
+        if (!(e instanceof ClassNotLoaded)) return this.settle(m, false, e);
+        // Holds its place in `running` meanwhile, so a sync actor keeps its call order.
+        decodeLoadingClasses(() => decodeArgs(this.codec, m.args, m.deps)).then(
+          (decoded) => this.start(m, decoded, true),
+          (error: unknown) => this.settle(m, false, error),
+        );
+        return;
+      }
+      try {
+        result = (method as (...a: unknown[]) => unknown).apply(this.instance, args);
       } catch (e) {
         return this.settle(m, false, e);
       }

@@ -11,6 +11,7 @@
  */
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../common/errors.js";
 import { addTransfer, decodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
+import { ClassNotLoaded, decodeLoadingClasses } from "../common/serializable-classes.js";
 import type { FunctionRegistry, RemoteTarget } from "../api/function-registry.js";
 import type { FromWorker, ToWorker } from "../protocol/thread-messages.js";
 import type { FnLocation } from "../common/task-spec.js";
@@ -139,11 +140,22 @@ export class TaskExecutor {
     this.execute(lane, m, target);
   }
 
-  private execute(lane: Lane, m: RunMessage, target: FunctionTarget): void {
+  /** `args`: already decoded (after the modules of serializable classes in them were imported). */
+  private execute(lane: Lane, m: RunMessage, target: FunctionTarget, args?: unknown[]): void {
     this.context.run({ taskId: m.taskId, name: m.name, gpuIds: m.gpuIds }, () => {
       let result: unknown;
       try {
-        result = target.fn(...decodeArgs(this.codec, m.args, m.deps));
+        if (args === undefined) args = decodeArgs(this.codec, m.args, m.deps);
+      } catch (e) {
+        if (!(e instanceof ClassNotLoaded)) return this.settle(lane, m, false, e);
+        decodeLoadingClasses(() => decodeArgs(this.codec, m.args, m.deps)).then(
+          (decoded) => this.execute(lane, m, target, decoded),
+          (error: unknown) => this.settle(lane, m, false, error),
+        );
+        return;
+      }
+      try {
+        result = target.fn(...args);
       } catch (e) {
         return this.settle(lane, m, false, e);
       }

@@ -18,6 +18,7 @@ import { IdGenerator } from "../common/ids.js";
 import { ReferenceCounter } from "../common/reference-counter.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
+import { decodeLoadingClasses } from "../common/serializable-classes.js";
 import type { FromWorker, ReplyValue, SyncQuery, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
 import type { TaskContextStorage } from "./task-context.js";
 
@@ -111,7 +112,7 @@ export class ThreadCore implements Core {
     const reply = await this.request(true, (reqId, taskId) => ({ t: "get", reqId, ids: refs.map((r) => r.id), timeoutS, taskId }));
     if (reply.k !== "objects") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to get`);
     // The reply's bytes are this thread's own copy: large binaries may be views.
-    return decodeOwnedList(this.codec, reply.bytes);
+    return decodeLoadingClasses(() => decodeOwnedList(this.codec, reply.bytes));
   }
 
   async getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown> {
