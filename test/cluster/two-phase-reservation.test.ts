@@ -11,6 +11,7 @@ import type * as GroupsModule from "../../runtime/dist/owner/cluster-placement-g
 import type * as ResourceSetModule from "../../runtime/dist/scheduler/resource-set.js";
 import type { NodeClient, PrepareBundlesRequest } from "../../runtime/dist/node/node-client.js";
 import { ClusterState, InProcessClusterStateClient, load } from "./in-process-runtime.js";
+import { until } from "../runtime/helpers.js";
 
 const { LocalScheduler } = await load<typeof SchedulerModule>("scheduler/local-scheduler.js");
 const { LocalNodeClient } = await load<typeof NodeClientModule>("node/local-node-client.js");
@@ -21,7 +22,8 @@ const cpus = (n: number) => ResourceSet.of({ CPU: n });
 /** Every pending promise callback has run (the in-process node clients answer in microtasks). */
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function cluster() {
+/** `releaseInFlight`: the other lease on B ends while the reservation it spoiled is still in flight. */
+function cluster(releaseInFlight = false) {
   const state = new ClusterState();
   const client = new InProcessClusterStateClient(state);
   const problems: string[] = [];
@@ -43,9 +45,16 @@ function cluster() {
   const racingB: NodeClient = Object.create(b.node, {
     prepareBundles: {
       value: (request: PrepareBundlesRequest) => {
-        if (!raced) b.scheduler.submit({ id: "other-owners-task", name: "other", demand: cpus(2), placement: { kind: "default" } });
+        const first = !raced;
         raced = true;
-        return b.node.prepareBundles(request);
+        if (!first) return b.node.prepareBundles(request);
+        b.scheduler.submit({ id: "other-owners-task", name: "other", demand: cpus(2), placement: { kind: "default" } });
+        const answer = b.node.prepareBundles(request);
+        if (!releaseInFlight) return answer;
+        return answer.then((ok) => {
+          b.scheduler.release("other-owners-task");
+          return ok;
+        });
       },
     },
   });
@@ -88,6 +97,15 @@ test("a group rolled back is reserved on both nodes once the resources it lost a
   c.groups.remove("pg");
   await settled();
   assert.equal([c.a.scheduler.available().toJSON(), c.b.scheduler.available().toJSON()], [{ CPU: 2 }, { CPU: 2 }], "removal frees both nodes");
+  assert.equal(c.problems, []);
+});
+
+test("a release that comes while a reservation is in flight is not lost: the group is reserved after its rollback", async () => {
+  const c = cluster(true);
+  c.create("pg");
+  await until(() => c.state.placementGroup("pg")?.state === "CREATED", "the group is reserved");
+  assert.equal(c.state.placementGroup("pg")?.bundleNodes, ["node-a", "node-b"]);
+  assert.equal([c.a.scheduler.available().toJSON(), c.b.scheduler.available().toJSON()], [{ CPU: 1 }, { CPU: 1 }]);
   assert.equal(c.problems, []);
 });
 

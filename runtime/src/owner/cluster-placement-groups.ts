@@ -43,6 +43,9 @@ interface PendingGroup {
   readonly bundles: readonly ResourceSet[];
   readonly strategy: PlacementGroupStrategy;
   reserving: boolean;
+  /** A node freed resources while a reservation was in flight (not by rolling this one back): plan again if it fails. */
+  missed: boolean;
+  rollingBack: boolean;
   warned: boolean;
   removed: boolean;
 }
@@ -54,7 +57,7 @@ export class ClusterPlacementGroups {
 
   /** Starts reserving a group (its record is in the cluster state already, PENDING). */
   create(id: string, bundles: readonly ResourceSet[], strategy: PlacementGroupStrategy): void {
-    const group: PendingGroup = { bundles, strategy, reserving: false, warned: false, removed: false };
+    const group: PendingGroup = { bundles, strategy, reserving: false, missed: false, rollingBack: false, warned: false, removed: false };
     this.pending.set(id, group);
     // The owner's node knows the group from now on: requests into it wait there until it commits.
     this.step(this.d.local.prepareBundles({ placementGroupId: id, bundleCount: bundles.length, bundles: [] }));
@@ -72,7 +75,10 @@ export class ClusterPlacementGroups {
   /** Some node gave resources back: pending groups may fit now. */
   resourcesFreed(): void {
     if (this.pending.size === 0) return;
-    for (const [id, group] of this.pending) if (!group.reserving) this.tryReserve(id, group);
+    for (const [id, group] of this.pending) {
+      if (!group.reserving) this.tryReserve(id, group);
+      else if (!group.rollingBack) group.missed = true;
+    }
   }
 
   private tryReserve(id: string, group: PendingGroup): void {
@@ -85,11 +91,14 @@ export class ClusterPlacementGroups {
       return;
     }
     group.reserving = true;
+    group.missed = false;
     // Not committed: a node could not prepare (what it needs was taken meanwhile); the group
-    // waits for the next release, as a group that does not fit now does.
+    // waits for the next release, as a group that does not fit now does, or plans again at once
+    // if one came while this reservation was in flight.
     void this.reserve(id, group, plan.nodeIds, nodes).then(
-      () => {
+      (committed) => {
         group.reserving = false;
+        if (!committed && group.missed && this.pending.get(id) === group) this.tryReserve(id, group);
       },
       (error: unknown) => {
         group.reserving = false;
@@ -119,7 +128,12 @@ export class ClusterPlacementGroups {
       // Roll back every prepare that succeeded; a group removed meanwhile is returned there again,
       // in case the prepare reached a node after the removal did.
       const prepared = involved.filter((_, k) => answers[k]);
-      await Promise.all(prepared.map((node) => (group.removed ? node.returnBundles(id) : node.cancelBundles(id))));
+      group.rollingBack = true;
+      try {
+        await Promise.all(prepared.map((node) => (group.removed ? node.returnBundles(id) : node.cancelBundles(id))));
+      } finally {
+        group.rollingBack = false;
+      }
       return false;
     }
     this.pending.delete(id);
