@@ -1,5 +1,5 @@
 /**
- * The seam an owner (owner/task-manager.ts) uses to get its tasks run on a
+ * The seam an owner (owner/task-manager.ts, owner/actor-manager.ts) uses to get its work run on a
  * node, after Ray's raylet lease protocol: the owner asks the node for a
  * lease for a task spec; the node queues it and, when its resources are free,
  * grants it with a worker; the owner runs the task (and, pipelined, further
@@ -9,8 +9,8 @@
  * Today there is one implementation, `LocalNodeClient` (the node in the
  * owner's own process: its `LocalScheduler` and `WorkerPool`). A remote node
  * will implement the same methods over a connection; everything crossing this
- * seam from the owner is plain data (`TaskLeaseSpec`, the `run` message), never
- * the owner's live records.
+ * seam from the owner is plain data (`TaskLeaseSpec`, `ActorLeaseSpec`, the
+ * `run` message, bundle requests), never the owner's live records.
  *
  * Pipelining stays exact: the node keeps the queue of lease requests, so a
  * lease's holder asks for the next queued spec of its class (`takeNextLike`)
@@ -26,9 +26,11 @@
  * Placement-group bundles are reserved in two phases, as Ray's GCS does with
  * its raylets: `prepareBundles` (all of this node's bundles of the group, or
  * none), then `commitBundles` on every node once every node prepared, or
- * `cancelBundles` on the nodes that did (roll back) when one could not. The
- * same `returnBundles` removes a group: the node drops the requests waiting
- * for it and tells the owners (`onPlacementGroupRemoved`) which leases ran in it.
+ * `cancelBundles` on the nodes that did (roll back) when one could not.
+ * `returnBundles` removes a group: the node drops the requests waiting for it
+ * and tells the owners (`onPlacementGroupRemoved`) which leases ran in it.
+ * (owner/cluster-placement-groups.ts drives these; a single node's scheduler
+ * reserves its groups itself, and only `returnBundles` is used there.)
  */
 import type { Isolation } from "../common/options.js";
 import type { Units } from "../scheduler/fixed-point.js";
