@@ -25,7 +25,7 @@ import type { PlacementGroupStrategy } from "./bundle-planner.js";
 import { ResourcePool, type Allocation } from "./node-resources.js";
 import type { NodeView } from "./node-view.js";
 import type { BundleLedger } from "./placement-group.js";
-import { NodeGroups } from "./node-groups.js";
+import { NodeGroups, type GroupPlacement } from "./node-groups.js";
 import { decidePlacement, type GroupView, type PlacementDecision } from "./placement-policy.js";
 import type { ResourceSet } from "./resource-set.js";
 import { schedulingClassKey, type Grant, type ScheduleRequest } from "./schedule-request.js";
@@ -368,15 +368,17 @@ export class LocalScheduler<P> {
   }
 
   private placeGroups(): void {
-    const reserved = this.groups.place(this.epoch, (placed) =>
-      this.outbox.push(
-        placed.kind === "ready"
-          ? () => this.events.onPlacementGroupReady?.(placed.id)
-          : () => this.events.onPlacementGroupInfeasible?.(placed.id, placed.reason),
-      ),
-    );
-    if (reserved) this.epoch++;
+    if (this.groups.place(this.epoch, this.reportGroup)) this.epoch++;
   }
+
+  /** What a dispatch pass's group planning reports (made once: passes run per submit and release). */
+  private readonly reportGroup = (placed: GroupPlacement): void => {
+    this.outbox.push(
+      placed.kind === "ready"
+        ? () => this.events.onPlacementGroupReady?.(placed.id)
+        : () => this.events.onPlacementGroupInfeasible?.(placed.id, placed.reason),
+    );
+  };
 
   private attempt(request: ScheduleRequest<P>): AttemptOutcome {
     // Fast path (one node, default strategy, nothing held differs from what must fit):
