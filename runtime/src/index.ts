@@ -8,6 +8,7 @@ export {
   put,
   get,
   wait,
+  free,
   cancel,
   kill,
   getActor,
@@ -29,7 +30,11 @@ export {
 export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTableEntry } from "./api/placement-group.js";
 export type { CancelOptions, GetOptions, KillOptions, ListNamedActorsOptions, ValuesOf, WaitOptions } from "./api/api.js";
 export type { NamedActor } from "./common/task-spec.js";
-export type { RuntimeContext } from "./common/context.js";
+export type { RuntimeContext } from "./api/runtime-context.js";
+/** The ids of a runtime context alone: the type of a context a task returns as a value (its methods stay behind). */
+export type { RuntimeContext as RuntimeContextIds } from "./common/context.js";
+export { method } from "./api/actor-methods.js";
+export type { MethodDecorator, MethodFor } from "./api/actor-methods.js";
 export { ObjectRef } from "./api/object-ref.js";
 export type { OwnerAddress } from "./common/ids.js";
 export { ActorHandle } from "./api/remote-types.js";
@@ -38,6 +43,8 @@ export type {
   ActorConstructor,
   ActorMethod,
   ActorMethods,
+  MethodNumReturns,
+  MethodReturnsKey,
   AnyClass,
   AnyFunction,
   RemoteArgs,
@@ -54,6 +61,7 @@ export type {
   ActorMethodOptions,
   ActorOptions,
   CustomResources,
+  MethodOptions,
   Isolation,
   PlacementGroupLike,
   RemoteOptions,

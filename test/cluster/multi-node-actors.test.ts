@@ -10,7 +10,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { Counter } from "../runtime/remote-fns/actors.js";
 import { context } from "../runtime/remote-fns/basic.js";
-import { rejection, until } from "../runtime/helpers.js";
+import { Introspect, Waiter } from "../runtime/remote-fns/cancellation.js";
+import { holdSignals, rejection, until, untilExists } from "../runtime/helpers.js";
 import { callByName, callFromTask, Relay } from "./cluster-fns.js";
 import { startTwoNodeCluster } from "./in-process-runtime.js";
 
@@ -109,6 +110,34 @@ test("SPREAD actors are placed on both nodes", async () => {
   const where = await ray.get(actors.map((a) => a.whoAmI.remote()));
   assert.equal(where.map((c) => c.nodeId).sort(), [nodeA, nodeB].sort());
   for (const a of actors) ray.kill(a);
+});
+
+test("an actor on node B is assigned B's grant and, restarted on B, knows it was reconstructed", async () => {
+  const a = Introspect.options({ numCpus: 1, resources: { onlyOnB: 1 }, maxRestarts: 1 }).remote();
+  try {
+    assert.equal(await ray.get(a.assigned.remote()), { CPU: 1, onlyOnB: 1 });
+    assert.equal(await ray.get(a.reconstructed.remote()), [false, false]);
+    await rejection(ray.get(a.crash.remote()), ray.ActorDiedError);
+    assert.equal(await ray.get(a.reconstructed.remote()), [true, true]);
+    assert.equal(await ray.get(a.assigned.remote()), { CPU: 1, onlyOnB: 1 });
+  } finally {
+    // B's CPU and unit are free again for the tests after this one, whatever happened here.
+    ray.kill(a);
+  }
+  await rejection(ray.get(a.read.remote()), ray.ActorDiedError);
+});
+
+test("ray.cancel of a running call of an async actor on node B aborts its signal there", async () => {
+  const signals = holdSignals("tsray-multi-node-cancel-");
+  signals.fresh();
+  const w = Waiter.options({ numCpus: 0, resources: { onlyOnB: 1 }, maxConcurrency: 2 }).remote(signals.dir);
+  const running = w.wait.remote("1");
+  await untilExists(join(signals.dir, "started-1"));
+  ray.cancel(running);
+  await rejection(ray.get(running), ray.TaskCancelledError);
+  await untilExists(join(signals.dir, "aborted-1"));
+  assert.is(await ray.get(w.echo.remote(5)), 5, "the actor on B serves on");
+  ray.kill(w);
 });
 
 test.run();

@@ -29,6 +29,17 @@ export interface RemoteTarget {
   /** The `@…` node; its source range is the same in the user's file and in the type view. */
   readonly decorator: ts.Decorator;
   readonly exported: boolean;
+  /**
+   * Classes: the methods carrying `@ray.method({ numReturns })` (tsray's `method` export, found
+   * through the checker like `remote`), with the count as a type: the literal, or `number`.
+   */
+  readonly methodReturns?: readonly MethodReturns[];
+}
+
+export interface MethodReturns {
+  /** The method's name as a property name in type text (an identifier, or a quoted string). */
+  readonly name: string;
+  readonly count: string;
 }
 
 /**
@@ -360,6 +371,30 @@ export function createRemoteDetector(
     return kind === ModuleKind.CommonJS || kind === ModuleKind.AMD || kind === ModuleKind.UMD || kind === ModuleKind.System;
   }
 
+  /**
+   * The instance methods of `cls` decorated with `@ray.method({ numReturns: … })`.
+   * Given `@ray.method({ numReturns: 2 }) pair() {…}`, produces `[{ name: "pair", count: "2" }]`.
+   */
+  function methodReturnsOf(cls: ts.ClassDeclaration): MethodReturns[] {
+    const out: MethodReturns[] = [];
+    let methodSymbol: ts.Symbol | undefined | null = null;
+    for (const member of cls.members) {
+      if (!ts.isMethodDeclaration(member) || !(ts.isIdentifier(member.name) || ts.isStringLiteral(member.name))) continue;
+      if (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) continue;
+      for (const decorator of member.modifiers?.filter(ts.isDecorator) ?? []) {
+        const call = withoutParentheses(ts, decorator.expression);
+        if (!ts.isCallExpression(call)) continue;
+        if (methodSymbol === null) methodSymbol = tsrayExportFor(cls.getSourceFile(), "method");
+        if (methodSymbol === undefined || !isRemoteReference(withoutParentheses(ts, call.expression), methodSymbol)) continue;
+        const count = numReturnsOf(ts, call.arguments[0]);
+        if (count === undefined) continue;
+        const name = ts.isIdentifier(member.name) ? member.name.text : JSON.stringify(member.name.text);
+        out.push({ name, count });
+      }
+    }
+    return out;
+  }
+
   /** A target, or the code of the reason it cannot be one. */
   function classify(decorator: ts.Decorator): RemoteTarget | TsrayDiagnosticCode {
     const target = decorator.parent;
@@ -386,7 +421,8 @@ export function createRemoteDetector(
           (member.name.text === "remote" || member.name.text === "options"),
       );
       if (clashes) return TsrayDiagnosticCode.ReservedStaticMember;
-      return { kind: "class", name: target.name.text, declaration: target, decorator, exported };
+      const methodReturns = methodReturnsOf(target);
+      return { kind: "class", name: target.name.text, declaration: target, decorator, exported, ...(methodReturns.length > 0 ? { methodReturns } : {}) };
     }
     if (
       ts.isMethodDeclaration(target) ||
@@ -404,6 +440,21 @@ export function createRemoteDetector(
 const SERIALIZABLE_ADVICE =
   "it can only be used on a named top-level class declaration with a body, in a file emitted as an ES module " +
   "(workers find the class by its module and name).";
+
+/**
+ * The `numReturns` of an options object literal as a type: `numReturns: 2` → `2`; any other
+ * expression → `number`; none (or not an object literal) → undefined.
+ */
+export function numReturnsOf(ts: TypeScript, options: ts.Expression | undefined): string | undefined {
+  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+  for (const property of options.properties) {
+    if (property.name && ts.isIdentifier(property.name) && property.name.text === "numReturns") {
+      if (ts.isPropertyAssignment(property) && ts.isNumericLiteral(property.initializer)) return property.initializer.text;
+      return "number";
+    }
+  }
+  return undefined;
+}
 
 /** The options argument of `@ray.remote({ ... })`, if the decorator is called with one. */
 export function decoratorOptions(ts: TypeScript, decorator: ts.Decorator): ts.Expression | undefined {

@@ -13,7 +13,12 @@ export function actorCreation(
   o: ActorSpecOptions,
   defaultNamespace: string,
 ): ActorCreation {
-  const actor: ActorDescriptor = { actorId, className: cls.className, methods: cls.methods };
+  const actor: ActorDescriptor = {
+    actorId,
+    className: cls.className,
+    methods: cls.methods,
+    ...(cls.methodReturns !== undefined ? { methodReturns: cls.methodReturns } : {}),
+  };
   return {
     actor,
     cls: { id: cls.id, url: cls.url },
@@ -26,5 +31,6 @@ export function actorCreation(
     namespace: o.namespace ?? defaultNamespace,
     getIfExists: o.getIfExists,
     hosting: o.hosting,
+    ...(o.concurrencyGroups !== undefined ? { concurrencyGroups: o.concurrencyGroups } : {}),
   };
 }

@@ -34,31 +34,35 @@ function prototypeFor(actor: ActorDescriptor): object {
   let proto = prototypes.get(actor.methods);
   if (proto !== undefined) return proto;
   // Decoded descriptors carry fresh arrays: share prototypes by content too.
-  const key = `${actor.className}\0${actor.methods.join("\0")}`;
+  const key = `${actor.className}\0${actor.methods.join("\0")}\0${actor.methodReturns === undefined ? "" : JSON.stringify(actor.methodReturns)}`;
   proto = prototypesByKey.get(key);
   if (proto === undefined) {
     proto = Object.create(ActorHandleBase.prototype) as object;
-    for (const method of actor.methods) defineMethod(proto, method, `${actor.className}.${method}`);
+    for (const method of actor.methods) {
+      const returns = actor.methodReturns !== undefined && Object.hasOwn(actor.methodReturns, method) ? actor.methodReturns[method]! : 1;
+      defineMethod(proto, method, `${actor.className}.${method}`, returns);
+    }
     prototypesByKey.set(key, proto);
   }
   prototypes.set(actor.methods, proto);
   return proto;
 }
 
-function defineMethod(proto: object, method: string, defaultName: string): void {
+/** `numReturns`: the method's own (`@ray.method({ numReturns })`), which `.options({ numReturns })` overrides. */
+function defineMethod(proto: object, method: string, defaultName: string, numReturns: number): void {
   Object.defineProperty(proto, method, {
     configurable: true,
     enumerable: false,
     get(this: ActorHandleBase) {
       const actor = actorDescriptorOf(this) as ActorDescriptor;
       // Only handles made by makeActorHandle reach here (the prototype is private to this module).
-      const call = (numReturns: number, name: string) => (...args: unknown[]) =>
-        currentCore(`${name}.remote()`).submitActorTask(actor, method, args, numReturns, name);
+      const call = (n: number, name: string, group: string | undefined) => (...args: unknown[]) =>
+        currentCore(`${name}.remote()`).submitActorTask(actor, method, args, n, name, group);
       const member = {
-        remote: call(1, defaultName),
+        remote: call(numReturns, defaultName, undefined),
         options(options: unknown) {
           const o = compileMethodOptions(options, `${defaultName}.options()`);
-          return { remote: call(o.numReturns ?? 1, o.name ?? defaultName) };
+          return { remote: call(o.numReturns ?? numReturns, o.name ?? defaultName, o.concurrencyGroup) };
         },
       };
       Object.defineProperty(this, method, { value: member, enumerable: false });

@@ -35,6 +35,7 @@ import type {
   RemoteFunction,
 } from "./remote-types.js";
 import { threadRegistry } from "./function-registry.js";
+import { checkMethodGroups, methodOptionsOf, type ClassMethodOptions } from "./actor-methods.js";
 
 export function remote<F extends AnyFunction>(fn: F, context?: RemoteContext): F & RemoteFunction<F>;
 export function remote<C extends AnyClass>(
@@ -72,10 +73,16 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
   if (r.kind === "class") {
     const cls = target as new (...args: unknown[]) => object;
     threadRegistry.register(r.location.id, { kind: "class", cls });
-    const info: RemoteClassInfo = { ...r.location, className: r.name, methods: methodNames(cls) };
+    // Read at the first creation, so `ray.method(…)(Cls.prototype, "m")` written after `ray.remote(Cls)` counts.
+    let info: RemoteClassInfo | undefined;
+    let methodOptions: ClassMethodOptions | undefined;
     const defaults = compileActorOptions(defaultActorOptions(), options, `@ray.remote on ${r.name}`);
-    const create = (o: ActorSpecOptions) => (...args: unknown[]) =>
-      makeActorHandle(currentCore(`${r.name}.remote()`).createActor(info, args, o));
+    const create = (o: ActorSpecOptions) => (...args: unknown[]) => {
+      methodOptions ??= methodOptionsOf(cls);
+      checkMethodGroups(r.name, methodOptions.groups, o.concurrencyGroups);
+      info ??= { ...r.location, className: r.name, methods: methodNames(cls), methodReturns: methodOptions.returns };
+      return makeActorHandle(currentCore(`${r.name}.remote()`).createActor(info, args, o));
+    };
     define(target, "remote", create(defaults));
     define(target, "options", (o: unknown) => ({
       remote: create(compileActorOptions(defaults, o, `${r.name}.options()`)),

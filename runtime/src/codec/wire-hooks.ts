@@ -28,13 +28,22 @@ export function createWireHooks(onEncodeRef?: (id: string) => void): WireHooksLi
       if (d === undefined) {
         throw new SerializationError("ActorHandle", "an ActorHandle that was not made by tsray cannot be sent");
       }
-      return [d.actorId, d.className, d.methods];
+      return d.methodReturns === undefined ? [d.actorId, d.className, d.methods] : [d.actorId, d.className, d.methods, d.methodReturns];
     },
     decodeHandle: (wire) => {
       if (!Array.isArray(wire) || typeof wire[0] !== "string" || typeof wire[1] !== "string" || !Array.isArray(wire[2])) {
         throw new SerializationError("ActorHandle", "malformed ActorHandle on the wire");
       }
-      const actor: ActorDescriptor = { actorId: wire[0], className: wire[1], methods: wire[2] as string[] };
+      const returns = wire[3];
+      if (returns !== undefined && (typeof returns !== "object" || returns === null)) {
+        throw new SerializationError("ActorHandle", "malformed ActorHandle on the wire");
+      }
+      const actor: ActorDescriptor = {
+        actorId: wire[0],
+        className: wire[1],
+        methods: wire[2] as string[],
+        ...(returns !== undefined ? { methodReturns: returns as Record<string, number> } : {}),
+      };
       return makeActorHandle(actor);
     },
   };

@@ -14,8 +14,8 @@ import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
-import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
-import { IdGenerator, driverIdPrefix, sessionOf } from "../common/ids.js";
+import { InvalidArgumentError, ObjectFreedError, OwnerDiedError, TsrayError } from "../common/errors.js";
+import { IdGenerator, driverIdPrefix } from "../common/ids.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { MemoryStore } from "../object-store/memory-store.js";
 import { SlabPool, type SlabPoolStatus } from "../object-store/slab-pool.js";
@@ -48,6 +48,8 @@ import { startInProcessNode, type InProcessNode, type PeerNodeEvents } from "./i
 import { actorWorkerStarter } from "./actor-workers.js";
 import { DriverPlacementGroups } from "./driver-placement-groups.js";
 import type { ActorWorkerStarter } from "../node/local-node-client.js";
+import { ClusterObjects } from "./cluster-objects.js";
+import { ownerGone } from "./earlier-session.js";
 import { userFramesFirst } from "../common/user-frames-first.js";
 
 export interface DriverOptions {
@@ -76,7 +78,6 @@ export interface DriverOptions {
   readonly inProcessNodes?: readonly NodeTotals[];
 }
 
-/** One node of the in-process cluster besides the driver's own (`DriverOptions.inProcessNodes`). */
 const callerId = "driver";
 
 export class DriverRuntime implements Core {
@@ -88,7 +89,9 @@ export class DriverRuntime implements Core {
   /** Large objects `put` here live in reused shared memory; readers get views of it (slab-pool.ts). */
   private readonly slabs = new SlabPool();
   private readonly slabPins = new ThreadSlabPins(this.slabs);
-  private readonly store = new MemoryStore(this.slabs, (id) => this.ownerGone(id));
+  /** With other nodes: each node's object store and the transfers between them (cluster-objects.ts; tests read its stats). */
+  readonly objects: ClusterObjects | undefined;
+  private readonly store: MemoryStore;
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
   private readonly hooks = createWireHooks((id) => this.refs.escape(id));
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
@@ -130,6 +133,8 @@ export class DriverRuntime implements Core {
     this.session = this.identity.session;
     this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
+    this.objects = options.inProcessNodes?.length ? new ClusterObjects() : undefined;
+    this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
     this.tell(
       this.cluster.registerNode({
@@ -161,19 +166,21 @@ export class DriverRuntime implements Core {
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
+    const objects = this.objects?.addDriverNode(this.nodeId, this.store);
     const limits = { heapMb: options.workerHeapMb };
-    const actorEvents: WorkerClientEvents = {
-      onMessage: (c, m) => this.threads.route(c, undefined, m),
+    // An actor's thread on another node names that node, so its gets pull objects there.
+    const actorEvents = (node: string | undefined): WorkerClientEvents => ({
+      onMessage: (c, m) => this.threads.route(c, undefined, m, node),
       onExit: (c, code, error) => {
         this.slabPins.threadGone(c);
         if (!this.closed) this.actors.onWorkerExit(c, code, error);
       },
       onPost: this.pinSlabsFor,
-    };
+    });
     // How this process's nodes start actor workers (actor-workers.ts), with each node's identity.
     this.actorWorkers = (identity) =>
       actorWorkerStarter({
-        events: actorEvents,
+        events: actorEvents(identity.nodeId === this.nodeId ? undefined : identity.nodeId),
         threadData: (actorId) => threadData(identity, options.namespace, ++this.threadCounter, actorId),
         threadStarts: this.threadStarts,
         processes,
@@ -184,6 +191,7 @@ export class DriverRuntime implements Core {
       pool: () => this.pool,
       gpuProcesses: processes,
       actorWorkers: this.actorWorkers(this.identity),
+      ...(objects && { objects }),
     });
     const nodeById = (id: string): NodeClient | undefined =>
       id === this.nodeId ? this.node : this.peers.find((p) => p.identity.nodeId === id)?.client;
@@ -215,7 +223,7 @@ export class DriverRuntime implements Core {
     );
     const peerEvents: PeerNodeEvents = {
       threadData: (identity) => threadData(identity, this.options.namespace, ++this.threadCounter, undefined),
-      onMessage: (w, m) => this.threads.route(w.client, w, m),
+      onMessage: (w, m, node) => this.threads.route(w.client, w, m, node),
       onThreadGone: (client) => this.slabPins.threadGone(client),
       closed: () => this.closed,
       onPost: this.pinSlabsFor,
@@ -224,6 +232,8 @@ export class DriverRuntime implements Core {
       actorWorkers: (identity) => this.actorWorkers(identity),
       onResourcesFreed: () => this.groups.resourcesFreed(),
       register: (node) => this.tell(this.cluster.registerNode(node)),
+      onDone: (w, taskId, results) => this.tasks.onDone(w, taskId, results),
+      objects: this.objects!, // made whenever there are peers to start
     };
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
     this.groups = new DriverPlacementGroups({
@@ -238,27 +248,12 @@ export class DriverRuntime implements Core {
 
   // ------------------------------------------------------------ Core (the driver's own calls)
 
-  /**
-   * A ref minted by an earlier session's runtime (see `sessionOf`): that
-   * runtime owned its object and `shutdown()` ended both, so the object can
-   * never be produced. Old actor handles fail the same way (unknown actor).
-   */
-  private ownerGone(id: string): OwnerDiedError | undefined {
-    const session = sessionOf(id);
-    if (session === undefined || session === this.session) return undefined;
-    return new OwnerDiedError(
-      id,
-      `ObjectRef(${id}) belongs to an earlier ray.init() session: ray.shutdown() ended the runtime that owned it, ` +
-        "and its object with it. Refs do not outlive their session: compute or put the value again after ray.init().",
-    );
-  }
-
   /** The driver's task and actor arguments; a top-level ref of an earlier session is refused at once (nothing is submitted). */
   private encodeArgs(args: readonly unknown[], name: string): ReturnType<typeof encodeArgs> {
     const encoded = encodeArgs(this.codec, args, name);
     const ids = encoded.refIds ?? [];
     for (let k = 0; k < ids.length; k++) {
-      const gone = this.ownerGone(ids[k]!);
+      const gone = ownerGone(ids[k]!, this.session);
       if (gone !== undefined) throw new OwnerDiedError(ids[k]!, `Argument ${encoded.refIdx![k]} of ${name}: ${gone.message}`);
     }
     return encoded;
@@ -279,10 +274,10 @@ export class DriverRuntime implements Core {
     return created;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, group?: string): ObjectRef | ObjectRef[] {
     const encoded = this.encodeArgs(args, name);
     const taskId = this.ids.next();
-    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId });
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId, group });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
@@ -298,10 +293,9 @@ export class DriverRuntime implements Core {
     const due = this.slabs.finalizersDue();
     if (due !== undefined) return due.then(() => this.getOne(ref, timeoutS));
     const settled = this.store.peek(ref.id);
-    if (settled !== undefined) {
-      if (!(settled instanceof Uint8Array)) return Promise.reject(settled);
-      return decodeLoadingClasses(() => this.codec.decode(settled));
-    }
+    if (settled instanceof Error) return Promise.reject(settled);
+    // Held on another node (an `ObjectLocation`): pulled here by the store's get below.
+    if (settled instanceof Uint8Array) return decodeLoadingClasses(() => this.codec.decode(settled));
     return this.store.getOne(ref.id, timeoutS).then((b) => decodeLoadingClasses(() => this.codec.decode(b)));
   }
 
@@ -322,10 +316,14 @@ export class DriverRuntime implements Core {
   }
 
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void {
-    const gone = this.ownerGone(ref.id);
+    const gone = ownerGone(ref.id, this.session);
     if (gone !== undefined) throw new InvalidArgumentError(`ray.cancel(): ${gone.message}`);
     if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
-    else this.actors.cancelCall(ref.id, force);
+    else this.tasks.cancelChildrenOf(this.actors.cancelCall(ref.id, force), force, recursive);
+  }
+
+  free(ids: readonly string[]): void {
+    for (const id of ids) this.store.free(id, new ObjectFreedError(id, `Object ${id} was freed with ray.free(); compute or put it again.`));
   }
 
   kill(actor: ActorDescriptor, noRestart: boolean): void {
@@ -381,6 +379,7 @@ export class DriverRuntime implements Core {
     this.closed = true;
     const pending = () => new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending.");
     this.store.close(pending());
+    this.objects?.close();
     // The actor manager reports its actors dead (freeing their names) before its first await,
     // and the node leaves the node table; only then is the client closed, which rejects
     // pending `pg.ready()` calls.

@@ -2,7 +2,9 @@
  * A further node inside the driver's process (the in-process multi-node
  * cluster, issue 10): its own scheduler, worker pool and node client, a row
  * in the cluster state's node table, its grants served to the driver's task
- * manager. Its threads report to the driver like the driver node's own.
+ * manager. Its threads report to the driver like the driver node's own, but
+ * for their large results, which stay in the node's own object store (the
+ * owner is told where they are: driver/cluster-objects.ts).
  */
 import type { NodeRecord } from "../cluster/cluster-state.js";
 import type { ActorLeaseOwner, LeaseOwner } from "../node/node-client.js";
@@ -14,18 +16,23 @@ import { randomHex } from "../common/ids.js";
 import type { FromWorker, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
 import { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { NodeTotals } from "../scheduler/node-totals.js";
+import type { Held } from "../object-store/object-location.js";
+import type { LocalObjectStore } from "../object-store/local-object-store.js";
+import type { ClusterObjects } from "./cluster-objects.js";
 
 export interface InProcessNode {
   readonly identity: DriverIdentity;
   readonly scheduler: LocalScheduler<unknown>;
   readonly client: LocalNodeClient;
   readonly pool: WorkerPool;
+  readonly objects: LocalObjectStore;
 }
 
 /** What a peer node needs of the driver that hosts it. */
 export interface PeerNodeEvents {
   readonly threadData: (identity: DriverIdentity) => TsrayWorkerData;
-  readonly onMessage: (worker: PoolWorker, message: FromWorker) => void;
+  /** What a thread of this node sends (`node`: this node's id). */
+  readonly onMessage: (worker: PoolWorker, message: FromWorker, node: string) => void;
   readonly onThreadGone: (client: WorkerClient) => void;
   readonly closed: () => boolean;
   readonly onPost: (client: WorkerClient, message: ToWorker) => ToWorker;
@@ -36,6 +43,9 @@ export interface PeerNodeEvents {
   /** The node gave resources back (placement groups waiting for room may fit now). */
   readonly onResourcesFreed: () => void;
   readonly register: (node: NodeRecord) => void;
+  /** A pool task's results (`done`), large ones replaced by where this node keeps them. */
+  readonly onDone: (worker: PoolWorker, taskId: string, results: readonly Held[]) => void;
+  readonly objects: ClusterObjects;
 }
 
 export function startInProcessNode(
@@ -56,12 +66,14 @@ export function startInProcessNode(
       onResourcesFreed: events.onResourcesFreed,
     },
   });
+  const objects = events.objects.addNode(identity.nodeId);
   const cpus = Number(totals.totals.toJSON()["CPU"] ?? 0);
   const pool: WorkerPool = new WorkerPool(
     Math.max(1, Math.ceil(cpus)),
     () => events.threadData(identity),
     {
-      onMessage: events.onMessage,
+      onMessage: (w, m) =>
+        m.t === "done" ? events.onDone(w, m.taskId, events.objects.keepLarge(objects, m.taskId, m.results)) : events.onMessage(w, m, identity.nodeId),
       onExit: (w, code, error) => {
         events.onThreadGone(w.client);
         if (!events.closed()) client.workerExited(w, code, error);
@@ -76,6 +88,7 @@ export function startInProcessNode(
     pool: () => pool,
     gpuProcesses: processes,
     actorWorkers: events.actorWorkers(identity),
+    objects,
   });
   client.attach(events.owner);
   client.attachActors(events.actorOwner);
@@ -85,5 +98,5 @@ export function startInProcessNode(
     resources: totals.totals.toJSON(),
     alive: true,
   });
-  return { identity, scheduler, client, pool };
+  return { identity, scheduler, client, pool, objects };
 }

@@ -30,6 +30,8 @@ import type {
 } from "./node-client.js";
 import type { PoolWorker, WorkerPool } from "./worker-pool.js";
 import type { WorkerClient } from "./worker-client.js";
+import type { NodeObjectStore } from "../object-store/node-object-store.js";
+import { TaskArguments } from "./task-arguments.js";
 
 export interface LocalNodeParts {
   readonly scheduler: LocalScheduler<unknown>;
@@ -39,6 +41,8 @@ export interface LocalNodeParts {
   readonly gpuProcesses?: boolean;
   /** How this node starts actors' workers; absent: it hosts no actors (a test's bare node). */
   readonly actorWorkers?: ActorWorkerStarter;
+  /** The node's object store: task arguments held on other nodes are pulled into it. */
+  readonly objects?: NodeObjectStore;
 }
 
 /** How a node starts the workers of actors placed on it (their messages and exits reach the actors' owner). */
@@ -61,11 +65,14 @@ export class LocalNodeClient implements NodeClient {
   private owner: LeaseOwner | undefined;
   private actorOwner: ActorLeaseOwner | undefined;
   private readonly scheduler: LocalScheduler<unknown>;
+  /** Arguments held on other nodes, pulled before their task is posted (task-arguments.ts). */
+  private readonly args: TaskArguments;
 
   constructor(private readonly parts: LocalNodeParts) {
     this.scheduler = parts.scheduler;
     this.nodeId = this.scheduler.nodeId;
     this.sharedSpread = parts.actorWorkers?.sharedSpread ?? 1;
+    this.args = new TaskArguments(parts.objects, (worker, taskId, error) => this.owner?.onArgumentsLost(worker, taskId, error));
   }
 
   attachActors(owner: ActorLeaseOwner): void {
@@ -154,14 +161,19 @@ export class LocalNodeClient implements NodeClient {
   }
 
   runTask(worker: PoolWorker, task: RunTask, transfer: ArrayBuffer[] | undefined): void {
-    worker.client.post(task, transfer);
+    const run = this.args.localRun(task);
+    if (run === undefined) return this.args.run(worker, task, transfer);
+    if (!this.args.busy) return worker.client.post(run, transfer);
+    this.args.post(worker, () => worker.client.post(run, transfer));
   }
 
   shareClaimCells(worker: PoolWorker, claims: ClaimTable): void {
+    if (this.args.busy) return this.args.post(worker, () => worker.client.post({ t: "claimCells", buffer: claims.buffer }));
     worker.client.post({ t: "claimCells", buffer: claims.buffer });
   }
 
   cancelTask(worker: PoolWorker, taskId: string, name: string): void {
+    if (this.args.busy) return this.args.post(worker, () => worker.client.post({ t: "cancel", taskId, name }));
     worker.client.post({ t: "cancel", taskId, name });
   }
 

@@ -42,6 +42,7 @@ import type { WorkerClient } from "./worker-client.js";
 import type { ClaimTable } from "../protocol/task-claims.js";
 import type { ToWorker } from "../protocol/thread-messages.js";
 import type { PoolWorker } from "./worker-pool.js";
+import type { HeldDeps } from "../object-store/object-location.js";
 
 /**
  * What a node needs to grant a lease for one task: plain data, made once per
@@ -102,8 +103,13 @@ export interface CommitBundlesRequest {
   readonly bundles: readonly ResourceSet[];
 }
 
-/** A `run` message: one task for a leased worker. */
-export type RunTask = Extract<ToWorker, { t: "run" }>;
+/**
+ * A `run` message: one task for a leased worker, as the owner sends it. Its
+ * resolved arguments may name large objects by where they are held
+ * (`HeldDeps`): the node makes them local before the worker gets the task
+ * (node/task-arguments.ts).
+ */
+export type RunTask = Omit<Extract<ToWorker, { t: "run" }>, "deps"> & { readonly deps: HeldDeps | undefined };
 
 /** What a node tells the owner it serves. */
 export interface LeaseOwner {
@@ -124,6 +130,11 @@ export interface LeaseOwner {
    * (fail them), `running` grants ran inside it (stop them; returning them later is harmless).
    */
   onPlacementGroupRemoved(pending: readonly { readonly id: string }[], running: readonly { readonly id: string }[]): void;
+  /**
+   * Task `taskId`, sent to `worker`, never reached it: an argument held on
+   * another node could not be pulled here (`error`, an `ObjectLostError`).
+   */
+  onArgumentsLost(worker: PoolWorker, taskId: string, error: Error): void;
 }
 
 /** What a node tells the owner of the actors it places. */

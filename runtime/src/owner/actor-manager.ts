@@ -21,12 +21,13 @@
  * Invariant: once dead, an actor stays dead, every call it had and every
  * later call fails with `ActorDiedError`, and its name is free again.
  */
-import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, TaskCancelledError, TaskError } from "../common/errors.js";
+import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, TaskError } from "../common/errors.js";
 import { returnIds } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import { resolveDeps } from "./dependency-resolver.js";
 import type { ActorCallSubmission, ActorCreation, ActorDescriptor, ResolvedDeps, WireError } from "../common/task-spec.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
+import { cancelActorCall, type InFlight } from "./actor-call-cancel.js";
 import { SharedActorHostsByNode } from "../node/shared-actor-hosts.js";
 import type { ActorLeaseOwner, ActorLeaseSpec, ActorWorker, NodeClient } from "../node/node-client.js";
 import type { Grant } from "../scheduler/schedule-request.js";
@@ -47,11 +48,6 @@ export interface ActorManagerDeps {
   readonly rebuildError: (wire: WireError) => Error;
   /** The actor directory: names are claimed and looked up there, lifecycle changes reported there. */
   readonly cluster: ClusterStateClient;
-}
-
-interface InFlight {
-  readonly q: QueuedCall;
-  retries: number;
 }
 
 class ActorState {
@@ -260,6 +256,7 @@ export class ActorManager implements ActorLeaseOwner {
     const retry: InFlight[] = [];
     const maxTask = state.creation.maxTaskRetries;
     for (const f of state.inFlight.values()) {
+      if (f.cancelled === true) continue;
       if (maxTask === -1 || f.retries < maxTask) retry.push(f);
       else this.settleError(f.q.call, new ActorDiedError(actorId, `Actor ${state.creation.actor.className} (${actorId}) died while running ${f.q.call.name}: ${why}; it is restarting. Set maxTaskRetries to retry such calls.`, { cause: error }));
     }
@@ -289,19 +286,9 @@ export class ActorManager implements ActorLeaseOwner {
     }
   }
 
-  /** Cancels a call that has not been sent to the actor yet; a sent call runs on (best effort). */
-  cancelCall(taskId: string, force: boolean): boolean {
-    if (force) {
-      throw new InvalidArgumentError("ray.cancel(ref, { force: true }) is not supported for actor method calls; kill the actor with ray.kill instead.");
-    }
-    for (const state of this.actors.values()) {
-      const q = state.queue.remove(taskId);
-      if (q !== undefined) {
-        this.settleError(q.call, new TaskCancelledError(q.call.name));
-        return true;
-      }
-    }
-    return false;
+  /** `ray.cancel` of an actor call (actor-call-cancel.ts): the call's id when it was found, so the caller can cancel what it submitted. */
+  cancelCall(objectId: string, force: boolean): string | undefined {
+    return cancelActorCall(() => this.actors.values(), objectId, force, (call, error) => this.settleError(call, error));
   }
 
   /** `ray.getActor`: asks the actor directory, so actors of other owners sharing the cluster state are found too. */
@@ -384,6 +371,10 @@ export class ActorManager implements ActorLeaseOwner {
       deps: state.ctorDeps,
       maxConcurrency: creation.maxConcurrency,
       ...(state.grant !== undefined && state.grant.gpuIds.length > 0 ? { gpuIds: state.grant.gpuIds } : {}),
+      actor: creation.actor,
+      ...(state.grant !== undefined ? { resources: state.grant.resources.toJSON() } : {}),
+      ...(state.restarts > 0 ? { restarted: true } : {}),
+      ...(creation.concurrencyGroups !== undefined ? { concurrencyGroups: creation.concurrencyGroups } : {}),
     });
   }
 
@@ -399,6 +390,7 @@ export class ActorManager implements ActorLeaseOwner {
       args: call.args.bytes,
       deps: q.deps,
       numReturns: call.numReturns,
+      ...(call.group !== undefined ? { group: call.group } : {}),
     });
   }
 

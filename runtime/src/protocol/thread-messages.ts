@@ -48,6 +48,11 @@ export type ToWorker =
       readonly numReturns: number;
       /** GPU devices granted to the task's lease (`ray.getGpuIds()`); undefined when none. */
       readonly gpuIds: readonly number[] | undefined;
+      /**
+       * What the lease holds (`getRuntimeContext().getAssignedResources()`, user units). Undefined
+       * for exactly `{ CPU: 1 }`, the default task's, so the common case carries nothing more.
+       */
+      readonly resources: Readonly<Record<string, number>> | undefined;
       /** Set for a task sent ahead (it waits behind another): start it only if `claimToStart` allows. */
       readonly claim: TaskClaim | undefined;
     }
@@ -61,6 +66,14 @@ export type ToWorker =
       readonly maxConcurrency: number;
       /** GPU devices the actor holds for life (`ray.getGpuIds()`); absent when none. */
       readonly gpuIds?: readonly number[];
+      /** The actor as its handles describe it (`getRuntimeContext().currentActor`). */
+      readonly actor?: ActorDescriptor;
+      /** What the actor holds for life (`getAssignedResources()`); absent: nothing. */
+      readonly resources?: Readonly<Record<string, number>>;
+      /** This instance replaces one that died (`wasCurrentActorReconstructed`). */
+      readonly restarted?: boolean;
+      /** Concurrency groups (`concurrencyGroups` actor option): each runs up to its limit of calls at once. */
+      readonly concurrencyGroups?: Readonly<Record<string, number>>;
     }
   | {
       readonly t: "callActor";
@@ -72,7 +85,13 @@ export type ToWorker =
       readonly args: Uint8Array;
       readonly deps: ResolvedDeps | undefined;
       readonly numReturns: number;
+      /** The concurrency group it runs in, when the call chose one (`.options({ concurrencyGroup })`); else the method's. */
+      readonly group?: string;
     }
+  /**
+   * `ray.cancel` of a task or actor call sent here: dropped if it has not started, else its
+   * signal aborts (`getRuntimeContext().signal`) and its pending `get`/`wait`s fail.
+   */
   | { readonly t: "cancel"; readonly taskId: string; readonly name: string }
   /** Forget this actor (killed, or its constructor failed) and whatever it had queued; its thread-mates go on. */
   | { readonly t: "dropActor"; readonly actorId: string }
@@ -103,6 +122,8 @@ export type FromWorker =
   | { readonly t: "put"; readonly id: string; readonly bytes: Uint8Array }
   /** An object this thread owns is unreachable: the driver may drop it (see common/reference-counter.ts). */
   | { readonly t: "release"; readonly id: string }
+  /** `ray.free` in a task: these objects are freed on every node. */
+  | { readonly t: "free"; readonly ids: readonly string[] }
   /**
    * This thread holds no view of these slabs any more (object-store/slab-pool.ts):
    * it hands back `counts[i]` deliveries of slab `slabs[i]` (see `storeBytesOf`).

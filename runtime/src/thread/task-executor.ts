@@ -16,7 +16,7 @@ import type { FunctionRegistry, RemoteTarget } from "../api/function-registry.js
 import type { FromWorker, ToWorker } from "../protocol/thread-messages.js";
 import type { FnLocation } from "../common/task-spec.js";
 import { claimable, claimToStart } from "../protocol/task-claims.js";
-import { isThenable, type TaskContextStorage } from "./task-context.js";
+import { CallCancellation, isThenable, type TaskContextStorage } from "./task-context.js";
 import type { ErrorCodec } from "./thread-core.js";
 
 export type RunMessage = Extract<ToWorker, { t: "run" }>;
@@ -29,6 +29,8 @@ interface Lane {
   running: RunMessage | undefined;
   /** When the running task started (`performance.now()`). */
   startedAt: number;
+  /** The running task's cancellation (its signal). */
+  cancellation: CallCancellation | undefined;
   readonly queue: RunMessage[];
 }
 
@@ -54,7 +56,7 @@ export class TaskExecutor {
     if (m.fnLocation !== undefined) this.fnLocations[m.fn] = m.fnLocation;
     let lane = this.lanes.get(m.lane);
     if (lane === undefined) {
-      lane = { id: m.lane, running: undefined, startedAt: 0, queue: [] };
+      lane = { id: m.lane, running: undefined, startedAt: 0, cancellation: undefined, queue: [] };
       this.lanes.set(m.lane, lane);
     }
     if (lane.running !== undefined) lane.queue.push(m);
@@ -78,6 +80,21 @@ export class TaskExecutor {
       if (i >= 0) {
         lane.queue.splice(i, 1);
         this.fail(taskId, new TaskCancelledError(name));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Non-forced `ray.cancel` of a task that runs here: its signal aborts (the
+   * driver has failed its refs already; whatever it still returns is ignored).
+   * False if it is not running here.
+   */
+  cancelRunning(taskId: string, name: string): boolean {
+    for (const lane of this.lanes.values()) {
+      if (lane.running?.taskId === taskId && lane.cancellation !== undefined) {
+        lane.cancellation.cancel(new TaskCancelledError(name));
         return true;
       }
     }
@@ -113,6 +130,7 @@ export class TaskExecutor {
     }
     lane.running = m;
     lane.startedAt = performance.now();
+    lane.cancellation = new CallCancellation();
     const known = this.fns[m.fn];
     if (known !== undefined) return this.execute(lane, m, known);
     const loc = this.fnLocations[m.fn];
@@ -142,7 +160,10 @@ export class TaskExecutor {
 
   /** `args`: already decoded (after the modules of serializable classes in them were imported). */
   private execute(lane: Lane, m: RunMessage, target: FunctionTarget, args?: unknown[]): void {
-    this.context.run({ taskId: m.taskId, name: m.name, gpuIds: m.gpuIds }, () => {
+    const cancellation = lane.cancellation!;
+    // Cancelled while its module (or a class module of its arguments) loaded: it never starts.
+    if (cancellation.cancelled) return this.settle(lane, m, false, new TaskCancelledError(m.name));
+    this.context.run({ taskId: m.taskId, name: m.name, gpuIds: m.gpuIds, resources: m.resources, cancellation }, () => {
       let result: unknown;
       try {
         if (args === undefined) args = decodeArgs(this.codec, m.args, m.deps);
@@ -186,6 +207,7 @@ export class TaskExecutor {
 
   private startNext(lane: Lane): void {
     lane.running = undefined;
+    lane.cancellation = undefined;
     const next = lane.queue.shift();
     if (next !== undefined) this.start(lane, next);
     else this.lanes.delete(lane.id);

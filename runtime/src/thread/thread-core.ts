@@ -12,7 +12,7 @@ import { actorCreation } from "../api/actor-creation.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, TaskCall, WireError } from "../common/task-spec.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
-import type { RuntimeContext } from "../common/context.js";
+import type { CoreRuntimeContext, RunningCallInfo } from "../common/context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../common/errors.js";
 import { IdGenerator } from "../common/ids.js";
 import { ReferenceCounter } from "../common/reference-counter.js";
@@ -84,14 +84,14 @@ export class ThreadCore implements Core {
     return creation.actor;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, group?: string): ObjectRef | ObjectRef[] {
     this.refuseWhileImporting(`${name}.remote()`);
     const taskId = this.ids.next();
     const encoded = encodeArgs(this.codec, args, name);
     this.post(
       {
         t: "callActor",
-        call: { taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId: this.data.workerId },
+        call: { taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId: this.data.workerId, group },
       },
       addTransfer(undefined, encoded.bytes),
     );
@@ -130,6 +130,10 @@ export class ThreadCore implements Core {
     this.post({ t: "cancel", objectId: ref.id, force, recursive });
   }
 
+  free(ids: readonly string[]): void {
+    this.post({ t: "free", ids });
+  }
+
   kill(actor: ActorDescriptor, noRestart: boolean): void {
     this.post({ t: "kill", actorId: actor.actorId, noRestart });
   }
@@ -160,10 +164,18 @@ export class ThreadCore implements Core {
     return reply.actor;
   }
 
-  runtimeContext(): RuntimeContext {
+  runtimeContext(): CoreRuntimeContext {
     const task = this.context.getStore();
     // On a shared thread the actor is the one whose method is running.
     const actorId = task?.actorId ?? this.data.actorId;
+    const running: RunningCallInfo | undefined =
+      task === undefined
+        ? undefined
+        : {
+            resources: task.resources ?? DEFAULT_TASK_RESOURCES,
+            ...(task.cancellation !== undefined ? { cancellation: task.cancellation } : {}),
+            ...(task.actor !== undefined ? { actor: task.actor } : {}),
+          };
     return {
       jobId: this.data.jobId,
       nodeId: this.data.nodeId,
@@ -171,6 +183,7 @@ export class ThreadCore implements Core {
       namespace: this.data.namespace,
       ...(task !== undefined ? { taskId: task.taskId } : {}),
       ...(actorId !== undefined ? { actorId } : {}),
+      ...(running !== undefined ? { running } : {}),
     };
   }
 
@@ -309,6 +322,9 @@ export class ThreadCore implements Core {
     });
   }
 }
+
+/** A task's assigned resources when its run message carried none: the default demand (owner/task-state.ts `assignedResources`). */
+const DEFAULT_TASK_RESOURCES: Readonly<Record<string, number>> = Object.freeze({ CPU: 1 });
 
 const SYNC_QUERY_BYTES = 1 << 20;
 const SYNC_QUERY_TIMEOUT_MS = 30_000;

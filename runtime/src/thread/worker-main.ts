@@ -92,7 +92,10 @@ function handle(m: ToWorker): void {
     case "reply":
       return core.onReply(m);
     case "cancel":
-      if (!executor.cancelQueued(m.taskId, m.name)) core.onCancel(m.taskId, m.name);
+      // Not started: dropped. Running: its signal aborts and its pending get/wait fail.
+      if (executor.cancelQueued(m.taskId, m.name)) return;
+      if (!executor.cancelRunning(m.taskId, m.name)) actors?.cancel(m.taskId, m.name);
+      core.onCancel(m.taskId, m.name);
       return;
     default:
       return unreachable(m);
