@@ -29,6 +29,7 @@ export type { CancelOptions, GetOptions, KillOptions, ListNamedActorsOptions, Va
 export type { NamedActor } from "./common/task-spec.js";
 export type { RuntimeContext } from "./common/context.js";
 export { ObjectRef } from "./api/object-ref.js";
+export { ObjectRefGenerator } from "./api/object-ref-generator.js";
 export type { OwnerAddress } from "./common/ids.js";
 export { ActorHandle } from "./api/remote-types.js";
 export type {
@@ -46,6 +47,11 @@ export type {
   RemoteFunction,
   RemoteParams,
   RemoteReturn,
+  NumReturns,
+  IsGenerator,
+  YieldOf,
+  GeneratorReturn,
+  RefTuple,
 } from "./api/remote-types.js";
 export type {
   ActorHosting,

@@ -116,6 +116,7 @@ function namespaceFor(ts: TypeScript, file: ts.SourceFile, target: RemoteTarget)
       body =
         `    function ${call(n)};\n` +
         `    function options<const __TsrayNumReturns extends number>(options: ${R}.TaskOptions & { readonly numReturns: __TsrayNumReturns }): { ${call("__TsrayNumReturns")} };\n` +
+        `    function options(options: ${R}.TaskOptions & { readonly numReturns: "streaming" }): { ${call('"streaming"')} };\n` +
         `    function options(options: ${R}.TaskOptions): { ${call(n)} };\n`;
     }
   } else {
@@ -147,7 +148,8 @@ function typeParameterText(ts: TypeScript, file: ts.SourceFile, tp: ts.TypeParam
 
 /**
  * The `N` of `RemoteFunction<F, N>` from the decorator's options:
- * `numReturns: 2` → `2`; any other `numReturns` expression → `number`; none → no `N`.
+ * `numReturns: 2` → `2`; `numReturns: "streaming"` → `"streaming"`; any other `numReturns`
+ * expression → `number`; none → no `N`.
  */
 function numReturnsType(ts: TypeScript, decorator: ts.Decorator): string | undefined {
   const options = decoratorOptions(ts, decorator);
@@ -155,6 +157,9 @@ function numReturnsType(ts: TypeScript, decorator: ts.Decorator): string | undef
   for (const property of options.properties) {
     if (property.name && ts.isIdentifier(property.name) && property.name.text === "numReturns") {
       if (ts.isPropertyAssignment(property) && ts.isNumericLiteral(property.initializer)) return property.initializer.text;
+      if (ts.isPropertyAssignment(property) && ts.isStringLiteral(property.initializer) && property.initializer.text === "streaming") {
+        return '"streaming"';
+      }
       return "number";
     }
   }

@@ -13,7 +13,12 @@ export function actorCreation(
   o: ActorSpecOptions,
   defaultNamespace: string,
 ): ActorCreation {
-  const actor: ActorDescriptor = { actorId, className: cls.className, methods: cls.methods };
+  const actor: ActorDescriptor = {
+    actorId,
+    className: cls.className,
+    methods: cls.methods,
+    ...(cls.generators !== undefined ? { generators: cls.generators } : {}),
+  };
   return {
     actor,
     cls: { id: cls.id, url: cls.url },

@@ -14,9 +14,10 @@
  */
 import { ActorHandleBase, actorDescriptorOf, bindDescriptor } from "./actor-handle-base.js";
 import { currentCore } from "./core.js";
-import { compileMethodOptions } from "./remote-options.js";
+import { compileMethodOptions, compileReturns } from "./remote-options.js";
+import { streamOrRefs } from "./object-ref-generator.js";
 import type { ActorHandle } from "./remote-types.js";
-import type { ActorDescriptor } from "../common/task-spec.js";
+import type { ActorDescriptor, Streaming } from "../common/task-spec.js";
 
 export { ActorHandleBase, actorDescriptorOf };
 
@@ -34,31 +35,36 @@ function prototypeFor(actor: ActorDescriptor): object {
   let proto = prototypes.get(actor.methods);
   if (proto !== undefined) return proto;
   // Decoded descriptors carry fresh arrays: share prototypes by content too.
-  const key = `${actor.className}\0${actor.methods.join("\0")}`;
+  const generators = actor.generators ?? [];
+  const key = `${actor.className}\0${actor.methods.join("\0")}\0*${generators.join("\0")}`;
   proto = prototypesByKey.get(key);
   if (proto === undefined) {
     proto = Object.create(ActorHandleBase.prototype) as object;
-    for (const method of actor.methods) defineMethod(proto, method, `${actor.className}.${method}`);
+    for (const method of actor.methods) defineMethod(proto, method, `${actor.className}.${method}`, generators.includes(method));
     prototypesByKey.set(key, proto);
   }
   prototypes.set(actor.methods, proto);
   return proto;
 }
 
-function defineMethod(proto: object, method: string, defaultName: string): void {
+/** A generator method streams by default (`ObjectRefGenerator`), as a generator function does. */
+function defineMethod(proto: object, method: string, defaultName: string, generator: boolean): void {
+  const defaults = { numReturns: 1, streaming: generator ? { backpressure: -1 } : undefined };
   Object.defineProperty(proto, method, {
     configurable: true,
     enumerable: false,
     get(this: ActorHandleBase) {
       const actor = actorDescriptorOf(this) as ActorDescriptor;
       // Only handles made by makeActorHandle reach here (the prototype is private to this module).
-      const call = (numReturns: number, name: string) => (...args: unknown[]) =>
-        currentCore(`${name}.remote()`).submitActorTask(actor, method, args, numReturns, name);
+      const call = (numReturns: number, name: string, streaming: Streaming | undefined) => (...args: unknown[]) =>
+        streamOrRefs(currentCore(`${name}.remote()`).submitActorTask(actor, method, args, numReturns, name, streaming), streaming);
       const member = {
-        remote: call(1, defaultName),
+        remote: call(1, defaultName, defaults.streaming),
         options(options: unknown) {
-          const o = compileMethodOptions(options, `${defaultName}.options()`);
-          return { remote: call(o.numReturns ?? 1, o.name ?? defaultName) };
+          const where = `${defaultName}.options()`;
+          const o = compileMethodOptions(options, where);
+          const r = compileReturns(defaults, o, where, generator);
+          return { remote: call(r.numReturns, o.name ?? defaultName, r.streaming) };
         },
       };
       Object.defineProperty(this, method, { value: member, enumerable: false });

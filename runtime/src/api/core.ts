@@ -11,7 +11,7 @@ import type { RuntimeContext } from "../common/context.js";
 import { NotInitializedError } from "../common/errors.js";
 import type { ObjectRef } from "./object-ref.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
-import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, TaskCall } from "../common/task-spec.js";
+import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, Streaming, TaskCall } from "../common/task-spec.js";
 
 export interface Core {
   /** Returns one ref, or an array of `numReturns` refs when it is above 1. */
@@ -24,7 +24,15 @@ export interface Core {
     args: readonly unknown[],
     numReturns: number,
     name: string,
+    /** A generator method that streams (then `numReturns` is 1: the ref of its end). */
+    streaming?: Streaming,
   ): ObjectRef | ObjectRef[];
+  /**
+   * The caller takes value `index` of its streaming generator `taskId` (`ObjectRefGenerator`):
+   * its ref, owned by this thread like the refs of any call it made; with a backpressure bound
+   * (`bounded`) the generator learns it may go on.
+   */
+  takeGeneratorItem(taskId: string, index: number, bounded: boolean): ObjectRef;
   put(value: unknown): ObjectRef;
   /** Values in order; rejects as soon as one ref holds an error, or with `GetTimeoutError`. */
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]>;

@@ -35,6 +35,7 @@ import type {
   RemoteFunction,
 } from "./remote-types.js";
 import { threadRegistry } from "./function-registry.js";
+import { isGeneratorFunction, streamOrRefs } from "./object-ref-generator.js";
 
 export function remote<F extends AnyFunction>(fn: F, context?: RemoteContext): F & RemoteFunction<F>;
 export function remote<C extends AnyClass>(
@@ -72,7 +73,8 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
   if (r.kind === "class") {
     const cls = target as new (...args: unknown[]) => object;
     threadRegistry.register(r.location.id, { kind: "class", cls });
-    const info: RemoteClassInfo = { ...r.location, className: r.name, methods: methodNames(cls) };
+    const methods = methodNames(cls);
+    const info: RemoteClassInfo = { ...r.location, className: r.name, methods: methods.all, ...(methods.generators.length > 0 ? { generators: methods.generators } : {}) };
     const defaults = compileActorOptions(defaultActorOptions(), options, `@ray.remote on ${r.name}`);
     const create = (o: ActorSpecOptions) => (...args: unknown[]) =>
       makeActorHandle(currentCore(`${r.name}.remote()`).createActor(info, args, o));
@@ -86,15 +88,17 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
     threadRegistry.noteModule(r.location.url);
     threadRegistry.register(r.location.id, { kind: "function", fn: target as (...args: unknown[]) => unknown });
     const loc = r.location;
-    const defaults = compileTaskOptions(defaultTaskOptions(r.name), options, `@ray.remote on ${r.name}`);
+    // A generator function streams its values by default (an ObjectRefGenerator, see object-ref-generator.ts).
+    const generator = isGeneratorFunction(target);
+    const defaults = compileTaskOptions(defaultTaskOptions(r.name, generator), options, `@ray.remote on ${r.name}`, generator);
     const submit = (o: TaskSpecOptions) => {
       const what = `${o.name}.remote()`;
       const call: TaskCall = { fn: loc, ...o };
-      return (...args: unknown[]) => currentCore(what).submitTask(call, args);
+      return (...args: unknown[]) => streamOrRefs(currentCore(what).submitTask(call, args), o.streaming);
     };
     define(target, "remote", submit(defaults));
     define(target, "options", (o: unknown) => ({
-      remote: submit(compileTaskOptions(defaults, o, `${r.name}.options()`)),
+      remote: submit(compileTaskOptions(defaults, o, `${r.name}.options()`, generator)),
     }));
   }
   return target;
@@ -176,17 +180,23 @@ function moduleId(url: string): string {
   return id;
 }
 
-/** Method names along the prototype chain (not `constructor`), frozen so handles can share them. */
-function methodNames(cls: new (...args: unknown[]) => object): readonly string[] {
+/**
+ * Method names along the prototype chain (not `constructor`), and those of them that are
+ * generator methods (the nearest definition decides), frozen so handles can share them.
+ */
+function methodNames(cls: new (...args: unknown[]) => object): { all: readonly string[]; generators: readonly string[] } {
   const names = new Set<string>();
+  const generators: string[] = [];
   for (let p: object | null = cls.prototype as object; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
     for (const key of Object.getOwnPropertyNames(p)) {
-      if (key === "constructor") continue;
+      if (key === "constructor" || names.has(key)) continue;
       const d = Object.getOwnPropertyDescriptor(p, key);
-      if (d !== undefined && typeof d.value === "function") names.add(key);
+      if (d === undefined || typeof d.value !== "function") continue;
+      names.add(key);
+      if (isGeneratorFunction(d.value as (...a: unknown[]) => unknown)) generators.push(key);
     }
   }
-  return Object.freeze([...names]);
+  return { all: Object.freeze([...names]), generators: Object.freeze(generators) };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

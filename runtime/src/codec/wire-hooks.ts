@@ -28,13 +28,15 @@ export function createWireHooks(onEncodeRef?: (id: string) => void): WireHooksLi
       if (d === undefined) {
         throw new SerializationError("ActorHandle", "an ActorHandle that was not made by tsray cannot be sent");
       }
-      return [d.actorId, d.className, d.methods];
+      // The generator methods only when there are some: they decide what a call returns (api/actor-handle.ts).
+      return d.generators !== undefined ? [d.actorId, d.className, d.methods, d.generators] : [d.actorId, d.className, d.methods];
     },
     decodeHandle: (wire) => {
       if (!Array.isArray(wire) || typeof wire[0] !== "string" || typeof wire[1] !== "string" || !Array.isArray(wire[2])) {
         throw new SerializationError("ActorHandle", "malformed ActorHandle on the wire");
       }
-      const actor: ActorDescriptor = { actorId: wire[0], className: wire[1], methods: wire[2] as string[] };
+      const generators = Array.isArray(wire[3]) ? { generators: wire[3] as string[] } : {};
+      const actor: ActorDescriptor = { actorId: wire[0], className: wire[1], methods: wire[2] as string[], ...generators };
       return makeActorHandle(actor);
     },
   };

@@ -13,9 +13,10 @@ import { Codec, fromWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
-import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
+import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, Streaming, TaskCall, WireError } from "../common/task-spec.js";
 import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
-import { IdGenerator, driverIdPrefix, sessionOf } from "../common/ids.js";
+import { IdGenerator, driverIdPrefix, generatorItemId } from "../common/ids.js";
+import { earlierSessionError } from "./earlier-session.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { MemoryStore } from "../object-store/memory-store.js";
 import { SlabPool, type SlabPoolStatus } from "../object-store/slab-pool.js";
@@ -25,6 +26,7 @@ import { waitFor } from "../object-store/wait-request.js";
 import { actorCreation } from "../api/actor-creation.js";
 import { compactCodec, encodeArgs } from "../protocol/encoded-values.js";
 import { TaskManager } from "../owner/task-manager.js";
+import { GeneratorStreams } from "../owner/generator-streams.js";
 import type { NodeScheduler, NodeRequest, Schedulable } from "../owner/schedulable.js";
 import { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { NodeTotals } from "../scheduler/node-totals.js";
@@ -84,8 +86,9 @@ export class DriverRuntime implements Core {
   /** Large objects `put` here live in reused shared memory; readers get views of it (slab-pool.ts). */
   private readonly slabs = new SlabPool();
   private readonly slabPins = new ThreadSlabPins(this.slabs);
-  private readonly store = new MemoryStore(this.slabs, (id) => this.ownerGone(id));
+  private readonly store = new MemoryStore(this.slabs, (id) => earlierSessionError(id, this.session));
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
+  private readonly streams = new GeneratorStreams(this.store);
   private readonly hooks = createWireHooks((id) => this.refs.escape(id));
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
   /** For `put`: a large frame is written straight into a slab (task arguments still get their own buffer, which moves to the worker). */
@@ -168,6 +171,7 @@ export class DriverRuntime implements Core {
       store: this.store,
       node: this.node,
       rebuildError,
+      streamStarted: this.streams.started,
       nodeById: (id) => this.peers.find((p) => p.identity.nodeId === id)?.client,
     });
     const limits = { heapMb: options.workerHeapMb };
@@ -195,6 +199,7 @@ export class DriverRuntime implements Core {
       },
       sharedSpread: Math.max(1, availableParallelism()),
       cluster: this.cluster,
+      streamStarted: this.streams.started,
     });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({
@@ -204,6 +209,7 @@ export class DriverRuntime implements Core {
       store: this.store,
       slabPins: this.slabPins,
       core: this,
+      streams: this.streams,
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
     this.pool = new WorkerPool(
@@ -235,27 +241,12 @@ export class DriverRuntime implements Core {
 
   // ------------------------------------------------------------ Core (the driver's own calls)
 
-  /**
-   * A ref minted by an earlier session's runtime (see `sessionOf`): that
-   * runtime owned its object and `shutdown()` ended both, so the object can
-   * never be produced. Old actor handles fail the same way (unknown actor).
-   */
-  private ownerGone(id: string): OwnerDiedError | undefined {
-    const session = sessionOf(id);
-    if (session === undefined || session === this.session) return undefined;
-    return new OwnerDiedError(
-      id,
-      `ObjectRef(${id}) belongs to an earlier ray.init() session: ray.shutdown() ended the runtime that owned it, ` +
-        "and its object with it. Refs do not outlive their session: compute or put the value again after ray.init().",
-    );
-  }
-
   /** The driver's task and actor arguments; a top-level ref of an earlier session is refused at once (nothing is submitted). */
   private encodeArgs(args: readonly unknown[], name: string): ReturnType<typeof encodeArgs> {
     const encoded = encodeArgs(this.codec, args, name);
     const ids = encoded.refIds ?? [];
     for (let k = 0; k < ids.length; k++) {
-      const gone = this.ownerGone(ids[k]!);
+      const gone = earlierSessionError(ids[k]!, this.session);
       if (gone !== undefined) throw new OwnerDiedError(ids[k]!, `Argument ${encoded.refIdx![k]} of ${name}: ${gone.message}`);
     }
     return encoded;
@@ -276,11 +267,18 @@ export class DriverRuntime implements Core {
     return created;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming): ObjectRef | ObjectRef[] {
     const encoded = this.encodeArgs(args, name);
     const taskId = this.ids.next();
-    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId });
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId });
     return this.refs.trackAll(refsFor(taskId, numReturns));
+  }
+
+  takeGeneratorItem(taskId: string, index: number, bounded: boolean): ObjectRef {
+    const ref = new ObjectRef(generatorItemId(taskId, index));
+    this.refs.track(ref, ref.id);
+    if (bounded) this.streams.onConsumed(taskId, index + 1);
+    return ref;
   }
 
   put(value: unknown): ObjectRef {
@@ -323,7 +321,7 @@ export class DriverRuntime implements Core {
   }
 
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void {
-    const gone = this.ownerGone(ref.id);
+    const gone = earlierSessionError(ref.id, this.session);
     if (gone !== undefined) throw new InvalidArgumentError(`ray.cancel(): ${gone.message}`);
     if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
     else this.actors.cancelCall(ref.id, force);

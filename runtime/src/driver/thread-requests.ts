@@ -17,6 +17,7 @@ import type { ThreadSlabPins } from "../object-store/thread-slab-pins.js";
 import { waitFor } from "../object-store/wait-request.js";
 import type { ActorManager } from "../owner/actor-manager.js";
 import type { TaskManager } from "../owner/task-manager.js";
+import type { GeneratorStreams } from "../owner/generator-streams.js";
 import { unreachable, type FromWorker, type ReplyValue, type SyncQuery } from "../protocol/thread-messages.js";
 
 export interface ThreadRequestsDeps {
@@ -27,6 +28,8 @@ export interface ThreadRequestsDeps {
   readonly slabPins: ThreadSlabPins;
   /** The driver's own API: what a worker asks for goes the same way as the driver's calls. */
   readonly core: Core;
+  /** Values streaming generators yield, and what their callers consumed. */
+  readonly streams: GeneratorStreams;
 }
 
 export class ThreadRequests {
@@ -43,6 +46,10 @@ export class ThreadRequests {
         if (pooled !== undefined) this.d.tasks.onFailed(pooled, m.taskId, m.error, m.errorName);
         else this.d.actors.onCallFailed(this.d.actors.actorOfCall(client, m.taskId), m.taskId, m.error);
         return;
+      case "genItem":
+        return this.d.streams.onItem(client, m.taskId, m.index, m.bytes);
+      case "genConsumed":
+        return this.d.streams.onConsumed(m.taskId, m.consumed);
       case "exitActor":
         return this.d.actors.exitActor(m.actorId, m.taskId);
       case "actorReady":

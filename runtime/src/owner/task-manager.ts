@@ -42,6 +42,8 @@ export interface TaskManagerDeps {
   readonly nodeById?: ((nodeId: string) => NodeClient | undefined) | undefined;
   readonly rebuildError: (wire: WireError) => Error;
   readonly pipelineDepth?: number;
+  /** Whether streaming generator `taskId` has yielded a value (then it is not retried: owner/generator-streams.ts). */
+  readonly streamStarted?: ((taskId: string) => boolean) | undefined;
 }
 
 export class TaskManager implements LeaseOwner {
@@ -165,7 +167,7 @@ export class TaskManager implements LeaseOwner {
     const retry = state.call.retryExceptions;
     // A module that failed to load fails the same way again: never retried (common/errors.ts).
     const retryable = errorName !== ModuleLoadError.name && (retry === true || (Array.isArray(retry) && retry.includes(errorName)));
-    if (retryable && mayRetry(state)) {
+    if (retryable && this.mayRetry(state)) {
       return this.enqueue(state);
     }
     this.finishWithError(state, new TaskError(state.name, this.d.rebuildError(wire)));
@@ -188,7 +190,7 @@ export class TaskManager implements LeaseOwner {
       if (state.cancelled !== "no") {
         this.finishWithError(state, new TaskCancelledError(state.name));
       } else if (error instanceof OutOfMemoryError && running) {
-        if (retriesOutOfMemory(state)) this.enqueue(state);
+        if (this.mayRetry(state, retriesOutOfMemory)) this.enqueue(state);
         else {
           this.finishWithError(
             state,
@@ -201,7 +203,7 @@ export class TaskManager implements LeaseOwner {
         }
       } else if (!worker.client.spoke && isModuleLoadFailure(error)) {
         this.finishWithError(state, new WorkerCrashedError(workerLoadFailureMessage(state.name, worker.client.workerId, error!), { cause: error }));
-      } else if (mayRetry(state)) {
+      } else if (this.mayRetry(state)) {
         this.enqueue(state);
       } else {
         const why = error !== undefined ? `threw ${error.name}: ${error.message}` : `exited with code ${exitCode}`;
@@ -296,6 +298,12 @@ export class TaskManager implements LeaseOwner {
     }
   }
 
+  /** A streaming generator that yielded a value is never run again (its values were seen); else `policy` decides. */
+  private mayRetry(state: TaskState, policy: (state: TaskState) => boolean = mayRetry): boolean {
+    if (state.call.streaming !== undefined && this.d.streamStarted?.(state.id) === true) return false;
+    return policy(state);
+  }
+
   /** Whether `objectId` is the return of a task this manager knows. */
   owns(objectId: string): boolean {
     return this.tasks.has(this.byReturn.get(objectId) ?? objectId);
@@ -378,6 +386,7 @@ export class TaskManager implements LeaseOwner {
         numReturns: call.numReturns,
         gpuIds: lease.gpuIds,
         claim,
+        streaming: call.streaming,
       },
       transfer,
     );

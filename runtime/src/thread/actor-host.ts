@@ -11,6 +11,7 @@ import { decodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
 import type { FunctionRegistry } from "../api/function-registry.js";
 import type { ToWorker } from "../protocol/thread-messages.js";
 import { isThenable, type TaskContextStorage } from "./task-context.js";
+import { isGeneratorObject } from "./generator-runner.js";
 import type { Post, TaskExecutor } from "./task-executor.js";
 import type { ErrorCodec } from "./thread-core.js";
 
@@ -116,7 +117,9 @@ export class ActorHost {
       } catch (e) {
         return this.settle(m, false, e);
       }
-      if (isThenable(result)) {
+      if (m.streaming !== undefined || isGeneratorObject(result)) {
+        this.results.generators.run(m, result, (ok, v) => this.settle(m, ok, v));
+      } else if (isThenable(result)) {
         result.then(
           (v) => this.settle(m, true, v),
           (e: unknown) => this.settle(m, false, e),

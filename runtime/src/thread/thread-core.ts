@@ -10,11 +10,11 @@
  */
 import { actorCreation } from "../api/actor-creation.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
-import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, TaskCall, WireError } from "../common/task-spec.js";
+import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, Streaming, TaskCall, WireError } from "../common/task-spec.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import type { RuntimeContext } from "../common/context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../common/errors.js";
-import { IdGenerator } from "../common/ids.js";
+import { IdGenerator, generatorItemId } from "../common/ids.js";
 import { ReferenceCounter } from "../common/reference-counter.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
@@ -67,6 +67,7 @@ export class ThreadCore implements Core {
           demand: call.demand,
           maxRetries: call.maxRetries,
           retryExceptions: call.retryExceptions,
+          streaming: call.streaming,
           parentTaskId: this.context.getStore()?.taskId,
         },
       },
@@ -83,18 +84,32 @@ export class ThreadCore implements Core {
     return creation.actor;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string): ObjectRef | ObjectRef[] {
+  submitActorTask(
+    actor: ActorDescriptor,
+    method: string,
+    args: readonly unknown[],
+    numReturns: number,
+    name: string,
+    streaming?: Streaming,
+  ): ObjectRef | ObjectRef[] {
     this.refuseWhileImporting(`${name}.remote()`);
     const taskId = this.ids.next();
     const encoded = encodeArgs(this.codec, args, name);
     this.post(
       {
         t: "callActor",
-        call: { taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId: this.data.workerId },
+        call: { taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId: this.data.workerId },
       },
       addTransfer(undefined, encoded.bytes),
     );
     return this.refs.trackAll(refsFor(taskId, numReturns));
+  }
+
+  takeGeneratorItem(taskId: string, index: number, bounded: boolean): ObjectRef {
+    const ref = new ObjectRef(generatorItemId(taskId, index));
+    this.refs.track(ref, ref.id);
+    if (bounded) this.post({ t: "genConsumed", taskId, consumed: index + 1 });
+    return ref;
   }
 
   put(value: unknown): ObjectRef {

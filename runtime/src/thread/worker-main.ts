@@ -92,8 +92,14 @@ function handle(m: ToWorker): void {
     case "reply":
       return core.onReply(m);
     case "cancel":
-      if (!executor.cancelQueued(m.taskId, m.name)) core.onCancel(m.taskId, m.name);
+      if (!executor.cancelQueued(m.taskId, m.name)) {
+        // A running generator stops before its next value; its pending gets/waits fail now.
+        executor.generators.cancel(m.taskId, m.name);
+        core.onCancel(m.taskId, m.name);
+      }
       return;
+    case "genAck":
+      return executor.generators.onAck(m.taskId, m.consumed);
     default:
       return unreachable(m);
   }

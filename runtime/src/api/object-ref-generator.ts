@@ -1,0 +1,112 @@
+/**
+ * `ObjectRefGenerator<T>`: what `.remote()` of a generator function (or an
+ * actor generator method) returns — Ray's streaming generator. An async
+ * iterable of `ObjectRef<T>`, one per value the generator yields, each handed
+ * out as soon as the worker has sent that value (the generator may still be
+ * running):
+ *
+ *   for await (const ref of chunks.remote(10)) console.log(await ray.get(ref));
+ *
+ * Errors, as Ray's: the values yielded before a failure come first, then one
+ * more ref whose `get` rejects with the error (`TaskError`, or
+ * `TaskCancelledError` after `ray.cancel`), then the iteration ends.
+ * `completed()` is the ref of the generator task itself: it settles when the
+ * generator has finished (with the number of values) or failed (with that
+ * error); `ray.cancel(gen)` cancels it.
+ *
+ * It is built on the public `Core` calls only (`wait`, `getOne`), so it works
+ * the same in the driver and inside tasks and actors: value `i` lives under
+ * `generatorItemId(task, i)`, which the owner fills as the values arrive
+ * (owner/generator-streams.ts). Calls to `next()` are served one after another.
+ */
+import { generatorItemId } from "../common/ids.js";
+import type { Streaming } from "../common/task-spec.js";
+import { currentCore } from "./core.js";
+import { ObjectRef } from "./object-ref.js";
+
+export class ObjectRefGenerator<out T = unknown> implements AsyncIterableIterator<ObjectRef<T>> {
+  private index = 0;
+  private finished = false;
+  /** The previous `next()`: each waits for the one before, so values come out once each, in order. */
+  private last: Promise<unknown> = Promise.resolve();
+
+  /** @internal Made by `.remote()`; `end` is the generator task's own return. */
+  constructor(
+    private readonly end: ObjectRef<number>,
+    /** Whether the generator has a backpressure bound (then each value taken is reported to it). */
+    private readonly bounded: boolean,
+  ) {}
+
+  /** The next value's ref once the worker has sent it; `done` once the generator has finished. */
+  next(): Promise<IteratorResult<ObjectRef<T>, undefined>> {
+    const result = this.last.then(() => this.advance());
+    this.last = result.then(undefined, () => undefined);
+    return result;
+  }
+
+  /** Stops this iteration (`break` in `for await` calls it); the generator task itself runs on: `ray.cancel(gen)` stops it. */
+  return(): Promise<IteratorResult<ObjectRef<T>, undefined>> {
+    this.finished = true;
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /**
+   * The ref of the generator task: ready, with the number of values it
+   * yielded, once the generator has finished; its `get` rejects with the
+   * error it failed with (Ray's `ObjectRefGenerator.completed()`).
+   */
+  completed(): ObjectRef<number> {
+    return this.end;
+  }
+
+  /** Whether the iteration has ended (Ray's `is_finished()`). */
+  isFinished(): boolean {
+    return this.finished;
+  }
+
+  toString(): string {
+    return `ObjectRefGenerator(${this.end.id})`;
+  }
+
+  private async advance(): Promise<IteratorResult<ObjectRef<T>, undefined>> {
+    if (this.finished) return { done: true, value: undefined };
+    const core = currentCore("ObjectRefGenerator.next()");
+    const taskId = this.end.id;
+    const index = this.index;
+    // The owner stores every value before the end (one ordered channel from the worker), so
+    // "the end is ready and value `index` is not" means there is no value `index`.
+    const [ready] = await core.wait([new ObjectRef(generatorItemId(taskId, index)), this.end], 1, undefined);
+    if (ready === true) {
+      this.index++;
+      return { done: false, value: core.takeGeneratorItem(taskId, index, this.bounded) as ObjectRef<T> };
+    }
+    this.finished = true;
+    try {
+      await core.getOne(this.end, undefined);
+    } catch {
+      // The error becomes the last value, as in Ray: `get` of this ref rejects with it.
+      return { done: false, value: this.end as ObjectRef<never> };
+    }
+    return { done: true, value: undefined };
+  }
+}
+
+/** `function*` and `async function*` (a method too): their calls stream by default. */
+export function isGeneratorFunction(fn: unknown): boolean {
+  const proto: unknown = typeof fn === "function" ? Object.getPrototypeOf(fn) : undefined;
+  return proto === generatorFunctionPrototype || proto === asyncGeneratorFunctionPrototype;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-function
+const generatorFunctionPrototype: unknown = Object.getPrototypeOf(function* () {});
+// eslint-disable-next-line @typescript-eslint/no-empty-function
+const asyncGeneratorFunctionPrototype: unknown = Object.getPrototypeOf(async function* () {});
+
+/** What `.remote()` returns for a call: its refs, or for a streaming call the generator over its values. */
+export function streamOrRefs(refs: ObjectRef | ObjectRef[], streaming: Streaming | undefined): ObjectRef | ObjectRef[] | ObjectRefGenerator {
+  return streaming === undefined ? refs : new ObjectRefGenerator(refs as ObjectRef<number>, streaming.backpressure > 0);
+}
