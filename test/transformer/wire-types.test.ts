@@ -53,6 +53,12 @@ test("a Promise as a value is a compile error; an async function's awaited resul
   assert.ok(found.some((d) => /is a Promise\. Await it and send its value/.test(d.message)), describe(found));
 });
 
+test("a generator's yield type is checked, not the generator object it returns", () => {
+  const found = expectMarked("generator.ts");
+  assert.ok(found.some((d) => /the values remote function `callbacks` yields cannot be sent back from a worker: its type is a function/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /the values .*handlers.* yields cannot be sent back/.test(d.message)), describe(found));
+});
+
 test("an instance of a user class is a compile error, and an Error subclass is fine", () => {
   const found = expectMarked("class-instance.ts");
   assert.ok(found.some((d) => /an instance of class Job/.test(d.message)), describe(found));
