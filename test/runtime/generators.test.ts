@@ -102,6 +102,16 @@ test("without a bound the same producer runs ahead of a consumer that takes noth
   assert.equal(await valuesOf(gen), Array.from({ length: 20 }, (_, i) => i));
 });
 
+test("leaving the loop early lets a bounded generator run to its end instead of pausing for ever", async () => {
+  const log = freshFile("left");
+  const gen = logged.options({ generatorBackpressureNumObjects: 2 }).remote(10, log);
+  for await (const ref of gen) {
+    assert.is(await ray.get(ref), 0);
+    break;
+  }
+  assert.is(await ray.get(gen.completed()), 10);
+});
+
 test("generatorBackpressureNumObjects must be a positive integer or -1", () => {
   const e = thrown(() => logged.options({ generatorBackpressureNumObjects: 0 }), ray.InvalidArgumentError);
   assert.match(e.message, /generatorBackpressureNumObjects of logged\.options\(\) must be an integer ≥ 1/);

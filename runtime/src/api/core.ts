@@ -29,10 +29,11 @@ export interface Core {
   ): ObjectRef | ObjectRef[];
   /**
    * The caller takes value `index` of its streaming generator `taskId` (`ObjectRefGenerator`):
-   * its ref, owned by this thread like the refs of any call it made; with a backpressure bound
-   * (`bounded`) the generator learns it may go on.
+   * its ref, owned by this thread like the refs of any call it made.
    */
-  takeGeneratorItem(taskId: string, index: number, bounded: boolean): ObjectRef;
+  takeGeneratorItem(taskId: string, index: number): ObjectRef;
+  /** The caller has taken `consumed` values of its bounded generator `taskId`: the generator may go on. */
+  generatorConsumed(taskId: string, consumed: number): void;
   put(value: unknown): ObjectRef;
   /** Values in order; rejects as soon as one ref holds an error, or with `GetTimeoutError`. */
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]>;

@@ -44,8 +44,13 @@ export class ObjectRefGenerator<out T = unknown> implements AsyncIterableIterato
     return result;
   }
 
-  /** Stops this iteration (`break` in `for await` calls it); the generator task itself runs on: `ray.cancel(gen)` stops it. */
+  /**
+   * Stops this iteration (`break` in `for await` calls it). The generator task runs on to its
+   * end, no longer held back by a backpressure bound (nobody will take its values);
+   * `ray.cancel(gen)` stops it instead.
+   */
   return(): Promise<IteratorResult<ObjectRef<T>, undefined>> {
+    if (!this.finished && this.bounded) currentCore("ObjectRefGenerator.return()").generatorConsumed(this.end.id, Number.MAX_SAFE_INTEGER);
     this.finished = true;
     return Promise.resolve({ done: true, value: undefined });
   }
@@ -82,7 +87,8 @@ export class ObjectRefGenerator<out T = unknown> implements AsyncIterableIterato
     const [ready] = await core.wait([new ObjectRef(generatorItemId(taskId, index)), this.end], 1, undefined);
     if (ready === true) {
       this.index++;
-      return { done: false, value: core.takeGeneratorItem(taskId, index, this.bounded) as ObjectRef<T> };
+      if (this.bounded) core.generatorConsumed(taskId, index + 1);
+      return { done: false, value: core.takeGeneratorItem(taskId, index) as ObjectRef<T> };
     }
     this.finished = true;
     try {

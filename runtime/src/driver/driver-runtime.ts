@@ -274,11 +274,12 @@ export class DriverRuntime implements Core {
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
-  takeGeneratorItem(taskId: string, index: number, bounded: boolean): ObjectRef {
-    const ref = new ObjectRef(generatorItemId(taskId, index));
-    this.refs.track(ref, ref.id);
-    if (bounded) this.streams.onConsumed(taskId, index + 1);
-    return ref;
+  takeGeneratorItem(taskId: string, index: number): ObjectRef {
+    return this.refs.trackAll(new ObjectRef(generatorItemId(taskId, index)));
+  }
+
+  generatorConsumed(taskId: string, consumed: number): void {
+    this.streams.onConsumed(taskId, consumed);
   }
 
   put(value: unknown): ObjectRef {

@@ -341,6 +341,8 @@ export class TaskManager implements LeaseOwner {
     const limit = Math.min(this.depth, lease.tasks.length + Math.floor(queued / lanesPossible));
     const claims = (lease.worker.claims ??= this.claimTable(lease));
     while (lease.tasks.length < limit) {
+      // Nothing waits behind a streaming generator: backpressure may pause it for as long as its caller likes.
+      if (lease.tasks[lease.tasks.length - 1]?.call.streaming !== undefined) return;
       // Every cell in use: the rest waits in the queue.
       const claim = claims.take();
       if (claim === undefined) return;

@@ -105,11 +105,12 @@ export class ThreadCore implements Core {
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
-  takeGeneratorItem(taskId: string, index: number, bounded: boolean): ObjectRef {
-    const ref = new ObjectRef(generatorItemId(taskId, index));
-    this.refs.track(ref, ref.id);
-    if (bounded) this.post({ t: "genConsumed", taskId, consumed: index + 1 });
-    return ref;
+  takeGeneratorItem(taskId: string, index: number): ObjectRef {
+    return this.refs.trackAll(new ObjectRef(generatorItemId(taskId, index)));
+  }
+
+  generatorConsumed(taskId: string, consumed: number): void {
+    this.post({ t: "genConsumed", taskId, consumed });
   }
 
   put(value: unknown): ObjectRef {
