@@ -207,6 +207,20 @@ test("actor generator methods stream, sync and async, and take numReturns", asyn
   assert.is(await ray.get(s.plain.remote()), "w", "other methods return one ref as before");
 });
 
+test("cancelling an actor generator method stops it; the actor goes on serving calls", async () => {
+  const s = Streamer.remote("c");
+  const closed = freshFile("actor-closed");
+  const gen = s.endless.remote(closed);
+  const first = await gen.next();
+  assert.is(await ray.get(first.value as ray.ObjectRef<number>), 0);
+  ray.cancel(gen);
+  const rest: ray.ObjectRef<number>[] = [];
+  for await (const ref of gen) rest.push(ref);
+  await rejection(ray.get(rest[rest.length - 1]!), ray.TaskCancelledError);
+  await until(() => existsSync(closed), "the generator method's finally block ran");
+  assert.is(await ray.get(s.plain.remote()), "c");
+});
+
 test("an actor consumes another actor's generator", async () => {
   const a = Streamer.remote("a");
   const b = Streamer.remote("b");

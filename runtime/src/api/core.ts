@@ -27,13 +27,8 @@ export interface Core {
     /** A generator method that streams (then `numReturns` is 1: the ref of its end). */
     streaming?: Streaming,
   ): ObjectRef | ObjectRef[];
-  /**
-   * The caller takes value `index` of its streaming generator `taskId` (`ObjectRefGenerator`):
-   * its ref, owned by this thread like the refs of any call it made.
-   */
-  takeGeneratorItem(taskId: string, index: number): ObjectRef;
-  /** The caller has taken `consumed` values of its bounded generator `taskId`: the generator may go on. */
-  generatorConsumed(taskId: string, consumed: number): void;
+  /** What this thread's `ObjectRefGenerator`s ask for (streaming generators it called). */
+  readonly generators: GeneratorCalls;
   put(value: unknown): ObjectRef;
   /** Values in order; rejects as soon as one ref holds an error, or with `GetTimeoutError`. */
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]>;
@@ -62,6 +57,19 @@ export interface Core {
   /** Driver only for now. */
   placementGroupTable(): Record<string, PlacementGroupTableEntry>;
   shutdown(): Promise<void>;
+}
+
+/**
+ * The owner's answers to an `ObjectRefGenerator` (api/object-ref-generator.ts), for a streaming
+ * generator task `taskId` this thread called (owner/generator-streams.ts in the driver).
+ */
+export interface GeneratorCalls {
+  /** Resolves true once value `index` is stored, false once the generator ended without it. */
+  next(taskId: string, index: number): Promise<boolean>;
+  /** The ref of value `index` (stored), owned by this thread like the refs of any call it made. */
+  take(taskId: string, index: number): ObjectRef;
+  /** The caller has taken `consumed` values of its bounded generator: the generator may go on. */
+  consumed(taskId: string, consumed: number): void;
 }
 
 /** One row of `ray.placementGroupTable()`. */

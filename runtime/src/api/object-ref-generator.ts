@@ -14,12 +14,12 @@
  * generator has finished (with the number of values) or failed (with that
  * error); `ray.cancel(gen)` cancels it.
  *
- * It is built on the public `Core` calls only (`wait`, `getOne`), so it works
- * the same in the driver and inside tasks and actors: value `i` lives under
+ * It asks its thread's `Core` (`generators`: the owner's streams in the
+ * driver, a request to the driver in a worker), so it works the same in the
+ * driver and inside tasks and actors: value `i` lives under
  * `generatorItemId(task, i)`, which the owner fills as the values arrive
  * (owner/generator-streams.ts). Calls to `next()` are served one after another.
  */
-import { generatorItemId } from "../common/ids.js";
 import type { Streaming } from "../common/task-spec.js";
 import { currentCore } from "./core.js";
 import { ObjectRef } from "./object-ref.js";
@@ -50,7 +50,7 @@ export class ObjectRefGenerator<out T = unknown> implements AsyncIterableIterato
    * `ray.cancel(gen)` stops it instead.
    */
   return(): Promise<IteratorResult<ObjectRef<T>, undefined>> {
-    if (!this.finished && this.bounded) currentCore("ObjectRefGenerator.return()").generatorConsumed(this.end.id, Number.MAX_SAFE_INTEGER);
+    if (!this.finished && this.bounded) currentCore("ObjectRefGenerator.return()").generators.consumed(this.end.id, Number.MAX_SAFE_INTEGER);
     this.finished = true;
     return Promise.resolve({ done: true, value: undefined });
   }
@@ -82,13 +82,10 @@ export class ObjectRefGenerator<out T = unknown> implements AsyncIterableIterato
     const core = currentCore("ObjectRefGenerator.next()");
     const taskId = this.end.id;
     const index = this.index;
-    // The owner stores every value before the end (one ordered channel from the worker), so
-    // "the end is ready and value `index` is not" means there is no value `index`.
-    const [ready] = await core.wait([new ObjectRef(generatorItemId(taskId, index)), this.end], 1, undefined);
-    if (ready === true) {
+    if (await core.generators.next(taskId, index)) {
       this.index++;
-      if (this.bounded) core.generatorConsumed(taskId, index + 1);
-      return { done: false, value: core.takeGeneratorItem(taskId, index) as ObjectRef<T> };
+      if (this.bounded) core.generators.consumed(taskId, index + 1);
+      return { done: false, value: core.generators.take(taskId, index) as ObjectRef<T> };
     }
     this.finished = true;
     try {

@@ -15,7 +15,7 @@ import type { RuntimeContext } from "../common/context.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, Streaming, TaskCall, WireError } from "../common/task-spec.js";
 import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
-import { IdGenerator, driverIdPrefix, generatorItemId } from "../common/ids.js";
+import { IdGenerator, driverIdPrefix } from "../common/ids.js";
 import { earlierSessionError } from "./earlier-session.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { MemoryStore } from "../object-store/memory-store.js";
@@ -88,7 +88,8 @@ export class DriverRuntime implements Core {
   private readonly slabPins = new ThreadSlabPins(this.slabs);
   private readonly store = new MemoryStore(this.slabs, (id) => earlierSessionError(id, this.session));
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
-  private readonly streams = new GeneratorStreams(this.store);
+  /** Values of the streaming generators called here or in workers (owner/generator-streams.ts). */
+  readonly generators = new GeneratorStreams(this.store, this.refs);
   private readonly hooks = createWireHooks((id) => this.refs.escape(id));
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
   /** For `put`: a large frame is written straight into a slab (task arguments still get their own buffer, which moves to the worker). */
@@ -171,7 +172,7 @@ export class DriverRuntime implements Core {
       store: this.store,
       node: this.node,
       rebuildError,
-      streamStarted: this.streams.started,
+      streamStarted: this.generators.started,
       nodeById: (id) => this.peers.find((p) => p.identity.nodeId === id)?.client,
     });
     const limits = { heapMb: options.workerHeapMb };
@@ -199,7 +200,7 @@ export class DriverRuntime implements Core {
       },
       sharedSpread: Math.max(1, availableParallelism()),
       cluster: this.cluster,
-      streamStarted: this.streams.started,
+      streamStarted: this.generators.started,
     });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({
@@ -209,7 +210,7 @@ export class DriverRuntime implements Core {
       store: this.store,
       slabPins: this.slabPins,
       core: this,
-      streams: this.streams,
+      streams: this.generators,
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
     this.pool = new WorkerPool(
@@ -272,14 +273,6 @@ export class DriverRuntime implements Core {
     const taskId = this.ids.next();
     this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId });
     return this.refs.trackAll(refsFor(taskId, numReturns));
-  }
-
-  takeGeneratorItem(taskId: string, index: number): ObjectRef {
-    return this.refs.trackAll(new ObjectRef(generatorItemId(taskId, index)));
-  }
-
-  generatorConsumed(taskId: string, consumed: number): void {
-    this.streams.onConsumed(taskId, consumed);
   }
 
   put(value: unknown): ObjectRef {

@@ -49,7 +49,11 @@ export class ThreadRequests {
       case "genItem":
         return this.d.streams.onItem(client, m.taskId, m.index, m.bytes);
       case "genConsumed":
-        return this.d.streams.onConsumed(m.taskId, m.consumed);
+        return this.d.streams.consumed(m.taskId, m.consumed);
+      case "genNext":
+        return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
+          this.d.streams.next(m.generator, m.index).then((more): ReplyValue => ({ k: "more", more })),
+        );
       case "exitActor":
         return this.d.actors.exitActor(m.actorId, m.taskId);
       case "actorReady":

@@ -294,7 +294,7 @@ export class ActorManager {
     }
   }
 
-  /** Cancels a call that has not been sent to the actor yet; a sent call runs on (best effort). */
+  /** Cancels a call that has not been sent to the actor yet, or a streaming generator call; another sent call runs on (best effort). */
   cancelCall(taskId: string, force: boolean): boolean {
     if (force) {
       throw new InvalidArgumentError("ray.cancel(ref, { force: true }) is not supported for actor method calls; kill the actor with ray.kill instead.");
@@ -305,6 +305,21 @@ export class ActorManager {
         this.settleError(q.call, new TaskCancelledError(q.call.name));
         return true;
       }
+    }
+    return this.cancelStreaming(taskId);
+  }
+
+  /**
+   * A running streaming generator call: its end fails at once and its thread stops the generator
+   * before its next value (thread/generator-runner.ts); the call's own report comes later and is ignored.
+   */
+  private cancelStreaming(taskId: string): boolean {
+    for (const state of this.actors.values()) {
+      const call = state.inFlight.get(taskId)?.q.call;
+      if (call?.streaming === undefined || state.client === undefined) continue;
+      state.client.post({ t: "cancel", taskId, name: call.name });
+      this.d.store.putError(taskId, new TaskCancelledError(call.name));
+      return true;
     }
     return false;
   }

@@ -8,15 +8,27 @@
  * error the generator failed with (the task and actor managers settle it as
  * for any task).
  *
- * Backpressure: the caller reports how many values it has taken
- * (`onConsumed`, only for a bounded generator); that count is passed on to
- * the worker that runs it (`genAck`), where a paused generator goes on.
+ * The caller asks for one value at a time (`next`): answered at once when the
+ * value is stored or the end settled without it, else when either happens.
+ * Values are stored before the end (one ordered channel from the worker), so
+ * "the end settled and value `i` is not stored" means there is no value `i`.
+ * No waiter is left on the store per value, so an endless stream costs
+ * nothing per value consumed.
  *
- * Invariants: a stream is kept from its first value until its end settles;
- * a value that arrives after the end settled (a cancelled generator still
- * yielding) is dropped, so nothing is stored that no ref could reach.
+ * Backpressure: the caller reports how many values it has taken
+ * (`consumed`, only for a bounded generator); that count is passed on to the
+ * worker that runs it (`genAck`), where a paused generator goes on.
+ *
+ * Invariants: a stream record exists only while its end is pending (it is
+ * made at the first value or request and dropped when the end settles); a
+ * value that arrives after the end settled (a cancelled generator still
+ * yielding) is dropped, so nothing is stored that no ref could reach; a
+ * pending `next` is answered exactly once, or rejected when the store closes.
  */
+import type { GeneratorCalls } from "../api/core.js";
+import { ObjectRef } from "../api/object-ref.js";
 import { generatorItemId } from "../common/ids.js";
+import type { ReferenceCounter } from "../common/reference-counter.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { Settled, Waiter } from "../object-store/waiter.js";
 import type { ToWorker } from "../protocol/thread-messages.js";
@@ -26,12 +38,20 @@ export interface GeneratorWorker {
   post(message: ToWorker): void;
 }
 
+interface PendingNext {
+  readonly index: number;
+  readonly resolve: (more: boolean) => void;
+  readonly fail: (error?: Error) => void;
+}
+
 class Stream implements Waiter {
-  produced = 0;
+  /** Values the caller has taken, and how many of them its worker was told. */
   consumed = 0;
+  acked = 0;
+  worker: GeneratorWorker | undefined;
+  waiting: PendingNext | undefined;
   constructor(
     readonly taskId: string,
-    public worker: GeneratorWorker,
     private readonly ended: (s: Stream) => void,
   ) {}
   /** Its end settled (the waiter of the task's return). */
@@ -40,39 +60,90 @@ class Stream implements Waiter {
   }
 }
 
-export class GeneratorStreams {
+export class GeneratorStreams implements GeneratorCalls {
   private readonly streams = new Map<string, Stream>();
   private readonly ended = (s: Stream): void => {
     if (this.streams.get(s.taskId) === s) this.streams.delete(s.taskId);
+    // No value came for the caller's index before the end: there is none.
+    this.answer(s, false);
   };
 
-  constructor(private readonly store: MemoryStore) {}
+  constructor(
+    private readonly store: MemoryStore,
+    /** The driver's own refs, for the values its generators hand out (`take`). */
+    private readonly refs: ReferenceCounter,
+  ) {}
 
   /** Generator `taskId` yielded its `index`-th value, from `worker`. */
   onItem(worker: GeneratorWorker, taskId: string, index: number, bytes: Uint8Array): void {
-    if (this.store.peek(taskId) !== undefined) return; // ended already (cancelled): nobody can ask for it
-    let stream = this.streams.get(taskId);
-    if (stream === undefined) {
-      stream = new Stream(taskId, worker, this.ended);
-      this.streams.set(taskId, stream);
-      this.store.whenSettled(taskId, stream, 0);
-    }
+    if (this.hasEnded(taskId)) return; // ended already (cancelled): nobody can ask for it
+    const stream = this.open(taskId);
     stream.worker = worker;
-    if (index >= stream.produced) stream.produced = index + 1;
     this.store.putBytes(generatorItemId(taskId, index), bytes);
+    this.ack(stream);
+    if (stream.waiting?.index === index) this.answer(stream, true);
   }
 
-  /** The caller has taken `consumed` values of generator `taskId`: tell its worker. */
-  onConsumed(taskId: string, consumed: number): void {
-    const stream = this.streams.get(taskId);
-    if (stream === undefined || consumed <= stream.consumed) return;
+  next(taskId: string, index: number): Promise<boolean> {
+    const closed = this.store.isClosed;
+    if (closed !== undefined) return Promise.reject(closed);
+    if (this.store.peek(generatorItemId(taskId, index)) !== undefined) return Promise.resolve(true);
+    if (this.hasEnded(taskId)) return Promise.resolve(false);
+    const stream = this.open(taskId);
+    return new Promise<boolean>((resolve, reject) => {
+      const fail = (error?: Error) => {
+        stream.waiting = undefined;
+        reject(error ?? new Error("tsray: the object store closed"));
+      };
+      stream.waiting = { index, resolve, fail };
+      this.store.track(fail);
+    });
+  }
+
+  take(taskId: string, index: number): ObjectRef {
+    return this.refs.trackAll(new ObjectRef(generatorItemId(taskId, index)));
+  }
+
+  consumed(taskId: string, consumed: number): void {
+    if (this.hasEnded(taskId)) return;
+    const stream = this.open(taskId);
+    if (consumed <= stream.consumed) return;
     stream.consumed = consumed;
-    stream.worker.post({ t: "genAck", taskId, consumed });
+    this.ack(stream);
   }
 
   /**
    * Whether generator `taskId` has yielded a value: a failed attempt is then
    * not retried (its values were seen; see docs/generators.md, "Retries").
    */
-  readonly started = (taskId: string): boolean => this.streams.has(taskId);
+  readonly started = (taskId: string): boolean => this.streams.get(taskId)?.worker !== undefined;
+
+  /** The worker learns what the caller took (once it is known: a release may come before the first value). */
+  private ack(stream: Stream): void {
+    if (stream.worker === undefined || stream.acked >= stream.consumed) return;
+    stream.acked = stream.consumed;
+    stream.worker.post({ t: "genAck", taskId: stream.taskId, consumed: stream.consumed });
+  }
+
+  private answer(stream: Stream, more: boolean): void {
+    const waiting = stream.waiting;
+    if (waiting === undefined) return;
+    stream.waiting = undefined;
+    this.store.untrack(waiting.fail);
+    waiting.resolve(more);
+  }
+
+  private hasEnded(taskId: string): boolean {
+    return !this.streams.has(taskId) && this.store.peek(taskId) !== undefined;
+  }
+
+  private open(taskId: string): Stream {
+    let stream = this.streams.get(taskId);
+    if (stream === undefined) {
+      stream = new Stream(taskId, this.ended);
+      this.streams.set(taskId, stream);
+      this.store.whenSettled(taskId, stream, 0);
+    }
+    return stream;
+  }
 }

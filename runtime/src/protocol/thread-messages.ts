@@ -93,6 +93,8 @@ export type ReplyValue =
   | { readonly k: "ready"; readonly ready: readonly boolean[] }
   | { readonly k: "actor"; readonly actor: ActorDescriptor }
   | { readonly k: "namedActors"; readonly actors: ReadonlyArray<NamedActor> }
+  /** To `genNext`: whether the value is there (false: the generator ended without it). */
+  | { readonly k: "more"; readonly more: boolean }
   | { readonly k: "none" };
 
 // ---------------------------------------------------------------- worker → driver
@@ -101,6 +103,18 @@ export type FromWorker =
   | { readonly t: "done"; readonly taskId: string; readonly results: readonly Uint8Array[] }
   /** Streaming generator `taskId` yielded its `index`-th value (sent as it is produced, before its `done`/`failed`). */
   | { readonly t: "genItem"; readonly taskId: string; readonly index: number; readonly bytes: Uint8Array }
+  /**
+   * The next value (`index`) of streaming generator `generator`, which this thread called: the
+   * reply (`more`) comes once it is stored, or the generator ended without it. `taskId`: the
+   * task that waits (it lends its CPU meanwhile, as in a `wait`).
+   */
+  | {
+      readonly t: "genNext";
+      readonly reqId: number;
+      readonly generator: string;
+      readonly index: number;
+      readonly taskId: string | undefined;
+    }
   /** This thread's consumer took `consumed` values of generator `taskId` (only sent with a backpressure bound). */
   | { readonly t: "genConsumed"; readonly taskId: string; readonly consumed: number }
   | { readonly t: "failed"; readonly taskId: string; readonly error: WireError; readonly errorName: string }

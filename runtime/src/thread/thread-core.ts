@@ -9,7 +9,7 @@
  * the port closes (the driver is gone) or when its task is cancelled.
  */
 import { actorCreation } from "../api/actor-creation.js";
-import type { Core, PlacementGroupTableEntry } from "../api/core.js";
+import type { Core, GeneratorCalls, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, Streaming, TaskCall, WireError } from "../common/task-spec.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import type { RuntimeContext } from "../common/context.js";
@@ -105,13 +105,16 @@ export class ThreadCore implements Core {
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
-  takeGeneratorItem(taskId: string, index: number): ObjectRef {
-    return this.refs.trackAll(new ObjectRef(generatorItemId(taskId, index)));
-  }
-
-  generatorConsumed(taskId: string, consumed: number): void {
-    this.post({ t: "genConsumed", taskId, consumed });
-  }
+  /** A generator's values are stored in the driver: it is asked (a blocking request, as a `wait`). */
+  readonly generators: GeneratorCalls = {
+    next: async (generator, index) => {
+      const reply = await this.request(true, (reqId, taskId) => ({ t: "genNext", reqId, generator, index, taskId }));
+      if (reply.k !== "more") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to genNext`);
+      return reply.more;
+    },
+    take: (generator, index) => this.refs.trackAll(new ObjectRef(generatorItemId(generator, index))),
+    consumed: (taskId, consumed) => this.post({ t: "genConsumed", taskId, consumed }),
+  };
 
   put(value: unknown): ObjectRef {
     this.refuseWhileImporting("ray.put()");

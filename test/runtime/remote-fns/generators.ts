@@ -110,6 +110,17 @@ export const Streamer = ray.remote(
         yield `${this.prefix}${i}`;
       }
     }
+    /** Yields forever; `finally` writes `closed` once the generator is ended. */
+    async *endless(closed: string): AsyncGenerator<number> {
+      try {
+        for (let i = 0; ; i++) {
+          yield i;
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      } finally {
+        writeFileSync(closed, "");
+      }
+    }
     /** Consumes the generator of another actor from inside this one. */
     async joined(other: ray.ActorHandle<Streamer>, n: number): Promise<string> {
       const words: string[] = [];
