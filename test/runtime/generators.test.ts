@@ -18,6 +18,7 @@ import {
   gated,
   logged,
   plain,
+  Pump,
   Signal,
   Streamer,
   sumInTask,
@@ -34,6 +35,9 @@ test.after(async () => {
 const scratch = mkdtempSync(join(tmpdir(), "tsray-generators-"));
 let files = 0;
 const freshFile = (name: string) => join(scratch, `${name}-${++files}`);
+
+/** Lines a generator appended to `log` so far (one per value it produced). */
+const linesIn = (log: string) => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0);
 
 async function valuesOf<T>(gen: ray.ObjectRefGenerator<T>): Promise<T[]> {
   const out: T[] = [];
@@ -79,7 +83,7 @@ test("each ref is available as soon as its value is yielded, before the generato
 test("with generatorBackpressureNumObjects the producer never runs more than the bound ahead of the consumer", async () => {
   const bound = 3;
   const log = freshFile("produced");
-  const produced = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0);
+  const produced = () => linesIn(log);
   const gen = logged.options({ generatorBackpressureNumObjects: bound }).remote(20, log);
   // It produces up to the bound with nothing consumed …
   await until(() => produced() >= bound, "the producer reaches the bound");
@@ -98,8 +102,19 @@ test("without a bound the same producer runs ahead of a consumer that takes noth
   const log = freshFile("unbounded");
   const gen = logged.remote(20, log);
   await ray.get(gen.completed());
-  assert.is(readFileSync(log, "utf8").split("\n").filter(Boolean).length, 20);
+  assert.is(linesIn(log), 20);
   assert.equal(await valuesOf(gen), Array.from({ length: 20 }, (_, i) => i));
+});
+
+test("a generator paused by backpressure does not hold up its actor's other calls", async () => {
+  const log = freshFile("pump");
+  const produced = () => linesIn(log);
+  const pump = Pump.remote();
+  const gen = pump.numbers.options({ generatorBackpressureNumObjects: 1 }).remote(5, log);
+  await until(() => produced() >= 1, "the generator produced its first value");
+  assert.is(await ray.get(pump.ping.remote()), "pong");
+  assert.is(produced(), 1, "still paused: nothing was consumed");
+  assert.equal(await valuesOf(gen), [0, 1, 2, 3, 4]);
 });
 
 test("leaving the loop early lets a bounded generator run to its end instead of pausing for ever", async () => {
@@ -137,9 +152,8 @@ test("an error mid-stream: the values before it arrive, then a ref whose get rej
   await rejection(ray.get(gen.completed()), ray.TaskError);
 });
 
-test("cancelling the generator stops it in its worker and ends the iteration with TaskCancelledError", async () => {
-  const closed = freshFile("closed");
-  const gen = endless.remote(closed);
+/** Takes the first value, cancels the generator, and checks how it ends: in the caller and in its worker. */
+async function cancelAfterFirst(gen: ray.ObjectRefGenerator<number>, closed: string): Promise<void> {
   const first = await gen.next();
   assert.is(await ray.get(first.value as ray.ObjectRef<number>), 0);
   ray.cancel(gen);
@@ -147,6 +161,11 @@ test("cancelling the generator stops it in its worker and ends the iteration wit
   for await (const ref of gen) rest.push(ref);
   await rejection(ray.get(rest[rest.length - 1]!), ray.TaskCancelledError);
   await until(() => existsSync(closed), "the generator's finally block ran (return() was called)");
+}
+
+test("cancelling the generator stops it in its worker and ends the iteration with TaskCancelledError", async () => {
+  const closed = freshFile("closed");
+  await cancelAfterFirst(endless.remote(closed), closed);
 });
 
 test("cancelling through one of its refs cancels the whole generator", async () => {
@@ -210,14 +229,7 @@ test("actor generator methods stream, sync and async, and take numReturns", asyn
 test("cancelling an actor generator method stops it; the actor goes on serving calls", async () => {
   const s = Streamer.remote("c");
   const closed = freshFile("actor-closed");
-  const gen = s.endless.remote(closed);
-  const first = await gen.next();
-  assert.is(await ray.get(first.value as ray.ObjectRef<number>), 0);
-  ray.cancel(gen);
-  const rest: ray.ObjectRef<number>[] = [];
-  for await (const ref of gen) rest.push(ref);
-  await rejection(ray.get(rest[rest.length - 1]!), ray.TaskCancelledError);
-  await until(() => existsSync(closed), "the generator method's finally block ran");
+  await cancelAfterFirst(s.endless.remote(closed), closed);
   assert.is(await ray.get(s.plain.remote()), "c");
 });
 

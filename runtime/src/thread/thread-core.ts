@@ -84,14 +84,7 @@ export class ThreadCore implements Core {
     return creation.actor;
   }
 
-  submitActorTask(
-    actor: ActorDescriptor,
-    method: string,
-    args: readonly unknown[],
-    numReturns: number,
-    name: string,
-    streaming?: Streaming,
-  ): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming): ObjectRef | ObjectRef[] {
     this.refuseWhileImporting(`${name}.remote()`);
     const taskId = this.ids.next();
     const encoded = encodeArgs(this.codec, args, name);

@@ -51,7 +51,7 @@ export const failsAfterTwo = ray.remote(async function* failsAfterTwo() {
 });
 
 /** Yields forever (a value per timer tick); `finally` writes `closed` once the generator is ended. */
-export const endless = ray.remote(async function* endless(closed: string) {
+async function* forever(closed: string): AsyncGenerator<number> {
   try {
     for (let i = 0; ; i++) {
       yield i;
@@ -60,6 +60,10 @@ export const endless = ray.remote(async function* endless(closed: string) {
   } finally {
     writeFileSync(closed, "");
   }
+}
+
+export const endless = ray.remote(async function* endless(closed: string) {
+  yield* forever(closed);
 });
 
 /** The first attempt ends its worker before yielding anything (no `marker` yet); the retry yields 1, 2, 3. */
@@ -112,14 +116,7 @@ export const Streamer = ray.remote(
     }
     /** Yields forever; `finally` writes `closed` once the generator is ended. */
     async *endless(closed: string): AsyncGenerator<number> {
-      try {
-        for (let i = 0; ; i++) {
-          yield i;
-          await new Promise((r) => setTimeout(r, 1));
-        }
-      } finally {
-        writeFileSync(closed, "");
-      }
+      yield* forever(closed);
     }
     /** Consumes the generator of another actor from inside this one. */
     async joined(other: ray.ActorHandle<Streamer>, n: number): Promise<string> {
@@ -129,6 +126,21 @@ export const Streamer = ray.remote(
     }
     plain(): string {
       return this.prefix;
+    }
+  },
+);
+
+/** An actor whose calls may interleave: a paused generator must not hold up its other calls. */
+export const Pump = ray.remote({ maxConcurrency: 2 })(
+  class Pump {
+    *numbers(n: number, log: string): Generator<number> {
+      for (let i = 0; i < n; i++) {
+        appendFileSync(log, `${i}\n`);
+        yield i;
+      }
+    }
+    ping(): string {
+      return "pong";
     }
   },
 );
