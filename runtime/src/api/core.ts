@@ -70,6 +70,8 @@ export interface GeneratorCalls {
   take(taskId: string, index: number): ObjectRef;
   /** The caller has taken `consumed` values of its bounded generator: the generator may go on. */
   consumed(taskId: string, consumed: number): void;
+  /** The caller's `ObjectRefGenerator` was collected after `taken` values: the others are freed, later ones not kept. */
+  drop(taskId: string, taken: number): void;
 }
 
 /** One row of `ray.placementGroupTable()`. */

@@ -21,11 +21,26 @@
  * (owner/generator-streams.ts). Calls to `next()` are served one after another.
  */
 import type { Streaming } from "../common/task-spec.js";
-import { currentCore } from "./core.js";
+import { currentCore, peekCore, type Core } from "./core.js";
 import { ObjectRef } from "./object-ref.js";
 
+/** What a collected generator leaves to free: its task, how many values it took, and the core it was made under. */
+interface Taken {
+  readonly taskId: string;
+  count: number;
+  readonly core: Core;
+}
+
+/**
+ * The values a collected generator never took are freed by its owner (`GeneratorCalls.drop`),
+ * unless that runtime was shut down meanwhile (its objects went with it).
+ */
+const collected = new FinalizationRegistry<Taken>((taken) => {
+  if (peekCore() === taken.core) taken.core.generators.drop(taken.taskId, taken.count);
+});
+
 export class ObjectRefGenerator<out T = unknown> implements AsyncIterableIterator<ObjectRef<T>> {
-  private index = 0;
+  private readonly taken: Taken;
   private finished = false;
   /** The previous `next()`: each waits for the one before, so values come out once each, in order. */
   private last: Promise<unknown> = Promise.resolve();
@@ -35,7 +50,10 @@ export class ObjectRefGenerator<out T = unknown> implements AsyncIterableIterato
     private readonly end: ObjectRef<number>,
     /** Whether the generator has a backpressure bound (then each value taken is reported to it). */
     private readonly bounded: boolean,
-  ) {}
+  ) {
+    this.taken = { taskId: end.id, count: 0, core: currentCore("ObjectRefGenerator") };
+    collected.register(this, this.taken);
+  }
 
   /** The next value's ref once the worker has sent it; `done` once the generator has finished. */
   next(): Promise<IteratorResult<ObjectRef<T>, undefined>> {
@@ -81,9 +99,9 @@ export class ObjectRefGenerator<out T = unknown> implements AsyncIterableIterato
     if (this.finished) return { done: true, value: undefined };
     const core = currentCore("ObjectRefGenerator.next()");
     const taskId = this.end.id;
-    const index = this.index;
+    const index = this.taken.count;
     if (await core.generators.next(taskId, index)) {
-      this.index++;
+      this.taken.count++;
       if (this.bounded) core.generators.consumed(taskId, index + 1);
       return { done: false, value: core.generators.take(taskId, index) as ObjectRef<T> };
     }

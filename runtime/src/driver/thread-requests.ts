@@ -50,6 +50,8 @@ export class ThreadRequests {
         return this.d.streams.onItem(client, m.taskId, m.index, m.bytes);
       case "genConsumed":
         return this.d.streams.consumed(m.taskId, m.consumed);
+      case "genDrop":
+        return this.d.streams.drop(m.taskId, m.taken);
       case "genNext":
         return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
           this.d.streams.next(m.generator, m.index).then((more): ReplyValue => ({ k: "more", more })),

@@ -19,6 +19,9 @@
  * (`consumed`, only for a bounded generator); that count is passed on to the
  * worker that runs it (`genAck`), where a paused generator goes on.
  *
+ * Dropping: when the caller's `ObjectRefGenerator` is collected, the values it
+ * never took are freed and later ones are not stored (`drop`).
+ *
  * Invariants: a stream record exists only while its end is pending (it is
  * made at the first value or request and dropped when the end settles); a
  * value that arrives after the end settled (a cancelled generator still
@@ -50,6 +53,8 @@ class Stream implements Waiter {
   acked = 0;
   worker: GeneratorWorker | undefined;
   waiting: PendingNext | undefined;
+  /** Its caller's generator was collected: values that still come are not kept. */
+  dropped = false;
   constructor(
     readonly taskId: string,
     private readonly ended: (s: Stream) => void,
@@ -79,8 +84,9 @@ export class GeneratorStreams implements GeneratorCalls {
     if (this.hasEnded(taskId)) return; // ended already (cancelled): nobody can ask for it
     const stream = this.open(taskId);
     stream.worker = worker;
-    this.store.putBytes(generatorItemId(taskId, index), bytes);
     this.ack(stream);
+    if (stream.dropped) return;
+    this.store.putBytes(generatorItemId(taskId, index), bytes);
     if (stream.waiting?.index === index) this.answer(stream, true);
   }
 
@@ -110,6 +116,22 @@ export class GeneratorStreams implements GeneratorCalls {
     if (consumed <= stream.consumed) return;
     stream.consumed = consumed;
     this.ack(stream);
+  }
+
+  drop(taskId: string, taken: number): void {
+    if (!this.hasEnded(taskId)) {
+      // Nobody will take its values: it runs to its end unbounded, and keeps none of them.
+      const stream = this.open(taskId);
+      stream.dropped = true;
+      stream.consumed = Number.MAX_SAFE_INTEGER;
+      this.ack(stream);
+    }
+    // Values are stored from 0 on without gaps; those taken are freed by their own refs.
+    for (let i = taken; ; i++) {
+      const id = generatorItemId(taskId, i);
+      if (this.store.peek(id) === undefined) return;
+      this.store.delete(id);
+    }
   }
 
   /**

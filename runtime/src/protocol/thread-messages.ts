@@ -115,6 +115,8 @@ export type FromWorker =
       readonly index: number;
       readonly taskId: string | undefined;
     }
+  /** This thread's `ObjectRefGenerator` for `taskId` was collected after `taken` values: free the rest. */
+  | { readonly t: "genDrop"; readonly taskId: string; readonly taken: number }
   /** This thread's consumer took `consumed` values of generator `taskId` (only sent with a backpressure bound). */
   | { readonly t: "genConsumed"; readonly taskId: string; readonly consumed: number }
   | { readonly t: "failed"; readonly taskId: string; readonly error: WireError; readonly errorName: string }

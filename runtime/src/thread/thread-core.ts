@@ -107,6 +107,7 @@ export class ThreadCore implements Core {
     },
     take: (generator, index) => this.refs.trackAll(new ObjectRef(generatorItemId(generator, index))),
     consumed: (taskId, consumed) => this.post({ t: "genConsumed", taskId, consumed }),
+    drop: (taskId, taken) => this.post({ t: "genDrop", taskId, taken }),
   };
 
   put(value: unknown): ObjectRef {

@@ -94,6 +94,11 @@ export const sumInTask = ray.remote(async function sumInTask(n: number): Promise
   return sum;
 });
 
+/** Yields `n` arrays of `length` doubles (a value's memory is visible to the gc program). */
+export const bigArrays = ray.remote(function* bigArrays(n: number, length: number) {
+  for (let i = 0; i < n; i++) yield new Float64Array(length).fill(i);
+});
+
 /** A function that is not a generator. */
 export const plain = ray.remote(function plain(): number {
   return 1;
