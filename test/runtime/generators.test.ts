@@ -214,6 +214,11 @@ test("a generator whose worker died after it yielded is not retried: its values,
   assert.is(attempts(marker), 1);
 });
 
+test("a generator in a child-process worker streams too, with backpressure", async () => {
+  const gen = count.options({ isolation: "process", generatorBackpressureNumObjects: 2 }).remote(6);
+  assert.equal(await valuesOf(gen), [0, 1, 2, 3, 4, 5]);
+});
+
 test("a generator consumed inside a task streams to that task", async () => {
   assert.is(await ray.get(sumInTask.remote(10)), 45);
 });
