@@ -23,7 +23,10 @@
 import { InvalidArgumentError, TaskCancelledError } from "../common/errors.js";
 import type { Streaming } from "../common/task-spec.js";
 import { addTransfer, type ValueCodec } from "../protocol/encoded-values.js";
-import type { Post } from "./task-executor.js";
+import type { FromWorker } from "../protocol/thread-messages.js";
+
+/** How the runner reports values (the thread's batched port, as the executor's `Post`). */
+type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
 
 export interface GeneratorCall {
   readonly taskId: string;
@@ -34,11 +37,19 @@ export interface GeneratorCall {
 
 type AnyGenerator = Generator<unknown, unknown, undefined> | AsyncGenerator<unknown, unknown, undefined>;
 
-/** Whether `v` is the object a `function*` or `async function*` returned (not any iterable: an array is a value). */
+/**
+ * Whether `v` is the object a `function*` or `async function*` returned (not any iterable: an
+ * array is a value). Never throws (a revoked Proxy as a result must fail at encoding, naming it,
+ * not here, outside the task's error path), as `isThenable`.
+ */
 export function isGeneratorObject(v: unknown): v is AnyGenerator {
   if (typeof v !== "object" || v === null) return false;
-  const tag = Object.prototype.toString.call(v);
-  return tag === "[object Generator]" || tag === "[object AsyncGenerator]";
+  try {
+    const tag = Object.prototype.toString.call(v);
+    return tag === "[object Generator]" || tag === "[object AsyncGenerator]";
+  } catch {
+    return false;
+  }
 }
 
 class Run {
