@@ -116,7 +116,10 @@ function namespaceFor(ts: TypeScript, file: ts.SourceFile, target: RemoteTarget)
       body =
         `    function ${call(n)};\n` +
         `    function options<const __TsrayNumReturns extends number>(options: ${R}.TaskOptions & { readonly numReturns: __TsrayNumReturns }): { ${call("__TsrayNumReturns")} };\n` +
-        `    function options(options: ${R}.TaskOptions & { readonly numReturns: "streaming" }): { ${call('"streaming"')} };\n` +
+        // Only generators stream (the runtime refuses "streaming" for other functions).
+        (ts.isFunctionDeclaration(target.declaration) && target.declaration.asteriskToken
+          ? `    function options(options: ${R}.TaskOptions & { readonly numReturns: "streaming" }): { ${call('"streaming"')} };\n`
+          : "") +
         `    function options(options: ${R}.TaskOptions): { ${call(n)} };\n`;
     }
   } else {
