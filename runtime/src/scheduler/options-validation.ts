@@ -239,7 +239,12 @@ function checkCount(record: Record<string, unknown>, key: string, where: string,
 
 /** `numReturns` (a count or `"streaming"`) and the generator backpressure bound (≥ 1, or -1: none). */
 function checkReturns(record: Record<string, unknown>, where: string): void {
-  if (record["numReturns"] !== "streaming") checkCount(record, "numReturns", where, 1);
+  const n = record["numReturns"];
+  if (n !== undefined && n !== "streaming" && (typeof n !== "number" || !Number.isInteger(n) || n < 1)) {
+    throw new InvalidArgumentError(
+      `numReturns of ${where} must be an integer ≥ 1, or "streaming" for a generator (its values one by one), got ${describe(n)}.`,
+    );
+  }
   const bound = record["generatorBackpressureNumObjects"];
   if (bound !== undefined && (typeof bound !== "number" || !Number.isInteger(bound) || (bound < 1 && bound !== -1))) {
     throw new InvalidArgumentError(
