@@ -99,6 +99,11 @@ export const bigArrays = ray.remote(function* bigArrays(n: number, length: numbe
   for (let i = 0; i < n; i++) yield new Float64Array(length).fill(i);
 });
 
+/** Yields the id of the node it runs on, `n` times. */
+export const nodeIds = ray.remote(function* nodeIds(n: number) {
+  for (let i = 0; i < n; i++) yield ray.getRuntimeContext().nodeId;
+});
+
 /** A function that is not a generator. */
 export const plain = ray.remote(function plain(): number {
   return 1;
