@@ -22,6 +22,7 @@ import {
   Signal,
   Streamer,
   sumInTask,
+  throwsOnce,
 } from "./remote-fns/generators.js";
 import { rejection, thrown, until } from "./helpers.js";
 
@@ -217,6 +218,20 @@ test("a generator whose worker died after it yielded is not retried: its values,
 test("a generator in a child-process worker streams too, with backpressure", async () => {
   const gen = count.options({ isolation: "process", generatorBackpressureNumObjects: 2 }).remote(6);
   assert.equal(await valuesOf(gen), [0, 1, 2, 3, 4, 5]);
+});
+
+test("retryExceptions retries a generator that threw before yielding, not one that threw after", async () => {
+  const retried = throwsOnce.options({ retryExceptions: ["TypeError"] });
+  const early = freshFile("throws-early");
+  assert.equal(await valuesOf(retried.remote(early, true)), ["a value", "another value"]);
+  assert.is(attempts(early), 2);
+  const late = freshFile("throws-late");
+  const refs: ray.ObjectRef<string>[] = [];
+  for await (const ref of retried.remote(late, false)) refs.push(ref);
+  assert.is(await ray.get(refs[0]!), "a value");
+  const e = await rejection(ray.get(refs[1]!), ray.TaskError);
+  assert.match((e.cause as Error).message, /after a value/);
+  assert.is(attempts(late), 1);
 });
 
 test("a generator consumed inside a task streams to that task", async () => {

@@ -147,7 +147,7 @@ export class GeneratorRunner {
         }
       }
     } catch (error) {
-      await closeAfter(gen, error);
+      await closeAfter(gen);
       throw error;
     }
   }
@@ -164,7 +164,7 @@ export class GeneratorRunner {
         if (values.length > numReturns) throw countMismatch(name, numReturns, `more than ${numReturns}`);
       }
     } catch (error) {
-      await closeAfter(gen, error);
+      await closeAfter(gen);
       throw error;
     }
     if (values.length !== numReturns) throw countMismatch(name, numReturns, String(values.length));
@@ -174,17 +174,16 @@ export class GeneratorRunner {
 
 /**
  * Ends a generator the loop leaves early (cancel, a value that cannot be
- * sent, too many values): `return()` runs its `finally` blocks. A generator
- * that threw is done already (`return()` does nothing); an error `return()`
- * itself throws is noted on the error the task fails with, never lost.
+ * sent, too many values): `return()` runs its `finally` blocks. The error
+ * the loop left with stays the task's error: as a `for…of` that exits by a
+ * throw does (ECMAScript's IteratorClose), an error `return()` throws then is
+ * not reported, so the first cause is never hidden by a cleanup's.
  */
-async function closeAfter(gen: AnyGenerator, error: unknown): Promise<void> {
+async function closeAfter(gen: AnyGenerator): Promise<void> {
   try {
     await gen.return(undefined);
-  } catch (e) {
-    if (error instanceof Error && error !== e) {
-      (error as Error & { generatorReturnError?: unknown }).generatorReturnError ??= e;
-    }
+  } catch {
+    // IteratorClose semantics: the pending error wins (see above).
   }
 }
 

@@ -83,6 +83,16 @@ export const crashAfterYield = ray.remote(async function* crashAfterYield(marker
   process.exit(1);
 });
 
+/** Counts its attempts in `marker`; the first throws a TypeError, before any value when `early`, else after one. */
+export const throwsOnce = ray.remote(async function* throwsOnce(marker: string, early: boolean) {
+  appendFileSync(marker, "attempt\n");
+  const first = attempts(marker) === 1;
+  if (first && early) throw new TypeError("first attempt, before any value");
+  yield "a value";
+  if (first) throw new TypeError("first attempt, after a value");
+  yield "another value";
+});
+
 export function attempts(marker: string): number {
   return existsSync(marker) ? readFileSync(marker, "utf8").split("\n").filter(Boolean).length : 0;
 }
