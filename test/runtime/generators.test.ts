@@ -15,6 +15,7 @@ import {
   crashBeforeYield,
   endless,
   failsAfterTwo,
+  Fragile,
   gated,
   logged,
   plain,
@@ -232,6 +233,24 @@ test("retryExceptions retries a generator that threw before yielding, not one th
   const e = await rejection(ray.get(refs[1]!), ray.TaskError);
   assert.match((e.cause as Error).message, /after a value/);
   assert.is(attempts(late), 1);
+});
+
+test("an actor generator method that yielded is not retried when its actor dies; the actor restarts", async () => {
+  const actor = Fragile.remote();
+  const marker = freshFile("actor-crash");
+  const refs: ray.ObjectRef<string>[] = [];
+  for await (const ref of actor.crashAfterOne.remote(marker)) refs.push(ref);
+  assert.is(await ray.get(refs[0]!), "before the crash");
+  await rejection(ray.get(refs[1]!), ray.ActorDiedError);
+  assert.is(attempts(marker), 1, "maxTaskRetries did not run it again");
+  assert.ok(await ray.get(actor.alive.remote()));
+});
+
+test("concurrent next() calls get the values once each, in order", async () => {
+  const gen = count.remote(3);
+  const results = await Promise.all([gen.next(), gen.next(), gen.next(), gen.next()]);
+  assert.equal(results.map((r) => r.done), [false, false, false, true]);
+  assert.equal(await ray.get(results.slice(0, 3).map((r) => r.value as ray.ObjectRef<number>)), [0, 1, 2]);
 });
 
 test("a generator consumed inside a task streams to that task", async () => {

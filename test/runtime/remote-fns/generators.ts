@@ -164,3 +164,18 @@ export const Pump = ray.remote({ maxConcurrency: 2 })(
     }
   },
 );
+
+/** An actor that restarts, and retries calls that were running when it died, except a generator that yielded. */
+export const Fragile = ray.remote({ maxRestarts: 1, maxTaskRetries: 1 })(
+  class Fragile {
+    async *crashAfterOne(marker: string): AsyncGenerator<string> {
+      appendFileSync(marker, "attempt\n");
+      yield "before the crash";
+      await new Promise((r) => setTimeout(r, 1));
+      process.exit(1);
+    }
+    alive(): boolean {
+      return true;
+    }
+  },
+);
