@@ -1,4 +1,6 @@
 export { remote } from "./api/remote.js";
+export { serializable, registerSerializable, serialize, deserialize } from "./api/serializable.js";
+export type { RegisterSerializableOptions, SerializableContext, SerializableOptions } from "./api/serializable.js";
 export { init, type InitOptions } from "./driver/init.js";
 export {
   shutdown,
@@ -6,6 +8,7 @@ export {
   put,
   get,
   wait,
+  free,
   cancel,
   kill,
   getActor,
@@ -27,7 +30,11 @@ export {
 export type { PlacementGroupOptions, PlacementGroupStrategy, PlacementGroupTableEntry } from "./api/placement-group.js";
 export type { CancelOptions, GetOptions, KillOptions, ListNamedActorsOptions, ValuesOf, WaitOptions } from "./api/api.js";
 export type { NamedActor } from "./common/task-spec.js";
-export type { RuntimeContext } from "./common/context.js";
+export type { RuntimeContext } from "./api/runtime-context.js";
+/** The ids of a runtime context alone: the type of a context a task returns as a value (its methods stay behind). */
+export type { RuntimeContext as RuntimeContextIds } from "./common/context.js";
+export { method } from "./api/actor-methods.js";
+export type { MethodDecorator, MethodFor } from "./api/actor-methods.js";
 export { ObjectRef } from "./api/object-ref.js";
 export { ObjectRefGenerator } from "./api/object-ref-generator.js";
 export type { OwnerAddress } from "./common/ids.js";
@@ -37,6 +44,8 @@ export type {
   ActorConstructor,
   ActorMethod,
   ActorMethods,
+  MethodNumReturns,
+  MethodReturnsKey,
   AnyClass,
   AnyFunction,
   RemoteArgs,
@@ -58,6 +67,7 @@ export type {
   ActorMethodOptions,
   ActorOptions,
   CustomResources,
+  MethodOptions,
   Isolation,
   PlacementGroupLike,
   RemoteOptions,

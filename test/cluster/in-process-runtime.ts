@@ -16,3 +16,21 @@ export const { InProcessClusterStateClient } = await load<typeof ClientModule>("
 export const { DriverRuntime } = await load<typeof DriverModule>("driver/driver-runtime.js");
 export const { nodeTotals } = await load<typeof TotalsModule>("scheduler/node-totals.js");
 export const { detectResources } = await load<typeof DetectModule>("node/node-detect.js");
+
+/**
+ * A driver whose node has one CPU and 8 units of resource `resources[0]`, and one further
+ * in-process node per further name, each alike with its own resource: tasks are placed on a node
+ * by asking for 1 unit of its resource. Installed as the thread's core.
+ */
+export function resourceCluster(namespace: string, resources: readonly string[]): InstanceType<typeof DriverRuntime> {
+  const totals = (resource: string) => nodeTotals({ numCpus: 1, resources: { [resource]: 8 } }, detectResources(), `node with ${resource}`);
+  const driver = new DriverRuntime({
+    node: totals(resources[0]!),
+    gpuWorkers: "thread",
+    namespace,
+    cluster: new InProcessClusterStateClient(new ClusterState()),
+    inProcessNodes: resources.slice(1).map(totals),
+  });
+  installCore(driver);
+  return driver;
+}

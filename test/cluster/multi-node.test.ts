@@ -92,4 +92,13 @@ test("a task whose worker on node B dies is retried on B, and B's pool replaced 
   assert.is(where.nodeId, nodeB);
 });
 
+test("an instance of a serializable class reaches a task on node B as a real instance, and comes back as one", async () => {
+  const { Point, inspect, shift } = await import("../runtime/remote-fns/shapes.js");
+  const seen = await ray.get(inspect.options({ resources: { onlyOnB: 1 } }).remote(new Point(3, 4)));
+  assert.equal(seen, { cls: "Point", isPoint: true, norm: 5, sum: 7 });
+  const moved = await ray.get(shift.options({ resources: { onlyOnB: 1 } }).remote(new Point(0, 4), 3));
+  assert.ok(moved instanceof Point);
+  assert.is(moved.norm(), 5);
+});
+
 test.run();

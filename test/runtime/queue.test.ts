@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
-import { drain, Producer } from "./remote-fns/queue-users.js";
-import { rejection, thrown } from "./helpers.js";
+import { drain, drainQueue, echoQueue, Producer } from "./remote-fns/queue-users.js";
+import { rejection } from "./helpers.js";
 
 test.before(async () => {
   await ray.init({ numCpus: 2, namespace: "queue-suite" });
@@ -122,11 +122,30 @@ test("an actor attached to the queue's actor puts items the driver gets", async 
   assert.is(await ray.get(done), 2, "maxsize read back on the actor's side");
 });
 
-test("passing the queue itself to a task says to pass its actor and attach", async () => {
-  const q = new ray.Queue<number>();
-  const e = thrown(() => drain.remote(q as never, 0), ray.SerializationError);
-  assert.match(e.message, /instance of class Queue/);
-  assert.match(e.message, /Queue\.attach\(actor\)/);
+for (const isolation of ["thread", "process"] as const) {
+  test(`a queue passed itself to a task (${isolation}) is the same queue there`, async () => {
+    const q = new ray.Queue<number>();
+    const result = drainQueue.options({ isolation }).remote(q, 2);
+    await q.putNowaitBatch([7, 8]);
+    assert.equal(await ray.get(result), [7, 8]);
+  });
+}
+
+test("a queue passed itself to an actor keeps its maxsize and fills the driver's queue", async () => {
+  const q = new ray.Queue<number>({ maxsize: 3 });
+  const p = Producer.remote();
+  const done = p.produceInto.remote(q, [5, 6]);
+  assert.equal([await q.get(), await q.get()], [5, 6]);
+  assert.is(await ray.get(done), 3);
+});
+
+test("a queue returned from a task is a queue over the same actor", async () => {
+  const q = new ray.Queue<number>({ maxsize: 4 });
+  const back = await ray.get(echoQueue.remote(q));
+  assert.instance(back, ray.Queue);
+  assert.is(back.maxsize, 4);
+  await back.put(1);
+  assert.is(await q.get(), 1);
 });
 
 test("after shutdown the queue's actor is gone and calls are refused", async () => {

@@ -4,7 +4,8 @@
  * compare source file versions across runs, and — in watch mode — fetch files
  * through `getSourceFileByPath`). Each test compiles its own copy of
  * test/fixtures/transformer/modes, then edits main.ts to break a
- * `.remote(...)` call, and expects the error at that line.
+ * `.remote(...)` call, and expects the error at that line. Builders must also
+ * re-emit a file whose class the transform starts registering (its view's version changes).
  */
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -128,5 +129,45 @@ test(
     }
   }),
 );
+
+/**
+ * Adds src/shape.ts (a class, and a decorated one so that the file has a type view from the start:
+ * only its version tag tells the builder it changed) and src/area.ts, which at first does not send
+ * the class to a task.
+ */
+function addShapeFiles(project: string): void {
+  writeFileSync(
+    join(project, "src", "shape.ts"),
+    'import * as ray from "tsray";\n@ray.serializable\nexport class Tag {}\nexport class Shape {\n  constructor(public n: number) {}\n}\n',
+  );
+  writeFileSync(join(project, "src", "area.ts"), 'import type { Shape } from "./shape.js";\nexport const none: Shape | undefined = undefined;\n');
+}
+
+/** Makes src/area.ts send a Shape to a remote function. */
+function sendShape(project: string): void {
+  writeFileSync(
+    join(project, "src", "area.ts"),
+    'import * as ray from "tsray";\nimport type { Shape } from "./shape.js";\n' +
+      "@ray.remote\nexport function area(s: Shape): number {\n  return s.n;\n}\n",
+  );
+}
+
+for (const mode of [["--incremental"], ["-b"]] as const) {
+  test(
+    `tspc ${mode[0]} re-emits an unchanged file whose class a remote signature in another file starts to send`,
+    withProject(async (project) => {
+      addShapeFiles(project);
+      const args = mode[0] === "-b" ? ["-b", "."] : ["-p", ".", "--incremental"];
+      const first = await runTspc(project, args);
+      assert.is(first.exitCode, 0, first.output);
+      assert.not.match(readFileSync(join(project, "out", "shape.js"), "utf8"), "registerClass");
+
+      sendShape(project);
+      const second = await runTspc(project, args);
+      assert.is(second.exitCode, 0, second.output);
+      assert.match(readFileSync(join(project, "out", "shape.js"), "utf8"), '__tsray.registerClass(Shape, { kind: "tsray:serializable", abi: 1, id: "src/shape.ts#Shape"');
+    }),
+  );
+}
 
 test.run();

@@ -53,15 +53,22 @@ test("a Promise as a value is a compile error; an async function's awaited resul
   assert.ok(found.some((d) => /is a Promise\. Await it and send its value/.test(d.message)), describe(found));
 });
 
-test("a generator's yield type is checked, not the generator object it returns", () => {
+test("a generator's yield type is checked, not the generator object it returns; yielded instances of the program's classes are accepted", () => {
   const found = expectMarked("generator.ts");
   assert.ok(found.some((d) => /the values remote function `callbacks` yields cannot be sent back from a worker: its type is a function/.test(d.message)), describe(found));
   assert.ok(found.some((d) => /the values .*handlers.* yields cannot be sent back/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /the values remote function `sealed` yields .* has private members \(#secret\)/.test(d.message)), describe(found));
+  assert.not.ok(found.some((d) => /readings|Reading\b/.test(d.message)), describe(found));
 });
 
-test("an instance of a user class is a compile error, and an Error subclass is fine", () => {
+test("instances of the program's classes are accepted; unregistrable classes, #private without hooks and unsendable fields are errors", () => {
   const found = expectMarked("class-instance.ts");
-  assert.ok(found.some((d) => /an instance of class Job/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /its type is an instance of class Vault, which has private members \(#secret\)\. Private members cannot be read/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /parameter `task` .* its type at `task\.run` is a function/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /result of remote function `clock` .* is an instance of class ForeignClock\. Tsray rebuilds instances only of classes it can register/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /parameter `cache` .* is a WeakMap/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => d.code === 9902 && /@ray\.serializable: it can only be used on a named top-level class/.test(d.message)), describe(found));
+  assert.not.ok(found.some((d) => /Job|Point|Account|RetryError/.test(d.message)), describe(found));
 });
 
 test("the constructor and public methods of a remote class are checked, private methods not", () => {

@@ -53,7 +53,8 @@ const advice: Record<TsrayDiagnosticCode, string> = {
     "its module and name. Move this declaration to the top level of the module.",
   9903:
     "@ray.remote cannot be used on a class member: decorate the class (every method of a remote class is " +
-    "callable as `handle.method.remote(…)`) or move the method into a top-level remote function.",
+    "callable as `handle.method.remote(…)`) or move the method into a top-level remote function. " +
+    "To give a method options, use `@ray.method({ numReturns, concurrencyGroup })`.",
   9904:
     "@ray.remote cannot be used on an abstract class: an actor must be constructible. Decorate a concrete " +
     "subclass instead.",

@@ -84,6 +84,23 @@ export function createEmitTransformer(
         body.push(statement);
         continue;
       }
+      const auto = markAt.get(statement.getStart(file));
+      if (auto?.kind === "auto-serializable" && ts.isClassDeclaration(statement)) {
+        // Given `class Point {…}` sent by a remote signature, produces it followed by
+        // `__tsray.registerClass(Point, { kind: "tsray:serializable", abi: 1, id, name, url: import.meta.url });`.
+        body.push(statement);
+        const registration = factory.createExpressionStatement(
+          factory.createCallExpression(
+            factory.createPropertyAccessExpression(factory.createIdentifier(STUBS_NAMESPACE), "registerClass"),
+            undefined,
+            [factory.createIdentifier(auto.name), remoteContext(ts, factory, auto, remoteId(options.projectDir, file.fileName, auto.name))],
+          ),
+        );
+        keep.add(registration);
+        body.push(registration);
+        remoteNames.add(auto.name);
+        continue;
+      }
       const found = findRemoteDecorator(ts, file, statement, markAt);
       if (!found) {
         body.push(statement);
@@ -117,7 +134,9 @@ function findRemoteDecorator(
   if (!ts.isFunctionDeclaration(statement) && !ts.isClassDeclaration(statement)) return undefined;
   for (const modifier of statement.modifiers ?? []) {
     const mark = ts.isDecorator(modifier) ? markAt.get(modifier.getStart(file)) : undefined;
-    if (mark && mark.kind !== "hand-wrapped" && ts.isDecorator(modifier)) return { declaration: statement, decorator: modifier, mark };
+    if (mark && mark.kind !== "hand-wrapped" && mark.kind !== "auto-serializable" && ts.isDecorator(modifier)) {
+      return { declaration: statement, decorator: modifier, mark };
+    }
   }
   return undefined;
 }
@@ -139,6 +158,14 @@ function withoutDecorator(
   return factory.updateClassDeclaration(node, modifiers, node.name, node.typeParameters, node.heritageClauses, node.members);
 }
 
+const CONTEXT_KINDS: Readonly<Record<RemoteMark["kind"], string>> = {
+  function: "tsray:function",
+  class: "tsray:class",
+  "hand-wrapped": "tsray:function",
+  serializable: "tsray:serializable",
+  "auto-serializable": "tsray:serializable",
+};
+
 /** `{ kind: "tsray:function", abi: 1, id, name, url: import.meta.url }` */
 function remoteContext(ts: TypeScript, factory: ts.NodeFactory, mark: RemoteMark, id: string): ts.Expression {
   const importMetaUrl = factory.createPropertyAccessExpression(
@@ -146,7 +173,7 @@ function remoteContext(ts: TypeScript, factory: ts.NodeFactory, mark: RemoteMark
     "url",
   );
   return factory.createObjectLiteralExpression([
-    factory.createPropertyAssignment("kind", factory.createStringLiteral(mark.kind === "function" ? "tsray:function" : "tsray:class")),
+    factory.createPropertyAssignment("kind", factory.createStringLiteral(CONTEXT_KINDS[mark.kind])),
     factory.createPropertyAssignment("abi", factory.createNumericLiteral(1)),
     factory.createPropertyAssignment("id", factory.createStringLiteral(id)),
     factory.createPropertyAssignment("name", factory.createStringLiteral(mark.name)),

@@ -21,7 +21,7 @@
  * itself), only a `void Counter;` that counts as a use, as the registration will.
  */
 import type * as ts from "typescript";
-import { decoratorOptions, type RemoteTarget } from "./remote-detector.js";
+import { decoratorOptions, numReturnsOf, type RemoteTarget } from "./remote-detector.js";
 import type { TypeScript } from "./typescript-instance.js";
 
 /** The first line of every footer; the emit transform cuts the file here. */
@@ -72,6 +72,7 @@ export function buildFooter(
   for (const target of targets) {
     const viewStart = at();
     text += namespaceFor(ts, file, target);
+    text += methodReturnsInterface(file, target);
     if (target.kind === "function") {
       const expression = target.decorator.expression;
       const userStart = expression.getStart(file);
@@ -156,15 +157,33 @@ function typeParameterText(ts: TypeScript, file: ts.SourceFile, tp: ts.TypeParam
  */
 function numReturnsType(ts: TypeScript, decorator: ts.Decorator): string | undefined {
   const options = decoratorOptions(ts, decorator);
-  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
-  for (const property of options.properties) {
-    if (property.name && ts.isIdentifier(property.name) && property.name.text === "numReturns") {
-      if (ts.isPropertyAssignment(property) && ts.isNumericLiteral(property.initializer)) return property.initializer.text;
-      if (ts.isPropertyAssignment(property) && ts.isStringLiteral(property.initializer) && property.initializer.text === "streaming") {
-        return '"streaming"';
+  if (options && ts.isObjectLiteralExpression(options)) {
+    for (const property of options.properties) {
+      if (property.name && ts.isIdentifier(property.name) && property.name.text === "numReturns" && ts.isPropertyAssignment(property)) {
+        if (ts.isStringLiteral(property.initializer) && property.initializer.text === "streaming") return '"streaming"';
       }
-      return "number";
     }
   }
-  return undefined;
+  return numReturnsOf(ts, options);
 }
+
+/**
+ * For a remote class with `@ray.method({ numReturns })` methods: an interface merged into the
+ * class that records the counts under the key `ActorMethods` reads (`MethodReturnsKey`), so
+ * `handle.pair.remote()` is a tuple of refs however the handle's type is spelled.
+ *
+ * Given `@ray.remote export class Svc { @ray.method({ numReturns: 2 }) pair() {…} }`, produces
+ *   export interface Svc { readonly "~tsray.numReturns"?: { readonly pair: 2 }; }
+ */
+function methodReturnsInterface(file: ts.SourceFile, target: RemoteTarget): string {
+  const methods = target.methodReturns;
+  if (target.kind !== "class" || methods === undefined || methods.length === 0) return "";
+  const typeParameters = target.declaration.typeParameters ?? [];
+  // Merged declarations must declare identical type parameters: copied as written.
+  const params = typeParameters.length ? `<${typeParameters.map((tp) => file.text.slice(tp.getStart(file), tp.getEnd())).join(", ")}>` : "";
+  const members = methods.map((m) => `readonly ${m.name}: ${m.count}`).join("; ");
+  return `${target.exported ? "export " : ""}interface ${target.name}${params} { readonly "${METHOD_RETURNS_KEY}"?: { ${members} }; }\n`;
+}
+
+/** Mirrors `MethodReturnsKey` in the runtime's api/remote-types.ts. */
+const METHOD_RETURNS_KEY = "~tsray.numReturns";

@@ -13,7 +13,7 @@
 import type * as ts from "typescript";
 import { projectDirOf } from "./module-id.js";
 import { createRemoteDetector } from "./remote-detector.js";
-import { canHaveTypeView, needsTypeView, planTypeView, type TypeView } from "./type-view.js";
+import { canHaveTypeView, needsTypeView, planTypeView, withAutoClasses, type TypeView } from "./type-view.js";
 import type { TypeScript } from "./typescript-instance.js";
 import { createViewHost } from "./view-host.js";
 import { wrapViewProgram } from "./view-program.js";
@@ -21,6 +21,14 @@ import { wrapViewProgram } from "./view-program.js";
 /** What ts-patch passes as the fourth argument of a program transformer. */
 export interface ProgramTransformerExtras {
   readonly ts: TypeScript;
+  /**
+   * Classes that remote signatures send, by file name, remembered by a caller that compiles one file
+   * per program (the loader): their files register them even when this program does not see the
+   * signature. tspc sees the whole program and passes none.
+   */
+  readonly autoClasses?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Hears of every such class this program finds (the loader remembers them). */
+  readonly onAutoClass?: (fileName: string, className: string) => void;
 }
 
 export function transformProgram(
@@ -32,14 +40,30 @@ export function transformProgram(
   const { ts } = extras;
   const options = program.getCompilerOptions();
   const compilerHost = host ?? ts.createCompilerHost(options);
-  const detect = createRemoteDetector(ts, program, compilerHost);
+  // Classes sent by remote signatures, in whichever file they are declared: registered there.
+  const autoClasses = new Map<ts.SourceFile, Set<ts.ClassDeclaration>>();
+  const detect = createRemoteDetector(ts, program, compilerHost, (declaration) => {
+    const file = declaration.getSourceFile();
+    let set = autoClasses.get(file);
+    if (set === undefined) autoClasses.set(file, (set = new Set()));
+    set.add(declaration);
+  });
 
   const views = new Map<string, TypeView>();
+  const detections = new Map<ts.SourceFile, ReturnType<typeof detect>>();
   for (const file of program.getSourceFiles()) {
     if (!canHaveTypeView(program, file)) continue;
     const detection = detect(file);
-    if (needsTypeView(detection)) {
-      views.set(file.fileName, planTypeView(ts, file, detection));
+    detections.set(file, detection);
+  }
+  const remembered = extras.autoClasses;
+  for (const [file, declarations] of autoClasses) {
+    for (const declaration of declarations) if (declaration.name) extras.onAutoClass?.(file.fileName, declaration.name.text);
+  }
+  for (const [file, detection] of detections) {
+    const auto = [...(autoClasses.get(file) ?? []), ...topLevelClasses(ts, file, remembered?.get(file.fileName))];
+    if (needsTypeView(detection) || auto.length > 0) {
+      views.set(file.fileName, withAutoClasses(planTypeView(ts, file, detection), file, auto));
     }
   }
   if (views.size === 0) return program;
@@ -81,4 +105,10 @@ function withDiagnosticsOnViews(
     else if (needsTypeView(detection)) out.set(file.fileName, planTypeView(ts, file, detection));
   }
   return out;
+}
+
+/** The top-level class declarations of `file` named in `names`. */
+function topLevelClasses(ts: TypeScript, file: ts.SourceFile, names: ReadonlySet<string> | undefined): ts.ClassDeclaration[] {
+  if (names === undefined || names.size === 0) return [];
+  return file.statements.filter((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name !== undefined && names.has(s.name.text));
 }

@@ -17,6 +17,7 @@ import type * as ts from "typescript";
 import { createTsrayDiagnostic, TsrayDiagnosticCode } from "./diagnostics.js";
 import type { TypeScript } from "./typescript-instance.js";
 import { checkRemoteCall, checkRemoteSignatures } from "./wire-check.js";
+import type { ClassPolicy } from "./wire-types.js";
 
 /** The module whose `remote` export is the decorator. */
 export const TSRAY_MODULE = "tsray";
@@ -28,16 +29,39 @@ export interface RemoteTarget {
   /** The `@…` node; its source range is the same in the user's file and in the type view. */
   readonly decorator: ts.Decorator;
   readonly exported: boolean;
+  /**
+   * Classes: the methods carrying `@ray.method({ numReturns })` (tsray's `method` export, found
+   * through the checker like `remote`), with the count as a type: the literal, or `number`.
+   */
+  readonly methodReturns?: readonly MethodReturns[];
 }
 
-/** A top-level `const add = ray.remote(function add…)`: the transform-free spelling, in a transformed file. */
+export interface MethodReturns {
+  /** The method's name as a property name in type text (an identifier, or a quoted string). */
+  readonly name: string;
+  readonly count: string;
+}
+
+/**
+ * A top-level `const add = ray.remote(function add…)` or `ray.registerSerializable(Point…)`: the
+ * transform-free spellings, in a transformed file (the statement must run in workers too).
+ */
 export interface HandWrapped {
   readonly name: string;
-  readonly statement: ts.VariableStatement;
+  readonly statement: ts.VariableStatement | ts.ExpressionStatement;
+}
+
+/** A class decorated `@ray.serializable` (registered by the emitted call, as a remote class is). */
+export interface SerializableTarget {
+  readonly name: string;
+  readonly declaration: ts.ClassDeclaration;
+  readonly decorator: ts.Decorator;
 }
 
 export interface Detection {
   readonly targets: readonly RemoteTarget[];
+  /** `@ray.serializable` classes of the file. */
+  readonly serializables: readonly SerializableTarget[];
   /**
    * Hand-wrapped remote functions and classes. The runtime registers them itself; the emit
    * transform gives their module the same entry guard as a decorated one, so workers importing
@@ -61,19 +85,29 @@ interface HandWrappedCall {
   readonly wrapped: ts.FunctionExpression | ts.ArrowFunction | ts.ClassExpression;
 }
 
-/** A detector for the files of `program` (cheap to create; resolves `tsray` lazily, once per folder). */
+/**
+ * A detector for the files of `program` (cheap to create; resolves `tsray` lazily, once per folder).
+ * `onAutoClass` hears of every class a remote signature sends that the transform is to register
+ * (declared at the top level of the user's program, not decorated `@ray.serializable`), in any file.
+ */
 export function createRemoteDetector(
   ts: TypeScript,
   program: ts.Program,
   resolutionHost: ts.ModuleResolutionHost,
+  onAutoClass?: (declaration: ts.ClassDeclaration) => void,
 ): RemoteDetector {
   const checker = program.getTypeChecker();
-  const remoteSymbolByScope = new Map<string, ts.Symbol | undefined>();
+  const exportSymbolByScope = new Map<string, ts.Symbol | undefined>();
 
   /** The resolved `remote` symbol of `tsray` as seen from `file` (packages may nest). */
   function tsrayRemoteFor(file: ts.SourceFile): ts.Symbol | undefined {
-    const scope = `${file.fileName.replace(/[^/\\]*$/, "")}|${String(file.impliedNodeFormat)}`;
-    if (remoteSymbolByScope.has(scope)) return remoteSymbolByScope.get(scope);
+    return tsrayExportFor(file, "remote");
+  }
+
+  /** The resolved export `name` of `tsray` as seen from `file`. */
+  function tsrayExportFor(file: ts.SourceFile, name: string): ts.Symbol | undefined {
+    const scope = `${file.fileName.replace(/[^/\\]*$/, "")}|${String(file.impliedNodeFormat)}|${name}`;
+    if (exportSymbolByScope.has(scope)) return exportSymbolByScope.get(scope);
     const resolved = ts.resolveModuleName(
       TSRAY_MODULE,
       file.fileName,
@@ -85,10 +119,85 @@ export function createRemoteDetector(
     ).resolvedModule;
     const moduleFile = resolved && program.getSourceFile(resolved.resolvedFileName);
     const moduleSymbol = moduleFile && checker.getSymbolAtLocation(moduleFile);
-    const exported = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.name === "remote");
+    const exported = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.name === name);
     const symbol = exported && skipAliases(exported);
-    remoteSymbolByScope.set(scope, symbol);
+    exportSymbolByScope.set(scope, symbol);
     return symbol;
+  }
+
+  /** Whether `declaration` carries a decorator naming tsray's export `name` (`@ray.remote`, `@ray.serializable(…)`). */
+  function decoratedWith(declaration: ts.ClassDeclaration, name: string): ts.Decorator | undefined {
+    const symbol = tsrayExportFor(declaration.getSourceFile(), name);
+    if (symbol === undefined) return undefined;
+    return declaration.modifiers?.find((m): m is ts.Decorator => ts.isDecorator(m) && isRemoteDecorator(m, symbol));
+  }
+
+  /** The file `detect` is looking at. */
+  let checkedFile: ts.SourceFile | undefined;
+
+  /** Classes whose instances the runtime will rebuild (see wire-types.ts). */
+  const classes: ClassPolicy = {
+    classify(declaration) {
+      if (decoratedWith(declaration, "remote")) return undefined;
+      const byHand = registeredByHand(declaration);
+      if (byHand) return byHand.arguments.length > 1 || hasSerializeHook(declaration) ? "encodes-itself" : "fields";
+      const decorator = decoratedWith(declaration, "serializable");
+      if (decorator) {
+        // `@ray.serializable({ serialize, deserialize })` or static [ray.serialize]: it encodes itself.
+        return ts.isCallExpression(withoutParentheses(ts, decorator.expression)) || hasSerializeHook(declaration) ? "encodes-itself" : "fields";
+      }
+      const file = declaration.getSourceFile();
+      // A package's class that declares the hook (as `ray.Queue` does) registers itself.
+      if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) {
+        return hasSerializeHook(declaration) ? "encodes-itself" : undefined;
+      }
+      const registrable =
+        declaration.name !== undefined &&
+        ts.isSourceFile(declaration.parent) &&
+        !(ts.getCombinedModifierFlags(declaration) & (ts.ModifierFlags.Ambient | ts.ModifierFlags.Abstract)) &&
+        !file.isDeclarationFile &&
+        !program.isSourceFileFromExternalLibrary(file) &&
+        /\.[cm]?tsx?$/.test(file.fileName) &&
+        !emitsCommonJs(file);
+      if (!registrable) return undefined;
+      onAutoClass?.(declaration);
+      return hasSerializeHook(declaration) ? "encodes-itself" : "fields";
+    },
+  };
+
+  /** The top-level `ray.registerSerializable(Cls, …)` call of the class's own module, if any. */
+  function registeredByHand(declaration: ts.ClassDeclaration): ts.CallExpression | undefined {
+    const file = declaration.getSourceFile();
+    const classSymbol = declaration.name && checker.getSymbolAtLocation(declaration.name);
+    for (const statement of file.statements) {
+      const call = registrationCall(statement);
+      const argument = call?.arguments[0];
+      if (argument && ts.isIdentifier(argument) && checker.getSymbolAtLocation(argument) === classSymbol) return call;
+    }
+    return undefined;
+  }
+
+  /** `ray.registerSerializable(…)` as a statement of its own. */
+  function registrationCall(statement: ts.Statement): ts.CallExpression | undefined {
+    if (!ts.isExpressionStatement(statement)) return undefined;
+    const call = withoutParentheses(ts, statement.expression);
+    if (!ts.isCallExpression(call)) return undefined;
+    const symbol = tsrayExportFor(statement.getSourceFile(), "registerSerializable");
+    return symbol !== undefined && isRemoteReference(withoutParentheses(ts, call.expression), symbol) ? call : undefined;
+  }
+
+  /** A static member named `[ray.serialize]` (tsray's `serialize` symbol). */
+  function hasSerializeHook(declaration: ts.ClassDeclaration): boolean {
+    // Resolved from the file being checked: a package's own .d.ts may not resolve `tsray` itself.
+    const symbol = tsrayExportFor(checkedFile ?? declaration.getSourceFile(), "serialize");
+    return declaration.members.some((member) => {
+      const name = member.name;
+      if (!name || !ts.isComputedPropertyName(name) || !(ts.getCombinedModifierFlags(member as ts.Declaration) & ts.ModifierFlags.Static)) return false;
+      const expression = withoutParentheses(ts, name.expression);
+      const named = ts.isPropertyAccessExpression(expression) ? expression.name : ts.isIdentifier(expression) ? expression : undefined;
+      const found = named && checker.getSymbolAtLocation(named);
+      return found !== undefined && symbol !== undefined && skipAliases(found) === symbol;
+    });
   }
 
   function skipAliases(symbol: ts.Symbol): ts.Symbol {
@@ -115,20 +224,40 @@ export function createRemoteDetector(
 
   return function detect(file: ts.SourceFile): Detection {
     const targets: RemoteTarget[] = [];
+    const serializables: SerializableTarget[] = [];
     const handWrapped: HandWrapped[] = [];
     const diagnostics: ts.Diagnostic[] = [];
     const rejected: ts.Decorator[] = [];
     // Cheap pre-filter: no `@`, no decorator, no `remote`, no call to check, and no need to resolve `tsray`.
     if (file.isDeclarationFile || (!file.text.includes("@") && !file.text.includes("remote"))) {
-      return { targets, handWrapped, diagnostics, rejected };
+      return { targets, serializables, handWrapped, diagnostics, rejected };
     }
+    checkedFile = file;
     let remoteSymbol: ts.Symbol | undefined | null = null;
+    let serializableSymbol: ts.Symbol | undefined | null = null;
     const decorated = new Set<ts.Node>();
 
     const visit = (node: ts.Node): void => {
       if (ts.isDecorator(node)) {
         if (remoteSymbol === null) remoteSymbol = tsrayRemoteFor(file);
-        if (remoteSymbol !== undefined && isRemoteDecorator(node, remoteSymbol)) {
+        if (serializableSymbol === null) serializableSymbol = tsrayExportFor(file, "serializable");
+        if (serializableSymbol !== undefined && isRemoteDecorator(node, serializableSymbol)) {
+          const target = node.parent;
+          const code =
+            !ts.isClassDeclaration(target) || target.name === undefined || ts.getCombinedModifierFlags(target) & ts.ModifierFlags.Ambient
+              ? TsrayDiagnosticCode.UnsupportedTarget
+              : !ts.isSourceFile(target.parent)
+                ? TsrayDiagnosticCode.NotTopLevel
+                : emitsCommonJs(file)
+                  ? TsrayDiagnosticCode.CommonJsOutput
+                  : undefined;
+          if (code !== undefined) {
+            diagnostics.push(createTsrayDiagnostic(ts, file, node, code, `@ray.serializable: ${SERIALIZABLE_ADVICE}`));
+            rejected.push(node);
+          } else {
+            serializables.push({ name: (target as ts.ClassDeclaration).name!.text, declaration: target as ts.ClassDeclaration, decorator: node });
+          }
+        } else if (remoteSymbol !== undefined && isRemoteDecorator(node, remoteSymbol)) {
           const result = decorated.has(node.parent) ? TsrayDiagnosticCode.DuplicateDecorator : classify(node);
           decorated.add(node.parent);
           if (typeof result === "number") {
@@ -136,25 +265,29 @@ export function createRemoteDetector(
             rejected.push(node);
           } else {
             targets.push(result);
-            diagnostics.push(...checkRemoteSignatures(ts, checker, file, result.declaration, result.name));
+            diagnostics.push(...checkRemoteSignatures(ts, checker, file, result.declaration, result.name, classes));
           }
         }
+      } else if (ts.isExpressionStatement(node) && ts.isSourceFile(node.parent) && registrationCall(node)) {
+        // Kept in workers (the entry guard would skip an expression statement), like a hand-wrapped remote.
+        const argument = registrationCall(node)!.arguments[0];
+        handWrapped.push({ name: argument && ts.isIdentifier(argument) ? argument.text : "", statement: node });
       } else if (ts.isCallExpression(node)) {
         const called = remoteFunctionCalled(node);
-        if (called) diagnostics.push(...checkRemoteCall(ts, checker, file, node, called.fn, called.name));
+        if (called) diagnostics.push(...checkRemoteCall(ts, checker, file, node, called.fn, called.name, classes));
         const wrapped = handWrappedAt(node);
         if (wrapped) {
           if (remoteSymbol === null) remoteSymbol = tsrayRemoteFor(file);
           if (remoteSymbol !== undefined && isRemoteReference(wrapped.callee, remoteSymbol)) {
             handWrapped.push({ name: wrapped.name, statement: wrapped.statement });
-            diagnostics.push(...checkRemoteSignatures(ts, checker, file, wrapped.wrapped, wrapped.name));
+            diagnostics.push(...checkRemoteSignatures(ts, checker, file, wrapped.wrapped, wrapped.name, classes));
           }
         }
       }
       ts.forEachChild(node, visit);
     };
     ts.forEachChild(file, visit);
-    return { targets, handWrapped, diagnostics, rejected };
+    return { targets, serializables, handWrapped, diagnostics, rejected };
   };
 
   /**
@@ -238,6 +371,30 @@ export function createRemoteDetector(
     return kind === ModuleKind.CommonJS || kind === ModuleKind.AMD || kind === ModuleKind.UMD || kind === ModuleKind.System;
   }
 
+  /**
+   * The instance methods of `cls` decorated with `@ray.method({ numReturns: … })`.
+   * Given `@ray.method({ numReturns: 2 }) pair() {…}`, produces `[{ name: "pair", count: "2" }]`.
+   */
+  function methodReturnsOf(cls: ts.ClassDeclaration): MethodReturns[] {
+    const out: MethodReturns[] = [];
+    let methodSymbol: ts.Symbol | undefined | null = null;
+    for (const member of cls.members) {
+      if (!ts.isMethodDeclaration(member) || !(ts.isIdentifier(member.name) || ts.isStringLiteral(member.name))) continue;
+      if (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) continue;
+      for (const decorator of member.modifiers?.filter(ts.isDecorator) ?? []) {
+        const call = withoutParentheses(ts, decorator.expression);
+        if (!ts.isCallExpression(call)) continue;
+        if (methodSymbol === null) methodSymbol = tsrayExportFor(cls.getSourceFile(), "method");
+        if (methodSymbol === undefined || !isRemoteReference(withoutParentheses(ts, call.expression), methodSymbol)) continue;
+        const count = numReturnsOf(ts, call.arguments[0]);
+        if (count === undefined) continue;
+        const name = ts.isIdentifier(member.name) ? member.name.text : JSON.stringify(member.name.text);
+        out.push({ name, count });
+      }
+    }
+    return out;
+  }
+
   /** A target, or the code of the reason it cannot be one. */
   function classify(decorator: ts.Decorator): RemoteTarget | TsrayDiagnosticCode {
     const target = decorator.parent;
@@ -264,7 +421,8 @@ export function createRemoteDetector(
           (member.name.text === "remote" || member.name.text === "options"),
       );
       if (clashes) return TsrayDiagnosticCode.ReservedStaticMember;
-      return { kind: "class", name: target.name.text, declaration: target, decorator, exported };
+      const methodReturns = methodReturnsOf(target);
+      return { kind: "class", name: target.name.text, declaration: target, decorator, exported, ...(methodReturns.length > 0 ? { methodReturns } : {}) };
     }
     if (
       ts.isMethodDeclaration(target) ||
@@ -277,6 +435,25 @@ export function createRemoteDetector(
     }
     return TsrayDiagnosticCode.UnsupportedTarget;
   }
+}
+
+const SERIALIZABLE_ADVICE =
+  "it can only be used on a named top-level class declaration with a body, in a file emitted as an ES module " +
+  "(workers find the class by its module and name).";
+
+/**
+ * The `numReturns` of an options object literal as a type: `numReturns: 2` → `2`; any other
+ * expression → `number`; none (or not an object literal) → undefined.
+ */
+export function numReturnsOf(ts: TypeScript, options: ts.Expression | undefined): string | undefined {
+  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+  for (const property of options.properties) {
+    if (property.name && ts.isIdentifier(property.name) && property.name.text === "numReturns") {
+      if (ts.isPropertyAssignment(property) && ts.isNumericLiteral(property.initializer)) return property.initializer.text;
+      return "number";
+    }
+  }
+  return undefined;
 }
 
 /** The options argument of `@ray.remote({ ... })`, if the decorator is called with one. */

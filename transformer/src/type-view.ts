@@ -26,7 +26,12 @@ import type { TypeScript } from "./typescript-instance.js";
  * entry guard applies to it).
  */
 export interface RemoteMark {
-  readonly kind: "function" | "class" | "hand-wrapped";
+  /**
+   * `serializable`: a `@ray.serializable` class (registered by its decorator's call, as a remote
+   * class is); `auto-serializable`: a class a remote signature sends, registered by the transform
+   * (`decoratorStart` is then the class statement's start).
+   */
+  readonly kind: "function" | "class" | "hand-wrapped" | "serializable" | "auto-serializable";
   readonly name: string;
   /** Start of the `@` of the decorator, or of the `const` statement of a hand-wrapped one (same offset in the view). */
   readonly decoratorStart: number;
@@ -76,6 +81,7 @@ export function planTypeView(
     marks: [
       ...detection.targets.map((t): RemoteMark => ({ kind: t.kind, name: t.name, decoratorStart: t.decorator.getStart(file) })),
       ...detection.handWrapped.map((w): RemoteMark => ({ kind: "hand-wrapped", name: w.name, decoratorStart: w.statement.getStart(file) })),
+      ...detection.serializables.map((c): RemoteMark => ({ kind: "serializable", name: c.name, decoratorStart: c.decorator.getStart(file) })),
     ],
     accepted: detection.targets.map((t) => span(t.decorator)),
     rejected: detection.rejected.map(span),
@@ -91,7 +97,28 @@ export function hasFooter(view: TypeView): boolean {
 
 /** Whether `detection` found anything a view is needed for (a footer, a TSRAY diagnostic, a guard). */
 export function needsTypeView(detection: Detection): boolean {
-  return detection.targets.length > 0 || detection.diagnostics.length > 0 || detection.handWrapped.length > 0;
+  return (
+    detection.targets.length > 0 ||
+    detection.diagnostics.length > 0 ||
+    detection.handWrapped.length > 0 ||
+    detection.serializables.length > 0
+  );
+}
+
+/**
+ * `view` with the classes the transform registers in its file (auto-serializable marks). They
+ * count in the version tag, so a builder program re-emits the file when the set changes.
+ */
+export function withAutoClasses(view: TypeView, file: ts.SourceFile, classes: readonly ts.ClassDeclaration[]): TypeView {
+  const marks: RemoteMark[] = [];
+  for (const c of classes) {
+    const mark: RemoteMark = { kind: "auto-serializable", name: c.name?.text ?? "", decoratorStart: c.getStart(file) };
+    if (c.name === undefined || [...view.marks, ...marks].some((k) => k.decoratorStart === mark.decoratorStart)) continue;
+    marks.push(mark);
+  }
+  if (marks.length === 0) return view;
+  const names = marks.map((m) => m.name).sort().join(",");
+  return { ...view, marks: [...view.marks, ...marks], versionTag: `${view.versionTag}:${names}` };
 }
 
 /** Parses a view into the source file the rebuilt program checks and emits. */

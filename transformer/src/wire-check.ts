@@ -17,7 +17,7 @@
 import type * as ts from "typescript";
 import { createTsrayDiagnostic, TsrayDiagnosticCode } from "./diagnostics.js";
 import type { TypeScript } from "./typescript-instance.js";
-import { findWireRefusal, isWideType, type WireRefusal } from "./wire-types.js";
+import { findWireRefusal, isWideType, type ClassPolicy, type WireRefusal } from "./wire-types.js";
 
 /** A sentence from a refusal: `its type is a function` / `its type at `.jobs[]` is a WeakMap`. */
 function describe(refusal: WireRefusal, subject: string): string {
@@ -39,6 +39,7 @@ export function checkRemoteSignatures(
   file: ts.SourceFile,
   declaration: RemoteFunctionLike | ts.ClassLikeDeclaration,
   name: string,
+  classes?: ClassPolicy,
 ): ts.Diagnostic[] {
   const out: ts.Diagnostic[] = [];
 
@@ -47,7 +48,7 @@ export function checkRemoteSignatures(
       let type = checker.getTypeAtLocation(parameter);
       // `...args: T[]` sends each T.
       if (parameter.dotDotDotToken && checker.isArrayType(type)) type = checker.getTypeArguments(type as ts.TypeReference)[0] ?? type;
-      const refusal = findWireRefusal(ts, checker, type);
+      const refusal = findWireRefusal(ts, checker, type, classes);
       if (!refusal) continue;
       const label = ts.isIdentifier(parameter.name) ? parameter.name.text : parameter.name.getText(file);
       out.push(
@@ -68,7 +69,7 @@ export function checkRemoteSignatures(
     // A generator (`function*`, `async function*`) sends each value it yields, not the generator.
     const yielded = fn.asteriskToken !== undefined ? yieldTypeOf(checker, returned) : undefined;
     // The worker awaits what a task returns: `Promise<T>` (an async function) sends a T.
-    const refusal = findWireRefusal(ts, checker, yielded ?? checker.getAwaitedType(returned) ?? returned);
+    const refusal = findWireRefusal(ts, checker, yielded ?? checker.getAwaitedType(returned) ?? returned, classes);
     if (!refusal) return;
     const what = yielded !== undefined ? `the values ${owner} yields` : `the result of ${owner}`;
     out.push(
@@ -120,6 +121,7 @@ export function checkRemoteCall(
   call: ts.CallExpression,
   fn: ts.FunctionLikeDeclaration,
   name: string,
+  classes?: ClassPolicy,
 ): ts.Diagnostic[] {
   const out: ts.Diagnostic[] = [];
   call.arguments.forEach((argument, i) => {
@@ -132,7 +134,7 @@ export function checkRemoteCall(
       parameterType = checker.getTypeArguments(parameterType as ts.TypeReference)[0] ?? parameterType;
     }
     if (!isWideType(ts, checker, parameterType)) return;
-    const refusal = findWireRefusal(ts, checker, checker.getTypeAtLocation(argument));
+    const refusal = findWireRefusal(ts, checker, checker.getTypeAtLocation(argument), classes);
     if (!refusal) return;
     out.push(
       createTsrayDiagnostic(

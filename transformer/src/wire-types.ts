@@ -3,7 +3,10 @@
  * runtime's value check (runtime/src/codec/serializability.ts). A type is
  * refused when no value of it can be sent: functions and classes, symbols,
  * promises, weak collections and references, boxed primitives, and instances
- * of classes (the runtime sends only plain data). Containers are looked into:
+ * of classes that cannot be registered as serializable (see {@link ClassPolicy}:
+ * a class decorated `@ray.serializable`, or declared at the top level of the
+ * user's program and so registered by the transform, is accepted, its fields
+ * looked into unless it encodes itself). Containers are looked into:
  * arrays, tuples, Map, Set, records and object types, property by property.
  *
  * Unions are refused when any member is (a caller may pass that member);
@@ -52,6 +55,25 @@ const CLASS_ADVICE =
   "the runtime sends only plain data (objects, arrays, Map, Set, Date, typed arrays, ObjectRef, ActorHandle); " +
   "use an interface or type of plain data and send `{ ...value }`, or make the class a remote actor (@ray.remote) " +
   "and pass its handle";
+const INSTANCE_ADVICE =
+  "tsray rebuilds instances only of classes it can register: declare the class at the top level of a module of " +
+  "this program (the transform then registers it) or decorate it with @ray.serializable; otherwise send plain data " +
+  "(an interface or type, `{ ...value }`)";
+const PRIVATE_ADVICE =
+  "private members cannot be read from outside the class: give it its own encoding, static [ray.serialize](x) " +
+  "returning plain data and static [ray.deserialize](data) returning an instance";
+
+/**
+ * Which user classes' instances can cross the wire (the transform registers them, or they register
+ * themselves), decided by the caller that knows the program (remote-detector.ts).
+ */
+export interface ClassPolicy {
+  /**
+   * `"encodes-itself"`: registered with its own `[ray.serialize]` hook (its fields are not looked at);
+   * `"fields"`: registered, sent field by field; `undefined`: it cannot be registered.
+   */
+  classify(declaration: ts.ClassDeclaration): "encodes-itself" | "fields" | undefined;
+}
 
 const refusalsByName: Readonly<Record<string, readonly [string, string]>> = {
   Promise: ["a Promise", "await it and send its value, or send an ObjectRef (from ray.put or .remote()) instead"],
@@ -89,7 +111,12 @@ function isEmptyObjectLiteral(ts: TypeScript, checker: ts.TypeChecker, type: ts.
 }
 
 /** Why no value of `type` can be sent, or `undefined` when values of it can be. */
-export function findWireRefusal(ts: TypeScript, checker: ts.TypeChecker, type: ts.Type): WireRefusal | undefined {
+export function findWireRefusal(
+  ts: TypeScript,
+  checker: ts.TypeChecker,
+  type: ts.Type,
+  classes?: ClassPolicy,
+): WireRefusal | undefined {
   const F = ts.TypeFlags;
   const visited = new Set<ts.Type>();
 
@@ -148,15 +175,33 @@ export function findWireRefusal(ts: TypeScript, checker: ts.TypeChecker, type: t
     }
     if (checker.getSignaturesOfType(t, ts.SignatureKind.Construct).length > 0) return { path, what: "a class", advice: CLASS_ADVICE };
     if (checker.getSignaturesOfType(t, ts.SignatureKind.Call).length > 0) return { path, what: "a function", advice: FUNCTION_ADVICE };
-    if (symbol && symbol.flags & ts.SymbolFlags.Class && !extendsError(t)) {
-      return { path, what: `an instance of class ${symbol.name}`, advice: CLASS_ADVICE };
-    }
+    if (symbol && symbol.flags & ts.SymbolFlags.Class && !extendsError(t)) return visitInstance(t, symbol, path, depth);
     for (const property of checker.getPropertiesOfType(t)) {
       const refusal = visit(checker.getTypeOfSymbol(property), `${path}.${property.name}`, depth + 1);
       if (refusal) return refusal;
     }
     for (const index of checker.getIndexInfosOfType(t)) {
       const refusal = visit(index.type, `${path}[key]`, depth + 1);
+      if (refusal) return refusal;
+    }
+    return undefined;
+  };
+
+  /** An instance of a class: sent when the class is (or will be) registered as serializable. */
+  const visitInstance = (t: ts.ObjectType, symbol: ts.Symbol, path: string, depth: number): WireRefusal | undefined => {
+    const declaration = symbol.declarations?.find(ts.isClassDeclaration);
+    const how = declaration && classes?.classify(declaration);
+    if (how === undefined) return { path, what: `an instance of class ${symbol.name}`, advice: INSTANCE_ADVICE };
+    if (how === "encodes-itself") return undefined;
+    const hidden = declaration!.members.find((m) => m.name !== undefined && ts.isPrivateIdentifier(m.name));
+    if (hidden) {
+      return { path, what: `an instance of class ${symbol.name}, which has private members (${hidden.name!.getText()})`, advice: PRIVATE_ADVICE };
+    }
+    // Own data properties travel; methods and accessors live on the prototype, which is restored.
+    for (const property of checker.getPropertiesOfType(t)) {
+      const data = property.declarations?.some((d) => ts.isPropertyDeclaration(d) || ts.isParameter(d) || ts.isPropertyAssignment(d));
+      if (!data) continue;
+      const refusal = visit(checker.getTypeOfSymbol(property), `${path}.${property.name}`, depth + 1);
       if (refusal) return refusal;
     }
     return undefined;

@@ -17,6 +17,7 @@ export function actorCreation(
     actorId,
     className: cls.className,
     methods: cls.methods,
+    ...(cls.methodReturns !== undefined ? { methodReturns: cls.methodReturns } : {}),
     ...(cls.generators !== undefined ? { generators: cls.generators } : {}),
   };
   return {
@@ -31,5 +32,6 @@ export function actorCreation(
     namespace: o.namespace ?? defaultNamespace,
     getIfExists: o.getIfExists,
     hosting: o.hosting,
+    ...(o.concurrencyGroups !== undefined ? { concurrencyGroups: o.concurrencyGroups } : {}),
   };
 }

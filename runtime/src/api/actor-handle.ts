@@ -36,35 +36,46 @@ function prototypeFor(actor: ActorDescriptor): object {
   if (proto !== undefined) return proto;
   // Decoded descriptors carry fresh arrays: share prototypes by content too.
   const generators = actor.generators ?? [];
-  const key = `${actor.className}\0${actor.methods.join("\0")}\0*${generators.join("\0")}`;
+  const returns = actor.methodReturns === undefined ? "" : JSON.stringify(actor.methodReturns);
+  const key = `${actor.className}\0${actor.methods.join("\0")}\0*${generators.join("\0")}\0${returns}`;
   proto = prototypesByKey.get(key);
   if (proto === undefined) {
     proto = Object.create(ActorHandleBase.prototype) as object;
-    for (const method of actor.methods) defineMethod(proto, method, `${actor.className}.${method}`, generators.includes(method));
+    for (const method of actor.methods) {
+      const returns = actor.methodReturns !== undefined && Object.hasOwn(actor.methodReturns, method) ? actor.methodReturns[method] : undefined;
+      defineMethod(proto, method, `${actor.className}.${method}`, returns, generators.includes(method));
+    }
     prototypesByKey.set(key, proto);
   }
   prototypes.set(actor.methods, proto);
   return proto;
 }
 
-/** A generator method streams by default (`ObjectRefGenerator`), as a generator function does. */
-function defineMethod(proto: object, method: string, defaultName: string, generator: boolean): void {
-  const defaults = { numReturns: 1, streaming: generator ? { backpressure: -1 } : undefined };
+/**
+ * `numReturns`: the method's own (`@ray.method({ numReturns })`), which `.options({ numReturns })`
+ * overrides. A generator method streams by default (`ObjectRefGenerator`), as a generator function
+ * does; with its own `numReturns` it is a static generator of that many refs.
+ */
+function defineMethod(proto: object, method: string, defaultName: string, numReturns: number | undefined, generator: boolean): void {
+  const defaults = {
+    numReturns: numReturns ?? 1,
+    streaming: generator && numReturns === undefined ? { backpressure: -1 } : undefined,
+  };
   Object.defineProperty(proto, method, {
     configurable: true,
     enumerable: false,
     get(this: ActorHandleBase) {
       const actor = actorDescriptorOf(this) as ActorDescriptor;
       // Only handles made by makeActorHandle reach here (the prototype is private to this module).
-      const call = (numReturns: number, name: string, streaming: Streaming | undefined) => (...args: unknown[]) =>
-        streamOrRefs(currentCore(`${name}.remote()`).submitActorTask(actor, method, args, numReturns, name, streaming), streaming);
+      const call = (n: number, name: string, streaming: Streaming | undefined, group: string | undefined) => (...args: unknown[]) =>
+        streamOrRefs(currentCore(`${name}.remote()`).submitActorTask(actor, method, args, n, name, streaming, group), streaming);
       const member = {
-        remote: call(1, defaultName, defaults.streaming),
+        remote: call(defaults.numReturns, defaultName, defaults.streaming, undefined),
         options(options: unknown) {
           const where = `${defaultName}.options()`;
           const o = compileMethodOptions(options, where);
           const r = compileReturns(defaults, o, where, generator);
-          return { remote: call(r.numReturns, o.name ?? defaultName, r.streaming) };
+          return { remote: call(r.numReturns, o.name ?? defaultName, r.streaming, o.concurrencyGroup) };
         },
       };
       Object.defineProperty(this, method, { value: member, enumerable: false });

@@ -8,7 +8,7 @@
  */
 import { actorDescriptorOf, makeActorHandle } from "./actor-handle.js";
 import type { ActorHandle } from "./remote-types.js";
-import type { RuntimeContext } from "../common/context.js";
+import { runtimeContextOf, type RuntimeContext } from "./runtime-context.js";
 import { currentCore, installCore, peekCore } from "./core.js";
 import { InvalidArgumentError } from "../common/errors.js";
 import type { NamedActor } from "../common/task-spec.js";
@@ -96,6 +96,18 @@ export function get(refs: ObjectRef | readonly ObjectRef[], options?: GetOptions
 }
 
 /**
+ * Frees the objects now, on every node that holds a copy, without waiting
+ * for their refs to be collected (Ray's `ray._private.internal_api.free`).
+ * A later `get` of one rejects with `ObjectFreedError`; an object still
+ * being computed is freed as soon as it is ready.
+ */
+export function free(refs: ObjectRef | readonly ObjectRef[]): void {
+  const list = refs instanceof ObjectRef ? [refs] : refs;
+  checkRefs(list, "ray.free()");
+  currentCore("ray.free()").free(list.map((r) => r.id));
+}
+
+/**
  * Waits until `numReturns` of `refs` are ready (a failed task counts as
  * ready) or `timeout` seconds pass. Resolves to `[ready, notReady]`: at most
  * `numReturns` ready refs in input order, and every other ref.
@@ -127,14 +139,16 @@ export async function wait<R extends ObjectRef<unknown>>(refs: readonly R[], opt
 }
 
 /**
- * Cancels the task that produces `ref`: a task still waiting for its
- * arguments or a CPU is dropped and its ref fails with `TaskCancelledError`.
- * A running task is stopped with `force` (its thread is ended; no retry);
- * without `force` cancellation is best effort: its ref fails at once, its
- * pending `ray.get`s fail, but synchronous code runs on to its end.
- * A streaming generator (the `ObjectRefGenerator`, or any ref it gave out)
- * is cancelled whole: it stops before its next value, and its iteration ends
- * with a ref whose `get` rejects with `TaskCancelledError`.
+ * Cancels the task or actor call that produces `ref`: one still waiting for
+ * its arguments, a CPU or its turn (at the caller or at the actor) never runs,
+ * and its ref fails with `TaskCancelledError`. A running one is stopped with
+ * `force` (its thread is ended; no retry; refused for actor calls); without
+ * `force` its ref fails at once, its `getRuntimeContext().signal` aborts and its
+ * pending `ray.get`s fail, but synchronous code runs on to its end. Cancelled
+ * calls are never retried. A streaming generator (the `ObjectRefGenerator`, or
+ * any ref it gave out) is cancelled whole: it stops before its next value (a
+ * running one hears its signal), and its iteration ends with a ref whose `get`
+ * rejects with `TaskCancelledError`.
  */
 export function cancel(ref: ObjectRef | ObjectRefGenerator, options?: CancelOptions): void {
   if (!(ref instanceof ObjectRef) && !(ref instanceof ObjectRefGenerator)) {
@@ -213,8 +227,14 @@ export function isWorker(): boolean {
   return inWorker;
 }
 
+/**
+ * Where this code runs (job, node, worker, task, actor, namespace) and, inside a
+ * task or actor call, its assigned resources, its actor (`currentActor`,
+ * `wasCurrentActorReconstructed`) and its cancellation (`isCanceled()`, `signal`):
+ * see api/runtime-context.ts.
+ */
 export function getRuntimeContext(): RuntimeContext {
-  return currentCore("ray.getRuntimeContext()").runtimeContext();
+  return runtimeContextOf(currentCore("ray.getRuntimeContext()").runtimeContext());
 }
 
 /** The node's resources in all, e.g. `{ CPU: 8, GPU: 1, memory: 1.2e10, Custom: 2 }` (driver only for now). */

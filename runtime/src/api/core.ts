@@ -7,7 +7,7 @@
  * module-level API (`ray.get`, `f.remote()`, …, like Ray's global worker);
  * everything below the API gets its collaborators passed in.
  */
-import type { RuntimeContext } from "../common/context.js";
+import type { CoreRuntimeContext } from "../common/context.js";
 import { NotInitializedError } from "../common/errors.js";
 import type { ObjectRef } from "./object-ref.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
@@ -26,6 +26,8 @@ export interface Core {
     name: string,
     /** A generator method that streams (then `numReturns` is 1: the ref of its end). */
     streaming?: Streaming,
+    /** The concurrency group chosen for this call; undefined: the method's own. */
+    group?: string,
   ): ObjectRef | ObjectRef[];
   /** What this thread's `ObjectRefGenerator`s ask for (streaming generators it called). */
   readonly generators: GeneratorCalls;
@@ -36,13 +38,16 @@ export interface Core {
   /** Readiness per input ref (validated by the caller): true for at most `numReturns` of them. */
   wait(refs: readonly ObjectRef[], numReturns: number, timeoutS: number | undefined): Promise<readonly boolean[]>;
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void;
+  /** `ray.free`: the objects' copies are freed on every node now; they stand for `ObjectFreedError` from then on. */
+  free(ids: readonly string[]): void;
   kill(actor: ActorDescriptor, noRestart: boolean): void;
   getActor(name: string, namespace: string | undefined): Promise<ActorDescriptor>;
   /** `ray.exitActor()`: ends the actor running the current call once that call is done (throws outside an actor). */
   exitActor(): void;
   /** Live named actors of `namespace`, or of every namespace when it is undefined. */
   listNamedActors(namespace: string | undefined): Promise<ReadonlyArray<NamedActor>>;
-  runtimeContext(): RuntimeContext;
+  /** The ids, and (in a task or actor call) what is known of the running call. */
+  runtimeContext(): CoreRuntimeContext;
   /** GPU ids granted to the running task or actor; `[]` in the driver. */
   gpuIds(): number[];
   /** This node's totals (user units). Driver only for now. */

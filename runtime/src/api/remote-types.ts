@@ -113,10 +113,27 @@ export type ActorHandle<C = unknown> = ActorHandleBase<C> & ActorMethods<C>;
 /** The value `ActorHandle` is the class every handle derives from, so `x instanceof ray.ActorHandle` works. */
 export const ActorHandle = ActorHandleBase;
 
-/** The callable members of an actor instance type, each as an `ActorMethod`. */
+/**
+ * Where the transform records `@ray.method({ numReturns })` of a remote class: an optional,
+ * type-only property merged into the class's instance type (`interface C { readonly
+ * "~tsray.numReturns"?: { pair: 2 } }`), never present at run time. Written by hand it types
+ * transform-free code the same way.
+ */
+export type MethodReturnsKey = "~tsray.numReturns";
+
+/** The `numReturns` recorded for method `K` of `I`, or undefined. */
+export type MethodNumReturns<I, K> = MethodReturnsKey extends keyof I
+  ? K extends keyof NonNullable<I[MethodReturnsKey]>
+    ? NonNullable<I[MethodReturnsKey]>[K] extends infer N extends number
+      ? N
+      : undefined
+    : undefined
+  : undefined;
+
+/** The callable members of an actor instance type, each as an `ActorMethod` (with its recorded `numReturns`). */
 export type ActorMethods<I> = {
   readonly [K in keyof I as I[K] extends AnyFunction ? K : never]: I[K] extends AnyFunction
-    ? ActorMethod<I[K]>
+    ? ActorMethod<I[K], MethodNumReturns<I, K>>
     : never;
 };
 

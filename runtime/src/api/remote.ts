@@ -36,6 +36,7 @@ import type {
 } from "./remote-types.js";
 import { threadRegistry } from "./function-registry.js";
 import { isGeneratorFunction, streamOrRefs } from "./object-ref-generator.js";
+import { checkMethodGroups, methodOptionsOf, type ClassMethodOptions } from "./actor-methods.js";
 
 export function remote<F extends AnyFunction>(fn: F, context?: RemoteContext): F & RemoteFunction<F>;
 export function remote<C extends AnyClass>(
@@ -73,11 +74,25 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
   if (r.kind === "class") {
     const cls = target as new (...args: unknown[]) => object;
     threadRegistry.register(r.location.id, { kind: "class", cls });
-    const methods = methodNames(cls);
-    const info: RemoteClassInfo = { ...r.location, className: r.name, methods: methods.all, ...(methods.generators.length > 0 ? { generators: methods.generators } : {}) };
+    // Read at the first creation, so `ray.method(…)(Cls.prototype, "m")` written after `ray.remote(Cls)` counts.
+    let info: RemoteClassInfo | undefined;
+    let methodOptions: ClassMethodOptions | undefined;
     const defaults = compileActorOptions(defaultActorOptions(), options, `@ray.remote on ${r.name}`);
-    const create = (o: ActorSpecOptions) => (...args: unknown[]) =>
-      makeActorHandle(currentCore(`${r.name}.remote()`).createActor(info, args, o));
+    const create = (o: ActorSpecOptions) => (...args: unknown[]) => {
+      methodOptions ??= methodOptionsOf(cls);
+      checkMethodGroups(r.name, methodOptions.groups, o.concurrencyGroups);
+      if (info === undefined) {
+        const methods = methodNames(cls);
+        info = {
+          ...r.location,
+          className: r.name,
+          methods: methods.all,
+          methodReturns: methodOptions.returns,
+          ...(methods.generators.length > 0 ? { generators: methods.generators } : {}),
+        };
+      }
+      return makeActorHandle(currentCore(`${r.name}.remote()`).createActor(info, args, o));
+    };
     define(target, "remote", create(defaults));
     define(target, "options", (o: unknown) => ({
       remote: create(compileActorOptions(defaults, o, `${r.name}.options()`)),
@@ -146,7 +161,7 @@ function isClassDecoratorContext(c: unknown): c is ClassDecoratorContext {
 
 /** The module URL of whoever called `caller`, read from V8's structured stack. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-function callerUrl(caller: Function): string {
+export function callerUrl(caller: Function): string {
   const holder: { stack?: unknown } = {};
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = (_e, sites) => sites;
@@ -168,7 +183,7 @@ function callerUrl(caller: Function): string {
 const moduleIds = new Map<string, string>();
 
 /** The module's path relative to the nearest directory with a package.json, with `/` separators. */
-function moduleId(url: string): string {
+export function moduleId(url: string): string {
   let id = moduleIds.get(url);
   if (id !== undefined) return id;
   if (!url.startsWith("file:")) return url;

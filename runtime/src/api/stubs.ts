@@ -39,3 +39,9 @@ function makeSkipped(): unknown {
   });
   return proxy;
 }
+
+/**
+ * The transform's automatic registration of a class used in a remote signature (stub ABI v1):
+ * `__tsray.registerClass(Point, { kind: "tsray:serializable", abi: 1, id, name, url: import.meta.url })`.
+ */
+export { registerClass } from "../common/serializable-classes.js";

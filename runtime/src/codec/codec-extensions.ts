@@ -21,17 +21,44 @@ import {
 } from "./foreign-packr-fallback.js";
 import { OUT_OF_BAND_MIN_BYTES } from "./frame.js";
 import {
+  CustomInstance,
   ExactBackRef,
   ExactContainer,
+  ExactKind,
   ExactOpen,
   NegativeZero,
   Utf16String,
   fillExactContainer,
   openExactContainer,
+  readCustomInstance,
   utf16ToString,
 } from "./exact-forms.js";
 import { withExactForms } from "./serializability.js";
-import { activeDecode, encodeBy, requireEncodeBy } from "./codec-session.js";
+import { activeDecode, encodeBy, requireEncodeBy, type DecodeContext, type EncodeContext } from "./codec-session.js";
+
+/**
+ * A serializable class on the wire: `[0, id, url]` the first time a value names it, `[1, n]` after
+ * (its number in the order first written; read in the same order).
+ */
+function classReference(context: EncodeContext, id: string, url: string): unknown[] {
+  const written = (context.classesWritten ??= new Map());
+  const n = written.get(id);
+  if (n !== undefined) return [1, n];
+  written.set(id, written.size);
+  return [0, id, url];
+}
+
+/** `[id, url]` from what {@link classReference} wrote. */
+function readClassReference(context: DecodeContext, reference: unknown[]): [string, string] {
+  if (reference[0] === 0 && typeof reference[1] === "string" && typeof reference[2] === "string" && reference.length === 3) {
+    const pair: [string, string] = [reference[1], reference[2]];
+    context.classesRead.push(pair);
+    return pair;
+  }
+  const pair = reference[0] === 1 && reference.length === 2 ? context.classesRead[reference[1] as number] : undefined;
+  if (pair === undefined) throw new Error("a class reference points at no class");
+  return pair;
+}
 
 // ---------------------------------------------------------------------------
 // Extensions: process-global in msgpackr, registered once, when the first
@@ -124,15 +151,31 @@ export function registerExtensions(): void {
     Class: ExactOpen,
     type: ExtensionType.ExactOpen,
     write(this: unknown, open: ExactOpen) {
-      requireEncodeBy(this, "tsray's exact-container opening");
-      return [open.kind, open.length];
+      const context = requireEncodeBy(this, "tsray's exact-container opening");
+      if (open.kind !== ExactKind.Instance) return open.payload();
+      return [ExactKind.Instance, ...classReference(context, open.classId!, open.url!)];
     },
     read(payload: unknown) {
       const context = activeDecode("An exact container (msgpack extension 0x29)");
-      const target = openExactContainer(payload);
+      const target = openExactContainer(
+        Array.isArray(payload) && payload[0] === ExactKind.Instance ? [ExactKind.Instance, 0, ...readClassReference(context, payload.slice(1))] : payload,
+      );
       context.exactOpened.push(target);
       context.exactOpen.push(target);
       return target;
+    },
+  });
+  register({
+    Class: CustomInstance,
+    type: ExtensionType.CustomInstance,
+    write(this: unknown, instance: CustomInstance) {
+      const context = requireEncodeBy(this, "A serializable class's instance");
+      return [...classReference(context, instance.classId, instance.url), instance.data];
+    },
+    read(payload: unknown) {
+      const context = activeDecode("An instance of a serializable class (msgpack extension 0x2b)");
+      if (!Array.isArray(payload) || payload.length < 2) throw new Error("a custom-encoded instance is malformed");
+      return readCustomInstance([...readClassReference(context, payload.slice(0, -1)), payload[payload.length - 1]]);
     },
   });
   register({

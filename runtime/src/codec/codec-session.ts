@@ -24,6 +24,8 @@ export interface EncodeContext extends OutOfBandSink {
   readonly packr: Packr;
   /** Exact containers written so far (the next one's number). */
   exactWritten: number;
+  /** Serializable classes written so far, by id → their number (a class's id and url are written once per value). */
+  classesWritten: Map<string, number> | undefined;
 }
 
 export interface DecodeContext {
@@ -33,6 +35,8 @@ export interface DecodeContext {
   readonly exactOpened: object[];
   /** Those whose entries are still being read, innermost last. */
   readonly exactOpen: object[];
+  /** `[id, url]` of the serializable classes read so far, by number. */
+  readonly classesRead: [string, string][];
 }
 
 /**

@@ -144,13 +144,13 @@ export class Codec {
     let packr: Packr;
     try {
       const inspection = inspectValue(value, location);
-      if (inspection.exactForms) packed = toExactForms(value, inspection.exactContainers);
+      if (inspection.exactForms) packed = toExactForms(value, inspection.exactContainers, inspection.customData);
       packr = inspection.needsReferences ? this.#referencePackr : this.#treePackr;
     } catch (error) {
       throw toSerializationError(error, location);
     }
     const outermost = inProgress.encode === undefined;
-    const context: EncodeContext = { hooks: this.#hooks, chunks: undefined, packr, exactWritten: 0 };
+    const context: EncodeContext = { hooks: this.#hooks, chunks: undefined, packr, exactWritten: 0, classesWritten: undefined };
     const previous = inProgress.encode;
     inProgress.encode = context;
     let body: Uint8Array;
@@ -196,7 +196,7 @@ export class Codec {
         body = bytes.subarray(layout.bodyStart, layout.bodyEnd);
         outOfBand = { frame: bytes, regionStart: layout.regionStart, copy: options?.view !== true, onView: options?.onView };
       }
-      inProgress.decode = { hooks: this.#hooks, outOfBand, exactOpened: [], exactOpen: [] };
+      inProgress.decode = { hooks: this.#hooks, outOfBand, exactOpened: [], exactOpen: [], classesRead: [] };
       return this.#unpackr.unpack(body);
     } catch (error) {
       throw toSerializationError(error, "decode");

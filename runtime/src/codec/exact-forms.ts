@@ -33,6 +33,8 @@
  * which decodes to one container).
  */
 import { constants as bufferConstants } from "node:buffer";
+import { ClassNotLoaded, serializableClassById, serializableClassOf } from "../common/serializable-classes.js";
+import { SerializationError } from "../common/errors.js";
 
 /** Stands for `-0` while a value is being encoded (msgpackr writes `-0` as the integer 0). */
 export class NegativeZero {}
@@ -73,6 +75,12 @@ export const ExactKind = {
   NullPrototypeObject: 1,
   /** An array; the payload's second element is its length. */
   Array: 2,
+  /**
+   * An instance of a serializable class (common/serializable-classes.ts), its own
+   * enumerable properties as entries: payload `[3, 0, classId, url]`; made with
+   * the class's prototype, its constructor not called.
+   */
+  Instance: 3,
 } as const;
 export type ExactKind = (typeof ExactKind)[keyof typeof ExactKind];
 
@@ -81,6 +89,28 @@ export class ExactOpen {
   constructor(
     readonly kind: ExactKind,
     readonly length: number,
+    /** For {@link ExactKind.Instance}: the class's id and module. */
+    readonly classId?: string,
+    readonly url?: string,
+  ) {}
+
+  /** What msgpackr writes as the payload (0x29). */
+  payload(): unknown[] {
+    return this.kind === ExactKind.Instance ? [this.kind, 0, this.classId, this.url] : [this.kind, this.length];
+  }
+}
+
+/**
+ * An instance of a serializable class with its own encoding (`[serialize]`):
+ * written as `[classId, url, data]` (0x2b), read back through `[deserialize]`.
+ * The check refuses data that leads back to the instance (it would have to exist
+ * before its own data is read).
+ */
+export class CustomInstance {
+  constructor(
+    readonly classId: string,
+    readonly url: string,
+    public data: unknown,
   ) {}
 }
 
@@ -115,11 +145,20 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * arrays, Map, Set), with sharing and cycles kept; everything else is reused
  * as is. Recursion is bounded by the check's nesting limit.
  */
-export function toExactForms(value: unknown, exactContainers: ReadonlySet<object> | undefined): unknown {
-  return copy(value, new Map(), exactContainers);
+export function toExactForms(
+  value: unknown,
+  exactContainers: ReadonlySet<object> | undefined,
+  customData?: ReadonlyMap<object, unknown>,
+): unknown {
+  return copy(value, new Map(), exactContainers, customData);
 }
 
-function copy(value: unknown, copies: Map<object, unknown>, exact: ReadonlySet<object> | undefined): unknown {
+function copy(
+  value: unknown,
+  copies: Map<object, unknown>,
+  exact: ReadonlySet<object> | undefined,
+  custom?: ReadonlyMap<object, unknown>,
+): unknown {
   if (typeof value === "number") return value === 0 && 1 / value < 0 ? NEGATIVE_ZERO : value;
   if (typeof value === "string") return needsUtf16(value) ? new Utf16String(value) : value;
   if (typeof value !== "object" || value === null) return value;
@@ -127,46 +166,64 @@ function copy(value: unknown, copies: Map<object, unknown>, exact: ReadonlySet<o
   if (existing !== undefined) {
     return existing instanceof ExactContainer && existing.copying ? new ExactBackRef(existing) : existing;
   }
-  if (exact?.has(value) === true) return copyExact(value, copies, exact);
+  if (custom !== undefined && custom.has(value)) {
+    const entry = serializableClassOf(Object.getPrototypeOf(value))!;
+    const marker = new CustomInstance(entry.id, entry.url, undefined);
+    copies.set(value, marker);
+    marker.data = copy(custom.get(value), copies, exact, custom);
+    return marker;
+  }
+  if (exact?.has(value) === true) return copyExact(value, copies, exact, custom);
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === ObjectPrototype) {
     const source = value as Record<string, unknown>;
     const target: Record<string, unknown> = {};
     copies.set(value, target);
     // No own "__proto__" key here (such objects are exact containers), so assignment is safe.
-    for (const key in source) if (hasOwn.call(source, key)) target[key] = copy(source[key], copies, exact);
+    for (const key in source) if (hasOwn.call(source, key)) target[key] = copy(source[key], copies, exact, custom);
     return target;
   }
   if (Array.isArray(value) && proto === Array.prototype) {
     const target: unknown[] = new Array<unknown>(value.length);
     copies.set(value, target);
-    for (let i = 0; i < value.length; i++) target[i] = copy(value[i], copies, exact);
+    for (let i = 0; i < value.length; i++) target[i] = copy(value[i], copies, exact, custom);
     return target;
   }
   if (value instanceof Map && proto === Map.prototype) {
     const target = new Map<unknown, unknown>();
     copies.set(value, target);
-    for (const [key, entry] of value) target.set(copy(key, copies, exact), copy(entry, copies, exact));
+    for (const [key, entry] of value) target.set(copy(key, copies, exact, custom), copy(entry, copies, exact, custom));
     return target;
   }
   if (value instanceof Set && proto === Set.prototype) {
     const target = new Set<unknown>();
     copies.set(value, target);
-    for (const item of value) target.add(copy(item, copies, exact));
+    for (const item of value) target.add(copy(item, copies, exact, custom));
     return target;
   }
   return value;
 }
 
-function copyExact(value: object, copies: Map<object, unknown>, exact: ReadonlySet<object>): ExactContainer {
+function copyExact(
+  value: object,
+  copies: Map<object, unknown>,
+  exact: ReadonlySet<object>,
+  custom: ReadonlyMap<object, unknown> | undefined,
+): ExactContainer {
   let open: ExactOpen;
   let keys: string[];
-  if (Array.isArray(value)) {
+  const proto: unknown = Object.getPrototypeOf(value);
+  const instanceOf = proto === null || proto === ObjectPrototype ? undefined : serializableClassOf(proto);
+  if (instanceOf !== undefined) {
+    open = new ExactOpen(ExactKind.Instance, 0, instanceOf.id, instanceOf.url);
+    keys = [];
+    for (const key in value) if (hasOwn.call(value, key)) keys.push(key);
+  } else if (Array.isArray(value)) {
     open = new ExactOpen(ExactKind.Array, value.length);
     // For a sparse array Object.keys lists only the present indices (V8 keeps such arrays as dictionaries).
     keys = Object.keys(value);
   } else {
-    open = new ExactOpen(Object.getPrototypeOf(value) === null ? ExactKind.NullPrototypeObject : ExactKind.Object, 0);
+    open = new ExactOpen(proto === null ? ExactKind.NullPrototypeObject : ExactKind.Object, 0);
     keys = [];
     for (const key in value) if (hasOwn.call(value, key)) keys.push(key);
   }
@@ -177,7 +234,7 @@ function copyExact(value: object, copies: Map<object, unknown>, exact: ReadonlyS
   const source = value as Record<string, unknown>;
   for (const key of keys) {
     items.push(isArray && isArrayIndex(key) ? Number(key) : needsUtf16(key) ? new Utf16String(key) : key);
-    items.push(copy(source[key], copies, exact));
+    items.push(copy(source[key], copies, exact, custom));
   }
   container.copying = false;
   return container;
@@ -185,9 +242,16 @@ function copyExact(value: object, copies: Map<object, unknown>, exact: ReadonlyS
 
 /**
  * Decoding: the container an {@link ExactOpen} payload describes, empty.
- * Throws a plain Error for a payload no encoder writes.
+ * Throws a plain Error for a payload no encoder writes, and `ClassNotLoaded`
+ * for an instance of a class this thread has not registered (yet).
  */
 export function openExactContainer(payload: unknown): object {
+  if (Array.isArray(payload) && payload.length === 4 && payload[0] === ExactKind.Instance) {
+    const [, , classId, url] = payload as [unknown, unknown, unknown, unknown];
+    if (typeof classId === "string" && typeof url === "string") {
+      return Object.create(registeredClass(classId, url).cls.prototype as object) as object;
+    }
+  }
   if (Array.isArray(payload) && payload.length === 2) {
     const [kind, length] = payload as [unknown, unknown];
     if (kind === ExactKind.Object) return {};
@@ -204,8 +268,8 @@ export function openExactContainer(payload: unknown): object {
 /**
  * Decoding: fills `target` (made by {@link openExactContainer}) from the
  * `[open, key, value, …]` items. Every key becomes an own data property
- * (defined, never assigned: a key "__proto__" stays a key, and no setter
- * on a prototype runs).
+ * (a key already found on the prototype chain is defined, not assigned: a
+ * key "__proto__" stays a key, and no setter on a prototype runs).
  */
 export function fillExactContainer(target: object, items: readonly unknown[]): object {
   const isArray = Array.isArray(target);
@@ -215,7 +279,14 @@ export function fillExactContainer(target: object, items: readonly unknown[]): o
     if (typeof key !== "string" && !(isArray && typeof key === "number" && key >>> 0 === key && key !== 4294967295)) {
       throw new Error("an exact container has a malformed key");
     }
-    Object.defineProperty(target, key, { value: items[i + 1], writable: true, enumerable: true, configurable: true });
+    // A key found nowhere on the prototype chain: assignment makes the same own data property
+    // as defineProperty, ≈ 5× faster. Anything else (`__proto__`, a setter or read-only
+    // property of the class, an existing key) is defined.
+    if (key in target) {
+      Object.defineProperty(target, key, { value: items[i + 1], writable: true, enumerable: true, configurable: true });
+    } else {
+      (target as Record<string | number, unknown>)[key] = items[i + 1];
+    }
   }
   return target;
 }
@@ -226,4 +297,31 @@ export function utf16ToString(payload: unknown): string {
     throw new Error("a UTF-16 string's payload is malformed");
   }
   return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf16le");
+}
+
+/** The class registered as `classId`, or `ClassNotLoaded` (the caller may import `url` and decode again). */
+function registeredClass(classId: string, url: string): NonNullable<ReturnType<typeof serializableClassById>> {
+  const entry = serializableClassById(classId);
+  if (entry === undefined) throw new ClassNotLoaded(classId, url);
+  return entry;
+}
+
+/** Decoding: a {@link CustomInstance} payload `[classId, url, data]` → the class's `[deserialize](data)`. */
+export function readCustomInstance(payload: unknown): unknown {
+  if (!Array.isArray(payload) || payload.length !== 3 || typeof payload[0] !== "string" || typeof payload[1] !== "string") {
+    throw new Error("a custom-encoded instance is malformed");
+  }
+  const entry = registeredClass(payload[0], payload[1]);
+  if (entry.deserialize === undefined) {
+    throw new SerializationError("decode", `Cannot decode an instance of class "${entry.id}": it was sent with a serialize hook, but here the class has no deserialize hook.`);
+  }
+  try {
+    return entry.deserialize(payload[2]);
+  } catch (error) {
+    throw new SerializationError(
+      "decode",
+      `Cannot decode an instance of class ${entry.name}: its deserialize hook threw (${error instanceof Error ? error.message : String(error)}).`,
+      { cause: error },
+    );
+  }
 }

@@ -26,8 +26,9 @@
  * | 0x26 | large binary stored after the body        | tsray (see frame.ts)|
  * | 0x27 | string as UTF-16 code units (payload: a Buffer)| tsray (exact-forms.ts) |
  * | 0x28 | exact container (payload: [0x29, entries…])| tsray (exact-forms.ts) |
- * | 0x29 | exact container's opening (payload: kind)  | tsray (exact-forms.ts) |
+ * | 0x29 | exact container's opening (payload: [kind, length] or, for a class instance, [3, 0, classId, url]) | tsray (exact-forms.ts) |
  * | 0x2a | back-reference to an open exact container | tsray (exact-forms.ts) |
+ * | 0x2b | instance with its own encoding (payload: [classId, url, data]) | tsray (exact-forms.ts) |
  *
  * Codes are part of the wire format: never renumber one; add new codes instead.
  */
@@ -43,6 +44,7 @@ export const ExtensionType = {
   ExactContainer: 0x28,
   ExactOpen: 0x29,
   ExactBackRef: 0x2a,
+  CustomInstance: 0x2b,
   /** msgpackr's typed-array extension, which tsray also writes for small binaries. */
   TypedArray: 0x74,
 } as const;

@@ -1,7 +1,8 @@
 /**
  * The check that runs before msgpackr sees a value: it refuses what tsray
  * cannot send (functions, symbols, promises, weak collections, boxed
- * primitives, instances of classes it does not know, values nested deeper
+ * primitives, instances of classes that are not registered as serializable
+ * (common/serializable-classes.ts; registered ones are walked), values nested deeper
  * than {@link MAX_NESTING_DEPTH}, objects that throw when read, such as a
  * revoked Proxy) with a `SerializationError` naming where the value sat and
  * the path inside it, and notes what the encoder needs to know: whether some
@@ -19,11 +20,14 @@
  */
 import { inspect, types } from "node:util";
 import { ActorHandleBase } from "../api/actor-handle-base.js";
-import { sendAdviceOf } from "../common/send-advice.js";
 import { SerializationError } from "../common/errors.js";
 import { ObjectRef } from "../api/object-ref.js";
 import { isArrayIndex, needsUtf16, toExactForms } from "./exact-forms.js";
 import { formatPath, type PathSegment } from "./value-path.js";
+import { refuse, refuseFunction, refuseInstance, type Refusal } from "./refusals.js";
+import { serializableClassOf, type SerializableClass } from "../common/serializable-classes.js";
+
+export type { Refusal } from "./refusals.js";
 
 /**
  * How many containers (objects, arrays, Maps, Sets) may enclose one another.
@@ -36,18 +40,6 @@ import { formatPath, type PathSegment } from "./value-path.js";
  */
 export const MAX_NESTING_DEPTH = 500;
 
-/** Why a value (somewhere inside a bigger one) cannot be sent. */
-export interface Refusal {
-  /** Leaf first; reverse before formatting. */
-  readonly segments: PathSegment[];
-  /** e.g. `a function (compute)`. */
-  readonly what: string;
-  /** What to do instead, a sentence without the final period. */
-  readonly advice: string;
-  /** What was thrown while the value was read, when that is the reason. */
-  readonly cause?: unknown;
-}
-
 export interface Inspection {
   /** The value holds a `-0` somewhere in a plain object, array or Map value. */
   readonly negativeZero: boolean;
@@ -57,11 +49,9 @@ export interface Inspection {
   readonly exactContainers: ReadonlySet<object> | undefined;
   /** Some object is reached twice (shared or cyclic), or the value holds an Error. */
   readonly needsReferences: boolean;
+  /** Instances of serializable classes with their own encoding → what their `[serialize]` returned. */
+  readonly customData: ReadonlyMap<object, unknown> | undefined;
 }
-
-const SENDABLE =
-  "only primitives, plain objects, arrays, Map, Set, Date, RegExp, Error, typed arrays, DataView, " +
-  "ArrayBuffer, Buffer, ObjectRef and ActorHandle can be sent";
 
 interface WalkState {
   readonly seen: Set<object>;
@@ -73,6 +63,9 @@ interface WalkState {
   exactForms: boolean;
   exactContainers: Set<object> | undefined;
   needsReferences: boolean;
+  customData: Map<object, unknown> | undefined;
+  /** Custom-encoded instances whose data is being walked: meeting one again is a cycle that cannot be rebuilt. */
+  customOpen: Set<object> | undefined;
 }
 
 function newState(forbidden?: ReadonlySet<unknown>, maxDepth = MAX_NESTING_DEPTH): WalkState {
@@ -83,6 +76,8 @@ function newState(forbidden?: ReadonlySet<unknown>, maxDepth = MAX_NESTING_DEPTH
     exactForms: false,
     exactContainers: undefined,
     needsReferences: false,
+    customData: undefined,
+    customOpen: undefined,
   };
   return forbidden === undefined ? state : { ...state, forbidden };
 }
@@ -129,7 +124,7 @@ export function withExactForms(value: unknown): unknown {
   const state = newState(undefined, Infinity);
   const refusal = visit(value, state, 0);
   if (refusal !== undefined) throw refusalError(refusal, "an error's properties");
-  return state.exactForms ? toExactForms(value, state.exactContainers) : value;
+  return state.exactForms ? toExactForms(value, state.exactContainers, state.customData) : value;
 }
 
 /** The `SerializationError` for a refusal: location, path, what is wrong, what to do. */
@@ -199,6 +194,12 @@ function visitGuarded(object: object, state: WalkState, depth: number): Refusal 
 function visitObject(object: object, state: WalkState, depth: number): Refusal | undefined {
   if (state.forbidden?.has(object) === true) {
     return refuse("a reference back to an error that holds it", "such cycles cannot be rebuilt");
+  }
+  if (state.customOpen?.has(object) === true) {
+    return refuse(
+      "a reference back to an instance from inside what its [ray.serialize] returned",
+      "such cycles cannot be rebuilt (the instance must exist before its data is read); return data without it",
+    );
   }
   if (state.seen.has(object)) {
     state.needsReferences = true;
@@ -276,7 +277,63 @@ function visitObject(object: object, state: WalkState, depth: number): Refusal |
     state.needsReferences = true;
     return undefined;
   }
+  // Only objects that are nothing else get here: plain data never pays for this lookup.
+  const registered = serializableClassOf(proto);
+  if (registered !== undefined) return visitInstance(object, registered, state, depth);
   return refuseInstance(object);
+}
+
+/**
+ * An instance of a serializable class: its own enumerable properties are
+ * walked as a plain object's are (and it travels as an exact container, see
+ * exact-forms.ts), or, with a `[serialize]` hook, what the hook returns.
+ */
+function visitInstance(object: object, entry: SerializableClass, state: WalkState, depth: number): Refusal | undefined {
+  if (depth >= state.maxDepth) {
+    return refuse(
+      `nested too deeply: more than ${MAX_NESTING_DEPTH} levels of objects inside one another`,
+      `flatten the value: tsray sends at most ${MAX_NESTING_DEPTH} levels`,
+    );
+  }
+  state.exactForms = true;
+  if (entry.serialize !== undefined) {
+    let data: unknown;
+    try {
+      data = entry.serialize(object);
+    } catch (error) {
+      return { segments: [], what: `an instance of class ${entry.name} whose [ray.serialize] hook threw (${describeError(error)})`, advice: "fix the hook", cause: error };
+    }
+    (state.customData ??= new Map()).set(object, data);
+    (state.customOpen ??= new Set()).add(object);
+    const refusal = visit(data, state, depth + 1);
+    state.customOpen.delete(object);
+    return refusal;
+  }
+  if (entry.builtinBase !== undefined) {
+    return refuse(
+      `an instance of class ${entry.name}, which extends ${entry.builtinBase} (whose contents are not properties tsray can copy)`,
+      `give ${entry.name} its own encoding: static [ray.serialize](x) returning plain data (e.g. [...x]) and ` +
+        "static [ray.deserialize](data) returning an instance",
+    );
+  }
+  if (entry.privateMember !== undefined) {
+    return refuse(
+      `an instance of class ${entry.name}, which has private members (${entry.privateMember}) that cannot be read from outside the class`,
+      `give ${entry.name} its own encoding: static [ray.serialize](x) returning plain data and static [ray.deserialize](data) ` +
+        "returning an instance (or the serialize/deserialize options of ray.registerSerializable)",
+    );
+  }
+  markExact(object, state);
+  const record = object as Record<string, unknown>;
+  for (const key in record) {
+    if (!hasOwn.call(record, key)) continue;
+    const refusal = visit(record[key], state, depth + 1);
+    if (refusal !== undefined) {
+      refusal.segments.push({ kind: "key", key });
+      return refusal;
+    }
+  }
+  return undefined;
 }
 
 function markExact(object: object, state: WalkState): void {
@@ -382,54 +439,3 @@ function describeError(error: unknown): string {
   }
 }
 
-function refuse(what: string, advice: string): Refusal {
-  return { segments: [], what, advice };
-}
-
-function refuseFunction(fn: Function): Refusal {
-  const name = fn.name ? ` (${fn.name})` : "";
-  if (/^class[\s{]/.test(Function.prototype.toString.call(fn))) {
-    return refuse(
-      `a class${name}`,
-      "classes cannot be sent to another worker; send plain data, or make the class a remote actor class (@ray.remote) and pass its handle",
-    );
-  }
-  return refuse(
-    `a function${name}`,
-    "functions cannot be sent to a task; pass data, or make it a remote function (@ray.remote) and call it with .remote()",
-  );
-}
-
-function refuseInstance(object: object): Refusal {
-  if (object instanceof Promise) {
-    return refuse(
-      "a Promise",
-      "await it first and send its value, or send an ObjectRef (from ray.put or .remote()) instead",
-    );
-  }
-  for (const Weak of [WeakMap, WeakSet, WeakRef, FinalizationRegistry]) {
-    if (object instanceof Weak) {
-      return refuse(`a ${Weak.name}`, "weak collections and references cannot be sent; use a Map, a Set or the value itself");
-    }
-  }
-  for (const Boxed of [Number, String, Boolean, BigInt, Symbol] as Function[]) {
-    if (object instanceof Boxed) {
-      return refuse(`a boxed ${Boxed.name} (an object wrapping a primitive)`, "send the primitive instead (value.valueOf())");
-    }
-  }
-  const className = classNameOf(object);
-  const what = className === undefined ? "an object with a custom prototype" : `an instance of class ${className}`;
-  return refuse(
-    what,
-    sendAdviceOf(object) ?? `${SENDABLE}; convert it to one of these first (for example a plain object: { ...value })`,
-  );
-}
-
-function classNameOf(object: object): string | undefined {
-  try {
-    const ctor: unknown = (Object.getPrototypeOf(object) as { constructor?: unknown } | null)?.constructor;
-    return typeof ctor === "function" && ctor.name ? ctor.name : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -14,6 +14,7 @@ export type ErrorCode =
   | "TSRAY_NODE_DIED"
   | "TSRAY_OBJECT_LOST"
   | "TSRAY_OWNER_DIED"
+  | "TSRAY_OBJECT_FREED"
   | "TSRAY_TASK_CANCELLED"
   | "TSRAY_GET_TIMEOUT"
   | "TSRAY_OUT_OF_MEMORY"
@@ -227,6 +228,14 @@ export class ObjectLostError extends SystemError {
  */
 export class OwnerDiedError extends ObjectLostError {
   override readonly code = "TSRAY_OWNER_DIED";
+}
+
+/**
+ * The object was freed with `ray.free()` (its copies on every node are gone); a
+ * subclass of `ObjectLostError`, as Ray's `ObjectFreedError`.
+ */
+export class ObjectFreedError extends ObjectLostError {
+  override readonly code = "TSRAY_OBJECT_FREED";
 }
 
 /** The task was cancelled with `ray.cancel` before it produced a value. */

@@ -91,6 +91,13 @@ export interface ActorOptions extends ResourceOptions {
   readonly hosting?: ActorHosting;
   /** Live in a worker thread (default) or a child process of its own. */
   readonly isolation?: Isolation;
+  /**
+   * Named groups of methods, each with how many of its calls may run at once, e.g. `{ io: 2, compute: 1 }`
+   * (Ray's concurrency groups). A method joins one with `@ray.method({ concurrencyGroup: "io" })` (or a
+   * call with `.options({ concurrencyGroup })`); other methods run in the default group, whose limit is
+   * `maxConcurrency`. A busy group does not hold up the others.
+   */
+  readonly concurrencyGroups?: { readonly [group: string]: number };
 }
 
 export type ActorHosting = "dedicated" | "shared";
@@ -103,6 +110,14 @@ export interface ActorMethodOptions {
   readonly generatorBackpressureNumObjects?: number;
   /** Shown in logs and errors instead of `Class.method`. */
   readonly name?: string;
+  /** Run this call in that concurrency group of the actor (see `ActorOptions.concurrencyGroups`). */
+  readonly concurrencyGroup?: string;
+}
+
+/** What `@ray.method({...})` sets for an actor method: its default `numReturns` and its concurrency group. */
+export interface MethodOptions {
+  readonly numReturns?: number;
+  readonly concurrencyGroup?: string;
 }
 
 /** What `@ray.remote(...)` accepts: the union of both kinds. The target decides which applies. */

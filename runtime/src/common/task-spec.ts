@@ -47,11 +47,15 @@ export interface ActorSpecOptions {
   readonly namespace: string | undefined;
   readonly getIfExists: boolean;
   readonly hosting: ActorHosting;
+  /** Absent: no groups but the default one. */
+  readonly concurrencyGroups?: Readonly<Record<string, number>> | undefined;
 }
 
 export interface RemoteClassInfo extends FnLocation {
   readonly className: string;
   readonly methods: readonly string[];
+  /** See `ActorDescriptor.methodReturns`. */
+  readonly methodReturns?: Readonly<Record<string, number>> | undefined;
   /** The methods among `methods` that are generator functions (they stream by default); absent when none. */
   readonly generators?: readonly string[] | undefined;
 }
@@ -111,6 +115,8 @@ export interface ActorDescriptor {
   readonly actorId: string;
   readonly className: string;
   readonly methods: readonly string[];
+  /** Methods whose calls return several refs (`@ray.method({ numReturns })`), by name; absent when none. */
+  readonly methodReturns?: Readonly<Record<string, number>> | undefined;
   /** The generator methods (streaming by default); absent when none. */
   readonly generators?: readonly string[] | undefined;
 }
@@ -129,6 +135,8 @@ export interface ActorCreation {
   readonly getIfExists: boolean;
   /** `"shared"`: hosted with other actors on a shared thread (see node/shared-actor-hosts.ts). */
   readonly hosting: "dedicated" | "shared";
+  /** Concurrency groups and their limits (`ActorOptions.concurrencyGroups`); absent when none. */
+  readonly concurrencyGroups?: Readonly<Record<string, number>> | undefined;
 }
 
 export interface ActorCallSubmission {
@@ -142,6 +150,8 @@ export interface ActorCallSubmission {
   readonly streaming?: Streaming | undefined;
   /** Who submitted it: calls from one caller run in submission order. */
   readonly callerId: string;
+  /** The concurrency group chosen for this call (`.options({ concurrencyGroup })`); absent: the method's own. */
+  readonly group?: string | undefined;
 }
 
 /** Arguments that were refs, resolved by the driver: `idx[k]` receives `bytes[k]`. */

@@ -6,6 +6,7 @@
  * made by in-process-node.ts. Loaded by `ray.init()` only, so worker threads
  * never load driver code.
  */
+import { decodeLoadingClasses } from "../common/serializable-classes.js";
 import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
@@ -14,9 +15,8 @@ import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
 import type { Core, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, Streaming, TaskCall, WireError } from "../common/task-spec.js";
-import { InvalidArgumentError, OwnerDiedError, TsrayError } from "../common/errors.js";
+import { InvalidArgumentError, ObjectFreedError, OwnerDiedError, TsrayError } from "../common/errors.js";
 import { IdGenerator, driverIdPrefix } from "../common/ids.js";
-import { earlierSessionError } from "./earlier-session.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { MemoryStore } from "../object-store/memory-store.js";
 import { SlabPool, type SlabPoolStatus } from "../object-store/slab-pool.js";
@@ -46,6 +46,8 @@ import { InProcessClusterStateClient } from "../cluster/in-process-cluster-state
 import { KeepAlive } from "./keep-alive.js";
 import { ThreadRequests } from "./thread-requests.js";
 import { startInProcessNode, type InProcessNode, type PeerNodeEvents } from "./in-process-node.js";
+import { ClusterObjects } from "./cluster-objects.js";
+import { ownerGone } from "./earlier-session.js";
 import { userFramesFirst } from "../common/user-frames-first.js";
 
 export interface DriverOptions {
@@ -74,7 +76,6 @@ export interface DriverOptions {
   readonly inProcessNodes?: readonly NodeTotals[];
 }
 
-/** One node of the in-process cluster besides the driver's own (`DriverOptions.inProcessNodes`). */
 const callerId = "driver";
 
 export class DriverRuntime implements Core {
@@ -86,10 +87,12 @@ export class DriverRuntime implements Core {
   /** Large objects `put` here live in reused shared memory; readers get views of it (slab-pool.ts). */
   private readonly slabs = new SlabPool();
   private readonly slabPins = new ThreadSlabPins(this.slabs);
-  private readonly store = new MemoryStore(this.slabs, (id) => earlierSessionError(id, this.session));
+  /** With other nodes: each node's object store and the transfers between them (cluster-objects.ts; tests read its stats). */
+  readonly objects: ClusterObjects | undefined;
+  private readonly store: MemoryStore;
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
   /** Values of the streaming generators called here or in workers (owner/generator-streams.ts). */
-  readonly generators = new GeneratorStreams(this.store, this.refs);
+  readonly generators: GeneratorStreams;
   private readonly hooks = createWireHooks((id) => this.refs.escape(id));
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
   /** For `put`: a large frame is written straight into a slab (task arguments still get their own buffer, which moves to the worker). */
@@ -127,6 +130,9 @@ export class DriverRuntime implements Core {
     this.session = this.identity.session;
     this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
+    this.objects = options.inProcessNodes?.length ? new ClusterObjects() : undefined;
+    this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
+    this.generators = new GeneratorStreams(this.store, this.refs);
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
     this.tell(
       this.cluster.registerNode({
@@ -167,7 +173,8 @@ export class DriverRuntime implements Core {
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
-    this.node = new LocalNodeClient({ scheduler: this.scheduler, pool: () => this.pool, gpuProcesses: processes });
+    const objects = this.objects?.addDriverNode(this.nodeId, this.store);
+    this.node = new LocalNodeClient({ scheduler: this.scheduler, pool: () => this.pool, gpuProcesses: processes, ...(objects && { objects }) });
     this.tasks = new TaskManager({
       store: this.store,
       node: this.node,
@@ -229,16 +236,17 @@ export class DriverRuntime implements Core {
     );
     const peerEvents: PeerNodeEvents = {
       threadData: (identity) => threadData(identity, this.options.namespace, ++this.threadCounter, undefined),
-      onMessage: (w, m) => this.threads.route(w.client, w, m),
+      onMessage: (w, m, node) => this.threads.route(w.client, w, m, node),
       onThreadGone: (client) => this.slabPins.threadGone(client),
       closed: () => this.closed,
       onPost: this.pinSlabsFor,
       owner: this.tasks,
       register: (node) => this.tell(this.cluster.registerNode(node)),
+      onDone: (w, taskId, results) => this.tasks.onDone(w, taskId, results),
+      objects: this.objects!, // made whenever there are peers to start
     };
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
   }
-
 
   // ------------------------------------------------------------ Core (the driver's own calls)
 
@@ -247,7 +255,7 @@ export class DriverRuntime implements Core {
     const encoded = encodeArgs(this.codec, args, name);
     const ids = encoded.refIds ?? [];
     for (let k = 0; k < ids.length; k++) {
-      const gone = earlierSessionError(ids[k]!, this.session);
+      const gone = ownerGone(ids[k]!, this.session);
       if (gone !== undefined) throw new OwnerDiedError(ids[k]!, `Argument ${encoded.refIdx![k]} of ${name}: ${gone.message}`);
     }
     return encoded;
@@ -268,10 +276,10 @@ export class DriverRuntime implements Core {
     return created;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming, group?: string): ObjectRef | ObjectRef[] {
     const encoded = this.encodeArgs(args, name);
     const taskId = this.ids.next();
-    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId });
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId, group });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
@@ -287,21 +295,16 @@ export class DriverRuntime implements Core {
     const due = this.slabs.finalizersDue();
     if (due !== undefined) return due.then(() => this.getOne(ref, timeoutS));
     const settled = this.store.peek(ref.id);
-    if (settled !== undefined) {
-      if (!(settled instanceof Uint8Array)) return Promise.reject(settled);
-      try {
-        return Promise.resolve(this.codec.decode(settled));
-      } catch (e) {
-        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    }
-    return this.store.getOne(ref.id, timeoutS).then((b) => this.codec.decode(b));
+    if (settled instanceof Error) return Promise.reject(settled);
+    // Held on another node (an `ObjectLocation`): pulled here by the store's get below.
+    if (settled instanceof Uint8Array) return decodeLoadingClasses(() => this.codec.decode(settled));
+    return this.store.getOne(ref.id, timeoutS).then((b) => decodeLoadingClasses(() => this.codec.decode(b)));
   }
 
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
     const due = this.slabs.finalizersDue();
     if (due !== undefined) return due.then(() => this.get(refs, timeoutS));
-    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => list.map((b) => this.codec.decode(b)));
+    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => decodeLoadingClasses(() => list.map((b) => this.codec.decode(b))));
   }
 
   slabStatus(): SlabPoolStatus {
@@ -315,10 +318,14 @@ export class DriverRuntime implements Core {
   }
 
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void {
-    const gone = earlierSessionError(ref.id, this.session);
+    const gone = ownerGone(ref.id, this.session);
     if (gone !== undefined) throw new InvalidArgumentError(`ray.cancel(): ${gone.message}`);
     if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
-    else this.actors.cancelCall(ref.id, force);
+    else this.tasks.cancelChildrenOf(this.actors.cancelCall(ref.id, force), force, recursive);
+  }
+
+  free(ids: readonly string[]): void {
+    for (const id of ids) this.store.free(id, new ObjectFreedError(id, `Object ${id} was freed with ray.free(); compute or put it again.`));
   }
 
   kill(actor: ActorDescriptor, noRestart: boolean): void {
@@ -409,6 +416,7 @@ export class DriverRuntime implements Core {
     this.closed = true;
     const pending = () => new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending.");
     this.store.close(pending());
+    this.objects?.close();
     // The actor manager reports its actors dead (freeing their names) before its first await,
     // and the node leaves the node table; only then is the client closed, which rejects
     // pending `pg.ready()` calls.

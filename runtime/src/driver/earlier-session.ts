@@ -1,18 +1,16 @@
 /**
- * Refs do not outlive their session: an id carries the session that minted it
- * (common/ids.ts), so the driver tells a ref kept from before a `shutdown()`
- * from its own.
+ * Refs that outlived their session (see `sessionOf` in common/ids.ts): the
+ * runtime that owned their objects was ended by `ray.shutdown()`.
  */
 import { OwnerDiedError } from "../common/errors.js";
 import { sessionOf } from "../common/ids.js";
 
 /**
- * A ref minted by an earlier session's runtime (see `sessionOf`): that
+ * A ref minted by an earlier session's runtime than `session`: that
  * runtime owned its object and `shutdown()` ended both, so the object can
  * never be produced. Old actor handles fail the same way (unknown actor).
- * `undefined` for an id of `session` or one tsray did not mint.
  */
-export function earlierSessionError(id: string, session: number): OwnerDiedError | undefined {
+export function ownerGone(id: string, session: number): OwnerDiedError | undefined {
   const minted = sessionOf(id);
   if (minted === undefined || minted === session) return undefined;
   return new OwnerDiedError(

@@ -2,7 +2,9 @@
  * A further node inside the driver's process (the in-process multi-node
  * cluster, issue 10): its own scheduler, worker pool and node client, a row
  * in the cluster state's node table, its grants served to the driver's task
- * manager. Its threads report to the driver like the driver node's own.
+ * manager. Its threads report to the driver like the driver node's own, but
+ * for their large results, which stay in the node's own object store (the
+ * owner is told where they are: driver/cluster-objects.ts).
  */
 import type { NodeRecord } from "../cluster/cluster-state.js";
 import type { LeaseOwner } from "../node/node-client.js";
@@ -14,23 +16,31 @@ import { randomHex } from "../common/ids.js";
 import type { FromWorker, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
 import { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { NodeTotals } from "../scheduler/node-totals.js";
+import type { Held } from "../object-store/object-location.js";
+import type { LocalObjectStore } from "../object-store/local-object-store.js";
+import type { ClusterObjects } from "./cluster-objects.js";
 
 export interface InProcessNode {
   readonly identity: DriverIdentity;
   readonly scheduler: LocalScheduler<unknown>;
   readonly client: LocalNodeClient;
   readonly pool: WorkerPool;
+  readonly objects: LocalObjectStore;
 }
 
 /** What a peer node needs of the driver that hosts it. */
 export interface PeerNodeEvents {
   readonly threadData: (identity: DriverIdentity) => TsrayWorkerData;
-  readonly onMessage: (worker: PoolWorker, message: FromWorker) => void;
+  /** What a thread of this node sends (`node`: this node's id). */
+  readonly onMessage: (worker: PoolWorker, message: FromWorker, node: string) => void;
   readonly onThreadGone: (client: WorkerClient) => void;
   readonly closed: () => boolean;
   readonly onPost: (client: WorkerClient, message: ToWorker) => ToWorker;
   readonly owner: LeaseOwner;
   readonly register: (node: NodeRecord) => void;
+  /** A pool task's results (`done`), large ones replaced by where this node keeps them. */
+  readonly onDone: (worker: PoolWorker, taskId: string, results: readonly Held[]) => void;
+  readonly objects: ClusterObjects;
 }
 
 export function startInProcessNode(
@@ -47,12 +57,14 @@ export function startInProcessNode(
     ...(totals.gpuIds !== undefined ? { gpuIds: totals.gpuIds } : {}),
     events: { onDispatch: (request, grant) => client.granted(request, grant) },
   });
+  const objects = events.objects.addNode(identity.nodeId);
   const cpus = Number(totals.totals.toJSON()["CPU"] ?? 0);
   const pool: WorkerPool = new WorkerPool(
     Math.max(1, Math.ceil(cpus)),
     () => events.threadData(identity),
     {
-      onMessage: events.onMessage,
+      onMessage: (w, m) =>
+        m.t === "done" ? events.onDone(w, m.taskId, events.objects.keepLarge(objects, m.taskId, m.results)) : events.onMessage(w, m, identity.nodeId),
       onExit: (w, code, error) => {
         events.onThreadGone(w.client);
         if (!events.closed()) client.workerExited(w, code, error);
@@ -62,7 +74,7 @@ export function startInProcessNode(
     undefined,
     limits,
   );
-  const client: LocalNodeClient = new LocalNodeClient({ scheduler, pool: () => pool, gpuProcesses: processes });
+  const client: LocalNodeClient = new LocalNodeClient({ scheduler, pool: () => pool, gpuProcesses: processes, objects });
   client.attach(events.owner);
   events.register({
     nodeId: identity.nodeId,
@@ -70,5 +82,5 @@ export function startInProcessNode(
     resources: totals.totals.toJSON(),
     alive: true,
   });
-  return { identity, scheduler, client, pool };
+  return { identity, scheduler, client, pool, objects };
 }

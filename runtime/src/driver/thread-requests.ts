@@ -35,8 +35,11 @@ export interface ThreadRequestsDeps {
 export class ThreadRequests {
   constructor(private readonly d: ThreadRequestsDeps) {}
 
-  /** Everything a thread sends, from a pool thread (`pooled`) or an actor's thread. */
-  route(client: WorkerClient, pooled: PoolWorker | undefined, m: FromWorker): void {
+  /**
+   * Everything a thread sends, from a pool thread (`pooled`) or an actor's thread; `node`: the
+   * node the thread runs on when it is not the driver's (its gets pull objects held elsewhere there).
+   */
+  route(client: WorkerClient, pooled: PoolWorker | undefined, m: FromWorker, node?: string): void {
     switch (m.t) {
       case "done":
         if (pooled !== undefined) this.d.tasks.onDone(pooled, m.taskId, m.results);
@@ -74,11 +77,13 @@ export class ThreadRequests {
         return this.d.store.putBytes(m.id, m.bytes);
       case "release":
         return this.d.store.delete(m.id);
+      case "free":
+        return this.d.core.free(m.ids);
       case "unpin":
         return this.d.slabPins.handedBack(client, m.slabs, m.counts);
       case "get":
         return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
-          this.d.store.getMany(m.ids, m.timeoutS).then((bytes): ReplyValue => ({ k: "objects", bytes })),
+          this.d.store.getMany(m.ids, m.timeoutS, node).then((bytes): ReplyValue => ({ k: "objects", bytes })),
         );
       case "wait":
         return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>

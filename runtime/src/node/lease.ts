@@ -36,6 +36,8 @@ export interface Lease<T> {
   readonly cpuUnits: Units;
   /** GPU devices of the grant (sent with each task for `ray.getGpuIds()`); undefined when none. */
   readonly gpuIds: readonly number[] | undefined;
+  /** What the grant holds, user units (sent with each task for `getAssignedResources()`); undefined for exactly `{ CPU: 1 }`. */
+  readonly resources: Readonly<Record<string, number>> | undefined;
   /** Tasks sent to the lane and not finished, in lane order; `[0]` is running. */
   readonly tasks: T[];
   blocked: boolean;

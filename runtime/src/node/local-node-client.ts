@@ -18,6 +18,8 @@ import type { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { ClaimTable } from "../protocol/task-claims.js";
 import type { LeaseOwner, NodeClient, RunTask, TaskLeaseSpec } from "./node-client.js";
 import type { PoolWorker, WorkerPool } from "./worker-pool.js";
+import type { NodeObjectStore } from "../object-store/node-object-store.js";
+import { TaskArguments } from "./task-arguments.js";
 
 export interface LocalNodeParts {
   readonly scheduler: LocalScheduler<unknown>;
@@ -25,6 +27,8 @@ export interface LocalNodeParts {
   readonly pool: () => WorkerPool;
   /** GPU grants run in child processes (`init({ gpuWorkers: "process" })`). */
   readonly gpuProcesses?: boolean;
+  /** The node's object store: task arguments held on other nodes are pulled into it. */
+  readonly objects?: NodeObjectStore;
 }
 
 /** Only requests without a payload are task leases (the actor manager's carry their actor). */
@@ -34,10 +38,13 @@ export class LocalNodeClient implements NodeClient {
   readonly nodeId: string;
   private owner: LeaseOwner | undefined;
   private readonly scheduler: LocalScheduler<unknown>;
+  /** Arguments held on other nodes, pulled before their task is posted (task-arguments.ts). */
+  private readonly args: TaskArguments;
 
   constructor(private readonly parts: LocalNodeParts) {
     this.scheduler = parts.scheduler;
     this.nodeId = this.scheduler.nodeId;
+    this.args = new TaskArguments(parts.objects, (worker, taskId, error) => this.owner?.onArgumentsLost(worker, taskId, error));
   }
 
   attach(owner: LeaseOwner): void {
@@ -119,14 +126,19 @@ export class LocalNodeClient implements NodeClient {
   }
 
   runTask(worker: PoolWorker, task: RunTask, transfer: ArrayBuffer[] | undefined): void {
-    worker.client.post(task, transfer);
+    const run = this.args.localRun(task);
+    if (run === undefined) return this.args.run(worker, task, transfer);
+    if (!this.args.busy) return worker.client.post(run, transfer);
+    this.args.post(worker, () => worker.client.post(run, transfer));
   }
 
   shareClaimCells(worker: PoolWorker, claims: ClaimTable): void {
+    if (this.args.busy) return this.args.post(worker, () => worker.client.post({ t: "claimCells", buffer: claims.buffer }));
     worker.client.post({ t: "claimCells", buffer: claims.buffer });
   }
 
   cancelTask(worker: PoolWorker, taskId: string, name: string): void {
+    if (this.args.busy) return this.args.post(worker, () => worker.client.post({ t: "cancel", taskId, name }));
     worker.client.post({ t: "cancel", taskId, name });
   }
 

@@ -24,6 +24,7 @@ import type { Placement } from "../scheduler/scheduling-strategy.js";
 import type { ClaimTable } from "../protocol/task-claims.js";
 import type { ToWorker } from "../protocol/thread-messages.js";
 import type { PoolWorker } from "./worker-pool.js";
+import type { HeldDeps } from "../object-store/object-location.js";
 
 /**
  * What a node needs to grant a lease for one task: plain data, made once per
@@ -41,8 +42,13 @@ export interface TaskLeaseSpec {
   readonly isolation: Isolation;
 }
 
-/** A `run` message: one task for a leased worker. */
-export type RunTask = Extract<ToWorker, { t: "run" }>;
+/**
+ * A `run` message: one task for a leased worker, as the owner sends it. Its
+ * resolved arguments may name large objects by where they are held
+ * (`HeldDeps`): the node makes them local before the worker gets the task
+ * (node/task-arguments.ts).
+ */
+export type RunTask = Omit<Extract<ToWorker, { t: "run" }>, "deps"> & { readonly deps: HeldDeps | undefined };
 
 /** What a node tells the owner it serves. */
 export interface LeaseOwner {
@@ -58,6 +64,11 @@ export interface LeaseOwner {
   onSpillback(spec: TaskLeaseSpec, nodeId: string): void;
   /** `worker` died: every lease on it is lost, with the tasks sent to it. */
   onLeaseLost(worker: PoolWorker, exitCode: number, error: Error | undefined): void;
+  /**
+   * Task `taskId`, sent to `worker`, never reached it: an argument held on
+   * another node could not be pulled here (`error`, an `ObjectLostError`).
+   */
+  onArgumentsLost(worker: PoolWorker, taskId: string, error: Error): void;
 }
 
 export interface NodeClient {

@@ -18,8 +18,16 @@
  * (no entry record), and a one-byte encoding (small integers, booleans,
  * null, empty strings/lists) as a shared constant instead of its own buffer.
  *
+ * Objects held on another node (issue 10): a large result made on another
+ * node stays in that node's object store, and this store, its owner's, keeps
+ * only where it is (an `ObjectLocation`, object-location.ts). Such an object
+ * is ready like one with bytes: a wait counts it, a task's dependencies pass
+ * the location on (the node that runs the task pulls it), and a get pulls it
+ * to the owner's node first (`HeldElsewhere.fetch`). Dropping it frees the
+ * copies on every node (`HeldElsewhere.dropped`).
+ *
  * Invariants: an object is pending (`null`, or an `Entry` without error once
- * someone waits), ready (its bytes) or failed (an `Entry` with its error),
+ * someone waits), ready (its bytes or location) or failed (an `Entry` with its error),
  * and only moves from pending to one of the others; waiters are called
  * exactly once, when the object settles, then dropped. Stored bytes are
  * never written to (they may be shared).
@@ -29,13 +37,38 @@
  * runs inside the store's one drain loop, and the waiters of the objects it
  * settles are queued behind it instead of being called from within it. A
  * chain of a hundred thousand dependent tasks fails with a flat stack. A
- * settle is complete as soon as `settle` returns (state, slab views and
- * drop-on-settle are done at once); only the calls to waiters may run later,
- * within the same outermost settle.
+ * settle is complete as soon as `settle` returns (state and slab views are
+ * done at once); only the calls to waiters, and then a drop-on-settle, may
+ * run later, within the same outermost settle.
+ *
+ * Retention (Ray's submitted-task references): what will still read an
+ * object — a task's arguments passed by location, a get pulling one — retains
+ * it (`retain`/`release`), and a drop (its last ref collected) waits until
+ * the last release. A drop-on-settle runs after the waiters of that settle,
+ * so a waiter that retains the object is counted before the drop.
  */
 import { GetRequest } from "./get-request.js";
 import type { Settled, WaitableStore, Waiter } from "./waiter.js";
 import type { SlabPool } from "./slab-pool.js";
+import { ObjectLostError } from "../common/errors.js";
+import { inlineThreshold, type ObjectLocation } from "./object-location.js";
+
+/** How the owner's store reaches objects held on other nodes. */
+export interface HeldElsewhere {
+  /**
+   * The object's bytes on node `to` (the owner's node when undefined): a copy
+   * there, or pulled from `location` (one pull per node).
+   */
+  fetch(id: string, location: ObjectLocation, to: string | undefined): Promise<Uint8Array>;
+  /** The owner dropped the object: every node frees its copy. */
+  dropped(id: string): void;
+  /**
+   * The owner's node, when there are others: a large object this store holds
+   * goes to a task's arguments by reference (a location there), so a node
+   * that runs the task elsewhere pulls it instead of getting it in the task.
+   */
+  readonly ownerNode: string;
+}
 
 /** A pending or failed object (a ready one is stored as its bytes). */
 class Entry {
@@ -49,8 +82,8 @@ class Entry {
   expected = false;
 }
 
-/** Ready: its bytes; pending with nobody waiting yet: `null` (no record per queued task); else an `Entry`. */
-type Slot = Uint8Array | Entry | null;
+/** Ready: its bytes or location; pending with nobody waiting yet: `null` (no record per queued task); else an `Entry`. */
+type Slot = Uint8Array | ObjectLocation | Entry | null;
 
 /** One shared, never-written buffer per possible one-byte encoding. */
 const oneByteValues: readonly Uint8Array[] = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
@@ -75,6 +108,7 @@ export class MemoryStore implements WaitableStore {
   constructor(
     private readonly slabs?: SlabPool,
     private readonly ownerGone: (id: string) => Error | undefined = () => undefined,
+    private readonly elsewhere?: HeldElsewhere,
   ) {}
 
   /**
@@ -124,18 +158,75 @@ export class MemoryStore implements WaitableStore {
     this.settle(id, error);
   }
 
+  /** The object is ready, held by the store of node `location.heldOn` (not here). */
+  putLocation(id: string, location: ObjectLocation): void {
+    this.settle(id, location);
+  }
+
+  /**
+   * Node `nodeId` now holds a copy of an object held elsewhere (it pulled
+   * one): later pulls may come from there when the node that made it is gone.
+   */
+  addCopy(id: string, nodeId: string): void {
+    const slot = this.entries.get(id);
+    if (slot === undefined || slot === null || slot instanceof Uint8Array || slot instanceof Entry) return;
+    if (slot.heldOn === nodeId || slot.copies?.includes(nodeId) === true) return;
+    this.entries.set(id, { ...slot, copies: [...(slot.copies ?? []), nodeId] });
+  }
+
+  /** With other nodes: the owner's node (see `HeldElsewhere.ownerNode`); undefined on a single node. */
+  get ownerNode(): string | undefined {
+    return this.elsewhere?.ownerNode;
+  }
+
+  /** Objects something will still read, by how many readers: not dropped until the last `release`. */
+  private readonly retained = new Map<string, number>();
+  private readonly dropWhenReleased = new Set<string>();
+
+  retain(id: string): void {
+    this.retained.set(id, (this.retained.get(id) ?? 0) + 1);
+  }
+
+  release(id: string): void {
+    const n = (this.retained.get(id) ?? 1) - 1;
+    if (n > 0) return void this.retained.set(id, n);
+    this.retained.delete(id);
+    if (this.dropWhenReleased.delete(id)) this.delete(id);
+  }
+
+  fetchFor(waiter: Waiter, at: number, location: ObjectLocation, to?: string): void {
+    const id = location.objectId;
+    this.retain(id);
+    this.fetch(id, location, to).then(
+      (bytes) => {
+        this.release(id);
+        waiter.settled(at, bytes);
+      },
+      (error: Error) => {
+        this.release(id);
+        waiter.settled(at, error);
+      },
+    );
+  }
+
+  /** The bytes of an object held on another node, on node `to` (default: the owner's; see `HeldElsewhere`). */
+  fetch(id: string, location: ObjectLocation, to?: string): Promise<Uint8Array> {
+    if (this.elsewhere !== undefined) return this.elsewhere.fetch(id, location, to);
+    return Promise.reject(new ObjectLostError(id, `Object ${id} is held on node ${location.heldOn}, which this store cannot reach.`));
+  }
+
   /** What the object settled to; undefined while it is pending or unknown. */
   peek(id: string): Settled | undefined {
     const slot = this.entries.get(id);
     if (slot === undefined) return this.ownerGone(id);
     if (slot === null) return undefined;
-    return slot instanceof Uint8Array ? this.handOut(slot) : slot.error;
+    return slot instanceof Entry ? slot.error : this.handOutSettled(slot);
   }
 
   /** Tells `waiter` (with position `at`) once `id` settles: at once if it has. */
   whenSettled(id: string, waiter: Waiter, at: number): void {
     const slot = this.entries.get(id);
-    if (slot instanceof Uint8Array) return waiter.settled(at, this.handOut(slot));
+    if (slot !== undefined && slot !== null && !(slot instanceof Entry)) return waiter.settled(at, this.handOutSettled(slot));
     const gone = slot === undefined ? this.ownerGone(id) : undefined;
     if (gone !== undefined) return waiter.settled(at, gone);
     if (slot === undefined || slot === null) {
@@ -161,11 +252,33 @@ export class MemoryStore implements WaitableStore {
   delete(id: string): void {
     const slot = this.entries.get(id);
     if (slot === undefined) return;
-    if (slot === null || (!(slot instanceof Uint8Array) && slot.error === undefined)) this.dropOnSettle.add(id);
+    if (this.retained.size > 0 && this.retained.has(id)) return void this.dropWhenReleased.add(id);
+    if (slot === null || (slot instanceof Entry && slot.error === undefined)) this.dropOnSettle.add(id);
     else this.drop(id, slot);
   }
 
   private readonly dropOnSettle = new Set<string>();
+
+  /**
+   * `ray.free`: the object's bytes are released now (and its copies on every
+   * node, through `HeldElsewhere.dropped`); it stands for `error` from then
+   * on, until it is deleted. A pending object settles as `error` when its
+   * value comes (its bytes are released at once). Unknown or failed: nothing to free.
+   */
+  free(id: string, error: Error): void {
+    const slot = this.entries.get(id);
+    if (slot === undefined || (slot instanceof Entry && slot.error !== undefined)) return;
+    if (slot === null || slot instanceof Entry) {
+      this.freeOnSettle.set(id, error);
+      return;
+    }
+    this.drop(id, slot);
+    const freed = new Entry();
+    freed.error = error;
+    this.entries.set(id, freed);
+  }
+
+  private readonly freeOnSettle = new Map<string, Error>();
 
   get size(): number {
     return this.entries.size;
@@ -174,17 +287,20 @@ export class MemoryStore implements WaitableStore {
   /** Bytes of one object; rejects with its error, or `GetTimeoutError` after `timeoutS` seconds. */
   getOne(id: string, timeoutS: number | undefined): Promise<Uint8Array> {
     const settled = this.peek(id);
-    if (settled !== undefined) return settled instanceof Uint8Array ? Promise.resolve(settled) : Promise.reject(settled);
+    if (settled instanceof Uint8Array) return Promise.resolve(settled);
+    if (settled instanceof Error) return Promise.reject(settled);
     return this.getMany([id], timeoutS).then((list) => list[0]!);
   }
 
   /**
    * Bytes of every object, in order. Rejects as soon as any of them holds an
-   * error (without waiting for the rest), or with `GetTimeoutError`.
+   * error (without waiting for the rest), or with `GetTimeoutError`. `on`:
+   * the node that needs the bytes (a worker's get), where objects held
+   * elsewhere are pulled to; default the owner's node.
    */
-  getMany(ids: readonly string[], timeoutS: number | undefined): Promise<Uint8Array[]> {
+  getMany(ids: readonly string[], timeoutS: number | undefined, on?: string): Promise<Uint8Array[]> {
     if (this.closed !== undefined) return Promise.reject(this.closed);
-    return new Promise<Uint8Array[]>((resolve, reject) => new GetRequest(this, ids, resolve, reject).start(timeoutS));
+    return new Promise<Uint8Array[]>((resolve, reject) => new GetRequest(this, ids, resolve, reject, on).start(timeoutS));
   }
 
   /**
@@ -216,19 +332,28 @@ export class MemoryStore implements WaitableStore {
     if (wasBusy) this.busyListener?.(false);
     for (const slot of this.entries.values()) if (slot instanceof Uint8Array) this.slabs?.release(slot);
     this.entries.clear();
+    this.retained.clear();
+    this.dropWhenReleased.clear();
   }
 
   private readonly pending = new Set<(error?: Error) => void>();
 
   private settle(id: string, settled: Settled): void {
     const slot = this.entries.get(id);
-    if (this.closed !== undefined || slot instanceof Uint8Array || slot?.error !== undefined) {
+    if (this.freeOnSettle.size > 0 && this.freeOnSettle.has(id)) {
+      // Freed while pending (`free`): it settles as the error, its value let go at once.
+      const freed = this.freeOnSettle.get(id)!;
+      this.freeOnSettle.delete(id);
+      if (!(settled instanceof Error)) this.letGo(id, settled);
+      settled = freed;
+    }
+    if (this.closed !== undefined || (slot !== undefined && slot !== null && (!(slot instanceof Entry) || slot.error !== undefined))) {
       // Closed, or immutable once set (a late duplicate is ignored).
       if (settled instanceof Uint8Array) this.slabs?.release(settled);
       return;
     }
     const wasExpected = slot === null || (slot !== undefined && slot.expected);
-    if (settled instanceof Uint8Array) {
+    if (!(settled instanceof Error)) {
       this.entries.set(id, settled);
     } else if (slot === undefined || slot === null) {
       const failed = new Entry();
@@ -247,7 +372,8 @@ export class MemoryStore implements WaitableStore {
         for (let k = 0; k < more.length; k += 2) this.notify(more[k] as Waiter, more[k + 1] as number, this.handOutSettled(settled));
       }
     }
-    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.drop(id, settled);
+    // After its waiters (the outermost drain's end): one that retains the object keeps it.
+    if (this.dropOnSettle.size > 0 && this.dropOnSettle.delete(id)) this.dropsDue.push(id);
     if (wasExpected) this.less();
     this.drain();
   }
@@ -256,6 +382,8 @@ export class MemoryStore implements WaitableStore {
   private readonly notifications: Array<Waiter | number | Settled> = [];
   private notifyHead = 0;
   private draining = false;
+  /** Drops-on-settle waiting for the drain to end. */
+  private readonly dropsDue: string[] = [];
 
   private notify(waiter: Waiter, at: number, settled: Settled): void {
     this.notifications.push(waiter, at, settled);
@@ -292,12 +420,31 @@ export class MemoryStore implements WaitableStore {
     q.length = 0;
     this.notifyHead = 0;
     this.draining = false;
+    const due = this.dropsDue;
+    if (due.length > 0) {
+      // `delete` settles nothing, so nothing is added meanwhile.
+      for (let k = 0; k < due.length; k++) this.delete(due[k]!);
+      due.length = 0;
+    }
     if (failure !== undefined) throw failure.error;
   }
 
   private drop(id: string, kept: Slot | Settled): void {
     this.entries.delete(id);
-    if (kept instanceof Uint8Array) this.slabs?.release(kept);
+    this.letGo(id, kept);
+  }
+
+  /**
+   * Releases what a value held: its slab, and with other nodes the copies they
+   * may hold (of a location, or of large bytes passed by reference).
+   */
+  private letGo(id: string, kept: Slot | Settled): void {
+    if (kept instanceof Uint8Array) {
+      this.slabs?.release(kept);
+      if (this.elsewhere !== undefined && kept.byteLength >= inlineThreshold) this.elsewhere.dropped(id);
+    } else if (kept !== null && !(kept instanceof Entry) && !(kept instanceof Error)) {
+      this.elsewhere?.dropped(id);
+    }
   }
 
   /** What a reader gets: slab-backed bytes as the reader's own pinned view (see the top of this file). */

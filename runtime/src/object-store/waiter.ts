@@ -4,8 +4,13 @@
  * so the requests and the store do not import each other.
  */
 
-/** What an object settled to: its bytes, or the error it stands for. */
-export type Settled = Uint8Array | Error;
+import type { ObjectLocation } from "./object-location.js";
+
+/**
+ * What an object settled to: its bytes, the node holding it (a large object
+ * made on another node, see object-location.ts), or the error it stands for.
+ */
+export type Settled = Uint8Array | ObjectLocation | Error;
 
 /**
  * Something waiting for objects (a get, a wait, a task's arguments): told
@@ -26,4 +31,9 @@ export interface WaitableStore {
   untrack(finish: (error?: Error) => void): void;
   /** The error the store was closed with, if it was. */
   readonly isClosed: Error | undefined;
+  /**
+   * Tells `waiter` (with position `at`) the bytes of an object held on another node once they are
+   * on node `to` (default the owner's; pulled), or the error that stopped it; the object is retained meanwhile.
+   */
+  fetchFor(waiter: Waiter, at: number, location: ObjectLocation, to?: string): void;
 }

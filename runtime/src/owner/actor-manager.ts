@@ -29,6 +29,7 @@ import { SharedActorHosts } from "../node/shared-actor-hosts.js";
 import { actorRequestOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable } from "./schedulable.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import type { ActorStateUpdate, RegisterActorReply } from "../cluster/cluster-state.js";
+import { cancelCallOfRef } from "./actor-call-cancel.js";
 
 export interface ActorManagerDeps {
   readonly store: MemoryStore;
@@ -54,6 +55,8 @@ export interface ActorManagerDeps {
 interface InFlight {
   readonly q: QueuedCall;
   retries: number;
+  /** `ray.cancel` reached it after it was sent: its refs have failed already, and it is never retried. */
+  cancelled?: true;
 }
 
 class ActorState implements Schedulable {
@@ -263,6 +266,7 @@ export class ActorManager {
     const retry: InFlight[] = [];
     const maxTask = state.creation.maxTaskRetries;
     for (const f of state.inFlight.values()) {
+      if (f.cancelled === true) continue;
       // A streaming call that yielded values is not run again (owner/generator-streams.ts).
       const seen = f.q.call.streaming !== undefined && this.d.streamStarted?.(f.q.call.taskId) === true;
       if (!seen && (maxTask === -1 || f.retries < maxTask)) retry.push(f);
@@ -294,32 +298,34 @@ export class ActorManager {
     }
   }
 
-  /** Cancels a call that has not been sent to the actor yet, or a streaming generator call; another sent call runs on (best effort). */
-  cancelCall(taskId: string, force: boolean): boolean {
+  /**
+   * `ray.cancel` of an actor call (actor-call-cancel.ts). Returns the call's id when it was found (its
+   * refs not settled yet), so the caller can cancel what it submitted.
+   */
+  cancelCall(objectId: string, force: boolean): string | undefined {
     if (force) {
       throw new InvalidArgumentError("ray.cancel(ref, { force: true }) is not supported for actor method calls; kill the actor with ray.kill instead.");
     }
+    return cancelCallOfRef(objectId, (taskId, several) => this.cancelOneCall(taskId, several));
+  }
+
+  /** `several`: `taskId` was derived from a return id, so only a call with several returns matches. */
+  private cancelOneCall(taskId: string, several: boolean): boolean {
+    const accept = (q: QueuedCall) => !several || q.call.numReturns > 1;
     for (const state of this.actors.values()) {
-      const q = state.queue.remove(taskId);
+      const q = state.queue.remove(taskId, accept);
       if (q !== undefined) {
         this.settleError(q.call, new TaskCancelledError(q.call.name));
         return true;
       }
-    }
-    return this.cancelStreaming(taskId);
-  }
-
-  /**
-   * A running streaming generator call: its end fails at once and its thread stops the generator
-   * before its next value (thread/generator-runner.ts); the call's own report comes later and is ignored.
-   */
-  private cancelStreaming(taskId: string): boolean {
-    for (const state of this.actors.values()) {
-      const call = state.inFlight.get(taskId)?.q.call;
-      if (call?.streaming === undefined || state.client === undefined) continue;
-      state.client.post({ t: "cancel", taskId, name: call.name });
-      this.d.store.putError(taskId, new TaskCancelledError(call.name));
-      return true;
+      const f = state.inFlight.get(taskId);
+      if (f !== undefined && accept(f.q)) {
+        if (f.cancelled === true) return true;
+        f.cancelled = true;
+        this.settleError(f.q.call, new TaskCancelledError(f.q.call.name));
+        state.client?.post({ t: "cancel", taskId, name: f.q.call.name });
+        return true;
+      }
     }
     return false;
   }
@@ -384,6 +390,10 @@ export class ActorManager {
       deps: state.ctorDeps,
       maxConcurrency: creation.maxConcurrency,
       ...(state.grant !== undefined && state.grant.gpuIds.length > 0 ? { gpuIds: state.grant.gpuIds } : {}),
+      actor: creation.actor,
+      ...(state.grant !== undefined ? { resources: state.grant.resources.toJSON() } : {}),
+      ...(state.restarts > 0 ? { restarted: true } : {}),
+      ...(creation.concurrencyGroups !== undefined ? { concurrencyGroups: creation.concurrencyGroups } : {}),
     });
   }
 
@@ -400,6 +410,7 @@ export class ActorManager {
       deps: q.deps,
       numReturns: call.numReturns,
       streaming: call.streaming,
+      ...(call.group !== undefined ? { group: call.group } : {}),
     });
   }
 

@@ -61,10 +61,10 @@ export class ActorSubmitQueue {
     for (const caller of [...this.lines.keys()]) this.pump(caller);
   }
 
-  /** Removes the call if it has not been sent; false otherwise. */
-  remove(taskId: string): QueuedCall | undefined {
+  /** Removes the call (one `accept`s) if it has not been sent; undefined otherwise. */
+  remove(taskId: string, accept: (q: QueuedCall) => boolean = () => true): QueuedCall | undefined {
     for (const [caller, line] of this.lines) {
-      const i = line.findIndex((q) => q.call.taskId === taskId);
+      const i = line.findIndex((q) => q.call.taskId === taskId && accept(q));
       if (i >= 0) {
         const [q] = line.splice(i, 1);
         if (line.length === 0) this.lines.delete(caller);

@@ -20,8 +20,10 @@ import { returnId } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { EncodedArgs, TaskCall, WireError } from "../common/task-spec.js";
 import type { PoolWorker } from "../node/worker-pool.js";
-import { resolveDeps } from "./dependency-resolver.js";
-import { TaskState, groupRemoved, mayRetry, retriesOutOfMemory } from "./task-state.js";
+import { releaseDeps, resolveHeldDeps } from "./dependency-resolver.js";
+import type { Held } from "../object-store/object-location.js";
+import { descendantsFirst } from "./cancel-order.js";
+import { TaskState, assignedResources, groupRemoved, mayRetry, retriesOutOfMemory, streamSeen } from "./task-state.js";
 import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "../node/lease.js";
 import { type NodeGrant, type NodeRequest } from "./schedulable.js";
@@ -30,7 +32,7 @@ import type { Grant } from "../scheduler/schedule-request.js";
 import { CPU } from "../scheduler/resource-set.js";
 import { addTransfer } from "../protocol/encoded-values.js";
 import { ClaimTable } from "../protocol/task-claims.js";
-
+import { CallChildren } from "./call-children.js";
 export interface TaskManagerDeps {
   readonly store: MemoryStore;
   /** The node tasks are submitted to (this manager attaches itself as its owner). */
@@ -55,6 +57,8 @@ export class TaskManager implements LeaseOwner {
    * finish: children they submitted just before the cancel arrive after it.
    */
   private readonly cancelledParents = new Map<string, boolean>();
+  /** Tasks submitted by actor calls, for recursive cancel of a call. */
+  private readonly callChildren = new CallChildren();
   private readonly depth: number;
   private lanes = 0;
   /** Leases with tasks, by lane. */
@@ -82,6 +86,7 @@ export class TaskManager implements LeaseOwner {
     if (parentTaskId !== undefined) {
       const parent = this.tasks.get(parentTaskId);
       if (parent !== undefined) (parent.children ??= []).push(taskId);
+      else this.callChildren.adopt(parentTaskId, taskId);
       // The parent was cancelled recursively while this submission was still
       // on its way from the parent's thread: it is cancelled like its siblings.
       const force = this.cancelledParents.get(parentTaskId);
@@ -89,8 +94,8 @@ export class TaskManager implements LeaseOwner {
     }
     const { refIdx, refIds } = args;
     if (refIdx === undefined || refIds === undefined) return this.enqueue(state);
-    resolveDeps(this.d.store, refIdx, refIds, (outcome) => {
-      if (this.tasks.get(taskId) !== state) return; // cancelled meanwhile
+    resolveHeldDeps(this.d.store, refIdx, refIds, (outcome) => {
+      if (this.tasks.get(taskId) !== state) return releaseDeps(this.d.store, outcome.deps); // cancelled meanwhile
       if (outcome.error !== undefined) return this.finishWithError(state, new TaskError(call.name, outcome.error));
       state.deps = outcome.deps;
       this.enqueue(state);
@@ -109,6 +114,7 @@ export class TaskManager implements LeaseOwner {
       grantId: grant.id,
       cpuUnits: grant.resources.get(CPU),
       gpuIds,
+      resources: assignedResources(grant),
       tasks: [],
       blocked: false,
     };
@@ -150,13 +156,26 @@ export class TaskManager implements LeaseOwner {
     }
   }
 
-  onDone(worker: PoolWorker, taskId: string, results: readonly Uint8Array[]): void {
+  /** The task's results: bytes, or where a large one made on another node is held (object-location.ts). */
+  onDone(worker: PoolWorker, taskId: string, results: readonly Held[]): void {
     const state = this.tasks.get(taskId);
     if (state === undefined || state.lease?.worker !== worker) return;
     this.leave(state);
     this.forget(state);
     const n = state.call.numReturns;
-    for (let i = 0; i < n; i++) this.d.store.putBytes(returnId(taskId, n, i), results[i]!);
+    for (let i = 0; i < n; i++) {
+      const r = results[i]!;
+      if (r instanceof Uint8Array) this.d.store.putBytes(returnId(taskId, n, i), r);
+      else this.d.store.putLocation(returnId(taskId, n, i), r);
+    }
+  }
+
+  /** An argument of the task could not be pulled to its node: the task fails with that (never ran, not retried). */
+  onArgumentsLost(worker: PoolWorker, taskId: string, error: Error): void {
+    const state = this.tasks.get(taskId);
+    if (state === undefined || state.lease?.worker !== worker) return;
+    this.leave(state);
+    this.finishWithError(state, new TaskError(state.name, error));
   }
 
   onFailed(worker: PoolWorker, taskId: string, wire: WireError, errorName: string): void {
@@ -167,7 +186,7 @@ export class TaskManager implements LeaseOwner {
     const retry = state.call.retryExceptions;
     // A module that failed to load fails the same way again: never retried (common/errors.ts).
     const retryable = errorName !== ModuleLoadError.name && (retry === true || (Array.isArray(retry) && retry.includes(errorName)));
-    if (retryable && this.mayRetry(state)) {
+    if (retryable && !streamSeen(state, this.d.streamStarted) && mayRetry(state)) {
       return this.enqueue(state);
     }
     this.finishWithError(state, new TaskError(state.name, this.d.rebuildError(wire)));
@@ -190,7 +209,7 @@ export class TaskManager implements LeaseOwner {
       if (state.cancelled !== "no") {
         this.finishWithError(state, new TaskCancelledError(state.name));
       } else if (error instanceof OutOfMemoryError && running) {
-        if (this.mayRetry(state, retriesOutOfMemory)) this.enqueue(state);
+        if (!streamSeen(state, this.d.streamStarted) && retriesOutOfMemory(state)) this.enqueue(state);
         else {
           this.finishWithError(
             state,
@@ -203,7 +222,7 @@ export class TaskManager implements LeaseOwner {
         }
       } else if (!worker.client.spoke && isModuleLoadFailure(error)) {
         this.finishWithError(state, new WorkerCrashedError(workerLoadFailureMessage(state.name, worker.client.workerId, error!), { cause: error }));
-      } else if (this.mayRetry(state)) {
+      } else if (!streamSeen(state, this.d.streamStarted) && mayRetry(state)) {
         this.enqueue(state);
       } else {
         const why = error !== undefined ? `threw ${error.name}: ${error.message}` : `exited with code ${exitCode}`;
@@ -261,25 +280,20 @@ export class TaskManager implements LeaseOwner {
     const state = this.tasks.get(this.byReturn.get(objectId) ?? objectId);
     if (state === undefined) return;
     if (!recursive) return this.cancelOne(state, force);
-    // The task and everything it submitted, descendants before their
-    // ancestors (reverse of a depth-first preorder), with an explicit stack:
-    // nested tasks can be nested deeper than the call stack.
-    const order: TaskState[] = [];
-    const stack: TaskState[] = [state];
-    for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-      order.push(next);
-      if (next.children === undefined) continue;
-      for (const child of next.children) {
-        const c = this.tasks.get(child);
-        if (c !== undefined) stack.push(c);
-      }
-    }
-    for (let k = order.length - 1; k >= 0; k--) {
-      const s = order[k]!;
+    for (const s of descendantsFirst(state, (id) => this.tasks.get(id))) {
       if (this.tasks.get(s.id) !== s) continue; // settled meanwhile (its argument was cancelled just before)
       if (s.phase === "sent") this.cancelledParents.set(s.id, force);
       this.cancelOne(s, force);
     }
+  }
+
+  /**
+   * `ray.cancel` of the actor call `callId` (undefined: no such call was pending):
+   * with `recursive`, the tasks it submitted that still live are cancelled, with theirs.
+   */
+  cancelChildrenOf(callId: string | undefined, force: boolean, recursive: boolean): void {
+    if (callId === undefined || !recursive) return;
+    for (const child of this.callChildren.of(callId)) this.cancel(child, force, true);
   }
 
   private cancelOne(state: TaskState, force: boolean): void {
@@ -296,12 +310,6 @@ export class TaskManager implements LeaseOwner {
       state.lease!.node.cancelTask(state.lease!.worker, state.id, state.name);
       this.putErrors(state, new TaskCancelledError(state.name));
     }
-  }
-
-  /** A streaming generator that yielded a value is never run again (its values were seen); else `policy` decides. */
-  private mayRetry(state: TaskState, policy: (state: TaskState) => boolean = mayRetry): boolean {
-    if (state.call.streaming !== undefined && this.d.streamStarted?.(state.id) === true) return false;
-    return policy(state);
   }
 
   /** Whether `objectId` is the return of a task this manager knows. */
@@ -387,6 +395,7 @@ export class TaskManager implements LeaseOwner {
         deps: state.deps,
         numReturns: call.numReturns,
         gpuIds: lease.gpuIds,
+        resources: lease.resources,
         claim,
         streaming: call.streaming,
       },
@@ -481,6 +490,8 @@ export class TaskManager implements LeaseOwner {
 
   private forget(state: TaskState): void {
     if (this.cancelledParents.size > 0) this.cancelledParents.delete(state.id);
+    this.callChildren.forget(state.id);
+    releaseDeps(this.d.store, state.deps);
     this.tasks.delete(state.id);
     const n = state.call.numReturns;
     if (n > 1) for (let i = 0; i < n; i++) this.byReturn.delete(returnId(state.id, n, i));

@@ -3,11 +3,13 @@
  * and the error of a task whose placement group went away.
  */
 import { TaskCancelledError } from "../common/errors.js";
-import type { EncodedArgs, ResolvedDeps, TaskCall } from "../common/task-spec.js";
+import type { EncodedArgs, TaskCall } from "../common/task-spec.js";
+import type { HeldDeps } from "../object-store/object-location.js";
 import type { Lease } from "../node/lease.js";
 import type { NodeClient, TaskLeaseSpec } from "../node/node-client.js";
 import type { TaskClaim } from "../protocol/task-claims.js";
 import { taskShapeOf } from "./schedulable.js";
+import type { Grant } from "../scheduler/schedule-request.js";
 
 /**
  * One task, from submission to its last result. A million may be queued at
@@ -18,7 +20,8 @@ import { taskShapeOf } from "./schedulable.js";
  */
 export class TaskState {
   phase: "deps" | "queued" | "sent" = "deps";
-  deps: ResolvedDeps | undefined = undefined;
+  /** Its resolved ref arguments: bytes, or where a large one is held (the running node pulls it). */
+  deps: HeldDeps | undefined = undefined;
   lease: Lease<TaskState> | undefined = undefined;
   /** The node its lease request is queued at while its phase is "queued". */
   queuedAt: NodeClient | undefined = undefined;
@@ -53,7 +56,13 @@ export function mayRetry(state: TaskState): boolean {
   return true;
 }
 
+/** A streaming generator that yielded a value is never run again (its values were seen: owner/generator-streams.ts). */
+export function streamSeen(state: TaskState, started: ((taskId: string) => boolean) | undefined): boolean {
+  return state.call.streaming !== undefined && started?.(state.id) === true;
+}
+
 /** Out of memory is retried only when `retryExceptions` is true or names it (as Ray does for OOM). */
+
 export function retriesOutOfMemory(state: TaskState): boolean {
   const retry = state.call.retryExceptions;
   return (retry === true || (Array.isArray(retry) && retry.includes("OutOfMemoryError"))) && mayRetry(state);
@@ -64,4 +73,11 @@ export function groupRemoved(state: TaskState): TaskCancelledError {
     state.name,
     `Task ${state.name} was cancelled: its placement group was removed (ray.removePlacementGroup).`,
   );
+}
+
+/** What a task's grant holds, as `getAssignedResources()` shows it; undefined for the default task's `{ CPU: 1 }` (nothing extra on the wire). */
+export function assignedResources(grant: Grant<unknown>): Readonly<Record<string, number>> | undefined {
+  const held = grant.resources.toJSON();
+  const names = Object.keys(held);
+  return names.length === 1 && held["CPU"] === 1 ? undefined : held;
 }

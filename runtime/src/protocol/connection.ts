@@ -28,6 +28,8 @@ export const CloseCode = {
   NORMAL: 1000,
   /** The peer ended without closing the connection (a thread or process died, a socket dropped). */
   ABNORMAL: 1006,
+  /** The peer sent a message the protocol does not allow (unknown, or ill-typed): closed by the receiver. */
+  PROTOCOL_ERROR: 1002,
 } as const;
 
 export interface CloseEvent {

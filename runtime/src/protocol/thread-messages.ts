@@ -49,6 +49,11 @@ export type ToWorker =
       readonly numReturns: number;
       /** GPU devices granted to the task's lease (`ray.getGpuIds()`); undefined when none. */
       readonly gpuIds: readonly number[] | undefined;
+      /**
+       * What the lease holds (`getRuntimeContext().getAssignedResources()`, user units). Undefined
+       * for exactly `{ CPU: 1 }`, the default task's, so the common case carries nothing more.
+       */
+      readonly resources: Readonly<Record<string, number>> | undefined;
       /** Set for a task sent ahead (it waits behind another): start it only if `claimToStart` allows. */
       readonly claim: TaskClaim | undefined;
       /** A streaming generator: report each value with `genItem` (absent: a normal task). */
@@ -64,6 +69,14 @@ export type ToWorker =
       readonly maxConcurrency: number;
       /** GPU devices the actor holds for life (`ray.getGpuIds()`); absent when none. */
       readonly gpuIds?: readonly number[];
+      /** The actor as its handles describe it (`getRuntimeContext().currentActor`). */
+      readonly actor?: ActorDescriptor;
+      /** What the actor holds for life (`getAssignedResources()`); absent: nothing. */
+      readonly resources?: Readonly<Record<string, number>>;
+      /** This instance replaces one that died (`wasCurrentActorReconstructed`). */
+      readonly restarted?: boolean;
+      /** Concurrency groups (`concurrencyGroups` actor option): each runs up to its limit of calls at once. */
+      readonly concurrencyGroups?: Readonly<Record<string, number>>;
     }
   | {
       readonly t: "callActor";
@@ -77,7 +90,13 @@ export type ToWorker =
       readonly numReturns: number;
       /** A generator method that streams: report each value with `genItem`. */
       readonly streaming?: Streaming | undefined;
+      /** The concurrency group it runs in, when the call chose one (`.options({ concurrencyGroup })`); else the method's. */
+      readonly group?: string;
     }
+  /**
+   * `ray.cancel` of a task or actor call sent here: dropped if it has not started, else its
+   * signal aborts (`getRuntimeContext().signal`) and its pending `get`/`wait`s fail.
+   */
   | { readonly t: "cancel"; readonly taskId: string; readonly name: string }
   /** The consumer of streaming generator `taskId` has taken `consumed` of its values: a generator paused by backpressure may go on. */
   | { readonly t: "genAck"; readonly taskId: string; readonly consumed: number }
@@ -130,6 +149,8 @@ export type FromWorker =
   | { readonly t: "put"; readonly id: string; readonly bytes: Uint8Array }
   /** An object this thread owns is unreachable: the driver may drop it (see common/reference-counter.ts). */
   | { readonly t: "release"; readonly id: string }
+  /** `ray.free` in a task: these objects are freed on every node. */
+  | { readonly t: "free"; readonly ids: readonly string[] }
   /**
    * This thread holds no view of these slabs any more (object-store/slab-pool.ts):
    * it hands back `counts[i]` deliveries of slab `slabs[i]` (see `storeBytesOf`).

@@ -57,8 +57,11 @@ export const ACTOR_OPTION_KEYS: readonly string[] = [
   "schedulingStrategy",
   "hosting",
   "isolation",
+  "concurrencyGroups",
 ];
-export const ACTOR_METHOD_OPTION_KEYS: readonly string[] = ["numReturns", "name", "generatorBackpressureNumObjects"];
+export const ACTOR_METHOD_OPTION_KEYS: readonly string[] = ["numReturns", "name", "concurrencyGroup", "generatorBackpressureNumObjects"];
+/** What `@ray.method({...})` takes. */
+export const METHOD_DECORATOR_KEYS: readonly string[] = ["numReturns", "concurrencyGroup"];
 
 /** Checks options of a remote function (decorator or `.options`). */
 export function validateTaskOptions(options: unknown, where: string): asserts options is TaskOptions {
@@ -112,6 +115,27 @@ export function validateActorOptions(options: unknown, where: string): asserts o
   checkHosting(record, where);
   validateSchedulingStrategy(record["schedulingStrategy"], where);
   checkIsolation(record, where);
+  checkConcurrencyGroups(record["concurrencyGroups"], where);
+}
+
+/** `concurrencyGroups`: a plain object of group name → how many of its calls may run at once (an integer ≥ 1). */
+function checkConcurrencyGroups(groups: unknown, where: string): void {
+  if (groups === undefined) return;
+  if (typeof groups !== "object" || groups === null || Array.isArray(groups) || Object.getPrototypeOf(groups) !== Object.prototype) {
+    throw new InvalidArgumentError(`concurrencyGroups of ${where} must be an object of group name → limit, e.g. { io: 2, compute: 1 }; got ${describe(groups)}.`);
+  }
+  for (const [name, limit] of Object.entries(groups)) {
+    if (name === "") throw new InvalidArgumentError(`concurrencyGroups of ${where}: a group needs a non-empty name.`);
+    checkInteger(limit, `concurrencyGroups.${name}`, where, 1);
+  }
+}
+
+/** Checks `@ray.method({...})`'s options. */
+export function validateMethodDecoratorOptions(options: unknown, where: string): void {
+  const record = asRecord(options, where);
+  checkKnownKeys(record, METHOD_DECORATOR_KEYS, where, "@ray.method");
+  checkCount(record, "numReturns", where, 1);
+  checkString(record, "concurrencyGroup", where);
 }
 
 /** `hosting` is "dedicated" or "shared"; a shared thread cannot give each of its actors a CPU or a GPU of its own. */
@@ -145,6 +169,7 @@ export function validateActorMethodOptions(
   checkKnownKeys(record, ACTOR_METHOD_OPTION_KEYS, where, "actor methods");
   checkReturns(record, where);
   checkString(record, "name", where);
+  checkString(record, "concurrencyGroup", where);
 }
 
 /** Checks `numCpus`, `numGpus`, `memory` and `resources`; other keys are ignored. */

@@ -28,6 +28,12 @@ export class HostedActors {
     this.hosts.get(m.actorId)?.call(m);
   }
 
+  /** `ray.cancel` of an actor call sent here: false if no actor of this thread has it. */
+  cancel(taskId: string, name: string): boolean {
+    for (const host of this.hosts.values()) if (host.cancel(taskId, name)) return true;
+    return false;
+  }
+
   /** `ray.exitActor()` in one of its calls: it starts no further call (the driver ends it). */
   exitAfterCurrent(actorId: string): void {
     this.hosts.get(actorId)?.exitAfterCurrent();

@@ -6,6 +6,7 @@
  * cancellation.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { ActorDescriptor } from "../common/task-spec.js";
 
 export interface TaskContext {
   readonly taskId: string;
@@ -21,6 +22,53 @@ export interface TaskContext {
   readonly actorId?: string;
   /** GPU devices granted to this task (or its actor), for `ray.getGpuIds()`. */
   readonly gpuIds?: readonly number[] | undefined;
+  /** What this task (or its actor) holds, for `getAssignedResources()`; absent: the default task's `{ CPU: 1 }`. */
+  readonly resources?: Readonly<Record<string, number>> | undefined;
+  /** This task's or actor call's own cancellation (absent while a module is imported). */
+  readonly cancellation?: CallCancellation;
+  /** The actor whose constructor or method runs, as `currentActor` and `wasCurrentActorReconstructed` show it. */
+  readonly actor?: HostedActorInfo;
+}
+
+/** What an actor's calls know of it (one object per actor instance, shared by its calls' contexts). */
+export interface HostedActorInfo {
+  readonly descriptor: ActorDescriptor;
+  /** This instance is a restart (Ray's `was_current_actor_reconstructed`). */
+  readonly reconstructed: boolean;
+  /** What the actor holds for its life (Ray's actor rule: `{}` for an actor that asked for nothing). */
+  readonly resources: Readonly<Record<string, number>>;
+}
+
+/**
+ * The cancellation of one running task or actor call: `ray.cancel` reaches it
+ * through the thread's `cancel` message. Each call has its own, so cancelling
+ * one of several interleaved calls of an async actor aborts only that one.
+ * The `AbortController` is made only when the call reads its signal: most
+ * tasks never do, and the hot path stays one small object per task.
+ */
+export class CallCancellation {
+  private controller: AbortController | undefined;
+  private reason: Error | undefined;
+
+  get cancelled(): boolean {
+    return this.reason !== undefined;
+  }
+
+  /** Aborts (with the `TaskCancelledError` as reason) when the call is cancelled; already aborted if it was. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.reason !== undefined) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Once; later calls change nothing. */
+  cancel(reason: Error): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
 }
 
 export type TaskContextStorage = AsyncLocalStorage<TaskContext>;

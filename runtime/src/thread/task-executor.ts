@@ -11,11 +11,12 @@
  */
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../common/errors.js";
 import { addTransfer, decodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
+import { ClassNotLoaded, decodeLoadingClasses } from "../common/serializable-classes.js";
 import type { FunctionRegistry, RemoteTarget } from "../api/function-registry.js";
 import type { FromWorker, ToWorker } from "../protocol/thread-messages.js";
 import type { FnLocation } from "../common/task-spec.js";
 import { claimable, claimToStart } from "../protocol/task-claims.js";
-import { isThenable, type TaskContextStorage } from "./task-context.js";
+import { CallCancellation, isThenable, type TaskContextStorage } from "./task-context.js";
 import type { ErrorCodec } from "./thread-core.js";
 import { GeneratorRunner, isGeneratorObject } from "./generator-runner.js";
 
@@ -29,6 +30,8 @@ interface Lane {
   running: RunMessage | undefined;
   /** When the running task started (`performance.now()`). */
   startedAt: number;
+  /** The running task's cancellation (its signal). */
+  cancellation: CallCancellation | undefined;
   readonly queue: RunMessage[];
 }
 
@@ -58,7 +61,7 @@ export class TaskExecutor {
     if (m.fnLocation !== undefined) this.fnLocations[m.fn] = m.fnLocation;
     let lane = this.lanes.get(m.lane);
     if (lane === undefined) {
-      lane = { id: m.lane, running: undefined, startedAt: 0, queue: [] };
+      lane = { id: m.lane, running: undefined, startedAt: 0, cancellation: undefined, queue: [] };
       this.lanes.set(m.lane, lane);
     }
     if (lane.running !== undefined) lane.queue.push(m);
@@ -82,6 +85,21 @@ export class TaskExecutor {
       if (i >= 0) {
         lane.queue.splice(i, 1);
         this.fail(taskId, new TaskCancelledError(name));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Non-forced `ray.cancel` of a task that runs here: its signal aborts (the
+   * driver has failed its refs already; whatever it still returns is ignored).
+   * False if it is not running here.
+   */
+  cancelRunning(taskId: string, name: string): boolean {
+    for (const lane of this.lanes.values()) {
+      if (lane.running?.taskId === taskId && lane.cancellation !== undefined) {
+        lane.cancellation.cancel(new TaskCancelledError(name));
         return true;
       }
     }
@@ -117,6 +135,7 @@ export class TaskExecutor {
     }
     lane.running = m;
     lane.startedAt = performance.now();
+    lane.cancellation = new CallCancellation();
     const known = this.fns[m.fn];
     if (known !== undefined) return this.execute(lane, m, known);
     const loc = this.fnLocations[m.fn];
@@ -144,11 +163,25 @@ export class TaskExecutor {
     this.execute(lane, m, target);
   }
 
-  private execute(lane: Lane, m: RunMessage, target: FunctionTarget): void {
-    this.context.run({ taskId: m.taskId, name: m.name, gpuIds: m.gpuIds }, () => {
+  /** `args`: already decoded (after the modules of serializable classes in them were imported). */
+  private execute(lane: Lane, m: RunMessage, target: FunctionTarget, args?: unknown[]): void {
+    const cancellation = lane.cancellation!;
+    // Cancelled while its module (or a class module of its arguments) loaded: it never starts.
+    if (cancellation.cancelled) return this.settle(lane, m, false, new TaskCancelledError(m.name));
+    this.context.run({ taskId: m.taskId, name: m.name, gpuIds: m.gpuIds, resources: m.resources, cancellation }, () => {
       let result: unknown;
       try {
-        result = target.fn(...decodeArgs(this.codec, m.args, m.deps));
+        if (args === undefined) args = decodeArgs(this.codec, m.args, m.deps);
+      } catch (e) {
+        if (!(e instanceof ClassNotLoaded)) return this.settle(lane, m, false, e);
+        decodeLoadingClasses(() => decodeArgs(this.codec, m.args, m.deps)).then(
+          (decoded) => this.execute(lane, m, target, decoded),
+          (error: unknown) => this.settle(lane, m, false, error),
+        );
+        return;
+      }
+      try {
+        result = target.fn(...args);
       } catch (e) {
         return this.settle(lane, m, false, e);
       }
@@ -181,6 +214,7 @@ export class TaskExecutor {
 
   private startNext(lane: Lane): void {
     lane.running = undefined;
+    lane.cancellation = undefined;
     const next = lane.queue.shift();
     if (next !== undefined) this.start(lane, next);
     else this.lanes.delete(lane.id);

@@ -12,12 +12,13 @@ import { actorCreation } from "../api/actor-creation.js";
 import type { Core, GeneratorCalls, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, Streaming, TaskCall, WireError } from "../common/task-spec.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
-import type { RuntimeContext } from "../common/context.js";
+import type { CoreRuntimeContext, RunningCallInfo } from "../common/context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../common/errors.js";
 import { IdGenerator, generatorItemId } from "../common/ids.js";
 import { ReferenceCounter } from "../common/reference-counter.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
+import { decodeLoadingClasses } from "../common/serializable-classes.js";
 import type { FromWorker, ReplyValue, SyncQuery, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
 import type { TaskContextStorage } from "./task-context.js";
 
@@ -84,14 +85,14 @@ export class ThreadCore implements Core {
     return creation.actor;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming, group?: string): ObjectRef | ObjectRef[] {
     this.refuseWhileImporting(`${name}.remote()`);
     const taskId = this.ids.next();
     const encoded = encodeArgs(this.codec, args, name);
     this.post(
       {
         t: "callActor",
-        call: { taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId: this.data.workerId },
+        call: { taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId: this.data.workerId, group },
       },
       addTransfer(undefined, encoded.bytes),
     );
@@ -124,7 +125,7 @@ export class ThreadCore implements Core {
     const reply = await this.request(true, (reqId, taskId) => ({ t: "get", reqId, ids: refs.map((r) => r.id), timeoutS, taskId }));
     if (reply.k !== "objects") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to get`);
     // The reply's bytes are this thread's own copy: large binaries may be views.
-    return decodeOwnedList(this.codec, reply.bytes);
+    return decodeLoadingClasses(() => decodeOwnedList(this.codec, reply.bytes));
   }
 
   async getOne(ref: ObjectRef, timeoutS: number | undefined): Promise<unknown> {
@@ -140,6 +141,10 @@ export class ThreadCore implements Core {
 
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void {
     this.post({ t: "cancel", objectId: ref.id, force, recursive });
+  }
+
+  free(ids: readonly string[]): void {
+    this.post({ t: "free", ids });
   }
 
   kill(actor: ActorDescriptor, noRestart: boolean): void {
@@ -172,10 +177,18 @@ export class ThreadCore implements Core {
     return reply.actor;
   }
 
-  runtimeContext(): RuntimeContext {
+  runtimeContext(): CoreRuntimeContext {
     const task = this.context.getStore();
     // On a shared thread the actor is the one whose method is running.
     const actorId = task?.actorId ?? this.data.actorId;
+    const running: RunningCallInfo | undefined =
+      task === undefined
+        ? undefined
+        : {
+            resources: task.resources ?? DEFAULT_TASK_RESOURCES,
+            ...(task.cancellation !== undefined ? { cancellation: task.cancellation } : {}),
+            ...(task.actor !== undefined ? { actor: task.actor } : {}),
+          };
     return {
       jobId: this.data.jobId,
       nodeId: this.data.nodeId,
@@ -183,6 +196,7 @@ export class ThreadCore implements Core {
       namespace: this.data.namespace,
       ...(task !== undefined ? { taskId: task.taskId } : {}),
       ...(actorId !== undefined ? { actorId } : {}),
+      ...(running !== undefined ? { running } : {}),
     };
   }
 
@@ -321,6 +335,9 @@ export class ThreadCore implements Core {
     });
   }
 }
+
+/** A task's assigned resources when its run message carried none: the default demand (owner/task-state.ts `assignedResources`). */
+const DEFAULT_TASK_RESOURCES: Readonly<Record<string, number>> = Object.freeze({ CPU: 1 });
 
 const SYNC_QUERY_BYTES = 1 << 20;
 const SYNC_QUERY_TIMEOUT_MS = 30_000;

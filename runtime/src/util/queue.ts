@@ -6,10 +6,11 @@
  *   await q.put(1);                       // waits for room; { block: false } or putNowait: Full at once
  *   await q.get({ timeout: 0.5 });        // waits for an item; Empty when the timeout runs out
  *
- * Passing a queue to a task or actor: values cross by copy and tsray does not
- * send class instances, so a task gets the queue's actor and re-attaches:
- *   consume.remote(q.actor);   …   const q = await ray.Queue.attach<number>(actor);
- * (the actor handle is the queue's only state; `maxsize` is read back from it).
+ * Passing a queue to a task or actor: `consume.remote(q)` — the class is
+ * serializable (common/serializable-classes.ts): a queue crosses as its actor
+ * handle and `maxsize`, its only state, and is rebuilt around the same actor.
+ * The older spelling still works: `consume.remote(q.actor)`, then
+ * `await ray.Queue.attach<number>(actor)` (reads `maxsize` back from the actor).
  *
  * Errors: `Empty` / `Full` (common/errors.ts) where Ray raises `queue.Empty` /
  * `queue.Full`; `InvalidArgumentError` for a negative timeout or batch size;
@@ -20,7 +21,7 @@ import { get, kill } from "../api/api.js";
 import type { ActorHandle } from "../api/remote-types.js";
 import type { ActorOptions } from "../common/options.js";
 import { Empty, Full, InvalidArgumentError } from "../common/errors.js";
-import { sendAdvice } from "../common/send-advice.js";
+import { deserialize, registerClass, serialize } from "../common/serializable-classes.js";
 import { describe } from "../scheduler/options-validation.js";
 import { RemoteQueueActor, type QueueActor, type Taken } from "./queue-actor.js";
 
@@ -80,12 +81,17 @@ export class Queue<T = unknown> {
       throw new InvalidArgumentError(`ray.Queue.attach() takes the \`actor\` of a ray.Queue, got ${describe(actor)}.`);
     }
     const maxsize = await get(actor.getMaxsize.remote());
-    attaching = { actor, maxsize };
-    try {
-      return new Queue<T>();
-    } finally {
-      attaching = undefined;
-    }
+    return queueOver<T>(actor, maxsize);
+  }
+
+  /** Sent to tasks and actors as its actor handle and maxsize, its only state (see `registerClass` below). */
+  static [serialize](q: Queue<unknown>): [ActorHandle<QueueActor>, number] {
+    return [q.actor, q.maxsize];
+  }
+
+  /** A queue over the same actor, on the side that receives one. */
+  static [deserialize](data: [ActorHandle<QueueActor>, number]): Queue<unknown> {
+    return queueOver(data[0], data[1]);
   }
 
   /** How many items are in the queue now. */
@@ -162,14 +168,6 @@ export class Queue<T = unknown> {
     kill(this.actor);
   }
 
-  /** Quoted by the codec when a queue itself is sent (it cannot be: it is a class instance). */
-  get [sendAdvice](): string {
-    return (
-      "a ray.Queue cannot be sent itself: send its actor (`q.actor`) and, in the task or actor, " +
-      "rebuild it with `await ray.Queue.attach(actor)`"
-    );
-  }
-
   #live(what: string): ActorHandle<QueueActor> {
     if (this.#shutDown) throw new InvalidArgumentError(`ray.Queue.${what}(): the queue was shut down; make a new one.`);
     return this.actor;
@@ -188,3 +186,16 @@ function itemOf<T>(taken: Taken<unknown>, none: () => Error): T {
   if (!taken.ok) throw none();
   return taken.item as T;
 }
+
+/** A queue over `actor`, made without a new actor (`attach` and a queue received by a task). */
+function queueOver<T>(actor: ActorHandle<QueueActor>, maxsize: number): Queue<T> {
+  attaching = { actor, maxsize };
+  try {
+    return new Queue<T>();
+  } finally {
+    attaching = undefined;
+  }
+}
+
+// Its id and url are fixed, as QueueActor's are, so any worker finds the class in the runtime's own module.
+registerClass(Queue, { kind: "tsray:serializable", abi: 1, id: "tsray/util/queue.js#Queue", name: "Queue", url: import.meta.url });

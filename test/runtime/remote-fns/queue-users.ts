@@ -9,6 +9,14 @@ export const drain = ray.remote(async function drain(actor: ray.ActorHandle<ray.
   return out;
 });
 
+/** Takes `n` items from a queue passed as itself. */
+export const drainQueue = ray.remote(async function drainQueue(q: ray.Queue<number>, n: number): Promise<number[]> {
+  if (!(q instanceof ray.Queue)) throw new Error("not a ray.Queue");
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(await q.get());
+  return out;
+});
+
 /** Puts items into a queue it was given, from inside an actor. */
 export const Producer = ray.remote(
   class Producer {
@@ -17,5 +25,14 @@ export const Producer = ray.remote(
       for (const item of items) await q.put(item);
       return q.maxsize;
     }
+    async produceInto(q: ray.Queue<number>, items: number[]): Promise<number> {
+      for (const item of items) await q.put(item);
+      return q.maxsize;
+    }
   },
 );
+
+/** Hands the queue it was given back. */
+export const echoQueue = ray.remote(function echoQueue(q: ray.Queue<number>): ray.Queue<number> {
+  return q;
+});

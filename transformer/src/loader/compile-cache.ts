@@ -16,9 +16,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export interface CompileCache {
-  /** The cached output for this key, if any. */
-  read(key: string): string | undefined;
-  write(key: string, output: string): void;
+  /** The cached output for this key, if any; `extension` tells entries of one key apart (default `.js`: the JavaScript). */
+  read(key: string, extension?: string): string | undefined;
+  write(key: string, output: string, extension?: string): void;
 }
 
 /** The key of one compilation: every input the emitted JavaScript depends on. */
@@ -28,6 +28,8 @@ export function compileKey(parts: {
   readonly options: unknown;
   readonly typeScriptVersion: string;
   readonly transformerBuild: string;
+  /** Classes of the file that remote signatures send (registered in it), as the loader knows them. */
+  readonly sends?: readonly string[];
 }): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
@@ -45,20 +47,20 @@ export function openCompileCache(dir: string): CompileCache {
     usable = false;
   }
   return {
-    read(key) {
+    read(key, extension = ".js") {
       if (!usable) return undefined;
       try {
-        return readFileSync(join(dir, `${key}.js`), "utf8");
+        return readFileSync(join(dir, `${key}${extension}`), "utf8");
       } catch {
         return undefined;
       }
     },
-    write(key, output) {
+    write(key, output, extension = ".js") {
       if (!usable) return;
       const temporary = join(dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
       try {
         writeFileSync(temporary, output);
-        renameSync(temporary, join(dir, `${key}.js`));
+        renameSync(temporary, join(dir, `${key}${extension}`));
       } catch {
         // A full disk or a read-only folder: compile again next time.
       }

@@ -14,6 +14,15 @@
  * Files parsed once (lib and package declarations) are kept for the next file
  * of the same loader: only the first compile in a thread pays for them.
  *
+ * Classes that remote signatures send are registered in their own file
+ * (plugin-entry.ts), which needs the whole program: this loader remembers,
+ * for its thread, which classes of which files the programs it built found
+ * sent (`autoClasses`), and each file is compiled with its remembered ones
+ * (they are part of its cache key; all that a compile's program found is
+ * cached beside its output, so a cached compile teaches the loader the same). The entry module is
+ * compiled first and its program reaches every file it imports, types
+ * included, so that covers the statically imported program.
+ *
  * The cache key holds this file's text, not its imports': what the emit reads
  * from other files (import elision without `isolatedModules`) is not in it.
  * With `isolatedModules` (which tsx, esbuild and SWC require too) the emit of
@@ -45,6 +54,9 @@ interface ProjectSettings {
   readonly cache: CompileCache;
 }
 
+/** Cache entries beside a file's JavaScript: the classes its program found sent (`[fileName, classNames][]`). */
+const SENDS = ".sends.json";
+
 /** The options that only say where output goes or what else is written: never the loader's business. */
 const LOADER_OPTIONS: ts.CompilerOptions = {
   noEmit: false,
@@ -65,6 +77,8 @@ export function createFileCompiler(ts: TypeScript): FileCompiler {
   /** Parsed files by name, kept for the life of this loader thread (lib and package declarations, imported modules). */
   const parsed = new Map<string, ts.SourceFile>();
   let previous: ts.Program | undefined;
+  /** File name → classes of it that remote signatures send (see the file comment). */
+  const autoClasses = new Map<string, Set<string>>();
 
   function settingsFor(fileName: string): ProjectSettings {
     const configFile = ts.findConfigFile(dirname(fileName), ts.sys.fileExists);
@@ -93,9 +107,14 @@ export function createFileCompiler(ts: TypeScript): FileCompiler {
   function compile(fileName: string, text: string): CompiledFile {
     const { configFile, options, cache } = settingsFor(fileName);
     const format = emitsCommonJs(ts, options, fileName) ? "commonjs" : "module";
-    const key = compileKey({ text, fileName, options, typeScriptVersion: ts.version, transformerBuild });
+    const sends = [...(autoClasses.get(fileName) ?? [])].sort();
+    const key = compileKey({ text, fileName, options, typeScriptVersion: ts.version, transformerBuild, sends });
     const cached = cache.read(key);
-    if (cached !== undefined) return { js: cached, format };
+    const cachedFound = cached === undefined ? undefined : cache.read(key, SENDS);
+    if (cached !== undefined && cachedFound !== undefined) {
+      remember(JSON.parse(cachedFound) as [string, string[]][]);
+      return { js: cached, format };
+    }
 
     const host = ts.createCompilerHost(options);
     const readSourceFile = host.getSourceFile.bind(host);
@@ -114,7 +133,14 @@ export function createFileCompiler(ts: TypeScript): FileCompiler {
       ...(previous ? { oldProgram: previous } : {}),
     });
     previous = program;
-    const view = transformProgram(program, host, undefined, { ts });
+    const found: [string, string[]][] = [];
+    const onAutoClass = (file: string, name: string) => {
+      const entry = found.find(([f]) => f === file);
+      if (entry) entry[1].push(name);
+      else found.push([file, [name]]);
+    };
+    const view = transformProgram(program, host, undefined, { ts, autoClasses, onAutoClass });
+    remember(found);
     const source = view.getSourceFile(fileName);
     let js: string | undefined;
     view.emit(source, (name, output) => {
@@ -124,7 +150,16 @@ export function createFileCompiler(ts: TypeScript): FileCompiler {
       throw new Error(`tsray/register: TypeScript emitted no JavaScript for ${fileName}; check "noEmit" and "emitDeclarationOnly" are not forced on it.`);
     }
     cache.write(key, js);
+    cache.write(key, JSON.stringify(found), SENDS);
     return { js, format };
+  }
+
+  function remember(found: readonly [string, readonly string[]][]): void {
+    for (const [file, names] of found) {
+      let known = autoClasses.get(file);
+      if (known === undefined) autoClasses.set(file, (known = new Set()));
+      for (const name of names) known.add(name);
+    }
   }
 
   return { compile };

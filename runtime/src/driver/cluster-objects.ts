@@ -1,0 +1,96 @@
+/**
+ * The objects of an in-process cluster (`DriverOptions.inProcessNodes`): one
+ * object store per node (object-store/local-object-store.ts), every two
+ * joined by an in-memory connection carrying the object-transfer protocol,
+ * exactly as two machines will be joined by a WebSocket. The owner's memory
+ * store reaches objects held on other nodes through this (`HeldElsewhere`):
+ * a driver `get` pulls them into the driver's node, large objects the owner
+ * holds go to tasks by reference (the task's node pulls them from the
+ * driver's node), and dropping one frees the copy on every node.
+ *
+ * Made only when the cluster has more than one node: a single node keeps all
+ * its objects in the owner's memory store and never meets a location.
+ */
+import { returnId } from "../common/ids.js";
+import type { HeldElsewhere, MemoryStore } from "../object-store/memory-store.js";
+import { LocalObjectStore } from "../object-store/local-object-store.js";
+import { inlineThreshold, sourcesOf, type Held, type ObjectLocation } from "../object-store/object-location.js";
+import type { TransferLimits } from "../object-store/object-transfer.js";
+import type { ObjectTransferMessage } from "../protocol/object-transfer.js";
+import { connectInMemory } from "../transport/in-memory-connection.js";
+
+export class ClusterObjects implements HeldElsewhere {
+  /** Each node's store, by node id; the driver's node first. */
+  readonly stores = new Map<string, LocalObjectStore>();
+  private driverNode: LocalObjectStore | undefined;
+  /** The owner's store: told of every copy a node pulls (its object directory). */
+  private owner: MemoryStore | undefined;
+
+  get ownerNode(): string {
+    return this.driverNode!.nodeId;
+  }
+
+  constructor(private readonly limits?: TransferLimits) {}
+
+  /**
+   * The driver's node, added first: the objects made there stay in the
+   * owner's memory store (`owner`), never copied into the node's; peers pull
+   * them from there.
+   */
+  addDriverNode(nodeId: string, owner: MemoryStore): LocalObjectStore {
+    this.owner = owner;
+    return this.addNode(nodeId, (id) => {
+      const settled = owner.peek(id);
+      return settled instanceof Uint8Array ? settled : undefined;
+    });
+  }
+
+  /** A node joins: its store, connected to every store already here. */
+  addNode(nodeId: string, alsoHolds?: (id: string) => Uint8Array | undefined): LocalObjectStore {
+    const store = new LocalObjectStore(nodeId, {
+      onCopy: (id) => this.owner?.addCopy(id, nodeId),
+      ...(alsoHolds !== undefined ? { alsoHolds } : {}),
+      ...(this.limits !== undefined ? { limits: this.limits } : {}),
+    });
+    for (const [otherId, other] of this.stores) {
+      const [here, there] = connectInMemory<ObjectTransferMessage, ObjectTransferMessage>(`node ${nodeId}`, `node ${otherId}`);
+      store.connect(otherId, here);
+      other.connect(nodeId, there);
+    }
+    this.stores.set(nodeId, store);
+    this.driverNode ??= store;
+    return store;
+  }
+
+  /**
+   * A task on node `store` finished: each result at least `inlineThreshold`
+   * bytes stays in that node's store and its owner is told only where it is.
+   */
+  keepLarge(store: LocalObjectStore, taskId: string, results: readonly Uint8Array[]): readonly Held[] {
+    let out: Held[] | undefined;
+    const n = results.length;
+    for (let i = 0; i < n; i++) {
+      const bytes = results[i]!;
+      if (bytes.byteLength < inlineThreshold) continue;
+      const objectId = returnId(taskId, n, i);
+      store.put(objectId, bytes);
+      (out ??= results.slice())[i] = { objectId, heldOn: store.nodeId, size: bytes.byteLength };
+    }
+    return out ?? results;
+  }
+
+  fetch(id: string, location: ObjectLocation, to: string | undefined): Promise<Uint8Array> {
+    const store = (to === undefined ? undefined : this.stores.get(to)) ?? this.driverNode!;
+    return store.pull(id, sourcesOf(location), location.size);
+  }
+
+  /** The owner dropped the object (its last ref, or `ray.free`): every node frees its copy. */
+  dropped(id: string): void {
+    for (const store of this.stores.values()) store.free(id);
+  }
+
+  /** The cluster shuts down: every connection closes (pulls in progress fail with `ObjectLostError`). */
+  close(): void {
+    for (const store of this.stores.values()) store.close("the cluster shut down");
+  }
+}

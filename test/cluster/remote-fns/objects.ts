@@ -1,0 +1,45 @@
+// Remote functions of the objects-between-nodes suite. No top-level side effects: workers import this.
+import * as ray from "tsray";
+
+/** `length` numbers following one pattern per `seed`, made where the task runs. */
+export const makeArray = ray.remote(function makeArray(length: number, seed: number): Float64Array {
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = (i % 1000) * seed + i;
+  return out;
+});
+
+export interface Checked {
+  readonly nodeId: string;
+  readonly length: number;
+  /** Every number is the one `makeArray` put there. */
+  readonly intact: boolean;
+}
+
+/** Checks an array made by `makeArray(length, seed)`, and says where it ran. */
+export const checkArray = ray.remote(function checkArray(a: Float64Array, seed: number): Checked {
+  let intact = true;
+  for (let i = 0; i < a.length && intact; i++) intact = a[i] === (i % 1000) * seed + i;
+  return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact };
+});
+
+/** `checkArray` of an array the task gets itself (a nested ref: the driver does not resolve it). */
+export const checkNested = ray.remote(async function checkNested(box: { ref: ray.ObjectRef<Float64Array> }, seed: number): Promise<Checked> {
+  const a = await ray.get(box.ref);
+  let intact = true;
+  for (let i = 0; i < a.length && intact; i++) intact = a[i] === (i % 1000) * seed + i;
+  return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact };
+});
+
+/** An actor that checks arrays: its constructor's and its calls' arguments are resolved by the actor manager. */
+export const Checker = ray.remote(
+  class Checker {
+    constructor(readonly first: Float64Array) {}
+    firstLength(): number {
+      return this.first.length;
+    }
+    check(a: Float64Array, seed: number): boolean {
+      for (let i = 0; i < a.length; i++) if (a[i] !== (i % 1000) * seed + i) return false;
+      return true;
+    }
+  },
+);
