@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
-import { nodeIds } from "../runtime/remote-fns/generators.js";
+import { bigArrays, nodeIds } from "../runtime/remote-fns/generators.js";
 import { ClusterState, DriverRuntime, InProcessClusterStateClient, detectResources, installCore, nodeTotals } from "./in-process-runtime.js";
 
 const state = new ClusterState();
@@ -27,6 +27,15 @@ test("a generator that runs on node B streams its values to its caller on node A
   const seen: string[] = [];
   for await (const ref of gen) seen.push(await ray.get(ref));
   assert.equal(seen, Array.from({ length: 5 }, () => nodeB));
+});
+
+test("large values a generator yields on node B stay there; the caller's get pulls them", async () => {
+  const storeB = driver.objects!.stores.get(nodeB!)!;
+  const refs: ray.ObjectRef<Float64Array>[] = [];
+  for await (const ref of bigArrays.options({ resources: { onlyOnB: 1 } }).remote(2, 20_000)) refs.push(ref);
+  assert.ok(refs.every((r) => storeB.get(r.id) !== undefined), "node B holds each value (160 kB, above the inline threshold)");
+  const values = await ray.get(refs);
+  assert.equal(values.map((v) => [v.length, v[0]]), [[20_000, 0], [20_000, 1]]);
 });
 
 test.run();

@@ -62,10 +62,7 @@ export interface DriverOptions {
   readonly prestarted?: readonly PrestartedThread[];
   /** Heap limit of every worker, thread or process (`ray.init({ workerHeapMb })`); absent: V8's default. */
   readonly workerHeapMb?: number | undefined;
-  /**
-   * The cluster state this driver registers its node, actors and placement groups in
-   * (a client of its own, closed by `shutdown`). Absent: a `ClusterState` of its own, in process.
-   */
+  /** Where this driver registers its node, actors and placement groups (closed by `shutdown`); absent: its own, in process. */
   readonly cluster?: ClusterStateClient;
   /**
    * More nodes in this process, each with its own scheduler, worker pool and node client, in
@@ -243,6 +240,7 @@ export class DriverRuntime implements Core {
       owner: this.tasks,
       register: (node) => this.tell(this.cluster.registerNode(node)),
       onDone: (w, taskId, results) => this.tasks.onDone(w, taskId, results),
+      onItem: (w, taskId, index, value) => this.generators.onItem(w.client, taskId, index, value),
       objects: this.objects!, // made whenever there are peers to start
     };
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));

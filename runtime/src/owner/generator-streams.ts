@@ -35,6 +35,7 @@ import type { ReferenceCounter } from "../common/reference-counter.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { Settled, Waiter } from "../object-store/waiter.js";
 import type { ToWorker } from "../protocol/thread-messages.js";
+import { isLocation, type Held } from "../object-store/object-location.js";
 
 /** Where a generator runs: acks go back the way its values came. */
 export interface GeneratorWorker {
@@ -79,14 +80,16 @@ export class GeneratorStreams implements GeneratorCalls {
     private readonly refs: ReferenceCounter,
   ) {}
 
-  /** Generator `taskId` yielded its `index`-th value, from `worker`. */
-  onItem(worker: GeneratorWorker, taskId: string, index: number, bytes: Uint8Array): void {
+  /** Generator `taskId` yielded its `index`-th value, from `worker`: its bytes, or where another node holds them. */
+  onItem(worker: GeneratorWorker, taskId: string, index: number, value: Held): void {
     if (this.hasEnded(taskId)) return; // ended already (cancelled): nobody can ask for it
     const stream = this.open(taskId);
     stream.worker = worker;
     this.ack(stream);
     if (stream.dropped) return;
-    this.store.putBytes(generatorItemId(taskId, index), bytes);
+    const id = generatorItemId(taskId, index);
+    if (isLocation(value)) this.store.putLocation(id, value);
+    else this.store.putBytes(id, value);
     if (stream.waiting?.index === index) this.answer(stream, true);
   }
 
