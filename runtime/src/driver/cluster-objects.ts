@@ -72,11 +72,19 @@ export class ClusterObjects implements HeldElsewhere {
     for (let i = 0; i < n; i++) {
       const bytes = results[i]!;
       if (bytes.byteLength < inlineThreshold) continue;
-      const objectId = returnId(taskId, n, i);
-      store.put(objectId, bytes);
-      (out ??= results.slice())[i] = { objectId, heldOn: store.nodeId, size: bytes.byteLength };
+      (out ??= results.slice())[i] = this.keepOne(store, returnId(taskId, n, i), bytes);
     }
     return out ?? results;
+  }
+
+  /** One object made on node `store` (a generator's yielded value): kept there when large, as `keepLarge`. */
+  keepLargeOne(store: LocalObjectStore, objectId: string, bytes: Uint8Array): Held {
+    return bytes.byteLength < inlineThreshold ? bytes : this.keepOne(store, objectId, bytes);
+  }
+
+  private keepOne(store: LocalObjectStore, objectId: string, bytes: Uint8Array): Held {
+    store.put(objectId, bytes);
+    return { objectId, heldOn: store.nodeId, size: bytes.byteLength };
   }
 
   fetch(id: string, location: ObjectLocation, to: string | undefined): Promise<Uint8Array> {

@@ -13,7 +13,7 @@ import { Codec, fromWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
 import type { Core, NodeInfo, PlacementGroupTableEntry } from "../api/core.js";
-import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
+import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, Streaming, TaskCall, WireError } from "../common/task-spec.js";
 import { InvalidArgumentError, ObjectFreedError, OwnerDiedError, TsrayError } from "../common/errors.js";
 import { IdGenerator, driverIdPrefix } from "../common/ids.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
@@ -25,6 +25,7 @@ import { waitFor } from "../object-store/wait-request.js";
 import { actorCreation } from "../api/actor-creation.js";
 import { compactCodec, encodeArgs } from "../protocol/encoded-values.js";
 import { TaskManager } from "../owner/task-manager.js";
+import { GeneratorStreams } from "../owner/generator-streams.js";
 import { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { ScheduleRequest } from "../scheduler/schedule-request.js";
 import type { NodeTotals } from "../scheduler/node-totals.js";
@@ -65,10 +66,7 @@ export interface DriverOptions {
   readonly prestarted?: readonly PrestartedThread[];
   /** Heap limit of every worker, thread or process (`ray.init({ workerHeapMb })`); absent: V8's default. */
   readonly workerHeapMb?: number | undefined;
-  /**
-   * The cluster state this driver registers its node, actors and placement groups in
-   * (a client of its own, closed by `shutdown`). Absent: a `ClusterState` of its own, in process.
-   */
+  /** Where this driver registers its node, actors and placement groups (closed by `shutdown`); absent: its own, in process. */
   readonly cluster?: ClusterStateClient;
   /**
    * More nodes in this process, each with its own scheduler, worker pool and node client, in
@@ -97,6 +95,8 @@ export class DriverRuntime implements Core {
   readonly objects: ClusterObjects | undefined;
   private readonly store: MemoryStore;
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
+  /** Values of the streaming generators called here or in workers (owner/generator-streams.ts). */
+  readonly generators: GeneratorStreams;
   private readonly hooks = createWireHooks((id) => this.refs.escape(id));
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
   /** For `put`: a large frame is written straight into a slab (task arguments still get their own buffer, which moves to the worker). */
@@ -139,6 +139,7 @@ export class DriverRuntime implements Core {
     this.threadCounter = options.prestarted?.length ?? 0;
     this.objects = options.inProcessNodes?.length ? new ClusterObjects() : undefined;
     this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
+    this.generators = new GeneratorStreams(this.store, this.refs);
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
     if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, options, () => this.scheduler));
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
@@ -192,8 +193,15 @@ export class DriverRuntime implements Core {
     });
     const nodeById = (id: string): NodeClient | undefined =>
       id === this.nodeId ? this.node : this.peers.find((p) => p.identity.nodeId === id)?.client;
-    this.tasks = new TaskManager({ store: this.store, node: this.node, rebuildError, nodeById });
-    this.actors = new ActorManager({ store: this.store, node: this.node, nodeById, rebuildError, cluster: this.cluster });
+    this.tasks = new TaskManager({ store: this.store, node: this.node, rebuildError, nodeById, streamStarted: this.generators.started });
+    this.actors = new ActorManager({
+      store: this.store,
+      node: this.node,
+      nodeById,
+      rebuildError,
+      cluster: this.cluster,
+      streamStarted: this.generators.started,
+    });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({
       nodeId: this.nodeId,
@@ -202,6 +210,7 @@ export class DriverRuntime implements Core {
       store: this.store,
       slabPins: this.slabPins,
       core: this,
+      streams: this.generators,
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
     this.pool = new WorkerPool(
@@ -230,6 +239,7 @@ export class DriverRuntime implements Core {
       onResourcesFreed: () => this.groups.resourcesFreed(),
       register: (node) => this.tell(this.cluster.registerNode(node)),
       onDone: (w, taskId, results) => this.tasks.onDone(w, taskId, results),
+      onItem: (w, taskId, index, value) => this.generators.onItem(w.client, taskId, index, value),
       objects: this.objects!, // made whenever there are peers to start
     };
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
@@ -271,10 +281,10 @@ export class DriverRuntime implements Core {
     return created;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, group?: string): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming, group?: string): ObjectRef | ObjectRef[] {
     const encoded = this.encodeArgs(args, name);
     const taskId = this.ids.next();
-    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId, group });
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId, group });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 

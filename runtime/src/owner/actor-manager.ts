@@ -48,6 +48,8 @@ export interface ActorManagerDeps {
   readonly rebuildError: (wire: WireError) => Error;
   /** The actor directory: names are claimed and looked up there, lifecycle changes reported there. */
   readonly cluster: ClusterStateClient;
+  /** Whether streaming call `taskId` has yielded a value (then it is not retried: owner/generator-streams.ts). */
+  readonly streamStarted?: ((taskId: string) => boolean) | undefined;
 }
 
 class ActorState {
@@ -257,7 +259,9 @@ export class ActorManager implements ActorLeaseOwner {
     const maxTask = state.creation.maxTaskRetries;
     for (const f of state.inFlight.values()) {
       if (f.cancelled === true) continue;
-      if (maxTask === -1 || f.retries < maxTask) retry.push(f);
+      // A streaming call that yielded values is not run again (owner/generator-streams.ts).
+      const seen = f.q.call.streaming !== undefined && this.d.streamStarted?.(f.q.call.taskId) === true;
+      if (!seen && (maxTask === -1 || f.retries < maxTask)) retry.push(f);
       else this.settleError(f.q.call, new ActorDiedError(actorId, `Actor ${state.creation.actor.className} (${actorId}) died while running ${f.q.call.name}: ${why}; it is restarting. Set maxTaskRetries to retry such calls.`, { cause: error }));
     }
     state.inFlight.clear();
@@ -390,6 +394,7 @@ export class ActorManager implements ActorLeaseOwner {
       args: call.args.bytes,
       deps: q.deps,
       numReturns: call.numReturns,
+      streaming: call.streaming,
       ...(call.group !== undefined ? { group: call.group } : {}),
     });
   }

@@ -23,7 +23,7 @@ import type { PoolWorker } from "../node/worker-pool.js";
 import { releaseDeps, resolveHeldDeps } from "./dependency-resolver.js";
 import type { Held } from "../object-store/object-location.js";
 import { descendantsFirst } from "./cancel-order.js";
-import { TaskState, assignedResources, groupRemoved, mayRetry, retriesOutOfMemory } from "./task-state.js";
+import { TaskState, assignedResources, groupRemoved, mayRetry, retriesOutOfMemory, streamSeen } from "./task-state.js";
 import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "../node/lease.js";
 import type { LeaseOwner, NodeClient, TaskLeaseSpec } from "../node/node-client.js";
@@ -43,6 +43,8 @@ export interface TaskManagerDeps {
   readonly nodeById?: ((nodeId: string) => NodeClient | undefined) | undefined;
   readonly rebuildError: (wire: WireError) => Error;
   readonly pipelineDepth?: number;
+  /** Whether streaming generator `taskId` has yielded a value (then it is not retried: owner/generator-streams.ts). */
+  readonly streamStarted?: ((taskId: string) => boolean) | undefined;
 }
 
 export class TaskManager implements LeaseOwner {
@@ -183,7 +185,7 @@ export class TaskManager implements LeaseOwner {
     const retry = state.call.retryExceptions;
     // A module that failed to load fails the same way again: never retried (common/errors.ts).
     const retryable = errorName !== ModuleLoadError.name && (retry === true || (Array.isArray(retry) && retry.includes(errorName)));
-    if (retryable && mayRetry(state)) {
+    if (retryable && !streamSeen(state, this.d.streamStarted) && mayRetry(state)) {
       return this.enqueue(state);
     }
     this.finishWithError(state, new TaskError(state.name, this.d.rebuildError(wire)));
@@ -206,7 +208,7 @@ export class TaskManager implements LeaseOwner {
       if (state.cancelled !== "no") {
         this.finishWithError(state, new TaskCancelledError(state.name));
       } else if (error instanceof OutOfMemoryError && running) {
-        if (retriesOutOfMemory(state)) this.enqueue(state);
+        if (!streamSeen(state, this.d.streamStarted) && retriesOutOfMemory(state)) this.enqueue(state);
         else {
           this.finishWithError(
             state,
@@ -219,7 +221,7 @@ export class TaskManager implements LeaseOwner {
         }
       } else if (!worker.client.spoke && isModuleLoadFailure(error)) {
         this.finishWithError(state, new WorkerCrashedError(workerLoadFailureMessage(state.name, worker.client.workerId, error!), { cause: error }));
-      } else if (mayRetry(state)) {
+      } else if (!streamSeen(state, this.d.streamStarted) && mayRetry(state)) {
         this.enqueue(state);
       } else {
         const why = error !== undefined ? `threw ${error.name}: ${error.message}` : `exited with code ${exitCode}`;
@@ -346,6 +348,8 @@ export class TaskManager implements LeaseOwner {
     const limit = Math.min(this.depth, lease.tasks.length + Math.floor(queued / lanesPossible));
     const claims = (lease.worker.claims ??= this.claimTable(lease));
     while (lease.tasks.length < limit) {
+      // Nothing waits behind a streaming generator: backpressure may pause it for as long as its caller likes.
+      if (lease.tasks[lease.tasks.length - 1]?.call.streaming !== undefined) return;
       // Every cell in use: the rest waits in the queue.
       const claim = claims.take();
       if (claim === undefined) return;
@@ -392,6 +396,7 @@ export class TaskManager implements LeaseOwner {
         gpuIds: lease.gpuIds,
         resources: lease.resources,
         claim,
+        streaming: call.streaming,
       },
       transfer,
     );

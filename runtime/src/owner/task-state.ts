@@ -56,7 +56,13 @@ export function mayRetry(state: TaskState): boolean {
   return true;
 }
 
+/** A streaming generator that yielded a value is never run again (its values were seen: owner/generator-streams.ts). */
+export function streamSeen(state: TaskState, started: ((taskId: string) => boolean) | undefined): boolean {
+  return state.call.streaming !== undefined && started?.(state.id) === true;
+}
+
 /** Out of memory is retried only when `retryExceptions` is true or names it (as Ray does for OOM). */
+
 export function retriesOutOfMemory(state: TaskState): boolean {
   const retry = state.call.retryExceptions;
   return (retry === true || (Array.isArray(retry) && retry.includes("OutOfMemoryError"))) && mayRetry(state);
