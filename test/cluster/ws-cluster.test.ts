@@ -102,6 +102,14 @@ t("a driver program that joins and never calls ray.shutdown() exits by itself wh
   assert.ok(seen.named >= 1, "it sees the keeper");
 });
 
+t("ray.init() with no address joins the cluster named by TSRAY_ADDRESS", async () => {
+  const fixture = fileURLToPath(new URL("../../fixtures/cluster/joined-driver.mjs", import.meta.url));
+  const { stdout } = await run(process.execPath, [fixture], { env: { ...cluster.env, TSRAY_TOKEN: TOKEN, TSRAY_ADDRESS: head.url }, timeout: 60_000 });
+  const seen = JSON.parse(stdout.trim()) as { addresses: string[] };
+  assert.ok(seen.addresses.includes(head.url), `the head is listed: ${seen.addresses.join(", ")}`);
+  assert.ok(seen.addresses.includes(worker.url), "so is the worker node");
+});
+
 t("a wrong token and a wrong protocol version are refused with clear errors; other connections are unaffected", async () => {
   const wrong = await connectClusterState(head.url, { kind: "driver", token: "nope" }).then(() => undefined, (e: unknown) => e);
   assert.ok(wrong instanceof ray.AuthenticationError, `got ${String(wrong)}`);
