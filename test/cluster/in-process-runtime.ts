@@ -18,6 +18,29 @@ export const { nodeTotals } = await load<typeof TotalsModule>("scheduler/node-to
 export const { detectResources } = await load<typeof DetectModule>("node/node-detect.js");
 
 /**
+ * A driver with node A (`a`, the driver's own) and one more in-process node B (`b`), sharing one
+ * cluster state, installed as the current core: what the multi-node suites start from.
+ */
+export function startTwoNodeCluster(namespace: string, a: Parameters<typeof nodeTotals>[0], b: Parameters<typeof nodeTotals>[0]) {
+  const state = new ClusterState();
+  const driver = new DriverRuntime({
+    node: nodeTotals(a, detectResources(), "node A"),
+    gpuWorkers: "thread",
+    namespace,
+    cluster: new InProcessClusterStateClient(state),
+    inProcessNodes: [nodeTotals(b, detectResources(), "node B")],
+  });
+  const nodeA = driver.nodeId;
+  const nodeB = state.allNodes().find((n) => n.nodeId !== nodeA)!.nodeId;
+  installCore(driver);
+  const shutdown = async (): Promise<void> => {
+    installCore(undefined);
+    await driver.shutdown();
+  };
+  return { state, driver, nodeA, nodeB, shutdown };
+}
+
+/**
  * A driver whose node has one CPU and 8 units of resource `resources[0]`, and one further
  * in-process node per further name, each alike with its own resource: tasks are placed on a node
  * by asking for 1 unit of its resource. Installed as the thread's core.

@@ -130,6 +130,15 @@ test("an actor gets objects held on node B as its constructor's and its calls' a
   assert.is(await ray.get(checker.check.remote(second, 79)), true);
 });
 
+test("an actor on node B gets an object B holds without any transfer", async () => {
+  const ref = await madeOnB(150_000, 83);
+  const checker = Checker.options({ numCpus: 0, resources: { onlyOnB: 1 } }).remote(new Float64Array(1));
+  const [pullsA, pullsB, servedB] = [storeA.stats().pulls, storeB.stats().pulls, storeB.stats().transfer.pullsServed];
+  assert.equal(await ray.get(checker.checkNested.remote({ ref }, 83)), { nodeId: nodeB, length: 150_000, intact: true });
+  assert.equal([storeA.stats().pulls, storeB.stats().pulls, storeB.stats().transfer.pullsServed], [pullsA, pullsB, servedB]);
+  ray.kill(checker);
+});
+
 test("ray.wait counts an object held on another node as ready without pulling it", async () => {
   const ref = await madeOnB(150_000, 19);
   const before = storeA.stats().pulls;

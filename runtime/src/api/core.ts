@@ -79,6 +79,8 @@ export interface PlacementGroupTableEntry {
   readonly strategy: PlacementGroupStrategy;
   readonly bundles: ReadonlyArray<Record<string, number>>;
   readonly state: "PENDING" | "CREATED" | "REMOVED";
+  /** The node holding each bundle, by bundle index (Ray's `bundles_to_node_id`); empty until CREATED. */
+  readonly bundlesToNodeId: Readonly<Record<number, string>>;
 }
 
 let current: Core | undefined;

@@ -7,7 +7,6 @@
  * never load driver code.
  */
 import { decodeLoadingClasses } from "../common/serializable-classes.js";
-import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
 import { Codec, fromWireError } from "../codec/index.js";
@@ -26,8 +25,8 @@ import { waitFor } from "../object-store/wait-request.js";
 import { actorCreation } from "../api/actor-creation.js";
 import { compactCodec, encodeArgs } from "../protocol/encoded-values.js";
 import { TaskManager } from "../owner/task-manager.js";
-import type { NodeScheduler, NodeRequest, Schedulable } from "../owner/schedulable.js";
 import { LocalScheduler } from "../scheduler/local-scheduler.js";
+import type { ScheduleRequest } from "../scheduler/schedule-request.js";
 import type { NodeTotals } from "../scheduler/node-totals.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import { ResourceSet } from "../scheduler/resource-set.js";
@@ -38,14 +37,18 @@ import { WorkerClient, type WorkerClientEvents } from "../node/worker-client.js"
 import { ThreadStartPacer } from "../node/thread-start-pacer.js";
 import { WorkerPool } from "../node/worker-pool.js";
 import { LocalNodeClient } from "../node/local-node-client.js";
+import type { NodeClient } from "../node/node-client.js";
 import { newDriverIdentity, threadData, type DriverIdentity, type PrestartedThread } from "../node/prestart.js";
-import { ClusterState, type CreatePlacementGroupReply } from "../cluster/cluster-state.js";
+import { ClusterState } from "../cluster/cluster-state.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import { InProcessClusterStateClient } from "../cluster/in-process-cluster-state-client.js";
 import { clusterAvailable, clusterTotals, nodeInfos, registerOwnNode } from "./cluster-membership.js";
 import { KeepAlive } from "./keep-alive.js";
 import { ThreadRequests } from "./thread-requests.js";
 import { startInProcessNode, type InProcessNode, type PeerNodeEvents } from "./in-process-node.js";
+import { actorWorkerStarter } from "./actor-workers.js";
+import { DriverPlacementGroups } from "./driver-placement-groups.js";
+import type { ActorWorkerStarter } from "../node/local-node-client.js";
 import { ClusterObjects } from "./cluster-objects.js";
 import { ownerGone } from "./earlier-session.js";
 import { userFramesFirst } from "../common/user-frames-first.js";
@@ -70,8 +73,8 @@ export interface DriverOptions {
   /**
    * More nodes in this process, each with its own scheduler, worker pool and node client, in
    * the node table of the cluster state: the in-process multi-node test cluster. The driver's
-   * node spills tasks back to them through its scheduler's view of their resources. Only
-   * normal tasks go there for now (actors and placement groups stay on the driver's node).
+   * node spills tasks and actors back to them through its scheduler's view of their resources,
+   * and placement groups are reserved across all of them (owner/cluster-placement-groups.ts).
    */
   readonly inProcessNodes?: readonly NodeTotals[];
   /** How other processes reach this node (default `in-process://<id>`); `registerNode: false`: not in the node table (a joined driver with numCpus 0). */
@@ -100,12 +103,14 @@ export class DriverRuntime implements Core {
   private readonly putCodec = compactCodec(new Codec(this.hooks, { allocate: (n) => this.slabs.allocate(n) }), this.slabs);
   /** Every message to a worker: slabs it shares with a thread are pinned; a child process gets copies. */
   private readonly pinSlabsFor = (c: WorkerClient, m: ToWorker): ToWorker => this.slabPins.posting(c, c.gpuIds === undefined, m);
-  private readonly scheduler: NodeScheduler;
+  private readonly scheduler: LocalScheduler<unknown>;
   private readonly tasks: TaskManager;
   /** The owner's client of this node: task leases and runs go through it (node/node-client.ts). */
   private readonly node: LocalNodeClient;
   /** The other nodes of an in-process cluster (none on a single node). */
   private readonly peers: readonly InProcessNode[];
+  /** Placement groups: records in the cluster state, reservations on the nodes (driver-placement-groups.ts). */
+  private readonly groups: DriverPlacementGroups;
   /**
    * Named actors and placement-group records live in the cluster state (one source of truth);
    * the scheduler keeps only this node's bundle reservations.
@@ -123,6 +128,7 @@ export class DriverRuntime implements Core {
   private readonly keepAlive = new KeepAlive();
   /** Serves what worker threads and processes send (thread-requests.ts). */
   private readonly threads: ThreadRequests;
+  private readonly actorWorkers: (identity: DriverIdentity) => ActorWorkerStarter;
 
   constructor(private readonly options: DriverOptions) {
     this.identity = options.identity ?? newDriverIdentity();
@@ -137,69 +143,57 @@ export class DriverRuntime implements Core {
     if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, options, () => this.scheduler));
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     const peerTotals = options.inProcessNodes ?? [];
-    this.scheduler = new LocalScheduler<Schedulable>({
+    const multiNode = peerTotals.length > 0;
+    this.scheduler = new LocalScheduler<unknown>({
       nodeId: this.nodeId,
       // Only with other nodes: a single node's scheduler keeps its fast path.
-      ...(peerTotals.length > 0 ? { remoteNodes: () => this.peers.map((p) => p.scheduler.view()) } : {}),
+      ...(multiNode ? { remoteNodes: () => this.peers.map((p) => p.client.resourceView()) } : {}),
       totals: options.node.totals,
       ...(options.node.gpuIds !== undefined ? { gpuIds: options.node.gpuIds } : {}),
       events: {
-        // Task lease requests carry no payload (plain specs): the node client serves them.
-        onDispatch: (request, grant) => (request.payload === undefined ? this.node.granted(request, grant) : request.payload.dispatch(grant)),
+        // Task and actor lease requests: the node client serves both.
+        onDispatch: (request, grant) => this.node.granted(request, grant),
         onInfeasible: (request, missing, reason) => this.warnInfeasible(request, missing, reason),
-        onSpillback: (request, nodeId) => {
-          if (request.payload === undefined) return this.node.spilledBack(request, nodeId);
-          // Only with DriverOptions.inProcessNodes: the scheduler has taken the request off its queue.
-          process.stderr.write(
-            `tsray: warning: ${request.payload.kind} ${request.name} can only be placed on node ${nodeId}, ` +
-              "and actors are not placed on other nodes of an in-process cluster yet: it is not started.\n",
-          );
-        },
-        onPlacementGroupReady: (id) => this.groupReady(id),
-        onPlacementGroupInfeasible: (id, reason) =>
-          process.stderr.write(
-            `tsray: warning: placement group ${this.cluster.cache.placementGroup(id)?.name ?? id} cannot be reserved: ${reason}. ` +
-              "It stays pending until that changes; remove it with ray.removePlacementGroup(pg).\n",
-          ),
+        onSpillback: (request, nodeId) => this.node.spilledBack(request, nodeId),
+        onPlacementGroupReady: (id) => this.groups.reserved(id),
+        onPlacementGroupInfeasible: (id, reason) => this.groups.infeasible(id, reason),
+        ...(multiNode ? { onResourcesFreed: () => this.groups.resourcesFreed() } : {}),
       },
     });
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
     const objects = this.objects?.addDriverNode(this.nodeId, this.store);
-    this.node = new LocalNodeClient({ scheduler: this.scheduler, pool: () => this.pool, gpuProcesses: processes, ...(objects && { objects }) });
-    this.tasks = new TaskManager({
-      store: this.store,
-      node: this.node,
-      rebuildError,
-      nodeById: (id) => this.peers.find((p) => p.identity.nodeId === id)?.client,
-    });
     const limits = { heapMb: options.workerHeapMb };
-    const actorThreadEvents: WorkerClientEvents = {
-      onMessage: (c, m) => this.threads.route(c, undefined, m),
+    // An actor's thread on another node names that node, so its gets pull objects there.
+    const actorEvents = (node: string | undefined): WorkerClientEvents => ({
+      onMessage: (c, m) => this.threads.route(c, undefined, m, node),
       onExit: (c, code, error) => {
         this.slabPins.threadGone(c);
         if (!this.closed) this.actors.onWorkerExit(c, code, error);
       },
       onPost: this.pinSlabsFor,
-    };
-    this.actors = new ActorManager({
-      store: this.store,
-      scheduler: this.scheduler,
-      rebuildError,
-      // Actor threads start paced (never inside `Cls.remote()`); a process worker (GPU work in
-      // processes, or `isolation: "process"`) starts at once.
-      spawnWorker: (actorId, gpuIds, isolation) =>
-        isolation === "process" || (processes && gpuIds.length > 0)
-          ? new WorkerClient(this.workerData(actorId), actorThreadEvents, { gpuIds, fork }, undefined, limits)
-          : this.threadStarts.startThread(this.workerData(actorId), actorThreadEvents, limits),
-      spawnSharedHost: () => {
-        const { preload: _preload, ...data } = this.workerData(undefined);
-        return this.threadStarts.startThread({ ...data, sharedActors: true }, actorThreadEvents, limits);
-      },
-      sharedSpread: Math.max(1, availableParallelism()),
-      cluster: this.cluster,
     });
+    // How this process's nodes start actor workers (actor-workers.ts), with each node's identity.
+    this.actorWorkers = (identity) =>
+      actorWorkerStarter({
+        events: actorEvents(identity.nodeId === this.nodeId ? undefined : identity.nodeId),
+        threadData: (actorId) => threadData(identity, options.namespace, ++this.threadCounter, actorId),
+        threadStarts: this.threadStarts,
+        processes,
+        limits,
+      });
+    this.node = new LocalNodeClient({
+      scheduler: this.scheduler,
+      pool: () => this.pool,
+      gpuProcesses: processes,
+      actorWorkers: this.actorWorkers(this.identity),
+      ...(objects && { objects }),
+    });
+    const nodeById = (id: string): NodeClient | undefined =>
+      id === this.nodeId ? this.node : this.peers.find((p) => p.identity.nodeId === id)?.client;
+    this.tasks = new TaskManager({ store: this.store, node: this.node, rebuildError, nodeById });
+    this.actors = new ActorManager({ store: this.store, node: this.node, nodeById, rebuildError, cluster: this.cluster });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({
       nodeId: this.nodeId,
@@ -231,11 +225,22 @@ export class DriverRuntime implements Core {
       closed: () => this.closed,
       onPost: this.pinSlabsFor,
       owner: this.tasks,
+      actorOwner: this.actors,
+      actorWorkers: (identity) => this.actorWorkers(identity),
+      onResourcesFreed: () => this.groups.resourcesFreed(),
       register: (node) => this.tell(this.cluster.registerNode(node)),
       onDone: (w, taskId, results) => this.tasks.onDone(w, taskId, results),
       objects: this.objects!, // made whenever there are peers to start
     };
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
+    this.groups = new DriverPlacementGroups({
+      cluster: this.cluster,
+      node: this.node,
+      scheduler: this.scheduler,
+      clusterNodes: multiNode ? () => [this.node, ...this.peers.map((p) => p.client)] : undefined,
+      keepAlive: this.keepAlive,
+      tell: (report) => this.tell(report),
+    });
   }
 
   // ------------------------------------------------------------ Core (the driver's own calls)
@@ -252,7 +257,7 @@ export class DriverRuntime implements Core {
   }
 
   submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[] {
-    this.checkGroup(call.demand, call.name);
+    this.groups.check(call.demand, call.name);
     const encoded = this.encodeArgs(args, call.name);
     const taskId = this.ids.next();
     this.tasks.submit(taskId, call, encoded, undefined);
@@ -260,7 +265,7 @@ export class DriverRuntime implements Core {
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorDescriptor {
-    this.checkGroup(o.demand, cls.className);
+    this.groups.check(o.demand, cls.className);
     const encoded = this.encodeArgs(args, `${cls.className}.constructor`);
     const created = this.actors.create(actorCreation(this.ids.next(), cls, encoded, o, this.options.namespace));
     return created;
@@ -354,55 +359,20 @@ export class DriverRuntime implements Core {
     return nodeInfos(this.cluster);
   }
 
-  createPlacementGroup(
-    id: string,
-    bundles: ReadonlyArray<Record<string, number>>,
-    strategy: PlacementGroupStrategy,
-    name: string | undefined,
-  ): void {
-    // The name clash is thrown here, synchronously, as before: decided on the client's node-local
-    // cache; the cluster state has the last word (`groupRefused`).
-    if (name !== undefined && this.cluster.cache.placementGroupNamed(name) !== undefined) {
-      throw new InvalidArgumentError(`A placement group named "${name}" already exists; pick another name or remove it first.`);
-    }
-    this.cluster.createPlacementGroup({ placementGroupId: id, name, strategy, bundles }).then(
-      (reply) => this.groupRefused(id, reply),
-      (error: unknown) => this.clusterUnreachable(error),
-    );
-    this.scheduler.createPlacementGroup(id, bundles.map((b) => ResourceSet.of(b)), strategy);
+  createPlacementGroup(id: string, bundles: ReadonlyArray<Record<string, number>>, strategy: PlacementGroupStrategy, name: string | undefined): void {
+    this.groups.create(id, bundles, strategy, name);
   }
 
   placementGroupReady(id: string): Promise<void> {
-    const group = this.cluster.cache.placementGroup(id);
-    if (group === undefined || group.state === "REMOVED") {
-      return Promise.reject(new InvalidArgumentError(`Placement group ${id} does not exist or was removed.`));
-    }
-    if (group.state === "CREATED") return Promise.resolve();
-    return this.keepAlive.during(
-      this.cluster.waitPlacementGroupUntilReady(id).then((outcome) => {
-        if (outcome === "CREATED") return;
-        throw new TsrayError("TSRAY_RUNTIME", `Placement group ${group.name ?? id} was removed before it was ready.`);
-      }),
-    );
+    return this.groups.ready(id);
   }
 
   removePlacementGroup(id: string): void {
-    const group = this.cluster.cache.placementGroup(id);
-    if (group === undefined || group.state === "REMOVED") return;
-    // Pending `ready()` calls learn of it from the cluster state (their wait ends with REMOVED).
-    this.tell(this.cluster.removePlacementGroup(id));
-    const { pending, running } = this.scheduler.removePlacementGroup(id);
-    this.tasks.onPlacementGroupRemoved(pending, running);
-    this.actors.onPlacementGroupRemoved(pending, running);
+    this.groups.remove(id);
   }
 
   placementGroupTable(): Record<string, PlacementGroupTableEntry> {
-    const out: Record<string, PlacementGroupTableEntry> = {};
-    for (const g of this.cluster.cache.allPlacementGroups()) {
-      const id = g.placementGroupId;
-      out[id] = { placementGroupId: id, name: g.name, strategy: g.strategy, bundles: g.bundles, state: g.state };
-    }
-    return out;
+    return this.groups.table();
   }
 
   async shutdown(): Promise<void> {
@@ -425,43 +395,6 @@ export class DriverRuntime implements Core {
 
   // ------------------------------------------------------------ scheduling
 
-  /** A call into a placement group that does not exist (any more) fails at the call site. */
-  private checkGroup(demand: SchedulingOptions, name: string): void {
-    const s = demand.schedulingStrategy;
-    if (typeof s !== "object" || !("placementGroup" in s)) return;
-    const group = this.cluster.cache.placementGroup(s.placementGroup.id);
-    if (group === undefined || group.state === "REMOVED") {
-      throw new InvalidArgumentError(`${name}: placement group ${s.placementGroup.id} does not exist or was removed.`);
-    }
-    if (s.bundleIndex !== undefined && s.bundleIndex >= group.bundles.length) {
-      throw new InvalidArgumentError(
-        `${name}: bundleIndex ${s.bundleIndex} is out of range; the placement group has ${group.bundles.length} bundles.`,
-      );
-    }
-  }
-
-  /** The scheduler reserved the group's bundles, all on this node (one node for now). */
-  private groupReady(id: string): void {
-    const group = this.cluster.cache.placementGroup(id);
-    if (group === undefined || group.state !== "PENDING") return;
-    this.tell(this.cluster.reportPlacementGroupCreated(id, group.bundles.map(() => this.nodeId)));
-  }
-
-  /**
-   * The cluster state refused a group this driver had let through on its cache: only possible
-   * with a remote cluster state, where another process took the name first. The reservation is
-   * dropped; `pg.ready()` then fails as for a removed group.
-   */
-  private groupRefused(id: string, reply: CreatePlacementGroupReply): void {
-    if (reply.kind === "created") return;
-    process.stderr.write(
-      `tsray: warning: placement group ${id} was refused by the cluster state (${reply.kind === "name-taken" ? `its name is taken by ${reply.holder.placementGroupId}` : "its id is taken"}).\n`,
-    );
-    const { pending, running } = this.scheduler.removePlacementGroup(id);
-    this.tasks.onPlacementGroupRemoved(pending, running);
-    this.actors.onPlacementGroupRemoved(pending, running);
-  }
-
   /** One-way reports to the cluster state: their answer carries nothing to act on. */
   private tell(report: Promise<unknown>): void {
     report.then(undefined, (error: unknown) => this.clusterUnreachable(error));
@@ -478,8 +411,9 @@ export class DriverRuntime implements Core {
    * Once per task or actor name and demand (the scheduler reports once per
    * scheduling class; several classes may share a name, e.g. `f.options(...)`).
    */
-  private warnInfeasible(request: NodeRequest, missing: ResourceSet, reason: string): void {
-    const kind = request.payload?.kind ?? "Task";
+  private warnInfeasible(request: ScheduleRequest<unknown>, missing: ResourceSet, reason: string): void {
+    // An actor's lease request carries its spec as payload (node/local-node-client.ts).
+    const kind = request.payload === undefined ? "Task" : "Actor";
     const key = `${kind} ${request.name} ${(request.placementDemand ?? request.demand).key()}`;
     if (this.warnedInfeasible.has(key)) return;
     this.warnedInfeasible.add(key);

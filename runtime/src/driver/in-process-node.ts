@@ -7,8 +7,8 @@
  * owner is told where they are: driver/cluster-objects.ts).
  */
 import type { NodeRecord } from "../cluster/cluster-state.js";
-import type { LeaseOwner } from "../node/node-client.js";
-import { LocalNodeClient } from "../node/local-node-client.js";
+import type { ActorLeaseOwner, LeaseOwner } from "../node/node-client.js";
+import { LocalNodeClient, type ActorWorkerStarter } from "../node/local-node-client.js";
 import type { DriverIdentity } from "../node/prestart.js";
 import type { WorkerClient } from "../node/worker-client.js";
 import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
@@ -37,6 +37,11 @@ export interface PeerNodeEvents {
   readonly closed: () => boolean;
   readonly onPost: (client: WorkerClient, message: ToWorker) => ToWorker;
   readonly owner: LeaseOwner;
+  readonly actorOwner: ActorLeaseOwner;
+  /** How the node starts actor workers (threads of the driver's process, with the node's identity). */
+  readonly actorWorkers: (identity: DriverIdentity) => ActorWorkerStarter;
+  /** The node gave resources back (placement groups waiting for room may fit now). */
+  readonly onResourcesFreed: () => void;
   readonly register: (node: NodeRecord) => void;
   /** A pool task's results (`done`), large ones replaced by where this node keeps them. */
   readonly onDone: (worker: PoolWorker, taskId: string, results: readonly Held[]) => void;
@@ -55,7 +60,11 @@ export function startInProcessNode(
     nodeId: identity.nodeId,
     totals: totals.totals,
     ...(totals.gpuIds !== undefined ? { gpuIds: totals.gpuIds } : {}),
-    events: { onDispatch: (request, grant) => client.granted(request, grant) },
+    events: {
+      onDispatch: (request, grant) => client.granted(request, grant),
+      onSpillback: (request, nodeId) => client.spilledBack(request, nodeId),
+      onResourcesFreed: events.onResourcesFreed,
+    },
   });
   const objects = events.objects.addNode(identity.nodeId);
   const cpus = Number(totals.totals.toJSON()["CPU"] ?? 0);
@@ -74,8 +83,15 @@ export function startInProcessNode(
     undefined,
     limits,
   );
-  const client: LocalNodeClient = new LocalNodeClient({ scheduler, pool: () => pool, gpuProcesses: processes, objects });
+  const client: LocalNodeClient = new LocalNodeClient({
+    scheduler,
+    pool: () => pool,
+    gpuProcesses: processes,
+    actorWorkers: events.actorWorkers(identity),
+    objects,
+  });
   client.attach(events.owner);
+  client.attachActors(events.actorOwner);
   events.register({
     nodeId: identity.nodeId,
     address: `in-process://${identity.nodeId}`,

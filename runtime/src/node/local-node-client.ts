@@ -6,18 +6,30 @@
  * worker. No message, promise or allocation of its own per task: each method
  * is the direct call it stands for.
  *
- * The scheduler is shared with the actor manager (it places actors too): a
- * task lease request is the owner's `TaskLeaseSpec` itself, queued with no
- * payload, so the scheduler's `onDispatch` hands requests without a payload
- * to `granted` (see driver-runtime.ts).
+ * A task lease request is the owner's `TaskLeaseSpec` itself, queued with no
+ * payload; an actor lease request carries its `ActorLeaseSpec` as payload.
+ * The scheduler's `onDispatch` and `onSpillback` come to `granted` and
+ * `spilledBack`, which tell the two apart by that payload.
  */
 import { CPU } from "../scheduler/resource-set.js";
 import type { Units } from "../scheduler/fixed-point.js";
 import type { Grant, ScheduleRequest } from "../scheduler/schedule-request.js";
 import type { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { ClaimTable } from "../protocol/task-claims.js";
-import type { LeaseOwner, NodeClient, RunTask, TaskLeaseSpec } from "./node-client.js";
+import type { NodeView } from "../scheduler/node-view.js";
+import type { Isolation } from "../common/options.js";
+import type {
+  ActorLeaseOwner,
+  ActorLeaseSpec,
+  CommitBundlesRequest,
+  LeaseOwner,
+  NodeClient,
+  PrepareBundlesRequest,
+  RunTask,
+  TaskLeaseSpec,
+} from "./node-client.js";
 import type { PoolWorker, WorkerPool } from "./worker-pool.js";
+import type { WorkerClient } from "./worker-client.js";
 import type { NodeObjectStore } from "../object-store/node-object-store.js";
 import { TaskArguments } from "./task-arguments.js";
 
@@ -27,16 +39,31 @@ export interface LocalNodeParts {
   readonly pool: () => WorkerPool;
   /** GPU grants run in child processes (`init({ gpuWorkers: "process" })`). */
   readonly gpuProcesses?: boolean;
+  /** How this node starts actors' workers; absent: it hosts no actors (a test's bare node). */
+  readonly actorWorkers?: ActorWorkerStarter;
   /** The node's object store: task arguments held on other nodes are pulled into it. */
   readonly objects?: NodeObjectStore;
 }
 
-/** Only requests without a payload are task leases (the actor manager's carry their actor). */
+/** How a node starts the workers of actors placed on it (their messages and exits reach the actors' owner). */
+export interface ActorWorkerStarter {
+  /** An actor's own worker: a thread, or a child process with `gpuIds` as `CUDA_VISIBLE_DEVICES`. */
+  readonly startActorWorker: (actorId: string, gpuIds: readonly number[], isolation: Isolation) => WorkerClient;
+  /** A thread hosting shared actors. */
+  readonly startSharedActorHost: () => WorkerClient;
+  readonly sharedSpread: number;
+}
+
+/** Only requests without a payload are task leases (an actor's carries its `ActorLeaseSpec`). */
 const isTaskLease = (r: ScheduleRequest<unknown>): boolean => r.payload === undefined;
+
+const resolved: Promise<void> = Promise.resolve();
 
 export class LocalNodeClient implements NodeClient {
   readonly nodeId: string;
+  readonly sharedSpread: number;
   private owner: LeaseOwner | undefined;
+  private actorOwner: ActorLeaseOwner | undefined;
   private readonly scheduler: LocalScheduler<unknown>;
   /** Arguments held on other nodes, pulled before their task is posted (task-arguments.ts). */
   private readonly args: TaskArguments;
@@ -44,7 +71,13 @@ export class LocalNodeClient implements NodeClient {
   constructor(private readonly parts: LocalNodeParts) {
     this.scheduler = parts.scheduler;
     this.nodeId = this.scheduler.nodeId;
+    this.sharedSpread = parts.actorWorkers?.sharedSpread ?? 1;
     this.args = new TaskArguments(parts.objects, (worker, taskId, error) => this.owner?.onArgumentsLost(worker, taskId, error));
+  }
+
+  attachActors(owner: ActorLeaseOwner): void {
+    if (this.actorOwner !== undefined) throw new Error(`node ${this.nodeId} serves one actor owner per client; it has one already`);
+    this.actorOwner = owner;
   }
 
   attach(owner: LeaseOwner): void {
@@ -57,6 +90,7 @@ export class LocalNodeClient implements NodeClient {
    * is therefore a `TaskLeaseSpec`): picks its worker and tells the owner.
    */
   granted(request: ScheduleRequest<unknown>, grant: Grant<unknown>): void {
+    if (request.payload !== undefined) return this.actorOwner!.onActorGranted(request.payload as ActorLeaseSpec, grant, this);
     const spec = request as unknown as TaskLeaseSpec;
     const gpuIds = grant.gpuIds;
     const pool = this.parts.pool();
@@ -69,8 +103,9 @@ export class LocalNodeClient implements NodeClient {
     this.owner!.onGranted(spec, worker, grant, this);
   }
 
-  /** The scheduler sends a task lease request (one without a payload) to node `nodeId`. */
+  /** The scheduler sends a lease request to node `nodeId`: the owner asks there. */
   spilledBack(request: ScheduleRequest<unknown>, nodeId: string): void {
+    if (request.payload !== undefined) return this.actorOwner!.onActorSpillback(request.payload as ActorLeaseSpec, nodeId);
     this.owner!.onSpillback(request as unknown as TaskLeaseSpec, nodeId);
   }
 
@@ -144,5 +179,68 @@ export class LocalNodeClient implements NodeClient {
 
   stopWorker(worker: PoolWorker): void {
     void worker.client.terminate();
+  }
+
+  // ---------------------------------------------------------------- actors
+
+  requestActorLease(spec: ActorLeaseSpec): void {
+    this.scheduler.submit({
+      id: spec.id,
+      name: spec.name,
+      demand: spec.demand,
+      placementDemand: spec.placementDemand,
+      placement: spec.placement,
+      payload: spec,
+    });
+  }
+
+  cancelActorLease(actorId: string): boolean {
+    return this.scheduler.cancel(actorId) !== undefined;
+  }
+
+  returnActorLease(actorId: string): void {
+    this.scheduler.release(actorId);
+  }
+
+  startActorWorker(actorId: string, gpuIds: readonly number[], isolation: Isolation): WorkerClient {
+    return this.actorWorkers().startActorWorker(actorId, gpuIds, isolation);
+  }
+
+  startSharedActorHost(): WorkerClient {
+    return this.actorWorkers().startSharedActorHost();
+  }
+
+  private actorWorkers(): ActorWorkerStarter {
+    if (this.parts.actorWorkers === undefined) throw new Error(`node ${this.nodeId} was made without a way to start actor workers`);
+    return this.parts.actorWorkers;
+  }
+
+  // ---------------------------------------------------------------- placement groups
+
+  resourceView(): NodeView {
+    return this.scheduler.view();
+  }
+
+  prepareBundles(request: PrepareBundlesRequest): Promise<boolean> {
+    return Promise.resolve(this.scheduler.prepareBundles(request.placementGroupId, request.bundleCount, request.bundles));
+  }
+
+  commitBundles(request: CommitBundlesRequest): Promise<void> {
+    this.scheduler.commitBundles(request.placementGroupId, request.bundleNodes, request.bundles);
+    return resolved;
+  }
+
+  cancelBundles(placementGroupId: string): Promise<void> {
+    this.scheduler.cancelPreparedBundles(placementGroupId);
+    return resolved;
+  }
+
+  returnBundles(placementGroupId: string): Promise<void> {
+    const { pending, running } = this.scheduler.removePlacementGroup(placementGroupId);
+    if (pending.length > 0 || running.length > 0) {
+      this.owner?.onPlacementGroupRemoved(pending, running);
+      this.actorOwner?.onPlacementGroupRemoved(pending, running);
+    }
+    return resolved;
   }
 }

@@ -1,104 +1,97 @@
 /**
- * Owns every actor of the local node: placement through the node scheduler
- * (Ray's rule: 1 free CPU to place an actor that asks for nothing, held 0
- * while it lives; what it asks for is held for life), its thread (dedicated,
- * or a shared host: `hosting: "shared"`, see shared-actor-hosts.ts), the
+ * Owns the actors its process creates, wherever they are placed: placement
+ * through a node client's actor lease (node/node-client.ts: asked of the
+ * owner's own node first, which grants it or names another node to ask —
+ * Ray's rule applies: 1 free CPU to place an actor that asks for nothing, held
+ * 0 while it lives; what it asks for is held for life), its worker on the
+ * granted node (dedicated, or a shared host: `hosting: "shared"`, one set of
+ * hosts per node, see shared-actor-hosts.ts), the
  * constructor call, the order of its method calls (per-caller submit
  * queues), restarts (`maxRestarts`, `maxTaskRetries`) and `ray.kill`. Names
  * and lifecycle states are registered in the cluster state's actor directory
  * (cluster/cluster-state.ts), the one place names are held, so owners sharing
  * a cluster state see each other's named actors.
  *
- * Phases: pending (waiting for constructor args or a CPU) → running (thread
+ * Phases: pending (waiting for constructor args or a lease) → running (thread
  * up, constructor sent: calls may be sent, the actor's thread queues them
  * behind the constructor) → dead. A running actor whose thread exits goes
- * back to pending-like "restarting" and is re-created, or dies.
+ * back to pending-like "restarting" and is re-created on the node that holds
+ * its lease (the lease outlives the thread), or dies.
  *
  * Invariant: once dead, an actor stays dead, every call it had and every
  * later call fails with `ActorDiedError`, and its name is free again.
  */
-import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, TaskCancelledError, TaskError } from "../common/errors.js";
+import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, TaskError } from "../common/errors.js";
 import { returnIds } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import { resolveDeps } from "./dependency-resolver.js";
 import type { ActorCallSubmission, ActorCreation, ActorDescriptor, ResolvedDeps, WireError } from "../common/task-spec.js";
-import type { WorkerClient } from "../node/worker-client.js";
-import type { Isolation } from "../common/options.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
-import { SharedActorHosts } from "../node/shared-actor-hosts.js";
-import { actorRequestOf, type NodeGrant, type NodeRequest, type NodeScheduler, type Schedulable } from "./schedulable.js";
+import { cancelActorCall, type InFlight } from "./actor-call-cancel.js";
+import { SharedActorHostsByNode } from "../node/shared-actor-hosts.js";
+import type { ActorLeaseOwner, ActorLeaseSpec, ActorWorker, NodeClient } from "../node/node-client.js";
+import type { Grant } from "../scheduler/schedule-request.js";
+import { actorLeaseSpecOf } from "./schedulable.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import type { ActorStateUpdate, RegisterActorReply } from "../cluster/cluster-state.js";
 
 export interface ActorManagerDeps {
   readonly store: MemoryStore;
-  readonly scheduler: NodeScheduler;
   /**
-   * Starts a dedicated worker for the actor (a thread, or a child process
-   * whose `CUDA_VISIBLE_DEVICES` is `gpuIds` when GPU work runs in processes
-   * or the actor asked for `isolation: "process"`); its messages and exit come
-   * back via `onMessage`/`onWorkerExit`.
+   * The owner's own node: actor leases are asked of it first (this manager attaches itself as
+   * its actor owner). An actor's worker starts on the node that granted its lease; its
+   * messages and exit come back via `onCallDone`…/`onWorkerExit`.
    */
-  readonly spawnWorker: (actorId: string, gpuIds: readonly number[], isolation: Isolation) => WorkerClient;
-  /** Starts a thread that hosts shared actors (see `SharedActorHosts`); its exit comes back via `onWorkerExit`. */
-  readonly spawnSharedHost: () => WorkerClient;
-  /** How many threads shared actors spread over before they start filling them (the node's cores). */
-  readonly sharedSpread: number;
+  readonly node: NodeClient;
+  /** The client of another node, for a spillback naming it (this manager attached there too). Absent: a single node. */
+  readonly nodeById?: ((nodeId: string) => NodeClient | undefined) | undefined;
   readonly rebuildError: (wire: WireError) => Error;
   /** The actor directory: names are claimed and looked up there, lifecycle changes reported there. */
   readonly cluster: ClusterStateClient;
 }
 
-interface InFlight {
-  readonly q: QueuedCall;
-  retries: number;
-  /** `ray.cancel` reached it after it was sent: its refs have failed already, and it is never retried. */
-  cancelled?: true;
-}
-
-class ActorState implements Schedulable {
-  readonly kind = "Actor";
+class ActorState {
   phase: "pending" | "running" | "dead" = "pending";
   ctorDeps: ResolvedDeps | undefined;
-  client: WorkerClient | undefined;
+  client: ActorWorker | undefined;
   readonly inFlight = new Map<string, InFlight>();
   restarts = 0;
-  /** What the scheduler granted (held until the actor dies). */
-  grant: NodeGrant | undefined;
+  /** What its node granted (held until the actor dies), and that node. */
+  grant: Grant<unknown> | undefined;
+  node: NodeClient | undefined;
+  /** The node its lease request waits at, while it waits. */
+  queuedAt: NodeClient | undefined;
   death: ActorDiedError | undefined;
   noRestart = false;
   /** `ray.exitActor()` ran in this call: the actor dies once it is done. */
   exitAfter: string | undefined = undefined;
-  readonly request: NodeRequest;
+  /** Its lease request: plain data, the same for every node asked. */
+  readonly spec: ActorLeaseSpec;
   constructor(
     readonly creation: ActorCreation,
     readonly queue: ActorSubmitQueue,
-    private readonly onPlaced: (s: ActorState, grant: NodeGrant) => void,
   ) {
-    this.request = actorRequestOf(creation.actor.actorId, creation.actor.className, creation.demand, this);
+    this.spec = actorLeaseSpecOf(creation.actor.actorId, creation.actor.className, creation.demand);
   }
   get id(): string {
     return this.creation.actor.actorId;
-  }
-  dispatch(grant: NodeGrant): void {
-    this.grant = grant;
-    this.onPlaced(this, grant);
   }
 }
 
 /** Actors per shared host thread: a thread's event loop and heap are shared by this many at most. */
 export const ACTORS_PER_SHARED_THREAD = 32;
 
-export class ActorManager {
+export class ActorManager implements ActorLeaseOwner {
   private readonly actors = new Map<string, ActorState>();
-  private readonly shared: SharedActorHosts;
+  /** The shared-actor host threads of each node. */
+  private readonly shared = new SharedActorHostsByNode(ACTORS_PER_SHARED_THREAD);
   /** A handle id that stands for another actor (`getIfExists` from a worker). */
   private readonly aliases = new Map<string, string>();
   /** Set by `shutdown`: the cluster-state client may be closed, its rejections are expected. */
   private closing = false;
 
   constructor(private readonly d: ActorManagerDeps) {
-    this.shared = new SharedActorHosts(d.spawnSharedHost, ACTORS_PER_SHARED_THREAD, d.sharedSpread);
+    d.node.attachActors(this);
   }
 
   /**
@@ -124,7 +117,7 @@ export class ActorManager {
       send: (q) => this.send(state, q, 0),
       failDeps: (q, error) => this.settleError(q.call, new TaskError(q.call.name, error)),
     });
-    const state = new ActorState(creation, queue, (s, grant) => this.place(s, grant));
+    const state = new ActorState(creation, queue);
     this.actors.set(actorId, state);
     const registration = this.d.cluster.registerActor({
       actor: creation.actor,
@@ -160,7 +153,7 @@ export class ActorManager {
     } catch (error) {
       if (!(error instanceof InvalidArgumentError)) throw error;
       const queue = new ActorSubmitQueue(this.d.store, { send: () => undefined, failDeps: () => undefined });
-      const state = new ActorState({ ...creation, demand: {} }, queue, () => undefined);
+      const state = new ActorState({ ...creation, demand: {} }, queue);
       this.actors.set(creation.actor.actorId, state);
       this.die(state, error.message, error);
     }
@@ -177,7 +170,7 @@ export class ActorManager {
   }
 
   /** Actors waiting for (or living in) a removed placement group die. */
-  onPlacementGroupRemoved(pending: readonly NodeRequest[], running: readonly NodeGrant[]): void {
+  onPlacementGroupRemoved(pending: readonly { readonly id: string }[], running: readonly { readonly id: string }[]): void {
     for (const r of [...pending.map((p) => p.id), ...running.map((g) => g.id)]) {
       const state = this.actors.get(r);
       if (state === undefined) continue;
@@ -230,7 +223,7 @@ export class ActorManager {
   }
 
   /** The actor a `done`/`failed` for `taskId` from `client` is about (`client` may host several). */
-  actorOfCall(client: WorkerClient, taskId: string): string {
+  actorOfCall(client: ActorWorker, taskId: string): string {
     if (client.actorId !== undefined) return client.actorId;
     for (const id of this.shared.actorsOn(client)) {
       if (this.actors.get(id)?.inFlight.has(taskId) === true) return id;
@@ -238,7 +231,7 @@ export class ActorManager {
     return "";
   }
 
-  onWorkerExit(client: WorkerClient, exitCode: number, error: Error | undefined): void {
+  onWorkerExit(client: ActorWorker, exitCode: number, error: Error | undefined): void {
     const why = error !== undefined ? `its worker threw ${error.name}: ${error.message}` : `its worker exited with code ${exitCode}`;
     // A shared host takes every actor on it down: each restarts or dies on its own terms.
     const ids = client.actorId !== undefined ? [client.actorId] : this.shared.exited(client);
@@ -293,47 +286,9 @@ export class ActorManager {
     }
   }
 
-  /**
-   * Cancels an actor call. One not sent yet never runs; a sent one fails with
-   * `TaskCancelledError` at once and the actor's thread is told: it drops the
-   * call if it has not started it, else aborts the call's signal (an async
-   * method stops where it listens; a synchronous one runs to its end). A
-   * cancelled call is never retried. Returns the call's id when it was found
-   * (its refs not settled yet), so the caller can cancel what it submitted.
-   */
+  /** `ray.cancel` of an actor call (actor-call-cancel.ts): the call's id when it was found, so the caller can cancel what it submitted. */
   cancelCall(objectId: string, force: boolean): string | undefined {
-    if (force) {
-      throw new InvalidArgumentError("ray.cancel(ref, { force: true }) is not supported for actor method calls; kill the actor with ray.kill instead.");
-    }
-    if (this.cancelOneCall(objectId, false)) return objectId;
-    // A ref of a call with several returns is `<call id>.<i>` (common/ids.ts `returnId`).
-    const dot = objectId.lastIndexOf(".");
-    if (dot > 0 && /^\d+$/.test(objectId.slice(dot + 1))) {
-      const callId = objectId.slice(0, dot);
-      if (this.cancelOneCall(callId, true)) return callId;
-    }
-    return undefined;
-  }
-
-  /** `several`: `taskId` was derived from a return id, so only a call with several returns matches. */
-  private cancelOneCall(taskId: string, several: boolean): boolean {
-    const accept = (q: QueuedCall) => !several || q.call.numReturns > 1;
-    for (const state of this.actors.values()) {
-      const q = state.queue.remove(taskId, accept);
-      if (q !== undefined) {
-        this.settleError(q.call, new TaskCancelledError(q.call.name));
-        return true;
-      }
-      const f = state.inFlight.get(taskId);
-      if (f !== undefined && accept(f.q)) {
-        if (f.cancelled === true) return true;
-        f.cancelled = true;
-        this.settleError(f.q.call, new TaskCancelledError(f.q.call.name));
-        state.client?.post({ t: "cancel", taskId, name: f.q.call.name });
-        return true;
-      }
-    }
-    return false;
+    return cancelActorCall(() => this.actors.values(), objectId, force, (call, error) => this.settleError(call, error));
   }
 
   /** `ray.getActor`: asks the actor directory, so actors of other owners sharing the cluster state are found too. */
@@ -359,34 +314,54 @@ export class ActorManager {
     await Promise.all([...threads, this.shared.terminateAll()]);
   }
 
-  /** Queues the actor's placement; a bad placement-group reference kills it. */
-  private submit(state: ActorState): void {
-    try {
-      this.d.scheduler.submit(state.request);
-    } catch (e) {
-      if (!(e instanceof InvalidArgumentError)) throw e;
-      this.die(state, e.message, e);
-    }
-  }
-
-  private place(state: ActorState, grant: NodeGrant): void {
-    if (state.phase === "dead") {
+  /** The actor's lease is granted on `node`: its worker starts there. */
+  onActorGranted(spec: ActorLeaseSpec, grant: Grant<unknown>, node: NodeClient): void {
+    const state = this.actors.get(spec.id);
+    if (state === undefined || state.phase === "dead") {
       // Died while the grant was on its way (killed, or a name clash): give it back.
-      this.d.scheduler.release(grant.id);
+      node.returnActorLease(spec.id);
       return;
     }
+    state.queuedAt = undefined;
+    state.grant = grant;
+    state.node = node;
     this.startThread(state);
     state.queue.resume();
   }
 
+  /** A node sent the actor's lease request on (spillback): it is asked there; a node out of reach kills the actor. */
+  onActorSpillback(spec: ActorLeaseSpec, nodeId: string): void {
+    const state = this.actors.get(spec.id);
+    if (state === undefined || state.phase === "dead") return;
+    const node = this.d.nodeById?.(nodeId);
+    if (node === undefined) {
+      state.queuedAt = undefined;
+      return this.die(state, `it was to be placed on node ${nodeId}, which this driver cannot reach`, undefined);
+    }
+    this.submit(state, node);
+  }
+
+  /** Asks `node` (the owner's own by default) for the actor's lease; a bad placement-group reference kills it. */
+  private submit(state: ActorState, node: NodeClient = this.d.node): void {
+    try {
+      state.queuedAt = node;
+      node.requestActorLease(state.spec);
+    } catch (e) {
+      if (!(e instanceof InvalidArgumentError)) throw e;
+      state.queuedAt = undefined;
+      this.die(state, e.message, e);
+    }
+  }
+
   private startThread(state: ActorState): void {
     const { creation } = state;
+    const node = state.node!;
     state.phase = "running";
-    this.report(state.id, { state: "ALIVE", nodeId: state.grant?.nodeId });
+    this.report(state.id, { state: "ALIVE", nodeId: node.nodeId });
     state.client =
       creation.hosting === "shared"
-        ? this.shared.join(state.id)
-        : this.d.spawnWorker(state.id, state.grant?.gpuIds ?? [], creation.demand.isolation ?? "thread");
+        ? this.shared.join(node, state.id)
+        : node.startActorWorker(state.id, state.grant?.gpuIds ?? [], creation.demand.isolation ?? "thread");
     state.client.post({
       t: "createActor",
       actorId: state.id,
@@ -431,9 +406,10 @@ export class ActorManager {
     );
     // Frees its name (the directory frees it only if this actor holds it).
     this.report(actor.actorId, { state: "DEAD" });
-    if (wasPending) this.d.scheduler.cancel(state.id);
+    if (wasPending) state.queuedAt?.cancelActorLease(state.id);
+    state.queuedAt = undefined;
     if (state.grant !== undefined) {
-      this.d.scheduler.release(state.grant.id);
+      state.node!.returnActorLease(state.id);
       state.grant = undefined;
     }
     for (const f of state.inFlight.values()) this.settleError(f.q.call, state.death);

@@ -10,8 +10,9 @@
  * task makes each local there (node/task-arguments.ts) and an object is
  * never sent in a task message nor pulled to the owner's node on its way
  * elsewhere. Each location is retained in the owner's store until the task
- * is done with it (`releaseDeps`). `resolveDeps` (actors, which live on the
- * owner's node) pulls objects held elsewhere to the owner's node and reports bytes.
+ * is done with it (`releaseDeps`). `resolveDeps` (actors: the owner posts
+ * their arguments to their worker itself, on whatever node it runs) pulls
+ * objects held elsewhere to the owner's node and reports bytes.
  */
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { Settled, Waiter } from "../object-store/waiter.js";

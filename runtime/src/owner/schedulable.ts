@@ -1,28 +1,16 @@
 /**
- * What the runtime queues in its node scheduler (`scheduler/LocalScheduler`):
- * tasks and actors, each starting itself when the scheduler grants it
- * resources. Requests are built from the spec's `SchedulingOptions`; the
- * demand and placement of an options object are computed once (a remote
- * function's options are one object for all its calls).
+ * The scheduling shape of what an owner asks nodes to run: a task's lease
+ * spec and an actor's (node/node-client.ts), built from the spec's
+ * `SchedulingOptions`; the demand and placement of an options object are
+ * computed once (a remote function's options are one object for all its calls).
  */
 import type { SchedulingOptions } from "../common/task-spec.js";
 import type { Isolation } from "../common/options.js";
 import { actorDemand, taskDemand, type ActorDemand } from "../scheduler/resource-demand.js";
 import type { ResourceSet } from "../scheduler/resource-set.js";
-import { schedulingClassKey, type Grant, type ScheduleRequest } from "../scheduler/schedule-request.js";
-import type { LocalScheduler } from "../scheduler/local-scheduler.js";
+import { schedulingClassKey } from "../scheduler/schedule-request.js";
 import { toPlacement, type Placement } from "../scheduler/scheduling-strategy.js";
-
-export interface Schedulable {
-  /** For warnings: `Task add …` / `Actor Counter …`. */
-  readonly kind: "Task" | "Actor";
-  /** The scheduler granted the request: start now with what `grant` holds. */
-  dispatch(grant: NodeGrant): void;
-}
-
-export type NodeScheduler = LocalScheduler<Schedulable>;
-export type NodeGrant = Grant<Schedulable>;
-export type NodeRequest = ScheduleRequest<Schedulable>;
+import type { ActorLeaseSpec } from "../node/node-client.js";
 
 /** What a task's request holds besides its id and payload: the same for every call with the same options. */
 export interface TaskShape {
@@ -58,12 +46,12 @@ export function taskShapeOf(name: string, o: SchedulingOptions): TaskShape {
   return shape;
 }
 
-/** An actor's request: placement demand free to place it, lifetime demand held while it lives. */
-export function actorRequestOf(id: string, name: string, o: SchedulingOptions, payload: Schedulable): NodeRequest {
+/** An actor's lease spec: placement demand free to place it, lifetime demand held while it lives. */
+export function actorLeaseSpecOf(id: string, name: string, o: SchedulingOptions): ActorLeaseSpec {
   let shape = actorShapes.get(o);
   if (shape === undefined) {
     shape = { ...actorDemand(o, name), where: toPlacement(o.schedulingStrategy) };
     actorShapes.set(o, shape);
   }
-  return { id, name, demand: shape.lifetime, placementDemand: shape.placement, placement: shape.where, payload };
+  return { id, name, demand: shape.lifetime, placementDemand: shape.placement, placement: shape.where };
 }

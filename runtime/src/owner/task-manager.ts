@@ -26,7 +26,6 @@ import { descendantsFirst } from "./cancel-order.js";
 import { TaskState, assignedResources, groupRemoved, mayRetry, retriesOutOfMemory } from "./task-state.js";
 import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "../node/lease.js";
-import { type NodeGrant, type NodeRequest } from "./schedulable.js";
 import type { LeaseOwner, NodeClient, TaskLeaseSpec } from "../node/node-client.js";
 import type { Grant } from "../scheduler/schedule-request.js";
 import { CPU } from "../scheduler/resource-set.js";
@@ -141,7 +140,7 @@ export class TaskManager implements LeaseOwner {
   }
 
   /** Tasks waiting for (or running in) a removed placement group: they fail, running ones are stopped. */
-  onPlacementGroupRemoved(pending: readonly NodeRequest[], running: readonly NodeGrant[]): void {
+  onPlacementGroupRemoved(pending: readonly { readonly id: string }[], running: readonly { readonly id: string }[]): void {
     for (const r of pending) {
       const state = this.tasks.get(r.id);
       if (state !== undefined && state.spec === r) this.finishWithError(state, groupRemoved(state));

@@ -17,13 +17,15 @@
  * Several nodes: decisions come from `placement-policy.ts` over one
  * `NodeView` per node; pass `remoteNodes` (views of the other nodes, e.g.
  * from the head's resource broadcasts) and handle `onSpillback`. Placement
- * groups are planned with `bundle-planner.ts` over this node only for now.
+ * groups (node-groups.ts) are planned here over this node alone
+ * (`createPlacementGroup`), or across the cluster by its owner and reserved
+ * here in two phases (`prepareBundles`, `commitBundles`).
  */
-import { InvalidArgumentError } from "../common/errors.js";
-import { planBundles, type PlacementGroupStrategy } from "./bundle-planner.js";
+import type { PlacementGroupStrategy } from "./bundle-planner.js";
 import { ResourcePool, type Allocation } from "./node-resources.js";
 import type { NodeView } from "./node-view.js";
-import { BundleLedger } from "./placement-group.js";
+import type { BundleLedger } from "./placement-group.js";
+import { NodeGroups, type GroupPlacement } from "./node-groups.js";
 import { decidePlacement, type GroupView, type PlacementDecision } from "./placement-policy.js";
 import type { ResourceSet } from "./resource-set.js";
 import { schedulingClassKey, type Grant, type ScheduleRequest } from "./schedule-request.js";
@@ -35,6 +37,8 @@ export interface SchedulerEvents<P> {
   onSpillback?(request: ScheduleRequest<P>, nodeId: string): void;
   onPlacementGroupReady?(placementGroupId: string): void;
   onPlacementGroupInfeasible?(placementGroupId: string, reason: string): void;
+  /** Something held here was given back (a grant, a group's bundles): a cluster-wide plan may fit now. */
+  onResourcesFreed?(): void;
 }
 
 export interface LocalSchedulerOptions<P> {
@@ -59,18 +63,6 @@ interface HeldGrant<P> {
   lent: boolean;
 }
 
-/**
- * A placement group as this node sees it: the reservation to make (bundles, and the strategy
- * the plan must obey) and whether it is made. The group's record — name, the state users see,
- * which node holds each bundle — is the cluster state's (cluster/cluster-state.ts), not kept here.
- */
-interface Group {
-  readonly bundles: readonly ResourceSet[];
-  readonly strategy: PlacementGroupStrategy;
-  state: "pending" | "ready";
-  reportedAtEpoch: number | undefined;
-}
-
 type Event = () => void;
 
 const NO_GPUS: readonly number[] = Object.freeze([]);
@@ -80,8 +72,7 @@ export class LocalScheduler<P> {
   private readonly node: ResourcePool;
   private readonly queue = new SchedulingQueue<ScheduleRequest<P>>();
   private readonly held = new Map<string, HeldGrant<P>>();
-  private readonly groups = new Map<string, Group>();
-  private readonly ledger = new BundleLedger();
+  private readonly groups: NodeGroups;
   private readonly events: SchedulerEvents<P>;
   private readonly remoteNodes: () => readonly NodeView[];
   private readonly hasRemoteNodes: boolean;
@@ -100,6 +91,7 @@ export class LocalScheduler<P> {
     this.remoteNodes = options.remoteNodes ?? (() => []);
     this.hasRemoteNodes = options.remoteNodes !== undefined;
     this.spreadThreshold = options.spreadThreshold;
+    this.groups = new NodeGroups(this.node, this.nodeId);
   }
 
   /** Queues a request and dispatches what can run. Throws `InvalidArgumentError` for a bad group reference. */
@@ -107,20 +99,9 @@ export class LocalScheduler<P> {
     if (this.queue.has(request.id) || this.held.has(request.id)) {
       throw new Error(`request ${request.id} was submitted twice`);
     }
-    if (request.placement.kind === "placement-group") {
-      const { placementGroupId: id, bundleIndex } = request.placement;
-      const group = this.groups.get(id);
-      if (group === undefined) {
-        throw new InvalidArgumentError(`${request.name}: placement group ${id} does not exist or was removed.`);
-      }
-      if (bundleIndex >= group.bundles.length) {
-        throw new InvalidArgumentError(
-          `${request.name}: bundleIndex ${bundleIndex} is out of range; placement group ${id} has ${group.bundles.length} bundles.`,
-        );
-      }
-    }
+    this.groups.check(request);
     // Fast path: nothing waits (so nothing is overtaken) and it fits now on this node.
-    if (!this.pumping && this.queue.size === 0 && this.isFastPath(request) && !this.hasPendingGroup()) {
+    if (!this.pumping && this.queue.size === 0 && this.isFastPath(request) && !this.groups.hasPending()) {
       const allocation = this.node.tryAllocate(request.demand);
       if (allocation !== undefined) {
         this.granted(request, allocation, this.node, undefined);
@@ -218,7 +199,8 @@ export class LocalScheduler<P> {
     this.held.delete(grantId);
     held.pool?.free(held.allocation, held.lent);
     // Nothing waits for what was freed: no dispatch pass needed.
-    if (this.queue.size > 0 || this.hasPendingGroup()) this.pump();
+    if (this.queue.size > 0 || this.groups.hasPending()) this.pump();
+    this.events.onResourcesFreed?.();
     return true;
   }
 
@@ -256,11 +238,36 @@ export class LocalScheduler<P> {
    * `onPlacementGroupReady` fires once they are reserved; until then tasks for the group wait.
    */
   createPlacementGroup(id: string, bundles: readonly ResourceSet[], strategy: PlacementGroupStrategy): void {
-    if (this.groups.has(id)) throw new Error(`placement group ${id} was created twice`);
-    if (bundles.length === 0) throw new InvalidArgumentError(`placement group ${id} has no bundles.`);
-    this.groups.set(id, { bundles, strategy, state: "pending", reportedAtEpoch: undefined });
+    this.groups.create(id, bundles, strategy);
     this.epoch++;
     this.pump();
+  }
+
+  /**
+   * Phase one of a reservation made across the cluster: reserves these bundles of the group
+   * here, all or none (false: nothing is held). The group is known here from now on, pending
+   * (requests into it wait) until `commitBundles`. An empty `bundles` only makes it known.
+   */
+  prepareBundles(id: string, bundleCount: number, bundles: ReadonlyArray<{ readonly bundleIndex: number; readonly resources: ResourceSet }>): boolean {
+    const prepared = this.groups.prepare(id, bundleCount, bundles);
+    if (prepared && bundles.length > 0) this.epoch++;
+    return prepared;
+  }
+
+  /** Rolls phase one back: the bundles prepared here are free again; the group stays known and pending. */
+  cancelPreparedBundles(id: string): void {
+    if (!this.groups.cancelPrepared(id)) return;
+    this.nodesChanged();
+    this.events.onResourcesFreed?.();
+  }
+
+  /**
+   * Phase two: the group is ready; bundle i (of resources `bundles[i]`) is held by node
+   * `bundleNodes[i]`. Requests waiting for it are dispatched (here, or sent to their bundle's node).
+   */
+  commitBundles(id: string, bundleNodes: readonly string[], bundles: readonly ResourceSet[]): void {
+    this.groups.commit(id, bundleNodes, bundles);
+    this.nodesChanged();
   }
 
   /**
@@ -269,7 +276,7 @@ export class LocalScheduler<P> {
    * their later `release` is harmless).
    */
   removePlacementGroup(id: string): { pending: Array<ScheduleRequest<P>>; running: Array<Grant<P>> } {
-    if (!this.groups.delete(id)) return { pending: [], running: [] };
+    if (!this.groups.remove(id)) return { pending: [], running: [] };
     const inGroup = (r: ScheduleRequest<P>) => r.placement.kind === "placement-group" && r.placement.placementGroupId === id;
     const pending = this.queue.removeWhere(inGroup);
     const running: Array<Grant<P>> = [];
@@ -279,14 +286,14 @@ export class LocalScheduler<P> {
         running.push(held.grant);
       }
     }
-    this.ledger.release(id, this.node);
     this.epoch++;
     this.pump();
+    this.events.onResourcesFreed?.();
     return { pending, running };
   }
 
   placementGroupState(id: string): "pending" | "ready" | undefined {
-    return this.groups.get(id)?.state;
+    return this.groups.state(id);
   }
 
   /** This node's totals. */
@@ -315,7 +322,7 @@ export class LocalScheduler<P> {
   }
 
   bundles(): ReturnType<BundleLedger["report"]> {
-    return this.ledger.report();
+    return this.groups.ledger.report();
   }
 
   grant(id: string): Grant<P> | undefined {
@@ -361,26 +368,17 @@ export class LocalScheduler<P> {
   }
 
   private placeGroups(): void {
-    for (const [id, group] of this.groups) {
-      if (group.state !== "pending" || group.reportedAtEpoch === this.epoch) continue;
-      const plan = planBundles(group.bundles, group.strategy, [this.view()], this.nodeId);
-      if (plan.kind === "place") {
-        group.bundles.forEach((bundle, index) => {
-          if (!this.ledger.reserve(id, index, bundle, this.node)) throw new Error(`bundle ${index} of ${id} did not fit as planned`);
-        });
-        group.state = "ready";
-        this.epoch++;
-        this.outbox.push(() => this.events.onPlacementGroupReady?.(id));
-      } else if (plan.kind === "infeasible") {
-        if (group.reportedAtEpoch === undefined) {
-          this.outbox.push(() => this.events.onPlacementGroupInfeasible?.(id, plan.reason));
-        }
-        group.reportedAtEpoch = this.epoch;
-      } else {
-        group.reportedAtEpoch = undefined; // feasible again: report it again if it turns infeasible
-      }
-    }
+    if (this.groups.place(this.epoch, this.reportGroup)) this.epoch++;
   }
+
+  /** What a dispatch pass's group planning reports (made once: passes run per submit and release). */
+  private readonly reportGroup = (placed: GroupPlacement): void => {
+    this.outbox.push(
+      placed.kind === "ready"
+        ? () => this.events.onPlacementGroupReady?.(placed.id)
+        : () => this.events.onPlacementGroupInfeasible?.(placed.id, placed.reason),
+    );
+  };
 
   private attempt(request: ScheduleRequest<P>): AttemptOutcome {
     // Fast path (one node, default strategy, nothing held differs from what must fit):
@@ -395,9 +393,11 @@ export class LocalScheduler<P> {
     if (decision.kind === "wait") {
       // Only another node can ever run it: it waits in that node's queue (spillback, as Ray's
       // raylet does), not here, where nothing frees up for it and no pass would run when that
-      // node does. A request this node could run one day waits here.
+      // node does. A request this node could run one day waits here; one bound to another node
+      // (hard affinity, a bundle held there) never can, whatever it fits.
       const target = decision.nodeId;
-      if (target === undefined || target === this.nodeId || this.node.total().fits(request.placementDemand ?? request.demand)) {
+      const bound = (request.placement.kind === "node-affinity" && !request.placement.soft) || request.placement.kind === "placement-group";
+      if (target === undefined || target === this.nodeId || (!bound && this.node.total().fits(request.placementDemand ?? request.demand))) {
         return { kind: "blocked" };
       }
       this.outbox.push(() => this.events.onSpillback?.(request, target));
@@ -413,7 +413,7 @@ export class LocalScheduler<P> {
       decision.bundleIndex !== undefined && request.placement.kind === "placement-group"
         ? { placementGroupId: request.placement.placementGroupId, bundleIndex: decision.bundleIndex }
         : undefined;
-    const pool = bundle ? this.ledger.pool(bundle.placementGroupId, bundle.bundleIndex) : this.node;
+    const pool = bundle ? this.groups.ledger.pool(bundle.placementGroupId, bundle.bundleIndex) : this.node;
     const allocation = pool?.tryAllocate(request.demand);
     if (pool === undefined || allocation === undefined) return { kind: "blocked" };
     return this.granted(request, allocation, pool, bundle);
@@ -422,11 +422,6 @@ export class LocalScheduler<P> {
   /** One node, default strategy, nothing to check beyond the demand itself. */
   private isFastPath(request: ScheduleRequest<P>): boolean {
     return request.placement.kind === "default" && request.placementDemand === undefined && !this.hasRemoteNodes;
-  }
-
-  private hasPendingGroup(): boolean {
-    for (const group of this.groups.values()) if (group.state === "pending") return true;
-    return false;
   }
 
   private granted(
@@ -461,9 +456,6 @@ export class LocalScheduler<P> {
   }
 
   private groupView(id: string): GroupView | undefined {
-    const group = this.groups.get(id);
-    if (group === undefined) return undefined;
-    if (group.state === "pending") return { state: "pending" };
-    return { state: "ready", bundles: this.ledger.views(id, this.nodeId) };
+    return this.groups.view(id);
   }
 }

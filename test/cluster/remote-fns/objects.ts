@@ -41,5 +41,12 @@ export const Checker = ray.remote(
       for (let i = 0; i < a.length; i++) if (a[i] !== (i % 1000) * seed + i) return false;
       return true;
     }
+    /** Gets a nested ref itself (the owner does not resolve it): where it runs, and whether the array is intact. */
+    async checkNested(box: { ref: ray.ObjectRef<Float64Array> }, seed: number): Promise<Checked> {
+      const a = await ray.get(box.ref);
+      let intact = true;
+      for (let i = 0; i < a.length && intact; i++) intact = a[i] === (i % 1000) * seed + i;
+      return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact };
+    }
   },
 );
