@@ -86,7 +86,10 @@ async function startHead(o: StartOptions): Promise<RunningNode> {
     deadAfterMs: o.deadAfterMs,
     localLoad: () => local.loads(),
     // Owners lease the head node's workers on the cluster's own address (node/node-service.ts).
-    owners: { check: checkToNodeEndpoint, accept: (connection, peer) => serving?.accept(connection, peer) ?? connection.close(1008, "this head runs no node") },
+    owners: {
+      check: checkToNodeEndpoint,
+      accept: (connection, peer) => (serving !== undefined ? serving.accept(connection, peer) : connection.close(1008, "this head runs no node yet")),
+    },
   });
   const runtime = localRuntime(o, local, service.url);
   serving = runtime?.nodeService;

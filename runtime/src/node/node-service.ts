@@ -128,7 +128,7 @@ export class NodeService implements GuestOwners {
   }
 
   private requestLease(owner: OwnerConnection, wire: WireLeaseSpec): void {
-    if (this.leases.has(wire.id)) return owner.send({ t: "refused", leaseId: wire.id, message: `A lease ${wire.id} is already asked for on this node.` });
+    if (this.leases.has(wire.id)) return send(owner, { t: "refused", leaseId: wire.id, message: `A lease ${wire.id} is already asked for on this node.` });
     const spec: TaskLeaseSpec = { ...wire, demand: ResourceSet.of(wire.demand, `the demand of ${wire.name}`) };
     const lease: GuestLease = { id: spec.id, spec, owner, worker: undefined, grant: undefined, taskId: undefined, lane: -++this.lanes };
     this.leases.set(spec.id, lease);
@@ -137,7 +137,8 @@ export class NodeService implements GuestOwners {
     } catch (e) {
       // A placement group this node does not know (groups are reserved on the owner's node for now).
       this.leases.delete(spec.id);
-      owner.send({ t: "refused", leaseId: spec.id, message: e instanceof Error ? e.message : String(e) });
+      this.parts.log(`refused lease ${spec.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      send(owner, { t: "refused", leaseId: spec.id, message: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -148,7 +149,7 @@ export class NodeService implements GuestOwners {
     lease.worker = worker as PoolWorker;
     lease.grant = grant;
     worker.active++;
-    lease.owner.send({ t: "granted", leaseId: lease.id, resources: grant.resources.toJSON(), gpuIds: grant.gpuIds, workerId: worker.client.workerId });
+    send(lease.owner, { t: "granted", leaseId: lease.id, resources: grant.resources.toJSON(), gpuIds: grant.gpuIds, workerId: worker.client.workerId });
   }
 
   onSpillback(spec: TaskLeaseSpec): void {
@@ -156,7 +157,7 @@ export class NodeService implements GuestOwners {
     const lease = this.leases.get(spec.id);
     if (lease === undefined) return;
     this.leases.delete(spec.id);
-    lease.owner.send({ t: "refused", leaseId: spec.id, message: `Node ${this.parts.node.nodeId} does not place work on other nodes for another process.` });
+    send(lease.owner, { t: "refused", leaseId: spec.id, message: `Node ${this.parts.node.nodeId} does not place work on other nodes for another process.` });
   }
 
   onLeaseLost(worker: LeasedWorker, exitCode: number, error: Error | undefined): void {
@@ -164,7 +165,7 @@ export class NodeService implements GuestOwners {
       if (lease.worker !== worker) continue;
       this.forget(lease);
       this.parts.node.returnLease(lease.id, lease.worker!);
-      lease.owner.send({ t: "lost", leaseId: lease.id, exitCode, message: error?.message });
+      send(lease.owner, { t: "lost", leaseId: lease.id, exitCode, message: error?.message });
     }
   }
 
@@ -177,7 +178,7 @@ export class NodeService implements GuestOwners {
     if (lease === undefined) return;
     this.tasks.delete(taskId);
     lease.taskId = undefined;
-    lease.owner.send({ t: "argsLost", leaseId: lease.id, taskId, message: error.message });
+    send(lease.owner, { t: "argsLost", leaseId: lease.id, taskId, message: error.message });
   }
 
   onDone(_worker: LeasedWorker, taskId: string, results: readonly Held[]): void {
@@ -185,7 +186,7 @@ export class NodeService implements GuestOwners {
     if (lease === undefined) return;
     this.tasks.delete(taskId);
     lease.taskId = undefined;
-    lease.owner.send({ t: "done", leaseId: lease.id, taskId, results });
+    send(lease.owner, { t: "done", leaseId: lease.id, taskId, results });
   }
 
   onFailed(_worker: LeasedWorker, taskId: string, error: WireError, errorName: string): void {
@@ -193,7 +194,7 @@ export class NodeService implements GuestOwners {
     if (lease === undefined) return;
     this.tasks.delete(taskId);
     lease.taskId = undefined;
-    lease.owner.send({ t: "failed", leaseId: lease.id, taskId, error, errorName });
+    send(lease.owner, { t: "failed", leaseId: lease.id, taskId, error, errorName });
   }
 
   onLeaseRequestFailed(): void {
@@ -274,4 +275,9 @@ export class NodeService implements GuestOwners {
       if (running) this.parts.node.stopWorker(worker);
     }
   }
+}
+
+/** Sends to an owner whose connection is open; one that is closing or closed is losing its leases anyway (`ownerGone`). */
+function send(owner: OwnerConnection, m: FromNode): void {
+  if (owner.state === "open") owner.send(m);
 }
