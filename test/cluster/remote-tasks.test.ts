@@ -95,14 +95,15 @@ t("a task that throws on the worker node fails its ref with the error", async ()
 });
 
 t("a killed node's running task is rerun on another node with maxRetries: 1, and fails with NodeDiedError with maxRetries: 0", async () => {
-  const victim = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"victim":1}', "--token", TOKEN]);
+  const victim = await cluster.start(["--address", head.url, "--num-cpus", "2", "--resources", '{"victim":1}', "--token", TOKEN]);
   await until(() => ray.nodes().some((n) => n.nodeId === victim.nodeId && n.alive), "the victim node in the driver's node table");
-  // Soft affinity: on the victim while it lives, anywhere else after.
-  const onVictim = { schedulingStrategy: { nodeId: victim.nodeId!, soft: true }, resources: { victim: 0.5 } };
-  const retried = hangs.options({ ...onVictim, maxRetries: 1, resources: {} }).remote("retried");
-  const lost = hangs.options({ ...onVictim, maxRetries: 0 }).remote("lost");
-  // Both hold the victim's resource once running there (its heartbeat reports it used).
-  await until(() => !("victim" in ray.availableResources()), "both tasks running on the victim node", 20_000, 50);
+  // Soft affinity: on the victim while it lives; the retried task may run anywhere after.
+  const onVictim = { schedulingStrategy: { nodeId: victim.nodeId!, soft: true } };
+  const retried = hangs.options({ ...onVictim, maxRetries: 1 }).remote("retried");
+  const lost = hangs.options({ ...onVictim, maxRetries: 0, resources: { victim: 1 } }).remote("lost");
+  // Both run on the victim (its heartbeats report its 2 CPUs and its resource used; the other nodes are idle).
+  const running = () => !("victim" in ray.availableResources()) && ray.availableResources()["CPU"] === 2;
+  await until(running, "both tasks running on the victim node", 20_000, 50);
   process.kill(victim.pid, "SIGKILL");
   try {
     await ray.get(lost);
