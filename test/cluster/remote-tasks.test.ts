@@ -97,6 +97,8 @@ t("a task that throws on the worker node fails its ref with the error", async ()
 t("a killed node's running task is rerun on another node with maxRetries: 1, and fails with NodeDiedError with maxRetries: 0", async () => {
   const victim = await cluster.start(["--address", head.url, "--num-cpus", "2", "--resources", '{"victim":1}', "--token", TOKEN]);
   await until(() => ray.nodes().some((n) => n.nodeId === victim.nodeId && n.alive), "the victim node in the driver's node table");
+  // Its first resource report is in (else its resources would be missing from the view, as if used).
+  await until(() => ray.availableResources()["victim"] === 1 && ray.availableResources()["CPU"] === 4, "the victim node's first report", 20_000, 50);
   // Soft affinity: on the victim while it lives; the retried task may run anywhere after.
   const onVictim = { schedulingStrategy: { nodeId: victim.nodeId!, soft: true } };
   const retried = hangs.options({ ...onVictim, maxRetries: 1 }).remote("retried");
