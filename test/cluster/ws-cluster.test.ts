@@ -82,8 +82,8 @@ t("a driver that joins lists every node in ray.nodes(), and its named actors are
 });
 
 t("tsray status shows demand no node of the driver's scheduler can fit as infeasible on the driver's node", async () => {
-  // Work does not go to other nodes yet: to the joined driver's scheduler, `special` is nowhere.
-  const ref = touch.options({ resources: { special: 1 } }).remote();
+  // No node of the cluster has `nowhere` (`special`, which the worker node has, would run there).
+  const ref = touch.options({ resources: { nowhere: 1 } }).remote();
   const mine = ray.getRuntimeContext().nodeId;
   let text = "";
   await until(async () => {

@@ -51,6 +51,9 @@ import { actorWorkerStarter } from "./actor-workers.js";
 import { DriverPlacementGroups } from "./driver-placement-groups.js";
 import type { ActorWorkerStarter } from "../node/local-node-client.js";
 import { ClusterObjects } from "./cluster-objects.js";
+import { RemoteNodes } from "./remote-nodes.js";
+import { NodeService } from "../node/node-service.js";
+import { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
 import { ownerGone } from "./earlier-session.js";
 import { userFramesFirst } from "../common/user-frames-first.js";
 
@@ -78,6 +81,14 @@ export interface DriverOptions {
   /** How other processes reach this node (default `in-process://<id>`); `registerNode: false`: not in the node table (a joined driver with numCpus 0). */
   readonly nodeAddress?: string | undefined;
   readonly registerNode?: boolean | undefined;
+  /**
+   * A ws cluster (issue 11). `join`: this driver joined with `ray.init({ address })` — it sees the
+   * other nodes' resources in the cluster state's resource view and runs tasks on them through
+   * the node protocol, connecting with `token`. `serve`: this runtime is a node process's —
+   * owners in other processes lease its workers (`nodeService`). Either gives it an object store
+   * joined to other nodes over ws.
+   */
+  readonly network?: { readonly join?: { readonly token: string | undefined }; readonly serve?: boolean } | undefined;
 }
 
 const callerId = "driver";
@@ -107,6 +118,10 @@ export class DriverRuntime implements Core {
   private readonly tasks: TaskManager;
   /** The owner's client of this node: task leases and runs go through it (node/node-client.ts). */
   private readonly node: LocalNodeClient;
+  /** The nodes of a ws cluster this driver joined (node processes), leased through the node protocol. */
+  private readonly remote: RemoteNodes | undefined;
+  /** A node process's: serves owners in other processes (node/node-service.ts). */
+  readonly nodeService: NodeService | undefined;
   /** The other nodes of an in-process cluster (none on a single node). */
   private readonly peers: readonly InProcessNode[];
   /** Placement groups: records in the cluster state, reservations on the nodes (driver-placement-groups.ts). */
@@ -137,7 +152,7 @@ export class DriverRuntime implements Core {
     this.session = this.identity.session;
     this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
-    this.objects = options.inProcessNodes?.length ? new ClusterObjects() : undefined;
+    this.objects = options.inProcessNodes?.length || options.network !== undefined ? new ClusterObjects() : undefined;
     this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
     this.generators = new GeneratorStreams(this.store, this.refs);
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
@@ -145,10 +160,13 @@ export class DriverRuntime implements Core {
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     const peerTotals = options.inProcessNodes ?? [];
     const multiNode = peerTotals.length > 0;
+    const join = options.network?.join;
+    const joined = join !== undefined && this.cluster instanceof RemoteClusterStateClient ? this.cluster : undefined;
     this.scheduler = new LocalScheduler<unknown>({
       nodeId: this.nodeId,
       // Only with other nodes: a single node's scheduler keeps its fast path.
       ...(multiNode ? { remoteNodes: () => this.peers.map((p) => p.client.resourceView()) } : {}),
+      ...(joined !== undefined ? { remoteNodes: () => this.remote!.views() } : {}),
       totals: options.node.totals,
       ...(options.node.gpuIds !== undefined ? { gpuIds: options.node.gpuIds } : {}),
       events: {
@@ -192,7 +210,7 @@ export class DriverRuntime implements Core {
       ...(objects && { objects }),
     });
     const nodeById = (id: string): NodeClient | undefined =>
-      id === this.nodeId ? this.node : this.peers.find((p) => p.identity.nodeId === id)?.client;
+      id === this.nodeId ? this.node : (this.peers.find((p) => p.identity.nodeId === id)?.client ?? this.remote?.byId(id));
     this.tasks = new TaskManager({ store: this.store, node: this.node, rebuildError, nodeById, streamStarted: this.generators.started });
     this.actors = new ActorManager({
       store: this.store,
@@ -217,7 +235,9 @@ export class DriverRuntime implements Core {
       Math.max(1, Math.ceil(cpus)),
       () => this.workerData(undefined),
       {
-        onMessage: (w, m) => this.threads.route(w.client, w, m),
+        onMessage: (w, m) =>
+          // A task of an owner in another process (node-service.ts) is answered to it.
+          (m.t === "done" || m.t === "failed") && this.nodeService?.taskMessage(w, m) === true ? undefined : this.threads.route(w.client, w, m),
         onExit: (w, code, error) => {
           this.slabPins.threadGone(w.client);
           if (!this.closed) this.node.workerExited(w, code, error);
@@ -242,6 +262,27 @@ export class DriverRuntime implements Core {
       onItem: (w, taskId, index, value) => this.generators.onItem(w.client, taskId, index, value),
       objects: this.objects!, // made whenever there are peers to start
     };
+    if (joined !== undefined) {
+      this.remote = new RemoteNodes({
+        cluster: joined,
+        ownNodeId: this.nodeId,
+        token: join!.token,
+        owner: this.tasks,
+        objects: this.objects!,
+        changed: () => this.scheduler.nodesChanged(),
+      });
+      joined.onViewChange = () => this.scheduler.nodesChanged();
+    }
+    if (options.network?.serve === true) {
+      const store = this.objects!.stores.get(this.nodeId)!;
+      this.nodeService = new NodeService({
+        node: this.node,
+        objects: store,
+        functionNumber: (fn) => this.tasks.functionNumber(fn),
+        keepLarge: (taskId, results) => this.objects!.keepLarge(store, taskId, results),
+        log: (line) => process.stderr.write(`tsray: ${line}\n`),
+      });
+    }
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
     this.groups = new DriverPlacementGroups({
       cluster: this.cluster,
@@ -391,6 +432,7 @@ export class DriverRuntime implements Core {
     const pending = () => new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending.");
     this.store.close(pending());
     this.objects?.close();
+    this.remote?.close();
     // The actor manager reports its actors dead (freeing their names) before its first await,
     // and the node leaves the node table; only then is the client closed, which rejects
     // pending `pg.ready()` calls.

@@ -119,7 +119,9 @@ export async function init(options?: InitOptions): Promise<void> {
     throw e;
   }
   const node = gpuIds.length === 0 ? withoutGpus : nodeTotals(o, detectResources(gpuIds), "ray.init()");
-  const joined = cluster === undefined ? {} : { cluster, registerNode: o.numCpus !== 0 };
+  // A joined driver runs tasks on the cluster's node processes too (node protocol, with the same token).
+  const token = o.token ?? (process.env["TSRAY_TOKEN"] || undefined);
+  const joined = cluster === undefined ? {} : { cluster, registerNode: o.numCpus !== 0, network: { join: { token } } };
   installCore(new DriverRuntime({ node, gpuWorkers: o.gpuWorkers ?? "thread", namespace, identity, prestarted, workerHeapMb: o.workerHeapMb, ...joined }));
 }
 
