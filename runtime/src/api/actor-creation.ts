@@ -33,5 +33,6 @@ export function actorCreation(
     getIfExists: o.getIfExists,
     hosting: o.hosting,
     ...(o.concurrencyGroups !== undefined ? { concurrencyGroups: o.concurrencyGroups } : {}),
+    ...(o.detached === true ? { detached: true } : {}),
   };
 }

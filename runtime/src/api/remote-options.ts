@@ -93,6 +93,7 @@ export function compileActorOptions(base: ActorSpecOptions, options: unknown, wh
     getIfExists: o.getIfExists ?? base.getIfExists,
     hosting: o.hosting ?? base.hosting,
     concurrencyGroups: o.concurrencyGroups !== undefined ? { ...o.concurrencyGroups } : base.concurrencyGroups,
+    ...((o.lifetime ?? (base.detached === true ? "detached" : undefined)) === "detached" ? { detached: true } : {}),
   };
   // Rules across options hold for the merged result too (e.g. getIfExists from the decorator, name here).
   validateActorOptions(

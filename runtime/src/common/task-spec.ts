@@ -49,6 +49,8 @@ export interface ActorSpecOptions {
   readonly hosting: ActorHosting;
   /** Absent: no groups but the default one. */
   readonly concurrencyGroups?: Readonly<Record<string, number>> | undefined;
+  /** `lifetime: "detached"` (absent: not detached). */
+  readonly detached?: boolean;
 }
 
 export interface RemoteClassInfo extends FnLocation {
@@ -137,6 +139,8 @@ export interface ActorCreation {
   readonly hosting: "dedicated" | "shared";
   /** Concurrency groups and their limits (`ActorOptions.concurrencyGroups`); absent when none. */
   readonly concurrencyGroups?: Readonly<Record<string, number>> | undefined;
+  /** `lifetime: "detached"`: on a node process it outlives its owner (absent: not detached). */
+  readonly detached?: boolean;
 }
 
 export interface ActorCallSubmission {

@@ -9,6 +9,9 @@
 import { decodeLoadingClasses } from "../common/serializable-classes.js";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
+import { ForeignActorCalls, type ActorCallRoute } from "../owner/foreign-actor-calls.js";
+import { answerCall } from "../node/remote-actor-client.js";
+import type { ActorCallReply } from "../node/node-messages.js";
 import { Codec, fromWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
@@ -186,9 +189,11 @@ export class DriverRuntime implements Core {
     const limits = { heapMb: options.workerHeapMb };
     // An actor's thread on another node names that node, so its gets pull objects there.
     const actorEvents = (node: string | undefined): WorkerClientEvents => ({
-      onMessage: (c, m) => this.threads.route(c, undefined, m, node),
+      // An actor of an owner in another process placed here answers that owner (node-actor-service.ts).
+      onMessage: (c, m) => (this.nodeService?.actors.workerMessage(c, m) === true ? undefined : this.threads.route(c, undefined, m, node)),
       onExit: (c, code, error) => {
         this.slabPins.threadGone(c);
+        if (this.nodeService?.actors.workerExited(c, code, error) === true) return;
         if (!this.closed) this.actors.onWorkerExit(c, code, error);
       },
       onPost: this.pinSlabsFor,
@@ -219,6 +224,7 @@ export class DriverRuntime implements Core {
       rebuildError,
       cluster: this.cluster,
       streamStarted: this.generators.started,
+      foreign: new ForeignActorCalls({ store: this.store, cluster: this.cluster, route: (id) => this.actorRoute(id), rebuildError }),
     });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({
@@ -268,6 +274,7 @@ export class DriverRuntime implements Core {
         ownNodeId: this.nodeId,
         token: join!.token,
         owner: this.tasks,
+        actorOwner: this.actors,
         objects: this.objects!,
         changed: () => this.scheduler.nodesChanged(),
       });
@@ -281,6 +288,7 @@ export class DriverRuntime implements Core {
         functionNumber: (fn) => this.tasks.functionNumber(fn),
         keepLarge: (taskId, results) => this.objects!.keepLarge(store, taskId, results),
         log: (line) => process.stderr.write(`tsray: ${line}\n`),
+        reportActorDead: (actorId) => this.tell(this.cluster.updateActorState(actorId, { state: "DEAD" })),
       });
     }
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
@@ -443,6 +451,15 @@ export class DriverRuntime implements Core {
     // Workers are unref'd: the process stays alive until they are gone and `shutdown()` resolves.
     await this.keepAlive.during(stopped);
     this.keepAlive.close();
+  }
+
+  /** Where calls to an actor another process owns go: a node process's, or this node's own service (foreign-actor-calls.ts). */
+  private actorRoute(nodeId: string): ActorCallRoute | undefined {
+    if (nodeId !== this.nodeId) return this.remote?.byId(nodeId)?.actors;
+    const service = this.nodeService?.actors;
+    if (service === undefined) return undefined;
+    const caller = { send: (m: ActorCallReply) => answerCall(this.actors, m) };
+    return { callActor: (call) => service.call(caller, call), killActor: (id) => service.kill(id) };
   }
 
   // ------------------------------------------------------------ scheduling

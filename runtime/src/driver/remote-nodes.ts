@@ -11,7 +11,7 @@
  */
 import type { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
 import type { NodeRecord } from "../cluster/cluster-state.js";
-import type { LeaseOwner } from "../node/node-client.js";
+import type { ActorLeaseOwner, LeaseOwner } from "../node/node-client.js";
 import { checkFromNode } from "../node/node-message-checks.js";
 import type { FromNode, OpenChannel, ToNode } from "../node/node-messages.js";
 import { RemoteNodeClient } from "../node/remote-node-client.js";
@@ -29,6 +29,8 @@ export interface RemoteNodesParts {
   readonly token: string | undefined;
   readonly ca?: string | Buffer | undefined;
   readonly owner: LeaseOwner;
+  /** The owner of this driver's actors (placed on node processes too, node/remote-actor-client.ts). */
+  readonly actorOwner?: ActorLeaseOwner | undefined;
   readonly objects: ClusterObjects;
   /** The set of nodes or their resources changed: the scheduler looks again. */
   readonly changed: () => void;
@@ -83,6 +85,7 @@ export class RemoteNodes {
     this.parts.objects.connectRemote(record.nodeId, objects as unknown as Parameters<ClusterObjects["connectRemote"]>[1]);
     const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record));
     client.attach(this.parts.owner);
+    if (this.parts.actorOwner !== undefined) client.attachActors(this.parts.actorOwner);
     this.clients.set(record.nodeId, client);
     const closed = leases.onClose;
     leases.onClose = (event) => {

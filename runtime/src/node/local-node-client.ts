@@ -71,6 +71,8 @@ export class LocalNodeClient implements NodeClient {
   /** Owners in other processes this node serves too (node-service.ts), told apart by lease or task id. */
   private guests: GuestOwners | undefined;
   private actorOwner: ActorLeaseOwner | undefined;
+  /** Owners in other processes whose actors are placed here (node-actor-service.ts), told apart by actor id. */
+  private guestActors: (ActorLeaseOwner & { owns(actorId: string): boolean }) | undefined;
   private readonly scheduler: LocalScheduler<unknown>;
   /** Arguments held on other nodes, pulled before their task is posted (task-arguments.ts). */
   private readonly args: TaskArguments;
@@ -95,6 +97,14 @@ export class LocalNodeClient implements NodeClient {
     this.guests = guests;
   }
 
+  attachGuestActors(guests: ActorLeaseOwner & { owns(actorId: string): boolean }): void {
+    this.guestActors = guests;
+  }
+
+  private actorOwnerOf(id: string): ActorLeaseOwner {
+    return this.guestActors !== undefined && this.guestActors.owns(id) ? this.guestActors : this.actorOwner!;
+  }
+
   private ownerOf(id: string): LeaseOwner | undefined {
     return this.guests !== undefined && this.guests.owns(id) ? this.guests : this.owner;
   }
@@ -109,7 +119,7 @@ export class LocalNodeClient implements NodeClient {
    * is therefore a `TaskLeaseSpec`): picks its worker and tells the owner.
    */
   granted(request: ScheduleRequest<unknown>, grant: Grant<unknown>): void {
-    if (request.payload !== undefined) return this.actorOwner!.onActorGranted(request.payload as ActorLeaseSpec, grant, this);
+    if (request.payload !== undefined) return this.actorOwnerOf(request.id).onActorGranted(request.payload as ActorLeaseSpec, grant, this);
     const spec = request as unknown as TaskLeaseSpec;
     const gpuIds = grant.gpuIds;
     const pool = this.parts.pool();
@@ -124,7 +134,7 @@ export class LocalNodeClient implements NodeClient {
 
   /** The scheduler sends a lease request to node `nodeId`: the owner asks there. */
   spilledBack(request: ScheduleRequest<unknown>, nodeId: string): void {
-    if (request.payload !== undefined) return this.actorOwner!.onActorSpillback(request.payload as ActorLeaseSpec, nodeId);
+    if (request.payload !== undefined) return this.actorOwnerOf(request.id).onActorSpillback(request.payload as ActorLeaseSpec, nodeId);
     this.owner!.onSpillback(request as unknown as TaskLeaseSpec, nodeId);
   }
 
@@ -260,6 +270,7 @@ export class LocalNodeClient implements NodeClient {
     if (pending.length > 0 || running.length > 0) {
       this.owner?.onPlacementGroupRemoved(pending, running);
       this.actorOwner?.onPlacementGroupRemoved(pending, running);
+      this.guestActors?.onPlacementGroupRemoved(pending.filter((p) => this.guestActors!.owns(p.id)), running.filter((g) => this.guestActors!.owns(g.id)));
     }
     return resolved;
   }

@@ -73,6 +73,8 @@ export interface ActorLeaseSpec {
   readonly demand: ResourceSet;
   readonly placementDemand: ResourceSet;
   readonly placement: Placement;
+  /** `lifetime: "detached"`: kept by a node in another process after its owner is gone (absent: false). */
+  readonly detached?: boolean;
 }
 
 /**
@@ -228,6 +230,8 @@ export interface NodeClient {
   startSharedActorHost(): ActorWorker;
   /** How many shared hosts this node spreads shared actors over before filling them (its cores). */
   readonly sharedSpread: number;
+  /** True for a node in another process: its detached actors outlive the owner, who leaves them be at shutdown. */
+  readonly keepsDetachedActors?: boolean;
 
   // ---------------------------------------------------------------- placement groups
 

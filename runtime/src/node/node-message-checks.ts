@@ -34,7 +34,68 @@ const placement: Check = (v) => {
 const leaseSpec = shape({ id: str, name: str, demand: resources, placement, classKey: str, isolation: oneOf("thread", "process") });
 const run = shape({ taskId: str, fnLocation: shape({ id: str, url: str }), name: str, args: bytes, deps, numReturns: count });
 
+const opt =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined ? undefined : check(v);
+const wireError: Check = (v) => (isObject(v) ? undefined : "expected an error");
+const resolvedDeps: Check = (v) => (v === undefined ? undefined : shape({ idx: arrayOf(count), bytes: arrayOf(bytes) })(v));
+const actorDescriptor = shape({ actorId: str, className: str, methods: arrayOf(str) });
+const limits: Check = (v) => {
+  if (!isObject(v)) return "expected a map of limits";
+  for (const n of Object.values(v)) if (count(n) !== undefined) return "expected counts";
+  return undefined;
+};
+const createActor = shape({
+  actorId: str,
+  cls: shape({ id: str, url: str }),
+  name: str,
+  args: bytes,
+  deps: resolvedDeps,
+  maxConcurrency: count,
+  gpuIds: opt(arrayOf(count)),
+  actor: opt(actorDescriptor),
+  resources: opt(resources),
+  restarted: opt(bool),
+  concurrencyGroups: opt(limits),
+});
+const actorPost: Check = (v) => {
+  if (!isObject(v)) return "expected a message";
+  switch (v["t"]) {
+    case "createActor":
+      return createActor(v);
+    case "dropActor":
+      return shape({ actorId: str })(v);
+    case "cancel":
+      return shape({ taskId: str, name: str })(v);
+    default:
+      return "not a message for an actor's worker";
+  }
+};
+const actorCall = shape({
+  t: oneOf("callActor"),
+  actorId: str,
+  taskId: str,
+  method: str,
+  name: str,
+  args: bytes,
+  deps: resolvedDeps,
+  numReturns: count,
+  // Streaming calls do not cross processes yet (the owner refuses them before sending).
+  streaming: (v) => (v === undefined ? undefined : "streaming actor calls do not cross processes yet"),
+  group: optStr,
+});
+const actorLeaseSpec = shape({ id: str, name: str, demand: resources, placementDemand: resources, placement, detached: bool });
+
 const toNode: Record<string, Check> = {
+  actorLease: shape({ spec: actorLeaseSpec }),
+  cancelActorLease: shape({ actorId: str }),
+  returnActorLease: shape({ actorId: str }),
+  startActorWorker: shape({ key: str, actorId: optStr, gpuIds: arrayOf(count), isolation: oneOf("thread", "process") }),
+  actorPost: shape({ key: str, message: actorPost }),
+  stopActorWorker: shape({ key: str }),
+  actorCall: shape({ call: actorCall }),
+  killActor: shape({ actorId: str }),
   open: shape({ channel: oneOf("leases", "objects"), from: str }),
   lease: shape({ spec: leaseSpec }),
   cancelLease: shape({ leaseId: str }),
@@ -61,6 +122,14 @@ export function isToNode(m: unknown): boolean {
 }
 
 const fromNode: Record<string, Check> = {
+  actorGranted: shape({ actorId: str, resources, gpuIds: arrayOf(count) }),
+  actorRefused: shape({ actorId: str, message: str }),
+  actorFailed: shape({ actorId: str, error: wireError }),
+  exitActor: shape({ actorId: str, taskId: str }),
+  actorWorkerExited: shape({ key: str, exitCode: int, message: optStr }),
+  actorCallDone: shape({ actorId: str, taskId: str, results: arrayOf(held) }),
+  actorCallFailed: shape({ actorId: str, taskId: str, error: wireError }),
+  actorCallDied: shape({ actorId: str, taskId: str, message: str }),
   granted: shape({ leaseId: str, resources, gpuIds: arrayOf(count), workerId: str }),
   refused: shape({ leaseId: str, message: str }),
   done: shape({ leaseId: str, taskId: str, results: arrayOf(held) }),

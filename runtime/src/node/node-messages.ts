@@ -23,6 +23,7 @@ import type { FnLocation, WireError } from "../common/task-spec.js";
 import type { Isolation } from "../common/options.js";
 import type { Placement } from "../scheduler/scheduling-strategy.js";
 import type { Held } from "../object-store/object-location.js";
+import type { ToWorker } from "../protocol/thread-messages.js";
 
 /** A `TaskLeaseSpec` on the wire: its demand in user units. */
 export interface WireLeaseSpec {
@@ -59,7 +60,8 @@ export type ToNode =
   | { readonly t: "run"; readonly leaseId: string; readonly run: WireRun }
   | { readonly t: "cancel"; readonly leaseId: string; readonly taskId: string; readonly name: string }
   | { readonly t: "stop"; readonly leaseId: string }
-  | { readonly t: "return"; readonly leaseId: string };
+  | { readonly t: "return"; readonly leaseId: string }
+  | ActorToNode;
 
 export type FromNode =
   | {
@@ -74,7 +76,93 @@ export type FromNode =
   | { readonly t: "done"; readonly leaseId: string; readonly taskId: string; readonly results: readonly Held[] }
   | { readonly t: "failed"; readonly leaseId: string; readonly taskId: string; readonly error: WireError; readonly errorName: string }
   | { readonly t: "argsLost"; readonly leaseId: string; readonly taskId: string; readonly message: string }
-  | { readonly t: "lost"; readonly leaseId: string; readonly exitCode: number; readonly message: string | undefined };
+  | { readonly t: "lost"; readonly leaseId: string; readonly exitCode: number; readonly message: string | undefined }
+  | ActorFromNode;
+
+/**
+ * Actors on a node process (issue 11), after Ray's actor creation task and direct actor calls.
+ * The OWNER of an actor leases its placement (`actorLease`, answered `actorGranted` /
+ * `actorRefused`), starts its worker there under a key it chose (`startActorWorker`: a dedicated
+ * worker, or a host of shared actors when `actorId` is undefined), posts the constructor and
+ * `dropActor`/`cancel` to that worker (`actorPost`), stops it (`stopActorWorker`) and returns the
+ * lease when the actor died (`returnActorLease`). The node tells the owner what only it sees: the
+ * constructor threw (`actorFailed`), `ray.exitActor()` ran (`exitActor`), the worker exited
+ * (`actorWorkerExited`).
+ *
+ * ANY caller (the owner, or another driver holding a handle) sends a method call to the node that
+ * hosts the actor (`actorCall`); the answer goes to the connection that sent it: `actorCallDone`
+ * (small results inline, large ones kept on the node by location), `actorCallFailed` (the method
+ * threw), or `actorCallDied` (no live actor there, or its worker died while running it: the caller
+ * fails it with `ActorDiedError`, unless it is the owner, which restarts or fails its own calls).
+ * `killActor` from a caller that is not the owner ends the actor there.
+ */
+export interface WireActorLeaseSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly demand: Readonly<Record<string, number>>;
+  readonly placementDemand: Readonly<Record<string, number>>;
+  readonly placement: Placement;
+  /** `lifetime: "detached"`: the actor outlives its owner's connection. */
+  readonly detached: boolean;
+}
+
+/** What an owner posts to an actor's worker on the node (calls go as `actorCall`, from any caller). */
+export type ActorPost = Extract<ToWorker, { t: "createActor" | "dropActor" | "cancel" }>;
+/** A method call as the actor's worker gets it (no streaming across processes yet). */
+export type ActorCallMessage = Extract<ToWorker, { t: "callActor" }>;
+
+export type ActorToNode =
+  | { readonly t: "actorLease"; readonly spec: WireActorLeaseSpec }
+  | { readonly t: "cancelActorLease"; readonly actorId: string }
+  | { readonly t: "returnActorLease"; readonly actorId: string }
+  | { readonly t: "startActorWorker"; readonly key: string; readonly actorId: string | undefined; readonly gpuIds: readonly number[]; readonly isolation: Isolation }
+  | { readonly t: "actorPost"; readonly key: string; readonly message: ActorPost }
+  | { readonly t: "stopActorWorker"; readonly key: string }
+  | { readonly t: "actorCall"; readonly call: ActorCallMessage }
+  | { readonly t: "killActor"; readonly actorId: string };
+
+/** The answers to an `actorCall`, to the connection that sent it (or to an in-process caller). */
+export type ActorCallReply =
+  | { readonly t: "actorCallDone"; readonly actorId: string; readonly taskId: string; readonly results: readonly Held[] }
+  | { readonly t: "actorCallFailed"; readonly actorId: string; readonly taskId: string; readonly error: WireError }
+  | { readonly t: "actorCallDied"; readonly actorId: string; readonly taskId: string; readonly message: string };
+
+export type ActorFromNode =
+  | { readonly t: "actorGranted"; readonly actorId: string; readonly resources: Readonly<Record<string, number>>; readonly gpuIds: readonly number[] }
+  | { readonly t: "actorRefused"; readonly actorId: string; readonly message: string }
+  | { readonly t: "actorFailed"; readonly actorId: string; readonly error: WireError }
+  | { readonly t: "exitActor"; readonly actorId: string; readonly taskId: string }
+  | { readonly t: "actorWorkerExited"; readonly key: string; readonly exitCode: number; readonly message: string | undefined }
+  | ActorCallReply;
+
+const actorToNodeKinds: ReadonlySet<string> = new Set<ActorToNode["t"]>([
+  "actorLease",
+  "cancelActorLease",
+  "returnActorLease",
+  "startActorWorker",
+  "actorPost",
+  "stopActorWorker",
+  "actorCall",
+  "killActor",
+]);
+const actorFromNodeKinds: ReadonlySet<string> = new Set<ActorFromNode["t"]>([
+  "actorGranted",
+  "actorRefused",
+  "actorFailed",
+  "exitActor",
+  "actorWorkerExited",
+  "actorCallDone",
+  "actorCallFailed",
+  "actorCallDied",
+]);
+
+export function isActorToNode(m: ToNode): m is ActorToNode {
+  return actorToNodeKinds.has(m.t);
+}
+
+export function isActorFromNode(m: FromNode): m is ActorFromNode {
+  return actorFromNodeKinds.has(m.t);
+}
 
 export function unreachableNode(m: never): never {
   throw new Error(`unknown node message ${JSON.stringify(m)}`);

@@ -30,7 +30,8 @@ import type { LeasedWorker, NodeClient, TaskLeaseSpec } from "./node-client.js";
 import type { GuestOwners, LocalNodeClient } from "./local-node-client.js";
 import type { PoolWorker } from "./worker-pool.js";
 import { isToNode } from "./node-message-checks.js";
-import { unreachableNode, type FromNode, type ToNode, type WireLeaseSpec, type WireRun } from "./node-messages.js";
+import { isActorToNode, unreachableNode, type FromNode, type ToNode, type WireLeaseSpec, type WireRun } from "./node-messages.js";
+import { NodeActorService, type ActorPeer } from "./node-actor-service.js";
 
 type OwnerConnection = Connection<FromNode, ToNode>;
 
@@ -43,6 +44,8 @@ export interface NodeServiceParts {
   /** The task's results as the owner gets them: large ones kept in this node's store, by location. */
   readonly keepLarge: (taskId: string, results: readonly Uint8Array[]) => readonly Held[];
   readonly log: (line: string) => void;
+  /** Reports a guest actor dead in the cluster state (its owner is gone and cannot). */
+  readonly reportActorDead: (actorId: string) => void;
 }
 
 interface GuestLease {
@@ -63,9 +66,19 @@ export class NodeService implements GuestOwners {
   /** Running guest tasks → their lease. */
   private readonly tasks = new Map<string, GuestLease>();
   private lanes = 0;
+  /** Actors of owners in other processes placed on this node (node-actor-service.ts). */
+  readonly actors: NodeActorService;
+  private readonly peers = new WeakMap<OwnerConnection, ActorPeer>();
 
   constructor(private readonly parts: NodeServiceParts) {
     parts.node.attachGuests(this);
+    this.actors = new NodeActorService({ node: parts.node, keepLarge: parts.keepLarge, reportDead: parts.reportActorDead, log: parts.log });
+  }
+
+  private peerOf(owner: OwnerConnection): ActorPeer {
+    let peer = this.peers.get(owner);
+    if (peer === undefined) this.peers.set(owner, (peer = { send: (m) => send(owner, m) }));
+    return peer;
   }
 
   /** A connection from an owner (after the handshake): its first message says what it carries. */
@@ -93,6 +106,7 @@ export class NodeService implements GuestOwners {
       this.parts.log(`closing the connection of ${peer}: a ${String(m.t)} message on its lease channel`);
       return owner.close(CloseCode.PROTOCOL_ERROR, "an object-transfer or open message on the lease channel");
     }
+    if (isActorToNode(m)) return this.actors.received(this.peerOf(owner), m);
     switch (m.t) {
       case "lease":
         return this.requestLease(owner, m.spec);
@@ -262,6 +276,7 @@ export class NodeService implements GuestOwners {
 
   /** The owner's connection closed: its requests are dropped, its leases returned, workers running its tasks stopped. */
   private ownerGone(owner: OwnerConnection): void {
+    this.actors.ownerGone(this.peerOf(owner));
     for (const lease of [...this.leases.values()]) {
       if (lease.owner !== owner) continue;
       if (lease.worker === undefined) {

@@ -9,8 +9,8 @@
  * or cut off), every lease on it is lost (`onLeaseLost` with a `NodeDiedError`: running tasks are
  * retried under `maxRetries`, else fail with it) and every lease request on it fails
  * (`onLeaseRequestFailed` with a `NodeDiedError`: asked again elsewhere); later requests fail at once.
- * Actors and placement-group bundles are not placed on other processes yet: those calls refuse
- * with an `InvalidArgumentError` saying so.
+ * Actors are placed there too (remote-actor-client.ts). Placement-group bundles are not reserved
+ * on other processes yet: that call refuses with an `InvalidArgumentError` saying so.
  */
 import { InvalidArgumentError, NodeDiedError } from "../common/errors.js";
 import type { FnLocation } from "../common/task-spec.js";
@@ -32,7 +32,8 @@ import type {
   RunTask,
   TaskLeaseSpec,
 } from "./node-client.js";
-import { unreachableNode, type FromNode, type ToNode } from "./node-messages.js";
+import { isActorFromNode, unreachableNode, type ActorFromNode, type FromNode, type ToNode } from "./node-messages.js";
+import { RemoteActors } from "./remote-actor-client.js";
 
 /** What the owner's view of the node needs from the cluster state (the node table and resource view). */
 export type RemoteNodeView = () => NodeView;
@@ -50,13 +51,19 @@ export class RemoteNodeClient implements NodeClient {
   /** Locations of the functions the owner numbered (a run names its function by location on the wire). */
   private readonly fns: FnLocation[] = [];
   private diedWith: NodeDiedError | undefined;
+  /** Actor leases, actor workers and actor calls on this node (remote-actor-client.ts). */
+  readonly actors: RemoteActors;
+  /** Detached actors placed here outlive their owner's connection (node/node-actor-service.ts). */
+  readonly keepsDetachedActors = true;
 
   constructor(
     readonly nodeId: string,
     private readonly connection: Connection<ToNode, FromNode>,
     private readonly view: RemoteNodeView,
   ) {
-    connection.onMessage = (m) => this.received(m);
+    // A closing connection is the node's death for this owner (`died` follows): nothing more is sent.
+    this.actors = new RemoteActors(this, (m) => (connection.state === "closing" || connection.state === "closed" ? undefined : connection.send(m)));
+    connection.onMessage = (m) => (isActorFromNode(m) ? this.actors.received(m) : this.received(m));
     connection.onClose = (event) => {
       const why = event.error?.message ?? `its connection closed (${event.code}${event.reason === "" ? "" : ` ${event.reason}`})`;
       this.died(new NodeDiedError(nodeId, `Node ${nodeId} is gone: ${why}.`, event.error !== undefined ? { cause: event.error } : undefined));
@@ -163,28 +170,33 @@ export class RemoteNodeClient implements NodeClient {
 
   // ---------------------------------------------------------------- not across processes yet
 
-  attachActors(_owner: ActorLeaseOwner): void {}
+  // ---------------------------------------------------------------- actors (remote-actor-client.ts)
+
+  attachActors(owner: ActorLeaseOwner): void {
+    this.actors.attach(owner);
+  }
 
   requestActorLease(spec: ActorLeaseSpec): void {
-    throw new InvalidArgumentError(
-      `Actor ${spec.name} can only be placed on node ${this.nodeId}, another process: actors do not run on other node processes yet. ` +
-        "Give it resources the driver's own node has.",
-    );
+    this.actors.requestActorLease(spec);
   }
 
-  cancelActorLease(): boolean {
-    return false;
+  cancelActorLease(actorId: string): boolean {
+    return this.actors.cancelActorLease(actorId);
   }
 
-  returnActorLease(): void {}
+  returnActorLease(actorId: string): void {
+    this.actors.returnActorLease(actorId);
+  }
 
-  startActorWorker(_actorId: string, _gpuIds: readonly number[], _isolation: Isolation): ActorWorker {
-    throw new InvalidArgumentError(`actors do not run on node ${this.nodeId} (another process) yet`);
+  startActorWorker(actorId: string, gpuIds: readonly number[], isolation: Isolation): ActorWorker {
+    return this.actors.startWorker(actorId, gpuIds, isolation);
   }
 
   startSharedActorHost(): ActorWorker {
-    throw new InvalidArgumentError(`actors do not run on node ${this.nodeId} (another process) yet`);
+    return this.actors.startWorker(undefined, [], "thread");
   }
+
+  // ---------------------------------------------------------------- not across processes yet
 
   resourceView(): NodeView {
     return this.view();
@@ -209,7 +221,7 @@ export class RemoteNodeClient implements NodeClient {
 
   // ---------------------------------------------------------------- what the node sends
 
-  private received(m: FromNode): void {
+  private received(m: Exclude<FromNode, ActorFromNode>): void {
     const owner = this.owner!;
     switch (m.t) {
       case "granted": {
@@ -273,6 +285,7 @@ export class RemoteNodeClient implements NodeClient {
   private died(error: NodeDiedError): void {
     if (this.diedWith !== undefined) return;
     this.diedWith = error;
+    this.actors.died(error);
     const all = [...this.leases.values()];
     this.leases.clear();
     for (const held of all) {

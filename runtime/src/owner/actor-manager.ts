@@ -21,17 +21,20 @@
  * Invariant: once dead, an actor stays dead, every call it had and every
  * later call fails with `ActorDiedError`, and its name is free again.
  */
-import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, TaskError } from "../common/errors.js";
+import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, NodeDiedError, TaskError } from "../common/errors.js";
 import { returnIds } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import { resolveDeps } from "./dependency-resolver.js";
 import type { ActorCallSubmission, ActorCreation, ActorDescriptor, ResolvedDeps, WireError } from "../common/task-spec.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
 import { cancelActorCall, type InFlight } from "./actor-call-cancel.js";
+import { ActorState, nameClash } from "./actor-state.js";
 import { SharedActorHostsByNode } from "../node/shared-actor-hosts.js";
-import type { ActorLeaseOwner, ActorLeaseSpec, ActorWorker, NodeClient } from "../node/node-client.js";
+import type { ActorLeaseSpec, ActorWorker, NodeClient } from "../node/node-client.js";
+import type { RemoteActorOwner } from "../node/remote-actor-client.js";
+import type { Held } from "../object-store/object-location.js";
+import type { ForeignActorCalls } from "./foreign-actor-calls.js";
 import type { Grant } from "../scheduler/schedule-request.js";
-import { actorLeaseSpecOf } from "./schedulable.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import type { ActorStateUpdate, RegisterActorReply } from "../cluster/cluster-state.js";
 
@@ -50,40 +53,14 @@ export interface ActorManagerDeps {
   readonly cluster: ClusterStateClient;
   /** Whether streaming call `taskId` has yielded a value (then it is not retried: owner/generator-streams.ts). */
   readonly streamStarted?: ((taskId: string) => boolean) | undefined;
-}
-
-class ActorState {
-  phase: "pending" | "running" | "dead" = "pending";
-  ctorDeps: ResolvedDeps | undefined;
-  client: ActorWorker | undefined;
-  readonly inFlight = new Map<string, InFlight>();
-  restarts = 0;
-  /** What its node granted (held until the actor dies), and that node. */
-  grant: Grant<unknown> | undefined;
-  node: NodeClient | undefined;
-  /** The node its lease request waits at, while it waits. */
-  queuedAt: NodeClient | undefined;
-  death: ActorDiedError | undefined;
-  noRestart = false;
-  /** `ray.exitActor()` ran in this call: the actor dies once it is done. */
-  exitAfter: string | undefined = undefined;
-  /** Its lease request: plain data, the same for every node asked. */
-  readonly spec: ActorLeaseSpec;
-  constructor(
-    readonly creation: ActorCreation,
-    readonly queue: ActorSubmitQueue,
-  ) {
-    this.spec = actorLeaseSpecOf(creation.actor.actorId, creation.actor.className, creation.demand);
-  }
-  get id(): string {
-    return this.creation.actor.actorId;
-  }
+  /** Calls to actors other processes own, hosted on node processes (foreign-actor-calls.ts); absent: such calls fail. */
+  readonly foreign?: ForeignActorCalls | undefined;
 }
 
 /** Actors per shared host thread: a thread's event loop and heap are shared by this many at most. */
 export const ACTORS_PER_SHARED_THREAD = 32;
 
-export class ActorManager implements ActorLeaseOwner {
+export class ActorManager implements RemoteActorOwner {
   private readonly actors = new Map<string, ActorState>();
   /** The shared-actor host threads of each node. */
   private readonly shared = new SharedActorHostsByNode(ACTORS_PER_SHARED_THREAD);
@@ -164,6 +141,7 @@ export class ActorManager implements ActorLeaseOwner {
   submitCall(call: ActorCallSubmission): void {
     for (const id of returnIds(call.taskId, call.numReturns)) this.d.store.expect(id);
     const state = this.actors.get(this.resolve(call.actorId));
+    if (state === undefined && this.d.foreign !== undefined) return this.d.foreign.submit(call);
     if (state === undefined) {
       return this.settleError(call, new ActorDiedError(call.actorId, `No actor ${call.actorId} on this cluster (it may belong to a runtime that was shut down).`));
     }
@@ -205,23 +183,49 @@ export class ActorManager implements ActorLeaseOwner {
     this.die(state, `its constructor threw: ${cause.message}`, cause);
   }
 
-  onCallDone(actorId: string, taskId: string, results: readonly Uint8Array[]): void {
+  /** A call's results: bytes, or where a node in another process keeps a large one. */
+  onCallDone(actorId: string, taskId: string, results: readonly Held[]): void {
     const f = this.actors.get(actorId)?.inFlight.get(taskId);
-    if (f === undefined) return;
+    if (f === undefined) return this.d.foreign?.done(taskId, results);
     const state = this.actors.get(actorId)!;
     state.inFlight.delete(taskId);
     const ids = returnIds(taskId, f.q.call.numReturns);
-    for (let i = 0; i < ids.length; i++) this.d.store.putBytes(ids[i]!, results[i]!);
+    for (let i = 0; i < ids.length; i++) {
+      const r = results[i]!;
+      if (r instanceof Uint8Array) this.d.store.putBytes(ids[i]!, r);
+      else this.d.store.putLocation(ids[i]!, r);
+    }
     if (state.exitAfter === taskId) this.exited(state);
   }
 
   onCallFailed(actorId: string, taskId: string, wire: WireError): void {
     const state = this.actors.get(actorId);
     const f = state?.inFlight.get(taskId);
-    if (state === undefined || f === undefined) return;
+    if (state === undefined || f === undefined) return this.d.foreign?.failed(taskId, wire);
     state.inFlight.delete(taskId);
     this.settleError(f.q.call, new TaskError(f.q.call.name, this.d.rebuildError(wire)));
     if (state.exitAfter === taskId) this.exited(state);
+  }
+
+  /** A call to an actor on a node process will not be answered: this owner's own calls end with their worker's exit (`onWorkerExit`); another owner's fail. */
+  onCallLost(actorId: string, taskId: string, error: Error): void {
+    const state = this.actors.get(actorId);
+    const f = state?.inFlight.get(taskId);
+    if (f === undefined) return this.d.foreign?.lost(taskId, error);
+    if (!(error instanceof ActorDiedError)) {
+      // Refused before it was sent (a streaming call): it fails alone, the actor lives on.
+      state!.inFlight.delete(taskId);
+      this.settleError(f.q.call, error);
+    }
+  }
+
+  /** A node process refused the actor's lease (it dies), or died before granting it (asked again from this owner's node). */
+  onActorLeaseFailed(spec: ActorLeaseSpec, error: Error): void {
+    const state = this.actors.get(spec.id);
+    if (state === undefined || state.phase !== "pending") return;
+    state.queuedAt = undefined;
+    if (error instanceof NodeDiedError) return this.submit(state);
+    this.die(state, error.message, error);
   }
 
   /** The actor a `done`/`failed` for `taskId` from `client` is about (`client` may host several). */
@@ -234,6 +238,8 @@ export class ActorManager implements ActorLeaseOwner {
   }
 
   onWorkerExit(client: ActorWorker, exitCode: number, error: Error | undefined): void {
+    // After shutdown: a node process's connection closing reports its workers gone; nothing is restarted.
+    if (this.closing) return;
     const why = error !== undefined ? `its worker threw ${error.name}: ${error.message}` : `its worker exited with code ${exitCode}`;
     // A shared host takes every actor on it down: each restarts or dies on its own terms.
     const ids = client.actorId !== undefined ? [client.actorId] : this.shared.exited(client);
@@ -248,6 +254,8 @@ export class ActorManager implements ActorLeaseOwner {
   private lost(state: ActorState, why: string, error: Error | undefined): void {
     const actorId = state.id;
     const max = state.creation.maxRestarts;
+    // Its lease was on a node that died: there is nowhere to restart it in place.
+    if (error instanceof NodeDiedError) return this.die(state, `${why} (its node died)`, error);
     if (state.noRestart || (max !== -1 && state.restarts >= max)) {
       return this.die(state, `${why} (restarts used: ${state.restarts} of maxRestarts ${max})`, error);
     }
@@ -274,7 +282,8 @@ export class ActorManager implements ActorLeaseOwner {
   /** `ray.kill`: stops the actor's thread; it restarts only if `noRestart` is false and restarts remain. */
   kill(actorId: string, noRestart: boolean): void {
     const state = this.actors.get(this.resolve(actorId));
-    if (state === undefined || state.phase === "dead") return;
+    if (state === undefined) return this.d.foreign?.kill(actorId);
+    if (state.phase === "dead") return;
     if (noRestart) {
       state.noRestart = true;
       return this.die(state, "it was killed with ray.kill", undefined);
@@ -310,6 +319,8 @@ export class ActorManager implements ActorLeaseOwner {
   async shutdown(): Promise<void> {
     const threads: Promise<number>[] = [];
     for (const state of this.actors.values()) {
+      // A detached actor on a node process outlives this owner (that node keeps it).
+      if (state.creation.detached === true && state.node?.keepsDetachedActors === true && state.phase === "running") continue;
       if (state.client !== undefined && state.creation.hosting === "dedicated") threads.push(state.client.terminate());
       if (state.phase !== "dead") this.report(state.id, { state: "DEAD" });
       state.phase = "dead";
@@ -474,11 +485,4 @@ export class ActorManager implements ActorLeaseOwner {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`tsray: warning: the cluster state did not take an actor update (${message}); ray.getActor may not see the latest.\n`);
   }
-}
-
-function nameClash(creation: ActorCreation): InvalidArgumentError {
-  return new InvalidArgumentError(
-    `An actor named "${creation.name}" already exists in namespace "${creation.namespace}". ` +
-      "Pick another name, use getIfExists: true, or ray.getActor(name).",
-  );
 }

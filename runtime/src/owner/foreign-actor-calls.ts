@@ -1,0 +1,154 @@
+/**
+ * Calls to actors this process does not own (issue 11), after Ray's direct actor calls: a handle
+ * from `ray.getActor` of another driver's named or detached actor, or a handle passed into a task
+ * on the node that hosts the actor. The actor's node is looked up in the cluster state's actor
+ * directory once per actor, and each call is sent to that node (`ActorCallRoute`: a node process's
+ * `RemoteActors`, or this node's own service for an actor hosted here for another process); its
+ * answer comes back through the actor manager (`done` / `failed` / `lost`).
+ *
+ * Calls from one caller keep their order (one `ActorSubmitQueue` per actor, paused until the
+ * actor is located). An actor that cannot be located or reached fails its calls with
+ * `ActorDiedError` saying why; after a lost call the location is looked up again for later calls.
+ * The owner does not see these calls: they are not retried when the actor restarts.
+ */
+import { ActorDiedError, TaskError } from "../common/errors.js";
+import { returnIds } from "../common/ids.js";
+import type { ActorCallSubmission, WireError } from "../common/task-spec.js";
+import type { MemoryStore } from "../object-store/memory-store.js";
+import type { Held } from "../object-store/object-location.js";
+import type { ActorCallMessage } from "../node/node-messages.js";
+import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
+import { ActorSubmitQueue } from "./actor-submit-queue.js";
+
+/** Where calls to an actor hosted on some node go. */
+export interface ActorCallRoute {
+  callActor(call: ActorCallMessage): void;
+  killActor(actorId: string): void;
+}
+
+export interface ForeignActorDeps {
+  readonly store: MemoryStore;
+  readonly cluster: ClusterStateClient;
+  /** The route to node `nodeId`'s actors; undefined when this process cannot reach it. */
+  readonly route: (nodeId: string) => ActorCallRoute | undefined;
+  readonly rebuildError: (wire: WireError) => Error;
+}
+
+interface Foreign {
+  readonly queue: ActorSubmitQueue;
+  route: ActorCallRoute | undefined;
+  locating: boolean;
+}
+
+export class ForeignActorCalls {
+  private readonly actors = new Map<string, Foreign>();
+  /** Calls sent and not answered: task id → the call. */
+  private readonly inFlight = new Map<string, ActorCallSubmission>();
+
+  constructor(private readonly d: ForeignActorDeps) {}
+
+  submit(call: ActorCallSubmission): void {
+    let actor = this.actors.get(call.actorId);
+    if (actor === undefined) {
+      const queue = new ActorSubmitQueue(this.d.store, {
+        send: (q) => this.send(actor!, q.call, q.deps),
+        failDeps: (q, error) => this.settle(q.call, new TaskError(q.call.name, error)),
+      });
+      this.actors.set(call.actorId, (actor = { queue, route: undefined, locating: false }));
+    }
+    actor.queue.push(call);
+    if (actor.route === undefined) this.locate(call.actorId, actor);
+  }
+
+  /** `ray.kill` of an actor another process owns: its node ends it. */
+  kill(actorId: string): void {
+    void this.d.cluster.getActorInfo(actorId).then(
+      (record) => (record?.nodeId === undefined || record.state === "DEAD" ? undefined : this.d.route(record.nodeId)?.killActor(actorId)),
+      () => undefined,
+    );
+  }
+
+  /** Whether call `taskId` is one of these (its answer belongs here). */
+  has(taskId: string): boolean {
+    return this.inFlight.has(taskId);
+  }
+
+  done(taskId: string, results: readonly Held[]): void {
+    const call = this.take(taskId);
+    if (call === undefined) return;
+    const ids = returnIds(taskId, call.numReturns);
+    for (let i = 0; i < ids.length; i++) {
+      const r = results[i]!;
+      if (r instanceof Uint8Array) this.d.store.putBytes(ids[i]!, r);
+      else this.d.store.putLocation(ids[i]!, r);
+    }
+  }
+
+  failed(taskId: string, wire: WireError): void {
+    const call = this.take(taskId);
+    if (call !== undefined) this.settle(call, new TaskError(call.name, this.d.rebuildError(wire)));
+  }
+
+  lost(taskId: string, error: Error): void {
+    const call = this.take(taskId);
+    if (call === undefined) return;
+    // Looked up again for later calls: the actor may have restarted elsewhere, or be dead for good.
+    const actor = this.actors.get(call.actorId);
+    this.settle(call, error);
+    if (actor !== undefined && error instanceof ActorDiedError && actor.route !== undefined) {
+      actor.route = undefined;
+      actor.queue.pause();
+      this.locate(call.actorId, actor);
+    }
+  }
+
+  private take(taskId: string): ActorCallSubmission | undefined {
+    const call = this.inFlight.get(taskId);
+    this.inFlight.delete(taskId);
+    return call;
+  }
+
+  private locate(actorId: string, actor: Foreign): void {
+    if (actor.locating) return;
+    actor.locating = true;
+    const fail = (why: string): void => {
+      actor.locating = false;
+      this.actors.delete(actorId);
+      const error = new ActorDiedError(actorId, `Actor ${actorId} cannot be called from here: ${why}.`);
+      for (const q of actor.queue.drain()) this.settle(q.call, error);
+    };
+    this.d.cluster.getActorInfo(actorId).then(
+      (record) => {
+        if (record === undefined) return fail("no such actor in the cluster (it may belong to a runtime that was shut down)");
+        if (record.state === "DEAD") return fail(`it is dead`);
+        if (record.nodeId === undefined) return fail("it is not placed on a node yet; call it once its creator has called it");
+        const route = this.d.route(record.nodeId);
+        if (route === undefined) return fail(`its node ${record.nodeId} is not reachable from this process (actors are called on node processes only)`);
+        actor.locating = false;
+        actor.route = route;
+        actor.queue.resume();
+      },
+      (error: unknown) => fail(`the cluster state did not answer (${error instanceof Error ? error.message : String(error)})`),
+    );
+  }
+
+  private send(actor: Foreign, call: ActorCallSubmission, deps: ActorCallMessage["deps"]): void {
+    this.inFlight.set(call.taskId, call);
+    actor.route!.callActor({
+      t: "callActor",
+      actorId: call.actorId,
+      taskId: call.taskId,
+      method: call.method,
+      name: call.name,
+      args: call.args.bytes,
+      deps,
+      numReturns: call.numReturns,
+      streaming: call.streaming,
+      ...(call.group !== undefined ? { group: call.group } : {}),
+    });
+  }
+
+  private settle(call: ActorCallSubmission, error: Error): void {
+    for (const id of returnIds(call.taskId, call.numReturns)) this.d.store.putError(id, error);
+  }
+}

@@ -1,0 +1,115 @@
+// Actors on node processes over ws (issue 11): a driver in this process joins a cluster of real
+// `tsray` processes with numCpus: 0, so every actor it creates is placed on a node process through
+// the node protocol's actor messages, and called there from the driver and from tasks.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import * as ray from "tsray";
+import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
+import { BrokenKeeper, callKeeper, Keeper } from "./remote-fns/remote-actors.js";
+
+const TOKEN = "remote-actors-token";
+const cluster = new TestCluster();
+let head!: NodeRecord;
+let worker!: NodeRecord;
+
+const t = suite("actors on node processes over ws");
+
+t.before(async () => {
+  head = await cluster.start(["--head", "--port", "0", "--num-cpus", "1", "--token", TOKEN]);
+  worker = await cluster.start(["--address", head.url, "--num-cpus", "2", "--resources", '{"special":1}', "--token", TOKEN]);
+  await ray.init({ address: head.url, token: TOKEN, numCpus: 0, namespace: "remote-actors" });
+  // Both nodes' first resource reports are in (a node with none reads as fully used).
+  await until(() => ray.availableResources()["special"] === 1 && ray.availableResources()["CPU"] === 3, "both nodes' first reports", 20_000, 50);
+});
+
+t.after(async () => {
+  if (ray.isInitialized()) await ray.shutdown();
+  await cluster.cleanup();
+});
+
+/** An actor that holds the worker node's only `special` unit (and no CPU) for its life. */
+const onWorker = (label: string) => Keeper.options({ numCpus: 0, resources: { special: 1 } }).remote(label);
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("it should have failed");
+}
+
+t("an actor needing a resource only the worker node has is placed there, and the driver's calls run there in order", async () => {
+  const keeper = onWorker("first");
+  const me = await ray.get(keeper.where.remote());
+  assert.equal(me, { nodeId: worker.nodeId, actorId: me.actorId, label: "first" });
+  assert.equal(await ray.get([keeper.increment.remote(1), keeper.increment.remote(2), keeper.increment.remote(3)]), [1, 3, 6]);
+  ray.kill(keeper);
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+});
+
+t("a method that throws on the worker node fails its ref with the error, and the actor lives on", async () => {
+  const keeper = onWorker("thrower");
+  const error = await rejection(ray.get(keeper.fail.remote("on purpose")));
+  assert.instance(error, ray.TaskError);
+  assert.match(error.message, /on purpose/);
+  assert.is(await ray.get(keeper.increment.remote(5)), 5);
+  ray.kill(keeper);
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+});
+
+t("a 4 MiB result of an actor on the worker node reaches the driver intact", async () => {
+  const keeper = onWorker("arrays");
+  const length = 512 * 1024;
+  const a = await ray.get(keeper.array.remote(length, 7));
+  assert.is(a.length, length);
+  let ok = true;
+  for (let i = 0; i < length; i++) if (a[i] !== (i % 1000) * 7 + i) ok = false;
+  assert.ok(ok, "every element intact");
+  ray.kill(keeper);
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+});
+
+t("a handle passed to a task on the actor's node calls the actor there", async () => {
+  const keeper = onWorker("shared");
+  assert.is(await ray.get(keeper.increment.remote(10)), 10);
+  const out = await ray.get(callKeeper.options({ schedulingStrategy: { nodeId: worker.nodeId!, soft: false } }).remote(keeper, 1));
+  assert.equal(out, { caller: worker.nodeId, actor: worker.nodeId, count: 11 });
+  // The driver's own calls see the task's.
+  assert.is(await ray.get(keeper.increment.remote(0)), 11);
+  ray.kill(keeper);
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+});
+
+t("an actor whose constructor throws on the worker node fails its calls with ActorDiedError, and frees its resource", async () => {
+  const broken = BrokenKeeper.options({ numCpus: 0, resources: { special: 1 } }).remote("no luck");
+  const error = await rejection(ray.get(broken.ping.remote()));
+  assert.instance(error, ray.ActorDiedError);
+  assert.match(error.message, /constructor threw.*no luck/);
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+});
+
+t("ray.kill of an actor on the worker node fails its running and later calls with ActorDiedError", async () => {
+  const keeper = onWorker("killed");
+  await ray.get(keeper.increment.remote(1));
+  const running = keeper.sleep.remote(30_000);
+  ray.kill(keeper);
+  assert.instance(await rejection(ray.get(running)), ray.ActorDiedError);
+  assert.instance(await rejection(ray.get(keeper.increment.remote(1))), ray.ActorDiedError);
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+});
+
+t("an actor on a node killed with SIGKILL fails its running and later calls with ActorDiedError; nothing hangs", async () => {
+  const victim = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"victim":1}', "--token", TOKEN]);
+  await until(() => ray.availableResources()["victim"] === 1, "the victim node's first report", 20_000, 50);
+  const keeper = Keeper.options({ numCpus: 0, resources: { victim: 1 }, maxRestarts: -1 }).remote("doomed");
+  assert.is((await ray.get(keeper.where.remote())).nodeId, victim.nodeId);
+  const running = keeper.sleep.remote(30_000);
+  process.kill(victim.pid, "SIGKILL");
+  const error = await rejection(ray.get(running));
+  assert.instance(error, ray.ActorDiedError);
+  assert.match(error.message, /node/);
+  assert.instance(await rejection(ray.get(keeper.increment.remote(1))), ray.ActorDiedError);
+});
+
+t.run();
