@@ -1,6 +1,8 @@
 // Actors on node processes over ws (issue 11): a driver in this process joins a cluster of real
 // `tsray` processes with numCpus: 0, so every actor it creates is placed on a node process through
 // the node protocol's actor messages, and called there from the driver and from tasks.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
@@ -29,6 +31,9 @@ t.after(async () => {
 
 /** An actor that holds the worker node's only `special` unit (and no CPU) for its life. */
 const onWorker = (label: string) => Keeper.options({ numCpus: 0, resources: { special: 1 } }).remote(label);
+
+/** The worker node's report shows its `special` unit held (a resource fully used is left out of the report). */
+const specialHeld = () => until(() => (ray.availableResources()["special"] ?? 0) === 0, "the worker node's report of its special unit held", 20_000, 50);
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
@@ -92,6 +97,7 @@ t("an actor whose constructor throws on the worker node fails its calls with Act
 t("ray.kill of an actor on the worker node fails its running and later calls with ActorDiedError", async () => {
   const keeper = onWorker("killed");
   await ray.get(keeper.increment.remote(1));
+  await specialHeld();
   const running = keeper.sleep.remote(30_000);
   ray.kill(keeper);
   assert.instance(await rejection(ray.get(running)), ray.ActorDiedError);
@@ -110,6 +116,45 @@ t("an actor on a node killed with SIGKILL fails its running and later calls with
   assert.instance(error, ray.ActorDiedError);
   assert.match(error.message, /node/);
   assert.instance(await rejection(ray.get(keeper.increment.remote(1))), ray.ActorDiedError);
+});
+
+const FIXTURE = fileURLToPath(new URL("../../fixtures/cluster/actor-driver.mjs", import.meta.url));
+
+/** Runs the second driver program (fixtures/cluster/actor-driver.mjs) to its end; its printed JSON. */
+function secondDriver(...args: string[]): Promise<{ count: number; nodeId: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [FIXTURE, head.url, ...args], { env: { ...cluster.env, TSRAY_TOKEN: TOKEN }, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error !== null) return reject(new Error(`${error.message}\n${stderr}`));
+      resolve(JSON.parse(stdout.trim().split("\n").pop()!) as { count: number; nodeId: string });
+    });
+  });
+}
+
+t("a named actor this driver created on the worker node is found and called by a second driver process", async () => {
+  const keeper = Keeper.options({ name: "named-here", numCpus: 0, resources: { special: 1 } }).remote("named-here");
+  assert.is(await ray.get(keeper.increment.remote(1)), 1);
+  assert.equal(await secondDriver("call", "named-here"), { count: 2, nodeId: worker.nodeId });
+  assert.is(await ray.get(keeper.increment.remote(1)), 3);
+  ray.kill(keeper);
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+});
+
+t("a detached actor of a driver that exited is still callable by other drivers, and ray.kill from one of them ends it", async () => {
+  assert.equal(await secondDriver("create", "detached-one", "detached"), { count: 1, nodeId: worker.nodeId });
+  const keeper = await ray.getActor<InstanceType<typeof Keeper>>("detached-one");
+  assert.is(await ray.get(keeper.increment.remote(1)), 2);
+  assert.equal(await secondDriver("call", "detached-one"), { count: 3, nodeId: worker.nodeId });
+  await specialHeld();
+  ray.kill(keeper);
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+  assert.instance(await rejection(ray.get(keeper.increment.remote(1))), ray.ActorDiedError);
+});
+
+t("a non-detached actor of a driver that exited is killed, its name freed and its resource returned", async () => {
+  assert.equal(await secondDriver("create", "attached-one", "attached"), { count: 1, nodeId: worker.nodeId });
+  await until(() => ray.getActor("attached-one").then(() => false, (e: unknown) => e instanceof ray.ActorNotFoundError), "its name freed", 20_000, 50);
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+  assert.instance(await rejection(ray.getActor("attached-one")), ray.ActorNotFoundError);
 });
 
 t.run();

@@ -44,10 +44,13 @@ export class ForeignActorCalls {
   private readonly actors = new Map<string, Foreign>();
   /** Calls sent and not answered: task id → the call. */
   private readonly inFlight = new Map<string, ActorCallSubmission>();
+  /** Actors this process killed (`ray.kill`): their calls fail at once. */
+  private readonly killed = new Set<string>();
 
   constructor(private readonly d: ForeignActorDeps) {}
 
   submit(call: ActorCallSubmission): void {
+    if (this.killed.has(call.actorId)) return this.settle(call, killedError(call.actorId));
     let actor = this.actors.get(call.actorId);
     if (actor === undefined) {
       const queue = new ActorSubmitQueue(this.d.store, {
@@ -60,8 +63,12 @@ export class ForeignActorCalls {
     if (actor.route === undefined) this.locate(call.actorId, actor);
   }
 
-  /** `ray.kill` of an actor another process owns: its node ends it. */
+  /** `ray.kill` of an actor another process owns: its node ends it; this process's calls to it fail from now on. */
   kill(actorId: string): void {
+    this.killed.add(actorId);
+    const actor = this.actors.get(actorId);
+    this.actors.delete(actorId);
+    for (const q of actor?.queue.drain() ?? []) this.settle(q.call, killedError(actorId));
     void this.d.cluster.getActorInfo(actorId).then(
       (record) => (record?.nodeId === undefined || record.state === "DEAD" ? undefined : this.d.route(record.nodeId)?.killActor(actorId)),
       () => undefined,
@@ -151,4 +158,8 @@ export class ForeignActorCalls {
   private settle(call: ActorCallSubmission, error: Error): void {
     for (const id of returnIds(call.taskId, call.numReturns)) this.d.store.putError(id, error);
   }
+}
+
+function killedError(actorId: string): ActorDiedError {
+  return new ActorDiedError(actorId, `Actor ${actorId} is dead: it was killed with ray.kill.`);
 }
