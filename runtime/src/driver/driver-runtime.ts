@@ -9,9 +9,8 @@
 import { decodeLoadingClasses } from "../common/serializable-classes.js";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
-import { ForeignActorCalls, type ActorCallRoute } from "../owner/foreign-actor-calls.js";
-import { answerCall } from "../node/remote-actor-client.js";
-import type { ActorCallReply } from "../node/node-messages.js";
+import { ForeignActorCalls } from "../owner/foreign-actor-calls.js";
+import { actorRoute } from "./actor-routes.js";
 import { Codec, fromWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
@@ -179,7 +178,7 @@ export class DriverRuntime implements Core {
         onSpillback: (request, nodeId) => this.node.spilledBack(request, nodeId),
         onPlacementGroupReady: (id) => this.groups.reserved(id),
         onPlacementGroupInfeasible: (id, reason) => this.groups.infeasible(id, reason),
-        ...(multiNode ? { onResourcesFreed: () => this.groups.resourcesFreed() } : {}),
+        ...(multiNode || joined !== undefined ? { onResourcesFreed: () => this.groups.resourcesFreed() } : {}),
       },
     });
     // The user's frames first in a task's error (common/user-frames-first.ts).
@@ -224,7 +223,7 @@ export class DriverRuntime implements Core {
       rebuildError,
       cluster: this.cluster,
       streamStarted: this.generators.started,
-      foreign: new ForeignActorCalls({ store: this.store, cluster: this.cluster, route: (id) => this.actorRoute(id), rebuildError }),
+      foreign: new ForeignActorCalls({ store: this.store, cluster: this.cluster, route: (id) => actorRoute(id, this.nodeId, this.actors, this.remote, this.nodeService), rebuildError }),
     });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({
@@ -278,7 +277,8 @@ export class DriverRuntime implements Core {
         objects: this.objects!,
         changed: () => this.scheduler.nodesChanged(),
       });
-      joined.onViewChange = () => this.scheduler.nodesChanged();
+      // Another node's resources changed: the scheduler looks again, and so do groups waiting for room.
+      joined.onViewChange = () => (this.scheduler.nodesChanged(), this.groups.resourcesFreed());
     }
     if (options.network?.serve === true) {
       const store = this.objects!.stores.get(this.nodeId)!;
@@ -296,7 +296,7 @@ export class DriverRuntime implements Core {
       cluster: this.cluster,
       node: this.node,
       scheduler: this.scheduler,
-      clusterNodes: multiNode ? () => [this.node, ...this.peers.map((p) => p.client)] : undefined,
+      clusterNodes: multiNode ? () => [this.node, ...this.peers.map((p) => p.client)] : joined !== undefined ? () => [this.node, ...this.remote!.liveClients()] : undefined,
       keepAlive: this.keepAlive,
       tell: (report) => this.tell(report),
     });
@@ -451,15 +451,6 @@ export class DriverRuntime implements Core {
     // Workers are unref'd: the process stays alive until they are gone and `shutdown()` resolves.
     await this.keepAlive.during(stopped);
     this.keepAlive.close();
-  }
-
-  /** Where calls to an actor another process owns go: a node process's, or this node's own service (foreign-actor-calls.ts). */
-  private actorRoute(nodeId: string): ActorCallRoute | undefined {
-    if (nodeId !== this.nodeId) return this.remote?.byId(nodeId)?.actors;
-    const service = this.nodeService?.actors;
-    if (service === undefined) return undefined;
-    const caller = { send: (m: ActorCallReply) => answerCall(this.actors, m) };
-    return { callActor: (call) => service.call(caller, call), killActor: (id) => service.kill(id) };
   }
 
   // ------------------------------------------------------------ scheduling

@@ -57,6 +57,16 @@ export class RemoteNodes {
     return this.connect(record);
   }
 
+  /** The clients of every other alive ws node (connected now if first used): placement groups reserve bundles on them. */
+  liveClients(): RemoteNodeClient[] {
+    const out: RemoteNodeClient[] = [];
+    for (const record of this.parts.cluster.cache.allNodes()) {
+      const client = this.reachable(record) ? this.byId(record.nodeId) : undefined;
+      if (client !== undefined) out.push(client);
+    }
+    return out;
+  }
+
   /** The driver shuts down: every node connection closes (the nodes drop its work). */
   close(): void {
     for (const client of this.clients.values()) client.close("the driver shut down");

@@ -270,6 +270,7 @@ export class LocalNodeClient implements NodeClient {
     if (pending.length > 0 || running.length > 0) {
       this.owner?.onPlacementGroupRemoved(pending, running);
       this.actorOwner?.onPlacementGroupRemoved(pending, running);
+      this.guests?.onPlacementGroupRemoved(pending.filter((p) => this.guests!.owns(p.id)), running.filter((g) => this.guests!.owns(g.id)));
       this.guestActors?.onPlacementGroupRemoved(pending.filter((p) => this.guestActors!.owns(p.id)), running.filter((g) => this.guestActors!.owns(g.id)));
     }
     return resolved;

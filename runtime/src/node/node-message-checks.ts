@@ -88,6 +88,10 @@ const actorCall = shape({
 const actorLeaseSpec = shape({ id: str, name: str, demand: resources, placementDemand: resources, placement, detached: bool });
 
 const toNode: Record<string, Check> = {
+  prepareBundles: shape({ reqId: count, placementGroupId: str, bundleCount: count, bundles: arrayOf(shape({ bundleIndex: count, resources })) }),
+  commitBundles: shape({ reqId: count, placementGroupId: str, bundleNodes: arrayOf(str), bundles: arrayOf(resources) }),
+  cancelBundles: shape({ reqId: count, placementGroupId: str }),
+  returnBundles: shape({ reqId: count, placementGroupId: str }),
   actorLease: shape({ spec: actorLeaseSpec }),
   cancelActorLease: shape({ actorId: str }),
   returnActorLease: shape({ actorId: str }),
@@ -122,6 +126,7 @@ export function isToNode(m: unknown): boolean {
 }
 
 const fromNode: Record<string, Check> = {
+  bundlesDone: shape({ reqId: count, ok: bool }),
   actorGranted: shape({ actorId: str, resources, gpuIds: arrayOf(count) }),
   actorRefused: shape({ actorId: str, message: str }),
   actorFailed: shape({ actorId: str, error: wireError }),

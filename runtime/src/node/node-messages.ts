@@ -61,7 +61,8 @@ export type ToNode =
   | { readonly t: "cancel"; readonly leaseId: string; readonly taskId: string; readonly name: string }
   | { readonly t: "stop"; readonly leaseId: string }
   | { readonly t: "return"; readonly leaseId: string }
-  | ActorToNode;
+  | ActorToNode
+  | BundlesToNode;
 
 export type FromNode =
   | {
@@ -77,7 +78,33 @@ export type FromNode =
   | { readonly t: "failed"; readonly leaseId: string; readonly taskId: string; readonly error: WireError; readonly errorName: string }
   | { readonly t: "argsLost"; readonly leaseId: string; readonly taskId: string; readonly message: string }
   | { readonly t: "lost"; readonly leaseId: string; readonly exitCode: number; readonly message: string | undefined }
-  | ActorFromNode;
+  | ActorFromNode
+  | { readonly t: "bundlesDone"; readonly reqId: number; readonly ok: boolean };
+
+/**
+ * Placement-group bundles reserved on a node process in two phases (issue 11), driven by the
+ * owner's `ClusterPlacementGroups`: `prepareBundles` (all of the group's bundles the plan puts
+ * here, or none: `ok` says which), then `commitBundles` on every node, or `cancelBundles` (roll a
+ * prepare back); `returnBundles` removes the group here. Each is answered by one `bundlesDone`
+ * with its `reqId`; a closing connection rejects every one still waiting.
+ */
+export type BundlesToNode =
+  | {
+      readonly t: "prepareBundles";
+      readonly reqId: number;
+      readonly placementGroupId: string;
+      readonly bundleCount: number;
+      readonly bundles: ReadonlyArray<{ readonly bundleIndex: number; readonly resources: Readonly<Record<string, number>> }>;
+    }
+  | {
+      readonly t: "commitBundles";
+      readonly reqId: number;
+      readonly placementGroupId: string;
+      readonly bundleNodes: readonly string[];
+      readonly bundles: ReadonlyArray<Readonly<Record<string, number>>>;
+    }
+  | { readonly t: "cancelBundles"; readonly reqId: number; readonly placementGroupId: string }
+  | { readonly t: "returnBundles"; readonly reqId: number; readonly placementGroupId: string };
 
 /**
  * Actors on a node process (issue 11), after Ray's actor creation task and direct actor calls.

@@ -32,6 +32,7 @@ import type { PoolWorker } from "./worker-pool.js";
 import { isToNode } from "./node-message-checks.js";
 import { isActorToNode, unreachableNode, type FromNode, type ToNode, type WireLeaseSpec, type WireRun } from "./node-messages.js";
 import { NodeActorService, type ActorPeer } from "./node-actor-service.js";
+import { isBundlesToNode, serveBundles } from "./node-bundles.js";
 
 type OwnerConnection = Connection<FromNode, ToNode>;
 
@@ -107,6 +108,7 @@ export class NodeService implements GuestOwners {
       return owner.close(CloseCode.PROTOCOL_ERROR, "an object-transfer or open message on the lease channel");
     }
     if (isActorToNode(m)) return this.actors.received(this.peerOf(owner), m);
+    if (isBundlesToNode(m)) return serveBundles(this.parts.node, m, (reply) => send(owner, reply));
     switch (m.t) {
       case "lease":
         return this.requestLease(owner, m.spec);
@@ -183,8 +185,18 @@ export class NodeService implements GuestOwners {
     }
   }
 
-  onPlacementGroupRemoved(): void {
-    // Guests' leases never run in placement groups of this node (refused in `requestLease`).
+  /** A group was removed here: guests' requests into it are refused, workers running their tasks in it stopped (their owners see them lost). */
+  onPlacementGroupRemoved(pending: readonly { readonly id: string }[], running: readonly { readonly id: string }[]): void {
+    for (const { id } of pending) {
+      const lease = this.leases.get(id);
+      if (lease === undefined || lease.worker !== undefined) continue;
+      this.leases.delete(id);
+      send(lease.owner, { t: "refused", leaseId: id, message: `Its placement group was removed (ray.removePlacementGroup).` });
+    }
+    for (const { id } of running) {
+      const worker = this.leases.get(id)?.worker;
+      if (worker !== undefined) this.parts.node.stopWorker(worker);
+    }
   }
 
   onArgumentsLost(_worker: LeasedWorker, taskId: string, error: Error): void {

@@ -9,8 +9,8 @@
  * or cut off), every lease on it is lost (`onLeaseLost` with a `NodeDiedError`: running tasks are
  * retried under `maxRetries`, else fail with it) and every lease request on it fails
  * (`onLeaseRequestFailed` with a `NodeDiedError`: asked again elsewhere); later requests fail at once.
- * Actors are placed there too (remote-actor-client.ts). Placement-group bundles are not reserved
- * on other processes yet: that call refuses with an `InvalidArgumentError` saying so.
+ * Actors are placed there too (remote-actor-client.ts), and placement-group bundles reserved
+ * there in two phases (`bundleCall`; pending calls reject when the node dies).
  */
 import { InvalidArgumentError, NodeDiedError } from "../common/errors.js";
 import type { FnLocation } from "../common/task-spec.js";
@@ -32,7 +32,7 @@ import type {
   RunTask,
   TaskLeaseSpec,
 } from "./node-client.js";
-import { isActorFromNode, unreachableNode, type ActorFromNode, type FromNode, type ToNode } from "./node-messages.js";
+import { isActorFromNode, unreachableNode, type ActorFromNode, type BundlesToNode, type FromNode, type ToNode } from "./node-messages.js";
 import { RemoteActors } from "./remote-actor-client.js";
 
 /** What the owner's view of the node needs from the cluster state (the node table and resource view). */
@@ -53,6 +53,9 @@ export class RemoteNodeClient implements NodeClient {
   private diedWith: NodeDiedError | undefined;
   /** Actor leases, actor workers and actor calls on this node (remote-actor-client.ts). */
   readonly actors: RemoteActors;
+  /** Bundle messages sent and not yet answered, by request id. */
+  private readonly bundleReplies = new Map<number, { resolve: (ok: boolean) => void; reject: (error: Error) => void }>();
+  private bundleRequests = 0;
   /** Detached actors placed here outlive their owner's connection (node/node-actor-service.ts). */
   readonly keepsDetachedActors = true;
 
@@ -202,21 +205,37 @@ export class RemoteNodeClient implements NodeClient {
     return this.view();
   }
 
+  // ---------------------------------------------------------------- placement groups (two phases over the connection)
+
   prepareBundles(request: PrepareBundlesRequest): Promise<boolean> {
-    if (request.bundles.length === 0) return Promise.resolve(true);
-    return Promise.reject(new InvalidArgumentError(`placement-group bundles are not reserved on node ${this.nodeId} (another process) yet`));
+    const { placementGroupId, bundleCount } = request;
+    const bundles = request.bundles.map((b) => ({ bundleIndex: b.bundleIndex, resources: b.resources.toJSON() }));
+    return this.bundleCall((reqId) => ({ t: "prepareBundles", reqId, placementGroupId, bundleCount, bundles }));
   }
 
-  commitBundles(_request: CommitBundlesRequest): Promise<void> {
-    return Promise.resolve();
+  async commitBundles(request: CommitBundlesRequest): Promise<void> {
+    const { placementGroupId, bundleNodes } = request;
+    await this.bundleCall((reqId) => ({ t: "commitBundles", reqId, placementGroupId, bundleNodes, bundles: request.bundles.map((b) => b.toJSON()) }));
   }
 
-  cancelBundles(): Promise<void> {
-    return Promise.resolve();
+  async cancelBundles(placementGroupId: string): Promise<void> {
+    await this.bundleCall((reqId) => ({ t: "cancelBundles", reqId, placementGroupId }));
   }
 
-  returnBundles(): Promise<void> {
-    return Promise.resolve();
+  async returnBundles(placementGroupId: string): Promise<void> {
+    // A dead node holds nothing any more: removing a group there is done.
+    if (this.diedWith !== undefined) return;
+    await this.bundleCall((reqId) => ({ t: "returnBundles", reqId, placementGroupId }));
+  }
+
+  /** Sends one bundle message; its `bundlesDone` resolves it, the node's death rejects it. */
+  private bundleCall(message: (reqId: number) => BundlesToNode): Promise<boolean> {
+    if (this.diedWith !== undefined) return Promise.reject(this.diedWith);
+    const reqId = ++this.bundleRequests;
+    return new Promise<boolean>((resolve, reject) => {
+      this.bundleReplies.set(reqId, { resolve, reject });
+      this.connection.send(message(reqId));
+    });
   }
 
   // ---------------------------------------------------------------- what the node sends
@@ -239,6 +258,11 @@ export class RemoteNodeClient implements NodeClient {
           gpuShares: [],
         };
         return owner.onGranted(held.spec, worker, grant, this);
+      }
+      case "bundlesDone": {
+        const pending = this.bundleReplies.get(m.reqId);
+        this.bundleReplies.delete(m.reqId);
+        return pending?.resolve(m.ok);
       }
       case "refused":
         return this.requestFailed(m.leaseId, new InvalidArgumentError(m.message));
@@ -286,6 +310,8 @@ export class RemoteNodeClient implements NodeClient {
     if (this.diedWith !== undefined) return;
     this.diedWith = error;
     this.actors.died(error);
+    for (const pending of this.bundleReplies.values()) pending.reject(error);
+    this.bundleReplies.clear();
     const all = [...this.leases.values()];
     this.leases.clear();
     for (const held of all) {

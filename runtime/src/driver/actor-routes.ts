@@ -1,0 +1,23 @@
+/**
+ * Where this process's calls to an actor another process owns go (owner/foreign-actor-calls.ts,
+ * issue 11): to the node process hosting it (its `RemoteNodeClient`'s actor part), or, when it is
+ * hosted on this process's own node for another owner, straight to this node's actor service.
+ */
+import type { NodeService } from "../node/node-service.js";
+import { answerCall, type RemoteActorOwner } from "../node/remote-actor-client.js";
+import type { ActorCallRoute } from "../owner/foreign-actor-calls.js";
+import type { RemoteNodes } from "./remote-nodes.js";
+
+export function actorRoute(
+  nodeId: string,
+  ownNodeId: string,
+  owner: RemoteActorOwner,
+  remote: RemoteNodes | undefined,
+  service: NodeService | undefined,
+): ActorCallRoute | undefined {
+  if (nodeId !== ownNodeId) return remote?.byId(nodeId)?.actors;
+  const actors = service?.actors;
+  if (actors === undefined) return undefined;
+  const caller = { send: (m: Parameters<typeof answerCall>[1]) => answerCall(owner, m) };
+  return { callActor: (call) => actors.call(caller, call), killActor: (id) => actors.kill(id) };
+}
