@@ -86,6 +86,18 @@ t("a handle passed to a task on the actor's node calls the actor there", async (
   await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
 });
 
+t("a handle passed to a task on another node process (the head) calls the actor on the worker node", async () => {
+  const keeper = onWorker("far");
+  assert.is(await ray.get(keeper.increment.remote(4)), 4);
+  try {
+    const out = await ray.get(callKeeper.options({ schedulingStrategy: { nodeId: head.nodeId!, soft: false } }).remote(keeper, 1));
+    assert.equal(out, { caller: head.nodeId, actor: worker.nodeId, count: 5 });
+  } finally {
+    ray.kill(keeper);
+  }
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+});
+
 t("an actor whose constructor throws on the worker node fails its calls with ActorDiedError, and frees its resource", async () => {
   const broken = BrokenKeeper.options({ numCpus: 0, resources: { special: 1 } }).remote("no luck");
   const error = await rejection(ray.get(broken.ping.remote()));

@@ -8,6 +8,12 @@ import { answerCall, type RemoteActorOwner } from "../node/remote-actor-client.j
 import type { ActorCallRoute } from "../owner/foreign-actor-calls.js";
 import type { RemoteNodes } from "./remote-nodes.js";
 
+/** How a serving node process dials other nodes (only to call actors hosted there): the cluster's token and CA. */
+export interface NodeDial {
+  readonly token: string | undefined;
+  readonly ca: string | undefined;
+}
+
 export function actorRoute(
   nodeId: string,
   ownNodeId: string,

@@ -10,7 +10,7 @@ import { decodeLoadingClasses } from "../common/serializable-classes.js";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
 import { ForeignActorCalls } from "../owner/foreign-actor-calls.js";
-import { actorRoute } from "./actor-routes.js";
+import { actorRoute, type NodeDial } from "./actor-routes.js";
 import { Codec, fromWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
@@ -90,7 +90,7 @@ export interface DriverOptions {
    * owners in other processes lease its workers (`nodeService`). Either gives it an object store
    * joined to other nodes over ws.
    */
-  readonly network?: { readonly join?: { readonly token: string | undefined }; readonly serve?: boolean } | undefined;
+  readonly network?: { readonly join?: { readonly token: string | undefined }; readonly serve?: boolean; readonly dial?: NodeDial } | undefined;
 }
 
 const callerId = "driver";
@@ -267,16 +267,20 @@ export class DriverRuntime implements Core {
       onItem: (w, taskId, index, value) => this.generators.onItem(w.client, taskId, index, value),
       objects: this.objects!, // made whenever there are peers to start
     };
-    if (joined !== undefined) {
+    const dial = joined !== undefined ? { token: join!.token, ca: undefined } : options.network?.dial;
+    if (dial !== undefined) {
+      // A node process's scheduler has no view of the other nodes: it dials them only to call actors hosted there.
       this.remote = new RemoteNodes({
-        cluster: joined,
+        cluster: joined ?? this.cluster,
         ownNodeId: this.nodeId,
-        token: join!.token,
+        ...dial,
         owner: this.tasks,
         actorOwner: this.actors,
         objects: this.objects!,
         changed: () => this.scheduler.nodesChanged(),
       });
+    }
+    if (joined !== undefined) {
       // Another node's resources changed: the scheduler looks again, and so do groups waiting for room.
       joined.onViewChange = () => (this.scheduler.nodesChanged(), this.groups.resourcesFreed());
     }

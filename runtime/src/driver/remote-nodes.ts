@@ -11,6 +11,7 @@
  */
 import type { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
 import type { NodeRecord } from "../cluster/cluster-state.js";
+import type { ClusterStateCache } from "../cluster/cluster-state-client.js";
 import type { ActorLeaseOwner, LeaseOwner } from "../node/node-client.js";
 import { checkFromNode } from "../node/node-message-checks.js";
 import type { FromNode, OpenChannel, ToNode } from "../node/node-messages.js";
@@ -23,7 +24,8 @@ import { connectWs } from "../transport/ws-connection.js";
 import type { ClusterObjects } from "./cluster-objects.js";
 
 export interface RemoteNodesParts {
-  readonly cluster: RemoteClusterStateClient;
+  /** The node table (and, for a joined driver, the head's resource view: `nodeAvailable`). */
+  readonly cluster: { readonly cache: ClusterStateCache & Partial<Pick<RemoteClusterStateClient["cache"], "nodeAvailable">> };
   /** The driver's own node (never dialled). */
   readonly ownNodeId: string;
   readonly token: string | undefined;
@@ -78,7 +80,7 @@ export class RemoteNodes {
 
   private viewOf(record: NodeRecord): NodeView {
     const total = ResourceSet.of(record.resources, `node ${record.nodeId}'s resources`);
-    const available = this.parts.cluster.cache.nodeAvailable(record.nodeId);
+    const available = this.parts.cluster.cache.nodeAvailable?.(record.nodeId);
     return { nodeId: record.nodeId, total, available: available === undefined ? total : ResourceSet.of(available, `node ${record.nodeId}'s free resources`) };
   }
 

@@ -54,7 +54,7 @@ function localRuntime(o: StartOptions, cluster: DriverRuntimeCluster, nodeAddres
     detectResources(),
     "tsray start",
   );
-  return new DriverRuntime({ node, gpuWorkers: "thread", namespace: "tsray-node", cluster, nodeAddress, network: { serve: true } });
+  return new DriverRuntime({ node, gpuWorkers: "thread", namespace: "tsray-node", cluster, nodeAddress, network: { serve: true, dial: { token: o.token, ca: o.ca } } });
 }
 
 type DriverRuntimeCluster = NonNullable<ConstructorParameters<typeof DriverRuntime>[0]["cluster"]>;
