@@ -151,6 +151,16 @@ t("a named actor this driver created on the worker node is found and called by a
   await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
 });
 
+t("ray.kill from a second driver process of an actor this driver owns kills it: this driver's calls fail with ActorDiedError", async () => {
+  const keeper = Keeper.options({ name: "killed-from-afar", numCpus: 0, resources: { special: 1 }, maxRestarts: 2 }).remote("killed-from-afar");
+  assert.is(await ray.get(keeper.increment.remote(1)), 1);
+  await specialHeld();
+  await secondDriver("kill", "killed-from-afar");
+  // Killed for good (no restart despite maxRestarts), as a ray.kill here would.
+  assert.instance(await rejection(ray.get(keeper.increment.remote(1))), ray.ActorDiedError);
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+});
+
 t("a detached actor of a driver that exited is still callable by other drivers, and ray.kill from one of them ends it", async () => {
   assert.equal(await secondDriver("create", "detached-one", "detached"), { count: 1, nodeId: worker.nodeId });
   const keeper = await ray.getActor<InstanceType<typeof Keeper>>("detached-one");

@@ -25,5 +25,5 @@ export function actorRoute(
   const actors = service?.actors;
   if (actors === undefined) return undefined;
   const caller = { send: (m: Parameters<typeof answerCall>[1]) => answerCall(owner, m) };
-  return { callActor: (call) => actors.call(caller, call), killActor: (id) => actors.kill(id) };
+  return { callActor: (call) => actors.call(caller, call), killActor: (id, noRestart) => actors.kill(id, noRestart) };
 }

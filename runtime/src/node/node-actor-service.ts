@@ -132,7 +132,7 @@ export class NodeActorService implements ActorLeaseOwner {
       case "actorCall":
         return this.call(peer, m.call);
       case "killActor":
-        return this.kill(m.actorId);
+        return this.kill(m.actorId, m.noRestart);
       default:
         return unreachableNode(m);
     }
@@ -248,14 +248,14 @@ export class NodeActorService implements ActorLeaseOwner {
   }
 
   onPlacementGroupRemoved(pending: readonly { readonly id: string }[], running: readonly { readonly id: string }[]): void {
-    // Guest actors in a removed group: the pending ones are refused; running ones are stopped (their owner sees the exit and lets them die).
+    // Guest actors in a removed group: the pending ones are refused; their owners kill the running ones for good.
     for (const { id } of pending) {
       const actor = this.actors.get(id);
       if (actor === undefined) continue;
       this.actors.delete(id);
       actor.owner?.send({ t: "actorRefused", actorId: id, message: `Actor ${id}: its placement group was removed (ray.removePlacementGroup).` });
     }
-    for (const { id } of running) this.kill(id);
+    for (const { id } of running) this.kill(id, true);
   }
 
   // ------------------------------------------------------------ internals
@@ -285,20 +285,19 @@ export class NodeActorService implements ActorLeaseOwner {
     this.workers.set(client, worker);
   }
 
-  /** Ends an actor here at a caller's request: an orphan dies at once; an owned one's worker stops (its owner restarts it or lets it die). */
-  kill(actorId: string): void {
+  /** `ray.kill` from a caller that is not the owner: the owner is asked to kill it (as `ray.kill` there would); an orphan dies here at once. */
+  kill(actorId: string, noRestart: boolean): void {
     const actor = this.actors.get(actorId);
     if (actor === undefined) return;
-    const worker = actor.worker;
-    if (actor.owner === undefined) {
-      this.failCalls(actorId, undefined, `Actor ${actorId} is dead: it was killed with ray.kill.`);
-      this.leaveWorker(actorId);
-      this.release(actor);
-      this.parts.reportDead(actorId);
-      return;
-    }
-    if (worker !== undefined && worker.dedicated && !worker.client.exited) void worker.client.terminate();
+    if (actor.owner !== undefined) return actor.owner.send({ t: "killRequested", actorId, noRestart });
+    this.failCalls(actorId, undefined, `Actor ${actorId} is dead: it was killed with ray.kill.`);
+    this.leaveWorker(actorId);
+    this.release(actor);
+    this.parts.reportDead(actorId);
   }
+
+
+
 
   /** The actor leaves its worker: a dedicated one stops, a shared host drops just it. */
   private leaveWorker(actorId: string): void {

@@ -121,7 +121,8 @@ export type BundlesToNode =
  * (small results inline, large ones kept on the node by location), `actorCallFailed` (the method
  * threw), or `actorCallDied` (no live actor there, or its worker died while running it: the caller
  * fails it with `ActorDiedError`, unless it is the owner, which restarts or fails its own calls).
- * `killActor` from a caller that is not the owner ends the actor there.
+ * `killActor` from a caller that is not the owner goes to the owner (`killRequested`), or ends an
+ * orphaned detached actor there.
  */
 export interface WireActorLeaseSpec {
   readonly id: string;
@@ -146,7 +147,7 @@ export type ActorToNode =
   | { readonly t: "actorPost"; readonly key: string; readonly message: ActorPost }
   | { readonly t: "stopActorWorker"; readonly key: string }
   | { readonly t: "actorCall"; readonly call: ActorCallMessage }
-  | { readonly t: "killActor"; readonly actorId: string };
+  | { readonly t: "killActor"; readonly actorId: string; readonly noRestart: boolean };
 
 /** The answers to an `actorCall`, to the connection that sent it (or to an in-process caller). */
 export type ActorCallReply =
@@ -160,6 +161,8 @@ export type ActorFromNode =
   | { readonly t: "actorFailed"; readonly actorId: string; readonly error: WireError }
   | { readonly t: "exitActor"; readonly actorId: string; readonly taskId: string }
   | { readonly t: "actorWorkerExited"; readonly key: string; readonly exitCode: number; readonly message: string | undefined }
+  /** Another caller asked to kill the owner's actor (`ray.kill`): the owner kills it as if it had been asked itself. */
+  | { readonly t: "killRequested"; readonly actorId: string; readonly noRestart: boolean }
   | ActorCallReply;
 
 const actorToNodeKinds: ReadonlySet<string> = new Set<ActorToNode["t"]>([
@@ -178,6 +181,7 @@ const actorFromNodeKinds: ReadonlySet<string> = new Set<ActorFromNode["t"]>([
   "actorFailed",
   "exitActor",
   "actorWorkerExited",
+  "killRequested",
   "actorCallDone",
   "actorCallFailed",
   "actorCallDied",

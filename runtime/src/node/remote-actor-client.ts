@@ -30,6 +30,8 @@ export interface RemoteActorOwner extends ActorLeaseOwner {
   onConstructorFailed(actorId: string, wire: WireError): void;
   exitActor(actorId: string, taskId: string): void;
   onWorkerExit(client: ActorWorker, exitCode: number, error: Error | undefined): void;
+  /** `ray.kill` of this owner's actor, asked by another caller. */
+  kill(actorId: string, noRestart: boolean): void;
 }
 
 /** Hands an actor call's answer to the owner of this process's actor calls (from a node process, or this node's own service). */
@@ -148,8 +150,8 @@ export class RemoteActors {
   }
 
   /** `ray.kill` of an actor hosted there by another owner (or orphaned). */
-  killActor(actorId: string): void {
-    if (this.diedWith === undefined) this.send({ t: "killActor", actorId });
+  killActor(actorId: string, noRestart: boolean): void {
+    if (this.diedWith === undefined) this.send({ t: "killActor", actorId, noRestart });
   }
 
   post(worker: RemoteActorWorker, message: ToWorker): void {
@@ -199,6 +201,8 @@ export class RemoteActors {
         this.workers.delete(m.key);
         return this.workerExited(worker, m.exitCode, m.message === undefined ? undefined : new Error(m.message));
       }
+      case "killRequested":
+        return owner.kill(m.actorId, m.noRestart);
       case "actorCallDone":
       case "actorCallFailed":
       case "actorCallDied":

@@ -282,7 +282,7 @@ export class ActorManager implements RemoteActorOwner {
   /** `ray.kill`: stops the actor's thread; it restarts only if `noRestart` is false and restarts remain. */
   kill(actorId: string, noRestart: boolean): void {
     const state = this.actors.get(this.resolve(actorId));
-    if (state === undefined) return this.d.foreign?.kill(actorId);
+    if (state === undefined) return this.d.foreign?.kill(actorId, noRestart);
     if (state.phase === "dead") return;
     if (noRestart) {
       state.noRestart = true;

@@ -23,7 +23,7 @@ import { ActorSubmitQueue } from "./actor-submit-queue.js";
 /** Where calls to an actor hosted on some node go. */
 export interface ActorCallRoute {
   callActor(call: ActorCallMessage): void;
-  killActor(actorId: string): void;
+  killActor(actorId: string, noRestart: boolean): void;
 }
 
 export interface ForeignActorDeps {
@@ -63,14 +63,14 @@ export class ForeignActorCalls {
     if (actor.route === undefined) this.locate(call.actorId, actor);
   }
 
-  /** `ray.kill` of an actor another process owns: its node ends it; this process's calls to it fail from now on. */
-  kill(actorId: string): void {
-    this.killed.add(actorId);
-    const actor = this.actors.get(actorId);
-    this.actors.delete(actorId);
+  /** `ray.kill` of an actor another process owns: its node asks the owner (or ends an orphan); with `noRestart`, this process's calls to it fail from now on. */
+  kill(actorId: string, noRestart: boolean): void {
+    if (noRestart) this.killed.add(actorId);
+    const actor = noRestart ? this.actors.get(actorId) : undefined;
+    if (actor !== undefined) this.actors.delete(actorId);
     for (const q of actor?.queue.drain() ?? []) this.settle(q.call, killedError(actorId));
     void this.d.cluster.getActorInfo(actorId).then(
-      (record) => (record?.nodeId === undefined || record.state === "DEAD" ? undefined : this.d.route(record.nodeId)?.killActor(actorId)),
+      (record) => (record?.nodeId === undefined || record.state === "DEAD" ? undefined : this.d.route(record.nodeId)?.killActor(actorId, noRestart)),
       () => undefined,
     );
   }
@@ -115,7 +115,7 @@ export class ForeignActorCalls {
     return call;
   }
 
-  private locate(actorId: string, actor: Foreign): void {
+  private locate(actorId: string, actor: Foreign, since = Date.now()): void {
     if (actor.locating) return;
     actor.locating = true;
     const fail = (why: string): void => {
@@ -128,7 +128,12 @@ export class ForeignActorCalls {
       (record) => {
         if (record === undefined) return fail("no such actor in the cluster (it may belong to a runtime that was shut down)");
         if (record.state === "DEAD") return fail(`it is dead`);
-        if (record.nodeId === undefined) return fail("it is not placed on a node yet; call it once its creator has called it");
+        if (record.nodeId === undefined) {
+          // Registered, not yet placed (its owner is placing it): asked again shortly, for a bounded time.
+          if (Date.now() - since > PLACEMENT_WAIT_MS) return fail(`it was not placed on any node within ${PLACEMENT_WAIT_MS / 1000} s`);
+          setTimeout(() => this.relocate(actorId, actor, since), 100);
+          return;
+        }
         const route = this.d.route(record.nodeId);
         if (route === undefined) return fail(`its node ${record.nodeId} is not reachable from this process (actors are called on node processes only)`);
         actor.locating = false;
@@ -137,6 +142,11 @@ export class ForeignActorCalls {
       },
       (error: unknown) => fail(`the cluster state did not answer (${error instanceof Error ? error.message : String(error)})`),
     );
+  }
+
+  private relocate(actorId: string, actor: Foreign, since: number): void {
+    actor.locating = false;
+    this.locate(actorId, actor, since);
   }
 
   private send(actor: Foreign, call: ActorCallSubmission, deps: ActorCallMessage["deps"]): void {
@@ -159,6 +169,9 @@ export class ForeignActorCalls {
     for (const id of returnIds(call.taskId, call.numReturns)) this.d.store.putError(id, error);
   }
 }
+
+/** How long a call waits for an actor that is registered but not placed yet. */
+const PLACEMENT_WAIT_MS = 60_000;
 
 function killedError(actorId: string): ActorDiedError {
   return new ActorDiedError(actorId, `Actor ${actorId} is dead: it was killed with ray.kill.`);
