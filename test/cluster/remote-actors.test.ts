@@ -7,7 +7,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
-import { BrokenKeeper, callKeeper, Keeper } from "./remote-fns/remote-actors.js";
+import { BrokenKeeper, callKeeper, Keeper, sumFromKeeper } from "./remote-fns/remote-actors.js";
 
 const TOKEN = "remote-actors-token";
 const cluster = new TestCluster();
@@ -92,6 +92,22 @@ t("a handle passed to a task on another node process (the head) calls the actor 
   try {
     const out = await ray.get(callKeeper.options({ schedulingStrategy: { nodeId: head.nodeId!, soft: false } }).remote(keeper, 1));
     assert.equal(out, { caller: head.nodeId, actor: worker.nodeId, count: 5 });
+  } finally {
+    ray.kill(keeper);
+  }
+  await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
+});
+
+t("a 4 MiB result of an actor reaches a task on the actor's node and one on another node intact", async () => {
+  const keeper = onWorker("large");
+  const length = 512 * 1024;
+  let expected = 0;
+  for (let i = 0; i < length; i++) expected += (i % 1000) * 3 + i;
+  try {
+    const on = (nodeId: string) => sumFromKeeper.options({ schedulingStrategy: { nodeId, soft: false } }).remote(keeper, length);
+    const [here, there] = await ray.get([on(worker.nodeId!), on(head.nodeId!)]);
+    assert.equal(here, { caller: worker.nodeId, length, sum: expected });
+    assert.equal(there, { caller: head.nodeId, length, sum: expected });
   } finally {
     ray.kill(keeper);
   }

@@ -49,3 +49,11 @@ export const callKeeper = ray.remote(async function callKeeper(keeper: KeeperHan
   const [me, count] = await ray.get([keeper.where.remote(), keeper.increment.remote(by)]);
   return { caller: ray.getRuntimeContext().nodeId, actor: me.nodeId, count };
 });
+
+/** A task that asks an actor it was handed for a large array (kept on the actor's node) and sums it where it runs. */
+export const sumFromKeeper = ray.remote(async function sumFromKeeper(keeper: KeeperHandle, length: number): Promise<{ caller: string; length: number; sum: number }> {
+  const a = await ray.get(keeper.array.remote(length, 3));
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]!;
+  return { caller: ray.getRuntimeContext().nodeId, length: a.length, sum };
+});
