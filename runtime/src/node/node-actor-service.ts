@@ -39,7 +39,6 @@ export interface NodeActorServiceParts {
   readonly keepLarge: (taskId: string, results: readonly Uint8Array[]) => readonly Held[];
   /** Reports an actor dead in the cluster state (its owner is gone and cannot). */
   readonly reportDead: (actorId: string) => void;
-  readonly log: (line: string) => void;
 }
 
 interface GuestActor {
@@ -80,10 +79,6 @@ export class NodeActorService implements ActorLeaseOwner {
     return this.actors.has(actorId);
   }
 
-  /** Whether a live actor is hosted here for another process (callers in this process then call it through `call`). */
-  hosts(actorId: string): boolean {
-    return this.actors.get(actorId)?.worker !== undefined;
-  }
 
   received(peer: ActorPeer, m: ActorToNode): void {
     switch (m.t) {

@@ -25,7 +25,7 @@ import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, NodeDiedError
 import { returnIds } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import { resolveDeps } from "./dependency-resolver.js";
-import type { ActorCallSubmission, ActorCreation, ActorDescriptor, ResolvedDeps, WireError } from "../common/task-spec.js";
+import type { ActorCallSubmission, ActorCreation, ActorDescriptor, WireError } from "../common/task-spec.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
 import { cancelActorCall, type InFlight } from "./actor-call-cancel.js";
 import { ActorState, nameClash } from "./actor-state.js";
