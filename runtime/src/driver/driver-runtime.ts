@@ -52,6 +52,8 @@ import { DriverPlacementGroups } from "./driver-placement-groups.js";
 import type { ActorWorkerStarter } from "../node/local-node-client.js";
 import { ClusterObjects } from "./cluster-objects.js";
 import { RemoteNodes } from "./remote-nodes.js";
+import { OwnerNetwork } from "./owner-network.js";
+import type { OwnerConnection } from "../owner/owner-links.js";
 import { NodeService } from "../node/node-service.js";
 import { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
 import { ownerGone } from "./earlier-session.js";
@@ -120,6 +122,8 @@ export class DriverRuntime implements Core {
   private readonly node: LocalNodeClient;
   /** The nodes of a ws cluster this driver joined (node processes), leased through the node protocol. */
   private readonly remote: RemoteNodes | undefined;
+  /** On a ws cluster: borrowed refs asked of their owners in other processes, and this runtime's objects answered (owner/owner-links.ts). */
+  private readonly owners: OwnerNetwork | undefined;
   /** A node process's: serves owners in other processes (node/node-service.ts). */
   readonly nodeService: NodeService | undefined;
   /** The other nodes of an in-process cluster (none on a single node). */
@@ -156,7 +160,8 @@ export class DriverRuntime implements Core {
     this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
     this.generators = new GeneratorStreams(this.store, this.refs);
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
-    if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, options, () => this.scheduler));
+    const ownRecord = { node: options.node, nodeAddress: options.nodeAddress, jobId: this.jobId };
+    if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, ownRecord, () => this.scheduler));
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     const peerTotals = options.inProcessNodes ?? [];
     const multiNode = peerTotals.length > 0;
@@ -262,6 +267,10 @@ export class DriverRuntime implements Core {
       onItem: (w, taskId, index, value) => this.generators.onItem(w.client, taskId, index, value),
       objects: this.objects!, // made whenever there are peers to start
     };
+    this.owners =
+      options.network === undefined
+        ? undefined
+        : new OwnerNetwork({ jobId: this.jobId, nodeId: this.nodeId, store: this.store, cluster: this.cluster, token: join?.token, reach: (id) => void this.remote?.byId(id) });
     if (joined !== undefined) {
       this.remote = new RemoteNodes({
         cluster: joined,
@@ -270,6 +279,7 @@ export class DriverRuntime implements Core {
         owner: this.tasks,
         objects: this.objects!,
         changed: () => this.scheduler.nodesChanged(),
+        connected: (record) => this.owners!.linkTo(record),
       });
       joined.onViewChange = () => this.scheduler.nodesChanged();
     }
@@ -281,6 +291,7 @@ export class DriverRuntime implements Core {
         functionNumber: (fn) => this.tasks.functionNumber(fn),
         keepLarge: (taskId, results) => this.objects!.keepLarge(store, taskId, results),
         log: (line) => process.stderr.write(`tsray: ${line}\n`),
+        ownerLink: (connection, job) => this.owners!.links.accept(connection as unknown as OwnerConnection, job),
       });
     }
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
@@ -433,6 +444,7 @@ export class DriverRuntime implements Core {
     this.store.close(pending());
     this.objects?.close();
     this.remote?.close();
+    this.owners?.links.close("the runtime shut down");
     // The actor manager reports its actors dead (freeing their names) before its first await,
     // and the node leaves the node table; only then is the client closed, which rejects
     // pending `pg.ready()` calls.

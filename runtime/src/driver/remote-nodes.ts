@@ -32,6 +32,8 @@ export interface RemoteNodesParts {
   readonly objects: ClusterObjects;
   /** The set of nodes or their resources changed: the scheduler looks again. */
   readonly changed: () => void;
+  /** A node was connected to (its owner link is opened then: driver/owner-network.ts). */
+  readonly connected?: ((record: NodeRecord) => void) | undefined;
 }
 
 export class RemoteNodes {
@@ -84,6 +86,7 @@ export class RemoteNodes {
     const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record));
     client.attach(this.parts.owner);
     this.clients.set(record.nodeId, client);
+    this.parts.connected?.(record);
     const closed = leases.onClose;
     leases.onClose = (event) => {
       closed?.(event);

@@ -54,7 +54,10 @@ function localRuntime(o: StartOptions, cluster: DriverRuntimeCluster, nodeAddres
     detectResources(),
     "tsray start",
   );
-  return new DriverRuntime({ node, gpuWorkers: "thread", namespace: "tsray-node", cluster, nodeAddress, network: { serve: true } });
+  // `join`: a worker node sees the other nodes as a joined driver does, so the tasks its tasks
+  // submit spill to them; the token is for the connections it opens (nodes, owners).
+  const network = { serve: true, join: { token: o.token } };
+  return new DriverRuntime({ node, gpuWorkers: "thread", namespace: "tsray-node", cluster, nodeAddress, network });
 }
 
 type DriverRuntimeCluster = NonNullable<ConstructorParameters<typeof DriverRuntime>[0]["cluster"]>;

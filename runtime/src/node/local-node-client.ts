@@ -125,7 +125,8 @@ export class LocalNodeClient implements NodeClient {
   /** The scheduler sends a lease request to node `nodeId`: the owner asks there. */
   spilledBack(request: ScheduleRequest<unknown>, nodeId: string): void {
     if (request.payload !== undefined) return this.actorOwner!.onActorSpillback(request.payload as ActorLeaseSpec, nodeId);
-    this.owner!.onSpillback(request as unknown as TaskLeaseSpec, nodeId);
+    const spec = request as unknown as TaskLeaseSpec;
+    this.ownerOf(spec.id)!.onSpillback(spec, nodeId);
   }
 
   /** The pool reports a worker gone: its leases are lost. */

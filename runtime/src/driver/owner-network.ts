@@ -1,0 +1,61 @@
+/**
+ * How a runtime of a ws cluster (a joined driver, or a node process's runtime) reaches the owners
+ * of the refs it borrows, and lets borrowers reach it (owner/owner-links.ts, issue 11): links are
+ * ws connections to a node's endpoint opened with `open { channel: "owner", job }`.
+ *
+ * The owner of an id is its job (common/ids.ts `ownerOf`); the node table maps a job to the node
+ * whose runtime mints it (`NodeRecord.jobId`), so a borrower dials that node's address. A driver
+ * that runs no node is in no row: it opens a link to every node it uses (`linkTo`, when
+ * driver/remote-nodes.ts connects to one), over which those nodes ask it about its objects.
+ */
+import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
+import type { NodeRecord } from "../cluster/cluster-state.js";
+import type { MemoryStore } from "../object-store/memory-store.js";
+import type { OpenChannel } from "../node/node-messages.js";
+import { OwnerLinks, type OwnerConnection } from "../owner/owner-links.js";
+import { ownerMessageProblem, type OwnerMessage } from "../protocol/owner-messages.js";
+import { connectWs } from "../transport/ws-connection.js";
+
+export interface OwnerNetworkParts {
+  readonly jobId: string;
+  readonly nodeId: string;
+  readonly store: MemoryStore;
+  readonly cluster: ClusterStateClient;
+  readonly token: string | undefined;
+  readonly ca?: string | Buffer | undefined;
+  /** Make sure this process has an object-transfer connection to node `nodeId` (to pull what its owner says is there). */
+  readonly reach: (nodeId: string) => void;
+}
+
+export class OwnerNetwork {
+  readonly links: OwnerLinks;
+
+  constructor(private readonly parts: OwnerNetworkParts) {
+    this.links = new OwnerLinks({
+      jobId: parts.jobId,
+      nodeId: parts.nodeId,
+      store: parts.store,
+      dial: (job) => {
+        const record = parts.cluster.cache.allNodes().find((n) => n.alive && n.jobId === job && n.nodeId !== parts.nodeId && /^wss?:\/\//.test(n.address));
+        return record === undefined ? undefined : this.dial(record.address);
+      },
+      reach: parts.reach,
+      log: (line) => process.stderr.write(`tsray: ${line}\n`),
+    });
+  }
+
+  /** A link to the node of `record` unless one to its runtime exists: so that it can ask this runtime (a driver with no endpoint) about its objects. */
+  linkTo(record: NodeRecord): void {
+    if (record.jobId !== undefined && this.links.linkedTo(record.jobId)) return;
+    this.links.accept(this.dial(record.address), record.jobId);
+  }
+
+  private dial(address: string): OwnerConnection {
+    const { token, ca } = this.parts;
+    const connection = connectWs<OwnerMessage | OpenChannel, OwnerMessage>(address, { kind: "owner", token, ca, check: ownerMessageProblem });
+    connection.send({ t: "open", channel: "owner", from: this.parts.nodeId, job: this.parts.jobId });
+    // Held open only by the work in flight (driver/keep-alive.ts), as the node connections are.
+    connection.holdProcess(false);
+    return connection as unknown as OwnerConnection;
+  }
+}

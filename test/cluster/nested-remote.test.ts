@@ -1,0 +1,73 @@
+// Nested tasks on node processes over ws (issue 11): a task running on a node process submits
+// tasks and creates objects there; that node's runtime owns them (Ray's ownership model), and any
+// process that holds one of its refs asks it, by the owner address in the ref. A driver in this
+// process joins real `tsray` processes with numCpus: 0.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import * as ray from "tsray";
+import { TestCluster, type NodeRecord } from "./tsray-cli.js";
+import { makesRefs, parentOfChildren, spillsChild, sumsNested } from "./remote-fns/nested-remote.js";
+
+const TOKEN = "nested-remote-token";
+const cluster = new TestCluster();
+let head!: NodeRecord;
+let worker!: NodeRecord;
+
+const t = suite("nested tasks and ownership on node processes");
+
+t.before(async () => {
+  head = await cluster.start(["--head", "--port", "0", "--num-cpus", "1", "--resources", '{"onhead":1}', "--token", TOKEN]);
+  worker = await cluster.start(["--address", head.url, "--num-cpus", "2", "--resources", '{"special":1}', "--token", TOKEN]);
+  await ray.init({ address: head.url, token: TOKEN, numCpus: 0, namespace: "nested-remote" });
+});
+
+t.after(async () => {
+  if (ray.isInitialized()) await ray.shutdown();
+  await cluster.cleanup();
+});
+
+function pattern(length: number, seed: number): Float64Array {
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = (i % 1000) * seed + i;
+  return out;
+}
+
+function sum(a: Float64Array): number {
+  return a.reduce((s, x) => s + x, 0);
+}
+
+/** Fails after `ms` with what was being waited for, so a hang reads as a failure. */
+function within<T>(p: Promise<T>, what: string, ms = 30_000): Promise<T> {
+  let timer!: NodeJS.Timeout;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+t("a task on a worker node submits child tasks and gets their results", async () => {
+  const nodes = await within(ray.get(parentOfChildren.options({ resources: { special: 1 } }).remote(3)), "the parent's result");
+  assert.is(nodes.length, 4);
+  assert.is(nodes[0], worker.nodeId);
+});
+
+t("refs a task on a worker node created and returned are got by the driver", async () => {
+  for (const length of [10, 64 * 1024]) {
+    const refs = await within(ray.get(makesRefs.options({ resources: { special: 1 } }).remote(length)), "the refs");
+    const [put, child] = await within(ray.get(refs), `the values of length ${length}`);
+    assert.equal(put, pattern(length, 2));
+    assert.equal(child, pattern(length, 3));
+  }
+});
+
+t("a task on a worker node gets driver-owned refs nested in its argument", async () => {
+  const small = pattern(10, 4);
+  const large = pattern(64 * 1024, 5);
+  const sums = await within(ray.get(sumsNested.options({ resources: { special: 1 } }).remote([ray.put(small), ray.put(large)])), "the sums");
+  assert.equal(sums, [sum(small), sum(large)]);
+});
+
+t("a task on a worker node submits a child that only the head can run, and it runs there", async () => {
+  const out = await within(ray.get(spillsChild.options({ resources: { special: 1 } }).remote("onhead")), "the child's node");
+  assert.equal(out, { parent: worker.nodeId, child: head.nodeId });
+});
+
+t.run();
