@@ -5,8 +5,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
-import { TestCluster, type NodeRecord } from "./tsray-cli.js";
-import { makesRefs, parentOfChildren, spillsChild, sumsNested } from "./remote-fns/nested-remote.js";
+import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
+import { makesRefs, parentOfChildren, returnsHangingChild, spillsChild, sumsNested } from "./remote-fns/nested-remote.js";
 
 const TOKEN = "nested-remote-token";
 const cluster = new TestCluster();
@@ -68,6 +68,23 @@ t("a task on a worker node gets driver-owned refs nested in its argument", async
 t("a task on a worker node submits a child that only the head can run, and it runs there", async () => {
   const out = await within(ray.get(spillsChild.options({ resources: { special: 1 } }).remote("onhead")), "the child's node");
   assert.equal(out, { parent: worker.nodeId, child: head.nodeId });
+});
+
+t("a driver's get of a ref owned by a node process fails with OwnerDiedError when that node is killed", async () => {
+  const victim = await cluster.start(["--address", head.url, "--num-cpus", "2", "--resources", '{"victim":2}', "--token", TOKEN]);
+  await until(() => ray.availableResources()["victim"] === 2, "the victim node's first report", 20_000, 50);
+  // The parent returns its child's ref at once; the child (owned by the victim's runtime) runs on there.
+  const [child] = await within(ray.get(returnsHangingChild.options({ resources: { victim: 1 } }).remote("victim")), "the child's ref");
+  await until(() => ray.availableResources()["victim"] === 1, "the child running on the victim", 20_000, 50);
+  const got = ray.get(child!);
+  process.kill(victim.pid, "SIGKILL");
+  try {
+    await within(got, "the get of the child's value");
+    assert.unreachable("it should have failed");
+  } catch (e) {
+    assert.instance(e, ray.OwnerDiedError);
+    assert.is((e as ray.OwnerDiedError).code, "TSRAY_OWNER_DIED");
+  }
 });
 
 t.run();

@@ -37,3 +37,14 @@ export const spillsChild = ray.remote(async function spillsChild(resource: strin
   const child = await ray.get(where.options({ resources: { [resource]: 1 } }).remote());
   return { parent: ray.getRuntimeContext().nodeId, child };
 });
+
+/** Waits far longer than any test (its node is killed meanwhile). */
+export const hangs = ray.remote(async function hangs(): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 60_000));
+  return ray.getRuntimeContext().nodeId;
+});
+
+/** Returns, at once, the ref of a child that needs `resource` and never ends while the test lasts. */
+export const returnsHangingChild = ray.remote(function returnsHangingChild(resource: string): Array<ray.ObjectRef<string>> {
+  return [hangs.options({ resources: { [resource]: 1 } }).remote()];
+});
