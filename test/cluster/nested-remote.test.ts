@@ -6,7 +6,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
-import { makesRefs, parentOfChildren, returnsHangingChild, spillsChild, sumsNested } from "./remote-fns/nested-remote.js";
+import { makesRefs, parentOfChildren, putsHere, returnsHangingChild, spillsChild, sumsNested, total } from "./remote-fns/nested-remote.js";
 
 const TOKEN = "nested-remote-token";
 const cluster = new TestCluster();
@@ -56,6 +56,25 @@ t("refs a task on a worker node created and returned are got by the driver", asy
     assert.equal(put, pattern(length, 2));
     assert.equal(child, pattern(length, 3));
   }
+});
+
+t("refs a worker node owns, passed by the driver as top-level arguments, reach tasks on the head", async () => {
+  const length = 64 * 1024;
+  const refs = await within(ray.get(makesRefs.options({ resources: { special: 1 } }).remote(length)), "the refs");
+  const sums = await within(ray.get(refs.map((ref) => total.options({ resources: { onhead: 0.5 } }).remote(ref))), "the sums");
+  assert.equal(sums, [
+    { nodeId: head.nodeId, sum: sum(pattern(length, 2)) },
+    { nodeId: head.nodeId, sum: sum(pattern(length, 3)) },
+  ]);
+});
+
+t("a large object a new worker node owns is pulled by the head, which connects to that node to pull it", async () => {
+  const third = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"third":1}', "--token", TOKEN]);
+  await until(() => ray.availableResources()["third"] === 1, "the third node's first report", 20_000, 50);
+  const length = 64 * 1024;
+  const [ref] = await within(ray.get(putsHere.options({ resources: { third: 1 } }).remote(length)), "the ref");
+  const out = await within(ray.get(total.options({ resources: { onhead: 0.5 } }).remote(ref!)), "the sum");
+  assert.equal(out, { nodeId: head.nodeId, sum: sum(pattern(length, 6)) });
 });
 
 t("a task on a worker node gets driver-owned refs nested in its argument", async () => {

@@ -53,6 +53,7 @@ import type { ActorWorkerStarter } from "../node/local-node-client.js";
 import { ClusterObjects } from "./cluster-objects.js";
 import { RemoteNodes } from "./remote-nodes.js";
 import { OwnerNetwork } from "./owner-network.js";
+import { nodeReach } from "./node-reach.js";
 import type { OwnerConnection } from "../owner/owner-links.js";
 import { NodeService } from "../node/node-service.js";
 import { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
@@ -187,7 +188,10 @@ export class DriverRuntime implements Core {
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
-    const objects = this.objects?.addDriverNode(this.nodeId, this.store);
+    const network = options.network;
+    // On a ws cluster the node's store connects to a holder it must pull from (node-reach.ts).
+    const reach = network && nodeReach({ cluster: this.cluster, ownNodeId: this.nodeId, token: network.join?.token, objects: this.objects!, remote: () => this.remote });
+    const objects = this.objects?.addDriverNode(this.nodeId, this.store, reach);
     const limits = { heapMb: options.workerHeapMb };
     // An actor's thread on another node names that node, so its gets pull objects there.
     const actorEvents = (node: string | undefined): WorkerClientEvents => ({
@@ -270,7 +274,7 @@ export class DriverRuntime implements Core {
     this.owners =
       options.network === undefined
         ? undefined
-        : new OwnerNetwork({ jobId: this.jobId, nodeId: this.nodeId, store: this.store, cluster: this.cluster, token: join?.token, reach: (id) => void this.remote?.byId(id) });
+        : new OwnerNetwork({ jobId: this.jobId, nodeId: this.nodeId, store: this.store, cluster: this.cluster, token: join?.token });
     if (joined !== undefined) {
       this.remote = new RemoteNodes({
         cluster: joined,

@@ -23,8 +23,6 @@ export interface OwnerNetworkParts {
   readonly cluster: ClusterStateClient;
   readonly token: string | undefined;
   readonly ca?: string | Buffer | undefined;
-  /** Make sure this process has an object-transfer connection to node `nodeId` (to pull what its owner says is there). */
-  readonly reach: (nodeId: string) => void;
 }
 
 export class OwnerNetwork {
@@ -39,7 +37,6 @@ export class OwnerNetwork {
         const record = parts.cluster.cache.allNodes().find((n) => n.alive && n.jobId === job && n.nodeId !== parts.nodeId && /^wss?:\/\//.test(n.address));
         return record === undefined ? undefined : this.dial(record.address);
       },
-      reach: parts.reach,
       log: (line) => process.stderr.write(`tsray: ${line}\n`),
     });
   }

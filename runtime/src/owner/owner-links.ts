@@ -8,7 +8,7 @@
  *   (`MemoryStore.askOwnersWith`: a `get`, `wait` or task argument of a ref that came in a value),
  *   and asks the owner once over the link to the owner's process; the reply settles the object in
  *   this store like a result (small: bytes; large: a location, pulled from a node holding it by
- *   the object transfer, as any located object is);
+ *   the object transfer, as any located object is: the node store connects to it first if it must);
  * - owning: a process asks about an object this runtime owns; it is answered once the object is
  *   ready (a large one this runtime holds itself as a location on its own node, whose store serves
  *   pulls of the owner's objects).
@@ -42,8 +42,6 @@ export interface OwnerLinksParts {
   readonly store: MemoryStore;
   /** A new link to the process that runs job `job` (the `open` sent), or undefined when no live node names it. */
   readonly dial: (job: string) => OwnerConnection | undefined;
-  /** Before an object held on node `nodeId` is pulled here: make sure this process can reach that node. */
-  readonly reach: (nodeId: string) => void;
   readonly log: (line: string) => void;
 }
 
@@ -120,7 +118,6 @@ export class OwnerLinks {
     const value = m.value;
     if (value instanceof Uint8Array) return store.putBytes(id, value);
     if (value.objectId !== id) return store.putError(id, new ObjectLostError(id, `The owner of ${id} answered with the location of ${value.objectId}.`));
-    this.parts.reach(value.heldOn);
     store.putLocation(id, value);
   }
 

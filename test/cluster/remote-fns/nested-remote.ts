@@ -48,3 +48,15 @@ export const hangs = ray.remote(async function hangs(): Promise<string> {
 export const returnsHangingChild = ray.remote(function returnsHangingChild(resource: string): Array<ray.ObjectRef<string>> {
   return [hangs.options({ resources: { [resource]: 1 } }).remote()];
 });
+
+/** The sum of an array passed as a top-level argument, and where it ran. */
+export const total = ray.remote(function total(a: Float64Array): { nodeId: string; sum: number } {
+  return { nodeId: ray.getRuntimeContext().nodeId, sum: a.reduce((s, x) => s + x, 0) };
+});
+
+/** Puts `length` numbers of seed 6's pattern where it runs and returns the ref (no child task). */
+export const putsHere = ray.remote(function putsHere(length: number): Array<ray.ObjectRef<Float64Array>> {
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = (i % 1000) * 6 + i;
+  return [ray.put(out)];
+});
