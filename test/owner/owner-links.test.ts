@@ -123,7 +123,7 @@ test("a request pending when the owner's connection closes fails with OwnerDiedE
 test("a ref whose job no live process runs fails with OwnerDiedError at once", async () => {
   const { storeA } = runtimes();
   const e = await rejection(storeA.getOne("cccc0003.d1.1", undefined), OwnerDiedError);
-  assert.match(e.message, /no live process/);
+  assert.match(e.message, /no live node/);
 });
 
 test("the borrower's own ids are never asked of anyone", async () => {

@@ -95,8 +95,9 @@ export class OwnerLinks {
         // Settled after the waiter that asked is in place (the store calls this from `whenSettled`).
         const error = new OwnerDiedError(
           id,
-          `ObjectRef(${id}) is owned by job ${owner.jobId}, and no live process of the cluster runs it: its owner is gone, and its object with it. ` +
-            "Compute or put the value again.",
+          `ObjectRef(${id}) is owned by job ${owner.jobId}, which no live node of the cluster runs and no process running it has linked to this one: ` +
+            "its owner is gone, and its object with it (or it is a driver with numCpus: 0 that never used this node, which cannot be reached from here). " +
+            "Compute or put the value again, or pass the value rather than the ref.",
         );
         queueMicrotask(() => this.parts.store.putError(id, error));
         return;
