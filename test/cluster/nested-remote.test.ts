@@ -52,6 +52,8 @@ t("a task on a worker node submits child tasks and gets their results", async ()
 t("refs a task on a worker node created and returned are got by the driver", async () => {
   for (const length of [10, 64 * 1024]) {
     const refs = await within(ray.get(makesRefs.options({ resources: { special: 1 } }).remote(length)), "the refs");
+    // Owned by the worker node's runtime (its job), not by the driver.
+    for (const ref of refs) assert.is.not(ref.owner?.jobId, ray.getRuntimeContext().jobId);
     const [put, child] = await within(ray.get(refs), `the values of length ${length}`);
     assert.equal(put, pattern(length, 2));
     assert.equal(child, pattern(length, 3));
@@ -82,6 +84,13 @@ t("a task on a worker node gets driver-owned refs nested in its argument", async
   const large = pattern(64 * 1024, 5);
   const sums = await within(ray.get(sumsNested.options({ resources: { special: 1 } }).remote([ray.put(small), ray.put(large)])), "the sums");
   assert.equal(sums, [sum(small), sum(large)]);
+});
+
+t("a task on the head gets refs a worker node owns, nested in its argument, from that node", async () => {
+  const length = 64 * 1024;
+  const refs = await within(ray.get(makesRefs.options({ resources: { special: 1 } }).remote(length)), "the refs");
+  const sums = await within(ray.get(sumsNested.options({ resources: { onhead: 0.5 } }).remote(refs)), "the sums");
+  assert.equal(sums, [sum(pattern(length, 2)), sum(pattern(length, 3))]);
 });
 
 t("a task on a worker node submits a child that only the head can run, and it runs there", async () => {
