@@ -98,6 +98,11 @@ t("a task on a worker node submits a child that only the head can run, and it ru
   assert.equal(out, { parent: worker.nodeId, child: head.nodeId });
 });
 
+t("a task on the head submits a child that only the worker node can run, and it runs there", async () => {
+  const out = await within(ray.get(spillsChild.options({ resources: { onhead: 0.5 } }).remote("special")), "the child's node");
+  assert.equal(out, { parent: head.nodeId, child: worker.nodeId });
+});
+
 t("a driver's get of a ref owned by a node process fails with OwnerDiedError when that node is killed", async () => {
   const victim = await cluster.start(["--address", head.url, "--num-cpus", "2", "--resources", '{"victim":2}', "--token", TOKEN]);
   await until(() => ray.availableResources()["victim"] === 2, "the victim node's first report", 20_000, 50);

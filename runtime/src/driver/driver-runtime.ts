@@ -51,7 +51,7 @@ import { actorWorkerStarter } from "./actor-workers.js";
 import { DriverPlacementGroups } from "./driver-placement-groups.js";
 import type { ActorWorkerStarter } from "../node/local-node-client.js";
 import { ClusterObjects } from "./cluster-objects.js";
-import { RemoteNodes } from "./remote-nodes.js";
+import { RemoteNodes, type NodeViews } from "./remote-nodes.js";
 import { OwnerNetwork } from "./owner-network.js";
 import { nodeReach } from "./node-reach.js";
 import type { OwnerConnection } from "../owner/owner-links.js";
@@ -87,11 +87,12 @@ export interface DriverOptions {
   /**
    * A ws cluster (issue 11). `join`: this driver joined with `ray.init({ address })` — it sees the
    * other nodes' resources in the cluster state's resource view and runs tasks on them through
-   * the node protocol, connecting with `token`. `serve`: this runtime is a node process's —
+   * the node protocol, connecting with `token`; `views`: where it reads them when its cluster
+   * state is not a remote client (the head's runtime). `serve`: this runtime is a node process's —
    * owners in other processes lease its workers (`nodeService`). Either gives it an object store
    * joined to other nodes over ws.
    */
-  readonly network?: { readonly join?: { readonly token: string | undefined }; readonly serve?: boolean } | undefined;
+  readonly network?: { readonly join?: { readonly token: string | undefined; readonly views?: NodeViews | undefined }; readonly serve?: boolean } | undefined;
 }
 
 const callerId = "driver";
@@ -167,7 +168,8 @@ export class DriverRuntime implements Core {
     const peerTotals = options.inProcessNodes ?? [];
     const multiNode = peerTotals.length > 0;
     const join = options.network?.join;
-    const joined = join !== undefined && this.cluster instanceof RemoteClusterStateClient ? this.cluster : undefined;
+    // The other nodes' views: the remote client's cache, or what the head's runtime is given (`join.views`).
+    const joined: NodeViews | undefined = join?.views ?? (join !== undefined && this.cluster instanceof RemoteClusterStateClient ? this.cluster : undefined);
     this.scheduler = new LocalScheduler<unknown>({
       nodeId: this.nodeId,
       // Only with other nodes: a single node's scheduler keeps its fast path.
