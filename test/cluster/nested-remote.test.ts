@@ -60,6 +60,13 @@ t("refs a task on a worker node created and returned are got by the driver", asy
   }
 });
 
+t("ray.wait in the driver counts refs a worker node owns as ready once their owner has them", async () => {
+  const refs = await within(ray.get(makesRefs.options({ resources: { special: 1 } }).remote(10)), "the refs");
+  const [ready, notReady] = await within(ray.wait(refs, { numReturns: 2 }), "the wait");
+  assert.is(ready.length, 2);
+  assert.is(notReady.length, 0);
+});
+
 t("refs a worker node owns, passed by the driver as top-level arguments, reach tasks on the head", async () => {
   const length = 64 * 1024;
   const refs = await within(ray.get(makesRefs.options({ resources: { special: 1 } }).remote(length)), "the refs");

@@ -53,8 +53,6 @@ import type { ActorWorkerStarter } from "../node/local-node-client.js";
 import { ClusterObjects } from "./cluster-objects.js";
 import { RemoteNodes, type NodeViews } from "./remote-nodes.js";
 import { OwnerNetwork } from "./owner-network.js";
-import { nodeReach } from "./node-reach.js";
-import type { OwnerConnection } from "../owner/owner-links.js";
 import { NodeService } from "../node/node-service.js";
 import { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
 import { ownerGone } from "./earlier-session.js";
@@ -124,7 +122,7 @@ export class DriverRuntime implements Core {
   private readonly node: LocalNodeClient;
   /** The nodes of a ws cluster this driver joined (node processes), leased through the node protocol. */
   private readonly remote: RemoteNodes | undefined;
-  /** On a ws cluster: borrowed refs asked of their owners in other processes, and this runtime's objects answered (owner/owner-links.ts). */
+  /** On a ws cluster: refs asked of their owners in other processes, this runtime's answered, pulls from any node (owner-network.ts). */
   private readonly owners: OwnerNetwork | undefined;
   /** A node process's: serves owners in other processes (node/node-service.ts). */
   readonly nodeService: NodeService | undefined;
@@ -162,13 +160,11 @@ export class DriverRuntime implements Core {
     this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
     this.generators = new GeneratorStreams(this.store, this.refs);
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
-    const ownRecord = { node: options.node, nodeAddress: options.nodeAddress, jobId: this.jobId };
-    if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, ownRecord, () => this.scheduler));
+    if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, { ...options, jobId: this.jobId }, () => this.scheduler));
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     const peerTotals = options.inProcessNodes ?? [];
     const multiNode = peerTotals.length > 0;
     const join = options.network?.join;
-    // The other nodes' views: the remote client's cache, or what the head's runtime is given (`join.views`).
     const joined: NodeViews | undefined = join?.views ?? (join !== undefined && this.cluster instanceof RemoteClusterStateClient ? this.cluster : undefined);
     this.scheduler = new LocalScheduler<unknown>({
       nodeId: this.nodeId,
@@ -190,10 +186,8 @@ export class DriverRuntime implements Core {
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
-    const network = options.network;
-    // On a ws cluster the node's store connects to a holder it must pull from (node-reach.ts).
-    const reach = network && nodeReach({ cluster: this.cluster, ownNodeId: this.nodeId, token: network.join?.token, objects: this.objects!, remote: () => this.remote });
-    const objects = this.objects?.addDriverNode(this.nodeId, this.store, reach);
+    this.owners = options.network && new OwnerNetwork({ jobId: this.jobId, nodeId: this.nodeId, store: this.store, cluster: this.cluster, token: join?.token, objects: this.objects!, remote: () => this.remote });
+    const objects = this.objects?.addDriverNode(this.nodeId, this.store, this.owners?.reach);
     const limits = { heapMb: options.workerHeapMb };
     // An actor's thread on another node names that node, so its gets pull objects there.
     const actorEvents = (node: string | undefined): WorkerClientEvents => ({
@@ -273,10 +267,6 @@ export class DriverRuntime implements Core {
       onItem: (w, taskId, index, value) => this.generators.onItem(w.client, taskId, index, value),
       objects: this.objects!, // made whenever there are peers to start
     };
-    this.owners =
-      options.network === undefined
-        ? undefined
-        : new OwnerNetwork({ jobId: this.jobId, nodeId: this.nodeId, store: this.store, cluster: this.cluster, token: join?.token });
     if (joined !== undefined) {
       this.remote = new RemoteNodes({
         cluster: joined,
@@ -285,7 +275,7 @@ export class DriverRuntime implements Core {
         owner: this.tasks,
         objects: this.objects!,
         changed: () => this.scheduler.nodesChanged(),
-        connected: (record) => this.owners!.linkTo(record),
+        connected: this.owners?.linkTo,
       });
       joined.onViewChange = () => this.scheduler.nodesChanged();
     }
@@ -297,7 +287,7 @@ export class DriverRuntime implements Core {
         functionNumber: (fn) => this.tasks.functionNumber(fn),
         keepLarge: (taskId, results) => this.objects!.keepLarge(store, taskId, results),
         log: (line) => process.stderr.write(`tsray: ${line}\n`),
-        ownerLink: (connection, job) => this.owners!.links.accept(connection as unknown as OwnerConnection, job),
+        ownerLink: this.owners?.accept,
       });
     }
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));

@@ -7,14 +7,19 @@
  * whose runtime mints it (`NodeRecord.jobId`), so a borrower dials that node's address. A driver
  * that runs no node is in no row: it opens a link to every node it uses (`linkTo`, when
  * driver/remote-nodes.ts connects to one), over which those nodes ask it about its objects.
+ * It also gives the runtime's node store its way to reach a node it must pull from (node-reach.ts).
  */
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import type { NodeRecord } from "../cluster/cluster-state.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
+import type { Connection } from "../protocol/connection.js";
 import type { OpenChannel } from "../node/node-messages.js";
 import { OwnerLinks, type OwnerConnection } from "../owner/owner-links.js";
 import { ownerMessageProblem, type OwnerMessage } from "../protocol/owner-messages.js";
 import { connectWs } from "../transport/ws-connection.js";
+import type { ClusterObjects } from "./cluster-objects.js";
+import { nodeReach } from "./node-reach.js";
+import type { RemoteNodes } from "./remote-nodes.js";
 
 export interface OwnerNetworkParts {
   readonly jobId: string;
@@ -23,10 +28,15 @@ export interface OwnerNetworkParts {
   readonly cluster: ClusterStateClient;
   readonly token: string | undefined;
   readonly ca?: string | Buffer | undefined;
+  readonly objects: ClusterObjects;
+  /** The nodes this runtime leases, if it does (connected to on first use). */
+  readonly remote: () => RemoteNodes | undefined;
 }
 
 export class OwnerNetwork {
   readonly links: OwnerLinks;
+  /** How the runtime's node store connects to a node it must pull from (node-reach.ts). */
+  readonly reach: (nodeId: string) => void;
 
   constructor(private readonly parts: OwnerNetworkParts) {
     this.links = new OwnerLinks({
@@ -39,13 +49,19 @@ export class OwnerNetwork {
       },
       log: (line) => process.stderr.write(`tsray: ${line}\n`),
     });
+    this.reach = nodeReach({ cluster: parts.cluster, ownNodeId: parts.nodeId, token: parts.token, ca: parts.ca, objects: parts.objects, remote: parts.remote });
   }
 
+  /** An `owner` channel a peer opened to this node's endpoint (node/node-service.ts). */
+  readonly accept = (connection: Connection<unknown, unknown>, job: string | undefined): void => {
+    this.links.accept(connection as unknown as OwnerConnection, job);
+  };
+
   /** A link to the node of `record` unless one to its runtime exists: so that it can ask this runtime (a driver with no endpoint) about its objects. */
-  linkTo(record: NodeRecord): void {
+  readonly linkTo = (record: NodeRecord): void => {
     if (record.jobId !== undefined && this.links.linkedTo(record.jobId)) return;
     this.links.accept(this.dial(record.address), record.jobId);
-  }
+  };
 
   private dial(address: string): OwnerConnection {
     const { token, ca } = this.parts;
