@@ -174,6 +174,7 @@ export class DriverRuntime implements Core {
         onDispatch: (request, grant) => this.node.granted(request, grant),
         onInfeasible: (request, missing, reason) => this.warnInfeasible(request, missing, reason),
         onSpillback: (request, nodeId) => this.node.spilledBack(request, nodeId),
+        onUnschedulable: (request, reason) => this.node.unschedulable(request, reason),
         onPlacementGroupReady: (id) => this.groups.reserved(id),
         onPlacementGroupInfeasible: (id, reason) => this.groups.infeasible(id, reason),
         ...(multiNode ? { onResourcesFreed: () => this.groups.resourcesFreed() } : {}),
