@@ -95,6 +95,15 @@ t("a task that throws on the worker node fails its ref with the error", async ()
   }
 });
 
+t("a task no node can fit waits as infeasible and runs by itself once a node that fits joins", async () => {
+  const ref = whereAmI.options({ resources: { late: 1 } }).remote();
+  const [ready] = await ray.wait([ref], { numReturns: 1, timeout: 0.5 });
+  assert.equal(ready, [], "no node has `late` yet");
+  const late = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"late":1}', "--token", TOKEN]);
+  assert.is(await ray.get(ref), late.nodeId);
+  process.kill(late.pid, "SIGTERM");
+});
+
 t("a killed node's running task is rerun on another node with maxRetries: 1, and fails with NodeDiedError with maxRetries: 0", async () => {
   const victim = await cluster.start(["--address", head.url, "--num-cpus", "2", "--resources", '{"victim":1}', "--token", TOKEN]);
   await until(() => ray.nodes().some((n) => n.nodeId === victim.nodeId && n.alive), "the victim node in the driver's node table");
