@@ -6,7 +6,7 @@
  * made by in-process-node.ts. Loaded by `ray.init()` only, so worker threads
  * never load driver code.
  */
-import { decodeLoadingClasses } from "../common/serializable-classes.js";
+import { decodeNowOrLoading } from "../common/serializable-classes.js";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
 import { Codec, fromWireError } from "../codec/index.js";
@@ -178,6 +178,7 @@ export class DriverRuntime implements Core {
         onDispatch: (request, grant) => this.node.granted(request, grant),
         onInfeasible: (request, missing, reason) => this.warnInfeasible(request, missing, reason),
         onSpillback: (request, nodeId) => this.node.spilledBack(request, nodeId),
+        onUnschedulable: (request, reason) => this.node.unschedulable(request, reason),
         onPlacementGroupReady: (id) => this.groups.reserved(id),
         onPlacementGroupInfeasible: (id, reason) => this.groups.infeasible(id, reason),
         ...(multiNode ? { onResourcesFreed: () => this.groups.resourcesFreed() } : {}),
@@ -350,14 +351,20 @@ export class DriverRuntime implements Core {
     const settled = this.store.peek(ref.id);
     if (settled instanceof Error) return Promise.reject(settled);
     // Held on another node (an `ObjectLocation`): pulled here by the store's get below.
-    if (settled instanceof Uint8Array) return decodeLoadingClasses(() => this.codec.decode(settled));
-    return this.store.getOne(ref.id, timeoutS).then((b) => decodeLoadingClasses(() => this.codec.decode(b)));
+    if (settled instanceof Uint8Array) {
+      try {
+        return Promise.resolve(decodeNowOrLoading(() => this.codec.decode(settled)));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.store.getOne(ref.id, timeoutS).then((b) => decodeNowOrLoading(() => this.codec.decode(b)));
   }
 
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
     const due = this.slabs.finalizersDue();
     if (due !== undefined) return due.then(() => this.get(refs, timeoutS));
-    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => decodeLoadingClasses(() => list.map((b) => this.codec.decode(b))));
+    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => decodeNowOrLoading(() => list.map((b) => this.codec.decode(b))));
   }
 
   slabStatus(): SlabPoolStatus {
