@@ -18,6 +18,7 @@ const { OwnerLinks } = (await dist("owner/owner-links.js")) as typeof LinksModul
 const { connectInMemory } = (await dist("transport/in-memory-connection.js")) as typeof InMemoryModule;
 const { ObjectLostError, OwnerDiedError, TsrayError } = (await dist("common/errors.js")) as typeof ErrorsModule;
 const { ownerMessageProblem } = (await dist("protocol/owner-messages.js")) as typeof MessagesModule;
+const { checkToNodeEndpoint } = (await dist("node/node-message-checks.js")) as typeof import("../../runtime/dist/node/node-message-checks.js");
 
 const JOB_A = "aaaa0001";
 const JOB_B = "bbbb0002";
@@ -156,6 +157,14 @@ test("owner messages are checked field by field", () => {
   assert.ok(ownerMessageProblem({ t: "objectFailed", reqId: 1, error: "no" }));
   assert.ok(ownerMessageProblem({ t: "what", reqId: 1 }));
   assert.ok(ownerMessageProblem(null));
+});
+
+test("a node's endpoint takes an owner channel's open and its messages, checked", () => {
+  assert.is(checkToNodeEndpoint({ t: "open", channel: "owner", from: "n", job: "j" }), undefined);
+  assert.is(checkToNodeEndpoint({ t: "getObject", reqId: 1, objectId: "x" }), undefined);
+  assert.ok(checkToNodeEndpoint({ t: "open", channel: "owner", from: "n", job: 3 }));
+  assert.ok(checkToNodeEndpoint({ t: "open", channel: "other", from: "n" }));
+  assert.ok(checkToNodeEndpoint({ t: "objectFailed", reqId: 1 }));
 });
 
 test.run();
