@@ -22,6 +22,7 @@ export interface NodeReachParts {
   readonly token: string | undefined;
   readonly ca?: string | Buffer | undefined;
   readonly objects: ClusterObjects;
+  /** The nodes this runtime leases, if it does (connected to on first use). */
   readonly remote: () => RemoteNodes | undefined;
 }
 

@@ -9,7 +9,6 @@
  * driver/remote-nodes.ts connects to one), over which those nodes ask it about its objects.
  * It also gives the runtime's node store its way to reach a node it must pull from (node-reach.ts).
  */
-import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import type { NodeRecord } from "../cluster/cluster-state.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { Connection } from "../protocol/connection.js";
@@ -17,20 +16,13 @@ import type { OpenChannel } from "../node/node-messages.js";
 import { OwnerLinks, type OwnerConnection } from "../owner/owner-links.js";
 import { ownerMessageProblem, type OwnerMessage } from "../protocol/owner-messages.js";
 import { connectWs } from "../transport/ws-connection.js";
-import type { ClusterObjects } from "./cluster-objects.js";
-import { nodeReach } from "./node-reach.js";
-import type { RemoteNodes } from "./remote-nodes.js";
+import { nodeReach, type NodeReachParts } from "./node-reach.js";
 
-export interface OwnerNetworkParts {
+/** What node-reach.ts needs (the cluster, its token, the object stores, the nodes leased), and the runtime's own identity and store. */
+export interface OwnerNetworkParts extends Omit<NodeReachParts, "ownNodeId"> {
   readonly jobId: string;
   readonly nodeId: string;
   readonly store: MemoryStore;
-  readonly cluster: ClusterStateClient;
-  readonly token: string | undefined;
-  readonly ca?: string | Buffer | undefined;
-  readonly objects: ClusterObjects;
-  /** The nodes this runtime leases, if it does (connected to on first use). */
-  readonly remote: () => RemoteNodes | undefined;
 }
 
 export class OwnerNetwork {
@@ -49,7 +41,7 @@ export class OwnerNetwork {
       },
       log: (line) => process.stderr.write(`tsray: ${line}\n`),
     });
-    this.reach = nodeReach({ cluster: parts.cluster, ownNodeId: parts.nodeId, token: parts.token, ca: parts.ca, objects: parts.objects, remote: parts.remote });
+    this.reach = nodeReach({ ...parts, ownNodeId: parts.nodeId });
   }
 
   /** An `owner` channel a peer opened to this node's endpoint (node/node-service.ts). */
