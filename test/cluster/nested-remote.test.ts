@@ -6,7 +6,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
-import { makesRefs, parentOfChildren, putsHere, returnsHangingChild, spillsChild, sumsNested, total } from "./remote-fns/nested-remote.js";
+import { forwardsNested, makesRefs, parentOfChildren, putsHere, returnsHangingChild, spillsChild, sumsNested, total } from "./remote-fns/nested-remote.js";
 
 const TOKEN = "nested-remote-token";
 const cluster = new TestCluster();
@@ -91,6 +91,16 @@ t("a task on a worker node gets driver-owned refs nested in its argument", async
   const large = pattern(64 * 1024, 5);
   const sums = await within(ray.get(sumsNested.options({ resources: { special: 1 } }).remote([ray.put(small), ray.put(large)])), "the sums");
   assert.equal(sums, [sum(small), sum(large)]);
+});
+
+t("driver-owned refs handed on by a task reach a node the driver never used, which asks the driver", async () => {
+  const fourth = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"fourth":1}', "--token", TOKEN]);
+  await until(() => ray.availableResources()["fourth"] === 1, "the fourth node's first report", 20_000, 50);
+  const small = pattern(10, 7);
+  const large = pattern(64 * 1024, 8);
+  const sums = await within(ray.get(forwardsNested.options({ resources: { special: 1 } }).remote([ray.put(small), ray.put(large)], "fourth")), "the sums");
+  assert.equal(sums, [sum(small), sum(large)]);
+  void fourth;
 });
 
 t("a task on the head gets refs a worker node owns, nested in its argument, from that node", async () => {

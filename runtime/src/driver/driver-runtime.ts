@@ -187,7 +187,7 @@ export class DriverRuntime implements Core {
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
-    this.owners = options.network && new OwnerNetwork({ jobId: this.jobId, nodeId: this.nodeId, store: this.store, cluster: this.cluster, token: join?.token, objects: this.objects!, remote: () => this.remote });
+    this.owners = options.network && new OwnerNetwork({ jobId: this.jobId, nodeId: this.nodeId, store: this.store, cluster: this.cluster, token: join?.token, objects: this.objects!, remote: () => this.remote, serves: options.network.serve === true });
     const objects = this.objects?.addDriverNode(this.nodeId, this.store, this.owners?.reach);
     const limits = { heapMb: options.workerHeapMb };
     // An actor's thread on another node names that node, so its gets pull objects there.
@@ -278,7 +278,7 @@ export class DriverRuntime implements Core {
         changed: () => this.scheduler.nodesChanged(),
         connected: this.owners?.linkTo,
       });
-      joined.onViewChange = () => this.scheduler.nodesChanged();
+      joined.onViewChange = () => (this.scheduler.nodesChanged(), this.owners?.nodesChanged());
     }
     if (options.network?.serve === true) {
       const store = this.objects!.stores.get(this.nodeId)!;

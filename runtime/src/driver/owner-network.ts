@@ -5,8 +5,9 @@
  *
  * The owner of an id is its job (common/ids.ts `ownerOf`); the node table maps a job to the node
  * whose runtime mints it (`NodeRecord.jobId`), so a borrower dials that node's address. A driver
- * that runs no node is in no row: it opens a link to every node it uses (`linkTo`, when
- * driver/remote-nodes.ts connects to one), over which those nodes ask it about its objects.
+ * has no endpoint (its row, if any, has no ws address): it connects to every node that runs a
+ * runtime (`nodesChanged`, on each change of the node table) and opens a link when
+ * driver/remote-nodes.ts connects to one (`linkTo`), over which that node asks it about its objects.
  * It also gives the runtime's node store its way to reach a node it must pull from (node-reach.ts).
  */
 import type { NodeRecord } from "../cluster/cluster-state.js";
@@ -23,6 +24,8 @@ export interface OwnerNetworkParts extends Omit<NodeReachParts, "ownNodeId"> {
   readonly jobId: string;
   readonly nodeId: string;
   readonly store: MemoryStore;
+  /** This runtime serves a node endpoint (a node process's), which others dial; else (a driver) it dials every node. */
+  readonly serves: boolean;
 }
 
 export class OwnerNetwork {
@@ -54,6 +57,18 @@ export class OwnerNetwork {
     if (record.jobId !== undefined && this.links.linkedTo(record.jobId)) return;
     this.links.accept(this.dial(record.address), record.jobId);
   };
+
+  /**
+   * The node table or resource view changed: a runtime with no endpoint of its own (a driver)
+   * connects to every live node that runs a runtime as it does to lease there (which opens the
+   * owner link, `linkTo`, and the object transfer), so any of them can ask it about a ref it
+   * passed on and pull its value, however many hands the ref went through first.
+   */
+  nodesChanged(): void {
+    const remote = this.parts.remote();
+    if (this.parts.serves || remote === undefined) return;
+    for (const record of this.parts.cluster.cache.allNodes()) if (record.alive && record.jobId !== undefined) remote.byId(record.nodeId);
+  }
 
   private dial(address: string): OwnerConnection {
     const { token, ca } = this.parts;

@@ -15,7 +15,7 @@
  *
  * Links: one connection per peer process, which either end may have opened (a node's endpoint
  * accepts `open { channel: "owner", job }`; a process dials a node whose node-table row names
- * the job). A driver that runs no node has no endpoint, so it opens a link to each node it uses
+ * the job). A driver has no endpoint, so it opens a link to each node that runs a runtime
  * (driver/owner-network.ts), and the node asks it over that link.
  *
  * Invariants: each request is pending in exactly one link from its send to its reply or the
@@ -96,7 +96,7 @@ export class OwnerLinks {
         const error = new OwnerDiedError(
           id,
           `ObjectRef(${id}) is owned by job ${owner.jobId}, which no live node of the cluster runs and no process running it has linked to this one: ` +
-            "its owner is gone, and its object with it (or it is a driver with numCpus: 0 that never used this node, which cannot be reached from here). " +
+            "its owner is gone, and its object with it (or it is a driver that has not linked to this node yet). " +
             "Compute or put the value again, or pass the value rather than the ref.",
         );
         queueMicrotask(() => this.parts.store.putError(id, error));

@@ -60,3 +60,8 @@ export const putsHere = ray.remote(function putsHere(length: number): Array<ray.
   for (let i = 0; i < length; i++) out[i] = (i % 1000) * 6 + i;
   return [ray.put(out)];
 });
+
+/** Hands refs it was given (nested) on to a child that needs `resource`, and returns the child's sums. */
+export const forwardsNested = ray.remote(async function forwardsNested(refs: Array<ray.ObjectRef<Float64Array>>, resource: string): Promise<number[]> {
+  return ray.get(sumsNested.options({ resources: { [resource]: 1 } }).remote(refs));
+});
