@@ -5,14 +5,8 @@
  */
 import type { NodeService } from "../node/node-service.js";
 import { answerCall, type RemoteActorOwner } from "../node/remote-actor-client.js";
-import type { ActorCallRoute } from "../owner/foreign-actor-calls.js";
+import { ForeignActorCalls, type ActorCallRoute, type ForeignActorDeps } from "../owner/foreign-actor-calls.js";
 import type { RemoteNodes } from "./remote-nodes.js";
-
-/** How a serving node process dials other nodes (only to call actors hosted there): the cluster's token and CA. */
-export interface NodeDial {
-  readonly token: string | undefined;
-  readonly ca: string | undefined;
-}
 
 export function actorRoute(
   nodeId: string,
@@ -26,4 +20,9 @@ export function actorRoute(
   if (actors === undefined) return undefined;
   const caller = { send: (m: Parameters<typeof answerCall>[1]) => answerCall(owner, m) };
   return { callActor: (call) => actors.call(caller, call), killActor: (id, noRestart) => actors.kill(id, noRestart) };
+}
+
+/** The calls this process makes to actors other processes own, routed by `route` (`actorRoute`). */
+export function foreignActorCalls(store: ForeignActorDeps["store"], cluster: ForeignActorDeps["cluster"], rebuildError: ForeignActorDeps["rebuildError"], route: ForeignActorDeps["route"]): ForeignActorCalls {
+  return new ForeignActorCalls({ store, cluster, route, rebuildError });
 }

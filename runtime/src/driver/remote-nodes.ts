@@ -9,7 +9,6 @@
  * node/remote-node-client.ts): its view is left out even before the head says so, so no request
  * is sent back to it.
  */
-import type { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
 import type { NodeRecord } from "../cluster/cluster-state.js";
 import type { ClusterStateCache } from "../cluster/cluster-state-client.js";
 import type { ActorLeaseOwner, LeaseOwner } from "../node/node-client.js";
@@ -23,9 +22,21 @@ import { ResourceSet } from "../scheduler/resource-set.js";
 import { connectWs } from "../transport/ws-connection.js";
 import type { ClusterObjects } from "./cluster-objects.js";
 
+/**
+ * Where the other nodes' records and free resources are read: a `RemoteClusterStateClient` (its
+ * cache), or on the head the cluster state and its service's resource view (node-process/start-node.ts).
+ */
+export interface NodeViews {
+  readonly cache: {
+    allNodes(): readonly NodeRecord[];
+    nodeAvailable(nodeId: string): Readonly<Record<string, number>> | undefined;
+  };
+  /** Called when the view changed (a node's report, a node joined or died). */
+  onViewChange: (() => void) | undefined;
+}
+
 export interface RemoteNodesParts {
-  /** The node table (and, for a joined driver, the head's resource view: `nodeAvailable`). */
-  readonly cluster: { readonly cache: ClusterStateCache & Partial<Pick<RemoteClusterStateClient["cache"], "nodeAvailable">> };
+  readonly cluster: NodeViews;
   /** The driver's own node (never dialled). */
   readonly ownNodeId: string;
   readonly token: string | undefined;
@@ -36,6 +47,8 @@ export interface RemoteNodesParts {
   readonly objects: ClusterObjects;
   /** The set of nodes or their resources changed: the scheduler looks again. */
   readonly changed: () => void;
+  /** A node was connected to (its owner link is opened then: driver/owner-network.ts). */
+  readonly connected?: ((record: NodeRecord) => void) | undefined;
 }
 
 export class RemoteNodes {
@@ -99,6 +112,7 @@ export class RemoteNodes {
     client.attach(this.parts.owner);
     if (this.parts.actorOwner !== undefined) client.attachActors(this.parts.actorOwner);
     this.clients.set(record.nodeId, client);
+    this.parts.connected?.(record);
     const closed = leases.onClose;
     leases.onClose = (event) => {
       closed?.(event);

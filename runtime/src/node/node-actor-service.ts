@@ -242,6 +242,13 @@ export class NodeActorService implements ActorLeaseOwner {
     actor.owner?.send({ t: "actorRefused", actorId: spec.id, message: `Node ${this.parts.node.nodeId} cannot place actor ${spec.name} (it would go to node ${nodeId}).` });
   }
 
+  onActorUnschedulable(spec: ActorLeaseSpec, reason: string): void {
+    const actor = this.actors.get(spec.id);
+    if (actor === undefined) return;
+    this.actors.delete(spec.id);
+    actor.owner?.send({ t: "actorRefused", actorId: spec.id, message: `Actor ${spec.name} can never be placed: ${reason}. Use a node id from ray.nodes() that is alive, or soft: true.` });
+  }
+
   onPlacementGroupRemoved(pending: readonly { readonly id: string }[], running: readonly { readonly id: string }[]): void {
     // Guest actors in a removed group: the pending ones are refused; their owners kill the running ones for good.
     for (const { id } of pending) {
