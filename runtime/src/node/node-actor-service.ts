@@ -85,6 +85,8 @@ export class NodeActorService implements ActorLeaseOwner {
       case "actorLease":
         return this.requestLease(peer, m.spec.detached, {
           ...m.spec,
+          // The owner placed it here: it waits for this node (hard affinity), never spilled on by this node's scheduler.
+          placement: m.spec.placement.kind === "placement-group" ? m.spec.placement : { kind: "node-affinity", nodeId: this.parts.node.nodeId, soft: false },
           demand: ResourceSet.of(m.spec.demand, `the demand of actor ${m.spec.name}`),
           placementDemand: ResourceSet.of(m.spec.placementDemand, `the placement demand of actor ${m.spec.name}`),
         });
