@@ -237,7 +237,7 @@ export class DriverRuntime implements Core {
       {
         onMessage: (w, m) =>
           // A task of an owner in another process (node-service.ts) is answered to it.
-          (m.t === "done" || m.t === "failed") && this.nodeService?.taskMessage(w, m) === true ? undefined : this.threads.route(w.client, w, m),
+          (m.t === "done" || m.t === "failed" || m.t === "genItem") && this.nodeService?.taskMessage(w, m) === true ? undefined : this.threads.route(w.client, w, m),
         onExit: (w, code, error) => {
           this.slabPins.threadGone(w.client);
           if (!this.closed) this.node.workerExited(w, code, error);
@@ -269,6 +269,7 @@ export class DriverRuntime implements Core {
         token: join!.token,
         owner: this.tasks,
         objects: this.objects!,
+        items: this.generators,
         changed: () => this.scheduler.nodesChanged(),
       });
       joined.onViewChange = () => this.scheduler.nodesChanged();
@@ -280,6 +281,7 @@ export class DriverRuntime implements Core {
         objects: store,
         functionNumber: (fn) => this.tasks.functionNumber(fn),
         keepLarge: (taskId, results) => this.objects!.keepLarge(store, taskId, results),
+        keepValue: (objectId, bytes) => this.objects!.keepLargeOne(store, objectId, bytes),
         log: (line) => process.stderr.write(`tsray: ${line}\n`),
       });
     }

@@ -15,6 +15,7 @@ import type { LeaseOwner } from "../node/node-client.js";
 import { checkFromNode } from "../node/node-message-checks.js";
 import type { FromNode, OpenChannel, ToNode } from "../node/node-messages.js";
 import { RemoteNodeClient } from "../node/remote-node-client.js";
+import type { GeneratorItems } from "../node/generator-wire.js";
 import type { ObjectTransferMessage } from "../protocol/object-transfer.js";
 import { transferMessageProblem } from "../protocol/object-transfer.js";
 import type { NodeView } from "../scheduler/node-view.js";
@@ -30,6 +31,8 @@ export interface RemoteNodesParts {
   readonly ca?: string | Buffer | undefined;
   readonly owner: LeaseOwner;
   readonly objects: ClusterObjects;
+  /** The owner's generator streams: values of generators run on these nodes. */
+  readonly items: GeneratorItems;
   /** The set of nodes or their resources changed: the scheduler looks again. */
   readonly changed: () => void;
 }
@@ -81,7 +84,7 @@ export class RemoteNodes {
     leases.holdProcess(false);
     objects.holdProcess(false);
     this.parts.objects.connectRemote(record.nodeId, objects as unknown as Parameters<ClusterObjects["connectRemote"]>[1]);
-    const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record));
+    const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record), this.parts.items);
     client.attach(this.parts.owner);
     this.clients.set(record.nodeId, client);
     const closed = leases.onClose;

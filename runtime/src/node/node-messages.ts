@@ -14,12 +14,14 @@
  * | `run` (a task on the leased worker; small arguments inline, large ones as locations to pull) | `done` (small results inline, large ones kept on the node, their location reported) / `failed` / `argsLost` |
  * | `cancel` (soft), `stop` (force: the worker is stopped) | `lost` when the worker died, with every lease on it |
  * | `return` | nothing |
+ * | a `run` of a streaming generator (`streaming`) | `genItem` per value as it is yielded, before its `done`/`failed` (small inline, large kept on the node, as results) |
+ * | `genAck` (the caller took values: a generator paused by backpressure goes on) | nothing |
  *
  * The connection closing is the node's death for the owner: every lease on it is lost and every
  * lease request on it fails (remote-node-client.ts), so nothing waits for a node that is gone.
  * Only plain data and bytes: the ws frame codec carries it as it is.
  */
-import type { FnLocation, WireError } from "../common/task-spec.js";
+import type { FnLocation, Streaming, WireError } from "../common/task-spec.js";
 import type { Isolation } from "../common/options.js";
 import type { Placement } from "../scheduler/scheduling-strategy.js";
 import type { Held } from "../object-store/object-location.js";
@@ -42,6 +44,8 @@ export interface WireRun {
   readonly args: Uint8Array;
   readonly deps: { readonly idx: readonly number[]; readonly bytes: readonly Held[] } | undefined;
   readonly numReturns: number;
+  /** A streaming generator: each value comes back as a `genItem` (node/generator-wire.ts); absent: a normal task. */
+  readonly streaming?: Streaming | undefined;
 }
 
 /** The first message on a connection to a node: what it carries, and the node (or driver) it comes from. */
@@ -59,7 +63,9 @@ export type ToNode =
   | { readonly t: "run"; readonly leaseId: string; readonly run: WireRun }
   | { readonly t: "cancel"; readonly leaseId: string; readonly taskId: string; readonly name: string }
   | { readonly t: "stop"; readonly leaseId: string }
-  | { readonly t: "return"; readonly leaseId: string };
+  | { readonly t: "return"; readonly leaseId: string }
+  /** The caller of streaming generator `taskId` (running under `leaseId`) has taken `consumed` of its values. */
+  | { readonly t: "genAck"; readonly leaseId: string; readonly taskId: string; readonly consumed: number };
 
 export type FromNode =
   | {
@@ -74,7 +80,9 @@ export type FromNode =
   | { readonly t: "done"; readonly leaseId: string; readonly taskId: string; readonly results: readonly Held[] }
   | { readonly t: "failed"; readonly leaseId: string; readonly taskId: string; readonly error: WireError; readonly errorName: string }
   | { readonly t: "argsLost"; readonly leaseId: string; readonly taskId: string; readonly message: string }
-  | { readonly t: "lost"; readonly leaseId: string; readonly exitCode: number; readonly message: string | undefined };
+  | { readonly t: "lost"; readonly leaseId: string; readonly exitCode: number; readonly message: string | undefined }
+  /** Streaming generator `taskId` yielded its `index`-th value: its bytes, or where this node keeps it. */
+  | { readonly t: "genItem"; readonly leaseId: string; readonly taskId: string; readonly index: number; readonly value: Held };
 
 export function unreachableNode(m: never): never {
   throw new Error(`unknown node message ${JSON.stringify(m)}`);

@@ -10,6 +10,8 @@
  * leased pool worker through the same client, so arguments held elsewhere are pulled first
  * (task-arguments.ts). The worker's `done`/`failed` for a guest task is handed here by the node's
  * runtime (`taskMessage`): large results stay in this node's store, the owner gets their location.
+ * So are a guest generator's values (`genItem`), sent on to its owner as they come, and the owner's
+ * `genAck`s are posted to the worker (generator-wire.ts).
  *
  * Invariants: a lease is in `leases` from its grant until it is returned, its worker died or its
  * owner's connection closed; a task is in `tasks` from its run until its result was sent. An
@@ -30,6 +32,7 @@ import type { LeasedWorker, NodeClient, TaskLeaseSpec } from "./node-client.js";
 import type { GuestOwners, LocalNodeClient } from "./local-node-client.js";
 import type { PoolWorker } from "./worker-pool.js";
 import { isToNode } from "./node-message-checks.js";
+import { ackForWorker, itemForOwner, type KeepValue } from "./generator-wire.js";
 import { unreachableNode, type FromNode, type ToNode, type WireLeaseSpec, type WireRun } from "./node-messages.js";
 
 type OwnerConnection = Connection<FromNode, ToNode>;
@@ -42,6 +45,8 @@ export interface NodeServiceParts {
   readonly functionNumber: (fn: FnLocation) => number;
   /** The task's results as the owner gets them: large ones kept in this node's store, by location. */
   readonly keepLarge: (taskId: string, results: readonly Uint8Array[]) => readonly Held[];
+  /** A generator's value as the owner gets it: a large one kept in this node's store (generator-wire.ts). */
+  readonly keepValue: KeepValue;
   readonly log: (line: string) => void;
 }
 
@@ -120,6 +125,11 @@ export class NodeService implements GuestOwners {
       case "return": {
         const lease = this.leases.get(m.leaseId);
         if (lease?.worker !== undefined && lease.owner === owner) this.returnLease(lease);
+        return;
+      }
+      case "genAck": {
+        const lease = this.leases.get(m.leaseId);
+        if (lease?.worker !== undefined && lease.owner === owner && lease.taskId === m.taskId) lease.worker.client.post(ackForWorker(m));
         return;
       }
       default:
@@ -202,12 +212,20 @@ export class NodeService implements GuestOwners {
   }
 
   /**
-   * The node's runtime hands every `done`/`failed` of a pool worker here first: true when it was
-   * a guest's task (answered to its owner), false when it is the node's own.
+   * The node's runtime hands every `done`/`failed`/`genItem` of a pool worker here first: true
+   * when it was a guest's task (answered to its owner), false when it is the node's own.
    */
-  taskMessage(worker: LeasedWorker, m: { t: "done"; taskId: string; results: readonly Uint8Array[] } | { t: "failed"; taskId: string; error: WireError; errorName: string }): boolean {
-    if (!this.tasks.has(m.taskId)) return false;
-    if (m.t === "done") this.onDone(worker, m.taskId, this.parts.keepLarge(m.taskId, m.results));
+  taskMessage(
+    worker: LeasedWorker,
+    m:
+      | { t: "done"; taskId: string; results: readonly Uint8Array[] }
+      | { t: "failed"; taskId: string; error: WireError; errorName: string }
+      | { t: "genItem"; taskId: string; index: number; bytes: Uint8Array },
+  ): boolean {
+    const lease = this.tasks.get(m.taskId);
+    if (lease === undefined) return false;
+    if (m.t === "genItem") send(lease.owner, itemForOwner(lease.id, m.taskId, m.index, m.bytes, this.parts.keepValue));
+    else if (m.t === "done") this.onDone(worker, m.taskId, this.parts.keepLarge(m.taskId, m.results));
     else this.onFailed(worker, m.taskId, m.error, m.errorName);
     return true;
   }
@@ -241,6 +259,7 @@ export class NodeService implements GuestOwners {
         args: run.args,
         deps: run.deps,
         numReturns: run.numReturns,
+        streaming: run.streaming,
         gpuIds: gpuIds.length > 0 ? gpuIds : undefined,
         resources: plainCpu ? undefined : resources,
         claim: undefined,

@@ -9,6 +9,8 @@
  * or cut off), every lease on it is lost (`onLeaseLost` with a `NodeDiedError`: running tasks are
  * retried under `maxRetries`, else fail with it) and every lease request on it fails
  * (`onLeaseRequestFailed` with a `NodeDiedError`: asked again elsewhere); later requests fail at once.
+ * A streaming generator's values come back as `genItem`s and go to the owner's generator streams
+ * (`items`), with acks that travel back as `genAck`s (generator-wire.ts).
  * Actors and placement-group bundles are not placed on other processes yet: those calls refuse
  * with an `InvalidArgumentError` saying so.
  */
@@ -33,6 +35,7 @@ import type {
   TaskLeaseSpec,
 } from "./node-client.js";
 import { unreachableNode, type FromNode, type ToNode } from "./node-messages.js";
+import { acksOverWire, type GeneratorAcks, type GeneratorItems } from "./generator-wire.js";
 
 /** What the owner's view of the node needs from the cluster state (the node table and resource view). */
 export type RemoteNodeView = () => NodeView;
@@ -40,6 +43,8 @@ export type RemoteNodeView = () => NodeView;
 interface Held {
   readonly spec: TaskLeaseSpec;
   worker: RemoteWorker | undefined;
+  /** The acks of the generator running under it, made with its first value. */
+  acks?: GeneratorAcks;
 }
 
 export class RemoteNodeClient implements NodeClient {
@@ -55,6 +60,8 @@ export class RemoteNodeClient implements NodeClient {
     readonly nodeId: string,
     private readonly connection: Connection<ToNode, FromNode>,
     private readonly view: RemoteNodeView,
+    /** Where streaming generators' values go (the owner's generator streams); absent: none are run here. */
+    private readonly items?: GeneratorItems,
   ) {
     connection.onMessage = (m) => this.received(m);
     connection.onClose = (event) => {
@@ -138,7 +145,15 @@ export class RemoteNodeClient implements NodeClient {
     this.connection.send({
       t: "run",
       leaseId,
-      run: { taskId: task.taskId, fnLocation, name: task.name, args: task.args, deps, numReturns: task.numReturns },
+      run: {
+        taskId: task.taskId,
+        fnLocation,
+        name: task.name,
+        args: task.args,
+        deps,
+        numReturns: task.numReturns,
+        ...(task.streaming !== undefined ? { streaming: task.streaming } : {}),
+      },
     });
   }
 
@@ -244,6 +259,15 @@ export class RemoteNodeClient implements NodeClient {
         const worker = this.leases.get(m.leaseId)?.worker;
         if (worker !== undefined) owner.onArgumentsLost(worker, m.taskId, new InvalidArgumentError(m.message));
         return;
+      }
+      case "genItem": {
+        const held = this.leases.get(m.leaseId);
+        if (held?.worker === undefined || this.items === undefined) return;
+        // Acks go to the lease while it is held (a generator that ended needs none).
+        held.acks ??= acksOverWire(m.leaseId, (ack) => {
+          if (this.leases.get(m.leaseId) === held && this.diedWith === undefined) this.connection.send(ack);
+        });
+        return this.items.onItem(held.acks, m.taskId, m.index, m.value);
       }
       case "lost": {
         const held = this.leases.get(m.leaseId);
