@@ -4,13 +4,12 @@
 // (node/generator-wire.ts).
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
 import { rejection } from "../runtime/helpers.js";
-import { bigArrays, bigThenHangs, countTo, endless, failsAfterTwo, logged, nodeIds } from "./remote-fns/remote-generators.js";
+import { cancelAfterFirst, consumeWithinBound, linesIn, scratchFiles, valuesOf } from "../runtime/generator-checks.js";
+import { bigArrays, countSync, endless, failsAfterTwo, logged, nodeIds } from "../runtime/remote-fns/generators.js";
+import { bigThenHangs } from "./remote-fns/remote-generators.js";
 
 const TOKEN = "remote-generators-token";
 const cluster = new TestCluster();
@@ -19,17 +18,7 @@ let worker!: NodeRecord;
 /** Only the worker node has `special`: a generator asking for it runs there, in another process. */
 const onWorker = { resources: { special: 1 } };
 
-const scratch = mkdtempSync(join(tmpdir(), "tsray-remote-generators-"));
-let files = 0;
-const freshFile = (name: string) => join(scratch, `${name}-${++files}`);
-/** Lines a generator appended to `log` so far (one per value it produced). */
-const linesIn = (log: string) => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0);
-
-async function valuesOf<T>(gen: ray.ObjectRefGenerator<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const ref of gen) out.push(await ray.get(ref));
-  return out;
-}
+const freshFile = scratchFiles("tsray-remote-generators");
 
 const t = suite("streaming generators on node processes over ws");
 
@@ -51,19 +40,10 @@ t("a generator on a node process streams each value to the driver", async () => 
 });
 
 t("generatorBackpressureNumObjects holds across the wire: the producer never runs more than the bound ahead", async () => {
-  const bound = 2;
   const log = freshFile("produced");
-  const produced = () => linesIn(log);
-  const gen = logged.options({ ...onWorker, generatorBackpressureNumObjects: bound }).remote(12, log);
-  await until(() => produced() >= bound, "the producer reaches the bound");
-  let consumed = 0;
-  for await (const ref of gen) {
-    consumed++;
-    assert.is(await ray.get(ref), consumed - 1);
-    assert.ok(produced() <= consumed + bound, `produced ${produced()} with ${consumed} consumed`);
-  }
-  assert.is(consumed, 12);
-  assert.is(produced(), 12);
+  const gen = logged.options({ ...onWorker, generatorBackpressureNumObjects: 2 }).remote(12, log);
+  assert.is(await consumeWithinBound(gen, log, 2), 12);
+  assert.is(linesIn(log), 12);
 });
 
 t("an error in a generator on a node process arrives after the values yielded before it", async () => {
@@ -84,20 +64,13 @@ t("large values yielded on a node process stay there and the driver's get pulls 
 
 t("cancelling a generator on a node process stops it there and ends the iteration with TaskCancelledError", async () => {
   const closed = freshFile("closed");
-  const gen = endless.options(onWorker).remote(closed);
-  const first = await gen.next();
-  assert.is(await ray.get(first.value as ray.ObjectRef<number>), 0);
-  ray.cancel(gen);
-  const rest: ray.ObjectRef<number>[] = [];
-  for await (const ref of gen) rest.push(ref);
-  await rejection(ray.get(rest[rest.length - 1]!), ray.TaskCancelledError);
-  await until(() => existsSync(closed), "the generator's finally block ran on the node (return() was called)");
+  await cancelAfterFirst(endless.options(onWorker).remote(closed), closed);
 });
 
 t("numReturns: N with a generator on a node process gives exactly N refs, and another count is a clear error", async () => {
-  const refs = countTo.options({ ...onWorker, numReturns: 3 }).remote(3);
-  assert.equal(await ray.get(refs), [0, 1, 2]);
-  const wrong = countTo.options({ ...onWorker, numReturns: 3 }).remote(2);
+  const refs = countSync.options({ ...onWorker, numReturns: 3 }).remote(3);
+  assert.equal(await ray.get(refs), [0, 10, 20]);
+  const wrong = countSync.options({ ...onWorker, numReturns: 3 }).remote(2);
   const e = await rejection(ray.get(wrong[0]), ray.TaskError);
   assert.match(e.message, /numReturns 3 but yielded 2 values/);
 });
