@@ -46,6 +46,15 @@ t("generatorBackpressureNumObjects holds across the wire: the producer never run
   assert.is(linesIn(log), 12);
 });
 
+t("leaving the loop early lets a bounded generator on a node process run to its end", async () => {
+  const gen = logged.options({ ...onWorker, generatorBackpressureNumObjects: 1 }).remote(8, freshFile("left"));
+  for await (const ref of gen) {
+    assert.is(await ray.get(ref), 0);
+    break;
+  }
+  assert.is(await ray.get(gen.completed()), 8);
+});
+
 t("an error in a generator on a node process arrives after the values yielded before it", async () => {
   const refs: ray.ObjectRef<number>[] = [];
   for await (const ref of failsAfterTwo.options(onWorker).remote()) refs.push(ref);
