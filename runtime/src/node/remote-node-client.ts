@@ -60,8 +60,8 @@ export class RemoteNodeClient implements NodeClient {
     readonly nodeId: string,
     private readonly connection: Connection<ToNode, FromNode>,
     private readonly view: RemoteNodeView,
-    /** Where streaming generators' values go (the owner's generator streams); absent: none are run here. */
-    private readonly items?: GeneratorItems,
+    /** Where streaming generators' values go (the owner's generator streams). */
+    private readonly items: GeneratorItems,
   ) {
     connection.onMessage = (m) => this.received(m);
     connection.onClose = (event) => {
@@ -262,7 +262,7 @@ export class RemoteNodeClient implements NodeClient {
       }
       case "genItem": {
         const held = this.leases.get(m.leaseId);
-        if (held?.worker === undefined || this.items === undefined) return;
+        if (held?.worker === undefined) return;
         // Acks go to the lease while it is held (a generator that ended needs none).
         held.acks ??= acksOverWire(m.leaseId, (ack) => {
           if (this.leases.get(m.leaseId) === held && this.diedWith === undefined) this.connection.send(ack);
