@@ -9,7 +9,7 @@ import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
 import { rejection } from "../runtime/helpers.js";
 import { cancelAfterFirst, consumeWithinBound, linesIn, scratchFiles, valuesOf } from "../runtime/generator-checks.js";
 import { bigArrays, countSync, endless, failsAfterTwo, logged, nodeIds } from "../runtime/remote-fns/generators.js";
-import { bigThenHangs } from "./remote-fns/remote-generators.js";
+import { bigThenHangs, yieldsOnRetry } from "./remote-fns/remote-generators.js";
 
 const TOKEN = "remote-generators-token";
 const cluster = new TestCluster();
@@ -84,10 +84,27 @@ t("numReturns: N with a generator on a node process gives exactly N refs, and an
   assert.match(e.message, /numReturns 3 but yielded 2 values/);
 });
 
+/** A node process of its own with resource `name` (killed in a test), once the driver sees its first report. */
+async function startVictim(name: string): Promise<NodeRecord> {
+  const victim = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", `{"${name}":1}`, "--token", TOKEN]);
+  await until(() => ray.nodes().some((n) => n.nodeId === victim.nodeId && n.alive), `node ${name} in the driver's node table`);
+  await until(() => ray.availableResources()[name] === 1, `node ${name}'s first report`, 20_000, 50);
+  return victim;
+}
+
+t("a generator whose node dies before it yielded anything is retried on another node under maxRetries", async () => {
+  const victim = await startVictim("retryVictim");
+  const marker = freshFile("attempts");
+  const gen = yieldsOnRetry.options({ schedulingStrategy: { nodeId: victim.nodeId!, soft: true }, maxRetries: 1 }).remote(marker);
+  await until(() => linesIn(marker) === 1, "the first attempt started on the victim");
+  process.kill(victim.pid, "SIGKILL");
+  const [where, attempt] = await valuesOf(gen as ray.ObjectRefGenerator<string | number>);
+  assert.ok(where !== victim.nodeId && [head.nodeId, worker.nodeId].includes(where as string), String(where));
+  assert.is(attempt, 2);
+});
+
 t("a node that dies mid-stream ends the generator with NodeDiedError, and its kept value with ObjectLostError", async () => {
-  const victim = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"victim":1}', "--token", TOKEN]);
-  await until(() => ray.nodes().some((n) => n.nodeId === victim.nodeId && n.alive), "the victim node in the driver's node table");
-  await until(() => ray.availableResources()["victim"] === 1, "the victim node's first report", 20_000, 50);
+  const victim = await startVictim("victim");
   const gen = bigThenHangs.options({ resources: { victim: 1 }, maxRetries: 1 }).remote(50_000); // 400 kB: kept on the victim
   const first = await gen.next();
   assert.is(first.done, false);
