@@ -114,6 +114,7 @@ t("a node that dies mid-stream ends the generator with NodeDiedError, and its ke
   assert.is(rest.length, 1, "one more ref: the error");
   const died = await rejection(ray.get(rest[0]!), ray.NodeDiedError);
   assert.is(died.code, "TSRAY_NODE_DIED");
+  assert.match(died.message, /a generator that has yielded values is not run again/, "maxRetries 1 was not used: it had yielded");
   await rejection(ray.get(first.value as ray.ObjectRef), ray.ObjectLostError);
 });
 
