@@ -8,7 +8,7 @@ import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
 import { rejection } from "../runtime/helpers.js";
 import { cancelAfterFirst, consumeWithinBound, linesIn, scratchFiles, valuesOf } from "../runtime/generator-checks.js";
-import { bigArrays, countSync, endless, failsAfterTwo, logged, nodeIds } from "../runtime/remote-fns/generators.js";
+import { bigArrays, countSync, endless, failsAfterTwo, logged, nodeIds, sumInTask } from "../runtime/remote-fns/generators.js";
 import { bigThenHangs, yieldsOnRetry } from "./remote-fns/remote-generators.js";
 
 const TOKEN = "remote-generators-token";
@@ -53,6 +53,10 @@ t("leaving the loop early lets a bounded generator on a node process run to its 
     break;
   }
   assert.is(await ray.get(gen.completed()), 8);
+});
+
+t("a task on a node process with one CPU consumes a generator it calls there (its wait lends the CPU)", async () => {
+  assert.is(await ray.get(sumInTask.options(onWorker).remote(5)), 0 + 1 + 2 + 3 + 4);
 });
 
 t("an error in a generator on a node process arrives after the values yielded before it", async () => {

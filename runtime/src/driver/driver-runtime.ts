@@ -229,6 +229,7 @@ export class DriverRuntime implements Core {
       slabPins: this.slabPins,
       core: this,
       streams: this.generators,
+      guests: { onBlocked: (id) => this.nodeService?.onBlocked(id), onUnblocked: (id) => this.nodeService?.onUnblocked(id) },
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
     this.pool = new WorkerPool(

@@ -60,6 +60,8 @@ interface GuestLease {
   /** The task running under it, if any. */
   taskId: string | undefined;
   readonly lane: number;
+  /** Requests its task waits in (`get`/`wait`/a generator's next); > 0: its CPUs are lent to the node. */
+  blocked: number;
 }
 
 export class NodeService implements GuestOwners {
@@ -140,7 +142,7 @@ export class NodeService implements GuestOwners {
   private requestLease(owner: OwnerConnection, wire: WireLeaseSpec): void {
     if (this.leases.has(wire.id)) return send(owner, { t: "refused", leaseId: wire.id, message: `A lease ${wire.id} is already asked for on this node.` });
     const spec: TaskLeaseSpec = { ...wire, demand: ResourceSet.of(wire.demand, `the demand of ${wire.name}`) };
-    const lease: GuestLease = { id: spec.id, spec, owner, worker: undefined, grant: undefined, taskId: undefined, lane: -++this.lanes };
+    const lease: GuestLease = { id: spec.id, spec, owner, worker: undefined, grant: undefined, taskId: undefined, lane: -++this.lanes, blocked: 0 };
     this.leases.set(spec.id, lease);
     try {
       this.parts.node.requestLease(spec);
@@ -228,6 +230,24 @@ export class NodeService implements GuestOwners {
     else if (m.t === "done") this.onDone(worker, m.taskId, this.parts.keepLarge(m.taskId, m.results));
     else this.onFailed(worker, m.taskId, m.error, m.errorName);
     return true;
+  }
+
+  /**
+   * A guest's task waits in a `get`, `wait` or a generator's `next` on this node's runtime: its
+   * lease lends its CPUs to the node until the reply, as the node's own tasks do (a task that
+   * submits work here and waits for it would otherwise hold the CPU that work needs). No-op for
+   * the node's own tasks.
+   */
+  onBlocked(taskId: string): void {
+    const lease = this.tasks.get(taskId);
+    if (lease === undefined || lease.blocked++ > 0) return;
+    this.parts.node.lendCpus(lease.id);
+  }
+
+  onUnblocked(taskId: string): void {
+    const lease = this.tasks.get(taskId);
+    if (lease === undefined || lease.blocked === 0 || --lease.blocked > 0) return;
+    this.parts.node.reclaimCpus(lease.id);
   }
 
   // ------------------------------------------------------------ runs
