@@ -3,9 +3,7 @@
 // actor generator methods, and generators consumed inside tasks and actors.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import * as ray from "tsray";
 import {
   attempts,
@@ -26,6 +24,7 @@ import {
   throwsOnce,
 } from "./remote-fns/generators.js";
 import { rejection, thrown, until } from "./helpers.js";
+import { cancelAfterFirst, consumeWithinBound, linesIn, scratchFiles, valuesOf } from "./generator-checks.js";
 
 test.before(async () => {
   await ray.init({ numCpus: 2, namespace: "generators-suite" });
@@ -34,18 +33,7 @@ test.after(async () => {
   await ray.shutdown();
 });
 
-const scratch = mkdtempSync(join(tmpdir(), "tsray-generators-"));
-let files = 0;
-const freshFile = (name: string) => join(scratch, `${name}-${++files}`);
-
-/** Lines a generator appended to `log` so far (one per value it produced). */
-const linesIn = (log: string) => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0);
-
-async function valuesOf<T>(gen: ray.ObjectRefGenerator<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const ref of gen) out.push(await ray.get(ref));
-  return out;
-}
+const freshFile = scratchFiles("tsray-generators");
 
 test("a remote async generator returns an ObjectRefGenerator of refs to its values, in order", async () => {
   const gen = count.remote(5);
@@ -85,19 +73,9 @@ test("each ref is available as soon as its value is yielded, before the generato
 test("with generatorBackpressureNumObjects the producer never runs more than the bound ahead of the consumer", async () => {
   const bound = 3;
   const log = freshFile("produced");
-  const produced = () => linesIn(log);
   const gen = logged.options({ generatorBackpressureNumObjects: bound }).remote(20, log);
-  // It produces up to the bound with nothing consumed …
-  await until(() => produced() >= bound, "the producer reaches the bound");
-  let consumed = 0;
-  for await (const ref of gen) {
-    consumed++;
-    assert.is(await ray.get(ref), consumed - 1);
-    // … and never more than the bound ahead of what was taken.
-    assert.ok(produced() <= consumed + bound, `produced ${produced()} with ${consumed} consumed`);
-  }
-  assert.is(consumed, 20);
-  assert.is(produced(), 20);
+  assert.is(await consumeWithinBound(gen, log, bound), 20);
+  assert.is(linesIn(log), 20);
 });
 
 test("without a bound the same producer runs ahead of a consumer that takes nothing", async () => {
@@ -154,17 +132,6 @@ test("an error mid-stream: the values before it arrive, then a ref whose get rej
   await rejection(ray.get(gen.completed()), ray.TaskError);
 });
 
-/** Takes the first value, cancels the generator, and checks how it ends: in the caller and in its worker. */
-async function cancelAfterFirst(gen: ray.ObjectRefGenerator<number>, closed: string): Promise<void> {
-  const first = await gen.next();
-  assert.is(await ray.get(first.value as ray.ObjectRef<number>), 0);
-  ray.cancel(gen);
-  const rest: ray.ObjectRef<number>[] = [];
-  for await (const ref of gen) rest.push(ref);
-  await rejection(ray.get(rest[rest.length - 1]!), ray.TaskCancelledError);
-  await until(() => existsSync(closed), "the generator's finally block ran (return() was called)");
-}
-
 test("cancelling the generator stops it in its worker and ends the iteration with TaskCancelledError", async () => {
   const closed = freshFile("closed");
   await cancelAfterFirst(endless.remote(closed), closed);
@@ -212,7 +179,9 @@ test("a generator whose worker died after it yielded is not retried: its values,
   for await (const ref of crashAfterYield.remote(marker)) refs.push(ref);
   assert.is(refs.length, 2);
   assert.is(await ray.get(refs[0]!), "before the crash");
-  await rejection(ray.get(refs[1]!), ray.WorkerCrashedError);
+  const e = await rejection(ray.get(refs[1]!), ray.WorkerCrashedError);
+  assert.match(e.message, /a generator that has yielded values is not run again/);
+  assert.not.match(e.message, /Raise maxRetries/);
   assert.is(attempts(marker), 1);
 });
 

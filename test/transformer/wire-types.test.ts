@@ -61,6 +61,13 @@ test("a generator's yield type is checked, not the generator object it returns; 
   assert.not.ok(found.some((d) => /readings|Reading\b/.test(d.message)), describe(found));
 });
 
+test("an ObjectRefGenerator as a parameter or inside a result is a compile error that says what to send instead; its refs are fine", () => {
+  const found = expectMarked("generator-object.ts");
+  assert.ok(found.some((d) => /parameter `gen` of remote function `drain` .* is an ObjectRefGenerator\. An ObjectRefGenerator is its caller's iterator/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /result of remote function `handBack` .* at `result\.stream` is an ObjectRefGenerator/.test(d.message)), describe(found));
+  assert.not.ok(found.some((d) => /`sum`/.test(d.message)), describe(found));
+});
+
 test("instances of the program's classes are accepted; unregistrable classes, #private without hooks and unsendable fields are errors", () => {
   const found = expectMarked("class-instance.ts");
   assert.ok(found.some((d) => /its type is an instance of class Vault, which has private members \(#secret\)\. Private members cannot be read/.test(d.message)), describe(found));

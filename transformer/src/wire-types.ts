@@ -47,6 +47,15 @@ const SENDABLE_BUILTINS = new Set([
 ]);
 /** tsray's own types that cross the wire (the runtime knows them). */
 const SENDABLE_TSRAY = new Set(["ObjectRef", "ActorHandle", "ActorHandleBase"]);
+/** tsray's own types the runtime refuses to send, with its reason (runtime/src/api/object-ref-generator.ts). */
+const REFUSED_TSRAY: Readonly<Record<string, readonly [string, string]>> = {
+  ObjectRefGenerator: [
+    "an ObjectRefGenerator",
+    "an ObjectRefGenerator is its caller's iterator over values its caller's runtime owns, so (as in Ray) it cannot be " +
+      "sent to another task or actor or returned; send the refs it gives out (ObjectRef), or gen.completed(), or call " +
+      "the generator inside the task that consumes it",
+  ],
+};
 
 const FUNCTION_ADVICE =
   "functions cannot be sent to a worker; pass data, or make it a remote function (@ray.remote) and pass " +
@@ -128,6 +137,8 @@ export function findWireRefusal(
     if (isTsrayWireType(t) || (t.flags & F.Intersection && (t as ts.IntersectionType).types.some(isTsrayWireType))) {
       return undefined;
     }
+    const tsrayRefused = t.symbol !== undefined && Object.hasOwn(REFUSED_TSRAY, t.symbol.name) ? REFUSED_TSRAY[t.symbol.name] : undefined;
+    if (tsrayRefused !== undefined) return { path, what: tsrayRefused[0], advice: tsrayRefused[1] };
     if (t.flags & (F.ESSymbol | F.UniqueESSymbol)) return { path, what: "a symbol", advice: "symbols cannot be sent; use a string instead" };
     if (t.flags & F.TypeParameter) {
       const constraint = checker.getBaseConstraintOfType(t);

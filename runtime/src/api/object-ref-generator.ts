@@ -19,7 +19,15 @@
  * driver and inside tasks and actors: value `i` lives under
  * `generatorItemId(task, i)`, which the owner fills as the values arrive
  * (owner/generator-streams.ts). Calls to `next()` are served one after another.
+ *
+ * It cannot be sent to another task or actor, nor returned or put (as in Ray, whose
+ * `ObjectRefGenerator.__getstate__` refuses it): it is its caller's cursor over a stream its caller's
+ * runtime owns — which values it took, the backpressure acks they send, the values freed when it is
+ * collected. A copy elsewhere would be a second cursor over the same values: the first one's
+ * collection would free values the copy has yet to take, and both would ack the same bound. The
+ * codec's refusal says so (`sendAdvice`), and registering it as serializable is refused too.
  */
+import { sendAdvice } from "../common/send-advice.js";
 import type { Streaming } from "../common/task-spec.js";
 import { currentCore, peekCore, type Core } from "./core.js";
 import { ObjectRef } from "./object-ref.js";
@@ -115,6 +123,15 @@ export class ObjectRefGenerator<out T = unknown> implements AsyncIterableIterato
     return { done: true, value: undefined };
   }
 }
+
+// What the codec's refusal says instead of its generic advice (common/send-advice.ts); kept off the
+// class body so it is no part of the public type.
+Object.defineProperty(ObjectRefGenerator.prototype, sendAdvice, {
+  value:
+    "an ObjectRefGenerator is its caller's iterator over values its caller's runtime owns, so (as in Ray) it cannot be " +
+    "sent to another task or actor, returned or put; send the refs it gives out (each is an ordinary ObjectRef), " +
+    "or gen.completed(), or call the generator inside the task that consumes it",
+});
 
 /** `function*` and `async function*` (a method too): their calls stream by default. */
 export function isGeneratorFunction(fn: unknown): boolean {

@@ -20,6 +20,7 @@
  * (JavaScript cannot read them from outside): those are refused otherwise.
  */
 import { InvalidArgumentError, SerializationError } from "./errors.js";
+import { sendAdviceOf } from "./send-advice.js";
 
 /** Static method of a serializable class: its instance → plain data that can be sent. */
 export const serialize: unique symbol = Symbol.for("tsray.serialize");
@@ -80,6 +81,9 @@ export function registerClass(cls: Function, context: SerializableContext, optio
   if (typeof cls !== "function" || typeof cls.prototype !== "object" || cls.prototype === null) {
     throw new InvalidArgumentError(`ray.registerSerializable expects a class, got ${typeof cls}.`);
   }
+  // A class that states its instances cannot be sent (e.g. ObjectRefGenerator) is not made sendable by a registration.
+  const refused = sendAdviceOf(cls.prototype as object);
+  if (refused !== undefined) throw new InvalidArgumentError(`${context.name} cannot be made serializable: ${refused}.`);
   const statics = cls as unknown as Partial<Record<symbol, unknown>>;
   const ser = options.serialize ?? statics[serialize];
   const deser = options.deserialize ?? statics[deserialize];

@@ -237,6 +237,7 @@ export class DriverRuntime implements Core {
       slabPins: this.slabPins,
       core: this,
       streams: this.generators,
+      guests: { onBlocked: (id) => this.nodeService?.onBlocked(id), onUnblocked: (id) => this.nodeService?.onUnblocked(id) },
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
     this.pool = new WorkerPool(
@@ -245,7 +246,7 @@ export class DriverRuntime implements Core {
       {
         onMessage: (w, m) =>
           // A task of an owner in another process (node-service.ts) is answered to it.
-          (m.t === "done" || m.t === "failed") && this.nodeService?.taskMessage(w, m) === true ? undefined : this.threads.route(w.client, w, m),
+          (m.t === "done" || m.t === "failed" || m.t === "genItem") && this.nodeService?.taskMessage(w, m) === true ? undefined : this.threads.route(w.client, w, m),
         onExit: (w, code, error) => {
           this.slabPins.threadGone(w.client);
           if (!this.closed) this.node.workerExited(w, code, error);
@@ -278,6 +279,7 @@ export class DriverRuntime implements Core {
         owner: this.tasks,
         actorOwner: this.actors,
         objects: this.objects!,
+        items: this.generators,
         changed: () => this.scheduler.nodesChanged(),
         connected: this.owners?.linkTo,
       });
@@ -290,6 +292,7 @@ export class DriverRuntime implements Core {
         objects: store,
         functionNumber: (fn) => this.tasks.functionNumber(fn),
         keepLarge: (taskId, results) => this.objects!.keepLarge(store, taskId, results),
+        keepValue: (objectId, bytes) => this.objects!.keepLargeOne(store, objectId, bytes),
         log: (line) => process.stderr.write(`tsray: ${line}\n`),
         reportActorDead: (actorId) => this.tell(this.cluster.updateActorState(actorId, { state: "DEAD" })),
         ownerLink: this.owners?.accept,

@@ -15,6 +15,7 @@ import type { ActorLeaseOwner, LeaseOwner } from "../node/node-client.js";
 import { checkFromNode } from "../node/node-message-checks.js";
 import type { FromNode, OpenChannel, ToNode } from "../node/node-messages.js";
 import { RemoteNodeClient } from "../node/remote-node-client.js";
+import type { GeneratorItems } from "../node/generator-wire.js";
 import type { ObjectTransferMessage } from "../protocol/object-transfer.js";
 import { transferMessageProblem } from "../protocol/object-transfer.js";
 import type { NodeView } from "../scheduler/node-view.js";
@@ -45,6 +46,8 @@ export interface RemoteNodesParts {
   /** The owner of this driver's actors (placed on node processes too, node/remote-actor-client.ts). */
   readonly actorOwner?: ActorLeaseOwner | undefined;
   readonly objects: ClusterObjects;
+  /** The owner's generator streams: values of generators run on these nodes. */
+  readonly items: GeneratorItems;
   /** The set of nodes or their resources changed: the scheduler looks again. */
   readonly changed: () => void;
   /** A node was connected to (its owner link is opened then: driver/owner-network.ts). */
@@ -108,7 +111,7 @@ export class RemoteNodes {
     leases.holdProcess(false);
     objects.holdProcess(false);
     this.parts.objects.connectRemote(record.nodeId, objects as unknown as Parameters<ClusterObjects["connectRemote"]>[1]);
-    const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record));
+    const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record), this.parts.items);
     client.attach(this.parts.owner);
     if (this.parts.actorOwner !== undefined) client.attachActors(this.parts.actorOwner);
     this.clients.set(record.nodeId, client);

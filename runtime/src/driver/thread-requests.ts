@@ -30,6 +30,8 @@ export interface ThreadRequestsDeps {
   readonly core: Core;
   /** Values streaming generators yield, and what their callers consumed. */
   readonly streams: GeneratorStreams;
+  /** Tasks of owners in other processes (node/node-service.ts): their waits lend their CPUs too. */
+  readonly guests?: { onBlocked(taskId: string): void; onUnblocked(taskId: string): void };
 }
 
 export class ThreadRequests {
@@ -135,10 +137,16 @@ export class ThreadRequests {
     work: () => Promise<ReplyValue>,
   ): void {
     const blocking = pooled !== undefined && taskId !== undefined;
-    if (blocking) this.d.tasks.onBlocked(taskId);
+    if (blocking) {
+      this.d.tasks.onBlocked(taskId);
+      this.d.guests?.onBlocked(taskId);
+    }
     const reply = work();
     if (blocking) {
-      const unblock = () => this.d.tasks.onUnblocked(taskId);
+      const unblock = () => {
+        this.d.tasks.onUnblocked(taskId);
+        this.d.guests?.onUnblocked(taskId);
+      };
       reply.then(unblock, unblock);
     }
     this.answer(client, reqId, reply);

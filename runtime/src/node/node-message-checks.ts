@@ -33,7 +33,10 @@ const placement: Check = (v) => {
 };
 
 const leaseSpec = shape({ id: str, name: str, demand: resources, placement, classKey: str, isolation: oneOf("thread", "process") });
-const run = shape({ taskId: str, fnLocation: shape({ id: str, url: str }), name: str, args: bytes, deps, numReturns: count });
+/** A streaming generator's bound: an integer ≥ 1, or -1 for none (common/options.ts). */
+const backpressure: Check = (v) => (v === -1 || (typeof v === "number" && Number.isSafeInteger(v) && v >= 1) ? undefined : "expected a bound (≥ 1, or -1)");
+const streaming: Check = (v) => (v === undefined ? undefined : shape({ backpressure })(v));
+const run = shape({ taskId: str, fnLocation: shape({ id: str, url: str }), name: str, args: bytes, deps, numReturns: count, streaming });
 
 const opt =
   (check: Check): Check =>
@@ -108,6 +111,7 @@ const toNode: Record<string, Check> = {
   cancel: shape({ leaseId: str, taskId: str, name: str }),
   stop: shape({ leaseId: str }),
   return: shape({ leaseId: str }),
+  genAck: shape({ leaseId: str, taskId: str, consumed: count }),
 };
 
 /**
@@ -144,6 +148,7 @@ const fromNode: Record<string, Check> = {
   failed: shape({ leaseId: str, taskId: str, errorName: str, error: (v) => (isObject(v) ? undefined : "expected an error") }),
   argsLost: shape({ leaseId: str, taskId: str, message: str }),
   lost: shape({ leaseId: str, exitCode: int, message: optStr }),
+  genItem: shape({ leaseId: str, taskId: str, index: count, value: held }),
 };
 
 /** Why `m` is not a `FromNode`. */

@@ -14,12 +14,14 @@
  * | `run` (a task on the leased worker; small arguments inline, large ones as locations to pull) | `done` (small results inline, large ones kept on the node, their location reported) / `failed` / `argsLost` |
  * | `cancel` (soft), `stop` (force: the worker is stopped) | `lost` when the worker died, with every lease on it |
  * | `return` | nothing |
+ * | a `run` of a streaming generator (`streaming`) | `genItem` per value as it is yielded, before its `done`/`failed` (small inline, large kept on the node, as results) |
+ * | `genAck` (the caller took values: a generator paused by backpressure goes on) | nothing |
  *
  * The connection closing is the node's death for the owner: every lease on it is lost and every
  * lease request on it fails (remote-node-client.ts), so nothing waits for a node that is gone.
  * Only plain data and bytes: the ws frame codec carries it as it is.
  */
-import type { FnLocation, WireError } from "../common/task-spec.js";
+import type { FnLocation, Streaming, WireError } from "../common/task-spec.js";
 import type { Isolation } from "../common/options.js";
 import type { Placement } from "../scheduler/scheduling-strategy.js";
 import type { Held } from "../object-store/object-location.js";
@@ -43,6 +45,8 @@ export interface WireRun {
   readonly args: Uint8Array;
   readonly deps: { readonly idx: readonly number[]; readonly bytes: readonly Held[] } | undefined;
   readonly numReturns: number;
+  /** A streaming generator: each value comes back as a `genItem` (node/generator-wire.ts); absent: a normal task. */
+  readonly streaming?: Streaming | undefined;
 }
 
 /** The first message on a connection to a node: what it carries, and the node (or driver) it comes from. */
@@ -67,7 +71,9 @@ export type ToNode =
   | { readonly t: "stop"; readonly leaseId: string }
   | { readonly t: "return"; readonly leaseId: string }
   | ActorToNode
-  | BundlesToNode;
+  | BundlesToNode
+  /** The caller of streaming generator `taskId` (running under `leaseId`) has taken `consumed` of its values. */
+  | { readonly t: "genAck"; readonly leaseId: string; readonly taskId: string; readonly consumed: number };
 
 export type FromNode =
   | {
@@ -84,7 +90,9 @@ export type FromNode =
   | { readonly t: "argsLost"; readonly leaseId: string; readonly taskId: string; readonly message: string }
   | { readonly t: "lost"; readonly leaseId: string; readonly exitCode: number; readonly message: string | undefined }
   | ActorFromNode
-  | { readonly t: "bundlesDone"; readonly reqId: number; readonly ok: boolean };
+  | { readonly t: "bundlesDone"; readonly reqId: number; readonly ok: boolean }
+  /** Streaming generator `taskId` yielded its `index`-th value: its bytes, or where this node keeps it. */
+  | { readonly t: "genItem"; readonly leaseId: string; readonly taskId: string; readonly index: number; readonly value: Held };
 
 /**
  * Placement-group bundles reserved on a node process in two phases (issue 11), driven by the

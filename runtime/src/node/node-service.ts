@@ -11,6 +11,8 @@
  * leased pool worker through the same client, so arguments held elsewhere are pulled first
  * (task-arguments.ts). The worker's `done`/`failed` for a guest task is handed here by the node's
  * runtime (`taskMessage`): large results stay in this node's store, the owner gets their location.
+ * So are a guest generator's values (`genItem`), sent on to its owner as they come, and the owner's
+ * `genAck`s are posted to the worker (generator-wire.ts).
  *
  * Invariants: a lease is in `leases` from its grant until it is returned, its worker died or its
  * owner's connection closed; a task is in `tasks` from its run until its result was sent. An
@@ -34,6 +36,7 @@ import { isToNode } from "./node-message-checks.js";
 import { isActorToNode, unreachableNode, type FromNode, type ToNode, type WireLeaseSpec, type WireRun } from "./node-messages.js";
 import { NodeActorService, type ActorPeer } from "./node-actor-service.js";
 import { isBundlesToNode, serveBundles } from "./node-bundles.js";
+import { ackForWorker, itemForOwner, type KeepValue } from "./generator-wire.js";
 
 type OwnerConnection = Connection<FromNode, ToNode>;
 
@@ -45,6 +48,8 @@ export interface NodeServiceParts {
   readonly functionNumber: (fn: FnLocation) => number;
   /** The task's results as the owner gets them: large ones kept in this node's store, by location. */
   readonly keepLarge: (taskId: string, results: readonly Uint8Array[]) => readonly Held[];
+  /** A generator's value as the owner gets it: a large one kept in this node's store (generator-wire.ts). */
+  readonly keepValue: KeepValue;
   readonly log: (line: string) => void;
   /** Reports a guest actor dead in the cluster state (its owner is gone and cannot). */
   readonly reportActorDead: (actorId: string) => void;
@@ -62,6 +67,8 @@ interface GuestLease {
   /** The task running under it, if any. */
   taskId: string | undefined;
   readonly lane: number;
+  /** Requests its task waits in (`get`/`wait`/a generator's next); > 0: its CPUs are lent to the node. */
+  blocked: number;
 }
 
 export class NodeService implements GuestOwners {
@@ -146,6 +153,11 @@ export class NodeService implements GuestOwners {
         if (lease?.worker !== undefined && lease.owner === owner) this.returnLease(lease);
         return;
       }
+      case "genAck": {
+        const lease = this.leases.get(m.leaseId);
+        if (lease?.worker !== undefined && lease.owner === owner && lease.taskId === m.taskId) lease.worker.client.post(ackForWorker(m));
+        return;
+      }
       default:
         return unreachableNode(m);
     }
@@ -157,7 +169,7 @@ export class NodeService implements GuestOwners {
     // node's scheduler, which sees the other nodes too (for the node's own tasks).
     const placement = wire.placement.kind === "placement-group" ? wire.placement : { kind: "node-affinity" as const, nodeId: this.parts.node.nodeId, soft: false };
     const spec: TaskLeaseSpec = { ...wire, placement, demand: ResourceSet.of(wire.demand, `the demand of ${wire.name}`) };
-    const lease: GuestLease = { id: spec.id, spec, owner, worker: undefined, grant: undefined, taskId: undefined, lane: -++this.lanes };
+    const lease: GuestLease = { id: spec.id, spec, owner, worker: undefined, grant: undefined, taskId: undefined, lane: -++this.lanes, blocked: 0 };
     this.leases.set(spec.id, lease);
     try {
       this.parts.node.requestLease(spec);
@@ -239,14 +251,40 @@ export class NodeService implements GuestOwners {
   }
 
   /**
-   * The node's runtime hands every `done`/`failed` of a pool worker here first: true when it was
-   * a guest's task (answered to its owner), false when it is the node's own.
+   * The node's runtime hands every `done`/`failed`/`genItem` of a pool worker here first: true
+   * when it was a guest's task (answered to its owner), false when it is the node's own.
    */
-  taskMessage(worker: LeasedWorker, m: { t: "done"; taskId: string; results: readonly Uint8Array[] } | { t: "failed"; taskId: string; error: WireError; errorName: string }): boolean {
-    if (!this.tasks.has(m.taskId)) return false;
-    if (m.t === "done") this.onDone(worker, m.taskId, this.parts.keepLarge(m.taskId, m.results));
+  taskMessage(
+    worker: LeasedWorker,
+    m:
+      | { t: "done"; taskId: string; results: readonly Uint8Array[] }
+      | { t: "failed"; taskId: string; error: WireError; errorName: string }
+      | { t: "genItem"; taskId: string; index: number; bytes: Uint8Array },
+  ): boolean {
+    const lease = this.tasks.get(m.taskId);
+    if (lease === undefined) return false;
+    if (m.t === "genItem") send(lease.owner, itemForOwner(lease.id, m.taskId, m.index, m.bytes, this.parts.keepValue));
+    else if (m.t === "done") this.onDone(worker, m.taskId, this.parts.keepLarge(m.taskId, m.results));
     else this.onFailed(worker, m.taskId, m.error, m.errorName);
     return true;
+  }
+
+  /**
+   * A guest's task waits in a `get`, `wait` or a generator's `next` on this node's runtime: its
+   * lease lends its CPUs to the node until the reply, as the node's own tasks do (a task that
+   * submits work here and waits for it would otherwise hold the CPU that work needs). No-op for
+   * the node's own tasks.
+   */
+  onBlocked(taskId: string): void {
+    const lease = this.tasks.get(taskId);
+    if (lease === undefined || lease.blocked++ > 0) return;
+    this.parts.node.lendCpus(lease.id);
+  }
+
+  onUnblocked(taskId: string): void {
+    const lease = this.tasks.get(taskId);
+    if (lease === undefined || lease.blocked === 0 || --lease.blocked > 0) return;
+    this.parts.node.reclaimCpus(lease.id);
   }
 
   // ------------------------------------------------------------ runs
@@ -278,6 +316,7 @@ export class NodeService implements GuestOwners {
         args: run.args,
         deps: run.deps,
         numReturns: run.numReturns,
+        streaming: run.streaming,
         gpuIds: gpuIds.length > 0 ? gpuIds : undefined,
         resources: plainCpu ? undefined : resources,
         claim: undefined,

@@ -11,6 +11,8 @@
  * (`onLeaseRequestFailed` with a `NodeDiedError`: asked again elsewhere); later requests fail at once.
  * Actors are placed there too (remote-actor-client.ts), and placement-group bundles reserved
  * there in two phases (`bundleCall`; pending calls reject when the node dies).
+ * A streaming generator's values come back as `genItem`s and go to the owner's generator streams
+ * (`items`), with acks that travel back as `genAck`s (generator-wire.ts).
  */
 import { InvalidArgumentError, NodeDiedError } from "../common/errors.js";
 import type { FnLocation } from "../common/task-spec.js";
@@ -34,6 +36,7 @@ import type {
 } from "./node-client.js";
 import { isActorFromNode, unreachableNode, type ActorFromNode, type BundlesToNode, type FromNode, type ToNode } from "./node-messages.js";
 import { RemoteActors } from "./remote-actor-client.js";
+import { acksOverWire, type GeneratorAcks, type GeneratorItems } from "./generator-wire.js";
 
 /** What the owner's view of the node needs from the cluster state (the node table and resource view). */
 export type RemoteNodeView = () => NodeView;
@@ -41,6 +44,8 @@ export type RemoteNodeView = () => NodeView;
 interface Held {
   readonly spec: TaskLeaseSpec;
   worker: RemoteWorker | undefined;
+  /** The acks of the generator running under it, made with its first value. */
+  acks?: GeneratorAcks;
 }
 
 export class RemoteNodeClient implements NodeClient {
@@ -63,6 +68,8 @@ export class RemoteNodeClient implements NodeClient {
     readonly nodeId: string,
     private readonly connection: Connection<ToNode, FromNode>,
     private readonly view: RemoteNodeView,
+    /** Where streaming generators' values go (the owner's generator streams). */
+    private readonly items: GeneratorItems,
   ) {
     // A closing connection is the node's death for this owner (`died` follows): nothing more is sent.
     this.actors = new RemoteActors(this, (m) => (connection.state === "closing" || connection.state === "closed" ? undefined : connection.send(m)));
@@ -148,7 +155,15 @@ export class RemoteNodeClient implements NodeClient {
     this.connection.send({
       t: "run",
       leaseId,
-      run: { taskId: task.taskId, fnLocation, name: task.name, args: task.args, deps, numReturns: task.numReturns },
+      run: {
+        taskId: task.taskId,
+        fnLocation,
+        name: task.name,
+        args: task.args,
+        deps,
+        numReturns: task.numReturns,
+        ...(task.streaming !== undefined ? { streaming: task.streaming } : {}),
+      },
     });
   }
 
@@ -280,6 +295,15 @@ export class RemoteNodeClient implements NodeClient {
         const worker = this.leases.get(m.leaseId)?.worker;
         if (worker !== undefined) owner.onArgumentsLost(worker, m.taskId, new InvalidArgumentError(m.message));
         return;
+      }
+      case "genItem": {
+        const held = this.leases.get(m.leaseId);
+        if (held?.worker === undefined) return;
+        // Acks go to the lease while it is held (a generator that ended needs none).
+        held.acks ??= acksOverWire(m.leaseId, (ack) => {
+          if (this.leases.get(m.leaseId) === held && this.diedWith === undefined) this.connection.send(ack);
+        });
+        return this.items.onItem(held.acks, m.taskId, m.index, m.value);
       }
       case "lost": {
         const held = this.leases.get(m.leaseId);

@@ -231,7 +231,7 @@ export class TaskManager implements LeaseOwner {
       } else if (!streamSeen(state, this.d.streamStarted) && mayRetry(state)) {
         this.enqueue(state);
       } else {
-        this.finishWithError(state, crashError(state, exitCode, error));
+        this.finishWithError(state, crashError(state, exitCode, error, streamSeen(state, this.d.streamStarted)));
       }
     }
     worker.tasks.clear();

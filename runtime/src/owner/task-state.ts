@@ -86,18 +86,22 @@ export function assignedResources(grant: Grant<unknown>): Readonly<Record<string
  * Why a task whose worker was lost is not retried: its node died (`NodeDiedError`, when the
  * node's connection closed with the task on it), or its worker crashed (`WorkerCrashedError`).
  */
-export function crashError(state: TaskState, exitCode: number, error: Error | undefined): Error {
-  const budget = `(${state.attempts} retries used of maxRetries ${state.call.maxRetries})`;
+export function crashError(state: TaskState, exitCode: number, error: Error | undefined, yielded = false): Error {
+  // A streaming generator that yielded is never run again (`streamSeen`): more retries would not help.
+  const budget = yielded
+    ? "(a generator that has yielded values is not run again: see docs/generators.md, Retries)"
+    : `(${state.attempts} retries used of maxRetries ${state.call.maxRetries})`;
   if (error instanceof NodeDiedError) {
     return new NodeDiedError(
       error.nodeId,
-      `The node ${error.nodeId} running task ${state.name} died before the task finished ${budget}. Raise maxRetries to run it again on another node.`,
+      `The node ${error.nodeId} running task ${state.name} died before the task finished ${budget}.` +
+        (yielded ? "" : " Raise maxRetries to run it again on another node."),
       { cause: error },
     );
   }
   const why = error !== undefined ? `threw ${error.name}: ${error.message}` : `exited with code ${exitCode}`;
   return new WorkerCrashedError(
-    `The worker running task ${state.name} ${why} before the task finished ${budget}. Raise maxRetries if the crash is transient.`,
+    `The worker running task ${state.name} ${why} before the task finished ${budget}.` + (yielded ? "" : " Raise maxRetries if the crash is transient."),
     error !== undefined ? { cause: error } : undefined,
   );
 }
