@@ -67,6 +67,7 @@ const fromNode: Record<string, Check> = {
   failed: shape({ leaseId: str, taskId: str, errorName: str, error: (v) => (isObject(v) ? undefined : "expected an error") }),
   argsLost: shape({ leaseId: str, taskId: str, message: str }),
   lost: shape({ leaseId: str, exitCode: int, message: optStr }),
+  log: shape({ stream: oneOf("out", "err"), label: str, text: str, pid: count, workerId: str }),
 };
 
 /** Why `m` is not a `FromNode`. */

@@ -14,6 +14,7 @@
  * | `run` (a task on the leased worker; small arguments inline, large ones as locations to pull) | `done` (small results inline, large ones kept on the node, their location reported) / `failed` / `argsLost` |
  * | `cancel` (soft), `stop` (force: the worker is stopped) | `lost` when the worker died, with every lease on it |
  * | `return` | nothing |
+ * | nothing | `log`: a line a task of this owner printed on the node (its pid and worker named, for the prefix) |
  *
  * The connection closing is the node's death for the owner: every lease on it is lost and every
  * lease request on it fails (remote-node-client.ts), so nothing waits for a node that is gone.
@@ -74,7 +75,17 @@ export type FromNode =
   | { readonly t: "done"; readonly leaseId: string; readonly taskId: string; readonly results: readonly Held[] }
   | { readonly t: "failed"; readonly leaseId: string; readonly taskId: string; readonly error: WireError; readonly errorName: string }
   | { readonly t: "argsLost"; readonly leaseId: string; readonly taskId: string; readonly message: string }
-  | { readonly t: "lost"; readonly leaseId: string; readonly exitCode: number; readonly message: string | undefined };
+  | { readonly t: "lost"; readonly leaseId: string; readonly exitCode: number; readonly message: string | undefined }
+  | {
+      readonly t: "log";
+      readonly stream: "out" | "err";
+      /** What printed it (the task's name), as a thread labels its lines. */
+      readonly label: string;
+      readonly text: string;
+      /** The node process and its worker, for the driver's prefix `(label pid=… worker=… node=…)`. */
+      readonly pid: number;
+      readonly workerId: string;
+    };
 
 export function unreachableNode(m: never): never {
   throw new Error(`unknown node message ${JSON.stringify(m)}`);

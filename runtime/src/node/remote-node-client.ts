@@ -32,6 +32,7 @@ import type {
   RunTask,
   TaskLeaseSpec,
 } from "./node-client.js";
+import { printLogLine } from "./log-printer.js";
 import { unreachableNode, type FromNode, type ToNode } from "./node-messages.js";
 
 /** What the owner's view of the node needs from the cluster state (the node table and resource view). */
@@ -252,6 +253,8 @@ export class RemoteNodeClient implements NodeClient {
         held.worker.client.exited = true;
         return owner.onLeaseLost(held.worker, m.exitCode, m.message === undefined ? undefined : new Error(m.message));
       }
+      case "log":
+        return printLogLine(m, m.workerId, this.nodeId, m.pid);
       default:
         return unreachableNode(m);
     }
