@@ -16,9 +16,8 @@
  * ceiling: the sender queues every frame at once).
  */
 import * as ray from "tsray";
-import { RawWsClient, RawWsPeerProcess } from "../baselines/raw-ws-peer.js";
 import type { CaseDefinition } from "../case.js";
-import { BenchCluster, on } from "../cluster/bench-cluster.js";
+import { on, startCrossNode } from "../cluster/bench-cluster.js";
 import { byteLengthOf, makeArray } from "../remote/remote-fns.js";
 import { nowMs } from "../timing.js";
 
@@ -39,61 +38,47 @@ export const crossNodeObjects: CaseDefinition = {
     const length = bytes / 8;
     const arr = new Float64Array(length);
     for (let i = 0; i < length; i++) arr[i] = i; // every page touched
-    const cluster = await BenchCluster.start();
-    const peer = await RawWsPeerProcess.start();
-    try {
-      const node = await cluster.addNode({ numCpus: "1" });
-      await cluster.join();
-      await cluster.waitForNode(node.nodeId!);
-      const there = on(node.nodeId!);
-      const raw = await RawWsClient.connect(peer.url);
-      let seed = 0;
-      return {
-        notes: [`${mib} MiB per run and direction; driver, head and worker node are separate processes; raw ws sends 1 MiB frames without flow control`],
-        tsray: {
-          label: "tsray object between nodes",
+    const setup = await startCrossNode(1);
+    const there = on(setup.nodeId);
+    const raw = setup.raw;
+    let seed = 0;
+    return {
+      notes: [`${mib} MiB per run and direction; driver, head and worker node are separate processes; raw ws sends 1 MiB frames without flow control`],
+      tsray: {
+        label: "tsray object between nodes",
+        warmupMs: 0,
+        async run() {
+          const s = ++seed;
+          const made = makeArray.options(there).remote(length, s);
+          await ray.wait([made], { numReturns: 1, fetchLocal: false });
+          let t0 = nowMs();
+          const got = await ray.get(made);
+          const toDriver = mbps(bytes, nowMs() - t0);
+          if (got.length !== length || got[length - 1] !== (length - 1) * s || got[12345] !== 12345 * s) throw new Error("the array reached the driver changed");
+          const put = ray.put(arr);
+          t0 = nowMs();
+          const n = await ray.get(byteLengthOf.options(there).remote(put));
+          const toNode = mbps(bytes, nowMs() - t0);
+          if (n !== bytes) throw new Error(`the node saw ${n} bytes, not ${bytes}`);
+          return { toDriver, toNode };
+        },
+      },
+      baselines: [
+        {
+          label: "raw ws, 1 MiB frames (process)",
           warmupMs: 0,
           async run() {
-            const s = ++seed;
-            const made = makeArray.options(there).remote(length, s);
-            await ray.wait([made], { numReturns: 1, fetchLocal: false });
             let t0 = nowMs();
-            const got = await ray.get(made);
+            const got = await raw.pull(bytes, CHUNK);
             const toDriver = mbps(bytes, nowMs() - t0);
-            if (got.length !== length || got[length - 1] !== (length - 1) * s || got[12345] !== 12345 * s) throw new Error("the array reached the driver changed");
-            const put = ray.put(arr);
+            if (got.byteLength !== bytes) throw new Error("raw pull got the wrong size");
             t0 = nowMs();
-            const n = await ray.get(byteLengthOf.options(there).remote(put));
-            const toNode = mbps(bytes, nowMs() - t0);
-            if (n !== bytes) throw new Error(`the node saw ${n} bytes, not ${bytes}`);
-            return { toDriver, toNode };
+            await raw.push(new Uint8Array(arr.buffer), CHUNK);
+            return { toDriver, toNode: mbps(bytes, nowMs() - t0) };
           },
         },
-        baselines: [
-          {
-            label: "raw ws, 1 MiB frames (process)",
-            warmupMs: 0,
-            async run() {
-              let t0 = nowMs();
-              const got = await raw.pull(bytes, CHUNK);
-              const toDriver = mbps(bytes, nowMs() - t0);
-              if (got.byteLength !== bytes) throw new Error("raw pull got the wrong size");
-              t0 = nowMs();
-              await raw.push(new Uint8Array(arr.buffer), CHUNK);
-              return { toDriver, toNode: mbps(bytes, nowMs() - t0) };
-            },
-          },
-        ],
-        async teardown() {
-          await raw.close();
-          peer.stop();
-          await cluster.stop();
-        },
-      };
-    } catch (e) {
-      peer.stop();
-      await cluster.stop();
-      throw e;
-    }
+      ],
+      teardown: () => setup.stop(),
+    };
   },
 };

@@ -11,9 +11,9 @@
  * per lease, nothing pipelined across processes yet), against one round trip of the echo.
  */
 import * as ray from "tsray";
-import { RawWsClient, RawWsPeerProcess, type Echo } from "../baselines/raw-ws-peer.js";
+import type { Echo } from "../baselines/raw-ws-peer.js";
 import type { CaseDefinition } from "../case.js";
-import { BenchCluster, on } from "../cluster/bench-cluster.js";
+import { on, startCrossNode } from "../cluster/bench-cluster.js";
 import { noop } from "../remote/remote-fns.js";
 import { measureEcho } from "./ws-round-trip.js";
 
@@ -41,30 +41,15 @@ export const crossNodeTasks: CaseDefinition = {
   async setup(ctx) {
     const sequential = ctx.quick ? 200 : 1000;
     const burst = 1000;
-    const cluster = await BenchCluster.start();
-    const peer = await RawWsPeerProcess.start();
-    try {
-      const node = await cluster.addNode({ numCpus: String(ctx.cpus) });
-      await cluster.join();
-      await cluster.waitForNode(node.nodeId!);
-      const raw = await RawWsClient.connect(peer.url);
-      return {
-        notes: [
-          `${sequential} sequential tasks and ${burst} in flight per run; driver (numCpus 0), head (cluster state only) and worker node (${ctx.cpus} CPUs) are three processes`,
-          "a remote task is 2 round trips (lease/grant, run/done) and a lease return; the echo is 1 round trip",
-        ],
-        tsray: measureEcho("tsray task on the node process", remoteTasks(node.nodeId!), sequential, burst),
-        baselines: [measureEcho("raw ws + msgpackr echo (process)", raw, sequential, burst)],
-        async teardown() {
-          await raw.close();
-          peer.stop();
-          await cluster.stop();
-        },
-      };
-    } catch (e) {
-      peer.stop();
-      await cluster.stop();
-      throw e;
-    }
+    const setup = await startCrossNode(ctx.cpus);
+    return {
+      notes: [
+        `${sequential} sequential tasks and ${burst} in flight per run; driver (numCpus 0), head (cluster state only) and worker node (${ctx.cpus} CPUs) are three processes`,
+        "a remote task is a run and its result on a lease; a new lease (request, grant, return) only when none of its class is held",
+      ],
+      tsray: measureEcho("tsray task on the node process", remoteTasks(setup.nodeId), sequential, burst),
+      baselines: [measureEcho("raw ws + msgpackr echo (process)", setup.raw, sequential, burst)],
+      teardown: () => setup.stop(),
+    };
   },
 };

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ray from "tsray";
 import { spawnNode, startOptions, stopNodes, type LocalNodeRecord, type StartFlags } from "tsray/node-process";
+import { RawWsClient, RawWsPeerProcess } from "../baselines/raw-ws-peer.js";
 
 export class BenchCluster {
   private constructor(
@@ -58,4 +59,39 @@ export class BenchCluster {
 /** Hard affinity to one node: the task runs there or fails. */
 export function on(nodeId: string): { schedulingStrategy: { nodeId: string; soft: false } } {
   return { schedulingStrategy: { nodeId, soft: false } };
+}
+
+/** What the cross-node cases measure between: a joined driver, one worker node, and the raw ws peer process. */
+export interface CrossNodeSetup {
+  readonly nodeId: string;
+  /** A raw ws client of the peer process: the baseline. */
+  readonly raw: RawWsClient;
+  stop(): Promise<void>;
+}
+
+/** Starts a head, a worker node with `numCpus` CPUs and the raw ws peer, and joins as the driver; on failure, ends what it started. */
+export async function startCrossNode(numCpus: number): Promise<CrossNodeSetup> {
+  const cluster = await BenchCluster.start();
+  let peer: RawWsPeerProcess | undefined;
+  try {
+    peer = await RawWsPeerProcess.start();
+    const node = await cluster.addNode({ numCpus: String(numCpus) });
+    await cluster.join();
+    await cluster.waitForNode(node.nodeId!);
+    const raw = await RawWsClient.connect(peer.url);
+    const started = peer;
+    return {
+      nodeId: node.nodeId!,
+      raw,
+      async stop() {
+        await raw.close();
+        started.stop();
+        await cluster.stop();
+      },
+    };
+  } catch (e) {
+    peer?.stop();
+    await cluster.stop();
+    throw e;
+  }
 }
