@@ -59,6 +59,9 @@ t("hard node affinity to the worker node runs the task there, and to the head th
 });
 
 t("SPREAD over the head and the worker node uses both", async () => {
+  // Both nodes' CPUs free in the driver's view first: a node reports its resources with its
+  // heartbeats (every second), and SPREAD skips a node the view still shows busy from the last test.
+  await until(() => ray.availableResources()["CPU"] === 2, "both nodes' CPUs free in the driver's view", 20_000, 50);
   const refs = Array.from({ length: 4 }, () => slowWhere.options({ schedulingStrategy: "SPREAD" }).remote(200));
   const nodes = new Set(await ray.get(refs));
   assert.equal([...nodes].sort(), [head.nodeId, worker.nodeId].sort());

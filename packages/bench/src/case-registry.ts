@@ -15,6 +15,9 @@ import { singleClientPutGigabytes } from "./cases/put-gigabytes.js";
 import { singleClientTasksAsync, singleClientTasksSync } from "./cases/single-client-tasks.js";
 import { singleClientWait1kRefs } from "./cases/wait-refs.js";
 import { wsRoundTrip } from "./cases/ws-round-trip.js";
+import { crossNodeTasks } from "./cases/cross-node-tasks.js";
+import { crossNodeObjects } from "./cases/cross-node-objects.js";
+import { nodeDeathDetection } from "./cases/node-death.js";
 import type { CaseDefinition } from "./case.js";
 
 export const allCases: readonly CaseDefinition[] = [
@@ -34,6 +37,9 @@ export const allCases: readonly CaseDefinition[] = [
   queuedMillionTasks,
   manyActors,
   wsRoundTrip,
+  crossNodeTasks,
+  crossNodeObjects,
+  nodeDeathDetection,
 ];
 
 export function findCase(name: string): CaseDefinition | undefined {

@@ -8,10 +8,10 @@
  */
 
 /** Units, each with a fixed direction: see `higherIsBetter`. */
-export type Unit = "ops/s" | "µs" | "GB/s" | "ms" | "×" | "B/task" | "rounds/s" | "MB";
+export type Unit = "ops/s" | "µs" | "GB/s" | "ms" | "×" | "B/task" | "rounds/s" | "MB" | "MB/s";
 
 export function higherIsBetter(unit: Unit): boolean {
-  return unit === "ops/s" || unit === "GB/s" || unit === "×" || unit === "rounds/s";
+  return unit === "ops/s" || unit === "GB/s" || unit === "MB/s" || unit === "×" || unit === "rounds/s";
 }
 
 /** What one run of a measurement yields: metric key → figure. */

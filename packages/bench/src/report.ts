@@ -83,6 +83,8 @@ export function formatValue(x: number, unit: Unit): string {
       return `${x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString("en-US")} ms`;
     case "GB/s":
       return `${x.toFixed(2)} GB/s`;
+    case "MB/s":
+      return `${Math.round(x).toLocaleString("en-US")} MB/s`;
     case "×":
       return `${x.toFixed(2)}×`;
     case "B/task":

@@ -245,8 +245,11 @@ export class DriverRuntime implements Core {
       () => this.workerData(undefined),
       {
         onMessage: (w, m) =>
-          // A task of an owner in another process (node-service.ts) is answered to it.
-          (m.t === "done" || m.t === "failed" || m.t === "genItem") && this.nodeService?.taskMessage(w, m) === true ? undefined : this.threads.route(w.client, w, m),
+          // A task of an owner in another process (node-service.ts) is answered to it, and its log lines go to it.
+          ((m.t === "done" || m.t === "failed" || m.t === "genItem") && this.nodeService?.taskMessage(w, m) === true) ||
+          (m.t === "log" && this.nodeService?.forwardLog(w, m) === true)
+            ? undefined
+            : this.threads.route(w.client, w, m),
         onExit: (w, code, error) => {
           this.slabPins.threadGone(w.client);
           if (!this.closed) this.node.workerExited(w, code, error);

@@ -10,8 +10,9 @@ export interface LogLine {
   readonly text: string;
 }
 
-export function printLogLine(line: LogLine, workerId: string, nodeId: string): void {
-  const prefix = `(${line.label} pid=${process.pid} worker=${workerId} node=${nodeId.slice(0, 4)}) `;
+/** `pid`: the process the line was printed in (a node process's, for lines it forwarded; else this one). */
+export function printLogLine(line: LogLine, workerId: string, nodeId: string, pid: number = process.pid): void {
+  const prefix = `(${line.label} pid=${pid} worker=${workerId} node=${nodeId.slice(0, 4)}) `;
   const out = line.stream === "err" ? process.stderr : process.stdout;
   out.write(prefix + line.text.split("\n").join(`\n${prefix}`) + "\n");
 }

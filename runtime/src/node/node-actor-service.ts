@@ -49,6 +49,12 @@ interface GuestActor {
   granted: boolean;
   /** The worker it lives on (set when its constructor is posted there). */
   worker: GuestWorker | undefined;
+  /**
+   * Calls that came before its constructor was posted (another caller's connection may overtake
+   * the owner's): posted right after it, in arrival order; answered `actorCallDied` if the actor
+   * leaves first. Undefined once the constructor was posted.
+   */
+  early: Array<{ readonly caller: ActorCaller; readonly call: ActorCallMessage }> | undefined;
 }
 
 interface GuestWorker {
@@ -94,7 +100,7 @@ export class NodeActorService implements ActorLeaseOwner {
         const actor = this.ownActor(peer, m.actorId);
         if (actor !== undefined && !actor.granted) {
           this.parts.node.cancelActorLease(m.actorId);
-          this.actors.delete(m.actorId);
+          this.forget(actor);
         }
         return;
       }
@@ -114,6 +120,11 @@ export class NodeActorService implements ActorLeaseOwner {
           if (actor === undefined || !actor.granted) return;
           actor.worker = worker;
           worker.actors.add(actor.id);
+          worker.client.post(message);
+          const early = actor.early ?? [];
+          actor.early = undefined;
+          for (const { caller, call } of early) this.call(caller, call);
+          return;
         } else if (message.t === "dropActor") {
           worker.actors.delete(message.actorId);
           const actor = this.actors.get(message.actorId);
@@ -139,6 +150,10 @@ export class NodeActorService implements ActorLeaseOwner {
   call(caller: ActorCaller, call: ActorCallMessage): void {
     const actor = this.actors.get(call.actorId);
     const worker = actor?.worker;
+    if (actor?.early !== undefined) {
+      actor.early.push({ caller, call });
+      return;
+    }
     if (worker === undefined || worker.client.exited) {
       return caller.send({ t: "actorCallDied", actorId: call.actorId, taskId: call.taskId, message: `Actor ${call.actorId} is not alive on node ${this.parts.node.nodeId}.` });
     }
@@ -211,7 +226,7 @@ export class NodeActorService implements ActorLeaseOwner {
       }
       if (!actor.granted) {
         this.parts.node.cancelActorLease(actor.id);
-        this.actors.delete(actor.id);
+        this.forget(actor);
         continue;
       }
       this.failCalls(actor.id, undefined, `Actor ${actor.id} is dead: its owner is gone (it was not detached).`);
@@ -240,14 +255,14 @@ export class NodeActorService implements ActorLeaseOwner {
     // This node's scheduler has no view of other nodes for a guest: the owner places it elsewhere.
     const actor = this.actors.get(spec.id);
     if (actor === undefined) return;
-    this.actors.delete(spec.id);
+    this.forget(actor);
     actor.owner?.send({ t: "actorRefused", actorId: spec.id, message: `Node ${this.parts.node.nodeId} cannot place actor ${spec.name} (it would go to node ${nodeId}).` });
   }
 
   onActorUnschedulable(spec: ActorLeaseSpec, reason: string): void {
     const actor = this.actors.get(spec.id);
     if (actor === undefined) return;
-    this.actors.delete(spec.id);
+    this.forget(actor);
     actor.owner?.send({ t: "actorRefused", actorId: spec.id, message: `Actor ${spec.name} can never be placed: ${reason}. Use a node id from ray.nodes() that is alive, or soft: true.` });
   }
 
@@ -256,7 +271,7 @@ export class NodeActorService implements ActorLeaseOwner {
     for (const { id } of pending) {
       const actor = this.actors.get(id);
       if (actor === undefined) continue;
-      this.actors.delete(id);
+      this.forget(actor);
       actor.owner?.send({ t: "actorRefused", actorId: id, message: `Actor ${id}: its placement group was removed (ray.removePlacementGroup).` });
     }
     for (const { id } of running) this.kill(id, true);
@@ -266,11 +281,11 @@ export class NodeActorService implements ActorLeaseOwner {
 
   private requestLease(peer: ActorPeer, detached: boolean, spec: ActorLeaseSpec): void {
     if (this.actors.has(spec.id)) return peer.send({ t: "actorRefused", actorId: spec.id, message: `Actor ${spec.id} is already placed on this node.` });
-    this.actors.set(spec.id, { id: spec.id, owner: peer, detached, granted: false, worker: undefined });
+    this.actors.set(spec.id, { id: spec.id, owner: peer, detached, granted: false, worker: undefined, early: [] });
     try {
       this.parts.node.requestActorLease(spec);
     } catch (e) {
-      this.actors.delete(spec.id);
+      this.forget(this.actors.get(spec.id)!);
       peer.send({ t: "actorRefused", actorId: spec.id, message: e instanceof Error ? e.message : String(e) });
     }
   }
@@ -300,9 +315,6 @@ export class NodeActorService implements ActorLeaseOwner {
     this.parts.reportDead(actorId);
   }
 
-
-
-
   /** The actor leaves its worker: a dedicated one stops, a shared host drops just it. */
   private leaveWorker(actorId: string): void {
     const actor = this.actors.get(actorId);
@@ -316,9 +328,21 @@ export class NodeActorService implements ActorLeaseOwner {
   }
 
   private release(actor: GuestActor): void {
-    if (!this.actors.delete(actor.id)) return;
+    if (!this.forget(actor)) return;
     actor.worker?.actors.delete(actor.id);
     if (actor.granted) this.parts.node.returnActorLease(actor.id);
+  }
+
+  /** The actor leaves this node's table; calls that waited for its constructor are answered `actorCallDied`. */
+  private forget(actor: GuestActor): boolean {
+    if (this.actors.get(actor.id) !== actor) return false;
+    this.actors.delete(actor.id);
+    const early = actor.early ?? [];
+    actor.early = undefined;
+    for (const { caller, call } of early) {
+      caller.send({ t: "actorCallDied", actorId: call.actorId, taskId: call.taskId, message: `Actor ${call.actorId} left node ${this.parts.node.nodeId} before it started.` });
+    }
+    return true;
   }
 
   /** Answers `actorCallDied` to every caller of the actor's calls in flight but `except` (its owner, which fails or retries its own). */

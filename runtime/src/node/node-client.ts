@@ -192,8 +192,15 @@ export interface NodeClient {
   queuedLike(leaseId: string): number;
   /** Pipelining: takes the next queued request of lease `leaseId`'s class, to run under that lease. */
   takeNextLike(leaseId: string): TaskLeaseSpec | undefined;
-  /** The lease's task ended: `next` (from `takeNextLike`) holds it now, under the id `next.id`. */
+  /** The lease's task ended: `next` (from `takeNextLike` or `takeQueuedLike`) holds it now, under the id `next.id`. */
   handOver(leaseId: string, next: TaskLeaseSpec): void;
+  /**
+   * Lease reuse (Ray's, for workers in another process, where nothing is sent ahead): lease
+   * `leaseId`'s task ended with none behind it; takes the oldest request of its class still
+   * queued on this node, which then runs under that lease (`handOver`) instead of returning it
+   * and waiting for a new grant. Absent or undefined: return the lease.
+   */
+  takeQueuedLike?(leaseId: string): TaskLeaseSpec | undefined;
   /** The lease's task blocks in `get`/`wait`: its CPUs are lent to the node until `reclaimCpus`. */
   lendCpus(leaseId: string): void;
   reclaimCpus(leaseId: string): void;

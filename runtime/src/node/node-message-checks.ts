@@ -149,6 +149,7 @@ const fromNode: Record<string, Check> = {
   argsLost: shape({ leaseId: str, taskId: str, message: str }),
   lost: shape({ leaseId: str, exitCode: int, message: optStr }),
   genItem: shape({ leaseId: str, taskId: str, index: count, value: held }),
+  log: shape({ stream: oneOf("out", "err"), label: str, text: str, pid: count, workerId: str }),
 };
 
 /** Why `m` is not a `FromNode`. */

@@ -16,6 +16,7 @@
  * | `return` | nothing |
  * | a `run` of a streaming generator (`streaming`) | `genItem` per value as it is yielded, before its `done`/`failed` (small inline, large kept on the node, as results) |
  * | `genAck` (the caller took values: a generator paused by backpressure goes on) | nothing |
+ * | nothing | `log`: a line a task of this owner printed on the node (its pid and worker named, for the prefix) |
  *
  * The connection closing is the node's death for the owner: every lease on it is lost and every
  * lease request on it fails (remote-node-client.ts), so nothing waits for a node that is gone.
@@ -92,7 +93,17 @@ export type FromNode =
   | ActorFromNode
   | { readonly t: "bundlesDone"; readonly reqId: number; readonly ok: boolean }
   /** Streaming generator `taskId` yielded its `index`-th value: its bytes, or where this node keeps it. */
-  | { readonly t: "genItem"; readonly leaseId: string; readonly taskId: string; readonly index: number; readonly value: Held };
+  | { readonly t: "genItem"; readonly leaseId: string; readonly taskId: string; readonly index: number; readonly value: Held }
+  | {
+      readonly t: "log";
+      readonly stream: "out" | "err";
+      /** What printed it (the task's name), as a thread labels its lines. */
+      readonly label: string;
+      readonly text: string;
+      /** The node process and its worker, for the driver's prefix `(label pid=… worker=… node=…)`. */
+      readonly pid: number;
+      readonly workerId: string;
+    };
 
 /**
  * Placement-group bundles reserved on a node process in two phases (issue 11), driven by the

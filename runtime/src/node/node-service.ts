@@ -287,6 +287,17 @@ export class NodeService implements GuestOwners {
     this.parts.node.reclaimCpus(lease.id);
   }
 
+  /**
+   * The node's runtime hands every log line of a pool worker here first: true when a guest's task
+   * printed it (sent to that owner, whose terminal shows it), false when it is the node's own.
+   */
+  forwardLog(worker: LeasedWorker, m: { stream: "out" | "err"; label: string; text: string; taskId?: string | undefined }): boolean {
+    const lease = m.taskId === undefined ? undefined : this.tasks.get(m.taskId);
+    if (lease === undefined || lease.worker !== worker) return false;
+    send(lease.owner, { t: "log", stream: m.stream, label: m.label, text: m.text, pid: process.pid, workerId: worker.client.workerId });
+    return true;
+  }
+
   // ------------------------------------------------------------ runs
 
   private run(owner: OwnerConnection, leaseId: string, run: WireRun): void {

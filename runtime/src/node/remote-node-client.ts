@@ -3,7 +3,9 @@
  * (node-messages.ts) over one connection. Task leases only: the node queues the request in its
  * own scheduler and grants it with one of its pool workers; the worker handed to the owner in
  * `onGranted` is a proxy (`LeasedWorker` with `isThread` false, so nothing is sent ahead to it:
- * one task per lease, no pipelining across processes yet).
+ * one task at a time per lease, no pipelining across processes yet). A lease whose task ended is
+ * reused for the next request of its class queued on the node (`takeQueuedLike`): the owner cancels
+ * that request there and runs its task under the lease, which keeps its first id on the wire.
  *
  * Nothing waits for a node that is gone: when the connection closes (the node died, was stopped,
  * or cut off), every lease on it is lost (`onLeaseLost` with a `NodeDiedError`: running tasks are
@@ -37,6 +39,7 @@ import type {
 import { isActorFromNode, unreachableNode, type ActorFromNode, type BundlesToNode, type FromNode, type ToNode } from "./node-messages.js";
 import { RemoteActors } from "./remote-actor-client.js";
 import { acksOverWire, type GeneratorAcks, type GeneratorItems } from "./generator-wire.js";
+import { printLogLine } from "./log-printer.js";
 
 /** What the owner's view of the node needs from the cluster state (the node table and resource view). */
 export type RemoteNodeView = () => NodeView;
@@ -46,13 +49,36 @@ interface Held {
   worker: RemoteWorker | undefined;
   /** The acks of the generator running under it, made with its first value. */
   acks?: GeneratorAcks;
+  /** The request was sent to the node (else it waits here, `ClassRequests.waiting`). */
+  sent: boolean;
 }
+
+/**
+ * Lease requests of one scheduling class are sent to the node at most `MAX_REQUESTS_IN_FLIGHT` at a
+ * time (Ray's `max_pending_lease_requests_per_scheduling_category`); the rest wait here, in order,
+ * and are sent as sent ones end (granted, refused, cancelled). A lease reused for the next task
+ * (`takeQueuedLike`) takes a waiting one first, which then never crosses the wire.
+ */
+interface ClassRequests {
+  inFlight: number;
+  /** Ids of requests not sent, oldest first from `head` (an id no longer in `leases` was cancelled). */
+  waiting: string[];
+  head: number;
+}
+
+const MAX_REQUESTS_IN_FLIGHT = 16;
 
 export class RemoteNodeClient implements NodeClient {
   readonly sharedSpread = 1;
   private owner: LeaseOwner | undefined;
   /** Lease requests sent and leases granted, by lease id. */
   private readonly leases = new Map<string, Held>();
+  /**
+   * Owner-side lease ids handed over to another task (`handOver`) → the id the node knows the
+   * lease by (its first task's). Leases never handed over are their own id on both sides.
+   */
+  private readonly wireIds = new Map<string, string>();
+  private readonly classes = new Map<string, ClassRequests>();
   /** Locations of the functions the owner numbered (a run names its function by location on the wire). */
   private readonly fns: FnLocation[] = [];
   private diedWith: NodeDiedError | undefined;
@@ -90,15 +116,52 @@ export class RemoteNodeClient implements NodeClient {
   }
 
   requestLease(spec: TaskLeaseSpec): void {
-    this.leases.set(spec.id, { spec, worker: undefined });
+    const held: Held = { spec, worker: undefined, sent: false };
+    this.leases.set(spec.id, held);
     if (this.diedWith !== undefined) {
       // Told in a later turn, as a live node would answer: the owner is inside `enqueue` now.
       const error = this.diedWith;
       queueMicrotask(() => this.requestFailed(spec.id, error));
       return;
     }
-    const { id, name, demand, placement, classKey, isolation } = spec;
+    const requests = this.requestsOf(spec.classKey);
+    if (requests.inFlight < MAX_REQUESTS_IN_FLIGHT) this.sendRequest(held, requests);
+    else requests.waiting.push(spec.id);
+  }
+
+  private requestsOf(classKey: string): ClassRequests {
+    let requests = this.classes.get(classKey);
+    if (requests === undefined) this.classes.set(classKey, (requests = { inFlight: 0, waiting: [], head: 0 }));
+    return requests;
+  }
+
+  private sendRequest(held: Held, requests: ClassRequests): void {
+    held.sent = true;
+    requests.inFlight++;
+    const { id, name, demand, placement, classKey, isolation } = held.spec;
     this.connection.send({ t: "lease", spec: { id, name, demand: demand.toJSON(), placement, classKey, isolation } });
+  }
+
+  /** The oldest request of the class still waiting here (taken off the waiting list), if any. */
+  private nextWaiting(requests: ClassRequests): Held | undefined {
+    while (requests.head < requests.waiting.length) {
+      const held = this.leases.get(requests.waiting[requests.head++]!);
+      if (requests.head > 1024 && requests.head * 2 > requests.waiting.length) {
+        requests.waiting = requests.waiting.slice(requests.head);
+        requests.head = 0;
+      }
+      if (held !== undefined && !held.sent && held.worker === undefined) return held;
+    }
+    return undefined;
+  }
+
+  /** A sent request ended (granted, refused, cancelled, taken over): the next waiting one of its class goes. */
+  private requestEnded(held: Held): void {
+    if (!held.sent || this.diedWith !== undefined) return;
+    const requests = this.requestsOf(held.spec.classKey);
+    requests.inFlight--;
+    const next = this.nextWaiting(requests);
+    if (next !== undefined) this.sendRequest(next, requests);
   }
 
   requestLeasesFirst(specs: readonly TaskLeaseSpec[]): void {
@@ -109,7 +172,8 @@ export class RemoteNodeClient implements NodeClient {
     const held = this.leases.get(id);
     if (held === undefined || held.worker !== undefined) return false;
     this.leases.delete(id);
-    if (this.diedWith === undefined) this.connection.send({ t: "cancelLease", leaseId: id });
+    if (held.sent && this.diedWith === undefined) this.connection.send({ t: "cancelLease", leaseId: id });
+    this.requestEnded(held);
     return true;
   }
 
@@ -122,8 +186,33 @@ export class RemoteNodeClient implements NodeClient {
     return undefined;
   }
 
-  handOver(): void {
-    throw new Error("a remote node's lease runs one task: there is nothing to hand over");
+  takeQueuedLike(leaseId: string): TaskLeaseSpec | undefined {
+    const wire = this.wireOf(leaseId);
+    const held = this.leases.get(wire);
+    if (held?.worker === undefined || this.diedWith !== undefined) return undefined;
+    const requests = this.requestsOf(held.spec.classKey);
+    const waiting = this.nextWaiting(requests);
+    if (waiting !== undefined) {
+      this.leases.delete(waiting.spec.id);
+      return waiting.spec;
+    }
+    if (requests.inFlight === 0) return undefined;
+    for (const [id, queued] of this.leases) {
+      if (queued.worker !== undefined || !queued.sent || queued.spec.classKey !== held.spec.classKey) continue;
+      // Its request leaves the node's queue (a grant already on its way is given back on arrival).
+      this.cancelLeaseRequest(id);
+      return queued.spec;
+    }
+    return undefined;
+  }
+
+  handOver(leaseId: string, next: TaskLeaseSpec): void {
+    const wire = this.wireOf(leaseId);
+    const held = this.leases.get(wire);
+    if (held === undefined) return;
+    this.wireIds.delete(leaseId);
+    this.wireIds.set(next.id, wire);
+    this.leases.set(wire, { spec: next, worker: held.worker, sent: true });
   }
 
   lendCpus(): void {
@@ -133,8 +222,15 @@ export class RemoteNodeClient implements NodeClient {
   reclaimCpus(): void {}
 
   returnLease(leaseId: string): void {
-    if (!this.leases.delete(leaseId) || this.diedWith !== undefined) return;
-    this.connection.send({ t: "return", leaseId });
+    const wire = this.wireOf(leaseId);
+    this.wireIds.delete(leaseId);
+    if (!this.leases.delete(wire) || this.diedWith !== undefined) return;
+    this.connection.send({ t: "return", leaseId: wire });
+  }
+
+  /** The id the node knows lease `leaseId` by. */
+  private wireOf(leaseId: string): string {
+    return this.wireIds.get(leaseId) ?? leaseId;
   }
 
   totalCpuUnits(): Units {
@@ -262,6 +358,7 @@ export class RemoteNodeClient implements NodeClient {
         const held = this.leases.get(m.leaseId);
         // Cancelled while the grant was on its way: give it back.
         if (held === undefined || held.worker !== undefined) return this.connection.send({ t: "return", leaseId: m.leaseId });
+        this.requestEnded(held);
         const worker = remoteWorker(m.leaseId, `${this.nodeId}/${m.workerId}`, m.gpuIds);
         held.worker = worker;
         const grant: Grant<unknown> = {
@@ -309,9 +406,12 @@ export class RemoteNodeClient implements NodeClient {
         const held = this.leases.get(m.leaseId);
         if (held?.worker === undefined) return;
         this.leases.delete(m.leaseId);
+        this.wireIds.delete(held.spec.id);
         held.worker.client.exited = true;
         return owner.onLeaseLost(held.worker, m.exitCode, m.message === undefined ? undefined : new Error(m.message));
       }
+      case "log":
+        return printLogLine(m, m.workerId, this.nodeId, m.pid);
       default:
         return unreachableNode(m);
     }
@@ -321,6 +421,7 @@ export class RemoteNodeClient implements NodeClient {
     const held = this.leases.get(leaseId);
     if (held === undefined || held.worker !== undefined) return;
     this.leases.delete(leaseId);
+    this.requestEnded(held);
     this.owner!.onLeaseRequestFailed(held.spec, error);
   }
 
@@ -338,6 +439,8 @@ export class RemoteNodeClient implements NodeClient {
     this.bundleReplies.clear();
     const all = [...this.leases.values()];
     this.leases.clear();
+    this.wireIds.clear();
+    this.classes.clear();
     for (const held of all) {
       if (held.worker === undefined) this.owner?.onLeaseRequestFailed(held.spec, error);
       else {

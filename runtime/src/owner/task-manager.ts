@@ -25,6 +25,7 @@ import { descendantsFirst } from "./cancel-order.js";
 import { TaskState, assignedResources, crashError, outOfMemoryError, groupRemoved, mayRetry, retriesOutOfMemory, streamSeen } from "./task-state.js";
 import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "../node/lease.js";
+import { reuseLease } from "./lease-reuse.js";
 import type { LeasedWorker, LeaseOwner, NodeClient, TaskLeaseSpec } from "../node/node-client.js";
 import type { Grant } from "../scheduler/schedule-request.js";
 import { CPU } from "../scheduler/resource-set.js";
@@ -428,6 +429,7 @@ export class TaskManager implements LeaseOwner {
       this.fill(lease);
       return;
     }
+    if (reuseLease(lease, this.tasks, (next) => this.send(lease, next))) return;
     this.leases.delete(lease.lane);
     lease.worker.active--;
     lease.node.returnLease(lease.grantId, lease.worker);

@@ -177,7 +177,8 @@ export type FromWorker =
   | { readonly t: "listNamedActors"; readonly reqId: number; readonly namespace: string | undefined }
   | { readonly t: "kill"; readonly actorId: string; readonly noRestart: boolean }
   | { readonly t: "cancel"; readonly objectId: string; readonly force: boolean; readonly recursive: boolean }
-  | { readonly t: "log"; readonly stream: "out" | "err"; readonly label: string; readonly text: string }
+  /** `taskId`: the task or actor call that printed it (a node process sends a guest task's lines to its owner). */
+  | { readonly t: "log"; readonly stream: "out" | "err"; readonly label: string; readonly text: string; readonly taskId?: string | undefined }
   /** `ray.placementGroup` in a task or actor (validated there; the id is minted there). */
   | {
       readonly t: "createPlacementGroup";

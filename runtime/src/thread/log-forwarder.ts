@@ -16,8 +16,8 @@ export function installLogForwarder(
   post: (message: FromWorker) => void,
 ): void {
   const forward = (stream: "out" | "err") => (...args: unknown[]) => {
-    const label = context.getStore()?.name ?? idleLabel;
-    post({ t: "log", stream, label, text: formatWithOptions({ colors: false }, ...args) });
+    const task = context.getStore();
+    post({ t: "log", stream, label: task?.name ?? idleLabel, text: formatWithOptions({ colors: false }, ...args), taskId: task?.taskId });
   };
   target.log = forward("out");
   target.info = forward("out");

@@ -230,7 +230,11 @@ export class WsConnection<Out, In> implements Connection<Out, In> {
     if (!isBinary) return this.refuse(ClusterCloseCode.UNSUPPORTED_DATA, "a text frame (tsray speaks binary msgpack frames)");
     let message: unknown;
     try {
-      message = this.codec.decode(data as Buffer);
+      // Large binaries (an object's chunks, large arguments) as views of the frame, not copies: a
+      // frame with any (64 KiB or more) spans several socket reads, so ws hands it over in a buffer
+      // of its own that nothing else reads or reuses, and this is its only decode. Saves one copy
+      // into fresh memory per byte received (an object pull copies each chunk into place anyway).
+      message = this.codec.decode(data as Buffer, { view: true });
     } catch (e) {
       return this.refuse(ClusterCloseCode.INVALID_PAYLOAD, `malformed msgpack (${e instanceof Error ? e.message : String(e)})`);
     }

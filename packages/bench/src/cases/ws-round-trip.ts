@@ -6,21 +6,14 @@
  * one message at a time, and messages per second with 1,000 in flight.
  */
 import { pack, unpack } from "msgpackr";
-import WebSocket, { WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import { connectWs, WsServer, type WsConnection } from "tsray/internal/ws-transport";
+import { RawWsClient, type Echo } from "../baselines/raw-ws-peer.js";
 import type { CaseDefinition, Measurement } from "../case.js";
 import { microsPerOp, nowMs, perSecond } from "../timing.js";
 
 type Msg = { n: number };
 const check = (m: unknown) => (typeof m === "object" && m !== null && typeof (m as Msg).n === "number" ? undefined : "not { n }");
-
-interface Echo {
-  /** Sends one message; resolves with the echo. */
-  roundTrip(n: number): Promise<number>;
-  /** Sends `count` messages at once; resolves when every echo is back. */
-  burst(count: number): Promise<void>;
-  close(): Promise<void>;
-}
 
 async function tsrayEcho(): Promise<Echo> {
   const server = await WsServer.listen<Msg, Msg>({ host: "127.0.0.1", port: 0, check }, (conn) => (conn.onMessage = (m) => conn.send(m)));
@@ -47,27 +40,18 @@ async function rawEcho(): Promise<Echo> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
   await new Promise((resolve) => wss.once("listening", resolve));
   wss.on("connection", (ws) => ws.on("message", (data) => ws.send(pack(unpack(data as Buffer)))));
-  const port = (wss.address() as { port: number }).port;
-  const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
-  await new Promise((resolve) => ws.once("open", resolve));
-  let waiting: ((n: number) => void) | undefined;
-  ws.on("message", (data) => waiting?.((unpack(data as Buffer) as Msg).n));
+  const client = await RawWsClient.connect(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`);
   return {
-    roundTrip: (n) => new Promise((resolve) => ((waiting = resolve), ws.send(pack({ n })))),
-    burst: (count) =>
-      new Promise((resolve) => {
-        let left = count;
-        waiting = () => void (--left === 0 && resolve());
-        for (let i = 0; i < count; i++) ws.send(pack({ n: i }));
-      }),
+    roundTrip: (n) => client.roundTrip(n),
+    burst: (count) => client.burst(count),
     close: async () => {
-      ws.terminate();
+      await client.close();
       await new Promise((resolve) => wss.close(resolve));
     },
   };
 }
 
-function measure(label: string, echo: Echo, roundTrips: number, burst: number): Measurement {
+export function measureEcho(label: string, echo: Echo, roundTrips: number, burst: number): Measurement {
   return {
     label,
     rewarm: true,
@@ -97,8 +81,8 @@ export const wsRoundTrip: CaseDefinition = {
     const raw = await rawEcho();
     return {
       notes: [`${roundTrips} sequential round trips and a burst of ${burst} per run; server and client in one process`],
-      tsray: measure("tsray ws connection", ours, roundTrips, burst),
-      baselines: [measure("raw ws + msgpackr", raw, roundTrips, burst)],
+      tsray: measureEcho("tsray ws connection", ours, roundTrips, burst),
+      baselines: [measureEcho("raw ws + msgpackr", raw, roundTrips, burst)],
       async teardown() {
         await ours.close();
         await raw.close();

@@ -66,3 +66,10 @@ export const Cell = ray.remote(
     }
   },
 );
+
+/** A Float64Array of `length` numbers, `a[i] = i * seed`, made where the task runs (a large result crossing back). */
+export const makeArray = ray.remote(function makeArray(length: number, seed: number): Float64Array {
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = i * seed;
+  return out;
+});
