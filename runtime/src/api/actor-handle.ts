@@ -54,10 +54,12 @@ function defineMethod(proto: object, method: string, defaultName: string, numRet
     configurable: true,
     enumerable: false,
     get(this: ActorHandleBase) {
-      const actor = actorDescriptorOf(this) as ActorDescriptor;
+      // The calls hold the handle itself (not just its descriptor): a kept `handle.m` keeps the
+      // handle, so actor reference counting never ends an actor whose method is still callable.
+      const handle = this;
       // Only handles made by makeActorHandle reach here (the prototype is private to this module).
       const call = (n: number, name: string, group: string | undefined) => (...args: unknown[]) =>
-        currentCore(`${name}.remote()`).submitActorTask(actor, method, args, n, name, group);
+        currentCore(`${name}.remote()`).submitActorTask(actorDescriptorOf(handle) as ActorDescriptor, method, args, n, name, group);
       const member = {
         remote: call(numReturns, defaultName, undefined),
         options(options: unknown) {

@@ -18,6 +18,11 @@ export interface Core {
   submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[];
   /** Returns the new actor's descriptor; the API makes the handle (`makeActorHandle`). */
   createActor(cls: RemoteClassInfo, args: readonly unknown[], options: ActorSpecOptions): ActorDescriptor;
+  /**
+   * The handle `createActor`'s caller made for the new actor: the owner counts it (actor
+   * reference counting); absent where handles are not counted (a worker thread's core).
+   */
+  trackActorHandle?(handle: object, actor: ActorDescriptor, options: ActorSpecOptions): void;
   submitActorTask(
     actor: ActorDescriptor,
     method: string,

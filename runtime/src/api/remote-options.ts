@@ -56,6 +56,7 @@ export function compileActorOptions(base: ActorSpecOptions, options: unknown, wh
     namespace: o.namespace ?? base.namespace,
     getIfExists: o.getIfExists ?? base.getIfExists,
     hosting: o.hosting ?? base.hosting,
+    lifetime: o.lifetime ?? base.lifetime,
     concurrencyGroups: o.concurrencyGroups !== undefined ? { ...o.concurrencyGroups } : base.concurrencyGroups,
   };
   // Rules across options hold for the merged result too (e.g. getIfExists from the decorator, name here).

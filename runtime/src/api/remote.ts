@@ -81,7 +81,11 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
       methodOptions ??= methodOptionsOf(cls);
       checkMethodGroups(r.name, methodOptions.groups, o.concurrencyGroups);
       info ??= { ...r.location, className: r.name, methods: methodNames(cls), methodReturns: methodOptions.returns };
-      return makeActorHandle(currentCore(`${r.name}.remote()`).createActor(info, args, o));
+      const core = currentCore(`${r.name}.remote()`);
+      const actor = core.createActor(info, args, o);
+      const handle = makeActorHandle(actor);
+      core.trackActorHandle?.(handle, actor, o);
+      return handle;
     };
     define(target, "remote", create(defaults));
     define(target, "options", (o: unknown) => ({

@@ -15,8 +15,12 @@ export interface WireHooksLike {
   decodeHandle(wire: unknown): ActorHandleBase;
 }
 
-/** `onEncodeRef` hears of every ref that is encoded (the driver marks it as escaped). */
-export function createWireHooks(onEncodeRef?: (id: string) => void): WireHooksLike {
+/**
+ * `onEncodeRef` hears of every ref that is encoded (the driver marks it as escaped);
+ * `onHandle` of every actor handle encoded or decoded (the driver marks the actor's handles
+ * as escaped: a copy may live elsewhere, so reference counting keeps the actor).
+ */
+export function createWireHooks(onEncodeRef?: (id: string) => void, onHandle?: (actorId: string) => void): WireHooksLike {
   return {
     encodeRef: onEncodeRef === undefined ? (ref) => ref.id : (ref) => (onEncodeRef(ref.id), ref.id),
     decodeRef: (wire) => {
@@ -28,6 +32,7 @@ export function createWireHooks(onEncodeRef?: (id: string) => void): WireHooksLi
       if (d === undefined) {
         throw new SerializationError("ActorHandle", "an ActorHandle that was not made by tsray cannot be sent");
       }
+      onHandle?.(d.actorId);
       return d.methodReturns === undefined ? [d.actorId, d.className, d.methods] : [d.actorId, d.className, d.methods, d.methodReturns];
     },
     decodeHandle: (wire) => {
@@ -44,6 +49,7 @@ export function createWireHooks(onEncodeRef?: (id: string) => void): WireHooksLi
         methods: wire[2] as string[],
         ...(returns !== undefined ? { methodReturns: returns as Record<string, number> } : {}),
       };
+      onHandle?.(actor.actorId);
       return makeActorHandle(actor);
     },
   };

@@ -97,7 +97,9 @@ export class DriverRuntime implements Core {
   readonly objects: ClusterObjects | undefined;
   private readonly store: MemoryStore;
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
-  private readonly hooks = createWireHooks((id) => this.refs.escape(id));
+  /** Actor reference counting: the handles this driver made for unnamed, non-detached actors it created. */
+  private readonly actorRefs = new ReferenceCounter((actorId) => this.actors.outOfScope(actorId));
+  private readonly hooks = createWireHooks((id) => this.refs.escape(id), (actorId) => this.actorRefs.escape(actorId));
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
   /** For `put`: a large frame is written straight into a slab (task arguments still get their own buffer, which moves to the worker). */
   private readonly putCodec = compactCodec(new Codec(this.hooks, { allocate: (n) => this.slabs.allocate(n) }), this.slabs);
@@ -269,6 +271,11 @@ export class DriverRuntime implements Core {
     const encoded = this.encodeArgs(args, `${cls.className}.constructor`);
     const created = this.actors.create(actorCreation(this.ids.next(), cls, encoded, o, this.options.namespace));
     return created;
+  }
+
+  trackActorHandle(handle: object, actor: ActorDescriptor, o: ActorSpecOptions): void {
+    // Named and detached actors live until killed (or, named, until shutdown), as in Ray.
+    if (o.name === undefined && o.lifetime !== "detached") this.actorRefs.track(handle, actor.actorId);
   }
 
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, group?: string): ObjectRef | ObjectRef[] {

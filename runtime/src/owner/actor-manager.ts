@@ -65,6 +65,8 @@ class ActorState {
   noRestart = false;
   /** `ray.exitActor()` ran in this call: the actor dies once it is done. */
   exitAfter: string | undefined = undefined;
+  /** No handle is left anywhere (reference counting): it ends once its submitted calls are done. */
+  outOfScope = false;
   /** Its lease request: plain data, the same for every node asked. */
   readonly spec: ActorLeaseSpec;
   constructor(
@@ -192,6 +194,24 @@ export class ActorManager implements ActorLeaseOwner {
     if (!state.inFlight.has(taskId)) this.exited(state);
   }
 
+  /**
+   * Reference counting found no handle left (the owner's handles collected, none ever sent):
+   * as Ray, calls already submitted finish first, then the actor ends. Named and detached
+   * actors are never tracked, so never reach here.
+   */
+  outOfScope(actorId: string): void {
+    const state = this.actors.get(actorId);
+    if (state === undefined || state.phase === "dead") return;
+    state.outOfScope = true;
+    this.endIfOutOfScope(state);
+  }
+
+  private endIfOutOfScope(state: ActorState): void {
+    if (!state.outOfScope || state.inFlight.size > 0 || state.queue.size > 0) return;
+    state.noRestart = true;
+    this.die(state, "it went out of scope: no handle to it was left", undefined);
+  }
+
   private exited(state: ActorState): void {
     this.die(state, "it exited with ray.exitActor()", undefined);
   }
@@ -211,6 +231,7 @@ export class ActorManager implements ActorLeaseOwner {
     const ids = returnIds(taskId, f.q.call.numReturns);
     for (let i = 0; i < ids.length; i++) this.d.store.putBytes(ids[i]!, results[i]!);
     if (state.exitAfter === taskId) this.exited(state);
+    this.endIfOutOfScope(state);
   }
 
   onCallFailed(actorId: string, taskId: string, wire: WireError): void {
@@ -220,6 +241,7 @@ export class ActorManager implements ActorLeaseOwner {
     state.inFlight.delete(taskId);
     this.settleError(f.q.call, new TaskError(f.q.call.name, this.d.rebuildError(wire)));
     if (state.exitAfter === taskId) this.exited(state);
+    this.endIfOutOfScope(state);
   }
 
   /** The actor a `done`/`failed` for `taskId` from `client` is about (`client` may host several). */
