@@ -194,11 +194,7 @@ export class ActorManager implements ActorLeaseOwner {
     if (!state.inFlight.has(taskId)) this.exited(state);
   }
 
-  /**
-   * Reference counting found no handle left (the owner's handles collected, none ever sent):
-   * as Ray, calls already submitted finish first, then the actor ends. Named and detached
-   * actors are never tracked, so never reach here.
-   */
+  /** No handle left (reference counting; never for named or detached actors): ends after its submitted calls. */
   outOfScope(actorId: string): void {
     const state = this.actors.get(actorId);
     if (state === undefined || state.phase === "dead") return;
