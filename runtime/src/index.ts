@@ -38,6 +38,7 @@ export type { RuntimeContext as RuntimeContextIds } from "./common/context.js";
 export { method } from "./api/actor-methods.js";
 export type { MethodDecorator, MethodFor } from "./api/actor-methods.js";
 export { ObjectRef } from "./api/object-ref.js";
+export { ObjectRefGenerator } from "./api/object-ref-generator.js";
 export type { OwnerAddress } from "./common/ids.js";
 export { ActorHandle } from "./api/remote-types.js";
 export type {
@@ -57,6 +58,11 @@ export type {
   RemoteFunction,
   RemoteParams,
   RemoteReturn,
+  NumReturns,
+  IsGenerator,
+  YieldOf,
+  GeneratorReturn,
+  RefTuple,
 } from "./api/remote-types.js";
 export type {
   ActorHosting,

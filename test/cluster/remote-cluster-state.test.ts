@@ -166,6 +166,18 @@ t("named actors that lived on a node that died are dead, and their names free", 
   await service.close();
 });
 
+t("unnamed actors that lived on a node that died are dead too", async () => {
+  const { service, state } = await head();
+  const a = await connectClusterState(service.url, { kind: "driver", token: "tok" });
+  await a.registerNode(node("n1"));
+  await a.registerActor({ actor: actor("u1"), namespace: "ns", getIfExists: false });
+  await a.updateActorState("u1", { state: "ALIVE", nodeId: "n1" });
+  a.close(new Error("the driver stops without reporting its actors"));
+  await until(state, () => state.node("n1")?.alive === false);
+  assert.is(state.actor("u1")?.state, "DEAD");
+  await service.close();
+});
+
 t("a silent node is marked dead within the configured bound", async () => {
   const { service, state } = await head({ heartbeatMs: 50, deadAfterMs: 200 });
   // Its heartbeats would come every 10 s: far past the bound.

@@ -82,8 +82,8 @@ t("a driver that joins lists every node in ray.nodes(), and its named actors are
 });
 
 t("tsray status shows demand no node of the driver's scheduler can fit as infeasible on the driver's node", async () => {
-  // Work does not go to other nodes yet: to the joined driver's scheduler, `special` is nowhere.
-  const ref = touch.options({ resources: { special: 1 } }).remote();
+  // No node of the cluster has `nowhere` (`special`, which the worker node has, would run there).
+  const ref = touch.options({ resources: { nowhere: 1 } }).remote();
   const mine = ray.getRuntimeContext().nodeId;
   let text = "";
   await until(async () => {
@@ -100,6 +100,14 @@ t("a driver program that joins and never calls ray.shutdown() exits by itself wh
   const seen = JSON.parse(stdout.trim()) as { nodes: number; named: number };
   assert.is(seen.nodes, 4, "head, worker, this test's driver and its own");
   assert.ok(seen.named >= 1, "it sees the keeper");
+});
+
+t("ray.init() with no address joins the cluster named by TSRAY_ADDRESS", async () => {
+  const fixture = fileURLToPath(new URL("../../fixtures/cluster/joined-driver.mjs", import.meta.url));
+  const { stdout } = await run(process.execPath, [fixture], { env: { ...cluster.env, TSRAY_TOKEN: TOKEN, TSRAY_ADDRESS: head.url }, timeout: 60_000 });
+  const seen = JSON.parse(stdout.trim()) as { addresses: string[] };
+  assert.ok(seen.addresses.includes(head.url), `the head is listed: ${seen.addresses.join(", ")}`);
+  assert.ok(seen.addresses.includes(worker.url), "so is the worker node");
 });
 
 t("a wrong token and a wrong protocol version are refused with clear errors; other connections are unaffected", async () => {

@@ -58,9 +58,17 @@ test("workers skip the initializers that create an actor and call it, although i
   assert.match(emitted, "\nconst values = __tsray.inWorker ? undefined : await ray.get(");
 });
 
-test("decorator forms with options, async functions and actor classes work end to end", () => {
+test("decorator forms with options, async functions, generators and actor classes work end to end", () => {
   const out = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { forms: unknown };
-  assert.equal(out.forms, { split: ["TSRAY", 5], double: 42, local: 31, store: 1 });
+  assert.equal(out.forms, {
+    split: ["TSRAY", 5],
+    double: 42,
+    local: 31,
+    store: 1,
+    stream: [10, 20, 30],
+    static: ["static", "generator"],
+    keys: ["x", "y"],
+  });
 });
 
 test.run();

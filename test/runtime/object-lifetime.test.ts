@@ -9,6 +9,7 @@ let out: {
   droppedWhileQueuedFreed: boolean;
   churned: number;
   workerObjectsFreed: boolean;
+  generatorValuesFreed: boolean;
   keptValue: number;
   keptResultValue: number;
 };
@@ -35,6 +36,10 @@ test("results of tasks whose refs were dropped while the tasks were queued are f
 test("objects a task created, whose refs it dropped, are freed too", () => {
   assert.is(out.churned, 24 + 24 * 1.5);
   assert.ok(out.workerObjectsFreed);
+});
+
+test("a streaming generator's values are freed: taken ones with their refs, the others with the generator", () => {
+  assert.ok(out.generatorValuesFreed);
 });
 
 test("objects whose refs are still held stay readable", () => {

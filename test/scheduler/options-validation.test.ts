@@ -63,6 +63,14 @@ test("numReturns must be an integer of at least 1", () => {
   rejects(() => S.validateActorMethodOptions({ numReturns: -1 }, "A.m"), /numReturns/);
 });
 
+test('numReturns may be "streaming"; the generator backpressure bound is an integer ≥ 1 or -1', () => {
+  S.validateTaskOptions({ numReturns: "streaming", generatorBackpressureNumObjects: 8 }, "f");
+  S.validateActorMethodOptions({ numReturns: "streaming", generatorBackpressureNumObjects: -1 }, "A.m");
+  rejects(() => S.validateTaskOptions({ numReturns: "dynamic" }, "f"), /numReturns of f must be an integer ≥ 1, or "streaming"/);
+  rejects(() => S.validateTaskOptions({ generatorBackpressureNumObjects: 0 }, "f"), /generatorBackpressureNumObjects of f/);
+  rejects(() => S.validateActorMethodOptions({ generatorBackpressureNumObjects: "2" }, "A.m"), /generatorBackpressureNumObjects/);
+});
+
 test("retry and restart counts accept -1 (forever) but nothing lower", () => {
   S.validateTaskOptions({ maxRetries: -1 }, "f");
   rejects(() => S.validateTaskOptions({ maxRetries: -2 }, "f"), /maxRetries of f must be an integer ≥ -1/);

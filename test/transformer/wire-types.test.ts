@@ -53,6 +53,14 @@ test("a Promise as a value is a compile error; an async function's awaited resul
   assert.ok(found.some((d) => /is a Promise\. Await it and send its value/.test(d.message)), describe(found));
 });
 
+test("a generator's yield type is checked, not the generator object it returns; yielded instances of the program's classes are accepted", () => {
+  const found = expectMarked("generator.ts");
+  assert.ok(found.some((d) => /the values remote function `callbacks` yields cannot be sent back from a worker: its type is a function/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /the values .*handlers.* yields cannot be sent back/.test(d.message)), describe(found));
+  assert.ok(found.some((d) => /the values remote function `sealed` yields .* has private members \(#secret\)/.test(d.message)), describe(found));
+  assert.not.ok(found.some((d) => /readings|Reading\b/.test(d.message)), describe(found));
+});
+
 test("instances of the program's classes are accepted; unregistrable classes, #private without hooks and unsendable fields are errors", () => {
   const found = expectMarked("class-instance.ts");
   assert.ok(found.some((d) => /its type is an instance of class Vault, which has private members \(#secret\)\. Private members cannot be read/.test(d.message)), describe(found));

@@ -117,6 +117,10 @@ function namespaceFor(ts: TypeScript, file: ts.SourceFile, target: RemoteTarget)
       body =
         `    function ${call(n)};\n` +
         `    function options<const __TsrayNumReturns extends number>(options: ${R}.TaskOptions & { readonly numReturns: __TsrayNumReturns }): { ${call("__TsrayNumReturns")} };\n` +
+        // Only generators stream (the runtime refuses "streaming" for other functions).
+        (ts.isFunctionDeclaration(target.declaration) && target.declaration.asteriskToken
+          ? `    function options(options: ${R}.TaskOptions & { readonly numReturns: "streaming" }): { ${call('"streaming"')} };\n`
+          : "") +
         `    function options(options: ${R}.TaskOptions): { ${call(n)} };\n`;
     }
   } else {
@@ -148,10 +152,19 @@ function typeParameterText(ts: TypeScript, file: ts.SourceFile, tp: ts.TypeParam
 
 /**
  * The `N` of `RemoteFunction<F, N>` from the decorator's options:
- * `numReturns: 2` → `2`; any other `numReturns` expression → `number`; none → no `N`.
+ * `numReturns: 2` → `2`; `numReturns: "streaming"` → `"streaming"`; any other `numReturns`
+ * expression → `number`; none → no `N`.
  */
 function numReturnsType(ts: TypeScript, decorator: ts.Decorator): string | undefined {
-  return numReturnsOf(ts, decoratorOptions(ts, decorator));
+  const options = decoratorOptions(ts, decorator);
+  if (options && ts.isObjectLiteralExpression(options)) {
+    for (const property of options.properties) {
+      if (property.name && ts.isIdentifier(property.name) && property.name.text === "numReturns" && ts.isPropertyAssignment(property)) {
+        if (ts.isStringLiteral(property.initializer) && property.initializer.text === "streaming") return '"streaming"';
+      }
+    }
+  }
+  return numReturnsOf(ts, options);
 }
 
 /**

@@ -66,16 +66,19 @@ export function checkRemoteSignatures(
     const signature = checker.getSignatureFromDeclaration(fn);
     if (!signature) return;
     const returned = checker.getReturnTypeOfSignature(signature);
+    // A generator (`function*`, `async function*`) sends each value it yields, not the generator.
+    const yielded = fn.asteriskToken !== undefined ? yieldTypeOf(checker, returned) : undefined;
     // The worker awaits what a task returns: `Promise<T>` (an async function) sends a T.
-    const refusal = findWireRefusal(ts, checker, checker.getAwaitedType(returned) ?? returned, classes);
+    const refusal = findWireRefusal(ts, checker, yielded ?? checker.getAwaitedType(returned) ?? returned, classes);
     if (!refusal) return;
+    const what = yielded !== undefined ? `the values ${owner} yields` : `the result of ${owner}`;
     out.push(
       createTsrayDiagnostic(
         ts,
         file,
         fn.type ?? fn.name ?? fn,
         TsrayDiagnosticCode.UnsendableResult,
-        `the result of ${owner} cannot be sent back from a worker: ${describe(refusal, "result")}`,
+        `${what} cannot be sent back from a worker: ${describe(refusal, yielded !== undefined ? "value" : "result")}`,
       ),
     );
   };
@@ -144,4 +147,14 @@ export function checkRemoteCall(
     );
   });
   return out;
+}
+
+/**
+ * The `Y` of a generator function's `Generator<Y, …>` / `AsyncGenerator<Y, …>` return type;
+ * undefined when the type is not one of those (then the result is checked as it is).
+ */
+function yieldTypeOf(checker: ts.TypeChecker, returned: ts.Type): ts.Type | undefined {
+  const name = returned.getSymbol()?.getName();
+  if (name !== "Generator" && name !== "AsyncGenerator") return undefined;
+  return checker.getTypeArguments(returned as ts.TypeReference)[0];
 }

@@ -18,6 +18,7 @@ export function actorCreation(
     className: cls.className,
     methods: cls.methods,
     ...(cls.methodReturns !== undefined ? { methodReturns: cls.methodReturns } : {}),
+    ...(cls.generators !== undefined ? { generators: cls.generators } : {}),
   };
   return {
     actor,

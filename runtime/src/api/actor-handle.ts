@@ -14,9 +14,10 @@
  */
 import { ActorHandleBase, actorDescriptorOf, bindDescriptor } from "./actor-handle-base.js";
 import { currentCore } from "./core.js";
-import { compileMethodOptions } from "./remote-options.js";
+import { compileMethodOptions, compileReturns } from "./remote-options.js";
+import { streamOrRefs } from "./object-ref-generator.js";
 import type { ActorHandle } from "./remote-types.js";
-import type { ActorDescriptor } from "../common/task-spec.js";
+import type { ActorDescriptor, Streaming } from "../common/task-spec.js";
 
 export { ActorHandleBase, actorDescriptorOf };
 
@@ -34,13 +35,15 @@ function prototypeFor(actor: ActorDescriptor): object {
   let proto = prototypes.get(actor.methods);
   if (proto !== undefined) return proto;
   // Decoded descriptors carry fresh arrays: share prototypes by content too.
-  const key = `${actor.className}\0${actor.methods.join("\0")}\0${actor.methodReturns === undefined ? "" : JSON.stringify(actor.methodReturns)}`;
+  const generators = actor.generators ?? [];
+  const returns = actor.methodReturns === undefined ? "" : JSON.stringify(actor.methodReturns);
+  const key = `${actor.className}\0${actor.methods.join("\0")}\0*${generators.join("\0")}\0${returns}`;
   proto = prototypesByKey.get(key);
   if (proto === undefined) {
     proto = Object.create(ActorHandleBase.prototype) as object;
     for (const method of actor.methods) {
-      const returns = actor.methodReturns !== undefined && Object.hasOwn(actor.methodReturns, method) ? actor.methodReturns[method]! : 1;
-      defineMethod(proto, method, `${actor.className}.${method}`, returns);
+      const returns = actor.methodReturns !== undefined && Object.hasOwn(actor.methodReturns, method) ? actor.methodReturns[method] : undefined;
+      defineMethod(proto, method, `${actor.className}.${method}`, returns, generators.includes(method));
     }
     prototypesByKey.set(key, proto);
   }
@@ -48,8 +51,16 @@ function prototypeFor(actor: ActorDescriptor): object {
   return proto;
 }
 
-/** `numReturns`: the method's own (`@ray.method({ numReturns })`), which `.options({ numReturns })` overrides. */
-function defineMethod(proto: object, method: string, defaultName: string, numReturns: number): void {
+/**
+ * `numReturns`: the method's own (`@ray.method({ numReturns })`), which `.options({ numReturns })`
+ * overrides. A generator method streams by default (`ObjectRefGenerator`), as a generator function
+ * does; with its own `numReturns` it is a static generator of that many refs.
+ */
+function defineMethod(proto: object, method: string, defaultName: string, numReturns: number | undefined, generator: boolean): void {
+  const defaults = {
+    numReturns: numReturns ?? 1,
+    streaming: generator && numReturns === undefined ? { backpressure: -1 } : undefined,
+  };
   Object.defineProperty(proto, method, {
     configurable: true,
     enumerable: false,
@@ -58,13 +69,15 @@ function defineMethod(proto: object, method: string, defaultName: string, numRet
       // handle, so actor reference counting never ends an actor whose method is still callable.
       const handle = this;
       // Only handles made by makeActorHandle reach here (the prototype is private to this module).
-      const call = (n: number, name: string, group: string | undefined) => (...args: unknown[]) =>
-        currentCore(`${name}.remote()`).submitActorTask(actorDescriptorOf(handle) as ActorDescriptor, method, args, n, name, group);
+      const call = (n: number, name: string, streaming: Streaming | undefined, group: string | undefined) => (...args: unknown[]) =>
+        streamOrRefs(currentCore(`${name}.remote()`).submitActorTask(actorDescriptorOf(handle) as ActorDescriptor, method, args, n, name, streaming, group), streaming);
       const member = {
-        remote: call(numReturns, defaultName, undefined),
+        remote: call(defaults.numReturns, defaultName, defaults.streaming, undefined),
         options(options: unknown) {
-          const o = compileMethodOptions(options, `${defaultName}.options()`);
-          return { remote: call(o.numReturns ?? numReturns, o.name ?? defaultName, o.concurrencyGroup) };
+          const where = `${defaultName}.options()`;
+          const o = compileMethodOptions(options, where);
+          const r = compileReturns(defaults, o, where, generator);
+          return { remote: call(r.numReturns, o.name ?? defaultName, r.streaming, o.concurrencyGroup) };
         },
       };
       Object.defineProperty(this, method, { value: member, enumerable: false });

@@ -31,12 +31,15 @@ export interface MethodDecorator<O extends MethodOptions = MethodOptions> {
   (prototype: object, name: string, descriptor?: PropertyDescriptor): void;
 }
 
-/** A method that fits options `O`: with `numReturns` above 1 it must return an array (or a promise of one), one element per ref. */
+/**
+ * A method that fits options `O`: with `numReturns` above 1 it must return an array (or a promise of
+ * one), one element per ref, or be a generator method (a static generator: one ref per value it yields).
+ */
 export type MethodFor<O extends MethodOptions> = O extends { readonly numReturns: infer N extends number }
   ? [N] extends [1]
     ? AnyFunction
     : // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      (...args: any[]) => readonly unknown[] | PromiseLike<readonly unknown[]>
+      (...args: any[]) => readonly unknown[] | PromiseLike<readonly unknown[]> | Generator<unknown, unknown, any> | AsyncGenerator<unknown, unknown, any>
   : AnyFunction;
 
 export function method<const O extends MethodOptions>(options: O): MethodDecorator<O> {

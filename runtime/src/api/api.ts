@@ -13,6 +13,8 @@ import { currentCore, installCore, peekCore, type NodeInfo } from "./core.js";
 import { InvalidArgumentError } from "../common/errors.js";
 import type { NamedActor } from "../common/task-spec.js";
 import { ObjectRef } from "./object-ref.js";
+import { ObjectRefGenerator } from "./object-ref-generator.js";
+import { generatorTaskOf } from "../common/ids.js";
 import { checkInteger, checkOptionKeys, describe } from "../scheduler/options-validation.js";
 import { inWorker } from "./stubs.js";
 
@@ -143,12 +145,20 @@ export async function wait<R extends ObjectRef<unknown>>(refs: readonly R[], opt
  * `force` (its thread is ended; no retry; refused for actor calls); without
  * `force` its ref fails at once, its `getRuntimeContext().signal` aborts and its
  * pending `ray.get`s fail, but synchronous code runs on to its end. Cancelled
- * calls are never retried.
+ * calls are never retried. A streaming generator (the `ObjectRefGenerator`, or
+ * any ref it gave out) is cancelled whole: it stops before its next value (a
+ * running one hears its signal), and its iteration ends with a ref whose `get`
+ * rejects with `TaskCancelledError`.
  */
-export function cancel(ref: ObjectRef, options?: CancelOptions): void {
-  if (!(ref instanceof ObjectRef)) throw new InvalidArgumentError(`ray.cancel() takes an ObjectRef, got ${describe(ref)}.`);
+export function cancel(ref: ObjectRef | ObjectRefGenerator, options?: CancelOptions): void {
+  if (!(ref instanceof ObjectRef) && !(ref instanceof ObjectRefGenerator)) {
+    throw new InvalidArgumentError(`ray.cancel() takes an ObjectRef or an ObjectRefGenerator, got ${describe(ref)}.`);
+  }
   const o = checkObject(options, new Set(["force", "recursive"]), "ray.cancel()") as CancelOptions;
-  currentCore("ray.cancel()").cancel(ref, o.force === true, o.recursive !== false);
+  // A streaming generator is cancelled whole: through itself, or any of the refs it gave out.
+  const generatorTask = ref instanceof ObjectRefGenerator ? ref.completed().id : generatorTaskOf(ref.id);
+  const target = generatorTask !== undefined ? new ObjectRef(generatorTask) : ref as ObjectRef;
+  currentCore("ray.cancel()").cancel(target, o.force === true, o.recursive !== false);
 }
 
 /** Ends an actor at once: its pending and later calls fail with `ActorDiedError`. */

@@ -11,7 +11,7 @@ import type { CoreRuntimeContext } from "../common/context.js";
 import { NotInitializedError } from "../common/errors.js";
 import type { ObjectRef } from "./object-ref.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
-import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, TaskCall } from "../common/task-spec.js";
+import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, Streaming, TaskCall } from "../common/task-spec.js";
 
 export interface Core {
   /** Returns one ref, or an array of `numReturns` refs when it is above 1. */
@@ -29,9 +29,13 @@ export interface Core {
     args: readonly unknown[],
     numReturns: number,
     name: string,
+    /** A generator method that streams (then `numReturns` is 1: the ref of its end). */
+    streaming?: Streaming,
     /** The concurrency group chosen for this call; undefined: the method's own. */
     group?: string,
   ): ObjectRef | ObjectRef[];
+  /** What this thread's `ObjectRefGenerator`s ask for (streaming generators it called). */
+  readonly generators: GeneratorCalls;
   put(value: unknown): ObjectRef;
   /** Values in order; rejects as soon as one ref holds an error, or with `GetTimeoutError`. */
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]>;
@@ -75,6 +79,21 @@ export interface NodeInfo {
   /** Resource totals (user units). */
   readonly resources: Readonly<Record<string, number>>;
   readonly alive: boolean;
+}
+
+/**
+ * The owner's answers to an `ObjectRefGenerator` (api/object-ref-generator.ts), for a streaming
+ * generator task `taskId` this thread called (owner/generator-streams.ts in the driver).
+ */
+export interface GeneratorCalls {
+  /** Resolves true once value `index` is stored, false once the generator ended without it. */
+  next(taskId: string, index: number): Promise<boolean>;
+  /** The ref of value `index` (stored), owned by this thread like the refs of any call it made. */
+  take(taskId: string, index: number): ObjectRef;
+  /** The caller has taken `consumed` values of its bounded generator: the generator may go on. */
+  consumed(taskId: string, consumed: number): void;
+  /** The caller's `ObjectRefGenerator` was collected after `taken` values: the others are freed, later ones not kept. */
+  drop(taskId: string, taken: number): void;
 }
 
 /** One row of `ray.placementGroupTable()`. */

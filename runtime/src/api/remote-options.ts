@@ -10,13 +10,17 @@
  * while alive). A placement group in `schedulingStrategy` is reduced to its
  * id, so the options cross to the driver from worker threads as plain data.
  */
-import type { ActorSpecOptions, SchedulingOptions, TaskSpecOptions } from "../common/task-spec.js";
+import type { ActorSpecOptions, SchedulingOptions, Streaming, TaskSpecOptions } from "../common/task-spec.js";
+import { InvalidArgumentError } from "../common/errors.js";
 import type { ActorMethodOptions, ActorOptions, SchedulingStrategy, TaskOptions } from "../common/options.js";
 import { validateActorMethodOptions, validateActorOptions, validateTaskOptions } from "../scheduler/options-validation.js";
 
-export function defaultTaskOptions(name: string): TaskSpecOptions {
-  return { demand: {}, maxRetries: 3, retryExceptions: false, numReturns: 1, name };
+/** A generator function streams by default (Ray's `num_returns="streaming"`), without a backpressure bound. */
+export function defaultTaskOptions(name: string, generator = false): TaskSpecOptions {
+  return { demand: {}, maxRetries: 3, retryExceptions: false, numReturns: 1, name, ...(generator ? { streaming: unbounded } : {}) };
 }
+
+const unbounded: Streaming = { backpressure: -1 };
 
 export function defaultActorOptions(): ActorSpecOptions {
   return {
@@ -31,17 +35,49 @@ export function defaultActorOptions(): ActorSpecOptions {
   };
 }
 
-/** `base` with `options` applied on top; `where` names the call site in errors. */
-export function compileTaskOptions(base: TaskSpecOptions, options: unknown, where: string): TaskSpecOptions {
+/**
+ * `base` with `options` applied on top; `where` names the call site in errors.
+ * `generator`: the function is a generator function (only those may stream).
+ */
+export function compileTaskOptions(base: TaskSpecOptions, options: unknown, where: string, generator = false): TaskSpecOptions {
   validateTaskOptions(options, where);
   const o: TaskOptions = options ?? {};
+  const returns = compileReturns(base, o, where, generator);
   return {
     demand: mergeDemand(base.demand, o),
     maxRetries: o.maxRetries ?? base.maxRetries,
     retryExceptions: o.retryExceptions ?? base.retryExceptions,
-    numReturns: o.numReturns ?? base.numReturns,
+    numReturns: returns.numReturns,
     name: o.name ?? base.name,
+    ...(returns.streaming !== undefined ? { streaming: returns.streaming } : {}),
   };
+}
+
+/**
+ * `numReturns` and streaming after `o` (task or actor method options) over `base`:
+ * `"streaming"` (the default of a generator) gives one ref, the generator's end, and
+ * `streaming` with its backpressure bound; a number gives that many plain refs
+ * (a generator then is a static one). Streaming options on a function that is
+ * not a generator function are refused.
+ */
+export function compileReturns(
+  base: { readonly numReturns: number; readonly streaming?: Streaming | undefined },
+  o: { readonly numReturns?: number | "streaming"; readonly generatorBackpressureNumObjects?: number },
+  where: string,
+  generator: boolean,
+): { readonly numReturns: number; readonly streaming: Streaming | undefined } {
+  const bound = o.generatorBackpressureNumObjects;
+  if (!generator && (o.numReturns === "streaming" || bound !== undefined)) {
+    const key = o.numReturns === "streaming" ? 'numReturns: "streaming"' : "generatorBackpressureNumObjects";
+    throw new InvalidArgumentError(
+      `${key} of ${where} applies only to generator functions (function* or async function*), which yield their results one by one.`,
+    );
+  }
+  if (typeof o.numReturns === "number") return { numReturns: o.numReturns, streaming: undefined };
+  const streams = o.numReturns === "streaming" || (o.numReturns === undefined && base.streaming !== undefined);
+  if (!streams) return { numReturns: base.numReturns, streaming: undefined };
+  const backpressure = bound ?? base.streaming?.backpressure ?? -1;
+  return { numReturns: 1, streaming: backpressure === -1 ? unbounded : { backpressure } };
 }
 
 export function compileActorOptions(base: ActorSpecOptions, options: unknown, where: string): ActorSpecOptions {

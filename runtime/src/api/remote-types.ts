@@ -9,6 +9,7 @@
  * Change these only additively: emitted `.d.ts` files of user packages name them.
  */
 import type { ObjectRef } from "./object-ref.js";
+import type { ObjectRefGenerator } from "./object-ref-generator.js";
 import { ActorHandleBase } from "./actor-handle-base.js";
 import type { ActorMethodOptions, ActorOptions, RemoteOptions, TaskOptions } from "../common/options.js";
 
@@ -27,29 +28,65 @@ export type RemoteParams<F extends AnyFunction> = RemoteArgs<Parameters<F>>;
 /** The parameters of `C.remote(...)` for a class type `C`. */
 export type RemoteCtorParams<C extends AnyClass> = RemoteArgs<ConstructorParameters<C>>;
 
+/** What `numReturns` may be at the type level: a count, `"streaming"`, or not given. */
+export type NumReturns = number | "streaming" | undefined;
+
 /**
  * What `.remote()` returns for a function type `F` and a `numReturns` of `N`:
  * one ref for `N` of 1 (or not given); for `N > 1` a tuple of refs, one per
  * element of the returned tuple (or an array of refs when the return type is
- * a plain array).
+ * a plain array). A generator function (`function*`, `async function*`)
+ * gives an `ObjectRefGenerator` of what it yields, or with a numeric `N` (a
+ * static generator) `N` refs of what it yields.
  */
-export type RemoteReturn<F extends AnyFunction, N extends number | undefined = undefined> = [N] extends [
-  undefined | 1,
-]
-  ? ObjectRef<Awaited<ReturnType<F>>>
-  : Awaited<ReturnType<F>> extends infer R extends readonly unknown[]
-    ? { -readonly [K in keyof R]: ObjectRef<R[K]> }
-    : ObjectRef<unknown>[];
+export type RemoteReturn<F extends AnyFunction, N extends NumReturns = undefined> =
+  IsGenerator<ReturnType<F>> extends true
+    ? GeneratorReturn<YieldOf<ReturnType<F>>, N>
+    : [N] extends [undefined | 1]
+      ? ObjectRef<Awaited<ReturnType<F>>>
+      : Awaited<ReturnType<F>> extends infer R extends readonly unknown[]
+        ? { -readonly [K in keyof R]: ObjectRef<R[K]> }
+        : ObjectRef<unknown>[];
+
+// The widest generator types, used only to recognise them (`TNext` is contravariant: `any`).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyGenerator = Generator<unknown, unknown, any> | AsyncGenerator<unknown, unknown, any>;
+
+/** Whether `R` (a return type) is a sync or async generator; `any` is not. */
+export type IsGenerator<R> = 0 extends 1 & R ? false : [R] extends [never] ? false : [R] extends [AnyGenerator] ? true : false;
+
+/** What a generator of type `R` yields (sync or async). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type YieldOf<R> = R extends Generator<infer Y, unknown, any> ? Y : R extends AsyncGenerator<infer Y, unknown, any> ? Y : never;
+
+/** `.remote()` of a generator yielding `Y`: streaming by default, `N` refs for a numeric `N`. */
+export type GeneratorReturn<Y, N extends NumReturns> = [N] extends [undefined | "streaming"]
+  ? ObjectRefGenerator<Y>
+  : [N] extends [1]
+    ? ObjectRef<Y>
+    : N extends number
+      ? RefTuple<Y, N>
+      : ObjectRef<Y>[];
+
+/** `N` refs of `Y` as a tuple for a literal `N` up to 64, else an array. */
+export type RefTuple<Y, N extends number, Acc extends readonly ObjectRef<Y>[] = []> = number extends N
+  ? ObjectRef<Y>[]
+  : Acc["length"] extends N
+    ? Acc
+    : Acc["length"] extends 64
+      ? ObjectRef<Y>[]
+      : RefTuple<Y, N, [...Acc, ObjectRef<Y>]>;
 
 /** `f.remote` and `f.options(...).remote`. */
-export interface RemoteCallable<F extends AnyFunction, N extends number | undefined = undefined> {
+export interface RemoteCallable<F extends AnyFunction, N extends NumReturns = undefined> {
   remote(...args: RemoteParams<F>): RemoteReturn<F, N>;
 }
 
 /** The members the transform (or `ray.remote(fn)`) adds to a remote function. */
-export interface RemoteFunction<F extends AnyFunction, N extends number | undefined = undefined>
+export interface RemoteFunction<F extends AnyFunction, N extends NumReturns = undefined>
   extends RemoteCallable<F, N> {
   options<const M extends number>(options: TaskOptions & { readonly numReturns: M }): RemoteCallable<F, M>;
+  options(options: TaskOptions & { readonly numReturns: "streaming" }): RemoteCallable<F, "streaming">;
   options(options: TaskOptions): RemoteCallable<F, N>;
 }
 
@@ -64,9 +101,10 @@ export interface ActorClass<C extends AnyClass> extends ActorConstructor<C> {
 }
 
 /** `handle.method.remote` and `handle.method.options(...).remote`. */
-export interface ActorMethod<F extends AnyFunction, N extends number | undefined = undefined>
+export interface ActorMethod<F extends AnyFunction, N extends NumReturns = undefined>
   extends RemoteCallable<F, N> {
   options<const M extends number>(options: ActorMethodOptions & { readonly numReturns: M }): RemoteCallable<F, M>;
+  options(options: ActorMethodOptions & { readonly numReturns: "streaming" }): RemoteCallable<F, "streaming">;
   options(options: ActorMethodOptions): RemoteCallable<F, N>;
 }
 

@@ -35,6 +35,7 @@ import type {
   RemoteFunction,
 } from "./remote-types.js";
 import { threadRegistry } from "./function-registry.js";
+import { isGeneratorFunction, streamOrRefs } from "./object-ref-generator.js";
 import { checkMethodGroups, methodOptionsOf, type ClassMethodOptions } from "./actor-methods.js";
 
 export function remote<F extends AnyFunction>(fn: F, context?: RemoteContext): F & RemoteFunction<F>;
@@ -80,7 +81,16 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
     const create = (o: ActorSpecOptions) => (...args: unknown[]) => {
       methodOptions ??= methodOptionsOf(cls);
       checkMethodGroups(r.name, methodOptions.groups, o.concurrencyGroups);
-      info ??= { ...r.location, className: r.name, methods: methodNames(cls), methodReturns: methodOptions.returns };
+      if (info === undefined) {
+        const methods = methodNames(cls);
+        info = {
+          ...r.location,
+          className: r.name,
+          methods: methods.all,
+          methodReturns: methodOptions.returns,
+          ...(methods.generators.length > 0 ? { generators: methods.generators } : {}),
+        };
+      }
       const core = currentCore(`${r.name}.remote()`);
       const actor = core.createActor(info, args, o);
       const handle = makeActorHandle(actor);
@@ -97,15 +107,17 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
     threadRegistry.noteModule(r.location.url);
     threadRegistry.register(r.location.id, { kind: "function", fn: target as (...args: unknown[]) => unknown });
     const loc = r.location;
-    const defaults = compileTaskOptions(defaultTaskOptions(r.name), options, `@ray.remote on ${r.name}`);
+    // A generator function streams its values by default (an ObjectRefGenerator, see object-ref-generator.ts).
+    const generator = isGeneratorFunction(target);
+    const defaults = compileTaskOptions(defaultTaskOptions(r.name, generator), options, `@ray.remote on ${r.name}`, generator);
     const submit = (o: TaskSpecOptions) => {
       const what = `${o.name}.remote()`;
       const call: TaskCall = { fn: loc, ...o };
-      return (...args: unknown[]) => currentCore(what).submitTask(call, args);
+      return (...args: unknown[]) => streamOrRefs(currentCore(what).submitTask(call, args), o.streaming);
     };
     define(target, "remote", submit(defaults));
     define(target, "options", (o: unknown) => ({
-      remote: submit(compileTaskOptions(defaults, o, `${r.name}.options()`)),
+      remote: submit(compileTaskOptions(defaults, o, `${r.name}.options()`, generator)),
     }));
   }
   return target;
@@ -187,17 +199,23 @@ export function moduleId(url: string): string {
   return id;
 }
 
-/** Method names along the prototype chain (not `constructor`), frozen so handles can share them. */
-function methodNames(cls: new (...args: unknown[]) => object): readonly string[] {
+/**
+ * Method names along the prototype chain (not `constructor`), and those of them that are
+ * generator methods (the nearest definition decides), frozen so handles can share them.
+ */
+function methodNames(cls: new (...args: unknown[]) => object): { all: readonly string[]; generators: readonly string[] } {
   const names = new Set<string>();
+  const generators: string[] = [];
   for (let p: object | null = cls.prototype as object; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
     for (const key of Object.getOwnPropertyNames(p)) {
-      if (key === "constructor") continue;
+      if (key === "constructor" || names.has(key)) continue;
       const d = Object.getOwnPropertyDescriptor(p, key);
-      if (d !== undefined && typeof d.value === "function") names.add(key);
+      if (d === undefined || typeof d.value !== "function") continue;
+      names.add(key);
+      if (isGeneratorFunction(d.value as (...a: unknown[]) => unknown)) generators.push(key);
     }
   }
-  return Object.freeze([...names]);
+  return { all: Object.freeze([...names]), generators: Object.freeze(generators) };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

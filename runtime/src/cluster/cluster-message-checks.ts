@@ -9,18 +9,18 @@
  */
 import type { ClusterMethod } from "./cluster-messages.js";
 
-type Check = (v: unknown) => string | undefined;
+export type Check = (v: unknown) => string | undefined;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Map);
-const str: Check = (v) => (typeof v === "string" ? undefined : "expected a string");
-const optStr: Check = (v) => (v === undefined || typeof v === "string" ? undefined : "expected a string or undefined");
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Map);
+export const str: Check = (v) => (typeof v === "string" ? undefined : "expected a string");
+export const optStr: Check = (v) => (v === undefined || typeof v === "string" ? undefined : "expected a string or undefined");
 const optCount: Check = (v) => (v === undefined || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) ? undefined : "expected a count or undefined");
-const bool: Check = (v) => (typeof v === "boolean" ? undefined : "expected a boolean");
-const oneOf =
+export const bool: Check = (v) => (typeof v === "boolean" ? undefined : "expected a boolean");
+export const oneOf =
   (...values: string[]): Check =>
   (v) =>
     typeof v === "string" && values.includes(v) ? undefined : `expected one of ${values.join(", ")}`;
-const arrayOf =
+export const arrayOf =
   (item: Check): Check =>
   (v) => {
     if (!Array.isArray(v)) return "expected an array";
@@ -30,12 +30,12 @@ const arrayOf =
     }
     return undefined;
   };
-const resources: Check = (v) => {
+export const resources: Check = (v) => {
   if (!isObject(v)) return "expected a resource map";
   for (const [k, n] of Object.entries(v)) if (typeof n !== "number" || !Number.isFinite(n) || n < 0) return `resource ${k} is not a finite amount`;
   return undefined;
 };
-const shape =
+export const shape =
   (fields: Record<string, Check>): Check =>
   (v) => {
     if (!isObject(v)) return "expected an object";

@@ -11,7 +11,7 @@
  * Liveness (Ray's GCS health check): any message from a peer is a sign of life; its process sends a
  * heartbeat every `heartbeatMs`. A connection silent for `deadAfterMs` is cut off, and when a
  * connection ends, for whatever reason, every node registered through it is marked dead (it stays in
- * the node table, dead) and leaves the resource view; named actors that lived on it are DEAD. Detection time is therefore at most
+ * the node table, dead) and leaves the resource view; every actor that lived on it (named or not) is DEAD. Detection time is therefore at most
  * `deadAfterMs` plus one check period (`heartbeatMs / 2`) for a silent peer, and the time for its
  * socket to close for a process that died (its kernel closes the socket at once).
  */
@@ -248,17 +248,18 @@ export class ClusterStateServer {
       this.state.markNodeDead(nodeId);
       dead.add(nodeId);
     }
-    if (dead.size > 0) this.namedActorsDiedWith(dead);
+    if (dead.size > 0) this.actorsDiedWith(dead);
   }
 
   /**
-   * Named actors that lived on nodes that died are dead, and their names free (restarting them
-   * elsewhere is not built yet). Unnamed ones keep their records until their owner reports them.
+   * Every actor (named or not) that lived on a node that died is dead, and a name it held is free
+   * (restarting them elsewhere is not built yet). The record has no reason field; the head logs
+   * which node took each one down.
    */
-  private namedActorsDiedWith(nodes: ReadonlySet<string>): void {
-    for (const { name, namespace } of this.state.namedActors(undefined)) {
-      const record = this.state.namedActor(namespace, name);
-      if (record?.nodeId !== undefined && nodes.has(record.nodeId)) this.state.updateActor(record.actor.actorId, { state: "DEAD" });
+  private actorsDiedWith(nodes: ReadonlySet<string>): void {
+    for (const record of this.state.liveActorsOn(nodes)) {
+      this.options.log(`actor ${record.actor.actorId} is DEAD: its node ${record.nodeId} died`);
+      this.state.updateActor(record.actor.actorId, { state: "DEAD" });
     }
   }
 

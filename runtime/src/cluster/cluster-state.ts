@@ -190,6 +190,15 @@ export class ClusterState {
     return this.actors.get(actorId);
   }
 
+  /** Live (not DEAD) actors placed on one of `nodeIds`, named or not. */
+  liveActorsOn(nodeIds: ReadonlySet<string>): ActorRecord[] {
+    const found: ActorRecord[] = [];
+    for (const record of this.actors.values()) {
+      if (record.state !== "DEAD" && record.nodeId !== undefined && nodeIds.has(record.nodeId)) found.push(record);
+    }
+    return found;
+  }
+
   /** The live (not DEAD) actor holding `name` in `namespace`. */
   namedActor(namespace: string, name: string): ActorRecord | undefined {
     const id = this.actorNames.get(nameKey(namespace, name));

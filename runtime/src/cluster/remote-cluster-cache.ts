@@ -99,6 +99,11 @@ export class RemoteClusterCache implements ClusterStateCache {
     return [...this.groups.values()];
   }
 
+  /** Node `nodeId`'s free resources in the head's last resource view (undefined: none reported yet). */
+  nodeAvailable(nodeId: string): Readonly<Record<string, number>> | undefined {
+    return this.view.get(nodeId);
+  }
+
   allNodes(): readonly NodeRecord[] {
     return [...this.nodes.values()];
   }

@@ -59,6 +59,8 @@ export class RemoteClusterStateClient implements ClusterStateClient {
   private settleReady!: (error?: Error) => void;
   /** Nodes of this process whose free resources go with each heartbeat (`reportLoad`). */
   private readonly loads = new Map<string, () => Omit<NodeLoad, "nodeId">>();
+  /** Called after the node table or the resource view changed (a driver's scheduler looks again). */
+  onViewChange: (() => void) | undefined;
 
   constructor(
     private readonly connection: Connection<ToHead, FromHead>,
@@ -210,9 +212,11 @@ export class RemoteClusterStateClient implements ClusterStateClient {
         if (m.change.kind === "node") this.cache.node(m.change.node);
         else if (m.change.kind === "actor") this.cache.actor(m.change.actor);
         else this.cache.group(m.change.group);
+        if (m.change.kind === "node") this.onViewChange?.();
         return;
       case "resource-view":
         this.cache.resourceView(m.nodes);
+        this.onViewChange?.();
         return;
       default: {
         const unreachable: never = m;

@@ -33,14 +33,21 @@ export function createWireHooks(onEncodeRef?: (id: string) => void, onHandle?: (
         throw new SerializationError("ActorHandle", "an ActorHandle that was not made by tsray cannot be sent");
       }
       onHandle?.(d.actorId);
+      // [id, className, methods, methodReturns?, generators?]: each optional part only when there is
+      // one (a record, or null before generators), so the two never share a place (api/actor-handle.ts).
+      if (d.generators !== undefined) return [d.actorId, d.className, d.methods, d.methodReturns ?? null, d.generators];
       return d.methodReturns === undefined ? [d.actorId, d.className, d.methods] : [d.actorId, d.className, d.methods, d.methodReturns];
     },
     decodeHandle: (wire) => {
       if (!Array.isArray(wire) || typeof wire[0] !== "string" || typeof wire[1] !== "string" || !Array.isArray(wire[2])) {
         throw new SerializationError("ActorHandle", "malformed ActorHandle on the wire");
       }
-      const returns = wire[3];
-      if (returns !== undefined && (typeof returns !== "object" || returns === null)) {
+      const returns: unknown = wire[3] ?? undefined;
+      const generators: unknown = wire[4];
+      if (
+        (returns !== undefined && (typeof returns !== "object" || returns === null || Array.isArray(returns))) ||
+        (generators !== undefined && !Array.isArray(generators))
+      ) {
         throw new SerializationError("ActorHandle", "malformed ActorHandle on the wire");
       }
       const actor: ActorDescriptor = {
@@ -48,6 +55,7 @@ export function createWireHooks(onEncodeRef?: (id: string) => void, onHandle?: (
         className: wire[1],
         methods: wire[2] as string[],
         ...(returns !== undefined ? { methodReturns: returns as Record<string, number> } : {}),
+        ...(generators !== undefined ? { generators: generators as string[] } : {}),
       };
       onHandle?.(actor.actorId);
       return makeActorHandle(actor);

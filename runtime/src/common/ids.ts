@@ -9,7 +9,8 @@
  * holds a ref can tell whom to ask about it (`ownerOf`) without a field per ref.
  *
  * A task's single return object shares the task's id; with `numReturns: n > 1`
- * the returns are `<taskId>.0` … `<taskId>.<n-1>`.
+ * the returns are `<taskId>.0` … `<taskId>.<n-1>`. A streaming generator's
+ * yielded values are `<taskId>:0`, `<taskId>:1`, … (`:` is never in a minted id).
  */
 export class IdGenerator {
   private counter = 0;
@@ -68,6 +69,17 @@ export function returnIds(taskId: string, numReturns: number): string[] {
 /** The `i`-th return id of a task (no list built: a single return is the task id itself). */
 export function returnId(taskId: string, numReturns: number, i: number): string {
   return numReturns === 1 ? taskId : `${taskId}.${i}`;
+}
+
+/** The id of the `index`-th value a streaming generator task yielded (its owner knows it without being told). */
+export function generatorItemId(taskId: string, index: number): string {
+  return `${taskId}:${index}`;
+}
+
+/** The generator task whose yielded value `id` names; `undefined` for any other id. */
+export function generatorTaskOf(id: string): string | undefined {
+  const at = id.lastIndexOf(":");
+  return at > 0 && /^\d+$/.test(id.slice(at + 1)) ? id.slice(0, at) : undefined;
 }
 
 /** Short random hex, for node and job ids. */

@@ -48,8 +48,17 @@ export interface TaskOptions extends ResourceOptions {
   readonly maxRetries?: number;
   /** Also retry when the user's code throws: `true`, or only for these error names. Default false. */
   readonly retryExceptions?: boolean | readonly string[];
-  /** How many refs `.remote()` returns. Default 1; `n > 1` returns a tuple of `n` refs. */
-  readonly numReturns?: number;
+  /**
+   * How many refs `.remote()` returns. Default 1; `n > 1` returns a tuple of `n` refs.
+   * For a generator function the default is `"streaming"` (an `ObjectRefGenerator`);
+   * a number `n` makes it a static generator that must yield exactly `n` values.
+   */
+  readonly numReturns?: number | "streaming";
+  /**
+   * Streaming generators: how many yielded values may wait unconsumed before the
+   * generator pauses (Ray's `_generator_backpressure_num_objects`). Default: no bound.
+   */
+  readonly generatorBackpressureNumObjects?: number;
   readonly schedulingStrategy?: SchedulingStrategy;
   /** Shown in logs, errors and `tsray status` instead of the function's name. */
   readonly name?: string;
@@ -95,7 +104,10 @@ export type ActorHosting = "dedicated" | "shared";
 
 /** Per-call options of an actor method: `handle.method.options({...}).remote(...)`. */
 export interface ActorMethodOptions {
-  readonly numReturns?: number;
+  /** As for tasks: a generator method streams by default; a number makes it return exactly that many refs. */
+  readonly numReturns?: number | "streaming";
+  /** As for tasks: the bound on yielded values not consumed yet. */
+  readonly generatorBackpressureNumObjects?: number;
   /** Shown in logs and errors instead of `Class.method`. */
   readonly name?: string;
   /** Run this call in that concurrency group of the actor (see `ActorOptions.concurrencyGroups`). */

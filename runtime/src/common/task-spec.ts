@@ -24,6 +24,17 @@ export interface TaskSpecOptions {
   readonly retryExceptions: boolean | readonly string[];
   readonly numReturns: number;
   readonly name: string;
+  /** Set for a streaming generator (then `numReturns` is 1: the ref of its end). */
+  readonly streaming?: Streaming | undefined;
+}
+
+/**
+ * A streaming generator call: the worker reports each yielded value as it is
+ * produced (owner/generator-streams.ts). `backpressure`: how many may wait
+ * unconsumed before the generator pauses; -1 for no bound.
+ */
+export interface Streaming {
+  readonly backpressure: number;
 }
 
 /** Actor options compiled once. */
@@ -47,6 +58,8 @@ export interface RemoteClassInfo extends FnLocation {
   readonly methods: readonly string[];
   /** See `ActorDescriptor.methodReturns`. */
   readonly methodReturns?: Readonly<Record<string, number>> | undefined;
+  /** The methods among `methods` that are generator functions (they stream by default); absent when none. */
+  readonly generators?: readonly string[] | undefined;
 }
 
 /** The codec's portable form of an error; opaque to everything but the codec. */
@@ -81,6 +94,8 @@ export interface TaskCall {
   readonly demand: SchedulingOptions;
   readonly maxRetries: number;
   readonly retryExceptions: boolean | readonly string[];
+  /** Set for a streaming generator: see `Streaming`. */
+  readonly streaming?: Streaming | undefined;
 }
 
 /** What a caller (driver or worker) submits to run a remote function. */
@@ -104,6 +119,8 @@ export interface ActorDescriptor {
   readonly methods: readonly string[];
   /** Methods whose calls return several refs (`@ray.method({ numReturns })`), by name; absent when none. */
   readonly methodReturns?: Readonly<Record<string, number>> | undefined;
+  /** The generator methods (streaming by default); absent when none. */
+  readonly generators?: readonly string[] | undefined;
 }
 
 export interface ActorCreation {
@@ -131,6 +148,8 @@ export interface ActorCallSubmission {
   readonly name: string;
   readonly args: EncodedArgs;
   readonly numReturns: number;
+  /** Set for a call of a generator method that streams. */
+  readonly streaming?: Streaming | undefined;
   /** Who submitted it: calls from one caller run in submission order. */
   readonly callerId: string;
   /** The concurrency group chosen for this call (`.options({ concurrencyGroup })`); absent: the method's own. */

@@ -15,7 +15,7 @@ import { returnId } from "../common/ids.js";
 import type { HeldElsewhere, MemoryStore } from "../object-store/memory-store.js";
 import { LocalObjectStore } from "../object-store/local-object-store.js";
 import { inlineThreshold, sourcesOf, type Held, type ObjectLocation } from "../object-store/object-location.js";
-import type { TransferLimits } from "../object-store/object-transfer.js";
+import type { TransferConnection, TransferLimits } from "../object-store/object-transfer.js";
 import type { ObjectTransferMessage } from "../protocol/object-transfer.js";
 import { connectInMemory } from "../transport/in-memory-connection.js";
 
@@ -72,11 +72,27 @@ export class ClusterObjects implements HeldElsewhere {
     for (let i = 0; i < n; i++) {
       const bytes = results[i]!;
       if (bytes.byteLength < inlineThreshold) continue;
-      const objectId = returnId(taskId, n, i);
-      store.put(objectId, bytes);
-      (out ??= results.slice())[i] = { objectId, heldOn: store.nodeId, size: bytes.byteLength };
+      (out ??= results.slice())[i] = this.keepOne(store, returnId(taskId, n, i), bytes);
     }
     return out ?? results;
+  }
+
+  /** One object made on node `store` (a generator's yielded value): kept there when large, as `keepLarge`. */
+  keepLargeOne(store: LocalObjectStore, objectId: string, bytes: Uint8Array): Held {
+    return bytes.byteLength < inlineThreshold ? bytes : this.keepOne(store, objectId, bytes);
+  }
+
+  private keepOne(store: LocalObjectStore, objectId: string, bytes: Uint8Array): Held {
+    store.put(objectId, bytes);
+    return { objectId, heldOn: store.nodeId, size: bytes.byteLength };
+  }
+
+  /**
+   * A node in another process (issue 11): the driver node's store pulls from it, and it from the
+   * driver node, over `connection` (a ws connection of its own, see driver/remote-nodes.ts).
+   */
+  connectRemote(nodeId: string, connection: TransferConnection): void {
+    this.driverNode!.connect(nodeId, connection);
   }
 
   fetch(id: string, location: ObjectLocation, to: string | undefined): Promise<Uint8Array> {

@@ -13,7 +13,7 @@ import { Codec, fromWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
 import type { Core, NodeInfo, PlacementGroupTableEntry } from "../api/core.js";
-import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, TaskCall, WireError } from "../common/task-spec.js";
+import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, Streaming, TaskCall, WireError } from "../common/task-spec.js";
 import { InvalidArgumentError, ObjectFreedError, OwnerDiedError, TsrayError } from "../common/errors.js";
 import { IdGenerator, driverIdPrefix } from "../common/ids.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
@@ -25,6 +25,7 @@ import { waitFor } from "../object-store/wait-request.js";
 import { actorCreation } from "../api/actor-creation.js";
 import { compactCodec, encodeArgs } from "../protocol/encoded-values.js";
 import { TaskManager } from "../owner/task-manager.js";
+import { GeneratorStreams } from "../owner/generator-streams.js";
 import { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { ScheduleRequest } from "../scheduler/schedule-request.js";
 import type { NodeTotals } from "../scheduler/node-totals.js";
@@ -50,6 +51,9 @@ import { actorWorkerStarter } from "./actor-workers.js";
 import { DriverPlacementGroups } from "./driver-placement-groups.js";
 import type { ActorWorkerStarter } from "../node/local-node-client.js";
 import { ClusterObjects } from "./cluster-objects.js";
+import { RemoteNodes } from "./remote-nodes.js";
+import { NodeService } from "../node/node-service.js";
+import { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
 import { ownerGone } from "./earlier-session.js";
 import { userFramesFirst } from "../common/user-frames-first.js";
 
@@ -65,10 +69,7 @@ export interface DriverOptions {
   readonly prestarted?: readonly PrestartedThread[];
   /** Heap limit of every worker, thread or process (`ray.init({ workerHeapMb })`); absent: V8's default. */
   readonly workerHeapMb?: number | undefined;
-  /**
-   * The cluster state this driver registers its node, actors and placement groups in
-   * (a client of its own, closed by `shutdown`). Absent: a `ClusterState` of its own, in process.
-   */
+  /** Where this driver registers its node, actors and placement groups (closed by `shutdown`); absent: its own, in process. */
   readonly cluster?: ClusterStateClient;
   /**
    * More nodes in this process, each with its own scheduler, worker pool and node client, in
@@ -80,6 +81,14 @@ export interface DriverOptions {
   /** How other processes reach this node (default `in-process://<id>`); `registerNode: false`: not in the node table (a joined driver with numCpus 0). */
   readonly nodeAddress?: string | undefined;
   readonly registerNode?: boolean | undefined;
+  /**
+   * A ws cluster (issue 11). `join`: this driver joined with `ray.init({ address })` — it sees the
+   * other nodes' resources in the cluster state's resource view and runs tasks on them through
+   * the node protocol, connecting with `token`. `serve`: this runtime is a node process's —
+   * owners in other processes lease its workers (`nodeService`). Either gives it an object store
+   * joined to other nodes over ws.
+   */
+  readonly network?: { readonly join?: { readonly token: string | undefined }; readonly serve?: boolean } | undefined;
 }
 
 const callerId = "driver";
@@ -97,6 +106,8 @@ export class DriverRuntime implements Core {
   readonly objects: ClusterObjects | undefined;
   private readonly store: MemoryStore;
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
+  /** Values of the streaming generators called here or in workers (owner/generator-streams.ts). */
+  readonly generators: GeneratorStreams;
   /** Actor reference counting: the handles this driver made for unnamed, non-detached actors it created. */
   private readonly actorRefs = new ReferenceCounter((actorId) => this.actors.outOfScope(actorId));
   private readonly hooks = createWireHooks((id) => this.refs.escape(id), (actorId) => this.actorRefs.escape(actorId));
@@ -109,6 +120,10 @@ export class DriverRuntime implements Core {
   private readonly tasks: TaskManager;
   /** The owner's client of this node: task leases and runs go through it (node/node-client.ts). */
   private readonly node: LocalNodeClient;
+  /** The nodes of a ws cluster this driver joined (node processes), leased through the node protocol. */
+  private readonly remote: RemoteNodes | undefined;
+  /** A node process's: serves owners in other processes (node/node-service.ts). */
+  readonly nodeService: NodeService | undefined;
   /** The other nodes of an in-process cluster (none on a single node). */
   private readonly peers: readonly InProcessNode[];
   /** Placement groups: records in the cluster state, reservations on the nodes (driver-placement-groups.ts). */
@@ -139,17 +154,21 @@ export class DriverRuntime implements Core {
     this.session = this.identity.session;
     this.ids = new IdGenerator(driverIdPrefix(this.jobId, this.session));
     this.threadCounter = options.prestarted?.length ?? 0;
-    this.objects = options.inProcessNodes?.length ? new ClusterObjects() : undefined;
+    this.objects = options.inProcessNodes?.length || options.network !== undefined ? new ClusterObjects() : undefined;
     this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
+    this.generators = new GeneratorStreams(this.store, this.refs);
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
     if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, options, () => this.scheduler));
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     const peerTotals = options.inProcessNodes ?? [];
     const multiNode = peerTotals.length > 0;
+    const join = options.network?.join;
+    const joined = join !== undefined && this.cluster instanceof RemoteClusterStateClient ? this.cluster : undefined;
     this.scheduler = new LocalScheduler<unknown>({
       nodeId: this.nodeId,
       // Only with other nodes: a single node's scheduler keeps its fast path.
       ...(multiNode ? { remoteNodes: () => this.peers.map((p) => p.client.resourceView()) } : {}),
+      ...(joined !== undefined ? { remoteNodes: () => this.remote!.views() } : {}),
       totals: options.node.totals,
       ...(options.node.gpuIds !== undefined ? { gpuIds: options.node.gpuIds } : {}),
       events: {
@@ -193,9 +212,16 @@ export class DriverRuntime implements Core {
       ...(objects && { objects }),
     });
     const nodeById = (id: string): NodeClient | undefined =>
-      id === this.nodeId ? this.node : this.peers.find((p) => p.identity.nodeId === id)?.client;
-    this.tasks = new TaskManager({ store: this.store, node: this.node, rebuildError, nodeById });
-    this.actors = new ActorManager({ store: this.store, node: this.node, nodeById, rebuildError, cluster: this.cluster });
+      id === this.nodeId ? this.node : (this.peers.find((p) => p.identity.nodeId === id)?.client ?? this.remote?.byId(id));
+    this.tasks = new TaskManager({ store: this.store, node: this.node, rebuildError, nodeById, streamStarted: this.generators.started });
+    this.actors = new ActorManager({
+      store: this.store,
+      node: this.node,
+      nodeById,
+      rebuildError,
+      cluster: this.cluster,
+      streamStarted: this.generators.started,
+    });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({
       nodeId: this.nodeId,
@@ -204,13 +230,16 @@ export class DriverRuntime implements Core {
       store: this.store,
       slabPins: this.slabPins,
       core: this,
+      streams: this.generators,
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
     this.pool = new WorkerPool(
       Math.max(1, Math.ceil(cpus)),
       () => this.workerData(undefined),
       {
-        onMessage: (w, m) => this.threads.route(w.client, w, m),
+        onMessage: (w, m) =>
+          // A task of an owner in another process (node-service.ts) is answered to it.
+          (m.t === "done" || m.t === "failed") && this.nodeService?.taskMessage(w, m) === true ? undefined : this.threads.route(w.client, w, m),
         onExit: (w, code, error) => {
           this.slabPins.threadGone(w.client);
           if (!this.closed) this.node.workerExited(w, code, error);
@@ -232,8 +261,30 @@ export class DriverRuntime implements Core {
       onResourcesFreed: () => this.groups.resourcesFreed(),
       register: (node) => this.tell(this.cluster.registerNode(node)),
       onDone: (w, taskId, results) => this.tasks.onDone(w, taskId, results),
+      onItem: (w, taskId, index, value) => this.generators.onItem(w.client, taskId, index, value),
       objects: this.objects!, // made whenever there are peers to start
     };
+    if (joined !== undefined) {
+      this.remote = new RemoteNodes({
+        cluster: joined,
+        ownNodeId: this.nodeId,
+        token: join!.token,
+        owner: this.tasks,
+        objects: this.objects!,
+        changed: () => this.scheduler.nodesChanged(),
+      });
+      joined.onViewChange = () => this.scheduler.nodesChanged();
+    }
+    if (options.network?.serve === true) {
+      const store = this.objects!.stores.get(this.nodeId)!;
+      this.nodeService = new NodeService({
+        node: this.node,
+        objects: store,
+        functionNumber: (fn) => this.tasks.functionNumber(fn),
+        keepLarge: (taskId, results) => this.objects!.keepLarge(store, taskId, results),
+        log: (line) => process.stderr.write(`tsray: ${line}\n`),
+      });
+    }
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
     this.groups = new DriverPlacementGroups({
       cluster: this.cluster,
@@ -278,10 +329,10 @@ export class DriverRuntime implements Core {
     if (o.name === undefined && o.lifetime !== "detached") this.actorRefs.track(handle, actor.actorId);
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, group?: string): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming, group?: string): ObjectRef | ObjectRef[] {
     const encoded = this.encodeArgs(args, name);
     const taskId = this.ids.next();
-    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId, group });
+    this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId, group });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
@@ -388,6 +439,7 @@ export class DriverRuntime implements Core {
     const pending = () => new TsrayError("TSRAY_RUNTIME", "ray.shutdown() was called while this was still pending.");
     this.store.close(pending());
     this.objects?.close();
+    this.remote?.close();
     // The actor manager reports its actors dead (freeing their names) before its first await,
     // and the node leaves the node table; only then is the client closed, which rejects
     // pending `pg.ready()` calls.

@@ -12,7 +12,7 @@ import { LocalNodeClient, type ActorWorkerStarter } from "../node/local-node-cli
 import type { DriverIdentity } from "../node/prestart.js";
 import type { WorkerClient } from "../node/worker-client.js";
 import { WorkerPool, type PoolWorker } from "../node/worker-pool.js";
-import { randomHex } from "../common/ids.js";
+import { generatorItemId, randomHex } from "../common/ids.js";
 import type { FromWorker, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
 import { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { NodeTotals } from "../scheduler/node-totals.js";
@@ -45,6 +45,8 @@ export interface PeerNodeEvents {
   readonly register: (node: NodeRecord) => void;
   /** A pool task's results (`done`), large ones replaced by where this node keeps them. */
   readonly onDone: (worker: PoolWorker, taskId: string, results: readonly Held[]) => void;
+  /** A streaming generator's value (`genItem`), a large one replaced by where this node keeps it. */
+  readonly onItem: (worker: PoolWorker, taskId: string, index: number, value: Held) => void;
   readonly objects: ClusterObjects;
 }
 
@@ -72,8 +74,12 @@ export function startInProcessNode(
     Math.max(1, Math.ceil(cpus)),
     () => events.threadData(identity),
     {
-      onMessage: (w, m) =>
-        m.t === "done" ? events.onDone(w, m.taskId, events.objects.keepLarge(objects, m.taskId, m.results)) : events.onMessage(w, m, identity.nodeId),
+      onMessage: (w, m) => {
+        if (m.t === "done") return events.onDone(w, m.taskId, events.objects.keepLarge(objects, m.taskId, m.results));
+        // A large yielded value stays here too; its owner's generator stream records where it is.
+        if (m.t === "genItem") return events.onItem(w, m.taskId, m.index, events.objects.keepLargeOne(objects, generatorItemId(m.taskId, m.index), m.bytes));
+        events.onMessage(w, m, identity.nodeId);
+      },
       onExit: (w, code, error) => {
         events.onThreadGone(w.client);
         if (!events.closed()) client.workerExited(w, code, error);

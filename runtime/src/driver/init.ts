@@ -39,7 +39,8 @@ export interface InitOptions {
   readonly namespace?: string;
   /**
    * Join a running cluster (`tsray start --head`): `ws://HOST:PORT` (or `wss://`), or `"auto"`:
-   * `TSRAY_ADDRESS`, else the head started on this machine. The cluster state (node table, named
+   * `TSRAY_ADDRESS`, else the head started on this machine. Absent: `TSRAY_ADDRESS` when it is set
+   * (as Ray's `RAY_ADDRESS`), else an embedded local cluster. The cluster state (node table, named
    * actors, placement-group records) is then the head's; the driver's own node joins the node table
    * unless `numCpus` is 0. Tasks and actors still run on the driver's own node for now.
    */
@@ -70,9 +71,13 @@ const MIN_WORKER_HEAP_MB = 16;
 /** Starts the embedded local runtime (a pool of worker threads). Inside a worker it does nothing. */
 export async function init(options?: InitOptions): Promise<void> {
   if (inWorker) return;
-  const o = checkOptionKeys(options, [...initKeys], "ray.init()") as InitOptions;
+  const given = checkOptionKeys(options, [...initKeys], "ray.init()") as InitOptions;
+  // No address: TSRAY_ADDRESS joins that cluster, as RAY_ADDRESS does for Ray's `ray.init()`.
+  const fromEnv = given.address === undefined ? process.env["TSRAY_ADDRESS"] || undefined : undefined;
+  const o: InitOptions = fromEnv === undefined ? given : { ...given, address: fromEnv };
   if (o.address !== undefined && (typeof o.address !== "string" || (o.address !== "auto" && !/^wss?:\/\/[^/]+/.test(o.address)))) {
-    throw new InvalidArgumentError(`ray.init(): address must be "ws://HOST:PORT", "wss://HOST:PORT" or "auto", got ${describe(o.address)}.`);
+    const source = fromEnv === undefined ? "address" : "TSRAY_ADDRESS (used when no address is given)";
+    throw new InvalidArgumentError(`ray.init(): ${source} must be "ws://HOST:PORT", "wss://HOST:PORT" or "auto", got ${describe(o.address)}.`);
   }
   if (o.token !== undefined && typeof o.token !== "string") throw new InvalidArgumentError(`ray.init(): token must be a string, got ${describe(o.token)}.`);
   if (o.gpuWorkers !== undefined && o.gpuWorkers !== "thread" && o.gpuWorkers !== "process") {
@@ -114,7 +119,9 @@ export async function init(options?: InitOptions): Promise<void> {
     throw e;
   }
   const node = gpuIds.length === 0 ? withoutGpus : nodeTotals(o, detectResources(gpuIds), "ray.init()");
-  const joined = cluster === undefined ? {} : { cluster, registerNode: o.numCpus !== 0 };
+  // A joined driver runs tasks on the cluster's node processes too (node protocol, with the same token).
+  const token = o.token ?? (process.env["TSRAY_TOKEN"] || undefined);
+  const joined = cluster === undefined ? {} : { cluster, registerNode: o.numCpus !== 0, network: { join: { token } } };
   installCore(new DriverRuntime({ node, gpuWorkers: o.gpuWorkers ?? "thread", namespace, identity, prestarted, workerHeapMb: o.workerHeapMb, ...joined }));
 }
 

@@ -17,6 +17,7 @@ import type { ThreadSlabPins } from "../object-store/thread-slab-pins.js";
 import { waitFor } from "../object-store/wait-request.js";
 import type { ActorManager } from "../owner/actor-manager.js";
 import type { TaskManager } from "../owner/task-manager.js";
+import type { GeneratorStreams } from "../owner/generator-streams.js";
 import { unreachable, type FromWorker, type ReplyValue, type SyncQuery } from "../protocol/thread-messages.js";
 
 export interface ThreadRequestsDeps {
@@ -27,6 +28,8 @@ export interface ThreadRequestsDeps {
   readonly slabPins: ThreadSlabPins;
   /** The driver's own API: what a worker asks for goes the same way as the driver's calls. */
   readonly core: Core;
+  /** Values streaming generators yield, and what their callers consumed. */
+  readonly streams: GeneratorStreams;
 }
 
 export class ThreadRequests {
@@ -46,6 +49,16 @@ export class ThreadRequests {
         if (pooled !== undefined) this.d.tasks.onFailed(pooled, m.taskId, m.error, m.errorName);
         else this.d.actors.onCallFailed(this.d.actors.actorOfCall(client, m.taskId), m.taskId, m.error);
         return;
+      case "genItem":
+        return this.d.streams.onItem(client, m.taskId, m.index, m.bytes);
+      case "genConsumed":
+        return this.d.streams.consumed(m.taskId, m.consumed);
+      case "genDrop":
+        return this.d.streams.drop(m.taskId, m.taken);
+      case "genNext":
+        return this.answerBlocking(client, pooled, m.reqId, m.taskId, () =>
+          this.d.streams.next(m.generator, m.index).then((more): ReplyValue => ({ k: "more", more })),
+        );
       case "exitActor":
         return this.d.actors.exitActor(m.actorId, m.taskId);
       case "actorReady":

@@ -7,8 +7,8 @@
  *   in process), unless `numCpus` is 0.
  * - A worker node joins the head at `address` (handshake with the token), registers its node
  *   through a remote cluster-state client (heartbeats carry its available resources), and listens
- *   on `host:port` (default: a free port) for the connections of the node protocol to come: today
- *   that endpoint runs the handshake and serves no messages yet. It stops when the head is lost.
+ *   on `host:port` (default: a free port) for owners' connections: the node protocol
+ *   (node/node-service.ts) and the object transfer. It stops when the head is lost.
  *
  * Either binds only loopback without a token (WsServer refuses otherwise).
  */
@@ -22,6 +22,8 @@ import { DriverRuntime } from "../driver/driver-runtime.js";
 import { detectResources } from "../node/node-detect.js";
 import { nodeTotals } from "../scheduler/node-totals.js";
 import { WsServer } from "../transport/ws-server.js";
+import { checkToNodeEndpoint } from "../node/node-message-checks.js";
+import type { NodeService } from "../node/node-service.js";
 import type { StartOptions } from "./start-options.js";
 
 export interface RunningNode {
@@ -52,7 +54,7 @@ function localRuntime(o: StartOptions, cluster: DriverRuntimeCluster, nodeAddres
     detectResources(),
     "tsray start",
   );
-  return new DriverRuntime({ node, gpuWorkers: "thread", namespace: "tsray-node", cluster, nodeAddress });
+  return new DriverRuntime({ node, gpuWorkers: "thread", namespace: "tsray-node", cluster, nodeAddress, network: { serve: true } });
 }
 
 type DriverRuntimeCluster = NonNullable<ConstructorParameters<typeof DriverRuntime>[0]["cluster"]>;
@@ -73,6 +75,7 @@ class HeadNodeClient extends InProcessClusterStateClient {
 async function startHead(o: StartOptions): Promise<RunningNode> {
   const state = new ClusterState();
   const local = new HeadNodeClient(state);
+  let serving: NodeService | undefined;
   const service: ClusterService = await serveClusterState(state, {
     host: o.host,
     port: o.port,
@@ -82,8 +85,14 @@ async function startHead(o: StartOptions): Promise<RunningNode> {
     heartbeatMs: o.heartbeatMs,
     deadAfterMs: o.deadAfterMs,
     localLoad: () => local.loads(),
+    // Owners lease the head node's workers on the cluster's own address (node/node-service.ts).
+    owners: {
+      check: checkToNodeEndpoint,
+      accept: (connection, peer) => (serving !== undefined ? serving.accept(connection, peer) : connection.close(1008, "this head runs no node yet")),
+    },
   });
   const runtime = localRuntime(o, local, service.url);
+  serving = runtime?.nodeService;
   return {
     nodeId: runtime?.nodeId,
     url: service.url,
@@ -98,9 +107,14 @@ async function startHead(o: StartOptions): Promise<RunningNode> {
 }
 
 async function startWorkerNode(o: StartOptions): Promise<RunningNode> {
-  const endpoint = await WsServer.listen<never, never>(
-    { host: o.host, port: o.port, token: o.token, maxFrameBytes: o.maxFrameBytes, tls: o.tls, check: () => "this node serves no messages yet" },
-    () => {},
+  // The node protocol's endpoint: owners (drivers) lease this node's workers and pull its objects.
+  let serving: NodeService | undefined;
+  const endpoint = await WsServer.listen<unknown, unknown>(
+    { host: o.host, port: o.port, token: o.token, maxFrameBytes: o.maxFrameBytes, tls: o.tls, check: checkToNodeEndpoint },
+    (connection, peer) => {
+      if (serving === undefined || peer.kind !== "owner") return connection.close(1008, "this node serves only owners, once it runs");
+      serving.accept(connection, `${peer.kind} peer ${peer.remoteAddress}`);
+    },
   );
   let runtime: DriverRuntime | undefined;
   let lose!: (e: Error) => void;
@@ -119,6 +133,7 @@ async function startWorkerNode(o: StartOptions): Promise<RunningNode> {
     throw e;
   }
   runtime = localRuntime(o, client, endpoint.url);
+  serving = runtime?.nodeService;
   return {
     nodeId: runtime?.nodeId,
     url: endpoint.url,

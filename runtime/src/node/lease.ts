@@ -22,14 +22,13 @@
  * never idles while a task it could run waits behind another.
  */
 import type { Units } from "../scheduler/fixed-point.js";
-import type { PoolWorker } from "./worker-pool.js";
-import type { NodeClient } from "./node-client.js";
+import type { LeasedWorker, NodeClient } from "./node-client.js";
 
 export interface Lease<T> {
   readonly lane: number;
   /** The node that granted it: every call about the lease goes to it. */
   readonly node: NodeClient;
-  readonly worker: PoolWorker;
+  readonly worker: LeasedWorker;
   /** The grant's current holder (the running task's id). */
   grantId: string;
   /** CPUs the grant holds, in fixed-point units. */

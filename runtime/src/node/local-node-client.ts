@@ -54,6 +54,11 @@ export interface ActorWorkerStarter {
   readonly sharedSpread: number;
 }
 
+/** The owners in other processes a node serves: `owns` tells their leases and tasks by id. */
+export interface GuestOwners extends LeaseOwner {
+  owns(id: string): boolean;
+}
+
 /** Only requests without a payload are task leases (an actor's carries its `ActorLeaseSpec`). */
 const isTaskLease = (r: ScheduleRequest<unknown>): boolean => r.payload === undefined;
 
@@ -63,6 +68,8 @@ export class LocalNodeClient implements NodeClient {
   readonly nodeId: string;
   readonly sharedSpread: number;
   private owner: LeaseOwner | undefined;
+  /** Owners in other processes this node serves too (node-service.ts), told apart by lease or task id. */
+  private guests: GuestOwners | undefined;
   private actorOwner: ActorLeaseOwner | undefined;
   private readonly scheduler: LocalScheduler<unknown>;
   /** Arguments held on other nodes, pulled before their task is posted (task-arguments.ts). */
@@ -72,12 +79,24 @@ export class LocalNodeClient implements NodeClient {
     this.scheduler = parts.scheduler;
     this.nodeId = this.scheduler.nodeId;
     this.sharedSpread = parts.actorWorkers?.sharedSpread ?? 1;
-    this.args = new TaskArguments(parts.objects, (worker, taskId, error) => this.owner?.onArgumentsLost(worker, taskId, error));
+    this.args = new TaskArguments(parts.objects, (worker, taskId, error) => this.ownerOf(taskId)?.onArgumentsLost(worker, taskId, error));
   }
 
   attachActors(owner: ActorLeaseOwner): void {
     if (this.actorOwner !== undefined) throw new Error(`node ${this.nodeId} serves one actor owner per client; it has one already`);
     this.actorOwner = owner;
+  }
+
+  /**
+   * Owners in other processes (node-service.ts): their lease requests are queued here like the
+   * local owner's, and a grant, a lost worker or a lost argument of theirs is told to them.
+   */
+  attachGuests(guests: GuestOwners): void {
+    this.guests = guests;
+  }
+
+  private ownerOf(id: string): LeaseOwner | undefined {
+    return this.guests !== undefined && this.guests.owns(id) ? this.guests : this.owner;
   }
 
   attach(owner: LeaseOwner): void {
@@ -100,7 +119,7 @@ export class LocalNodeClient implements NodeClient {
         : gpuIds.length > 0 && this.parts.gpuProcesses === true
           ? pool.processWorker(gpuIds)
           : pool.pick();
-    this.owner!.onGranted(spec, worker, grant, this);
+    this.ownerOf(spec.id)!.onGranted(spec, worker, grant, this);
   }
 
   /** The scheduler sends a lease request to node `nodeId`: the owner asks there. */
@@ -112,6 +131,7 @@ export class LocalNodeClient implements NodeClient {
   /** The pool reports a worker gone: its leases are lost. */
   workerExited(worker: PoolWorker, exitCode: number, error: Error | undefined): void {
     this.owner?.onLeaseLost(worker, exitCode, error);
+    this.guests?.onLeaseLost(worker, exitCode, error);
   }
 
   requestLease(spec: TaskLeaseSpec): void {

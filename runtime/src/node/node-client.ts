@@ -41,8 +41,8 @@ import type { NodeView } from "../scheduler/node-view.js";
 import type { WorkerClient } from "./worker-client.js";
 import type { ClaimTable } from "../protocol/task-claims.js";
 import type { ToWorker } from "../protocol/thread-messages.js";
-import type { PoolWorker } from "./worker-pool.js";
-import type { HeldDeps } from "../object-store/object-location.js";
+import type { Held, HeldDeps } from "../object-store/object-location.js";
+import type { WireError } from "../common/task-spec.js";
 
 /**
  * What a node needs to grant a lease for one task: plain data, made once per
@@ -111,20 +111,38 @@ export interface CommitBundlesRequest {
  */
 export type RunTask = Omit<Extract<ToWorker, { t: "run" }>, "deps"> & { readonly deps: HeldDeps | undefined };
 
+/**
+ * The worker a task lease runs on, as its owner sees it: a pool thread of a node in the owner's
+ * process (`LeasedWorker`, which has this shape), or a proxy of a worker on a node in another
+ * process (remote-node-client.ts, `isThread` false: nothing is sent ahead to it). The owner keeps
+ * its bookkeeping on it (tasks sent, how many run, function numbers it was told, claim cells).
+ */
+export interface LeasedWorker {
+  readonly client: Pick<WorkerClient, "exited" | "isThread" | "spoke" | "workerId" | "gpuIds">;
+  /** Tasks sent to this worker and not yet finished. */
+  readonly tasks: Set<string>;
+  /** Of those, how many are running and not blocked in `get`/`wait`. */
+  active: number;
+  /** Function numbers whose location this worker has been sent (see owner/function-numbers.ts). */
+  readonly knownFns: Set<number>;
+  /** The claim cells of tasks sent ahead to this worker (task-claims.ts), made with the first one. */
+  claims?: ClaimTable;
+}
+
 /** What a node tells the owner it serves. */
 export interface LeaseOwner {
   /**
    * The lease for `spec` is granted: its id is `grant.id` (= `spec.id`), it
    * holds `grant.resources` (`grant.gpuIds`), and its tasks run on `worker`.
    */
-  onGranted(spec: TaskLeaseSpec, worker: PoolWorker, grant: Grant<unknown>, node: NodeClient): void;
+  onGranted(spec: TaskLeaseSpec, worker: LeasedWorker, grant: Grant<unknown>, node: NodeClient): void;
   /**
    * Spillback: this node will not grant `spec` (it cannot fit it, or the
    * strategy spreads it) and names the node that should be asked instead.
    */
   onSpillback(spec: TaskLeaseSpec, nodeId: string): void;
   /** `worker` died: every lease on it is lost, with the tasks sent to it. */
-  onLeaseLost(worker: PoolWorker, exitCode: number, error: Error | undefined): void;
+  onLeaseLost(worker: LeasedWorker, exitCode: number, error: Error | undefined): void;
   /**
    * A placement group was removed on this node: `pending` lease requests into it were dropped
    * (fail them), `running` grants ran inside it (stop them; returning them later is harmless).
@@ -134,7 +152,16 @@ export interface LeaseOwner {
    * Task `taskId`, sent to `worker`, never reached it: an argument held on
    * another node could not be pulled here (`error`, an `ObjectLostError`).
    */
-  onArgumentsLost(worker: PoolWorker, taskId: string, error: Error): void;
+  onArgumentsLost(worker: LeasedWorker, taskId: string, error: Error): void;
+  /** The task's results: bytes, or where the node keeps a large one. */
+  onDone(worker: LeasedWorker, taskId: string, results: readonly Held[]): void;
+  /** The task threw (`wire`: the error as it crossed; `errorName`: its class name, for `retryExceptions`). */
+  onFailed(worker: LeasedWorker, taskId: string, wire: WireError, errorName: string): void;
+  /**
+   * The lease request for `spec` will never be granted by this node: it refused it (`error`,
+   * an `InvalidArgumentError`), or the node died before granting it (a `NodeDiedError`).
+   */
+  onLeaseRequestFailed(spec: TaskLeaseSpec, error: Error): void;
 }
 
 /** What a node tells the owner of the actors it places. */
@@ -167,20 +194,20 @@ export interface NodeClient {
   lendCpus(leaseId: string): void;
   reclaimCpus(leaseId: string): void;
   /** The lease has no task left: its resources are free, its worker may take other leases. */
-  returnLease(leaseId: string, worker: PoolWorker): void;
+  returnLease(leaseId: string, worker: LeasedWorker): void;
 
   /** The node's CPUs, total and free now, in fixed-point units. */
   totalCpuUnits(): Units;
   availableCpuUnits(): Units;
 
   /** Sends a task to a leased worker (`transfer`: buffers moved, not copied). */
-  runTask(worker: PoolWorker, task: RunTask, transfer: ArrayBuffer[] | undefined): void;
+  runTask(worker: LeasedWorker, task: RunTask, transfer: ArrayBuffer[] | undefined): void;
   /** Gives the worker the claim cells of tasks sent ahead to it (task-claims.ts), before the first such task. */
-  shareClaimCells(worker: PoolWorker, claims: ClaimTable): void;
+  shareClaimCells(worker: LeasedWorker, claims: ClaimTable): void;
   /** Asks the worker to stop a task it was sent (soft cancel). */
-  cancelTask(worker: PoolWorker, taskId: string, name: string): void;
+  cancelTask(worker: LeasedWorker, taskId: string, name: string): void;
   /** Stops the worker (force cancel, a removed placement group): its leases are then lost. */
-  stopWorker(worker: PoolWorker): void;
+  stopWorker(worker: LeasedWorker): void;
 
   // ---------------------------------------------------------------- actors
 

@@ -3,7 +3,8 @@
  * sent yet never runs; a sent one fails with `TaskCancelledError` at once and
  * the actor's worker is told: it drops the call if it has not started it,
  * else aborts the call's signal (an async method stops where it listens; a
- * synchronous one runs to its end). A cancelled call is never retried (the
+ * synchronous one runs to its end; a generator method also stops before
+ * its next value, and its `ObjectRefGenerator` ends with the error). A cancelled call is never retried (the
  * restart path skips in-flight calls marked `cancelled`).
  */
 import { InvalidArgumentError, TaskCancelledError } from "../common/errors.js";

@@ -48,6 +48,8 @@ export interface ActorManagerDeps {
   readonly rebuildError: (wire: WireError) => Error;
   /** The actor directory: names are claimed and looked up there, lifecycle changes reported there. */
   readonly cluster: ClusterStateClient;
+  /** Whether streaming call `taskId` has yielded a value (then it is not retried: owner/generator-streams.ts). */
+  readonly streamStarted?: ((taskId: string) => boolean) | undefined;
 }
 
 class ActorState {
@@ -197,15 +199,13 @@ export class ActorManager implements ActorLeaseOwner {
   /** No handle left (reference counting; never for named or detached actors): ends after its submitted calls. */
   outOfScope(actorId: string): void {
     const state = this.actors.get(actorId);
-    if (state === undefined || state.phase === "dead") return;
+    if (state === undefined) return; // die() ignores a dead one
     state.outOfScope = true;
     this.endIfOutOfScope(state);
   }
 
   private endIfOutOfScope(state: ActorState): void {
-    if (!state.outOfScope || state.inFlight.size > 0 || state.queue.size > 0) return;
-    state.noRestart = true;
-    this.die(state, "it went out of scope: no handle to it was left", undefined);
+    if (state.outOfScope && state.inFlight.size === 0 && state.queue.size === 0) this.die(state, "it went out of scope: no handle to it was left", undefined);
   }
 
   private exited(state: ActorState): void {
@@ -275,7 +275,9 @@ export class ActorManager implements ActorLeaseOwner {
     const maxTask = state.creation.maxTaskRetries;
     for (const f of state.inFlight.values()) {
       if (f.cancelled === true) continue;
-      if (maxTask === -1 || f.retries < maxTask) retry.push(f);
+      // A streaming call that yielded values is not run again (owner/generator-streams.ts).
+      const seen = f.q.call.streaming !== undefined && this.d.streamStarted?.(f.q.call.taskId) === true;
+      if (!seen && (maxTask === -1 || f.retries < maxTask)) retry.push(f);
       else this.settleError(f.q.call, new ActorDiedError(actorId, `Actor ${state.creation.actor.className} (${actorId}) died while running ${f.q.call.name}: ${why}; it is restarting. Set maxTaskRetries to retry such calls.`, { cause: error }));
     }
     state.inFlight.clear();
@@ -408,6 +410,7 @@ export class ActorManager implements ActorLeaseOwner {
       args: call.args.bytes,
       deps: q.deps,
       numReturns: call.numReturns,
+      streaming: call.streaming,
       ...(call.group !== undefined ? { group: call.group } : {}),
     });
   }

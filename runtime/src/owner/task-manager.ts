@@ -14,19 +14,18 @@
  * has been sent to that thread and not finished or been handed back; it is
  * in the scheduler's queue exactly while its phase is "queued".
  */
-import { InvalidArgumentError, ModuleLoadError, OutOfMemoryError, TaskCancelledError, TaskError, WorkerCrashedError } from "../common/errors.js";
+import { InvalidArgumentError, ModuleLoadError, NodeDiedError, OutOfMemoryError, TaskCancelledError, TaskError, WorkerCrashedError } from "../common/errors.js";
 import { isModuleLoadFailure, workerLoadFailureMessage } from "../common/module-load-failure.js";
 import { returnId } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
-import type { EncodedArgs, TaskCall, WireError } from "../common/task-spec.js";
-import type { PoolWorker } from "../node/worker-pool.js";
+import type { EncodedArgs, FnLocation, TaskCall, WireError } from "../common/task-spec.js";
 import { releaseDeps, resolveHeldDeps } from "./dependency-resolver.js";
 import type { Held } from "../object-store/object-location.js";
 import { descendantsFirst } from "./cancel-order.js";
-import { TaskState, assignedResources, groupRemoved, mayRetry, retriesOutOfMemory } from "./task-state.js";
+import { TaskState, assignedResources, crashError, outOfMemoryError, groupRemoved, mayRetry, retriesOutOfMemory, streamSeen } from "./task-state.js";
 import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "../node/lease.js";
-import type { LeaseOwner, NodeClient, TaskLeaseSpec } from "../node/node-client.js";
+import type { LeasedWorker, LeaseOwner, NodeClient, TaskLeaseSpec } from "../node/node-client.js";
 import type { Grant } from "../scheduler/schedule-request.js";
 import { CPU } from "../scheduler/resource-set.js";
 import { addTransfer } from "../protocol/encoded-values.js";
@@ -43,6 +42,8 @@ export interface TaskManagerDeps {
   readonly nodeById?: ((nodeId: string) => NodeClient | undefined) | undefined;
   readonly rebuildError: (wire: WireError) => Error;
   readonly pipelineDepth?: number;
+  /** Whether streaming generator `taskId` has yielded a value (then it is not retried: owner/generator-streams.ts). */
+  readonly streamStarted?: ((taskId: string) => boolean) | undefined;
 }
 
 export class TaskManager implements LeaseOwner {
@@ -100,7 +101,7 @@ export class TaskManager implements LeaseOwner {
   }
 
   /** The node granted the task's lease, on `worker`: a new lane there. */
-  onGranted(spec: TaskLeaseSpec, worker: PoolWorker, grant: Grant<unknown>, node: NodeClient): void {
+  onGranted(spec: TaskLeaseSpec, worker: LeasedWorker, grant: Grant<unknown>, node: NodeClient): void {
     const state = this.tasks.get(spec.id)!;
     state.queuedAt = undefined;
     const gpuIds = grant.gpuIds.length > 0 ? grant.gpuIds : undefined;
@@ -139,6 +140,23 @@ export class TaskManager implements LeaseOwner {
     this.enqueue(state, node);
   }
 
+  /**
+   * The node will never grant the task's lease request: it refused it (the task fails), or it
+   * died first (the request is asked again of the owner's node, which places it on a live one;
+   * the task never ran, so no retry is spent).
+   */
+  onLeaseRequestFailed(spec: TaskLeaseSpec, error: Error): void {
+    const state = this.tasks.get(spec.id);
+    if (state === undefined || state.phase !== "queued" || state.spec !== spec) return;
+    if (error instanceof NodeDiedError) return this.enqueue(state);
+    this.finishWithError(state, new TaskError(state.name, error));
+  }
+
+  /** The number threads know function `fn` by (a node serving other owners numbers theirs alike). */
+  functionNumber(fn: FnLocation): number {
+    return this.fns.numberOf(fn);
+  }
+
   /** Tasks waiting for (or running in) a removed placement group: they fail, running ones are stopped. */
   onPlacementGroupRemoved(pending: readonly { readonly id: string }[], running: readonly { readonly id: string }[]): void {
     for (const r of pending) {
@@ -154,7 +172,7 @@ export class TaskManager implements LeaseOwner {
   }
 
   /** The task's results: bytes, or where a large one made on another node is held (object-location.ts). */
-  onDone(worker: PoolWorker, taskId: string, results: readonly Held[]): void {
+  onDone(worker: LeasedWorker, taskId: string, results: readonly Held[]): void {
     const state = this.tasks.get(taskId);
     if (state === undefined || state.lease?.worker !== worker) return;
     this.leave(state);
@@ -168,14 +186,14 @@ export class TaskManager implements LeaseOwner {
   }
 
   /** An argument of the task could not be pulled to its node: the task fails with that (never ran, not retried). */
-  onArgumentsLost(worker: PoolWorker, taskId: string, error: Error): void {
+  onArgumentsLost(worker: LeasedWorker, taskId: string, error: Error): void {
     const state = this.tasks.get(taskId);
     if (state === undefined || state.lease?.worker !== worker) return;
     this.leave(state);
     this.finishWithError(state, new TaskError(state.name, error));
   }
 
-  onFailed(worker: PoolWorker, taskId: string, wire: WireError, errorName: string): void {
+  onFailed(worker: LeasedWorker, taskId: string, wire: WireError, errorName: string): void {
     const state = this.tasks.get(taskId);
     if (state === undefined || state.lease?.worker !== worker) return;
     this.leave(state);
@@ -183,7 +201,7 @@ export class TaskManager implements LeaseOwner {
     const retry = state.call.retryExceptions;
     // A module that failed to load fails the same way again: never retried (common/errors.ts).
     const retryable = errorName !== ModuleLoadError.name && (retry === true || (Array.isArray(retry) && retry.includes(errorName)));
-    if (retryable && mayRetry(state)) {
+    if (retryable && !streamSeen(state, this.d.streamStarted) && mayRetry(state)) {
       return this.enqueue(state);
     }
     this.finishWithError(state, new TaskError(state.name, this.d.rebuildError(wire)));
@@ -197,7 +215,7 @@ export class TaskManager implements LeaseOwner {
    * true or names `OutOfMemoryError`; tasks queued behind them in their lanes
    * had not started and are retried as after any crash.
    */
-  onLeaseLost(worker: PoolWorker, exitCode: number, error: Error | undefined): void {
+  onLeaseLost(worker: LeasedWorker, exitCode: number, error: Error | undefined): void {
     for (const taskId of worker.tasks) {
       const state = this.tasks.get(taskId);
       if (state === undefined) continue;
@@ -206,32 +224,14 @@ export class TaskManager implements LeaseOwner {
       if (state.cancelled !== "no") {
         this.finishWithError(state, new TaskCancelledError(state.name));
       } else if (error instanceof OutOfMemoryError && running) {
-        if (retriesOutOfMemory(state)) this.enqueue(state);
-        else {
-          this.finishWithError(
-            state,
-            new OutOfMemoryError(
-              `Task ${state.name} ran out of memory and was not retried: ${error.message} ` +
-                'To retry it anyway, add "OutOfMemoryError" to its retryExceptions.',
-              { cause: error },
-            ),
-          );
-        }
+        if (!streamSeen(state, this.d.streamStarted) && retriesOutOfMemory(state)) this.enqueue(state);
+        else this.finishWithError(state, outOfMemoryError(state, error));
       } else if (!worker.client.spoke && isModuleLoadFailure(error)) {
         this.finishWithError(state, new WorkerCrashedError(workerLoadFailureMessage(state.name, worker.client.workerId, error!), { cause: error }));
-      } else if (mayRetry(state)) {
+      } else if (!streamSeen(state, this.d.streamStarted) && mayRetry(state)) {
         this.enqueue(state);
       } else {
-        const why = error !== undefined ? `threw ${error.name}: ${error.message}` : `exited with code ${exitCode}`;
-        this.finishWithError(
-          state,
-          new WorkerCrashedError(
-            `The worker running task ${state.name} ${why} before the task finished ` +
-              `(${state.attempts} retries used of maxRetries ${state.call.maxRetries}). ` +
-              "Raise maxRetries if the crash is transient.",
-            error !== undefined ? { cause: error } : undefined,
-          ),
-        );
+        this.finishWithError(state, crashError(state, exitCode, error));
       }
     }
     worker.tasks.clear();
@@ -346,6 +346,8 @@ export class TaskManager implements LeaseOwner {
     const limit = Math.min(this.depth, lease.tasks.length + Math.floor(queued / lanesPossible));
     const claims = (lease.worker.claims ??= this.claimTable(lease));
     while (lease.tasks.length < limit) {
+      // Nothing waits behind a streaming generator: backpressure may pause it for as long as its caller likes.
+      if (lease.tasks[lease.tasks.length - 1]?.call.streaming !== undefined) return;
       // Every cell in use: the rest waits in the queue.
       const claim = claims.take();
       if (claim === undefined) return;
@@ -392,6 +394,7 @@ export class TaskManager implements LeaseOwner {
         gpuIds: lease.gpuIds,
         resources: lease.resources,
         claim,
+        streaming: call.streaming,
       },
       transfer,
     );

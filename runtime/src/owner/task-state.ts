@@ -2,7 +2,7 @@
  * The owner's record of one normal task (task-manager.ts), its retry policy,
  * and the error of a task whose placement group went away.
  */
-import { TaskCancelledError } from "../common/errors.js";
+import { NodeDiedError, OutOfMemoryError, TaskCancelledError, WorkerCrashedError } from "../common/errors.js";
 import type { EncodedArgs, TaskCall } from "../common/task-spec.js";
 import type { HeldDeps } from "../object-store/object-location.js";
 import type { Lease } from "../node/lease.js";
@@ -56,7 +56,13 @@ export function mayRetry(state: TaskState): boolean {
   return true;
 }
 
+/** A streaming generator that yielded a value is never run again (its values were seen: owner/generator-streams.ts). */
+export function streamSeen(state: TaskState, started: ((taskId: string) => boolean) | undefined): boolean {
+  return state.call.streaming !== undefined && started?.(state.id) === true;
+}
+
 /** Out of memory is retried only when `retryExceptions` is true or names it (as Ray does for OOM). */
+
 export function retriesOutOfMemory(state: TaskState): boolean {
   const retry = state.call.retryExceptions;
   return (retry === true || (Array.isArray(retry) && retry.includes("OutOfMemoryError"))) && mayRetry(state);
@@ -74,4 +80,33 @@ export function assignedResources(grant: Grant<unknown>): Readonly<Record<string
   const held = grant.resources.toJSON();
   const names = Object.keys(held);
   return names.length === 1 && held["CPU"] === 1 ? undefined : held;
+}
+
+/**
+ * Why a task whose worker was lost is not retried: its node died (`NodeDiedError`, when the
+ * node's connection closed with the task on it), or its worker crashed (`WorkerCrashedError`).
+ */
+export function crashError(state: TaskState, exitCode: number, error: Error | undefined): Error {
+  const budget = `(${state.attempts} retries used of maxRetries ${state.call.maxRetries})`;
+  if (error instanceof NodeDiedError) {
+    return new NodeDiedError(
+      error.nodeId,
+      `The node ${error.nodeId} running task ${state.name} died before the task finished ${budget}. Raise maxRetries to run it again on another node.`,
+      { cause: error },
+    );
+  }
+  const why = error !== undefined ? `threw ${error.name}: ${error.message}` : `exited with code ${exitCode}`;
+  return new WorkerCrashedError(
+    `The worker running task ${state.name} ${why} before the task finished ${budget}. Raise maxRetries if the crash is transient.`,
+    error !== undefined ? { cause: error } : undefined,
+  );
+}
+
+/** A task whose worker ran out of heap and that is not retried (see `retriesOutOfMemory`). */
+export function outOfMemoryError(state: TaskState, error: OutOfMemoryError): OutOfMemoryError {
+  return new OutOfMemoryError(
+    `Task ${state.name} ran out of memory and was not retried: ${error.message} ` +
+      'To retry it anyway, add "OutOfMemoryError" to its retryExceptions.',
+    { cause: error },
+  );
 }

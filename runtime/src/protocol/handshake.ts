@@ -17,8 +17,11 @@
  */
 export const PROTOCOL_VERSION = 1;
 
-/** Who connects: a node registering with the head, a driver joining, or the `tsray` command asking. */
-export type PeerKind = "node" | "driver" | "cli";
+/**
+ * Who connects: a node registering with the head, a driver joining, the `tsray` command asking, or
+ * an owner (a driver) using a node's workers through the node protocol (node/node-messages.ts).
+ */
+export type PeerKind = "node" | "driver" | "cli" | "owner";
 
 export interface HelloFrame {
   readonly tsray: "hello";
@@ -55,7 +58,7 @@ export const ClusterCloseCode = {
   MESSAGE_TOO_BIG: 1009,
 } as const;
 
-const peerKinds: ReadonlySet<string> = new Set<PeerKind>(["node", "driver", "cli"]);
+const peerKinds: ReadonlySet<string> = new Set<PeerKind>(["node", "driver", "cli", "owner"]);
 
 /** The hello in `m`, or why `m` is not one. */
 export function readHello(m: unknown): HelloFrame | string {
@@ -64,7 +67,7 @@ export function readHello(m: unknown): HelloFrame | string {
   if (h["tsray"] !== "hello") return "the first frame is not a hello";
   if (typeof h["version"] !== "number" || !Number.isInteger(h["version"])) return "the hello has no integer version";
   if (typeof h["token"] !== "string") return "the hello's token is not a string";
-  if (typeof h["kind"] !== "string" || !peerKinds.has(h["kind"])) return "the hello's peer kind is not node, driver or cli";
+  if (typeof h["kind"] !== "string" || !peerKinds.has(h["kind"])) return "the hello's peer kind is not node, driver, cli or owner";
   return { tsray: "hello", version: h["version"], token: h["token"], kind: h["kind"] as PeerKind };
 }
 

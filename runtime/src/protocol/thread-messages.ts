@@ -18,6 +18,7 @@ import type {
   FnLocation,
   NamedActor,
   ResolvedDeps,
+  Streaming,
   TaskSubmission,
   WireError,
 } from "../common/task-spec.js";
@@ -55,6 +56,8 @@ export type ToWorker =
       readonly resources: Readonly<Record<string, number>> | undefined;
       /** Set for a task sent ahead (it waits behind another): start it only if `claimToStart` allows. */
       readonly claim: TaskClaim | undefined;
+      /** A streaming generator: report each value with `genItem` (absent: a normal task). */
+      readonly streaming?: Streaming | undefined;
     }
   | {
       readonly t: "createActor";
@@ -85,6 +88,8 @@ export type ToWorker =
       readonly args: Uint8Array;
       readonly deps: ResolvedDeps | undefined;
       readonly numReturns: number;
+      /** A generator method that streams: report each value with `genItem`. */
+      readonly streaming?: Streaming | undefined;
       /** The concurrency group it runs in, when the call chose one (`.options({ concurrencyGroup })`); else the method's. */
       readonly group?: string;
     }
@@ -93,6 +98,8 @@ export type ToWorker =
    * signal aborts (`getRuntimeContext().signal`) and its pending `get`/`wait`s fail.
    */
   | { readonly t: "cancel"; readonly taskId: string; readonly name: string }
+  /** The consumer of streaming generator `taskId` has taken `consumed` of its values: a generator paused by backpressure may go on. */
+  | { readonly t: "genAck"; readonly taskId: string; readonly consumed: number }
   /** Forget this actor (killed, or its constructor failed) and whatever it had queued; its thread-mates go on. */
   | { readonly t: "dropActor"; readonly actorId: string }
   /** The thread's claim cells (task-claims.ts), sent once before the first task with a `claim`. */
@@ -105,12 +112,32 @@ export type ReplyValue =
   | { readonly k: "ready"; readonly ready: readonly boolean[] }
   | { readonly k: "actor"; readonly actor: ActorDescriptor }
   | { readonly k: "namedActors"; readonly actors: ReadonlyArray<NamedActor> }
+  /** To `genNext`: whether the value is there (false: the generator ended without it). */
+  | { readonly k: "more"; readonly more: boolean }
   | { readonly k: "none" };
 
 // ---------------------------------------------------------------- worker → driver
 
 export type FromWorker =
   | { readonly t: "done"; readonly taskId: string; readonly results: readonly Uint8Array[] }
+  /** Streaming generator `taskId` yielded its `index`-th value (sent as it is produced, before its `done`/`failed`). */
+  | { readonly t: "genItem"; readonly taskId: string; readonly index: number; readonly bytes: Uint8Array }
+  /**
+   * The next value (`index`) of streaming generator `generator`, which this thread called: the
+   * reply (`more`) comes once it is stored, or the generator ended without it. `taskId`: the
+   * task that waits (it lends its CPU meanwhile, as in a `wait`).
+   */
+  | {
+      readonly t: "genNext";
+      readonly reqId: number;
+      readonly generator: string;
+      readonly index: number;
+      readonly taskId: string | undefined;
+    }
+  /** This thread's `ObjectRefGenerator` for `taskId` was collected after `taken` values: free the rest. */
+  | { readonly t: "genDrop"; readonly taskId: string; readonly taken: number }
+  /** This thread's consumer took `consumed` values of generator `taskId` (only sent with a backpressure bound). */
+  | { readonly t: "genConsumed"; readonly taskId: string; readonly consumed: number }
   | { readonly t: "failed"; readonly taskId: string; readonly error: WireError; readonly errorName: string }
   | { readonly t: "actorReady"; readonly actorId: string }
   /** `ray.exitActor()` ran in the actor's call `taskId`: the actor ends once that call is done. */
@@ -205,6 +232,7 @@ export function storeBytesOf(m: ToWorker): readonly Uint8Array[] | undefined {
     case "cancel":
     case "claimCells":
     case "dropActor":
+    case "genAck":
       return undefined;
     default:
       return unreachable(m);

@@ -9,7 +9,8 @@
  *   or mis-cased names);
  * - resource amounts: numbers ≥ 0, finite, precision 0.0001; `numGpus` above 1
  *   must be whole; `resources` may not name CPU/GPU/memory (use the options);
- * - `numReturns` an integer ≥ 1; `maxRetries`/`maxRestarts`/`maxTaskRetries`
+ * - `numReturns` an integer ≥ 1 or `"streaming"`; `generatorBackpressureNumObjects`
+ *   an integer ≥ 1, or -1 for no bound; `maxRetries`/`maxRestarts`/`maxTaskRetries`
  *   integers ≥ -1 (-1: forever); `maxConcurrency` an integer ≥ 1;
  * - `maxTaskRetries` needs `maxRestarts` ≠ 0 and `getIfExists` needs `name`, as in Ray;
  * - `isolation` is `"thread"` or `"process"` (tsray's own option).
@@ -39,6 +40,7 @@ export const TASK_OPTION_KEYS: readonly string[] = [
   "maxRetries",
   "retryExceptions",
   "numReturns",
+  "generatorBackpressureNumObjects",
   "schedulingStrategy",
   "name",
   "isolation",
@@ -57,7 +59,7 @@ export const ACTOR_OPTION_KEYS: readonly string[] = [
   "isolation",
   "concurrencyGroups",
 ];
-export const ACTOR_METHOD_OPTION_KEYS: readonly string[] = ["numReturns", "name", "concurrencyGroup"];
+export const ACTOR_METHOD_OPTION_KEYS: readonly string[] = ["numReturns", "name", "concurrencyGroup", "generatorBackpressureNumObjects"];
 /** What `@ray.method({...})` takes. */
 export const METHOD_DECORATOR_KEYS: readonly string[] = ["numReturns", "concurrencyGroup"];
 
@@ -67,7 +69,7 @@ export function validateTaskOptions(options: unknown, where: string): asserts op
   checkKnownKeys(record, TASK_OPTION_KEYS, where, "remote functions");
   validateResourceOptions(record, where);
   checkCount(record, "maxRetries", where, -1);
-  checkCount(record, "numReturns", where, 1);
+  checkReturns(record, where);
   const retry = record["retryExceptions"];
   if (
     retry !== undefined &&
@@ -165,7 +167,7 @@ export function validateActorMethodOptions(
 ): asserts options is ActorMethodOptions {
   const record = asRecord(options, where);
   checkKnownKeys(record, ACTOR_METHOD_OPTION_KEYS, where, "actor methods");
-  checkCount(record, "numReturns", where, 1);
+  checkReturns(record, where);
   checkString(record, "name", where);
   checkString(record, "concurrencyGroup", where);
 }
@@ -257,6 +259,22 @@ function checkCount(record: Record<string, unknown>, key: string, where: string,
   if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
     const range = min === -1 ? "an integer ≥ -1 (-1: no limit)" : `an integer ≥ ${min}`;
     throw new InvalidArgumentError(`${key} of ${where} must be ${range}, got ${describe(value)}.`);
+  }
+}
+
+/** `numReturns` (a count or `"streaming"`) and the generator backpressure bound (≥ 1, or -1: none). */
+function checkReturns(record: Record<string, unknown>, where: string): void {
+  const n = record["numReturns"];
+  if (n !== undefined && n !== "streaming" && (typeof n !== "number" || !Number.isInteger(n) || n < 1)) {
+    throw new InvalidArgumentError(
+      `numReturns of ${where} must be an integer ≥ 1, or "streaming" for a generator (its values one by one), got ${describe(n)}.`,
+    );
+  }
+  const bound = record["generatorBackpressureNumObjects"];
+  if (bound !== undefined && (typeof bound !== "number" || !Number.isInteger(bound) || (bound < 1 && bound !== -1))) {
+    throw new InvalidArgumentError(
+      `generatorBackpressureNumObjects of ${where} must be an integer ≥ 1 (values yielded and not yet consumed before the generator pauses) or -1 (no bound), got ${describe(bound)}.`,
+    );
   }
 }
 

@@ -14,6 +14,10 @@
  *
  * Every running call has its own `CallCancellation`: `ray.cancel` of one of
  * several interleaved calls aborts only that call's signal.
+ *
+ * A generator method's call runs (and holds its group's place) until its
+ * generator ends; while it waits for its consumer (backpressure) it awaits,
+ * so other calls of its group (up to the limit) and of other groups go on.
  */
 import { InvalidArgumentError, TaskCancelledError } from "../common/errors.js";
 import { decodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
@@ -22,6 +26,7 @@ import type { FunctionRegistry } from "../api/function-registry.js";
 import { methodOptionsOf } from "../api/actor-methods.js";
 import type { ToWorker } from "../protocol/thread-messages.js";
 import { CallCancellation, isThenable, type HostedActorInfo, type TaskContextStorage } from "./task-context.js";
+import { isGeneratorObject } from "./generator-runner.js";
 import type { Post, TaskExecutor } from "./task-executor.js";
 import type { ErrorCodec } from "./thread-core.js";
 
@@ -210,7 +215,9 @@ export class ActorHost {
       } catch (e) {
         return this.settle(m, group, false, e);
       }
-      if (isThenable(result)) {
+      if (m.streaming !== undefined || isGeneratorObject(result)) {
+        this.results.generators.run(m, result, (ok, v) => this.settle(m, group, ok, v));
+      } else if (isThenable(result)) {
         result.then(
           (v) => this.settle(m, group, true, v),
           (e: unknown) => this.settle(m, group, false, e),

@@ -18,6 +18,7 @@ import type { FnLocation } from "../common/task-spec.js";
 import { claimable, claimToStart } from "../protocol/task-claims.js";
 import { CallCancellation, isThenable, type TaskContextStorage } from "./task-context.js";
 import type { ErrorCodec } from "./thread-core.js";
+import { GeneratorRunner, isGeneratorObject } from "./generator-runner.js";
 
 export type RunMessage = Extract<ToWorker, { t: "run" }>;
 export type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
@@ -42,6 +43,8 @@ export class TaskExecutor {
   private readonly fns: Array<FunctionTarget | undefined> = [];
   /** This thread's claim cells, once the driver sent them. */
   private claimCells: Int32Array | undefined;
+  /** Generators that remote functions and actor methods returned, while they run (streamed or collected). */
+  readonly generators: GeneratorRunner;
 
   constructor(
     private readonly registry: FunctionRegistry,
@@ -49,7 +52,9 @@ export class TaskExecutor {
     private readonly errors: ErrorCodec,
     private readonly context: TaskContextStorage,
     private readonly post: Post,
-  ) {}
+  ) {
+    this.generators = new GeneratorRunner(codec, post);
+  }
 
   run(m: RunMessage): void {
     // Kept on receipt, whatever becomes of this task: later tasks of the function come without it.
@@ -180,7 +185,9 @@ export class TaskExecutor {
       } catch (e) {
         return this.settle(lane, m, false, e);
       }
-      if (isThenable(result)) {
+      if (m.streaming !== undefined || isGeneratorObject(result)) {
+        this.generators.run(m, result, (ok, v) => this.settle(lane, m, ok, v));
+      } else if (isThenable(result)) {
         result.then(
           (v) => this.settle(lane, m, true, v),
           (e: unknown) => this.settle(lane, m, false, e),

@@ -9,12 +9,12 @@
  * the port closes (the driver is gone) or when its task is cancelled.
  */
 import { actorCreation } from "../api/actor-creation.js";
-import type { Core, PlacementGroupTableEntry } from "../api/core.js";
-import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, TaskCall, WireError } from "../common/task-spec.js";
+import type { Core, GeneratorCalls, PlacementGroupTableEntry } from "../api/core.js";
+import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, Streaming, TaskCall, WireError } from "../common/task-spec.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import type { CoreRuntimeContext, RunningCallInfo } from "../common/context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../common/errors.js";
-import { IdGenerator } from "../common/ids.js";
+import { IdGenerator, generatorItemId } from "../common/ids.js";
 import { ReferenceCounter } from "../common/reference-counter.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
@@ -68,6 +68,7 @@ export class ThreadCore implements Core {
           demand: call.demand,
           maxRetries: call.maxRetries,
           retryExceptions: call.retryExceptions,
+          streaming: call.streaming,
           parentTaskId: this.context.getStore()?.taskId,
         },
       },
@@ -84,19 +85,31 @@ export class ThreadCore implements Core {
     return creation.actor;
   }
 
-  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, group?: string): ObjectRef | ObjectRef[] {
+  submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming, group?: string): ObjectRef | ObjectRef[] {
     this.refuseWhileImporting(`${name}.remote()`);
     const taskId = this.ids.next();
     const encoded = encodeArgs(this.codec, args, name);
     this.post(
       {
         t: "callActor",
-        call: { taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, callerId: this.data.workerId, group },
+        call: { taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId: this.data.workerId, group },
       },
       addTransfer(undefined, encoded.bytes),
     );
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
+
+  /** A generator's values are stored in the driver: it is asked (a blocking request, as a `wait`). */
+  readonly generators: GeneratorCalls = {
+    next: async (generator, index) => {
+      const reply = await this.request(true, (reqId, taskId) => ({ t: "genNext", reqId, generator, index, taskId }));
+      if (reply.k !== "more") throw new TsrayError("TSRAY_RUNTIME", `tsray: unexpected reply ${reply.k} to genNext`);
+      return reply.more;
+    },
+    take: (generator, index) => this.refs.trackAll(new ObjectRef(generatorItemId(generator, index))),
+    consumed: (taskId, consumed) => this.post({ t: "genConsumed", taskId, consumed }),
+    drop: (taskId, taken) => this.post({ t: "genDrop", taskId, taken }),
+  };
 
   put(value: unknown): ObjectRef {
     this.refuseWhileImporting("ray.put()");

@@ -92,11 +92,15 @@ function handle(m: ToWorker): void {
     case "reply":
       return core.onReply(m);
     case "cancel":
-      // Not started: dropped. Running: its signal aborts and its pending get/wait fail.
+      // Not started: dropped. Running: its signal aborts and its pending get/wait fail; a running
+      // generator (task or actor method) also stops before its next value.
       if (executor.cancelQueued(m.taskId, m.name)) return;
+      executor.generators.cancel(m.taskId, m.name);
       if (!executor.cancelRunning(m.taskId, m.name)) actors?.cancel(m.taskId, m.name);
       core.onCancel(m.taskId, m.name);
       return;
+    case "genAck":
+      return executor.generators.onAck(m.taskId, m.consumed);
     default:
       return unreachable(m);
   }

@@ -35,6 +35,8 @@ export interface WsServerOptions {
   /** The cluster token every client must present; absent or "": none (loopback only). */
   readonly token?: string | undefined;
   readonly check: MessageCheck;
+  /** Another check for the connections of one peer kind (the head serves owners the node protocol). */
+  readonly checkFor?: Partial<Record<PeerKind, MessageCheck>> | undefined;
   readonly maxFrameBytes?: number | undefined;
   /** Serve `wss://` with this certificate and key (PEM). */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer } | undefined;
@@ -167,7 +169,7 @@ export class WsServer<Out, In> {
         );
       }
       ws.removeAllListeners("error");
-      const connection = new WsConnection<Out, In>(ws, { check: this.options.check, peerName: `${hello.kind} peer ${remote}`, log: this.log }, undefined);
+      const connection = new WsConnection<Out, In>(ws, { check: this.options.checkFor?.[hello.kind] ?? this.options.check, peerName: `${hello.kind} peer ${remote}`, log: this.log }, undefined);
       this.connections.add(connection);
       const welcome: WelcomeFrame = { tsray: "welcome", version: this.version };
       ws.send(codec.encode(welcome, "the handshake"));

@@ -1,0 +1,78 @@
+/**
+ * Validation at the node protocol's boundary (node-messages.ts), in the manner of
+ * cluster/cluster-message-checks.ts: a decoded frame becomes a `ToNode` on the node, or a
+ * `FromNode` on the owner, only after these checks, so the code behind them meets only well-typed
+ * messages. Each returns why the value is not one (a short phrase for the log and the close
+ * reason), or undefined. A node checks every field (its peers may be anything that got past the
+ * token); an owner checks what it reads of the node it chose to dial.
+ */
+import { arrayOf, bool, isObject, oneOf, optStr, resources, shape, str, type Check } from "../cluster/cluster-message-checks.js";
+import { transferMessageProblem } from "../protocol/object-transfer.js";
+
+const count: Check = (v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? undefined : "expected a count");
+const int: Check = (v) => (typeof v === "number" && Number.isSafeInteger(v) ? undefined : "expected an integer");
+const bytes: Check = (v) => (v instanceof Uint8Array ? undefined : "expected bytes");
+const location = shape({ objectId: str, heldOn: str, size: count });
+const held: Check = (v) => (v instanceof Uint8Array ? undefined : location(v));
+const deps: Check = (v) => (v === undefined ? undefined : shape({ idx: arrayOf(count), bytes: arrayOf(held) })(v));
+
+const placement: Check = (v) => {
+  if (!isObject(v)) return "expected a placement";
+  switch (v["kind"]) {
+    case "default":
+    case "spread":
+      return undefined;
+    case "node-affinity":
+      return shape({ nodeId: str, soft: bool })(v);
+    case "placement-group":
+      return shape({ placementGroupId: str, bundleIndex: int })(v);
+    default:
+      return "an unknown placement kind";
+  }
+};
+
+const leaseSpec = shape({ id: str, name: str, demand: resources, placement, classKey: str, isolation: oneOf("thread", "process") });
+const run = shape({ taskId: str, fnLocation: shape({ id: str, url: str }), name: str, args: bytes, deps, numReturns: count });
+
+const toNode: Record<string, Check> = {
+  open: shape({ channel: oneOf("leases", "objects"), from: str }),
+  lease: shape({ spec: leaseSpec }),
+  cancelLease: shape({ leaseId: str }),
+  run: shape({ leaseId: str, run }),
+  cancel: shape({ leaseId: str, taskId: str, name: str }),
+  stop: shape({ leaseId: str }),
+  return: shape({ leaseId: str }),
+};
+
+/**
+ * Why `m` is neither a `ToNode` nor an object-transfer message (a node's endpoint takes both: a
+ * connection says which it carries in its `open`; the object transfer checks its own again).
+ */
+export function checkToNodeEndpoint(m: unknown): string | undefined {
+  if (!isObject(m)) return "not an object";
+  const kind = m["t"];
+  if (typeof kind === "string" && Object.hasOwn(toNode, kind)) return toNode[kind]!(m);
+  return transferMessageProblem(m) === undefined ? undefined : `an unknown message kind ${JSON.stringify(String(kind)).slice(0, 40)}`;
+}
+
+/** Whether a checked endpoint message is one of the node protocol's (else: the object transfer's). */
+export function isToNode(m: unknown): boolean {
+  return Object.hasOwn(toNode, (m as { t: string }).t);
+}
+
+const fromNode: Record<string, Check> = {
+  granted: shape({ leaseId: str, resources, gpuIds: arrayOf(count), workerId: str }),
+  refused: shape({ leaseId: str, message: str }),
+  done: shape({ leaseId: str, taskId: str, results: arrayOf(held) }),
+  failed: shape({ leaseId: str, taskId: str, errorName: str, error: (v) => (isObject(v) ? undefined : "expected an error") }),
+  argsLost: shape({ leaseId: str, taskId: str, message: str }),
+  lost: shape({ leaseId: str, exitCode: int, message: optStr }),
+};
+
+/** Why `m` is not a `FromNode`. */
+export function checkFromNode(m: unknown): string | undefined {
+  if (!isObject(m)) return "not an object";
+  const kind = m["t"];
+  if (typeof kind === "string" && Object.hasOwn(fromNode, kind)) return fromNode[kind]!(m);
+  return `an unknown message kind ${JSON.stringify(String(kind)).slice(0, 40)}`;
+}

@@ -1,0 +1,39 @@
+// Remote functions of the remote-tasks suite (tasks on node processes). No top-level side effects: workers import this.
+import * as ray from "tsray";
+
+/** Where the task ran. */
+export const whereAmI = ray.remote(function whereAmI(): string {
+  return ray.getRuntimeContext().nodeId;
+});
+
+/** The node it ran on, after `ms` (so tasks overlap and spread). */
+export const slowWhere = ray.remote(async function slowWhere(ms: number): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return ray.getRuntimeContext().nodeId;
+});
+
+/** Sums a typed array and says where (an argument crossing to the node). */
+export const sumWhere = ray.remote(function sumWhere(a: Float64Array): { nodeId: string; length: number; sum: number } {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]!;
+  return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, sum };
+});
+
+/** `length` numbers following one pattern per `seed`, made where the task runs (a result crossing back). */
+export const makeArray = ray.remote(function makeArray(length: number, seed: number): Float64Array {
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = (i % 1000) * seed + i;
+  return out;
+});
+
+/** Fails with a message. */
+export const fails = ray.remote(function fails(why: string): never {
+  throw new Error(why);
+});
+
+/** Writes `marker` to stdout once it runs, then waits (killed with its node in the test). */
+export const hangs = ray.remote(async function hangs(marker: string): Promise<string> {
+  process.stdout.write(`${marker}\n`);
+  await new Promise((resolve) => setTimeout(resolve, 30_000));
+  return ray.getRuntimeContext().nodeId;
+});
