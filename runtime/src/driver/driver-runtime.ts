@@ -221,6 +221,7 @@ export class DriverRuntime implements Core {
       rebuildError,
       cluster: this.cluster,
       streamStarted: this.generators.started,
+      cancelledCallEnded: this.tasks.cancelledCallEnded,
     });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({

@@ -28,6 +28,7 @@ import { resolveDeps } from "./dependency-resolver.js";
 import type { ActorCallSubmission, ActorCreation, ActorDescriptor, ResolvedDeps, WireError } from "../common/task-spec.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
 import { cancelActorCall, type InFlight } from "./actor-call-cancel.js";
+import { ActorState } from "./actor-state.js";
 import { SharedActorHostsByNode } from "../node/shared-actor-hosts.js";
 import type { ActorLeaseOwner, ActorLeaseSpec, ActorWorker, NodeClient } from "../node/node-client.js";
 import type { Grant } from "../scheduler/schedule-request.js";
@@ -50,36 +51,11 @@ export interface ActorManagerDeps {
   readonly cluster: ClusterStateClient;
   /** Whether streaming call `taskId` has yielded a value (then it is not retried: owner/generator-streams.ts). */
   readonly streamStarted?: ((taskId: string) => boolean) | undefined;
-}
-
-class ActorState {
-  phase: "pending" | "running" | "dead" = "pending";
-  ctorDeps: ResolvedDeps | undefined;
-  client: ActorWorker | undefined;
-  readonly inFlight = new Map<string, InFlight>();
-  restarts = 0;
-  /** What its node granted (held until the actor dies), and that node. */
-  grant: Grant<unknown> | undefined;
-  node: NodeClient | undefined;
-  /** The node its lease request waits at, while it waits. */
-  queuedAt: NodeClient | undefined;
-  death: ActorDiedError | undefined;
-  noRestart = false;
-  /** `ray.exitActor()` ran in this call: the actor dies once it is done. */
-  exitAfter: string | undefined = undefined;
-  /** No handle is left anywhere (reference counting): it ends once its submitted calls are done. */
-  outOfScope = false;
-  /** Its lease request: plain data, the same for every node asked. */
-  readonly spec: ActorLeaseSpec;
-  constructor(
-    readonly creation: ActorCreation,
-    readonly queue: ActorSubmitQueue,
-  ) {
-    this.spec = actorLeaseSpecOf(creation.actor.actorId, creation.actor.className, creation.demand);
-  }
-  get id(): string {
-    return this.creation.actor.actorId;
-  }
+  /**
+   * A call `ray.cancel` reached after it was sent has left its worker (settled there, or its
+   * worker is gone): nothing it submits can come any more (the task manager's cancelled-parent mark ends).
+   */
+  readonly cancelledCallEnded?: ((taskId: string) => void) | undefined;
 }
 
 /** Actors per shared host thread: a thread's event loop and heap are shared by this many at most. */
@@ -224,6 +200,7 @@ export class ActorManager implements ActorLeaseOwner {
     if (f === undefined) return;
     const state = this.actors.get(actorId)!;
     state.inFlight.delete(taskId);
+    this.left(f);
     const ids = returnIds(taskId, f.q.call.numReturns);
     for (let i = 0; i < ids.length; i++) this.d.store.putBytes(ids[i]!, results[i]!);
     if (state.exitAfter === taskId) this.exited(state);
@@ -235,6 +212,7 @@ export class ActorManager implements ActorLeaseOwner {
     const f = state?.inFlight.get(taskId);
     if (state === undefined || f === undefined) return;
     state.inFlight.delete(taskId);
+    this.left(f);
     this.settleError(f.q.call, new TaskError(f.q.call.name, this.d.rebuildError(wire)));
     if (state.exitAfter === taskId) this.exited(state);
     this.endIfOutOfScope(state);
@@ -274,7 +252,10 @@ export class ActorManager implements ActorLeaseOwner {
     const retry: InFlight[] = [];
     const maxTask = state.creation.maxTaskRetries;
     for (const f of state.inFlight.values()) {
-      if (f.cancelled === true) continue;
+      if (f.cancelled === true) {
+        this.left(f);
+        continue;
+      }
       // A streaming call that yielded values is not run again (owner/generator-streams.ts).
       const seen = f.q.call.streaming !== undefined && this.d.streamStarted?.(f.q.call.taskId) === true;
       if (!seen && (maxTask === -1 || f.retries < maxTask)) retry.push(f);
@@ -306,7 +287,7 @@ export class ActorManager implements ActorLeaseOwner {
     }
   }
 
-  /** `ray.cancel` of an actor call (actor-call-cancel.ts): the call's id when it was found, so the caller can cancel what it submitted. */
+  /** `ray.cancel` of an actor call (actor-call-cancel.ts): the call's id when it had been sent, so the caller can cancel what it submitted. */
   cancelCall(objectId: string, force: boolean): string | undefined {
     return cancelActorCall(() => this.actors.values(), objectId, force, (call, error) => this.settleError(call, error));
   }
@@ -415,6 +396,11 @@ export class ActorManager implements ActorLeaseOwner {
     });
   }
 
+  /** `f` is no longer in flight. */
+  private left(f: InFlight): void {
+    if (f.cancelled === true) this.d.cancelledCallEnded?.(f.q.call.taskId);
+  }
+
   private die(state: ActorState, reason: string, cause: unknown): void {
     if (state.phase === "dead") return;
     const wasPending = state.phase === "pending";
@@ -433,7 +419,10 @@ export class ActorManager implements ActorLeaseOwner {
       state.node!.returnActorLease(state.id);
       state.grant = undefined;
     }
-    for (const f of state.inFlight.values()) this.settleError(f.q.call, state.death);
+    for (const f of state.inFlight.values()) {
+      this.left(f);
+      this.settleError(f.q.call, state.death);
+    }
     state.inFlight.clear();
     for (const q of state.queue.drain()) this.settleError(q.call, state.death);
     this.detach(state);
