@@ -10,6 +10,8 @@ let out: {
   fullTask: number;
   pendingFreed: boolean;
   pendingValues: number[];
+  queuedKept: boolean;
+  cancelledFreed: boolean;
   sentValue: number;
   controlFreed: boolean;
   keptCpus: number;
@@ -32,6 +34,11 @@ test("an actor whose only handle is dropped ends and its CPU returns", () => {
 test("calls submitted before the last handle dropped finish before the actor ends", () => {
   assert.ok(out.pendingFreed);
   assert.equal(out.pendingValues, [1, 3, 6]);
+});
+
+test("an actor whose handles are gone ends once its last queued call is cancelled", () => {
+  assert.ok(out.queuedKept, "kept while the call waited for its argument");
+  assert.ok(out.cancelledFreed, "ended after the cancel");
 });
 
 test("a handle sent to a task, one inside a put object, a named and a detached actor keep their actors", () => {

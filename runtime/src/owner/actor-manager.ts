@@ -289,7 +289,12 @@ export class ActorManager implements ActorLeaseOwner {
 
   /** `ray.cancel` of an actor call (actor-call-cancel.ts): the call's id when it had been sent, so the caller can cancel what it submitted. */
   cancelCall(objectId: string, force: boolean): string | undefined {
-    return cancelActorCall(() => this.actors.values(), objectId, force, (call, error) => this.settleError(call, error));
+    return cancelActorCall(() => this.actors.values(), objectId, force, (call, error) => {
+      this.settleError(call, error);
+      // A queued call of an actor with no handle left was what kept it: it may end now.
+      const state = this.actors.get(this.resolve(call.actorId));
+      if (state !== undefined) this.endIfOutOfScope(state);
+    });
   }
 
   /** `ray.getActor`: asks the actor directory, so actors of other owners sharing the cluster state are found too. */
