@@ -130,6 +130,17 @@ test("a cancelled actor call is not retried when the actor restarts", async () =
   assert.equal(runs(), ["r", "echo 1"]);
 });
 
+test("an actor call cancelled in the turn it was made never runs, even with its actor idle", async () => {
+  const w = Waiter.remote(dir);
+  assert.is(await ray.get(w.echo.remote(1)), 1);
+  // Sent at once (the actor is up), with the cancel right behind it: nothing else holds the slot.
+  const call = w.echo.remote(2);
+  ray.cancel(call);
+  await rejection(ray.get(call), ray.TaskCancelledError);
+  assert.is(await ray.get(w.echo.remote(3)), 3);
+  assert.equal(runs(), ["echo 1", "echo 3"], "the cancelled call never ran");
+});
+
 test("cancelling one ref of an actor call with several returns cancels the call", async () => {
   const w = Waiter.remote(dir);
   const first = w.wait.remote("1");
