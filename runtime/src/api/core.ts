@@ -20,9 +20,10 @@ export interface Core {
   createActor(cls: RemoteClassInfo, args: readonly unknown[], options: ActorSpecOptions): ActorDescriptor;
   /**
    * The handle `createActor`'s caller made for the new actor: the owner counts it (actor
-   * reference counting); absent where handles are not counted (a worker thread's core).
+   * reference counting; named and detached actors are not passed); absent where handles are not
+   * counted (a worker thread's core).
    */
-  trackActorHandle?(handle: object, actor: ActorDescriptor, options: ActorSpecOptions): void;
+  trackActorHandle?(handle: object, actor: ActorDescriptor): void;
   submitActorTask(
     actor: ActorDescriptor,
     method: string,

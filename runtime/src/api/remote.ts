@@ -94,7 +94,8 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
       const core = currentCore(`${r.name}.remote()`);
       const actor = core.createActor(info, args, o);
       const handle = makeActorHandle(actor);
-      core.trackActorHandle?.(handle, actor, o);
+      // Named and detached actors live until killed (or, named, until shutdown), as in Ray: not counted.
+      if (o.name === undefined && o.lifetime !== "detached") core.trackActorHandle?.(handle, actor);
       return handle;
     };
     define(target, "remote", create(defaults));

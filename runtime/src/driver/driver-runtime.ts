@@ -333,10 +333,7 @@ export class DriverRuntime implements Core {
     return created;
   }
 
-  trackActorHandle(handle: object, actor: ActorDescriptor, o: ActorSpecOptions): void {
-    // Named and detached actors live until killed (or, named, until shutdown), as in Ray.
-    if (o.name === undefined && o.lifetime !== "detached") this.actorRefs.track(handle, actor.actorId);
-  }
+  readonly trackActorHandle = (handle: object, actor: ActorDescriptor): void => this.actorRefs.track(handle, actor.actorId);
 
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming, group?: string): ObjectRef | ObjectRef[] {
     const encoded = this.encodeArgs(args, name);

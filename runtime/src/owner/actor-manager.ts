@@ -25,14 +25,13 @@ import { ActorDiedError, ActorNotFoundError, InvalidArgumentError, TaskError } f
 import { returnIds } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import { resolveDeps } from "./dependency-resolver.js";
-import type { ActorCallSubmission, ActorCreation, ActorDescriptor, ResolvedDeps, WireError } from "../common/task-spec.js";
+import type { ActorCallSubmission, ActorCreation, ActorDescriptor, WireError } from "../common/task-spec.js";
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
 import { cancelActorCall, type InFlight } from "./actor-call-cancel.js";
 import { ActorState } from "./actor-state.js";
 import { SharedActorHostsByNode } from "../node/shared-actor-hosts.js";
 import type { ActorLeaseOwner, ActorLeaseSpec, ActorWorker, NodeClient } from "../node/node-client.js";
 import type { Grant } from "../scheduler/schedule-request.js";
-import { actorLeaseSpecOf } from "./schedulable.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
 import type { ActorStateUpdate, RegisterActorReply } from "../cluster/cluster-state.js";
 
@@ -51,10 +50,7 @@ export interface ActorManagerDeps {
   readonly cluster: ClusterStateClient;
   /** Whether streaming call `taskId` has yielded a value (then it is not retried: owner/generator-streams.ts). */
   readonly streamStarted?: ((taskId: string) => boolean) | undefined;
-  /**
-   * A call `ray.cancel` reached after it was sent has left its worker (settled there, or its
-   * worker is gone): nothing it submits can come any more (the task manager's cancelled-parent mark ends).
-   */
+  /** A call cancelled after it was sent left its worker (settled, or the worker is gone): it submits nothing more. */
   readonly cancelledCallEnded?: ((taskId: string) => void) | undefined;
 }
 
