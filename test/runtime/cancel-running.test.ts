@@ -130,6 +130,17 @@ test("a cancelled actor call is not retried when the actor restarts", async () =
   assert.equal(runs(), ["r", "echo 1"]);
 });
 
+test("an actor call cancelled in the turn it was made never runs, even with its actor idle", async () => {
+  const w = Waiter.remote(dir);
+  assert.is(await ray.get(w.echo.remote(1)), 1);
+  // Sent at once (the actor is up), with the cancel right behind it: nothing else holds the slot.
+  const call = w.echo.remote(2);
+  ray.cancel(call);
+  await rejection(ray.get(call), ray.TaskCancelledError);
+  assert.is(await ray.get(w.echo.remote(3)), 3);
+  assert.equal(runs(), ["echo 1", "echo 3"], "the cancelled call never ran");
+});
+
 test("cancelling one ref of an actor call with several returns cancels the call", async () => {
   const w = Waiter.remote(dir);
   const first = w.wait.remote("1");
@@ -154,6 +165,26 @@ test("cancelling a running actor call also cancels the tasks it submitted", asyn
   await rejection(ray.get(call), ray.TaskCancelledError);
   // Without the recursive cancel it would wait for a file nobody writes: the timeout turns a hang into a failure.
   await rejection(ray.get(child, { timeout: 30 }), ray.TaskCancelledError);
+  ray.kill(w); // used here, so the actor (holding the child's ref, see Waiter.kept) lives until its result was read
+});
+
+test("a task an actor call submits after its cancel reached the owner is cancelled too", async () => {
+  const w = Waiter.remote(dir);
+  const idFile = join(dir, "child-id");
+  const gate = join(dir, "gate");
+  const call = w.spawnOnAbort.remote("s", gate, idFile);
+  await started("s");
+  ray.cancel(call);
+  await rejection(ray.get(call), ray.TaskCancelledError);
+  // The call submits only once its signal fired, which the owner sent after the cancel reached it.
+  await untilExists(idFile);
+  const child = new ray.ObjectRef<number>(readFileSync(idFile, "utf8"));
+  try {
+    await rejection(ray.get(child, { timeout: 30 }), ray.TaskCancelledError);
+  } finally {
+    writeFileSync(gate, ""); // a child that ran (the failure) ends, so the suite goes on
+  }
+  ray.kill(w); // see the test above
 });
 
 test("with recursive: false the tasks an actor call submitted run on", async () => {

@@ -146,6 +146,36 @@ test("cancelling through one of its refs cancels the whole generator", async () 
   await until(() => existsSync(closed), "the generator was ended");
 });
 
+test("a cancel racing with a generator's start, its first value or its end still ends the iteration", async () => {
+  const s = Streamer.remote("r");
+  const makers: Array<[string, () => ray.ObjectRefGenerator<unknown>]> = [
+    ["count(1)", () => count.remote(1)],
+    ["countSync(3)", () => countSync.remote(3)],
+    ["Streamer.words(2)", () => s.words.remote(2)],
+  ];
+  // Each a different point: before the call leaves the owner, a microtask or a turn later, after its first value.
+  const points: Array<[string, (gen: ray.ObjectRefGenerator<unknown>) => Promise<unknown>]> = [
+    ["at once", async () => undefined],
+    ["after a microtask", () => Promise.resolve()],
+    ["after a turn", () => new Promise((r) => setImmediate(r))],
+    ["after its first value", (gen) => gen.next()],
+  ];
+  for (let round = 0; round < 5; round++) {
+    for (const [name, make] of makers) {
+      for (const [when, wait] of points) {
+        const gen = make();
+        await wait(gen);
+        ray.cancel(gen);
+        // Ends: its values (if it finished before the cancel) or a last ref rejecting with TaskCancelledError.
+        const out: string[] = [];
+        for await (const ref of gen) out.push(await ray.get(ref).then(() => "value", (e: Error) => e.name));
+        const last = out[out.length - 1];
+        assert.ok(last === "value" || last === "TaskCancelledError", `${name} cancelled ${when}: ${out.join(", ")}`);
+      }
+    }
+  }
+});
+
 test("numReturns: N with a generator gives exactly N ordinary refs", async () => {
   const refs = countSync.options({ numReturns: 3 }).remote(3);
   assert.is(refs.length, 3);

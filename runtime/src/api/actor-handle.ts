@@ -65,10 +65,12 @@ function defineMethod(proto: object, method: string, defaultName: string, numRet
     configurable: true,
     enumerable: false,
     get(this: ActorHandleBase) {
-      const actor = actorDescriptorOf(this) as ActorDescriptor;
+      // The calls hold the handle itself (not just its descriptor): a kept `handle.m` keeps the
+      // handle, so actor reference counting never ends an actor whose method is still callable.
+      const handle = this;
       // Only handles made by makeActorHandle reach here (the prototype is private to this module).
       const call = (n: number, name: string, streaming: Streaming | undefined, group: string | undefined) => (...args: unknown[]) =>
-        streamOrRefs(currentCore(`${name}.remote()`).submitActorTask(actor, method, args, n, name, streaming, group), streaming);
+        streamOrRefs(currentCore(`${name}.remote()`).submitActorTask(actorDescriptorOf(handle) as ActorDescriptor, method, args, n, name, streaming, group), streaming);
       const member = {
         remote: call(defaults.numReturns, defaultName, defaults.streaming, undefined),
         options(options: unknown) {

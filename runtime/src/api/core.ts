@@ -18,6 +18,12 @@ export interface Core {
   submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[];
   /** Returns the new actor's descriptor; the API makes the handle (`makeActorHandle`). */
   createActor(cls: RemoteClassInfo, args: readonly unknown[], options: ActorSpecOptions): ActorDescriptor;
+  /**
+   * The handle `createActor`'s caller made for the new actor: the owner counts it (actor
+   * reference counting; named and detached actors are not passed); absent where handles are not
+   * counted (a worker thread's core).
+   */
+  trackActorHandle?(handle: object, actor: ActorDescriptor): void;
   submitActorTask(
     actor: ActorDescriptor,
     method: string,

@@ -92,6 +92,7 @@ export function compileActorOptions(base: ActorSpecOptions, options: unknown, wh
     namespace: o.namespace ?? base.namespace,
     getIfExists: o.getIfExists ?? base.getIfExists,
     hosting: o.hosting ?? base.hosting,
+    lifetime: o.lifetime ?? base.lifetime,
     concurrencyGroups: o.concurrencyGroups !== undefined ? { ...o.concurrencyGroups } : base.concurrencyGroups,
     ...((o.lifetime ?? (base.detached === true ? "detached" : undefined)) === "detached" ? { detached: true } : {}),
   };

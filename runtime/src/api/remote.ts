@@ -91,7 +91,12 @@ function makeRemote(target: Function, context: unknown, options: object | undefi
           ...(methods.generators.length > 0 ? { generators: methods.generators } : {}),
         };
       }
-      return makeActorHandle(currentCore(`${r.name}.remote()`).createActor(info, args, o));
+      const core = currentCore(`${r.name}.remote()`);
+      const actor = core.createActor(info, args, o);
+      const handle = makeActorHandle(actor);
+      // Named and detached actors live until killed (or, named, until shutdown), as in Ray: not counted.
+      if (o.name === undefined && o.lifetime !== "detached") core.trackActorHandle?.(handle, actor);
+      return handle;
     };
     define(target, "remote", create(defaults));
     define(target, "options", (o: unknown) => ({

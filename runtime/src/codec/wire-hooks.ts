@@ -15,8 +15,12 @@ export interface WireHooksLike {
   decodeHandle(wire: unknown): ActorHandleBase;
 }
 
-/** `onEncodeRef` hears of every ref that is encoded (the driver marks it as escaped). */
-export function createWireHooks(onEncodeRef?: (id: string) => void): WireHooksLike {
+/**
+ * `onEncodeRef` hears of every ref that is encoded (the driver marks it as escaped);
+ * `onHandle` of every actor handle encoded or decoded (the driver marks the actor's handles
+ * as escaped: a copy may live elsewhere, so reference counting keeps the actor).
+ */
+export function createWireHooks(onEncodeRef?: (id: string) => void, onHandle?: (actorId: string) => void): WireHooksLike {
   return {
     encodeRef: onEncodeRef === undefined ? (ref) => ref.id : (ref) => (onEncodeRef(ref.id), ref.id),
     decodeRef: (wire) => {
@@ -28,6 +32,7 @@ export function createWireHooks(onEncodeRef?: (id: string) => void): WireHooksLi
       if (d === undefined) {
         throw new SerializationError("ActorHandle", "an ActorHandle that was not made by tsray cannot be sent");
       }
+      onHandle?.(d.actorId);
       // [id, className, methods, methodReturns?, generators?]: each optional part only when there is
       // one (a record, or null before generators), so the two never share a place (api/actor-handle.ts).
       if (d.generators !== undefined) return [d.actorId, d.className, d.methods, d.methodReturns ?? null, d.generators];
@@ -52,6 +57,7 @@ export function createWireHooks(onEncodeRef?: (id: string) => void): WireHooksLi
         ...(returns !== undefined ? { methodReturns: returns as Record<string, number> } : {}),
         ...(generators !== undefined ? { generators: generators as string[] } : {}),
       };
+      onHandle?.(actor.actorId);
       return makeActorHandle(actor);
     },
   };

@@ -47,6 +47,8 @@ export interface ActorSpecOptions {
   readonly namespace: string | undefined;
   readonly getIfExists: boolean;
   readonly hosting: ActorHosting;
+  /** `"detached"`: not ended when its handles are gone (only `ray.kill` ends it). Absent: `"non_detached"`. */
+  readonly lifetime?: "detached" | "non_detached" | undefined;
   /** Absent: no groups but the default one. */
   readonly concurrencyGroups?: Readonly<Record<string, number>> | undefined;
   /** `lifetime: "detached"` (absent: not detached). */

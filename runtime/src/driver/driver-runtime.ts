@@ -111,7 +111,9 @@ export class DriverRuntime implements Core {
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
   /** Values of the streaming generators called here or in workers (owner/generator-streams.ts). */
   readonly generators: GeneratorStreams;
-  private readonly hooks = createWireHooks((id) => this.refs.escape(id));
+  /** Actor reference counting: the handles this driver made for unnamed, non-detached actors it created. */
+  private readonly actorRefs = new ReferenceCounter((actorId) => this.actors.outOfScope(actorId));
+  private readonly hooks = createWireHooks((id) => this.refs.escape(id), (actorId) => this.actorRefs.escape(actorId));
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
   /** For `put`: a large frame is written straight into a slab (task arguments still get their own buffer, which moves to the worker). */
   private readonly putCodec = compactCodec(new Codec(this.hooks, { allocate: (n) => this.slabs.allocate(n) }), this.slabs);
@@ -227,6 +229,7 @@ export class DriverRuntime implements Core {
       cluster: this.cluster,
       streamStarted: this.generators.started,
       foreign: foreignActorCalls(this.store, this.cluster, rebuildError, (id) => actorRoute(id, this.nodeId, this.actors, this.remote, this.nodeService)),
+      cancelledCallEnded: this.tasks.cancelledCallEnded,
     });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({
@@ -339,6 +342,8 @@ export class DriverRuntime implements Core {
     const created = this.actors.create(actorCreation(this.ids.next(), cls, encoded, o, this.options.namespace));
     return created;
   }
+
+  readonly trackActorHandle = (handle: object, actor: ActorDescriptor): void => this.actorRefs.track(handle, actor.actorId);
 
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming, group?: string): ObjectRef | ObjectRef[] {
     const encoded = this.encodeArgs(args, name);

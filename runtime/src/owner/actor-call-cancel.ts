@@ -30,7 +30,8 @@ export interface CancellableActor {
 /**
  * Cancels the call `objectId` names (its id, or a return ref `<call id>.<i>` of a call with
  * several returns) among `actors()`; `settleError` fails its refs. Returns the call's id when it
- * was found (its refs not settled yet), so the caller can cancel what it submitted.
+ * had been sent to its worker (only such a call can have submitted tasks), so the caller can
+ * cancel what it submitted and what it still submits until it leaves its worker.
  */
 export function cancelActorCall(
   actors: () => Iterable<CancellableActor>,
@@ -41,38 +42,42 @@ export function cancelActorCall(
   if (force) {
     throw new InvalidArgumentError("ray.cancel(ref, { force: true }) is not supported for actor method calls; kill the actor with ray.kill instead.");
   }
-  if (cancelOneCall(actors(), objectId, false, settleError)) return objectId;
+  const found = cancelOneCall(actors(), objectId, false, settleError);
+  if (found !== undefined) return found === "sent" ? objectId : undefined;
   // A ref of a call with several returns is `<call id>.<i>` (common/ids.ts `returnId`).
   const dot = objectId.lastIndexOf(".");
   if (dot > 0 && /^\d+$/.test(objectId.slice(dot + 1))) {
     const callId = objectId.slice(0, dot);
-    if (cancelOneCall(actors(), callId, true, settleError)) return callId;
+    if (cancelOneCall(actors(), callId, true, settleError) === "sent") return callId;
   }
   return undefined;
 }
 
-/** `several`: `taskId` was derived from a return id, so only a call with several returns matches. */
+/**
+ * `several`: `taskId` was derived from a return id, so only a call with several returns matches.
+ * Where the call was found: still queued here, or sent to its worker; undefined: not pending.
+ */
 function cancelOneCall(
   actors: Iterable<CancellableActor>,
   taskId: string,
   several: boolean,
   settleError: (call: ActorCallSubmission, error: Error) => void,
-): boolean {
+): "queued" | "sent" | undefined {
   const accept = (q: QueuedCall) => !several || q.call.numReturns > 1;
   for (const state of actors) {
     const q = state.queue.remove(taskId, accept);
     if (q !== undefined) {
       settleError(q.call, new TaskCancelledError(q.call.name));
-      return true;
+      return "queued";
     }
     const f = state.inFlight.get(taskId);
     if (f !== undefined && accept(f.q)) {
-      if (f.cancelled === true) return true;
+      if (f.cancelled === true) return "sent";
       f.cancelled = true;
       settleError(f.q.call, new TaskCancelledError(f.q.call.name));
       state.client?.post({ t: "cancel", taskId, name: f.q.call.name });
-      return true;
+      return "sent";
     }
   }
-  return false;
+  return undefined;
 }

@@ -55,6 +55,8 @@ export interface ActorManagerDeps {
   readonly streamStarted?: ((taskId: string) => boolean) | undefined;
   /** Calls to actors other processes own, hosted on node processes (foreign-actor-calls.ts); absent: such calls fail. */
   readonly foreign?: ForeignActorCalls | undefined;
+  /** A call cancelled after it was sent left its worker (settled, or the worker is gone): it submits nothing more. */
+  readonly cancelledCallEnded?: ((taskId: string) => void) | undefined;
 }
 
 /** Actors per shared host thread: a thread's event loop and heap are shared by this many at most. */
@@ -172,6 +174,18 @@ export class ActorManager implements RemoteActorOwner {
     if (!state.inFlight.has(taskId)) this.exited(state);
   }
 
+  /** No handle left (reference counting; never for named or detached actors): ends after its submitted calls. */
+  outOfScope(actorId: string): void {
+    const state = this.actors.get(actorId);
+    if (state === undefined) return; // die() ignores a dead one
+    state.outOfScope = true;
+    this.endIfOutOfScope(state);
+  }
+
+  private endIfOutOfScope(state: ActorState): void {
+    if (state.outOfScope && state.inFlight.size === 0 && state.queue.size === 0) this.die(state, "it went out of scope: no handle to it was left", undefined);
+  }
+
   private exited(state: ActorState): void {
     this.die(state, "it exited with ray.exitActor()", undefined);
   }
@@ -189,6 +203,7 @@ export class ActorManager implements RemoteActorOwner {
     if (f === undefined) return this.d.foreign?.done(taskId, results);
     const state = this.actors.get(actorId)!;
     state.inFlight.delete(taskId);
+    this.left(f);
     const ids = returnIds(taskId, f.q.call.numReturns);
     for (let i = 0; i < ids.length; i++) {
       const r = results[i]!;
@@ -196,6 +211,7 @@ export class ActorManager implements RemoteActorOwner {
       else this.d.store.putLocation(ids[i]!, r);
     }
     if (state.exitAfter === taskId) this.exited(state);
+    this.endIfOutOfScope(state);
   }
 
   onCallFailed(actorId: string, taskId: string, wire: WireError): void {
@@ -203,8 +219,10 @@ export class ActorManager implements RemoteActorOwner {
     const f = state?.inFlight.get(taskId);
     if (state === undefined || f === undefined) return this.d.foreign?.failed(taskId, wire);
     state.inFlight.delete(taskId);
+    this.left(f);
     this.settleError(f.q.call, new TaskError(f.q.call.name, this.d.rebuildError(wire)));
     if (state.exitAfter === taskId) this.exited(state);
+    this.endIfOutOfScope(state);
   }
 
   /** A call to an actor on a node process will not be answered: this owner's own calls end with their worker's exit (`onWorkerExit`); another owner's fail. */
@@ -266,7 +284,10 @@ export class ActorManager implements RemoteActorOwner {
     const retry: InFlight[] = [];
     const maxTask = state.creation.maxTaskRetries;
     for (const f of state.inFlight.values()) {
-      if (f.cancelled === true) continue;
+      if (f.cancelled === true) {
+        this.left(f);
+        continue;
+      }
       // A streaming call that yielded values is not run again (owner/generator-streams.ts).
       const seen = f.q.call.streaming !== undefined && this.d.streamStarted?.(f.q.call.taskId) === true;
       if (!seen && (maxTask === -1 || f.retries < maxTask)) retry.push(f);
@@ -299,9 +320,14 @@ export class ActorManager implements RemoteActorOwner {
     }
   }
 
-  /** `ray.cancel` of an actor call (actor-call-cancel.ts): the call's id when it was found, so the caller can cancel what it submitted. */
+  /** `ray.cancel` of an actor call (actor-call-cancel.ts): the call's id when it had been sent, so the caller can cancel what it submitted. */
   cancelCall(objectId: string, force: boolean): string | undefined {
-    return cancelActorCall(() => this.actors.values(), objectId, force, (call, error) => this.settleError(call, error));
+    return cancelActorCall(() => this.actors.values(), objectId, force, (call, error) => {
+      this.settleError(call, error);
+      // A queued call of an actor with no handle left was what kept it: it may end now.
+      const state = this.actors.get(this.resolve(call.actorId));
+      if (state !== undefined) this.endIfOutOfScope(state);
+    });
   }
 
   /** `ray.getActor`: asks the actor directory, so actors of other owners sharing the cluster state are found too. */
@@ -418,6 +444,11 @@ export class ActorManager implements RemoteActorOwner {
     });
   }
 
+  /** `f` is no longer in flight. */
+  private left(f: InFlight): void {
+    if (f.cancelled === true) this.d.cancelledCallEnded?.(f.q.call.taskId);
+  }
+
   private die(state: ActorState, reason: string, cause: unknown): void {
     if (state.phase === "dead") return;
     const wasPending = state.phase === "pending";
@@ -436,7 +467,10 @@ export class ActorManager implements RemoteActorOwner {
       state.node!.returnActorLease(state.id);
       state.grant = undefined;
     }
-    for (const f of state.inFlight.values()) this.settleError(f.q.call, state.death);
+    for (const f of state.inFlight.values()) {
+      this.left(f);
+      this.settleError(f.q.call, state.death);
+    }
     state.inFlight.clear();
     for (const q of state.queue.drain()) this.settleError(q.call, state.death);
     this.detach(state);

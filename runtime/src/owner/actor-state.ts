@@ -1,6 +1,7 @@
 /**
  * What an owner keeps of one actor it owns (owner/actor-manager.ts): its phase, its worker and
- * node, the calls sent to it, its restarts and how it died; and the error of a name clash.
+ * node, the calls sent to it (`inFlight`) and not sent yet (`queue`), its restarts, what ends it
+ * (`ray.exitActor()`, reference counting) and how it died; and the error of a name clash.
  */
 import { InvalidArgumentError, type ActorDiedError } from "../common/errors.js";
 import type { ActorCreation, ResolvedDeps } from "../common/task-spec.js";
@@ -25,6 +26,8 @@ export class ActorState {
   noRestart = false;
   /** `ray.exitActor()` ran in this call: the actor dies once it is done. */
   exitAfter: string | undefined = undefined;
+  /** No handle is left anywhere (reference counting): it ends once its submitted calls are done. */
+  outOfScope = false;
   /** Its lease request: plain data, the same for every node asked. */
   readonly spec: ActorLeaseSpec;
   constructor(

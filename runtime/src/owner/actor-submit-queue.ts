@@ -51,6 +51,13 @@ export class ActorSubmitQueue {
     this.pump(call.callerId);
   }
 
+  /** Calls queued and not yet sent (waiting for their dependencies, their turn, or the actor's start). */
+  get size(): number {
+    let n = 0;
+    for (const line of this.lines.values()) n += line.length;
+    return n;
+  }
+
   /** While paused (actor not started or restarting) calls only queue up. */
   pause(): void {
     this.paused = true;

@@ -52,7 +52,7 @@ export class TaskManager implements LeaseOwner {
   /** Return object id → task id, for tasks with several returns (a single return shares the task's id). */
   private readonly byReturn = new Map<string, string>();
   /**
-   * Running tasks cancelled recursively → whether with force, until they
+   * Running tasks and actor calls cancelled recursively → whether with force, until they
    * finish: children they submitted just before the cancel arrive after it.
    */
   private readonly cancelledParents = new Map<string, boolean>();
@@ -291,8 +291,12 @@ export class TaskManager implements LeaseOwner {
    */
   cancelChildrenOf(callId: string | undefined, force: boolean, recursive: boolean): void {
     if (callId === undefined || !recursive) return;
+    this.cancelledParents.set(callId, force); // until it leaves its worker (cancelledCallEnded)
     for (const child of this.callChildren.of(callId)) this.cancel(child, force, true);
   }
+
+  /** A cancelled actor call left its worker (ActorManagerDeps.cancelledCallEnded): nothing more comes from it. */
+  readonly cancelledCallEnded = (callId: string): boolean => this.cancelledParents.delete(callId);
 
   private cancelOne(state: TaskState, force: boolean): void {
     if (state.phase === "deps") {

@@ -20,6 +20,7 @@ import { unreachable, type FromWorker, type ToWorker, type TsrayWorkerData } fro
 import type { WireError } from "../common/task-spec.js";
 import { createTaskContextStorage } from "./task-context.js";
 import { WORKER_DATA_ENV } from "../protocol/worker-data-env.js";
+import { TaskCancelledError } from "../common/errors.js";
 import { userFramesFirst } from "../common/user-frames-first.js";
 import { TaskExecutor } from "./task-executor.js";
 import { ThreadCore, type ErrorCodec } from "./thread-core.js";
@@ -71,11 +72,22 @@ if (actors !== undefined) core.onExitActor = (actorId) => actors.exitAfterCurren
 // What handling a batch posts (results of sync tasks) leaves when the batch is handled.
 driver.onMessage = (batch) =>
   out.collect(() => {
+    const cancelled = cancelledIn(batch);
     for (const m of batch) {
       slabViews.received(m);
-      handle(m);
+      // An actor call cancelled in the batch that brings it never starts: with a free slot it would
+      // run before its cancel is read. Reported cancelled, as a call dropped from a queue is.
+      if (cancelled !== undefined && m.t === "callActor" && cancelled.has(m.taskId)) executor.fail(m.taskId, new TaskCancelledError(m.name));
+      else handle(m);
     }
   });
+
+/** The tasks a batch cancels; undefined (most batches): none. */
+function cancelledIn(batch: readonly ToWorker[]): Set<string> | undefined {
+  let ids: Set<string> | undefined;
+  for (const m of batch) if (m.t === "cancel") (ids ??= new Set()).add(m.taskId);
+  return ids;
+}
 
 function handle(m: ToWorker): void {
   switch (m.t) {

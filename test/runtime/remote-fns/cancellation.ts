@@ -3,10 +3,16 @@
 // Tasks report through files in a directory the test gives them: `started-<id>` when they
 // start, `aborted-<id>` (the abort reason's name) when their signal fires; they wait for
 // `release-<id>` to go on. Nothing sleeps for timing.
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ray from "tsray";
 import { waitForFile } from "./basic.js";
+
+/** Writes `path` whole: a test that sees it exist reads all of it (a plain write is seen empty first). */
+function writeWhole(path: string, text: string): void {
+  writeFileSync(`${path}.part`, text);
+  renameSync(`${path}.part`, path);
+}
 
 /** Resolves when `path` exists or `signal` aborts, whichever comes first. */
 async function released(path: string, signal?: AbortSignal): Promise<void> {
@@ -24,7 +30,7 @@ export const waitOrAbort = ray.remote(async function waitOrAbort(dir: string, id
   await released(join(dir, `release-${id}`), ctx.signal);
   if (ctx.signal.aborted) {
     const reason = ctx.signal.reason as Error;
-    writeFileSync(join(dir, `aborted-${id}`), JSON.stringify({ reason: reason.name, isCanceled: ctx.isCanceled() }));
+    writeWhole(join(dir, `aborted-${id}`), JSON.stringify({ reason: reason.name, isCanceled: ctx.isCanceled() }));
     return "finished after the abort";
   }
   return "released";
@@ -82,6 +88,8 @@ function messageOf(f: () => unknown): string {
  */
 export const Waiter = ray.remote(
   class Waiter {
+    /** The refs of the tasks `spawn*` submitted: a dropped one would free its task's result before the test reads it by id. */
+    readonly kept: ray.ObjectRef<number>[] = [];
     constructor(readonly dir: string) {}
     async wait(id: string): Promise<string> {
       const ctx = ray.getRuntimeContext();
@@ -89,7 +97,7 @@ export const Waiter = ray.remote(
       writeFileSync(join(this.dir, `started-${id}`), "");
       await released(join(this.dir, `release-${id}`), ctx.signal);
       if (ctx.signal.aborted) {
-        writeFileSync(join(this.dir, `aborted-${id}`), JSON.stringify({ reason: (ctx.signal.reason as Error).name, isCanceled: ctx.isCanceled() }));
+        writeWhole(join(this.dir, `aborted-${id}`), JSON.stringify({ reason: (ctx.signal.reason as Error).name, isCanceled: ctx.isCanceled() }));
         return "aborted";
       }
       return `released ${id}`;
@@ -101,10 +109,23 @@ export const Waiter = ray.remote(
       await released(join(this.dir, `release-${id}`));
       return `released ${id}`;
     }
+    /**
+     * Waits for its cancellation (`started-<id>` once waiting), then submits a task that waits for
+     * `childGate` and writes that task's ref id into `idFile`: the submission reaches the owner after the cancel.
+     */
+    async spawnOnAbort(id: string, childGate: string, idFile: string): Promise<string> {
+      const { signal } = ray.getRuntimeContext();
+      writeFileSync(join(this.dir, `started-${id}`), "");
+      await released(join(this.dir, `release-${id}`), signal);
+      this.kept.push(waitForFile.remote(childGate, 1));
+      writeWhole(idFile, this.kept[this.kept.length - 1]!.id);
+      return "submitted after the abort";
+    }
     /** Submits a task that waits for `childGate`, writes the task's ref id into `idFile`, and awaits it. */
     async spawn(childGate: string, idFile: string): Promise<number> {
       const child = waitForFile.remote(childGate, 1);
-      writeFileSync(idFile, child.id);
+      this.kept.push(child);
+      writeWhole(idFile, child.id);
       return ray.get(child);
     }
     pair(): [number, number] {

@@ -7,13 +7,21 @@ export const Feed = ray.remote({ concurrencyGroups: { io: 1 } })(
     heard: () => void = () => {};
     readonly aborted = new Promise<void>((resolve) => (this.heard = resolve));
 
-    /** Yields 1, then waits until its call's signal aborts (`ray.cancel`), and says so. */
+    /**
+     * Yields 1, then waits until its call's signal aborts (`ray.cancel`), and says so once it is
+     * closed. A cancel that comes while the worker is between values (before it asks for the next
+     * one) closes the generator at its `yield` without resuming it (docs/generators.md,
+     * "Cancellation"): then only `finally` runs, with the signal aborted already.
+     */
     @ray.method({ concurrencyGroup: "io" })
     async *untilCancelled(): AsyncGenerator<number> {
       const { signal } = ray.getRuntimeContext();
-      yield 1;
-      if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
-      this.heard();
+      try {
+        yield 1;
+        if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      } finally {
+        if (signal.aborted) this.heard();
+      }
     }
 
     /** A static generator: two refs, one per value. */
