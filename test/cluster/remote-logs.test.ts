@@ -1,4 +1,4 @@
-// Logs of tasks on node processes (issue 11): what a task prints on a node process reaches the
+// Logs of tasks and actors on node processes (issue 11): what a task or actor prints on a node process reaches the
 // terminal of the driver that submitted it, prefixed with where it ran — the node process's pid,
 // its worker and the first characters of the node's id — through the node protocol's `log` message.
 // The driver is a child process here, so its own stdout and stderr can be read.
@@ -41,6 +41,18 @@ t("console.log and console.error of a task on a worker node reach the driver's s
   assert.ok(outLine !== undefined, `stdout has the line with the node's prefix:\n${out.stdout}`);
   const errLine = out.stderr.split("\n").find((l) => l.endsWith(`warn: ${text}`) && prefix.test(l));
   assert.ok(errLine !== undefined, `stderr has the line with the node's prefix:\n${out.stderr}`);
+});
+
+t("console output of an actor on a worker node, in its constructor and its calls, reaches the driver with that node in the prefix", async () => {
+  const text = `actor lines ${process.pid}`;
+  const out = await runDriver(text);
+  assert.is(out.code, 0, out.stderr);
+  assert.ok(out.stdout.includes(`actor on ${worker.nodeId}`), out.stdout);
+  const prefix = new RegExp(`^\\([^ ]+ pid=${worker.pid} worker=[^ ]+ node=${worker.nodeId!.slice(0, 4)}\\) `, "m");
+  const born = out.stdout.split("\n").find((l) => l.endsWith(`born: ${text}`) && prefix.test(l));
+  assert.ok(born !== undefined, `stdout has the constructor's line with the node's prefix:\n${out.stdout}`);
+  const cry = out.stderr.split("\n").find((l) => l.endsWith(`cry: ${text}`) && prefix.test(l));
+  assert.ok(cry !== undefined, `stderr has the call's line with the node's prefix:\n${out.stderr}`);
 });
 
 t.run();

@@ -21,16 +21,16 @@ import type { FromWorker } from "../protocol/thread-messages.js";
 import type { Held } from "../object-store/object-location.js";
 import type { ActorLeaseOwner, ActorLeaseSpec, ActorWorker, NodeClient } from "./node-client.js";
 import type { LocalNodeClient } from "./local-node-client.js";
-import { unreachableNode, type ActorCallMessage, type ActorCallReply, type ActorFromNode, type ActorToNode } from "./node-messages.js";
+import { unreachableNode, type ActorCallMessage, type ActorCallReply, type ActorFromNode, type ActorToNode, type NodeLogLine } from "./node-messages.js";
 
 /** Who a call's answer goes to: an owner's connection, or a caller in this node's own process. */
 export interface ActorCaller {
   send(m: ActorCallReply): void;
 }
 
-/** An owner's connection (it gets lifecycle messages too). */
+/** An owner's connection (it gets lifecycle messages, and its actors' log lines, too). */
 export interface ActorPeer {
-  send(m: ActorFromNode): void;
+  send(m: ActorFromNode | NodeLogLine): void;
 }
 
 export interface NodeActorServiceParts {
@@ -188,6 +188,14 @@ export class NodeActorService implements ActorLeaseOwner {
       case "exitActor":
         this.toOwner(m.actorId, { t: "exitActor", actorId: m.actorId, taskId: m.taskId });
         return true;
+      case "log": {
+        // To the owner, as Ray sends an actor's output to its job's driver; an orphan's (a detached
+        // actor whose owner is gone) stay in this node's log.
+        const owner = this.ownerOfWorker(worker);
+        if (owner === undefined) return false;
+        owner.send({ t: "log", stream: m.stream, label: m.label, text: m.text, pid: process.pid, workerId: client.workerId });
+        return true;
+      }
       default:
         return false;
     }
@@ -352,6 +360,16 @@ export class NodeActorService implements ActorLeaseOwner {
       this.calls.delete(taskId);
       if (pending.caller !== except) pending.caller.send({ t: "actorCallDied", actorId, taskId, message });
     }
+  }
+
+  /** The live owner of a guest worker's actors (one owner per worker); before its first constructor, the worker's. */
+  private ownerOfWorker(worker: GuestWorker): ActorPeer | undefined {
+    if (worker.actors.size === 0) return worker.owner;
+    for (const id of worker.actors) {
+      const owner = this.actors.get(id)?.owner;
+      if (owner !== undefined) return owner;
+    }
+    return undefined;
   }
 
   private ownActor(peer: ActorPeer, actorId: string): GuestActor | undefined {

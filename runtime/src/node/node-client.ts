@@ -82,7 +82,7 @@ export interface ActorLeaseSpec {
  * worker (the constructor, calls, `dropActor`) and how it stops it. The in-process node hands
  * back its `WorkerClient`; a remote node client will hand back a proxy of this shape.
  */
-export type ActorWorker = Pick<WorkerClient, "actorId" | "exited" | "post" | "terminate">;
+export type ActorWorker = Pick<WorkerClient, "actorId" | "exited" | "post" | "terminate" | "workerId">;
 
 /** One bundle to reserve on a node: its index in the group and its resources. */
 export interface BundleSpec {

@@ -219,6 +219,9 @@ export function isActorFromNode(m: FromNode): m is ActorFromNode {
   return actorFromNodeKinds.has(m.t);
 }
 
+/** A line a task or actor of this owner printed on the node. */
+export type NodeLogLine = Extract<FromNode, { t: "log" }>;
+
 export function unreachableNode(m: never): never {
   throw new Error(`unknown node message ${JSON.stringify(m)}`);
 }

@@ -63,6 +63,11 @@ class RemoteActorWorker implements ActorWorker {
     private readonly actors: RemoteActors,
   ) {}
 
+  /** The owner's key for it (the node's own worker id appears in the lines it logs). */
+  get workerId(): string {
+    return this.key;
+  }
+
   post(message: ToWorker): void {
     this.actors.post(this, message);
   }

@@ -7,3 +7,16 @@ export const shout = ray.remote(function shout(text: string): string {
   console.error(`warn: ${text}`);
   return ray.getRuntimeContext().nodeId;
 });
+
+/** An actor that prints where it runs, in its constructor and in a call. */
+export const Crier = ray.remote(
+  class Crier {
+    constructor(text: string) {
+      console.log(`born: ${text}`);
+    }
+    cry(text: string): string {
+      console.error(`cry: ${text}`);
+      return ray.getRuntimeContext().nodeId;
+    }
+  },
+);
