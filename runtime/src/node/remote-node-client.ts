@@ -55,6 +55,8 @@ export class RemoteNodeClient implements NodeClient {
     readonly nodeId: string,
     private readonly connection: Connection<ToNode, FromNode>,
     private readonly view: RemoteNodeView,
+    /** Told of each lease request sent to the node (remote-nodes.ts counts it against the node's view). */
+    private readonly requested?: ((spec: TaskLeaseSpec) => void) | undefined,
   ) {
     connection.onMessage = (m) => this.received(m);
     connection.onClose = (event) => {
@@ -82,6 +84,7 @@ export class RemoteNodeClient implements NodeClient {
     }
     const { id, name, demand, placement, classKey, isolation } = spec;
     this.connection.send({ t: "lease", spec: { id, name, demand: demand.toJSON(), placement, classKey, isolation } });
+    this.requested?.(spec);
   }
 
   requestLeasesFirst(specs: readonly TaskLeaseSpec[]): void {
