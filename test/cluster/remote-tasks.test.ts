@@ -3,10 +3,13 @@
 // leased through the node protocol; its arguments and results cross both ways.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
 import { rejection } from "../runtime/helpers.js";
-import { fails, hangs, makeArray, slowWhere, sumWhere, whereAmI } from "./remote-fns/remote-tasks.js";
+import { fails, hangs, holdsUntilFile, makeArray, slowWhere, sumWhere, whereAmI } from "./remote-fns/remote-tasks.js";
 
 const TOKEN = "remote-tasks-token";
 const cluster = new TestCluster();
@@ -62,6 +65,18 @@ t("SPREAD over the head and the worker node uses both", async () => {
   // Both nodes' CPUs free in the driver's view first: a node reports its resources with its
   // heartbeats (every second), and SPREAD skips a node the view still shows busy from the last test.
   await until(() => ray.availableResources()["CPU"] === 2, "both nodes' CPUs free in the driver's view", 20_000, 50);
+  const refs = Array.from({ length: 4 }, () => slowWhere.options({ schedulingStrategy: "SPREAD" }).remote(200));
+  const nodes = new Set(await ray.get(refs));
+  assert.equal([...nodes].sort(), [head.nodeId, worker.nodeId].sort());
+});
+
+t("SPREAD uses both nodes even while the worker node's last report still shows it busy", async () => {
+  const gate = join(mkdtempSync(join(tmpdir(), "tsray-spread-")), "gate");
+  const held = holdsUntilFile.options({ resources: { special: 1 } }).remote(gate);
+  await until(() => ray.availableResources()["special"] === undefined, "a report of the worker node busy", 20_000, 20);
+  writeFileSync(gate, "");
+  assert.is(await ray.get(held), worker.nodeId);
+  // The worker node is free now, but the driver's view of it is its last report (busy) for up to a heartbeat.
   const refs = Array.from({ length: 4 }, () => slowWhere.options({ schedulingStrategy: "SPREAD" }).remote(200));
   const nodes = new Set(await ray.get(refs));
   assert.equal([...nodes].sort(), [head.nodeId, worker.nodeId].sort());

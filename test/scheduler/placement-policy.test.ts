@@ -71,6 +71,14 @@ test("SPREAD skips nodes without room", () => {
   assert.equal(d, { kind: "run", nodeId: "n3", nextSpreadCursor: 0 });
 });
 
+test("SPREAD with no room anywhere waits round robin over the nodes that could run it", () => {
+  const nodes = [node("local", 0), node("n2", 1, 1), node("n3", 1, 1)];
+  const first = decidePlacement(rs({ CPU: 1 }), { kind: "spread" }, nodes, { ...ctx, spreadCursor: 0 });
+  assert.equal(first, { kind: "wait", nodeId: "n2", nextSpreadCursor: 2 });
+  const second = decidePlacement(rs({ CPU: 1 }), { kind: "spread" }, nodes, { ...ctx, spreadCursor: 2 });
+  assert.equal(second, { kind: "wait", nodeId: "n3", nextSpreadCursor: 0 });
+});
+
 test("hard node affinity runs or waits on that node only", () => {
   const nodes = [node("local", 4), node("n2", 2, 2)];
   const aff = { kind: "node-affinity", nodeId: "n2", soft: false } as const;

@@ -8,6 +8,11 @@
  * A node whose connection closed is dead for this driver from then on (its leases were lost,
  * node/remote-node-client.ts): its view is left out even before the head says so, so no request
  * is sent back to it.
+ *
+ * A node's report lags (a heartbeat a second), so the demands of lease requests sent to it since
+ * its last report are taken off its view until the next one (as Ray's raylet does): requests
+ * placed in one go are spread over the nodes with room, not all sent to the one that had room in
+ * an old report.
  */
 import type { NodeRecord } from "../cluster/cluster-state.js";
 import type { ClusterStateCache } from "../cluster/cluster-state-client.js";
@@ -56,6 +61,8 @@ export interface RemoteNodesParts {
 
 export class RemoteNodes {
   private readonly clients = new Map<string, RemoteNodeClient>();
+  /** Per node: the report (object identity) the demands were requested after, and their sum. */
+  private readonly promised = new Map<string, { readonly report: object | undefined; demand: ResourceSet }>();
 
   constructor(private readonly parts: RemoteNodesParts) {}
 
@@ -96,8 +103,24 @@ export class RemoteNodes {
 
   private viewOf(record: NodeRecord): NodeView {
     const total = ResourceSet.of(record.resources, `node ${record.nodeId}'s resources`);
-    const available = this.parts.cluster.cache.nodeAvailable?.(record.nodeId);
-    return { nodeId: record.nodeId, total, available: available === undefined ? total : ResourceSet.of(available, `node ${record.nodeId}'s free resources`) };
+    const report = this.parts.cluster.cache.nodeAvailable?.(record.nodeId);
+    const reported = report === undefined ? total : ResourceSet.of(report, `node ${record.nodeId}'s free resources`);
+    const promised = this.promised.get(record.nodeId);
+    if (promised === undefined) return { nodeId: record.nodeId, total, available: reported };
+    if (promised.report !== report) {
+      this.promised.delete(record.nodeId);
+      return { nodeId: record.nodeId, total, available: reported };
+    }
+    // Below zero means "no room" to the policy (`fits`), which is what it is until the next report.
+    return { nodeId: record.nodeId, total, available: reported.subtract(promised.demand) };
+  }
+
+  /** A lease request for `demand` went to node `nodeId`: off its view until its next report. */
+  private requested(nodeId: string, demand: ResourceSet): void {
+    const report = this.parts.cluster.cache.nodeAvailable?.(nodeId);
+    const promised = this.promised.get(nodeId);
+    if (promised !== undefined && promised.report === report) promised.demand = promised.demand.add(demand);
+    else this.promised.set(nodeId, { report, demand });
   }
 
   private connect(record: NodeRecord): RemoteNodeClient {
@@ -111,7 +134,7 @@ export class RemoteNodes {
     leases.holdProcess(false);
     objects.holdProcess(false);
     this.parts.objects.connectRemote(record.nodeId, objects as unknown as Parameters<ClusterObjects["connectRemote"]>[1]);
-    const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record), this.parts.items);
+    const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record), this.parts.items, (spec) => this.requested(record.nodeId, spec.demand));
     client.attach(this.parts.owner);
     if (this.parts.actorOwner !== undefined) client.attachActors(this.parts.actorOwner);
     this.clients.set(record.nodeId, client);

@@ -96,6 +96,8 @@ export class RemoteNodeClient implements NodeClient {
     private readonly view: RemoteNodeView,
     /** Where streaming generators' values go (the owner's generator streams). */
     private readonly items: GeneratorItems,
+    /** Told of each lease request sent to the node (remote-nodes.ts counts it against the node's view). */
+    private readonly requested?: ((spec: TaskLeaseSpec) => void) | undefined,
   ) {
     // A closing connection is the node's death for this owner (`died` follows): nothing more is sent.
     this.actors = new RemoteActors(this, (m) => (connection.state === "closing" || connection.state === "closed" ? undefined : connection.send(m)));
@@ -140,6 +142,7 @@ export class RemoteNodeClient implements NodeClient {
     requests.inFlight++;
     const { id, name, demand, placement, classKey, isolation } = held.spec;
     this.connection.send({ t: "lease", spec: { id, name, demand: demand.toJSON(), placement, classKey, isolation } });
+    this.requested?.(held.spec);
   }
 
   /** The oldest request of the class still waiting here (taken off the waiting list), if any. */

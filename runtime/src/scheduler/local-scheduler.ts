@@ -394,6 +394,8 @@ export class LocalScheduler<P> {
       if (this.node.total().fits(request.demand)) return { kind: "blocked" };
     }
     const decision = this.decide(request);
+    // A SPREAD decision moves the round robin on whether it runs or waits there.
+    if ((decision.kind === "run" || decision.kind === "wait") && decision.nextSpreadCursor !== undefined) this.spreadCursor = decision.nextSpreadCursor;
     if (decision.kind === "wait") {
       // Only another node can ever run it: it waits in that node's queue (spillback, as Ray's
       // raylet does), not here, where nothing frees up for it and no pass would run when that
@@ -414,7 +416,6 @@ export class LocalScheduler<P> {
       this.outbox.push(() => fail(request, decision.reason));
       return { kind: "taken" };
     }
-    if (decision.nextSpreadCursor !== undefined) this.spreadCursor = decision.nextSpreadCursor;
     if (decision.nodeId !== this.nodeId) {
       this.outbox.push(() => this.events.onSpillback?.(request, decision.nodeId));
       return { kind: "taken" };

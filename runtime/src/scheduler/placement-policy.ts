@@ -21,7 +21,10 @@
  *   node id (Ray picks randomly among the top k; deterministic is easier to test).
  * - SPREAD: round robin over alive nodes sorted by id, from `spreadCursor`,
  *   taking the first that fits now; the decision returns the next cursor.
- *   Nothing fits now → as DEFAULT.
+ *   Nothing fits now → the same round robin over nodes that could ever run it,
+ *   waiting there (as Ray's spread policy): views of other nodes lag, and
+ *   sending every request that finds no room to one node would undo the spread.
+ *   No node could ever run it → as DEFAULT (infeasible).
  * - node affinity: the node if it is alive and could ever run the demand (run
  *   now or wait there); otherwise soft falls back to DEFAULT; hard is
  *   unschedulable when the node is unknown or dead, infeasible when it is too small.
@@ -42,7 +45,7 @@ export type PlacementDecision =
       /** Set for SPREAD: where the next SPREAD search starts. */
       readonly nextSpreadCursor?: number;
     }
-  | { readonly kind: "wait"; readonly nodeId?: string }
+  | { readonly kind: "wait"; readonly nodeId?: string; readonly nextSpreadCursor?: number }
   | { readonly kind: "infeasible"; readonly missing: ResourceSet; readonly reason: string }
   | { readonly kind: "unschedulable"; readonly reason: string };
 
@@ -107,11 +110,12 @@ function hybrid(demand: ResourceSet, nodes: readonly NodeView[], context: Policy
 function spread(demand: ResourceSet, nodes: readonly NodeView[], context: PolicyContext): PlacementDecision {
   const round = nodes.filter((n) => n.alive !== false).sort((a, b) => compareIds(a.nodeId, b.nodeId));
   const start = context.spreadCursor ?? 0;
-  for (let i = 0; i < round.length; i++) {
-    const at = (start + i) % round.length;
-    const node = round[at] as NodeView;
-    if (isAvailableOn(node, demand)) {
-      return { kind: "run", nodeId: node.nodeId, nextSpreadCursor: (at + 1) % round.length };
+  for (const roomNow of [true, false]) {
+    for (let i = 0; i < round.length; i++) {
+      const at = (start + i) % round.length;
+      const node = round[at] as NodeView;
+      if (!(roomNow ? isAvailableOn(node, demand) : isFeasibleOn(node, demand))) continue;
+      return { kind: roomNow ? "run" : "wait", nodeId: node.nodeId, nextSpreadCursor: (at + 1) % round.length };
     }
   }
   return hybrid(demand, nodes, context);

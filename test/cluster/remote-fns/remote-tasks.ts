@@ -1,4 +1,5 @@
 // Remote functions of the remote-tasks suite (tasks on node processes). No top-level side effects: workers import this.
+import { existsSync } from "node:fs";
 import * as ray from "tsray";
 
 /** Where the task ran. */
@@ -35,5 +36,11 @@ export const fails = ray.remote(function fails(why: string): never {
 export const hangs = ray.remote(async function hangs(marker: string): Promise<string> {
   process.stdout.write(`${marker}\n`);
   await new Promise((resolve) => setTimeout(resolve, 30_000));
+  return ray.getRuntimeContext().nodeId;
+});
+
+/** Holds its CPU until the file at `path` exists (polled), then says where it ran. */
+export const holdsUntilFile = ray.remote(async function holdsUntilFile(path: string): Promise<string> {
+  while (!existsSync(path)) await new Promise((resolve) => setTimeout(resolve, 20));
   return ray.getRuntimeContext().nodeId;
 });

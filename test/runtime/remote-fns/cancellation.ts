@@ -128,6 +128,14 @@ export const Waiter = ray.remote(
       writeWhole(idFile, child.id);
       return ray.get(child);
     }
+    /**
+     * Releases call `id` from the actor's own thread. Called in a concurrency group of its own,
+     * it runs beside a held call, and only after every message sent to the thread before it
+     * (a `ray.cancel` made earlier has reached the thread by then).
+     */
+    release(id: string): void {
+      writeFileSync(join(this.dir, `release-${id}`), "");
+    }
     pair(): [number, number] {
       appendFileSync(join(this.dir, "runs"), "pair\n");
       return [1, 2];
