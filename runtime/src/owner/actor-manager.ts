@@ -5,7 +5,7 @@
  * Ray's rule applies: 1 free CPU to place an actor that asks for nothing, held
  * 0 while it lives; what it asks for is held for life), its worker on the
  * granted node (dedicated, or a shared host: `hosting: "shared"`, one set of
- * hosts per node, see shared-actor-hosts.ts), the
+ * hosts per node; both in actor-threads.ts), the
  * constructor call, the order of its method calls (per-caller submit
  * queues), restarts (`maxRestarts`, `maxTaskRetries`) and `ray.kill`. Names
  * and lifecycle states are registered in the cluster state's actor directory
@@ -29,7 +29,7 @@ import type { ActorCallSubmission, ActorCreation, ActorDescriptor, WireError } f
 import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
 import { cancelActorCall, type InFlight } from "./actor-call-cancel.js";
 import { ActorState, nameClash } from "./actor-state.js";
-import { SharedActorHostsByNode } from "../node/shared-actor-hosts.js";
+import { ActorThreads } from "./actor-threads.js";
 import type { ActorLeaseSpec, ActorWorker, NodeClient } from "../node/node-client.js";
 import type { RemoteActorOwner } from "../node/remote-actor-client.js";
 import type { Held } from "../object-store/object-location.js";
@@ -59,13 +59,10 @@ export interface ActorManagerDeps {
   readonly cancelledCallEnded?: ((taskId: string) => void) | undefined;
 }
 
-/** Actors per shared host thread: a thread's event loop and heap are shared by this many at most. */
-export const ACTORS_PER_SHARED_THREAD = 32;
-
 export class ActorManager implements RemoteActorOwner {
   private readonly actors = new Map<string, ActorState>();
-  /** The shared-actor host threads of each node. */
-  private readonly shared = new SharedActorHostsByNode(ACTORS_PER_SHARED_THREAD);
+  /** The threads its actors live on, dedicated or shared, and what is posted there (actor-threads.ts). */
+  private readonly threads = new ActorThreads();
   /** A handle id that stands for another actor (`getIfExists` from a worker). */
   private readonly aliases = new Map<string, string>();
   /** Set by `shutdown`: the cluster-state client may be closed, its rejections are expected. */
@@ -249,7 +246,7 @@ export class ActorManager implements RemoteActorOwner {
   /** The actor a `done`/`failed` for `taskId` from `client` is about (`client` may host several). */
   actorOfCall(client: ActorWorker, taskId: string): string {
     if (client.actorId !== undefined) return client.actorId;
-    for (const id of this.shared.actorsOn(client)) {
+    for (const id of this.threads.actorsOn(client)) {
       if (this.actors.get(id)?.inFlight.has(taskId) === true) return id;
     }
     return "";
@@ -260,7 +257,7 @@ export class ActorManager implements RemoteActorOwner {
     if (this.closing) return;
     const why = error !== undefined ? `its worker threw ${error.name}: ${error.message}` : `its worker exited with code ${exitCode}`;
     // A shared host takes every actor on it down: each restarts or dies on its own terms.
-    const ids = client.actorId !== undefined ? [client.actorId] : this.shared.exited(client);
+    const ids = client.actorId !== undefined ? [client.actorId] : this.threads.exited(client);
     for (const id of ids) {
       const state = this.actors.get(id);
       if (state === undefined || state.client !== client || state.phase === "dead") continue;
@@ -279,7 +276,7 @@ export class ActorManager implements RemoteActorOwner {
     }
     state.restarts++;
     this.report(actorId, { state: "RESTARTING" });
-    this.detach(state);
+    this.threads.detach(state);
     state.queue.pause();
     const retry: InFlight[] = [];
     const maxTask = state.creation.maxTaskRetries;
@@ -343,16 +340,16 @@ export class ActorManager implements RemoteActorOwner {
    * cluster-state client right after calling it.
    */
   async shutdown(): Promise<void> {
-    const threads: Promise<number>[] = [];
+    const dedicated: Promise<number>[] = [];
     for (const state of this.actors.values()) {
       // A detached actor on a node process outlives this owner (that node keeps it).
       if (state.creation.detached === true && state.node?.keepsDetachedActors === true && state.phase === "running") continue;
-      if (state.client !== undefined && state.creation.hosting === "dedicated") threads.push(state.client.terminate());
+      if (state.client !== undefined && state.creation.hosting === "dedicated") dedicated.push(state.client.terminate());
       if (state.phase !== "dead") this.report(state.id, { state: "DEAD" });
       state.phase = "dead";
     }
     this.closing = true;
-    await Promise.all([...threads, this.shared.terminateAll()]);
+    await Promise.all([...dedicated, this.threads.terminateAll()]);
   }
 
   /** The actor's lease is granted on `node`: its worker starts there. */
@@ -403,45 +400,14 @@ export class ActorManager implements RemoteActorOwner {
   }
 
   private startThread(state: ActorState): void {
-    const { creation } = state;
-    const node = state.node!;
     state.phase = "running";
-    this.report(state.id, { state: "ALIVE", nodeId: node.nodeId });
-    state.client =
-      creation.hosting === "shared"
-        ? this.shared.join(node, state.id)
-        : node.startActorWorker(state.id, state.grant?.gpuIds ?? [], creation.demand.isolation ?? "thread");
-    state.client.post({
-      t: "createActor",
-      actorId: state.id,
-      cls: creation.cls,
-      name: creation.actor.className,
-      args: creation.args.bytes,
-      deps: state.ctorDeps,
-      maxConcurrency: creation.maxConcurrency,
-      ...(state.grant !== undefined && state.grant.gpuIds.length > 0 ? { gpuIds: state.grant.gpuIds } : {}),
-      actor: creation.actor,
-      ...(state.grant !== undefined ? { resources: state.grant.resources.toJSON() } : {}),
-      ...(state.restarts > 0 ? { restarted: true } : {}),
-      ...(creation.concurrencyGroups !== undefined ? { concurrencyGroups: creation.concurrencyGroups } : {}),
-    });
+    this.report(state.id, { state: "ALIVE", nodeId: state.node!.nodeId });
+    this.threads.start(state);
   }
 
   private send(state: ActorState, q: QueuedCall, retries: number): void {
-    const { call } = q;
-    state.inFlight.set(call.taskId, { q, retries });
-    state.client!.post({
-      t: "callActor",
-      actorId: state.id,
-      taskId: call.taskId,
-      method: call.method,
-      name: call.name,
-      args: call.args.bytes,
-      deps: q.deps,
-      numReturns: call.numReturns,
-      streaming: call.streaming,
-      ...(call.group !== undefined ? { group: call.group } : {}),
-    });
+    state.inFlight.set(q.call.taskId, { q, retries });
+    this.threads.postCall(state, q);
   }
 
   /** `f` is no longer in flight. */
@@ -473,23 +439,7 @@ export class ActorManager implements RemoteActorOwner {
     }
     state.inFlight.clear();
     for (const q of state.queue.drain()) this.settleError(q.call, state.death);
-    this.detach(state);
-  }
-
-  /**
-   * The actor leaves its thread: a dedicated one is terminated (when it has
-   * not exited already), a shared host drops just this instance.
-   */
-  private detach(state: ActorState): void {
-    const client = state.client;
-    state.client = undefined;
-    if (client === undefined || client.exited) return;
-    if (state.creation.hosting === "dedicated") {
-      void client.terminate();
-      return;
-    }
-    client.post({ t: "dropActor", actorId: state.id });
-    this.shared.leave(client, state.id);
+    this.threads.detach(state);
   }
 
   private settleError(call: ActorCallSubmission, error: Error): void {

@@ -26,6 +26,7 @@ import { TaskState, assignedResources, crashError, outOfMemoryError, groupRemove
 import { FunctionNumbers } from "./function-numbers.js";
 import { defaultPipelineDepth, type Lease } from "../node/lease.js";
 import { reuseLease } from "./lease-reuse.js";
+import { revokeWaiting, stealFor } from "./lane-revoke.js";
 import type { LeasedWorker, LeaseOwner, NodeClient, TaskLeaseSpec } from "../node/node-client.js";
 import type { Grant } from "../scheduler/schedule-request.js";
 import { CPU } from "../scheduler/resource-set.js";
@@ -250,9 +251,9 @@ export class TaskManager implements LeaseOwner {
     if (lease.tasks[0] !== state || lease.blocked) return;
     lease.blocked = true;
     lease.worker.active--;
-    this.revokeWaiting(lease);
+    revokeWaiting(lease, (t) => this.leave(t));
     lease.node.lendCpus(lease.grantId);
-    this.stealFor(lease.node, lease.cpuUnits);
+    stealFor(this.leases, lease.node, lease.cpuUnits, (t) => this.leave(t));
   }
 
   /** Its reply was sent: the lease takes its CPUs back at once (possibly oversubscribing for a while, as Ray does). */
@@ -437,48 +438,7 @@ export class TaskManager implements LeaseOwner {
     this.leases.delete(lease.lane);
     lease.worker.active--;
     lease.node.returnLease(lease.grantId, lease.worker);
-    this.stealFor(lease.node, lease.cpuUnits);
-  }
-
-  /**
-   * CPUs went idle and nothing queued took them: the tasks waiting behind a
-   * running one in the lane with the most of them (same CPU demand) are
-   * revoked and queued first again, so the idle CPUs take them at once (the
-   * scheduler spreads them by `fill`'s fair share). Repeated while CPUs stay
-   * idle and some lane still has tasks waiting that its thread has not claimed.
-   */
-  private stealFor(node: NodeClient, cpuUnits: bigint): void {
-    let tried: Array<Lease<TaskState>> | undefined;
-    while (cpuUnits > 0n && node.availableCpuUnits() >= cpuUnits) {
-      let victim: Lease<TaskState> | undefined;
-      for (const l of this.leases.values()) {
-        if (l.node !== node || l.cpuUnits !== cpuUnits || l.tasks.length < 2 || (victim !== undefined && l.tasks.length <= victim.tasks.length)) continue;
-        if (tried === undefined || !tried.includes(l)) victim = l;
-      }
-      if (victim === undefined) return;
-      (tried ??= []).push(victim);
-      this.revokeWaiting(victim);
-    }
-  }
-
-  /**
-   * Takes back the lease's tasks waiting behind its running one that its
-   * thread has not claimed (task-claims.ts: no round trip, even while the
-   * thread is busy), and queues them first again, in lane order. A task being
-   * cancelled stays: its thread drops it and reports it.
-   */
-  private revokeWaiting(lease: Lease<TaskState>): void {
-    const claims = lease.worker.claims;
-    if (claims === undefined || lease.tasks.length < 2) return;
-    const back: TaskState[] = [];
-    for (const t of lease.tasks.slice(1)) {
-      if (t.claim === undefined || t.cancelled !== "no" || !claims.revoke(t.claim)) continue;
-      this.leave(t);
-      t.phase = "queued";
-      t.queuedAt = lease.node;
-      back.push(t);
-    }
-    if (back.length > 0) lease.node.requestLeasesFirst(back.map((t) => t.spec));
+    stealFor(this.leases, lease.node, lease.cpuUnits, (t) => this.leave(t));
   }
 
   private finishWithError(state: TaskState, error: Error): void {
