@@ -101,4 +101,22 @@ test("an instance of a serializable class reaches a task on node B as a real ins
   assert.is(moved.norm(), 5);
 });
 
+test("hard node affinity to a node not in the cluster fails the task at once with TaskUnschedulableError", async () => {
+  const error = await rejection(ray.get(context.options({ schedulingStrategy: { nodeId: "ffffffffffffffff", soft: false } }).remote()), ray.TaskUnschedulableError);
+  assert.match(error.message, "node ffffffffffffffff (hard affinity) is not in the cluster");
+  assert.match(error.message, "soft: true");
+});
+
+test("soft node affinity to a node not in the cluster runs the task on a node that fits", async () => {
+  const where = await ray.get(context.options({ schedulingStrategy: { nodeId: "ffffffffffffffff", soft: true } }).remote());
+  assert.ok(where.nodeId === nodeA || where.nodeId === nodeB);
+});
+
+test("an actor with hard node affinity to a node not in the cluster dies at once; its calls fail with ActorDiedError", async () => {
+  const { Counter } = await import("../runtime/remote-fns/actors.js");
+  const counter = Counter.options({ schedulingStrategy: { nodeId: "ffffffffffffffff", soft: false } }).remote(100);
+  const error = await rejection(ray.get(counter.increment.remote(1)), ray.ActorDiedError);
+  assert.match(error.message, "can never be placed");
+});
+
 test.run();

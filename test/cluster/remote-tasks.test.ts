@@ -5,6 +5,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
+import { rejection } from "../runtime/helpers.js";
 import { fails, hangs, makeArray, slowWhere, sumWhere, whereAmI } from "./remote-fns/remote-tasks.js";
 
 const TOKEN = "remote-tasks-token";
@@ -94,6 +95,15 @@ t("a task that throws on the worker node fails its ref with the error", async ()
   }
 });
 
+t("a task no node can fit waits as infeasible and runs by itself once a node that fits joins", async () => {
+  const ref = whereAmI.options({ resources: { late: 1 } }).remote();
+  const [ready] = await ray.wait([ref], { numReturns: 1, timeout: 0.5 });
+  assert.equal(ready, [], "no node has `late` yet");
+  const late = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"late":1}', "--token", TOKEN]);
+  assert.is(await ray.get(ref), late.nodeId);
+  process.kill(late.pid, "SIGTERM");
+});
+
 t("a killed node's running task is rerun on another node with maxRetries: 1, and fails with NodeDiedError with maxRetries: 0", async () => {
   const victim = await cluster.start(["--address", head.url, "--num-cpus", "2", "--resources", '{"victim":1}', "--token", TOKEN]);
   await until(() => ray.nodes().some((n) => n.nodeId === victim.nodeId && n.alive), "the victim node in the driver's node table");
@@ -119,7 +129,7 @@ t("a killed node's running task is rerun on another node with maxRetries: 1, and
   assert.ok([head.nodeId, worker.nodeId].includes(reran), reran);
 });
 
-t("an object held only on a killed node fails the driver's get with ObjectLostError", async () => {
+t("an object held only on a killed node fails the driver's get with ObjectLostError; hard affinity to that node then fails at once", async () => {
   const doomed = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"doomed":1}', "--token", TOKEN]);
   await until(() => ray.nodes().some((n) => n.nodeId === doomed.nodeId && n.alive), "the doomed node in the driver's node table");
   const ref = makeArray.options({ resources: { doomed: 1 } }).remote(64 * 1024, 1); // 512 KiB: kept on the node
@@ -132,6 +142,11 @@ t("an object held only on a killed node fails the driver's get with ObjectLostEr
   } catch (e) {
     assert.instance(e, ray.ObjectLostError);
   }
+  // A node id never comes back: hard affinity to the dead node fails at once, soft runs elsewhere.
+  const pinned = whereAmI.options({ schedulingStrategy: { nodeId: doomed.nodeId!, soft: false } }).remote();
+  await rejection(ray.get(pinned), ray.TaskUnschedulableError);
+  const soft = await ray.get(whereAmI.options({ schedulingStrategy: { nodeId: doomed.nodeId!, soft: true } }).remote());
+  assert.ok([head.nodeId, worker.nodeId].includes(soft), soft);
 });
 
 t.run();

@@ -8,6 +8,7 @@ test("every exported error class is an Error with a stable code", () => {
     [new ray.ActorDiedError("a1", "gone"), "TSRAY_ACTOR_DIED"],
     [new ray.WorkerCrashedError("crash"), "TSRAY_WORKER_CRASHED"],
     [new ray.NodeDiedError("n1", "gone"), "TSRAY_NODE_DIED"],
+    [new ray.TaskUnschedulableError("never"), "TSRAY_TASK_UNSCHEDULABLE"],
     [new ray.ObjectLostError("o1", "lost"), "TSRAY_OBJECT_LOST"],
     [new ray.TaskCancelledError("add"), "TSRAY_TASK_CANCELLED"],
     [new ray.GetTimeoutError(0.5), "TSRAY_GET_TIMEOUT"],

@@ -11,6 +11,7 @@ export interface Harness {
   readonly dispatched: Grant[];
   readonly infeasible: Array<{ id: string; missing: Record<string, number>; reason: string }>;
   readonly spilled: Array<{ id: string; nodeId: string }>;
+  readonly unschedulable: Array<{ id: string; reason: string }>;
   readonly groupsReady: string[];
   readonly groupsInfeasible: string[];
   /** Ids currently running (dispatched, not finished). */
@@ -28,6 +29,7 @@ export function harness(
   const dispatched: Grant[] = [];
   const infeasible: Harness["infeasible"] = [];
   const spilled: Harness["spilled"] = [];
+  const unschedulable: Harness["unschedulable"] = [];
   const groupsReady: string[] = [];
   const groupsInfeasible: string[] = [];
   const live = new Set<string>();
@@ -42,6 +44,7 @@ export function harness(
       },
       onInfeasible: (request, missing, reason) => infeasible.push({ id: request.id, missing: missing.toJSON(), reason }),
       onSpillback: (request, nodeId) => spilled.push({ id: request.id, nodeId }),
+      onUnschedulable: (request, reason) => unschedulable.push({ id: request.id, reason }),
       onPlacementGroupReady: (id) => groupsReady.push(id),
       onPlacementGroupInfeasible: (id) => groupsInfeasible.push(id),
     },
@@ -51,6 +54,7 @@ export function harness(
     dispatched,
     infeasible,
     spilled,
+    unschedulable,
     groupsReady,
     groupsInfeasible,
     running: () => [...live],

@@ -316,13 +316,28 @@ test("SPREAD tasks on one node simply run there", () => {
   assert.equal(h.running(), ["s1", "s2"]);
 });
 
-test("hard affinity to this node runs here; to an unknown node it is infeasible", () => {
+test("hard affinity to this node runs here; to an unknown node it is unschedulable and leaves the queue", () => {
   const h = harness({ CPU: 2 });
   h.task("here1", { schedulingStrategy: { nodeId: "local", soft: false } });
   h.task("gone1", { schedulingStrategy: { nodeId: "other", soft: false } });
   h.task("soft1", { schedulingStrategy: { nodeId: "other", soft: true } });
   assert.equal(h.running(), ["here1", "soft1"]);
-  assert.equal(h.infeasible.map((i) => i.id), ["gone1"]);
+  assert.equal(h.unschedulable.map((u) => u.id), ["gone1"]);
+  assert.match(h.unschedulable[0]!.reason, "node other (hard affinity) is not in the cluster");
+  assert.equal(h.infeasible, []);
+  assert.is(h.scheduler.cancel("gone1"), undefined, "it is no longer pending");
+});
+
+test("without an unschedulable handler, hard affinity to an unknown node stays queued as infeasible", () => {
+  const seen: string[] = [];
+  const scheduler = new S.LocalScheduler<string>({
+    nodeId: "local",
+    totals: S.ResourceSet.of({ CPU: 2 }),
+    events: { onDispatch: () => {}, onInfeasible: (request) => seen.push(request.id) },
+  });
+  scheduler.submit(S.taskRequest("gone1", "gone", { schedulingStrategy: { nodeId: "other", soft: false } }, "payload"));
+  assert.equal(seen, ["gone1"]);
+  assert.ok(scheduler.cancel("gone1") !== undefined, "still pending, so cancellable");
 });
 
 test("pipelining: takeNext removes the head of the grant's class, handOver moves the grant to it without a gap", () => {

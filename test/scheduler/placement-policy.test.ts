@@ -79,10 +79,12 @@ test("hard node affinity runs or waits on that node only", () => {
   assert.equal(decidePlacement(rs({ CPU: 1 }), aff, free, ctx), { kind: "run", nodeId: "n2" });
 });
 
-test("hard affinity to an unknown node or one that is too small is infeasible", () => {
+test("hard affinity to an unknown or dead node is unschedulable; to one that is too small, infeasible", () => {
   const aff = (nodeId: string) => ({ kind: "node-affinity", nodeId, soft: false }) as const;
   const nodes = [node("local", 4), node("n2", 2)];
-  assert.is(decidePlacement(rs({ CPU: 1 }), aff("gone"), nodes, ctx).kind, "infeasible");
+  assert.is(decidePlacement(rs({ CPU: 1 }), aff("gone"), nodes, ctx).kind, "unschedulable");
+  const dead = [node("local", 4), { ...node("n2", 2), alive: false }];
+  assert.is(decidePlacement(rs({ CPU: 1 }), aff("n2"), dead, ctx).kind, "unschedulable");
   const small = decidePlacement(rs({ CPU: 3 }), aff("n2"), nodes, ctx);
   assert.is(small.kind, "infeasible");
   if (small.kind === "infeasible") assert.equal(small.missing.toJSON(), { CPU: 1 });

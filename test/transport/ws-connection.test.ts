@@ -151,6 +151,23 @@ t("malformed msgpack, a text frame, an unknown message and an oversized frame ea
   await server.close();
 });
 
+t("a peer that has not said hello cannot send a large frame: its socket is dropped early, authenticated peers still may", async () => {
+  const { server, log } = await echoServer({ token: "secret", maxFrameBytes: 8 * 1024 * 1024 });
+  const stranger = new WebSocket(server.url, { perMessageDeflate: false });
+  stranger.on("error", () => {});
+  const closed = new Promise<number>((resolve) => stranger.on("close", (code) => resolve(code)));
+  await new Promise((resolve) => stranger.once("open", resolve));
+  stranger.send(Buffer.alloc(4 * 1024 * 1024)); // under the frame limit, far over what a hello needs
+  assert.is(await closed, 1006, "dropped without a closing handshake");
+  assert.ok(log.some((l) => /more than 65536 bytes before its hello/.test(l)), log.join("\n"));
+  const friend = await openWs<{ n: number; pad?: Uint8Array }, Msg>(server.url, { kind: "driver", token: "secret", check });
+  const answered = new Promise<number>((resolve) => (friend.onMessage = (m) => resolve(m.n)));
+  friend.send({ n: 41, pad: new Uint8Array(4 * 1024 * 1024) });
+  assert.is(await answered, 42, "a large frame after the hello is served");
+  friend.close();
+  await server.close();
+});
+
 t("a server bound to a non-loopback address refuses to start without a token", async () => {
   const error = await WsServer.listen({ host: "0.0.0.0", port: 0, check }, () => {}).then(() => undefined, (e: unknown) => e);
   assert.ok(error instanceof InvalidArgumentError, `got ${String(error)}`);

@@ -46,7 +46,7 @@ export const shape =
     return undefined;
   };
 
-export const checkNodeRecord = shape({ nodeId: str, address: str, resources, alive: bool });
+export const checkNodeRecord = shape({ nodeId: str, address: str, resources, alive: bool, jobId: optStr });
 const actorDescriptor = shape({ actorId: str, className: str, methods: arrayOf(str) });
 const actorLifecycle = oneOf("PENDING", "ALIVE", "RESTARTING", "DEAD");
 export const checkActorRecord = shape({ actor: actorDescriptor, name: optStr, namespace: str, nodeId: optStr, state: actorLifecycle });

@@ -61,6 +61,8 @@ export class ClusterStateServer {
   /** Each alive node's latest resource report. */
   private readonly loads = new Map<string, NodeLoad>();
   private viewChanged = false;
+  /** Told when the resource view changed (the head's own runtime spills on it, node-process/start-node.ts). */
+  onViewChange: (() => void) | undefined;
   private readonly heartbeatMs: number;
   private readonly deadAfterMs: number;
   private readonly timer: NodeJS.Timeout;
@@ -228,6 +230,11 @@ export class ClusterStateServer {
     }
   }
 
+  /** Node `nodeId`'s free resources in its latest report (undefined: none yet, or dead). */
+  nodeAvailable(nodeId: string): Readonly<Record<string, number>> | undefined {
+    return this.loads.get(nodeId)?.available;
+  }
+
   private resourceView(): NodeLoad[] {
     this.refreshLocalLoad();
     return [...this.loads.values()];
@@ -275,6 +282,7 @@ export class ClusterStateServer {
     this.refreshLocalLoad();
     if (!this.viewChanged) return;
     this.viewChanged = false;
+    this.onViewChange?.();
     const nodes = this.resourceView();
     for (const p of this.peers) if (p.kind !== "cli" && p.connection.state === "open") this.send(p, { t: "resource-view", nodes });
   }

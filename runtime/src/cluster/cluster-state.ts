@@ -35,6 +35,11 @@ export interface NodeRecord {
   /** Resource totals in user units (`{ CPU: 2, memory: … }`). */
   readonly resources: Readonly<Record<string, number>>;
   readonly alive: boolean;
+  /**
+   * The job whose ids the node's runtime mints (common/ids.ts `ownerOf`), when it runs one: a
+   * process holding a ref that job owns asks that node (owner/owner-links.ts, issue 11).
+   */
+  readonly jobId?: string | undefined;
 }
 
 // ------------------------------------------------------------ actor directory (Ray: ActorInfoGcsService)

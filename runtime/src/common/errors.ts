@@ -12,6 +12,7 @@ export type ErrorCode =
   | "TSRAY_ACTOR_DIED"
   | "TSRAY_WORKER_CRASHED"
   | "TSRAY_NODE_DIED"
+  | "TSRAY_TASK_UNSCHEDULABLE"
   | "TSRAY_OBJECT_LOST"
   | "TSRAY_OWNER_DIED"
   | "TSRAY_OBJECT_FREED"
@@ -212,6 +213,16 @@ export class NodeDiedError extends SystemError {
   constructor(nodeId: string, message: string, options?: { cause?: unknown }) {
     super("TSRAY_NODE_DIED", message, options);
     this.nodeId = nodeId;
+  }
+}
+
+/**
+ * The task can never be scheduled, and failed at once rather than waiting: its hard node affinity
+ * names a node that is not (or no longer) in the cluster, as Ray's `TaskUnschedulableError`.
+ */
+export class TaskUnschedulableError extends SystemError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TSRAY_TASK_UNSCHEDULABLE", message, options);
   }
 }
 

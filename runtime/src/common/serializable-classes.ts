@@ -194,3 +194,16 @@ export async function decodeLoadingClasses<T>(decode: () => T): Promise<T> {
     }
   }
 }
+
+/**
+ * `decode` at once when every class it meets is registered (the common case: no promise, no
+ * microtask, as a plain decode), else `decodeLoadingClasses`. Throws what `decode` throws.
+ */
+export function decodeNowOrLoading<T>(decode: () => T): T | Promise<T> {
+  try {
+    return decode();
+  } catch (error) {
+    if (!(error instanceof ClassNotLoaded)) throw error;
+    return decodeLoadingClasses(decode);
+  }
+}

@@ -17,12 +17,12 @@ import type { NodeLoad } from "../cluster/cluster-messages.js";
 export function registerOwnNode(
   cluster: ClusterStateClient,
   nodeId: string,
-  o: { readonly node: NodeTotals; readonly nodeAddress?: string | undefined },
+  o: { readonly node: NodeTotals; readonly nodeAddress?: string | undefined; readonly jobId?: string | undefined },
   scheduler: () => LocalScheduler<unknown>,
 ): Promise<void> {
   // Called at the first heartbeat at the earliest, once the scheduler exists.
   cluster.reportLoad?.(nodeId, () => loadOf(scheduler()));
-  const record: NodeRecord = { nodeId, address: o.nodeAddress ?? `in-process://${nodeId}`, resources: o.node.totals.toJSON(), alive: true };
+  const record: NodeRecord = { nodeId, address: o.nodeAddress ?? `in-process://${nodeId}`, resources: o.node.totals.toJSON(), alive: true, ...(o.jobId !== undefined ? { jobId: o.jobId } : {}) };
   return cluster.registerNode(record);
 }
 

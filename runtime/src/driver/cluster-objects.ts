@@ -37,19 +37,21 @@ export class ClusterObjects implements HeldElsewhere {
    * owner's memory store (`owner`), never copied into the node's; peers pull
    * them from there.
    */
-  addDriverNode(nodeId: string, owner: MemoryStore): LocalObjectStore {
+  addDriverNode(nodeId: string, owner: MemoryStore, reach?: (nodeId: string) => void): LocalObjectStore {
     this.owner = owner;
-    return this.addNode(nodeId, (id) => {
+    const alsoHolds = (id: string): Uint8Array | undefined => {
       const settled = owner.peek(id);
       return settled instanceof Uint8Array ? settled : undefined;
-    });
+    };
+    return this.addNode(nodeId, alsoHolds, reach);
   }
 
-  /** A node joins: its store, connected to every store already here. */
-  addNode(nodeId: string, alsoHolds?: (id: string) => Uint8Array | undefined): LocalObjectStore {
+  /** A node joins: its store, connected to every store already here; `reach`: how it connects to a node in another process it must pull from. */
+  addNode(nodeId: string, alsoHolds?: (id: string) => Uint8Array | undefined, reach?: (nodeId: string) => void): LocalObjectStore {
     const store = new LocalObjectStore(nodeId, {
       onCopy: (id) => this.owner?.addCopy(id, nodeId),
       ...(alsoHolds !== undefined ? { alsoHolds } : {}),
+      ...(reach !== undefined ? { reach } : {}),
       ...(this.limits !== undefined ? { limits: this.limits } : {}),
     });
     for (const [otherId, other] of this.stores) {

@@ -6,7 +6,7 @@
  * made by in-process-node.ts. Loaded by `ray.init()` only, so worker threads
  * never load driver code.
  */
-import { decodeLoadingClasses } from "../common/serializable-classes.js";
+import { decodeNowOrLoading } from "../common/serializable-classes.js";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
 import { Codec, fromWireError } from "../codec/index.js";
@@ -51,7 +51,8 @@ import { actorWorkerStarter } from "./actor-workers.js";
 import { DriverPlacementGroups } from "./driver-placement-groups.js";
 import type { ActorWorkerStarter } from "../node/local-node-client.js";
 import { ClusterObjects } from "./cluster-objects.js";
-import { RemoteNodes } from "./remote-nodes.js";
+import { RemoteNodes, type NodeViews } from "./remote-nodes.js";
+import { OwnerNetwork } from "./owner-network.js";
 import { NodeService } from "../node/node-service.js";
 import { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
 import { ownerGone } from "./earlier-session.js";
@@ -84,11 +85,12 @@ export interface DriverOptions {
   /**
    * A ws cluster (issue 11). `join`: this driver joined with `ray.init({ address })` — it sees the
    * other nodes' resources in the cluster state's resource view and runs tasks on them through
-   * the node protocol, connecting with `token`. `serve`: this runtime is a node process's —
+   * the node protocol, connecting with `token`; `views`: where it reads them when its cluster
+   * state is not a remote client (the head's runtime). `serve`: this runtime is a node process's —
    * owners in other processes lease its workers (`nodeService`). Either gives it an object store
    * joined to other nodes over ws.
    */
-  readonly network?: { readonly join?: { readonly token: string | undefined }; readonly serve?: boolean } | undefined;
+  readonly network?: { readonly join?: { readonly token: string | undefined; readonly views?: NodeViews | undefined }; readonly serve?: boolean } | undefined;
 }
 
 const callerId = "driver";
@@ -120,6 +122,8 @@ export class DriverRuntime implements Core {
   private readonly node: LocalNodeClient;
   /** The nodes of a ws cluster this driver joined (node processes), leased through the node protocol. */
   private readonly remote: RemoteNodes | undefined;
+  /** On a ws cluster: refs asked of their owners in other processes, this runtime's answered, pulls from any node (owner-network.ts). */
+  private readonly owners: OwnerNetwork | undefined;
   /** A node process's: serves owners in other processes (node/node-service.ts). */
   readonly nodeService: NodeService | undefined;
   /** The other nodes of an in-process cluster (none on a single node). */
@@ -156,12 +160,12 @@ export class DriverRuntime implements Core {
     this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
     this.generators = new GeneratorStreams(this.store, this.refs);
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
-    if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, options, () => this.scheduler));
+    if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, { ...options, jobId: this.jobId }, () => this.scheduler));
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
     const peerTotals = options.inProcessNodes ?? [];
     const multiNode = peerTotals.length > 0;
     const join = options.network?.join;
-    const joined = join !== undefined && this.cluster instanceof RemoteClusterStateClient ? this.cluster : undefined;
+    const joined: NodeViews | undefined = join?.views ?? (join !== undefined && this.cluster instanceof RemoteClusterStateClient ? this.cluster : undefined);
     this.scheduler = new LocalScheduler<unknown>({
       nodeId: this.nodeId,
       // Only with other nodes: a single node's scheduler keeps its fast path.
@@ -174,6 +178,7 @@ export class DriverRuntime implements Core {
         onDispatch: (request, grant) => this.node.granted(request, grant),
         onInfeasible: (request, missing, reason) => this.warnInfeasible(request, missing, reason),
         onSpillback: (request, nodeId) => this.node.spilledBack(request, nodeId),
+        onUnschedulable: (request, reason) => this.node.unschedulable(request, reason),
         onPlacementGroupReady: (id) => this.groups.reserved(id),
         onPlacementGroupInfeasible: (id, reason) => this.groups.infeasible(id, reason),
         ...(multiNode ? { onResourcesFreed: () => this.groups.resourcesFreed() } : {}),
@@ -182,7 +187,8 @@ export class DriverRuntime implements Core {
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
-    const objects = this.objects?.addDriverNode(this.nodeId, this.store);
+    this.owners = options.network && new OwnerNetwork({ jobId: this.jobId, nodeId: this.nodeId, store: this.store, cluster: this.cluster, token: join?.token, objects: this.objects!, remote: () => this.remote, serves: options.network.serve === true });
+    const objects = this.objects?.addDriverNode(this.nodeId, this.store, this.owners?.reach);
     const limits = { heapMb: options.workerHeapMb };
     // An actor's thread on another node names that node, so its gets pull objects there.
     const actorEvents = (node: string | undefined): WorkerClientEvents => ({
@@ -272,8 +278,9 @@ export class DriverRuntime implements Core {
         objects: this.objects!,
         items: this.generators,
         changed: () => this.scheduler.nodesChanged(),
+        connected: this.owners?.linkTo,
       });
-      joined.onViewChange = () => this.scheduler.nodesChanged();
+      joined.onViewChange = () => (this.scheduler.nodesChanged(), this.owners?.nodesChanged());
     }
     if (options.network?.serve === true) {
       const store = this.objects!.stores.get(this.nodeId)!;
@@ -284,6 +291,7 @@ export class DriverRuntime implements Core {
         keepLarge: (taskId, results) => this.objects!.keepLarge(store, taskId, results),
         keepValue: (objectId, bytes) => this.objects!.keepLargeOne(store, objectId, bytes),
         log: (line) => process.stderr.write(`tsray: ${line}\n`),
+        ownerLink: this.owners?.accept,
       });
     }
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));
@@ -346,14 +354,20 @@ export class DriverRuntime implements Core {
     const settled = this.store.peek(ref.id);
     if (settled instanceof Error) return Promise.reject(settled);
     // Held on another node (an `ObjectLocation`): pulled here by the store's get below.
-    if (settled instanceof Uint8Array) return decodeLoadingClasses(() => this.codec.decode(settled));
-    return this.store.getOne(ref.id, timeoutS).then((b) => decodeLoadingClasses(() => this.codec.decode(b)));
+    if (settled instanceof Uint8Array) {
+      try {
+        return Promise.resolve(decodeNowOrLoading(() => this.codec.decode(settled)));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.store.getOne(ref.id, timeoutS).then((b) => decodeNowOrLoading(() => this.codec.decode(b)));
   }
 
   get(refs: readonly ObjectRef[], timeoutS: number | undefined): Promise<unknown[]> {
     const due = this.slabs.finalizersDue();
     if (due !== undefined) return due.then(() => this.get(refs, timeoutS));
-    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => decodeLoadingClasses(() => list.map((b) => this.codec.decode(b))));
+    return this.store.getMany(refs.map((r) => r.id), timeoutS).then((list) => decodeNowOrLoading(() => list.map((b) => this.codec.decode(b))));
   }
 
   slabStatus(): SlabPoolStatus {
@@ -436,6 +450,7 @@ export class DriverRuntime implements Core {
     this.store.close(pending());
     this.objects?.close();
     this.remote?.close();
+    this.owners?.links.close("the runtime shut down");
     // The actor manager reports its actors dead (freeing their names) before its first await,
     // and the node leaves the node table; only then is the client closed, which rejects
     // pending `pg.ready()` calls.

@@ -65,6 +65,7 @@ export function startInProcessNode(
     events: {
       onDispatch: (request, grant) => client.granted(request, grant),
       onSpillback: (request, nodeId) => client.spilledBack(request, nodeId),
+      onUnschedulable: (request, reason) => client.unschedulable(request, reason),
       onResourcesFreed: events.onResourcesFreed,
     },
   });

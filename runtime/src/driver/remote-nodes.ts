@@ -9,7 +9,6 @@
  * node/remote-node-client.ts): its view is left out even before the head says so, so no request
  * is sent back to it.
  */
-import type { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client.js";
 import type { NodeRecord } from "../cluster/cluster-state.js";
 import type { LeaseOwner } from "../node/node-client.js";
 import { checkFromNode } from "../node/node-message-checks.js";
@@ -23,8 +22,21 @@ import { ResourceSet } from "../scheduler/resource-set.js";
 import { connectWs } from "../transport/ws-connection.js";
 import type { ClusterObjects } from "./cluster-objects.js";
 
+/**
+ * Where the other nodes' records and free resources are read: a `RemoteClusterStateClient` (its
+ * cache), or on the head the cluster state and its service's resource view (node-process/start-node.ts).
+ */
+export interface NodeViews {
+  readonly cache: {
+    allNodes(): readonly NodeRecord[];
+    nodeAvailable(nodeId: string): Readonly<Record<string, number>> | undefined;
+  };
+  /** Called when the view changed (a node's report, a node joined or died). */
+  onViewChange: (() => void) | undefined;
+}
+
 export interface RemoteNodesParts {
-  readonly cluster: RemoteClusterStateClient;
+  readonly cluster: NodeViews;
   /** The driver's own node (never dialled). */
   readonly ownNodeId: string;
   readonly token: string | undefined;
@@ -35,6 +47,8 @@ export interface RemoteNodesParts {
   readonly items: GeneratorItems;
   /** The set of nodes or their resources changed: the scheduler looks again. */
   readonly changed: () => void;
+  /** A node was connected to (its owner link is opened then: driver/owner-network.ts). */
+  readonly connected?: ((record: NodeRecord) => void) | undefined;
 }
 
 export class RemoteNodes {
@@ -87,6 +101,7 @@ export class RemoteNodes {
     const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record), this.parts.items);
     client.attach(this.parts.owner);
     this.clients.set(record.nodeId, client);
+    this.parts.connected?.(record);
     const closed = leases.onClose;
     leases.onClose = (event) => {
       closed?.(event);

@@ -24,6 +24,7 @@ import { nodeTotals } from "../scheduler/node-totals.js";
 import { WsServer } from "../transport/ws-server.js";
 import { checkToNodeEndpoint } from "../node/node-message-checks.js";
 import type { NodeService } from "../node/node-service.js";
+import type { NodeViews } from "../driver/remote-nodes.js";
 import type { StartOptions } from "./start-options.js";
 
 export interface RunningNode {
@@ -42,7 +43,7 @@ export async function startNode(o: StartOptions): Promise<RunningNode> {
   return o.head ? startHead(o) : startWorkerNode(o);
 }
 
-function localRuntime(o: StartOptions, cluster: DriverRuntimeCluster, nodeAddress: string): DriverRuntime | undefined {
+function localRuntime(o: StartOptions, cluster: DriverRuntimeCluster, nodeAddress: string, views?: NodeViews): DriverRuntime | undefined {
   if (o.numCpus === 0) return undefined;
   const node = nodeTotals(
     {
@@ -54,7 +55,10 @@ function localRuntime(o: StartOptions, cluster: DriverRuntimeCluster, nodeAddres
     detectResources(),
     "tsray start",
   );
-  return new DriverRuntime({ node, gpuWorkers: "thread", namespace: "tsray-node", cluster, nodeAddress, network: { serve: true } });
+  // `join`: a node sees the other nodes as a joined driver does (the head through `views`), so
+  // the tasks its tasks submit spill to them; the token is for the connections it opens (nodes, owners).
+  const network = { serve: true, join: { token: o.token, views } };
+  return new DriverRuntime({ node, gpuWorkers: "thread", namespace: "tsray-node", cluster, nodeAddress, network });
 }
 
 type DriverRuntimeCluster = NonNullable<ConstructorParameters<typeof DriverRuntime>[0]["cluster"]>;
@@ -91,7 +95,17 @@ async function startHead(o: StartOptions): Promise<RunningNode> {
       accept: (connection, peer) => (serving !== undefined ? serving.accept(connection, peer) : connection.close(1008, "this head runs no node yet")),
     },
   });
-  const runtime = localRuntime(o, local, service.url);
+  // The head's runtime reads the other nodes from the state and the service's resource view.
+  const views: NodeViews = {
+    cache: { allNodes: () => state.allNodes(), nodeAvailable: (nodeId) => service.server.nodeAvailable(nodeId) },
+    set onViewChange(f: (() => void) | undefined) {
+      service.server.onViewChange = f;
+    },
+    get onViewChange() {
+      return service.server.onViewChange;
+    },
+  };
+  const runtime = localRuntime(o, local, service.url, views);
   serving = runtime?.nodeService;
   return {
     nodeId: runtime?.nodeId,

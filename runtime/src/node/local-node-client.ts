@@ -18,6 +18,7 @@ import type { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { ClaimTable } from "../protocol/task-claims.js";
 import type { NodeView } from "../scheduler/node-view.js";
 import type { Isolation } from "../common/options.js";
+import { TaskUnschedulableError } from "../common/errors.js";
 import type {
   ActorLeaseOwner,
   ActorLeaseSpec,
@@ -125,7 +126,15 @@ export class LocalNodeClient implements NodeClient {
   /** The scheduler sends a lease request to node `nodeId`: the owner asks there. */
   spilledBack(request: ScheduleRequest<unknown>, nodeId: string): void {
     if (request.payload !== undefined) return this.actorOwner!.onActorSpillback(request.payload as ActorLeaseSpec, nodeId);
-    this.owner!.onSpillback(request as unknown as TaskLeaseSpec, nodeId);
+    const spec = request as unknown as TaskLeaseSpec;
+    this.ownerOf(spec.id)!.onSpillback(spec, nodeId);
+  }
+
+  /** The scheduler dropped a request that can never run (hard affinity to a node not in the cluster). */
+  unschedulable(request: ScheduleRequest<unknown>, reason: string): void {
+    if (request.payload !== undefined) return this.actorOwner!.onActorUnschedulable(request.payload as ActorLeaseSpec, reason);
+    const spec = request as unknown as TaskLeaseSpec;
+    this.ownerOf(spec.id)!.onLeaseRequestFailed(spec, new TaskUnschedulableError(`Task ${spec.name} can never be scheduled: ${reason}. Use a node id from ray.nodes() that is alive, or soft: true to fall back to any node.`));
   }
 
   /** The pool reports a worker gone: its leases are lost. */

@@ -170,6 +170,8 @@ export interface ActorLeaseOwner {
   onActorGranted(spec: ActorLeaseSpec, grant: Grant<unknown>, node: NodeClient): void;
   /** This node will not place the actor; `nodeId` should be asked instead. */
   onActorSpillback(spec: ActorLeaseSpec, nodeId: string): void;
+  /** The actor can never be placed (hard affinity to a node not in the cluster): it dies, `reason` says why. */
+  onActorUnschedulable(spec: ActorLeaseSpec, reason: string): void;
   onPlacementGroupRemoved(pending: readonly { readonly id: string }[], running: readonly { readonly id: string }[]): void;
 }
 

@@ -8,6 +8,7 @@
  */
 import { arrayOf, bool, isObject, oneOf, optStr, resources, shape, str, type Check } from "../cluster/cluster-message-checks.js";
 import { transferMessageProblem } from "../protocol/object-transfer.js";
+import { ownerMessageKinds, ownerMessageProblem } from "../protocol/owner-messages.js";
 
 const count: Check = (v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? undefined : "expected a count");
 const int: Check = (v) => (typeof v === "number" && Number.isSafeInteger(v) ? undefined : "expected an integer");
@@ -38,7 +39,7 @@ const streaming: Check = (v) => (v === undefined ? undefined : shape({ backpress
 const run = shape({ taskId: str, fnLocation: shape({ id: str, url: str }), name: str, args: bytes, deps, numReturns: count, streaming });
 
 const toNode: Record<string, Check> = {
-  open: shape({ channel: oneOf("leases", "objects"), from: str }),
+  open: shape({ channel: oneOf("leases", "objects", "owner"), from: str, job: optStr }),
   lease: shape({ spec: leaseSpec }),
   cancelLease: shape({ leaseId: str }),
   run: shape({ leaseId: str, run }),
@@ -49,13 +50,14 @@ const toNode: Record<string, Check> = {
 };
 
 /**
- * Why `m` is neither a `ToNode` nor an object-transfer message (a node's endpoint takes both: a
- * connection says which it carries in its `open`; the object transfer checks its own again).
+ * Why `m` is neither a `ToNode`, an owner-protocol nor an object-transfer message (a node's endpoint
+ * takes all three: a connection says which it carries in its `open`; the object transfer checks its own again).
  */
 export function checkToNodeEndpoint(m: unknown): string | undefined {
   if (!isObject(m)) return "not an object";
   const kind = m["t"];
   if (typeof kind === "string" && Object.hasOwn(toNode, kind)) return toNode[kind]!(m);
+  if (typeof kind === "string" && ownerMessageKinds.has(kind)) return ownerMessageProblem(m);
   return transferMessageProblem(m) === undefined ? undefined : `an unknown message kind ${JSON.stringify(String(kind)).slice(0, 40)}`;
 }
 

@@ -51,9 +51,14 @@ export interface WireRun {
 /** The first message on a connection to a node: what it carries, and the node (or driver) it comes from. */
 export interface OpenChannel {
   readonly t: "open";
-  /** `leases`: this protocol; `objects`: the object-transfer protocol (protocol/object-transfer.ts). */
-  readonly channel: "leases" | "objects";
+  /**
+   * `leases`: this protocol; `objects`: the object-transfer protocol (protocol/object-transfer.ts);
+   * `owner`: the owner protocol (protocol/owner-messages.ts), asked and answered both ways.
+   */
+  readonly channel: "leases" | "objects" | "owner";
   readonly from: string;
+  /** On `owner`: the job whose ids the dialling runtime mints (common/ids.ts `ownerOf`), whose objects it answers for. */
+  readonly job?: string | undefined;
 }
 
 export type ToNode =

@@ -2,7 +2,8 @@
  * A node serving owners in other processes (issue 11): the node end of the node protocol
  * (node-messages.ts). An owner (a driver) opens two connections to the node's endpoint, each
  * starting with an `open`: `leases` carries this protocol, `objects` the object transfer
- * (joined to the node's object store, so a large pull never queues in front of a lease message).
+ * (joined to the node's object store, so a large pull never queues in front of a lease message),
+ * `owner` the owner protocol (protocol/owner-messages.ts, served by the node's runtime).
  *
  * Lease requests are queued in the node's own scheduler through its `LocalNodeClient`, as
  * "guests" of it (local-node-client.ts `GuestOwners`): a grant, a lost worker or a lost argument
@@ -48,6 +49,8 @@ export interface NodeServiceParts {
   /** A generator's value as the owner gets it: a large one kept in this node's store (generator-wire.ts). */
   readonly keepValue: KeepValue;
   readonly log: (line: string) => void;
+  /** An `owner` channel (issue 11): the owner protocol, served by the node's runtime (owner/owner-links.ts); absent: refused. */
+  readonly ownerLink?: ((connection: Connection<unknown, unknown>, job: string | undefined) => void) | undefined;
 }
 
 interface GuestLease {
@@ -84,6 +87,11 @@ export class NodeService implements GuestOwners {
         // The object transfer takes the connection over (and checks every message itself).
         this.parts.objects.connect(m.from, connection as unknown as Connection<ObjectTransferMessage, ObjectTransferMessage>);
         return;
+      }
+      if (m.channel === "owner") {
+        // The owner protocol takes it over (and checks that only its messages come on it).
+        if (this.parts.ownerLink === undefined) return connection.close(CloseCode.PROTOCOL_ERROR, "this node answers no owner requests");
+        return this.parts.ownerLink(connection, m.job);
       }
       const owner = connection as unknown as OwnerConnection;
       owner.onMessage = (message) => this.received(owner, message, peer);
@@ -141,7 +149,10 @@ export class NodeService implements GuestOwners {
 
   private requestLease(owner: OwnerConnection, wire: WireLeaseSpec): void {
     if (this.leases.has(wire.id)) return send(owner, { t: "refused", leaseId: wire.id, message: `A lease ${wire.id} is already asked for on this node.` });
-    const spec: TaskLeaseSpec = { ...wire, demand: ResourceSet.of(wire.demand, `the demand of ${wire.name}`) };
+    // The owner placed it here: it waits for this node (hard affinity), never spilled on by this
+    // node's scheduler, which sees the other nodes too (for the node's own tasks).
+    const placement = wire.placement.kind === "placement-group" ? wire.placement : { kind: "node-affinity" as const, nodeId: this.parts.node.nodeId, soft: false };
+    const spec: TaskLeaseSpec = { ...wire, placement, demand: ResourceSet.of(wire.demand, `the demand of ${wire.name}`) };
     const lease: GuestLease = { id: spec.id, spec, owner, worker: undefined, grant: undefined, taskId: undefined, lane: -++this.lanes, blocked: 0 };
     this.leases.set(spec.id, lease);
     try {

@@ -17,6 +17,14 @@ import { checkWorkerEntry } from "./worker-entry.js";
  */
 let sessions = 0;
 
+/** The jobs of the runtimes this process started: an id of another job was minted by another process (issue 11). */
+const jobsHere = new Set<string>();
+
+/** Whether a runtime of this process minted ids of job `jobId`. */
+export function jobOfThisProcess(jobId: string): boolean {
+  return jobsHere.has(jobId);
+}
+
 export interface DriverIdentity {
   readonly nodeId: string;
   readonly jobId: string;
@@ -24,7 +32,9 @@ export interface DriverIdentity {
 }
 
 export function newDriverIdentity(): DriverIdentity {
-  return { nodeId: randomHex(8), jobId: randomHex(4), session: ++sessions };
+  const identity = { nodeId: randomHex(8), jobId: randomHex(4), session: ++sessions };
+  jobsHere.add(identity.jobId);
+  return identity;
 }
 
 /** What the driver's n-th thread (counted from 1) is told at start. */

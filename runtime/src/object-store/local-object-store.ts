@@ -17,6 +17,11 @@ export interface LocalObjectStoreOptions {
   readonly limits?: TransferLimits;
   /** This node now holds a copy it pulled (its owner records it, so later pulls may come here). */
   readonly onCopy?: (id: string) => void;
+  /**
+   * A node this store has no connection to is about to be pulled from: connect to it now if it
+   * can be reached (a ws cluster's node, issue 11), calling `connect` before it returns.
+   */
+  readonly reach?: (nodeId: string) => void;
 }
 
 export class LocalObjectStore implements NodeObjectStore {
@@ -87,6 +92,7 @@ export class LocalObjectStore implements NodeObjectStore {
       return Promise.reject(last ?? new ObjectLostError(id, `Object ${id} is lost: no node holds it any more. Compute or put the value again.`));
     }
     const from = sources[k]!;
+    if (from !== this.nodeId && !this.peers.has(from)) this.options.reach?.(from);
     const peer = from === this.nodeId ? undefined : this.peers.get(from);
     if (peer === undefined) {
       const why = from === this.nodeId ? `node ${from} (this node) does not hold it any more` : `node ${from} cannot be reached from node ${this.nodeId}`;

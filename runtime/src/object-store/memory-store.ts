@@ -215,6 +215,22 @@ export class MemoryStore implements WaitableStore {
     return Promise.reject(new ObjectLostError(id, `Object ${id} is held on node ${location.heldOn}, which this store cannot reach.`));
   }
 
+  private askOwner: ((id: string) => void) | undefined;
+
+  /**
+   * Ids this store meets unknown (nobody here made them) go to `ask` once, at their first
+   * waiter: a ref another process owns (issue 11, owner/owner-links.ts), whose owner is asked
+   * and settles it here with `putBytes`/`putLocation`/`putError`; `ask` ignores this runtime's own ids.
+   */
+  askOwnersWith(ask: (id: string) => void): void {
+    this.askOwner = ask;
+  }
+
+  /** Whether the store has a record of `id` (pending, ready or failed): false once dropped, or never made here. */
+  knows(id: string): boolean {
+    return this.entries.has(id);
+  }
+
   /** What the object settled to; undefined while it is pending or unknown. */
   peek(id: string): Settled | undefined {
     const slot = this.entries.get(id);
@@ -235,6 +251,8 @@ export class MemoryStore implements WaitableStore {
       entry.waiter = waiter;
       entry.at = at;
       this.entries.set(id, entry);
+      // A ref another process owns (borrowed): its owner is asked once, and settles it here.
+      if (slot === undefined) this.askOwner?.(id);
     } else if (slot.error !== undefined) {
       waiter.settled(at, slot.error);
     } else if (slot.waiter === undefined) {

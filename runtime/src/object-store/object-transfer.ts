@@ -95,7 +95,9 @@ export class ObjectTransfer {
    * goes away, or announces another size than `size` (the owner's record, when the caller has it).
    */
   pull(objectId: string, size?: number): Promise<Uint8Array> {
-    if (this.closedWith !== undefined || this.connection.state !== "open") {
+    // A connection still "connecting" (a ws client not welcomed yet, just dialled to reach this
+    // holder) queues the pull until it opens.
+    if (this.closedWith !== undefined || this.connection.state === "closing" || this.connection.state === "closed") {
       return Promise.reject(this.lost(objectId, `the connection to node ${this.peer} is closed${this.closedWith ?? ""}`));
     }
     const pullId = ++this.nextPullId;

@@ -345,6 +345,14 @@ export class ActorManager implements ActorLeaseOwner {
     this.submit(state, node);
   }
 
+  /** The actor's placement names a node not in the cluster: it dies at once (Ray's ActorUnschedulableError). */
+  onActorUnschedulable(spec: ActorLeaseSpec, reason: string): void {
+    const state = this.actors.get(spec.id);
+    if (state === undefined || state.phase === "dead") return;
+    state.queuedAt = undefined;
+    this.die(state, `it can never be placed: ${reason}. Use a node id from ray.nodes() that is alive, or soft: true`, undefined);
+  }
+
   /** Asks `node` (the owner's own by default) for the actor's lease; a bad placement-group reference kills it. */
   private submit(state: ActorState, node: NodeClient = this.d.node): void {
     try {

@@ -14,7 +14,7 @@
  * has been sent to that thread and not finished or been handed back; it is
  * in the scheduler's queue exactly while its phase is "queued".
  */
-import { InvalidArgumentError, ModuleLoadError, NodeDiedError, OutOfMemoryError, TaskCancelledError, TaskError, WorkerCrashedError } from "../common/errors.js";
+import { InvalidArgumentError, ModuleLoadError, NodeDiedError, OutOfMemoryError, TaskCancelledError, TaskError, TaskUnschedulableError, WorkerCrashedError } from "../common/errors.js";
 import { isModuleLoadFailure, workerLoadFailureMessage } from "../common/module-load-failure.js";
 import { returnId } from "../common/ids.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
@@ -149,7 +149,7 @@ export class TaskManager implements LeaseOwner {
     const state = this.tasks.get(spec.id);
     if (state === undefined || state.phase !== "queued" || state.spec !== spec) return;
     if (error instanceof NodeDiedError) return this.enqueue(state);
-    this.finishWithError(state, new TaskError(state.name, error));
+    this.finishWithError(state, error instanceof TaskUnschedulableError ? error : new TaskError(state.name, error));
   }
 
   /** The number threads know function `fn` by (a node serving other owners numbers theirs alike). */

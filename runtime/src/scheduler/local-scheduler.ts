@@ -10,6 +10,9 @@
  * - `onInfeasible(request, missing, reason)`: no node could ever run it (once
  *   per scheduling class; it stays queued and cancellable);
  * - `onSpillback(request, nodeId)`: multi-node only, run it on another node;
+ * - `onUnschedulable(request, reason)`: it can never run (hard affinity to a
+ *   node not in the cluster): it left the queue, fail it. Without a handler it
+ *   stays queued as infeasible instead;
  * - `onPlacementGroupReady(id)` / `onPlacementGroupInfeasible(id, reason)`.
  * Events are delivered after each pass, never from inside the bookkeeping, so
  * handlers may call back into the scheduler (release, submit, cancel…).
@@ -35,6 +38,7 @@ export interface SchedulerEvents<P> {
   onDispatch(request: ScheduleRequest<P>, grant: Grant<P>): void;
   onInfeasible?(request: ScheduleRequest<P>, missing: ResourceSet, reason: string): void;
   onSpillback?(request: ScheduleRequest<P>, nodeId: string): void;
+  onUnschedulable?(request: ScheduleRequest<P>, reason: string): void;
   onPlacementGroupReady?(placementGroupId: string): void;
   onPlacementGroupInfeasible?(placementGroupId: string, reason: string): void;
   /** Something held here was given back (a grant, a group's bundles): a cluster-wide plan may fit now. */
@@ -404,6 +408,12 @@ export class LocalScheduler<P> {
       return { kind: "taken" };
     }
     if (decision.kind === "infeasible") return decision;
+    if (decision.kind === "unschedulable") {
+      const fail = this.events.onUnschedulable;
+      if (fail === undefined) return { kind: "infeasible", missing: request.demand, reason: decision.reason };
+      this.outbox.push(() => fail(request, decision.reason));
+      return { kind: "taken" };
+    }
     if (decision.nextSpreadCursor !== undefined) this.spreadCursor = decision.nextSpreadCursor;
     if (decision.nodeId !== this.nodeId) {
       this.outbox.push(() => this.events.onSpillback?.(request, decision.nodeId));

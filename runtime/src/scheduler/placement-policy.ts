@@ -9,6 +9,9 @@
  *   is where it should wait; the cluster may forward it there);
  * - `infeasible`: no node could ever run it; `missing` says what the closest
  *   node lacks. Such a request stays pending (nodes may join) and is reported.
+ * - `unschedulable`: bound to a node that is not in the cluster (hard affinity
+ *   to an unknown or dead node): it fails at once, as in Ray, since a node id
+ *   never comes back.
  *
  * Strategies, as Ray's raylet policies (src/ray/raylet/scheduling/policy):
  * - DEFAULT (hybrid): among nodes that fit now, score each by its most used of
@@ -20,7 +23,8 @@
  *   taking the first that fits now; the decision returns the next cursor.
  *   Nothing fits now → as DEFAULT.
  * - node affinity: the node if it is alive and could ever run the demand (run
- *   now or wait there); otherwise soft falls back to DEFAULT, hard is infeasible.
+ *   now or wait there); otherwise soft falls back to DEFAULT; hard is
+ *   unschedulable when the node is unknown or dead, infeasible when it is too small.
  * - placement group: the named bundle, or any bundle of the group that fits now
  *   (lowest index first); the demand is judged against the bundle's reserved
  *   resources, not the node's.
@@ -39,7 +43,8 @@ export type PlacementDecision =
       readonly nextSpreadCursor?: number;
     }
   | { readonly kind: "wait"; readonly nodeId?: string }
-  | { readonly kind: "infeasible"; readonly missing: ResourceSet; readonly reason: string };
+  | { readonly kind: "infeasible"; readonly missing: ResourceSet; readonly reason: string }
+  | { readonly kind: "unschedulable"; readonly reason: string };
 
 /** One reserved bundle; `view.nodeId` is the node holding it, totals are the bundle's. */
 export interface BundleView {
@@ -125,7 +130,7 @@ function nodeAffinity(
   }
   if (soft) return hybrid(demand, nodes, context);
   if (target === undefined || target.alive === false) {
-    return { kind: "infeasible", missing: demand, reason: `node ${nodeId} (hard affinity) is not in the cluster` };
+    return { kind: "unschedulable", reason: `node ${nodeId} (hard affinity) is not in the cluster, or is dead` };
   }
   return infeasible(demand, [target], `node ${nodeId} (hard affinity) does not have enough resources in total`);
 }

@@ -9,13 +9,18 @@
  * SHA-256 digests so that neither the comparison's time nor its length check tells anything of the
  * token. Every refusal is logged with the peer's address and closes that socket only.
  *
+ * Until its hello is accepted a peer is a stranger: it may send at most `MAX_HELLO_BYTES` on the
+ * socket (a hello is a few hundred bytes; clients send nothing else before the welcome), else the
+ * socket is dropped. So a peer without the token cannot make the server buffer a frame of the
+ * full `maxFrameBytes` (64 MiB), which only authenticated peers may send.
+ *
  * Security rule: a server bound to anything but a loopback address refuses to start without a
  * token (`InvalidArgumentError`), so a cluster is never open to its network by accident.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { InvalidArgumentError } from "../common/errors.js";
 import { ClusterCloseCode, PROTOCOL_VERSION, readHello, type PeerKind, type WelcomeFrame } from "../protocol/handshake.js";
@@ -45,6 +50,9 @@ export interface WsServerOptions {
   /** The version this server speaks; only tests set it. */
   readonly protocolVersion?: number | undefined;
 }
+
+/** What a peer may send before its hello is accepted (see the header). */
+export const MAX_HELLO_BYTES = 64 * 1024;
 
 export interface AcceptedPeer {
   readonly kind: PeerKind;
@@ -80,7 +88,7 @@ export class WsServer<Out, In> {
     });
     this.wss.on("connection", (ws, request) => {
       const remote = `${request.socket.remoteAddress ?? "?"}:${request.socket.remotePort ?? "?"}`;
-      this.handshake(ws, remote);
+      this.handshake(ws, remote, request.socket);
     });
     // Errors of the listening socket after it listens (rare): logged, the server keeps what it has.
     this.wss.on("error", (e) => this.log(`cluster server error: ${e.message}`));
@@ -131,13 +139,25 @@ export class WsServer<Out, In> {
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
-  private handshake(ws: WebSocket, remote: string): void {
+  private handshake(ws: WebSocket, remote: string, socket: Socket): void {
     const codec = frameCodec();
     const refuse = (code: number, reason: string, detail: string) => {
       this.log(`refused a connection from ${remote}: ${detail}`);
       ws.close(code, reason);
       setTimeout(() => ws.terminate(), 1_000).unref();
     };
+    // Counts raw bytes beside ws's own reader (both listen to 'data'), so an oversized first frame is
+    // cut off while it arrives, not once ws has buffered all of it.
+    let received = 0;
+    const countStrangerBytes = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received <= MAX_HELLO_BYTES) return;
+      socket.off("data", countStrangerBytes);
+      this.log(`refused a connection from ${remote}: more than ${MAX_HELLO_BYTES} bytes before its hello was accepted`);
+      ws.terminate();
+    };
+    socket.on("data", countStrangerBytes);
+    ws.once("close", () => socket.off("data", countStrangerBytes));
     const timer = setTimeout(
       () => refuse(ClusterCloseCode.HANDSHAKE_FAILED, "no hello in time", "no hello within the handshake timeout"),
       this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -147,6 +167,7 @@ export class WsServer<Out, In> {
     ws.once("close", () => clearTimeout(timer));
     ws.once("message", (data, isBinary) => {
       clearTimeout(timer);
+      socket.off("data", countStrangerBytes);
       let hello: ReturnType<typeof readHello>;
       try {
         hello = isBinary ? readHello(codec.decode(data as Buffer)) : "a text frame";

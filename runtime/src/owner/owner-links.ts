@@ -1,0 +1,180 @@
+/**
+ * Ownership across processes (issue 11), after Ray's ownership model: the runtime that minted an
+ * object's id owns it (common/ids.ts `ownerOf`: the id names the owner's job), and any process
+ * holding a ref to it asks that owner — never a directory — for its value or where a copy is.
+ * This is both ends of the owner protocol (protocol/owner-messages.ts) for one runtime:
+ *
+ * - borrowing: the runtime's store meets an id it does not know and another job owns
+ *   (`MemoryStore.askOwnersWith`: a `get`, `wait` or task argument of a ref that came in a value),
+ *   and asks the owner once over the link to the owner's process; the reply settles the object in
+ *   this store like a result (small: bytes; large: a location, pulled from a node holding it by
+ *   the object transfer, as any located object is: the node store connects to it first if it must);
+ * - owning: a process asks about an object this runtime owns; it is answered once the object is
+ *   ready (a large one this runtime holds itself as a location on its own node, whose store serves
+ *   pulls of the owner's objects).
+ *
+ * Links: one connection per peer process, which either end may have opened (a node's endpoint
+ * accepts `open { channel: "owner", job }`; a process dials a node whose node-table row names
+ * the job). A driver has no endpoint, so it opens a link to each node that runs a runtime
+ * (driver/owner-network.ts), and the node asks it over that link.
+ *
+ * Invariants: each request is pending in exactly one link from its send to its reply or the
+ * link's close; when a link closes every pending request settles its object as `OwnerDiedError`
+ * (the owner's process is gone), so nothing waits for it. A borrowed object stays in this store
+ * (it is not counted by the owner's reference counting: Ray's borrower protocol is not built).
+ */
+import { ownerOf } from "../common/ids.js";
+import { ObjectLostError, OwnerDiedError } from "../common/errors.js";
+import { fromWireError, toWireError } from "../codec/index.js";
+import { CloseCode, type Connection } from "../protocol/connection.js";
+import { ownerMessageKinds, unreachableOwner, type OwnerMessage, type OwnerReply } from "../protocol/owner-messages.js";
+import type { MemoryStore } from "../object-store/memory-store.js";
+import type { Settled } from "../object-store/waiter.js";
+import { inlineThreshold, isLocation } from "../object-store/object-location.js";
+
+export type OwnerConnection = Connection<OwnerMessage, OwnerMessage>;
+
+export interface OwnerLinksParts {
+  /** The job whose ids this runtime mints: the objects it answers for. */
+  readonly jobId: string;
+  /** This runtime's node: where the large objects it holds are pulled from. */
+  readonly nodeId: string;
+  readonly store: MemoryStore;
+  /** A new link to the process that runs job `job` (the `open` sent), or undefined when no live node names it. */
+  readonly dial: (job: string) => OwnerConnection | undefined;
+  readonly log: (line: string) => void;
+}
+
+interface Link {
+  readonly connection: OwnerConnection;
+  /** The peer's job, when known (its `open`, or the node-table row it was dialled by). */
+  readonly job: string | undefined;
+  /** Requests this end sent and has no reply for: request id → object id. */
+  readonly pending: Map<number, string>;
+}
+
+export class OwnerLinks {
+  private readonly byJob = new Map<string, Link>();
+  private readonly links = new Set<Link>();
+  private requests = 0;
+
+  constructor(private readonly parts: OwnerLinksParts) {
+    parts.store.askOwnersWith((id) => this.ask(id));
+  }
+
+  /** A link another process opened (after its `open`), or one this process dialled: served and asked over both ways. */
+  accept(connection: OwnerConnection, job: string | undefined): void {
+    const link: Link = { connection, job, pending: new Map() };
+    this.links.add(link);
+    // The newest link to a job is the one asked on (an older one may be closing).
+    if (job !== undefined && job !== this.parts.jobId) this.byJob.set(job, link);
+    connection.onMessage = (m) => this.received(link, m);
+    connection.onClose = () => this.closed(link);
+  }
+
+  /** Whether this process has a link to the runtime of `job`. */
+  linkedTo(job: string): boolean {
+    return this.byJob.has(job);
+  }
+
+  /** Closes every link (the runtime shuts down; peers' requests on them are failed there). */
+  close(reason: string): void {
+    for (const link of [...this.links]) link.connection.close(1000, reason);
+  }
+
+  // ------------------------------------------------------------ borrowing
+
+  /** The store met `id` unknown: asked of its owner when another runtime owns it. */
+  private ask(id: string): void {
+    const owner = ownerOf(id);
+    if (owner === undefined || owner.jobId === this.parts.jobId) return;
+    let link = this.byJob.get(owner.jobId);
+    if (link === undefined) {
+      const dialled = this.parts.dial(owner.jobId);
+      if (dialled === undefined) {
+        // Settled after the waiter that asked is in place (the store calls this from `whenSettled`).
+        const error = new OwnerDiedError(
+          id,
+          `ObjectRef(${id}) is owned by job ${owner.jobId}, which no live node of the cluster runs and no process running it has linked to this one: ` +
+            "its owner is gone, and its object with it (or it is a driver that has not linked to this node yet). " +
+            "Compute or put the value again, or pass the value rather than the ref.",
+        );
+        queueMicrotask(() => this.parts.store.putError(id, error));
+        return;
+      }
+      this.accept(dialled, owner.jobId);
+      link = this.byJob.get(owner.jobId)!;
+    }
+    const reqId = ++this.requests;
+    link.pending.set(reqId, id);
+    link.connection.send({ t: "getObject", reqId, objectId: id });
+  }
+
+  private answered(link: Link, m: OwnerReply): void {
+    const id = link.pending.get(m.reqId);
+    if (id === undefined) return; // not asked on this link: ignored
+    link.pending.delete(m.reqId);
+    const { store } = this.parts;
+    if (m.t === "objectFailed") return store.putError(id, fromWireError(m.error as Parameters<typeof fromWireError>[0]));
+    const value = m.value;
+    if (value instanceof Uint8Array) return store.putBytes(id, value);
+    if (value.objectId !== id) return store.putError(id, new ObjectLostError(id, `The owner of ${id} answered with the location of ${value.objectId}.`));
+    store.putLocation(id, value);
+  }
+
+  // ------------------------------------------------------------ owning
+
+  private serve(link: Link, reqId: number, id: string): void {
+    const { store, jobId, nodeId } = this.parts;
+    const reply = (m: OwnerReply): void => {
+      if (link.connection.state === "open") link.connection.send(m);
+    };
+    if (ownerOf(id)?.jobId !== jobId || !store.knows(id)) {
+      const why = ownerOf(id)?.jobId !== jobId ? "this process is not its owner" : "its owner no longer holds it (freed, or every ref to it dropped)";
+      return reply({ t: "objectFailed", reqId, error: toWireError(new ObjectLostError(id, `Object ${id} was asked of job ${jobId} on node ${nodeId}, but ${why}.`)) });
+    }
+    store.whenSettled(
+      id,
+      {
+        settled: (_at: number, settled: Settled) => {
+          if (settled instanceof Error) return reply({ t: "objectFailed", reqId, error: toWireError(settled) });
+          if (isLocation(settled)) return reply({ t: "object", reqId, value: settled });
+          // Large bytes this runtime holds: pulled from its node (whose store serves the owner's objects).
+          const value = settled.byteLength < inlineThreshold ? settled : { objectId: id, heldOn: nodeId, size: settled.byteLength };
+          reply({ t: "object", reqId, value });
+        },
+      },
+      0,
+    );
+  }
+
+  // ------------------------------------------------------------ the link
+
+  private received(link: Link, m: OwnerMessage): void {
+    if (!ownerMessageKinds.has((m as { t: string }).t)) {
+      this.parts.log(`closing an owner link: a ${String((m as { t: string }).t)} message on it`);
+      return link.connection.close(CloseCode.PROTOCOL_ERROR, "a message of another protocol on the owner channel");
+    }
+    switch (m.t) {
+      case "getObject":
+        return this.serve(link, m.reqId, m.objectId);
+      case "object":
+      case "objectFailed":
+        return this.answered(link, m);
+      default:
+        return unreachableOwner(m);
+    }
+  }
+
+  private closed(link: Link): void {
+    this.links.delete(link);
+    if (link.job !== undefined && this.byJob.get(link.job) === link) this.byJob.delete(link.job);
+    for (const id of link.pending.values()) {
+      this.parts.store.putError(
+        id,
+        new OwnerDiedError(id, `The owner of ObjectRef(${id}) (job ${link.job ?? "unknown"}) is gone: the connection to its process closed before it answered. Compute or put the value again.`),
+      );
+    }
+    link.pending.clear();
+  }
+}
