@@ -16,8 +16,10 @@ async function rssAfter5000(mode: "put" | "get"): Promise<{ rss: Record<string, 
 
 test("5,000 puts of 1 MiB with their refs dropped stay in bounded memory", async () => {
   const out = await rssAfter5000("put");
-  assert.ok(out.rss["5000"]! < boundMiB, `RSS ${JSON.stringify(out.rss)} MiB`);
-  assert.ok(out.collections > 0);
+  // Whether the pool had to force a collection (`collections`) depends on whether V8 collected by
+  // itself first, which varies run to run (0 or 1 here on one machine): the bound is the behaviour;
+  // the forcing itself is tested deterministically in slab-pool.test.ts.
+  assert.ok(out.rss["5000"]! < boundMiB, `RSS ${JSON.stringify(out.rss)} MiB, ${out.collections} forced collections`);
 });
 
 test("a loop that only awaits ray.get of each put stays in bounded memory too", async () => {
