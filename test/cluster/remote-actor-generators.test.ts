@@ -8,7 +8,7 @@ import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
 import { rejection } from "../runtime/helpers.js";
 import { cancelAfterFirst, consumeWithinBound, linesIn, scratchFiles, valuesOf } from "../runtime/generator-checks.js";
-import { Stream } from "./remote-fns/remote-actor-generators.js";
+import { consumeStream, Stream } from "./remote-fns/remote-actor-generators.js";
 
 const TOKEN = "remote-actor-generators-token";
 const cluster = new TestCluster();
@@ -68,6 +68,18 @@ t("large values an actor's generator method yields on a node process stay there 
 t("cancelling an actor's generator method on a node process stops it there and ends the iteration with TaskCancelledError", async () => {
   const closed = freshFile("closed");
   await cancelAfterFirst(stream.endless.remote(closed), closed);
+});
+
+t("a task on another node process consumes a generator method of an actor it does not own", async () => {
+  const { caller, values } = await ray.get(consumeStream.options({ schedulingStrategy: { nodeId: head.nodeId!, soft: false } }).remote(stream, 3));
+  assert.is(caller, head.nodeId);
+  assert.equal(values, [0, 1, 2].map((i) => `s:${i}@${worker.nodeId}`));
+});
+
+t("a task on the actor's own node process consumes its generator method there", async () => {
+  const { caller, values } = await ray.get(consumeStream.options({ schedulingStrategy: { nodeId: worker.nodeId!, soft: false } }).remote(stream, 3));
+  assert.is(caller, worker.nodeId);
+  assert.equal(values, [0, 1, 2].map((i) => `s:${i}@${worker.nodeId}`));
 });
 
 t("an actor's node killed with SIGKILL mid-stream ends the generator with ActorDiedError; nothing hangs", async () => {

@@ -50,3 +50,12 @@ export const Stream = ray.remote({ maxConcurrency: 2 })(
     }
   },
 );
+
+type StreamHandle = ray.ActorHandle<InstanceType<typeof Stream>>;
+
+/** A task that consumes an actor's generator method where it runs (a caller that does not own the actor). */
+export const consumeStream = ray.remote(async function consumeStream(stream: StreamHandle, n: number): Promise<{ caller: string; values: string[] }> {
+  const values: string[] = [];
+  for await (const ref of stream.tagged.remote(n)) values.push(await ray.get(ref));
+  return { caller: ray.getRuntimeContext().nodeId, values };
+});
