@@ -6,8 +6,9 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
+import { joinHeadAndWorker, leaveAndStop } from "./driver-on-two-nodes.js";
 import { rejection } from "../runtime/helpers.js";
-import { cancelAfterFirst, consumeWithinBound, linesIn, scratchFiles, valuesOf } from "../runtime/generator-checks.js";
+import { cancelAfterFirst, consumeWithinBound, endsWhenKilled, errorAfterTwo, linesIn, scratchFiles, threeBigArrays, valuesOf } from "../runtime/generator-checks.js";
 import { consumeStream, Stream } from "./remote-fns/remote-actor-generators.js";
 
 const TOKEN = "remote-actor-generators-token";
@@ -21,19 +22,14 @@ const freshFile = scratchFiles("tsray-remote-actor-generators");
 const t = suite("generator methods of actors on node processes over ws");
 
 t.before(async () => {
-  head = await cluster.start(["--head", "--port", "0", "--num-cpus", "1", "--token", TOKEN]);
-  worker = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"special":1}', "--token", TOKEN]);
-  await ray.init({ address: head.url, token: TOKEN, numCpus: 0, namespace: "remote-actor-generators" });
+  ({ head, worker } = await joinHeadAndWorker(cluster, TOKEN, "remote-actor-generators", ["--num-cpus", "1", "--resources", '{"special":1}']));
   await until(() => ray.availableResources()["special"] === 1, "the worker node's first report", 20_000, 50);
   // Only the worker node has `special`: the actor lives there, in another process.
   stream = Stream.options({ numCpus: 0, resources: { special: 1 } }).remote("s");
   assert.is(await ray.get(stream.where.remote()), worker.nodeId);
 });
 
-t.after(async () => {
-  if (ray.isInitialized()) await ray.shutdown();
-  await cluster.cleanup();
-});
+t.after(() => leaveAndStop(cluster));
 
 t("a generator method of an actor on a node process streams its values to the driver in order", async () => {
   const gen = stream.tagged.remote(5);
@@ -49,20 +45,12 @@ t("generatorBackpressureNumObjects holds for an actor's generator method across 
 });
 
 t("an error in an actor's generator method on a node process arrives after the values yielded before it", async () => {
-  const refs: ray.ObjectRef<number>[] = [];
-  for await (const ref of stream.failsAfterTwo.remote()) refs.push(ref);
-  assert.is(refs.length, 3);
-  assert.equal(await ray.get(refs.slice(0, 2)), [1, 2]);
-  const e = await rejection(ray.get(refs[2]!), ray.TaskError);
-  assert.match(e.message, /the third value is out of range/);
+  await errorAfterTwo(stream.failsAfterTwo.remote());
   assert.is(await ray.get(stream.where.remote()), worker.nodeId, "the actor lives on");
 });
 
 t("large values an actor's generator method yields on a node process stay there and the driver's get pulls them", async () => {
-  const refs: ray.ObjectRef<Float64Array>[] = [];
-  for await (const ref of stream.bigArrays.remote(3, 50_000)) refs.push(ref);
-  const values = await ray.get(refs);
-  assert.equal(values.map((v) => [v.length, v[0], v[v.length - 1]]), [[50_000, 0, 0], [50_000, 1, 1], [50_000, 2, 2]]);
+  await threeBigArrays(stream.bigArrays.remote(3, 50_000));
 });
 
 t("cancelling an actor's generator method on a node process stops it there and ends the iteration with TaskCancelledError", async () => {
@@ -87,15 +75,8 @@ t("an actor's node killed with SIGKILL mid-stream ends the generator with ActorD
   await until(() => ray.availableResources()["victim"] === 1, "the victim node's first report", 20_000, 50);
   const doomed = Stream.options({ numCpus: 0, resources: { victim: 1 }, maxRestarts: -1 }).remote("doomed");
   const gen = doomed.bigThenHangs.remote(50_000); // 400 kB: kept on the victim
-  const first = await gen.next();
-  assert.is(first.done, false);
-  process.kill(victim.pid, "SIGKILL");
-  const rest: ray.ObjectRef[] = [];
-  for await (const ref of gen) rest.push(ref);
-  assert.is(rest.length, 1, "one more ref: the error");
-  const died = await rejection(ray.get(rest[0]!), ray.ActorDiedError);
+  const died = await endsWhenKilled(gen, victim.pid, ray.ActorDiedError);
   assert.match(died.message, /node/);
-  await rejection(ray.get(first.value as ray.ObjectRef), ray.ObjectLostError);
   await rejection(ray.get(doomed.where.remote()), ray.ActorDiedError);
 });
 

@@ -1,7 +1,8 @@
 // An actor with generator methods for the remote-actor-generators suite (generator methods of actors
 // on node processes). No top-level side effects: workers import this. Events go through files.
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import * as ray from "tsray";
+import { forever } from "../../runtime/remote-fns/generators.js";
 
 export const Stream = ray.remote({ maxConcurrency: 2 })(
   class Stream {
@@ -30,14 +31,7 @@ export const Stream = ray.remote({ maxConcurrency: 2 })(
     }
     /** Yields forever; `finally` writes `closed` once the generator is ended. */
     async *endless(closed: string): AsyncGenerator<number> {
-      try {
-        for (let i = 0; ; i++) {
-          yield i;
-          await new Promise((r) => setTimeout(r, 1));
-        }
-      } finally {
-        writeFileSync(closed, "");
-      }
+      yield* forever(closed);
     }
     /** Yields one large array, then waits (its node is killed in the test). */
     async *bigThenHangs(length: number): AsyncGenerator<Float64Array> {
