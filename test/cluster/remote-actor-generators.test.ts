@@ -9,7 +9,7 @@ import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
 import { joinHeadAndWorker, leaveAndStop } from "./driver-on-two-nodes.js";
 import { rejection } from "../runtime/helpers.js";
 import { cancelAfterFirst, consumeWithinBound, endsWhenKilled, errorAfterTwo, linesIn, scratchFiles, threeBigArrays, valuesOf } from "../runtime/generator-checks.js";
-import { consumeStream, Stream } from "./remote-fns/remote-actor-generators.js";
+import { consumeBounded, consumeStream, Stream } from "./remote-fns/remote-actor-generators.js";
 
 const TOKEN = "remote-actor-generators-token";
 const cluster = new TestCluster();
@@ -62,6 +62,13 @@ t("a task on another node process consumes a generator method of an actor it doe
   const { caller, values } = await ray.get(consumeStream.options({ schedulingStrategy: { nodeId: head.nodeId!, soft: false } }).remote(stream, 3));
   assert.is(caller, head.nodeId);
   assert.equal(values, [0, 1, 2].map((i) => `s:${i}@${worker.nodeId}`));
+});
+
+t("a task on another node process consuming an actor's bounded generator method keeps it within its bound", async () => {
+  const strategy = { schedulingStrategy: { nodeId: head.nodeId!, soft: false } };
+  const { values, maxAhead } = await ray.get(consumeBounded.options(strategy).remote(stream, 8, freshFile("foreign"), 1));
+  assert.equal(values, [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.ok(maxAhead <= 1, `the actor ran ${maxAhead} values ahead with a bound of 1`);
 });
 
 t("a task on the actor's own node process consumes its generator method there", async () => {

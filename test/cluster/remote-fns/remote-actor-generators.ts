@@ -1,6 +1,6 @@
 // An actor with generator methods for the remote-actor-generators suite (generator methods of actors
 // on node processes). No top-level side effects: workers import this. Events go through files.
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import * as ray from "tsray";
 import { forever } from "../../runtime/remote-fns/generators.js";
 
@@ -52,4 +52,18 @@ export const consumeStream = ray.remote(async function consumeStream(stream: Str
   const values: string[] = [];
   for await (const ref of stream.tagged.remote(n)) values.push(await ray.get(ref));
   return { caller: ray.getRuntimeContext().nodeId, values };
+});
+
+/**
+ * A task that consumes an actor's bounded generator method (`logged`, bound `bound`) where it runs:
+ * the values, and the most values the actor had produced ahead of what the task had taken.
+ */
+export const consumeBounded = ray.remote(async function consumeBounded(stream: StreamHandle, n: number, log: string, bound: number): Promise<{ values: number[]; maxAhead: number }> {
+  const values: number[] = [];
+  let maxAhead = 0;
+  for await (const ref of stream.logged.options({ generatorBackpressureNumObjects: bound }).remote(n, log)) {
+    values.push(await ray.get(ref));
+    maxAhead = Math.max(maxAhead, readFileSync(log, "utf8").split("\n").filter(Boolean).length - values.length);
+  }
+  return { values, maxAhead };
 });
