@@ -32,7 +32,13 @@ test("a well-formed actor call, lease and constructor post pass the node's check
 test("an ill-typed actor call is refused, naming the field", () => {
   assert.match(checkToNodeEndpoint({ t: "actorCall", call: { ...call, numReturns: -1 } }) ?? "", /numReturns/);
   assert.match(checkToNodeEndpoint({ t: "actorCall", call: { ...call, args: "bytes?" } }) ?? "", /args/);
-  assert.match(checkToNodeEndpoint({ t: "actorCall", call: { ...call, streaming: { backpressure: -1 } } }) ?? "", /streaming/);
+  assert.match(checkToNodeEndpoint({ t: "actorCall", call: { ...call, streaming: { backpressure: 0 } } }) ?? "", /streaming/);
+});
+
+test("a streaming actor call with a bound is accepted, and its acks must name the call and a count", () => {
+  assert.is(checkToNodeEndpoint({ t: "actorCall", call: { ...call, streaming: { backpressure: -1 } } }), undefined);
+  assert.is(checkToNodeEndpoint({ t: "actorGenAck", actorId: "a", taskId: "t", consumed: 2 }), undefined);
+  assert.match(checkToNodeEndpoint({ t: "actorGenAck", actorId: "a", taskId: "t", consumed: -1 }) ?? "", /consumed/);
 });
 
 test("an actor post carrying anything but a constructor, a drop or a cancel is refused", () => {
@@ -46,6 +52,8 @@ test("an owner refuses an ill-typed answer from a node", () => {
   assert.is(checkFromNode({ t: "actorCallDone", actorId: "a", taskId: "t", results: [new Uint8Array([1])] }), undefined);
   assert.match(checkFromNode({ t: "actorCallDone", actorId: "a", taskId: "t", results: [42] }) ?? "", /results/);
   assert.match(checkFromNode({ t: "bundlesDone", reqId: 1 }) ?? "", /ok/);
+  assert.is(checkFromNode({ t: "actorGenItem", actorId: "a", taskId: "t", index: 0, value: new Uint8Array([1]) }), undefined);
+  assert.match(checkFromNode({ t: "actorGenItem", actorId: "a", taskId: "t", index: 0, value: 42 }) ?? "", /value/);
   assert.match(checkFromNode({ t: "actorGranted", actorId: "a", resources: { special: 1 }, gpuIds: [-1] }) ?? "", /gpuIds/);
 });
 

@@ -6,8 +6,9 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
+import { joinHeadAndWorker, leaveAndStop } from "./driver-on-two-nodes.js";
 import { rejection } from "../runtime/helpers.js";
-import { cancelAfterFirst, consumeWithinBound, linesIn, scratchFiles, valuesOf } from "../runtime/generator-checks.js";
+import { cancelAfterFirst, consumeWithinBound, endsWhenKilled, errorAfterTwo, linesIn, scratchFiles, threeBigArrays, valuesOf } from "../runtime/generator-checks.js";
 import { bigArrays, countSync, endless, failsAfterTwo, logged, nodeIds, sumInTask } from "../runtime/remote-fns/generators.js";
 import { bigThenHangs, yieldsOnRetry } from "./remote-fns/remote-generators.js";
 
@@ -23,15 +24,10 @@ const freshFile = scratchFiles("tsray-remote-generators");
 const t = suite("streaming generators on node processes over ws");
 
 t.before(async () => {
-  head = await cluster.start(["--head", "--port", "0", "--num-cpus", "1", "--token", TOKEN]);
-  worker = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"special":1}', "--token", TOKEN]);
-  await ray.init({ address: head.url, token: TOKEN, numCpus: 0, namespace: "remote-generators" });
+  ({ head, worker } = await joinHeadAndWorker(cluster, TOKEN, "remote-generators", ["--num-cpus", "1", "--resources", '{"special":1}']));
 });
 
-t.after(async () => {
-  if (ray.isInitialized()) await ray.shutdown();
-  await cluster.cleanup();
-});
+t.after(() => leaveAndStop(cluster));
 
 t("a generator on a node process streams each value to the driver", async () => {
   const gen = nodeIds.options(onWorker).remote(4);
@@ -60,19 +56,11 @@ t("a task on a node process with one CPU consumes a generator it calls there (it
 });
 
 t("an error in a generator on a node process arrives after the values yielded before it", async () => {
-  const refs: ray.ObjectRef<number>[] = [];
-  for await (const ref of failsAfterTwo.options(onWorker).remote()) refs.push(ref);
-  assert.is(refs.length, 3);
-  assert.equal(await ray.get(refs.slice(0, 2)), [1, 2]);
-  const e = await rejection(ray.get(refs[2]!), ray.TaskError);
-  assert.match(e.message, /the third value is out of range/);
+  await errorAfterTwo(failsAfterTwo.options(onWorker).remote());
 });
 
 t("large values yielded on a node process stay there and the driver's get pulls them", async () => {
-  const refs: ray.ObjectRef<Float64Array>[] = [];
-  for await (const ref of bigArrays.options(onWorker).remote(3, 50_000)) refs.push(ref);
-  const values = await ray.get(refs);
-  assert.equal(values.map((v) => [v.length, v[0], v[v.length - 1]]), [[50_000, 0, 0], [50_000, 1, 1], [50_000, 2, 2]]);
+  await threeBigArrays(bigArrays.options(onWorker).remote(3, 50_000));
 });
 
 t("cancelling a generator on a node process stops it there and ends the iteration with TaskCancelledError", async () => {
@@ -110,16 +98,9 @@ t("a generator whose node dies before it yielded anything is retried on another 
 t("a node that dies mid-stream ends the generator with NodeDiedError, and its kept value with ObjectLostError", async () => {
   const victim = await startVictim("victim");
   const gen = bigThenHangs.options({ resources: { victim: 1 }, maxRetries: 1 }).remote(50_000); // 400 kB: kept on the victim
-  const first = await gen.next();
-  assert.is(first.done, false);
-  process.kill(victim.pid, "SIGKILL");
-  const rest: ray.ObjectRef[] = [];
-  for await (const ref of gen) rest.push(ref);
-  assert.is(rest.length, 1, "one more ref: the error");
-  const died = await rejection(ray.get(rest[0]!), ray.NodeDiedError);
+  const died = await endsWhenKilled(gen, victim.pid, ray.NodeDiedError);
   assert.is(died.code, "TSRAY_NODE_DIED");
   assert.match(died.message, /a generator that has yielded values is not run again/, "maxRetries 1 was not used: it had yielded");
-  await rejection(ray.get(first.value as ray.ObjectRef), ray.ObjectLostError);
 });
 
 t.run();

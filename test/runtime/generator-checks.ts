@@ -51,3 +51,38 @@ export async function cancelAfterFirst(gen: ray.ObjectRefGenerator<number>, clos
   await rejection(ray.get(rest[rest.length - 1]!), ray.TaskCancelledError);
   await until(() => existsSync(closed), "the generator's finally block ran (return() was called)");
 }
+
+/** Consumes `gen` (yields 1 and 2, then throws "the third value is out of range") and checks the error comes after both values. */
+export async function errorAfterTwo(gen: ray.ObjectRefGenerator<number>): Promise<void> {
+  const refs: ray.ObjectRef<number>[] = [];
+  for await (const ref of gen) refs.push(ref);
+  assert.is(refs.length, 3);
+  assert.equal(await ray.get(refs.slice(0, 2)), [1, 2]);
+  const e = await rejection(ray.get(refs[2]!), ray.TaskError);
+  assert.match(e.message, /the third value is out of range/);
+}
+
+/** Consumes `gen` (3 arrays of 50,000 doubles, each filled with its index) and checks every value arrives whole. */
+export async function threeBigArrays(gen: ray.ObjectRefGenerator<Float64Array>): Promise<void> {
+  const refs: ray.ObjectRef<Float64Array>[] = [];
+  for await (const ref of gen) refs.push(ref);
+  const values = await ray.get(refs);
+  assert.equal(values.map((v) => [v.length, v[0], v[v.length - 1]]), [[50_000, 0, 0], [50_000, 1, 1], [50_000, 2, 2]]);
+}
+
+/**
+ * Takes the first value of `gen`, SIGKILLs process `pid` (where `gen` runs, waiting after its first
+ * value), and checks the iteration then ends with exactly one more ref, whose `get` rejects with
+ * `cls`; the first value (kept in the dead process) rejects with `ObjectLostError`. Returns the error.
+ */
+export async function endsWhenKilled<E extends Error>(gen: ray.ObjectRefGenerator<unknown>, pid: number, cls: abstract new (...args: never[]) => E): Promise<E> {
+  const first = await gen.next();
+  assert.is(first.done, false);
+  process.kill(pid, "SIGKILL");
+  const rest: ray.ObjectRef[] = [];
+  for await (const ref of gen) rest.push(ref);
+  assert.is(rest.length, 1, "one more ref: the error");
+  const died = await rejection(ray.get(rest[0]!), cls);
+  await rejection(ray.get(first.value as ray.ObjectRef), ray.ObjectLostError);
+  return died;
+}

@@ -1,9 +1,11 @@
 /**
  * Where this process's calls to an actor another process owns go (owner/foreign-actor-calls.ts,
  * issue 11): to the node process hosting it (its `RemoteNodeClient`'s actor part), or, when it is
- * hosted on this process's own node for another owner, straight to this node's actor service.
+ * hosted on this process's own node for another owner, straight to this node's actor service
+ * (a generator method's values then go to this process's generator streams, its acks to the service).
  */
 import type { NodeService } from "../node/node-service.js";
+import type { GeneratorAcks, GeneratorItems } from "../node/generator-wire.js";
 import { answerCall, type RemoteActorOwner } from "../node/remote-actor-client.js";
 import { ForeignActorCalls, type ActorCallRoute, type ForeignActorDeps } from "../owner/foreign-actor-calls.js";
 import type { RemoteNodes } from "./remote-nodes.js";
@@ -14,11 +16,13 @@ export function actorRoute(
   owner: RemoteActorOwner,
   remote: RemoteNodes | undefined,
   service: NodeService | undefined,
+  items: GeneratorItems,
 ): ActorCallRoute | undefined {
   if (nodeId !== ownNodeId) return remote?.byId(nodeId)?.actors;
   const actors = service?.actors;
   if (actors === undefined) return undefined;
-  const caller = { send: (m: Parameters<typeof answerCall>[1]) => answerCall(owner, m) };
+  const acks: GeneratorAcks = { post: (m) => (m.t === "genAck" ? actors.ack(caller, m.taskId, m.consumed) : undefined) };
+  const caller = { send: (m: Parameters<typeof answerCall>[1]) => answerCall(owner, m, items, acks) };
   return { callActor: (call) => actors.call(caller, call), killActor: (id, noRestart) => actors.kill(id, noRestart) };
 }
 

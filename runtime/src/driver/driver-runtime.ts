@@ -193,7 +193,7 @@ export class DriverRuntime implements Core {
       rebuildError,
       cluster: this.cluster,
       streamStarted: this.generators.started,
-      foreign: foreignActorCalls(this.store, this.cluster, rebuildError, (id) => actorRoute(id, this.nodeId, this.actors, this.remote, this.nodeService)),
+      foreign: foreignActorCalls(this.store, this.cluster, rebuildError, (id) => actorRoute(id, this.nodeId, this.actors, this.remote, this.nodeService, this.generators)),
       cancelledCallEnded: this.tasks.cancelledCallEnded,
     });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.

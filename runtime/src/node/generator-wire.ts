@@ -19,11 +19,17 @@
  * A node that dies mid-stream closes the connection: the lease is lost (remote-node-client.ts),
  * the generator ends with `NodeDiedError` (not retried once it has yielded), and the gets of its
  * values kept on that node fail with `ObjectLostError`.
+ *
+ * Generator METHODS of an actor hosted on a node process go the same way with the actor messages:
+ * the node (node-actor-service.ts) sends each value to the call's caller as `actorGenItem`, before
+ * the call's answer, on the connection the `actorCall` came on; the caller's acks go back as
+ * `actorGenAck` (remote-actor-client.ts) and are posted to the actor's worker. A node that dies
+ * mid-stream fails the call with `ActorDiedError` (the actor died with its node).
  */
 import { generatorItemId } from "../common/ids.js";
 import type { Held } from "../object-store/object-location.js";
 import type { ToWorker } from "../protocol/thread-messages.js";
-import type { FromNode, ToNode } from "./node-messages.js";
+import type { ActorCallReply, ActorToNode, FromNode, ToNode } from "./node-messages.js";
 
 // ---------------------------------------------------------------- owner end
 
@@ -47,6 +53,18 @@ export function acksOverWire(leaseId: string, send: (message: ToNode) => void): 
   };
 }
 
+/** The acks of streaming actor calls sent on one connection (`actorOf`: the actor a call in flight went to): `actorGenAck`s on the wire. */
+export function actorAcksOverWire(actorOf: (taskId: string) => string | undefined, send: (message: ActorToNode) => void): GeneratorAcks {
+  return {
+    post(message) {
+      if (message.t !== "genAck") throw new Error(`only genAck goes to a generator method on another node, not ${message.t}`);
+      const actorId = actorOf(message.taskId);
+      // A call already answered (or lost) needs no more acks.
+      if (actorId !== undefined) send({ t: "actorGenAck", actorId, taskId: message.taskId, consumed: message.consumed });
+    },
+  };
+}
+
 // ---------------------------------------------------------------- node end
 
 /** Keeps a large value in this node's store under `objectId` (its location), or returns a small one's bytes. */
@@ -60,4 +78,9 @@ export function itemForOwner(leaseId: string, taskId: string, index: number, byt
 /** The worker's message for an owner's `genAck`. */
 export function ackForWorker(m: Extract<ToNode, { t: "genAck" }>): ToWorker {
   return { t: "genAck", taskId: m.taskId, consumed: m.consumed };
+}
+
+/** The caller's message for the `index`-th value streaming actor call `taskId` yielded. */
+export function actorItemForCaller(actorId: string, taskId: string, index: number, bytes: Uint8Array, keep: KeepValue): ActorCallReply {
+  return { t: "actorGenItem", actorId, taskId, index, value: keep(generatorItemId(taskId, index), bytes) };
 }

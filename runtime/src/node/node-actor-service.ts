@@ -21,6 +21,7 @@ import type { FromWorker } from "../protocol/thread-messages.js";
 import type { Held } from "../object-store/object-location.js";
 import type { ActorLeaseOwner, ActorLeaseSpec, ActorWorker, NodeClient } from "./node-client.js";
 import type { LocalNodeClient } from "./local-node-client.js";
+import { actorItemForCaller, type KeepValue } from "./generator-wire.js";
 import { unreachableNode, type ActorCallMessage, type ActorCallReply, type ActorFromNode, type ActorToNode, type NodeLogLine } from "./node-messages.js";
 
 /** Who a call's answer goes to: an owner's connection, or a caller in this node's own process. */
@@ -37,6 +38,8 @@ export interface NodeActorServiceParts {
   readonly node: LocalNodeClient;
   /** A call's results as callers get them: large ones kept in this node's store, by location. */
   readonly keepLarge: (taskId: string, results: readonly Uint8Array[]) => readonly Held[];
+  /** A generator method's value as its caller gets it: a large one kept in this node's store (generator-wire.ts). */
+  readonly keepValue: KeepValue;
   /** Reports an actor dead in the cluster state (its owner is gone and cannot). */
   readonly reportDead: (actorId: string) => void;
 }
@@ -141,6 +144,8 @@ export class NodeActorService implements ActorLeaseOwner {
         return this.call(peer, m.call);
       case "killActor":
         return this.kill(m.actorId, m.noRestart);
+      case "actorGenAck":
+        return this.ack(peer, m.taskId, m.consumed);
       default:
         return unreachableNode(m);
     }
@@ -161,6 +166,14 @@ export class NodeActorService implements ActorLeaseOwner {
     worker.client.post(call);
   }
 
+  /** The caller of streaming call `taskId` took `consumed` of its values: its worker hears it (a paused generator goes on). */
+  ack(caller: ActorCaller, taskId: string, consumed: number): void {
+    const pending = this.calls.get(taskId);
+    if (pending?.caller !== caller) return; // answered already, or not this caller's
+    const client = this.actors.get(pending.actorId)?.worker?.client;
+    if (client !== undefined && !client.exited) client.post({ t: "genAck", taskId, consumed });
+  }
+
   /**
    * A message from an actor worker of this node: true when it was a guest's (answered here);
    * false when this node's runtime serves it (its own actors' messages, and every guest's gets,
@@ -178,6 +191,13 @@ export class NodeActorService implements ActorLeaseOwner {
         const { actorId } = pending;
         if (m.t === "done") pending.caller.send({ t: "actorCallDone", actorId, taskId: m.taskId, results: this.parts.keepLarge(m.taskId, m.results) });
         else pending.caller.send({ t: "actorCallFailed", actorId, taskId: m.taskId, error: m.error });
+        return true;
+      }
+      case "genItem": {
+        // Sent at once, before the call's answer, on the caller's connection (order: generator-wire.ts).
+        const pending = this.calls.get(m.taskId);
+        if (pending === undefined) return false; // a generator it called itself: the runtime's
+        pending.caller.send(actorItemForCaller(pending.actorId, m.taskId, m.index, m.bytes, this.parts.keepValue));
         return true;
       }
       case "actorReady":

@@ -85,8 +85,7 @@ const actorCall = shape({
   args: bytes,
   deps: resolvedDeps,
   numReturns: count,
-  // Streaming calls do not cross processes yet (the owner refuses them before sending).
-  streaming: (v) => (v === undefined ? undefined : "streaming actor calls do not cross processes yet"),
+  streaming,
   group: optStr,
 });
 const actorLeaseSpec = shape({ id: str, name: str, demand: resources, placementDemand: resources, placement, detached: bool });
@@ -104,6 +103,7 @@ const toNode: Record<string, Check> = {
   stopActorWorker: shape({ key: str }),
   actorCall: shape({ call: actorCall }),
   killActor: shape({ actorId: str, noRestart: bool }),
+  actorGenAck: shape({ actorId: str, taskId: str, consumed: count }),
   open: shape({ channel: oneOf("leases", "objects", "owner"), from: str, job: optStr }),
   lease: shape({ spec: leaseSpec }),
   cancelLease: shape({ leaseId: str }),
@@ -142,6 +142,7 @@ const fromNode: Record<string, Check> = {
   actorCallDone: shape({ actorId: str, taskId: str, results: arrayOf(held) }),
   actorCallFailed: shape({ actorId: str, taskId: str, error: wireError }),
   actorCallDied: shape({ actorId: str, taskId: str, message: str }),
+  actorGenItem: shape({ actorId: str, taskId: str, index: count, value: held }),
   granted: shape({ leaseId: str, resources, gpuIds: arrayOf(count), workerId: str }),
   refused: shape({ leaseId: str, message: str }),
   done: shape({ leaseId: str, taskId: str, results: arrayOf(held) }),

@@ -147,6 +147,11 @@ export type BundlesToNode =
  * fails it with `ActorDiedError`, unless it is the owner, which restarts or fails its own calls).
  * `killActor` from a caller that is not the owner goes to the owner (`killRequested`), or ends an
  * orphaned detached actor there.
+ *
+ * A call to a generator method (`streaming`) is answered first with an `actorGenItem` per value as
+ * it is yielded (small inline, large kept on the node), then its `actorCallDone`/`Failed`, on the
+ * same connection; the caller's `actorGenAck`s reach the actor's worker (backpressure; see
+ * node/generator-wire.ts).
  */
 export interface WireActorLeaseSpec {
   readonly id: string;
@@ -160,7 +165,7 @@ export interface WireActorLeaseSpec {
 
 /** What an owner posts to an actor's worker on the node (calls go as `actorCall`, from any caller). */
 export type ActorPost = Extract<ToWorker, { t: "createActor" | "dropActor" | "cancel" }>;
-/** A method call as the actor's worker gets it (no streaming across processes yet). */
+/** A method call as the actor's worker gets it (a generator method's `streaming` included: its values come back as `actorGenItem`s). */
 export type ActorCallMessage = Extract<ToWorker, { t: "callActor" }>;
 
 export type ActorToNode =
@@ -171,13 +176,17 @@ export type ActorToNode =
   | { readonly t: "actorPost"; readonly key: string; readonly message: ActorPost }
   | { readonly t: "stopActorWorker"; readonly key: string }
   | { readonly t: "actorCall"; readonly call: ActorCallMessage }
-  | { readonly t: "killActor"; readonly actorId: string; readonly noRestart: boolean };
+  | { readonly t: "killActor"; readonly actorId: string; readonly noRestart: boolean }
+  /** The caller of streaming call `taskId` has taken `consumed` of its values: posted to the actor's worker as `genAck`. */
+  | { readonly t: "actorGenAck"; readonly actorId: string; readonly taskId: string; readonly consumed: number };
 
 /** The answers to an `actorCall`, to the connection that sent it (or to an in-process caller). */
 export type ActorCallReply =
   | { readonly t: "actorCallDone"; readonly actorId: string; readonly taskId: string; readonly results: readonly Held[] }
   | { readonly t: "actorCallFailed"; readonly actorId: string; readonly taskId: string; readonly error: WireError }
-  | { readonly t: "actorCallDied"; readonly actorId: string; readonly taskId: string; readonly message: string };
+  | { readonly t: "actorCallDied"; readonly actorId: string; readonly taskId: string; readonly message: string }
+  /** Streaming call `taskId` yielded its `index`-th value (before its `actorCallDone`/`Failed`): its bytes, or where the node keeps it. */
+  | { readonly t: "actorGenItem"; readonly actorId: string; readonly taskId: string; readonly index: number; readonly value: Held };
 
 export type ActorFromNode =
   | { readonly t: "actorGranted"; readonly actorId: string; readonly resources: Readonly<Record<string, number>>; readonly gpuIds: readonly number[] }
@@ -198,6 +207,7 @@ const actorToNodeKinds: ReadonlySet<string> = new Set<ActorToNode["t"]>([
   "stopActorWorker",
   "actorCall",
   "killActor",
+  "actorGenAck",
 ]);
 const actorFromNodeKinds: ReadonlySet<string> = new Set<ActorFromNode["t"]>([
   "actorGranted",
@@ -209,6 +219,7 @@ const actorFromNodeKinds: ReadonlySet<string> = new Set<ActorFromNode["t"]>([
   "actorCallDone",
   "actorCallFailed",
   "actorCallDied",
+  "actorGenItem",
 ]);
 
 export function isActorToNode(m: ToNode): m is ActorToNode {

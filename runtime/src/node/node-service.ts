@@ -83,7 +83,7 @@ export class NodeService implements GuestOwners {
 
   constructor(private readonly parts: NodeServiceParts) {
     parts.node.attachGuests(this);
-    this.actors = new NodeActorService({ node: parts.node, keepLarge: parts.keepLarge, reportDead: parts.reportActorDead });
+    this.actors = new NodeActorService({ node: parts.node, keepLarge: parts.keepLarge, keepValue: parts.keepValue, reportDead: parts.reportActorDead });
   }
 
   private peerOf(owner: OwnerConnection): ActorPeer {

@@ -7,10 +7,12 @@
  *
  * Nothing waits for a node that is gone (`died`): lease requests there fail (with the node's
  * `NodeDiedError`), every worker proxy exits, every call sent there is lost; anything asked later
- * is answered the same way in a later turn. Streaming calls (generator methods) are refused
- * before they are sent: they do not cross processes yet.
+ * is answered the same way in a later turn. A streaming call's (generator method's) values come
+ * back as `actorGenItem`s and go to this process's generator streams (`items`) with acks that go
+ * back as `actorGenAck`s (generator-wire.ts); when the node dies the call is lost like any other.
  */
 import { ActorDiedError, InvalidArgumentError } from "../common/errors.js";
+import { actorAcksOverWire, type GeneratorAcks, type GeneratorItems } from "./generator-wire.js";
 import type { Isolation } from "../common/options.js";
 import type { WireError } from "../common/task-spec.js";
 import type { Held } from "../object-store/object-location.js";
@@ -34,9 +36,14 @@ export interface RemoteActorOwner extends ActorLeaseOwner {
   kill(actorId: string, noRestart: boolean): void;
 }
 
-/** Hands an actor call's answer to the owner of this process's actor calls (from a node process, or this node's own service). */
-export function answerCall(owner: RemoteActorOwner, m: ActorCallReply): void {
+/**
+ * Hands an actor call's answer to the owner of this process's actor calls (from a node process, or
+ * this node's own service); a streaming call's values go to `items`, with `acks` for its worker.
+ */
+export function answerCall(owner: RemoteActorOwner, m: ActorCallReply, items: GeneratorItems, acks: GeneratorAcks): void {
   switch (m.t) {
+    case "actorGenItem":
+      return items.onItem(acks, m.taskId, m.index, m.value);
     case "actorCallDone":
       return owner.onCallDone(m.actorId, m.taskId, m.results);
     case "actorCallFailed":
@@ -93,10 +100,17 @@ export class RemoteActors {
   private readonly calls = new Map<string, string>();
   private keys = 0;
   private diedWith: Error | undefined;
+  /** The acks of streaming calls sent here: only for a call still in flight, while the node lives. */
+  private readonly acks = actorAcksOverWire(
+    (taskId) => (this.diedWith === undefined ? this.calls.get(taskId) : undefined),
+    (m) => this.send(m),
+  );
 
   constructor(
     private readonly node: NodeClient,
     readonly send: (m: ActorToNode) => void,
+    /** Where streaming calls' values go (the caller's generator streams). */
+    private readonly items: GeneratorItems,
   ) {}
 
   attach(owner: ActorLeaseOwner): void {
@@ -140,11 +154,6 @@ export class RemoteActors {
 
   /** A method call to an actor hosted on this node (the owner's own, or another owner's). */
   callActor(call: ActorCallMessage): void {
-    if (call.streaming !== undefined) {
-      const error = new InvalidArgumentError(`${call.name}: streaming actor calls (generator methods) do not run on another node process yet; call a non-generator method.`);
-      queueMicrotask(() => this.owner?.onCallLost(call.actorId, call.taskId, error));
-      return;
-    }
     if (this.diedWith !== undefined) {
       const error = new ActorDiedError(call.actorId, `Actor ${call.actorId} is unreachable: ${this.diedWith.message}`, { cause: this.diedWith });
       queueMicrotask(() => this.owner?.onCallLost(call.actorId, call.taskId, error));
@@ -169,7 +178,7 @@ export class RemoteActors {
         if (this.diedWith === undefined && !worker.exited) this.send({ t: "actorPost", key: worker.key, message });
         return;
       case "genAck":
-        return; // no streaming across processes yet
+        return this.acks.post(message);
       case "run":
       case "claimCells":
       case "reply":
@@ -208,10 +217,14 @@ export class RemoteActors {
       }
       case "killRequested":
         return owner.kill(m.actorId, m.noRestart);
+      case "actorGenItem":
+        // Its values come before its answer (generator-wire.ts): the call is still in flight.
+        if (this.calls.has(m.taskId)) answerCall(owner, m, this.items, this.acks);
+        return;
       case "actorCallDone":
       case "actorCallFailed":
       case "actorCallDied":
-        if (this.calls.delete(m.taskId)) answerCall(owner, m);
+        if (this.calls.delete(m.taskId)) answerCall(owner, m, this.items, this.acks);
         return;
       default:
         return unreachableNode(m);

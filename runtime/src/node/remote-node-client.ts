@@ -100,7 +100,7 @@ export class RemoteNodeClient implements NodeClient {
     private readonly requested?: ((spec: TaskLeaseSpec) => void) | undefined,
   ) {
     // A closing connection is the node's death for this owner (`died` follows): nothing more is sent.
-    this.actors = new RemoteActors(this, (m) => (connection.state === "closing" || connection.state === "closed" ? undefined : connection.send(m)));
+    this.actors = new RemoteActors(this, (m) => (connection.state === "closing" || connection.state === "closed" ? undefined : connection.send(m)), items);
     connection.onMessage = (m) => (isActorFromNode(m) ? this.actors.received(m) : this.received(m));
     connection.onClose = (event) => {
       const why = event.error?.message ?? `its connection closed (${event.code}${event.reason === "" ? "" : ` ${event.reason}`})`;

@@ -228,7 +228,7 @@ export class ActorManager implements RemoteActorOwner {
     const f = state?.inFlight.get(taskId);
     if (f === undefined) return this.d.foreign?.lost(taskId, error);
     if (!(error instanceof ActorDiedError)) {
-      // Refused before it was sent (a streaming call): it fails alone, the actor lives on.
+      // Not the actor's death (e.g. refused before it was sent): it fails alone, the actor lives on.
       state!.inFlight.delete(taskId);
       this.settleError(f.q.call, error);
     }

@@ -51,7 +51,7 @@ export const failsAfterTwo = ray.remote(async function* failsAfterTwo() {
 });
 
 /** Yields forever (a value per timer tick); `finally` writes `closed` once the generator is ended. */
-async function* forever(closed: string): AsyncGenerator<number> {
+export async function* forever(closed: string): AsyncGenerator<number> {
   try {
     for (let i = 0; ; i++) {
       yield i;
