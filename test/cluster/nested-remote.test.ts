@@ -7,6 +7,8 @@ import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
 import { forwardsNested, makesRefs, parentOfChildren, putsHere, returnsHangingChild, spillsChild, sumsNested, total } from "./remote-fns/nested-remote.js";
+import { leaveAndStop } from "./driver-on-two-nodes.js";
+import { seededArray } from "./remote-fns/array-pattern.js";
 
 const TOKEN = "nested-remote-token";
 const cluster = new TestCluster();
@@ -21,16 +23,7 @@ t.before(async () => {
   await ray.init({ address: head.url, token: TOKEN, numCpus: 0, namespace: "nested-remote" });
 });
 
-t.after(async () => {
-  if (ray.isInitialized()) await ray.shutdown();
-  await cluster.cleanup();
-});
-
-function pattern(length: number, seed: number): Float64Array {
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = (i % 1000) * seed + i;
-  return out;
-}
+t.after(() => leaveAndStop(cluster));
 
 function sum(a: Float64Array): number {
   return a.reduce((s, x) => s + x, 0);
@@ -55,8 +48,8 @@ t("refs a task on a worker node created and returned are got by the driver", asy
     // Owned by the worker node's runtime (its job), not by the driver.
     for (const ref of refs) assert.is.not(ref.owner?.jobId, ray.getRuntimeContext().jobId);
     const [put, child] = await within(ray.get(refs), `the values of length ${length}`);
-    assert.equal(put, pattern(length, 2));
-    assert.equal(child, pattern(length, 3));
+    assert.equal(put, seededArray(length, 2));
+    assert.equal(child, seededArray(length, 3));
   }
 });
 
@@ -72,8 +65,8 @@ t("refs a worker node owns, passed by the driver as top-level arguments, reach t
   const refs = await within(ray.get(makesRefs.options({ resources: { special: 1 } }).remote(length)), "the refs");
   const sums = await within(ray.get(refs.map((ref) => total.options({ resources: { onhead: 0.5 } }).remote(ref))), "the sums");
   assert.equal(sums, [
-    { nodeId: head.nodeId, sum: sum(pattern(length, 2)) },
-    { nodeId: head.nodeId, sum: sum(pattern(length, 3)) },
+    { nodeId: head.nodeId, sum: sum(seededArray(length, 2)) },
+    { nodeId: head.nodeId, sum: sum(seededArray(length, 3)) },
   ]);
 });
 
@@ -83,12 +76,12 @@ t("a large object a new worker node owns is pulled by the head, which connects t
   const length = 64 * 1024;
   const [ref] = await within(ray.get(putsHere.options({ resources: { third: 1 } }).remote(length)), "the ref");
   const out = await within(ray.get(total.options({ resources: { onhead: 0.5 } }).remote(ref!)), "the sum");
-  assert.equal(out, { nodeId: head.nodeId, sum: sum(pattern(length, 6)) });
+  assert.equal(out, { nodeId: head.nodeId, sum: sum(seededArray(length, 6)) });
 });
 
 t("a task on a worker node gets driver-owned refs nested in its argument", async () => {
-  const small = pattern(10, 4);
-  const large = pattern(64 * 1024, 5);
+  const small = seededArray(10, 4);
+  const large = seededArray(64 * 1024, 5);
   const sums = await within(ray.get(sumsNested.options({ resources: { special: 1 } }).remote([ray.put(small), ray.put(large)])), "the sums");
   assert.equal(sums, [sum(small), sum(large)]);
 });
@@ -96,8 +89,8 @@ t("a task on a worker node gets driver-owned refs nested in its argument", async
 t("driver-owned refs handed on by a task reach a node the driver never used, which asks the driver", async () => {
   const fourth = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"fourth":1}', "--token", TOKEN]);
   await until(() => ray.availableResources()["fourth"] === 1, "the fourth node's first report", 20_000, 50);
-  const small = pattern(10, 7);
-  const large = pattern(64 * 1024, 8);
+  const small = seededArray(10, 7);
+  const large = seededArray(64 * 1024, 8);
   const sums = await within(ray.get(forwardsNested.options({ resources: { special: 1 } }).remote([ray.put(small), ray.put(large)], "fourth")), "the sums");
   assert.equal(sums, [sum(small), sum(large)]);
   void fourth;
@@ -107,7 +100,7 @@ t("a task on the head gets refs a worker node owns, nested in its argument, from
   const length = 64 * 1024;
   const refs = await within(ray.get(makesRefs.options({ resources: { special: 1 } }).remote(length)), "the refs");
   const sums = await within(ray.get(sumsNested.options({ resources: { onhead: 0.5 } }).remote(refs)), "the sums");
-  assert.equal(sums, [sum(pattern(length, 2)), sum(pattern(length, 3))]);
+  assert.equal(sums, [sum(seededArray(length, 2)), sum(seededArray(length, 3))]);
 });
 
 t("a task on a worker node submits a child that only the head can run, and it runs there", async () => {

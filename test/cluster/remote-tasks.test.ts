@@ -9,6 +9,8 @@ import { join } from "node:path";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
 import { rejection } from "../runtime/helpers.js";
+import { joinHeadAndWorker, leaveAndStop } from "./driver-on-two-nodes.js";
+import { isSeededArray, seededArray } from "./remote-fns/array-pattern.js";
 import { fails, hangs, holdsUntilFile, makeArray, slowWhere, sumWhere, whereAmI } from "./remote-fns/remote-tasks.js";
 
 const TOKEN = "remote-tasks-token";
@@ -19,27 +21,13 @@ let worker!: NodeRecord;
 const t = suite("tasks on node processes over ws");
 
 t.before(async () => {
-  head = await cluster.start(["--head", "--port", "0", "--num-cpus", "1", "--token", TOKEN]);
-  worker = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"special":1}', "--token", TOKEN]);
-  await ray.init({ address: head.url, token: TOKEN, numCpus: 0, namespace: "remote-tasks" });
+  ({ head, worker } = await joinHeadAndWorker(cluster, TOKEN, "remote-tasks", ["--num-cpus", "1", "--resources", '{"special":1}']));
 });
 
-t.after(async () => {
-  if (ray.isInitialized()) await ray.shutdown();
-  await cluster.cleanup();
-});
-
-/** `length` numbers of `makeArray`'s pattern for `seed`. */
-function pattern(length: number, seed: number): Float64Array {
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = (i % 1000) * seed + i;
-  return out;
-}
+t.after(() => leaveAndStop(cluster));
 
 function intact(a: Float64Array, length: number, seed: number): boolean {
-  if (a.length !== length) return false;
-  for (let i = 0; i < length; i++) if (a[i] !== (i % 1000) * seed + i) return false;
-  return true;
+  return a.length === length && isSeededArray(a, seed);
 }
 
 t("a task that needs a resource only the worker node has runs on that node", async () => {
@@ -89,10 +77,10 @@ t("small arguments and results cross to the worker node and back intact", async 
 
 t("a 64 MiB typed array put by the driver is pulled by the worker node intact", async () => {
   const length = 8 * 1024 * 1024; // 64 MiB of float64
-  const ref = ray.put(pattern(length, 3));
+  const ref = ray.put(seededArray(length, 3));
   const out = await ray.get(sumWhere.options({ resources: { special: 1 } }).remote(ref));
   let sum = 0;
-  const a = pattern(length, 3);
+  const a = seededArray(length, 3);
   for (let i = 0; i < length; i++) sum += a[i]!;
   assert.equal(out, { nodeId: worker.nodeId, length, sum });
 });

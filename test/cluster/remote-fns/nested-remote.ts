@@ -1,5 +1,6 @@
 // Remote functions of the nested-remote suite (nested tasks on node processes). No top-level side effects: workers import this.
 import * as ray from "tsray";
+import { seededArray } from "./array-pattern.js";
 
 /** Where the task ran. */
 export const where = ray.remote(function where(): string {
@@ -14,16 +15,12 @@ export const parentOfChildren = ray.remote(async function parentOfChildren(n: nu
 
 /** `length` numbers following one pattern per `seed` (a result crossing back). */
 export const pattern = ray.remote(function pattern(length: number, seed: number): Float64Array {
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = (i % 1000) * seed + i;
-  return out;
+  return seededArray(length, seed);
 });
 
 /** Returns refs it created (a put and a child's result), of `length` numbers each, inside an array. */
 export const makesRefs = ray.remote(function makesRefs(length: number): Array<ray.ObjectRef<Float64Array>> {
-  const put = new Float64Array(length);
-  for (let i = 0; i < length; i++) put[i] = (i % 1000) * 2 + i;
-  return [ray.put(put), pattern.remote(length, 3)];
+  return [ray.put(seededArray(length, 2)), pattern.remote(length, 3)];
 });
 
 /** Gets refs nested in its argument (not top-level arguments: the task resolves them itself). */
@@ -56,9 +53,7 @@ export const total = ray.remote(function total(a: Float64Array): { nodeId: strin
 
 /** Puts `length` numbers of seed 6's pattern where it runs and returns the ref (no child task). */
 export const putsHere = ray.remote(function putsHere(length: number): Array<ray.ObjectRef<Float64Array>> {
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = (i % 1000) * 6 + i;
-  return [ray.put(out)];
+  return [ray.put(seededArray(length, 6))];
 });
 
 /** Hands refs it was given (nested) on to a child that needs `resource`, and returns the child's sums. */

@@ -1,11 +1,10 @@
 // Remote functions of the objects-between-nodes suite. No top-level side effects: workers import this.
 import * as ray from "tsray";
+import { isSeededArray, seededArray } from "./array-pattern.js";
 
 /** `length` numbers following one pattern per `seed`, made where the task runs. */
 export const makeArray = ray.remote(function makeArray(length: number, seed: number): Float64Array {
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = (i % 1000) * seed + i;
-  return out;
+  return seededArray(length, seed);
 });
 
 export interface Checked {
@@ -17,17 +16,13 @@ export interface Checked {
 
 /** Checks an array made by `makeArray(length, seed)`, and says where it ran. */
 export const checkArray = ray.remote(function checkArray(a: Float64Array, seed: number): Checked {
-  let intact = true;
-  for (let i = 0; i < a.length && intact; i++) intact = a[i] === (i % 1000) * seed + i;
-  return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact };
+  return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact: isSeededArray(a, seed) };
 });
 
 /** `checkArray` of an array the task gets itself (a nested ref: the driver does not resolve it). */
 export const checkNested = ray.remote(async function checkNested(box: { ref: ray.ObjectRef<Float64Array> }, seed: number): Promise<Checked> {
   const a = await ray.get(box.ref);
-  let intact = true;
-  for (let i = 0; i < a.length && intact; i++) intact = a[i] === (i % 1000) * seed + i;
-  return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact };
+  return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact: isSeededArray(a, seed) };
 });
 
 /** An actor that checks arrays: its constructor's and its calls' arguments are resolved by the actor manager. */
@@ -38,15 +33,12 @@ export const Checker = ray.remote(
       return this.first.length;
     }
     check(a: Float64Array, seed: number): boolean {
-      for (let i = 0; i < a.length; i++) if (a[i] !== (i % 1000) * seed + i) return false;
-      return true;
+      return isSeededArray(a, seed);
     }
     /** Gets a nested ref itself (the owner does not resolve it): where it runs, and whether the array is intact. */
     async checkNested(box: { ref: ray.ObjectRef<Float64Array> }, seed: number): Promise<Checked> {
       const a = await ray.get(box.ref);
-      let intact = true;
-      for (let i = 0; i < a.length && intact; i++) intact = a[i] === (i % 1000) * seed + i;
-      return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact };
+      return { nodeId: ray.getRuntimeContext().nodeId, length: a.length, intact: isSeededArray(a, seed) };
     }
   },
 );

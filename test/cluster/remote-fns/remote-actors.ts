@@ -1,5 +1,6 @@
 // Actors and tasks of the remote-actors suite (actors on node processes; no top-level side effects: workers import this).
 import * as ray from "tsray";
+import { seededArray } from "./array-pattern.js";
 
 /** A counter that says where it lives. */
 export const Keeper = ray.remote(
@@ -16,9 +17,7 @@ export const Keeper = ray.remote(
     }
     /** `length` float64s of one pattern per `seed` (a large result kept on the node). */
     array(length: number, seed: number): Float64Array {
-      const out = new Float64Array(length);
-      for (let i = 0; i < length; i++) out[i] = (i % 1000) * seed + i;
-      return out;
+      return seededArray(length, seed);
     }
     async sleep(ms: number): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, ms));

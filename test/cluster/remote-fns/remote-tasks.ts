@@ -1,6 +1,7 @@
 // Remote functions of the remote-tasks suite (tasks on node processes). No top-level side effects: workers import this.
 import { existsSync } from "node:fs";
 import * as ray from "tsray";
+import { seededArray } from "./array-pattern.js";
 
 /** Where the task ran. */
 export const whereAmI = ray.remote(function whereAmI(): string {
@@ -22,9 +23,7 @@ export const sumWhere = ray.remote(function sumWhere(a: Float64Array): { nodeId:
 
 /** `length` numbers following one pattern per `seed`, made where the task runs (a result crossing back). */
 export const makeArray = ray.remote(function makeArray(length: number, seed: number): Float64Array {
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = (i % 1000) * seed + i;
-  return out;
+  return seededArray(length, seed);
 });
 
 /** Fails with a message. */
