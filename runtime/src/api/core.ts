@@ -20,8 +20,8 @@ export interface Core {
   createActor(cls: RemoteClassInfo, args: readonly unknown[], options: ActorSpecOptions): ActorDescriptor;
   /**
    * The handle `createActor`'s caller made for the new actor: the owner counts it (actor
-   * reference counting; named and detached actors are not passed); absent where handles are not
-   * counted (a worker thread's core).
+   * reference counting, owner/actor-holds.ts and thread/handle-borrows.ts; named and detached
+   * actors are not passed).
    */
   trackActorHandle?(handle: object, actor: ActorDescriptor): void;
   submitActorTask(

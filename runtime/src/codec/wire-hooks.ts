@@ -16,11 +16,20 @@ export interface WireHooksLike {
 }
 
 /**
- * `onEncodeRef` hears of every ref that is encoded (the driver marks it as escaped);
- * `onHandle` of every actor handle encoded or decoded (the driver marks the actor's handles
- * as escaped: a copy may live elsewhere, so reference counting keeps the actor).
+ * What a thread's reference counting hears of the values its codec writes and reads:
+ * `encodedRef`, every ref encoded (it has escaped: common/reference-counter.ts);
+ * `encodedHandle`, every actor handle encoded (the value carrying it holds the actor:
+ * thread/handle-borrows.ts, owner/actor-holds.ts); `decodedHandle`, every handle instance
+ * made from the wire (a borrow of the actor for as long as the instance lives).
  */
-export function createWireHooks(onEncodeRef?: (id: string) => void, onHandle?: (actorId: string) => void): WireHooksLike {
+export interface WireEvents {
+  readonly encodedRef?: (id: string) => void;
+  readonly encodedHandle?: (actorId: string) => void;
+  readonly decodedHandle?: (handle: ActorHandleBase, actorId: string) => void;
+}
+
+export function createWireHooks(events: WireEvents = {}): WireHooksLike {
+  const onEncodeRef = events.encodedRef;
   return {
     encodeRef: onEncodeRef === undefined ? (ref) => ref.id : (ref) => (onEncodeRef(ref.id), ref.id),
     decodeRef: (wire) => {
@@ -32,7 +41,7 @@ export function createWireHooks(onEncodeRef?: (id: string) => void, onHandle?: (
       if (d === undefined) {
         throw new SerializationError("ActorHandle", "an ActorHandle that was not made by tsray cannot be sent");
       }
-      onHandle?.(d.actorId);
+      events.encodedHandle?.(d.actorId);
       // [id, className, methods, methodReturns?, generators?]: each optional part only when there is
       // one (a record, or null before generators), so the two never share a place (api/actor-handle.ts).
       if (d.generators !== undefined) return [d.actorId, d.className, d.methods, d.methodReturns ?? null, d.generators];
@@ -57,8 +66,9 @@ export function createWireHooks(onEncodeRef?: (id: string) => void, onHandle?: (
         ...(returns !== undefined ? { methodReturns: returns as Record<string, number> } : {}),
         ...(generators !== undefined ? { generators: generators as string[] } : {}),
       };
-      onHandle?.(actor.actorId);
-      return makeActorHandle(actor);
+      const handle = makeActorHandle(actor);
+      events.decodedHandle?.(handle, actor.actorId);
+      return handle;
     },
   };
 }

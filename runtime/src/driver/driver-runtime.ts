@@ -16,12 +16,13 @@ import type { RuntimeContext } from "../common/context.js";
 import type { Core, NodeInfo, PlacementGroupTableEntry } from "../api/core.js";
 import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, SchedulingOptions, Streaming, TaskCall, WireError } from "../common/task-spec.js";
 import { InvalidArgumentError, ObjectFreedError, OwnerDiedError, TsrayError } from "../common/errors.js";
-import { IdGenerator, driverIdPrefix } from "../common/ids.js";
+import { IdGenerator, driverIdPrefix, returnId } from "../common/ids.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { MemoryStore } from "../object-store/memory-store.js";
 import { SlabPool, type SlabPoolStatus } from "../object-store/slab-pool.js";
 import { ThreadSlabPins } from "../object-store/thread-slab-pins.js";
 import { ReferenceCounter } from "../common/reference-counter.js";
+import { ActorHolds } from "../owner/actor-holds.js";
 import { waitFor } from "../object-store/wait-request.js";
 import { actorCreation } from "../api/actor-creation.js";
 import { compactCodec, encodeArgs } from "../protocol/encoded-values.js";
@@ -76,14 +77,20 @@ export class DriverRuntime implements Core {
   private readonly refs = new ReferenceCounter((id) => this.store.delete(id));
   /** Values of the streaming generators called here or in workers (owner/generator-streams.ts). */
   readonly generators: GeneratorStreams;
-  /** Actor reference counting: the handles this driver made for unnamed, non-detached actors it created. */
-  private readonly actorRefs = new ReferenceCounter((actorId) => this.actors.outOfScope(actorId));
-  private readonly hooks = createWireHooks((id) => this.refs.escape(id), (actorId) => this.actorRefs.escape(actorId));
+  /** Actor reference counting: what holds each actor in this process, and this process's borrows elsewhere (owner/actor-holds.ts). */
+  readonly holds: ActorHolds;
+  private readonly hooks = createWireHooks({
+    encodedRef: (id) => this.refs.escape(id),
+    encodedHandle: (actorId) => this.holds.encoded(actorId),
+    decodedHandle: (handle, actorId) => this.holds.instance(handle, actorId),
+  });
   private readonly codec = compactCodec(new Codec(this.hooks), this.slabs);
   /** For `put`: a large frame is written straight into a slab (task arguments still get their own buffer, which moves to the worker). */
   private readonly putCodec = compactCodec(new Codec(this.hooks, { allocate: (n) => this.slabs.allocate(n) }), this.slabs);
   /** Every message to a worker: slabs it shares with a thread are pinned; a child process gets copies. */
   private readonly pinSlabsFor = (c: WorkerClient, m: ToWorker): ToWorker => this.slabPins.posting(c, c.gpuIds === undefined, m);
+  /** A worker thread or process ended: its slab views and its actor borrows are let go. */
+  private readonly threadGone = (c: WorkerClient): void => (this.slabPins.threadGone(c), this.holds.holderGone(c));
   private readonly scheduler: LocalScheduler<unknown>;
   private readonly tasks: TaskManager;
   /** The owner's client of this node: task leases and runs go through it (node/node-client.ts). */
@@ -127,6 +134,8 @@ export class DriverRuntime implements Core {
     this.objects = options.inProcessNodes?.length || options.network !== undefined ? new ClusterObjects() : undefined;
     this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
     this.generators = new GeneratorStreams(this.store, this.refs);
+    this.holds = new ActorHolds({ jobId: this.jobId, store: this.store, outOfScope: (id) => this.actors.outOfScope(id), owners: () => this.owners?.links });
+    this.store.onDelete((id) => this.holds.objectDeleted(id));
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());
     if (options.registerNode !== false) this.tell(registerOwnNode(this.cluster, this.nodeId, { ...options, jobId: this.jobId }, () => this.scheduler));
     this.store.onBusyChange((busy) => this.keepAlive.storeBusyChanged(busy));
@@ -155,14 +164,14 @@ export class DriverRuntime implements Core {
     // The user's frames first in a task's error (common/user-frames-first.ts).
     const rebuildError = (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0]));
     const processes = options.gpuWorkers === "process";
-    this.owners = options.network && new OwnerNetwork({ jobId: this.jobId, nodeId: this.nodeId, store: this.store, cluster: this.cluster, token: join?.token, objects: this.objects!, remote: () => this.remote, serves: options.network.serve === true });
+    this.owners = options.network && new OwnerNetwork({ jobId: this.jobId, nodeId: this.nodeId, store: this.store, cluster: this.cluster, token: join?.token, objects: this.objects!, remote: () => this.remote, serves: options.network.serve === true, actors: this.holds });
     const objects = this.objects?.addDriverNode(this.nodeId, this.store, this.owners?.reach);
     const limits = { heapMb: options.workerHeapMb };
     // An actor's thread on another node names that node (its gets pull there); a guest actor's answers its owner (node-actor-service.ts).
     const actorEvents = (node: string | undefined): WorkerClientEvents => ({
       onMessage: (c, m) => (this.nodeService?.actors.workerMessage(c, m) === true ? undefined : this.threads.route(c, undefined, m, node)),
       onExit: (c, code, error) => {
-        this.slabPins.threadGone(c);
+        this.threadGone(c);
         if (this.nodeService?.actors.workerExited(c, code, error) !== true && !this.closed) this.actors.onWorkerExit(c, code, error);
       },
       onPost: this.pinSlabsFor,
@@ -195,6 +204,7 @@ export class DriverRuntime implements Core {
       streamStarted: this.generators.started,
       foreign: foreignActorCalls(this.store, this.cluster, rebuildError, (id) => actorRoute(id, this.nodeId, this.actors, this.remote, this.nodeService, this.generators)),
       cancelledCallEnded: this.tasks.cancelledCallEnded,
+      ended: (id) => this.holds.actorEnded(id),
     });
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({
@@ -205,6 +215,7 @@ export class DriverRuntime implements Core {
       slabPins: this.slabPins,
       core: this,
       streams: this.generators,
+      holds: this.holds,
       guests: { onBlocked: (id) => this.nodeService?.onBlocked(id), onUnblocked: (id) => this.nodeService?.onUnblocked(id) },
     });
     const cpus = Number(options.node.totals.toJSON()["CPU"] ?? 0);
@@ -219,7 +230,7 @@ export class DriverRuntime implements Core {
             ? undefined
             : this.threads.route(w.client, w, m),
         onExit: (w, code, error) => {
-          this.slabPins.threadGone(w.client);
+          this.threadGone(w.client);
           if (!this.closed) this.node.workerExited(w, code, error);
         },
         onPost: this.pinSlabsFor,
@@ -230,7 +241,7 @@ export class DriverRuntime implements Core {
     const peerEvents: PeerNodeEvents = {
       threadData: (identity) => threadData(identity, this.options.namespace, ++this.threadCounter, undefined),
       onMessage: (w, m, node) => this.threads.route(w.client, w, m, node),
-      onThreadGone: (client) => this.slabPins.threadGone(client),
+      onThreadGone: (client) => this.threadGone(client),
       closed: () => this.closed,
       onPost: this.pinSlabsFor,
       owner: this.tasks,
@@ -293,33 +304,40 @@ export class DriverRuntime implements Core {
     return encoded;
   }
 
+  // Handles written into arguments or a put value hold their actors until the call settles, the actor ends, the object is deleted.
   submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[] {
     this.groups.check(call.demand, call.name);
-    const encoded = this.encodeArgs(args, call.name);
+    const { value: encoded, actors } = this.holds.collect(() => this.encodeArgs(args, call.name));
     const taskId = this.ids.next();
     this.tasks.submit(taskId, call, encoded, undefined);
+    this.holds.hold(actors, { k: "settled", id: returnId(taskId, call.numReturns, 0) });
     return this.refs.trackAll(refsFor(taskId, call.numReturns));
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorDescriptor {
     this.groups.check(o.demand, cls.className);
-    const encoded = this.encodeArgs(args, `${cls.className}.constructor`);
+    const { value: encoded, actors } = this.holds.collect(() => this.encodeArgs(args, `${cls.className}.constructor`));
     const created = this.actors.create(actorCreation(this.ids.next(), cls, encoded, o, this.options.namespace));
+    this.holds.hold(actors, { k: "actorEnds", actorId: created.actorId });
     return created;
   }
 
-  readonly trackActorHandle = (handle: object, actor: ActorDescriptor): void => this.actorRefs.track(handle, actor.actorId);
+  /** The handle `Cls.remote()` made for an unnamed, non-detached actor created here: counted until collected. */
+  readonly trackActorHandle = (handle: object, actor: ActorDescriptor): void => (this.holds.own(actor.actorId), this.holds.instance(handle, actor.actorId));
 
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming, group?: string): ObjectRef | ObjectRef[] {
-    const encoded = this.encodeArgs(args, name);
+    const { value: encoded, actors } = this.holds.collect(() => this.encodeArgs(args, name));
     const taskId = this.ids.next();
     this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId, group });
+    this.holds.hold(actors, { k: "settled", id: returnId(taskId, numReturns, 0) });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
   put(value: unknown): ObjectRef {
     const id = this.ids.next();
-    this.store.putBytes(id, this.putCodec.encode(value, "the value given to ray.put"));
+    const { value: bytes, actors } = this.holds.collect(() => this.putCodec.encode(value, "the value given to ray.put"));
+    this.store.putBytes(id, bytes);
+    this.holds.hold(actors, { k: "deleted", ids: [id] });
     const ref = new ObjectRef(id);
     this.refs.track(ref, id);
     return ref;

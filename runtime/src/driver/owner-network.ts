@@ -14,7 +14,7 @@ import type { NodeRecord } from "../cluster/cluster-state.js";
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { Connection } from "../protocol/connection.js";
 import type { OpenChannel } from "../node/node-messages.js";
-import { OwnerLinks, type OwnerConnection } from "../owner/owner-links.js";
+import { OwnerLinks, type ActorBorrowers, type OwnerConnection } from "../owner/owner-links.js";
 import { ownerMessageProblem, type OwnerMessage } from "../protocol/owner-messages.js";
 import { connectWs } from "../transport/ws-connection.js";
 import { nodeReach, type NodeReachParts } from "./node-reach.js";
@@ -26,6 +26,8 @@ export interface OwnerNetworkParts extends Omit<NodeReachParts, "ownNodeId"> {
   readonly store: MemoryStore;
   /** This runtime serves a node endpoint (a node process's), which others dial; else (a driver) it dials every node. */
   readonly serves: boolean;
+  /** Counts the borrows other processes make of this runtime's actors (owner/actor-holds.ts). */
+  readonly actors: ActorBorrowers;
 }
 
 export class OwnerNetwork {
@@ -43,6 +45,7 @@ export class OwnerNetwork {
         return record === undefined ? undefined : this.dial(record.address);
       },
       log: (line) => process.stderr.write(`tsray: ${line}\n`),
+      actors: parts.actors,
     });
     this.reach = nodeReach({ ...parts, ownNodeId: parts.nodeId });
   }

@@ -18,6 +18,7 @@ import { waitFor } from "../object-store/wait-request.js";
 import type { ActorManager } from "../owner/actor-manager.js";
 import type { TaskManager } from "../owner/task-manager.js";
 import type { GeneratorStreams } from "../owner/generator-streams.js";
+import type { ActorHolds } from "../owner/actor-holds.js";
 import { unreachable, type FromWorker, type ReplyValue, type SyncQuery } from "../protocol/thread-messages.js";
 
 export interface ThreadRequestsDeps {
@@ -30,6 +31,8 @@ export interface ThreadRequestsDeps {
   readonly core: Core;
   /** Values streaming generators yield, and what their callers consumed. */
   readonly streams: GeneratorStreams;
+  /** Actor reference counting: what threads hold and the values they write carry (owner/actor-holds.ts). */
+  readonly holds: ActorHolds;
   /** Tasks of owners in other processes (node/node-service.ts): their waits lend their CPUs too. */
   readonly guests?: { onBlocked(taskId: string): void; onUnblocked(taskId: string): void };
 }
@@ -72,6 +75,8 @@ export class ThreadRequests {
       case "submit":
         return this.d.tasks.submit(m.task.taskId, m.task, m.task.args, m.task.parentTaskId);
       case "createActor":
+        // Counted from the start (the thread's borrow of its handle comes next), unless named or detached.
+        if (m.creation.name === undefined && m.creation.detached !== true) this.d.holds.own(m.creation.actor.actorId);
         return this.d.actors.createFromWorker(m.creation);
       case "callActor":
         return this.d.actors.submitCall(m.call);
@@ -79,6 +84,15 @@ export class ThreadRequests {
         return this.d.store.putBytes(m.id, m.bytes);
       case "release":
         return this.d.store.delete(m.id);
+      case "borrowActor": {
+        const counting = this.d.holds.borrow(client, m.actorId);
+        if (counting === undefined) return client.post({ t: "reply", reqId: m.reqId, ok: true, value: { k: "none" } });
+        return this.answer(client, m.reqId, counting.then((): ReplyValue => ({ k: "none" })));
+      }
+      case "releaseActors":
+        return this.d.holds.release(client, m.actorIds);
+      case "holdActors":
+        return this.d.holds.hold(m.actorIds, m.until);
       case "free":
         return this.d.core.free(m.ids);
       case "unpin":

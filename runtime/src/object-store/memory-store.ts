@@ -268,6 +268,7 @@ export class MemoryStore implements WaitableStore {
    * pending object is dropped as soon as it settles (after its waiters ran).
    */
   delete(id: string): void {
+    this.deletedListener?.(id);
     const slot = this.entries.get(id);
     if (slot === undefined) return;
     if (this.retained.size > 0 && this.retained.has(id)) return void this.dropWhenReleased.add(id);
@@ -276,6 +277,12 @@ export class MemoryStore implements WaitableStore {
   }
 
   private readonly dropOnSettle = new Set<string>();
+  private deletedListener: ((id: string) => void) | undefined;
+
+  /** Hears every `delete`: what the object's value held is let go (owner/actor-holds.ts). */
+  onDelete(listener: (id: string) => void): void {
+    this.deletedListener = listener;
+  }
 
   /**
    * `ray.free`: the object's bytes are released now (and its copies on every

@@ -57,6 +57,8 @@ export interface ActorManagerDeps {
   readonly foreign?: ForeignActorCalls | undefined;
   /** A call cancelled after it was sent left its worker (settled, or the worker is gone): it submits nothing more. */
   readonly cancelledCallEnded?: ((taskId: string) => void) | undefined;
+  /** The actor is dead for good: what its constructor's arguments held is let go (owner/actor-holds.ts). */
+  readonly ended?: ((actorId: string) => void) | undefined;
 }
 
 export class ActorManager implements RemoteActorOwner {
@@ -440,6 +442,7 @@ export class ActorManager implements RemoteActorOwner {
     state.inFlight.clear();
     for (const q of state.queue.drain()) this.settleError(q.call, state.death);
     this.threads.detach(state);
+    this.d.ended?.(actor.actorId);
   }
 
   private settleError(call: ActorCallSubmission, error: Error): void {

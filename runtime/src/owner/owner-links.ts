@@ -21,7 +21,13 @@
  * Invariants: each request is pending in exactly one link from its send to its reply or the
  * link's close; when a link closes every pending request settles its object as `OwnerDiedError`
  * (the owner's process is gone), so nothing waits for it. A borrowed object stays in this store
- * (it is not counted by the owner's reference counting: Ray's borrower protocol is not built).
+ * (it is not counted by the owner's reference counting: Ray's borrower protocol is built for actor
+ * handles only).
+ *
+ * Actor handles (owner/actor-holds.ts): this end borrows an actor another runtime owns over the
+ * link to that runtime (`borrow`, answered once counted; `release`), and counts the borrows its
+ * peers make of actors it owns, one holder per link: a link that closes releases them all (its
+ * process is gone), and a pending borrow settles (nothing left to wait for).
  */
 import { ownerOf } from "../common/ids.js";
 import { ObjectLostError, OwnerDiedError } from "../common/errors.js";
@@ -31,6 +37,14 @@ import { ownerMessageKinds, unreachableOwner, type OwnerMessage, type OwnerReply
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { Settled } from "../object-store/waiter.js";
 import { inlineThreshold, isLocation } from "../object-store/object-location.js";
+import type { OwnerBorrows } from "./actor-holds.js";
+
+/** What counts the borrows peers make of this runtime's actors (ActorHolds). */
+export interface ActorBorrowers {
+  borrow(holder: object, actorId: string): Promise<void> | undefined;
+  release(holder: object, actorIds: readonly string[]): void;
+  holderGone(holder: object): void;
+}
 
 export type OwnerConnection = Connection<OwnerMessage, OwnerMessage>;
 
@@ -43,6 +57,8 @@ export interface OwnerLinksParts {
   /** A new link to the process that runs job `job` (the `open` sent), or undefined when no live node names it. */
   readonly dial: (job: string) => OwnerConnection | undefined;
   readonly log: (line: string) => void;
+  /** Absent: actor borrows are not counted here (answered at once). */
+  readonly actors?: ActorBorrowers | undefined;
 }
 
 interface Link {
@@ -51,9 +67,11 @@ interface Link {
   readonly job: string | undefined;
   /** Requests this end sent and has no reply for: request id → object id. */
   readonly pending: Map<number, string>;
+  /** Actor borrows this end asked and has no answer for: request id → its settling. */
+  readonly borrows: Map<number, () => void>;
 }
 
-export class OwnerLinks {
+export class OwnerLinks implements OwnerBorrows {
   private readonly byJob = new Map<string, Link>();
   private readonly links = new Set<Link>();
   private requests = 0;
@@ -64,7 +82,7 @@ export class OwnerLinks {
 
   /** A link another process opened (after its `open`), or one this process dialled: served and asked over both ways. */
   accept(connection: OwnerConnection, job: string | undefined): void {
-    const link: Link = { connection, job, pending: new Map() };
+    const link: Link = { connection, job, pending: new Map(), borrows: new Map() };
     this.links.add(link);
     // The newest link to a job is the one asked on (an older one may be closing).
     if (job !== undefined && job !== this.parts.jobId) this.byJob.set(job, link);
@@ -84,33 +102,38 @@ export class OwnerLinks {
 
   // ------------------------------------------------------------ borrowing
 
+  /** The link to the runtime of `job`, dialled when there is none; undefined when no live node runs it. */
+  private linkTo(job: string): Link | undefined {
+    const link = this.byJob.get(job);
+    if (link !== undefined) return link;
+    const dialled = this.parts.dial(job);
+    if (dialled === undefined) return undefined;
+    this.accept(dialled, job);
+    return this.byJob.get(job);
+  }
+
   /** The store met `id` unknown: asked of its owner when another runtime owns it. */
   private ask(id: string): void {
     const owner = ownerOf(id);
     if (owner === undefined || owner.jobId === this.parts.jobId) return;
-    let link = this.byJob.get(owner.jobId);
+    const link = this.linkTo(owner.jobId);
     if (link === undefined) {
-      const dialled = this.parts.dial(owner.jobId);
-      if (dialled === undefined) {
-        // Settled after the waiter that asked is in place (the store calls this from `whenSettled`).
-        const error = new OwnerDiedError(
-          id,
-          `ObjectRef(${id}) is owned by job ${owner.jobId}, which no live node of the cluster runs and no process running it has linked to this one: ` +
-            "its owner is gone, and its object with it (or it is a driver that has not linked to this node yet). " +
-            "Compute or put the value again, or pass the value rather than the ref.",
-        );
-        queueMicrotask(() => this.parts.store.putError(id, error));
-        return;
-      }
-      this.accept(dialled, owner.jobId);
-      link = this.byJob.get(owner.jobId)!;
+      // Settled after the waiter that asked is in place (the store calls this from `whenSettled`).
+      const error = new OwnerDiedError(
+        id,
+        `ObjectRef(${id}) is owned by job ${owner.jobId}, which no live node of the cluster runs and no process running it has linked to this one: ` +
+          "its owner is gone, and its object with it (or it is a driver that has not linked to this node yet). " +
+          "Compute or put the value again, or pass the value rather than the ref.",
+      );
+      queueMicrotask(() => this.parts.store.putError(id, error));
+      return;
     }
     const reqId = ++this.requests;
     link.pending.set(reqId, id);
     link.connection.send({ t: "getObject", reqId, objectId: id });
   }
 
-  private answered(link: Link, m: OwnerReply): void {
+  private answered(link: Link, m: Extract<OwnerReply, { t: "object" | "objectFailed" }>): void {
     const id = link.pending.get(m.reqId);
     if (id === undefined) return; // not asked on this link: ignored
     link.pending.delete(m.reqId);
@@ -122,7 +145,36 @@ export class OwnerLinks {
     store.putLocation(id, value);
   }
 
+  /** This process holds a handle of `actorId`, which another runtime owns: settles once that owner counts it (or is gone). */
+  borrow(actorId: string): Promise<void> {
+    const job = ownerOf(actorId)?.jobId;
+    const link = job === undefined || job === this.parts.jobId ? undefined : this.linkTo(job);
+    if (link === undefined || link.connection.state !== "open") return Promise.resolve();
+    const reqId = ++this.requests;
+    return new Promise<void>((resolve) => {
+      link.borrows.set(reqId, resolve);
+      link.connection.send({ t: "borrowActor", reqId, actorId });
+    });
+  }
+
+  /** This process holds no handle of `actorId` any more. */
+  release(actorId: string): void {
+    const job = ownerOf(actorId)?.jobId;
+    const link = job === undefined ? undefined : this.byJob.get(job);
+    if (link !== undefined && link.connection.state === "open") link.connection.send({ t: "releaseActor", reqId: 0, actorIds: [actorId] });
+  }
+
   // ------------------------------------------------------------ owning
+
+  /** A peer borrows one of this runtime's actors: answered once it is counted. */
+  private lend(link: Link, reqId: number, actorId: string): void {
+    const reply = (): void => {
+      if (link.connection.state === "open") link.connection.send({ t: "actorBorrowed", reqId });
+    };
+    const counting = this.parts.actors?.borrow(link, actorId);
+    if (counting === undefined) reply();
+    else void counting.then(reply);
+  }
 
   private serve(link: Link, reqId: number, id: string): void {
     const { store, jobId, nodeId } = this.parts;
@@ -161,6 +213,15 @@ export class OwnerLinks {
       case "object":
       case "objectFailed":
         return this.answered(link, m);
+      case "borrowActor":
+        return this.lend(link, m.reqId, m.actorId);
+      case "releaseActor":
+        return this.parts.actors?.release(link, m.actorIds);
+      case "actorBorrowed": {
+        const settle = link.borrows.get(m.reqId);
+        link.borrows.delete(m.reqId);
+        return settle?.();
+      }
       default:
         return unreachableOwner(m);
     }
@@ -176,5 +237,8 @@ export class OwnerLinks {
       );
     }
     link.pending.clear();
+    for (const settle of link.borrows.values()) settle();
+    link.borrows.clear();
+    this.parts.actors?.holderGone(link);
   }
 }

@@ -10,6 +10,10 @@
  * | asker → owner | owner → asker |
  * |---|---|
  * | `getObject { reqId, objectId }` | once the object is ready: `object { reqId, value }` (small: its bytes; large: where a copy is, an `ObjectLocation`, pulled by the asker over the object transfer) or `objectFailed { reqId, error }` (what it stands for, or that the owner no longer has it) |
+ * | `borrowActor { reqId, actorId }`: the asker's process holds a handle of an actor the owner owns (owner/actor-holds.ts) | `actorBorrowed { reqId }` once it is counted |
+ * | `releaseActor { reqId: 0, actorIds }`: it holds none of these any more | — |
+ *
+ * A closed link releases every actor its peer borrowed on it.
  *
  * Replies are typed by their request (one per `reqId`, the asker's number). Every pending request
  * fails when its connection closes: the owner's process is gone (`OwnerDiedError`). Plain data and
@@ -23,11 +27,16 @@ import type { WireError } from "../common/task-spec.js";
  */
 export type OwnedValue = Uint8Array | { readonly objectId: string; readonly heldOn: string; readonly size: number; readonly copies?: readonly string[] };
 
-export type OwnerRequest = { readonly t: "getObject"; readonly reqId: number; readonly objectId: string };
+export type OwnerRequest =
+  | { readonly t: "getObject"; readonly reqId: number; readonly objectId: string }
+  | { readonly t: "borrowActor"; readonly reqId: number; readonly actorId: string }
+  /** No reply (`reqId` 0). */
+  | { readonly t: "releaseActor"; readonly reqId: number; readonly actorIds: readonly string[] };
 
 export type OwnerReply =
   | { readonly t: "object"; readonly reqId: number; readonly value: OwnedValue }
-  | { readonly t: "objectFailed"; readonly reqId: number; readonly error: WireError };
+  | { readonly t: "objectFailed"; readonly reqId: number; readonly error: WireError }
+  | { readonly t: "actorBorrowed"; readonly reqId: number };
 
 export type OwnerMessage = OwnerRequest | OwnerReply;
 
@@ -39,7 +48,7 @@ const isCount = (v: unknown): boolean => typeof v === "number" && Number.isSafeI
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The owner-protocol kinds (a node's endpoint tells them from the node protocol's and the transfer's). */
-export const ownerMessageKinds: ReadonlySet<string> = new Set(["getObject", "object", "objectFailed"]);
+export const ownerMessageKinds: ReadonlySet<string> = new Set(["getObject", "object", "objectFailed", "borrowActor", "releaseActor", "actorBorrowed"]);
 
 function heldProblem(v: unknown): string | undefined {
   if (v instanceof Uint8Array) return undefined;
@@ -60,6 +69,14 @@ export function ownerMessageProblem(m: unknown): string | undefined {
       return heldProblem(m["value"]);
     case "objectFailed":
       return isObject(m["error"]) ? undefined : "an objectFailed without error";
+    case "borrowActor":
+      return typeof m["actorId"] === "string" ? undefined : "a borrowActor without actorId";
+    case "releaseActor": {
+      const ids = m["actorIds"];
+      return Array.isArray(ids) && ids.every((id) => typeof id === "string") ? undefined : "a releaseActor without actorIds";
+    }
+    case "actorBorrowed":
+      return undefined;
     default:
       return `unknown type ${JSON.stringify(String(m["t"])).slice(0, 40)}`;
   }

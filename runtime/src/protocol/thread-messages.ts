@@ -118,6 +118,19 @@ export type ReplyValue =
 
 // ---------------------------------------------------------------- worker → driver
 
+/**
+ * How long a value that carries actor handles holds those actors (owner/actor-holds.ts): a
+ * submission's arguments until its return `id` settles (retries included); a put value or results
+ * until the objects `ids` are deleted from this process's store (never, for objects stored
+ * elsewhere); a constructor's arguments until actor `actorId` ends (a restart runs it again);
+ * `session`: a value written where no end is known, held as long as the runtime runs.
+ */
+export type ActorHoldEnd =
+  | { readonly k: "settled"; readonly id: string }
+  | { readonly k: "deleted"; readonly ids: readonly string[] }
+  | { readonly k: "actorEnds"; readonly actorId: string }
+  | { readonly k: "session" };
+
 export type FromWorker =
   | { readonly t: "done"; readonly taskId: string; readonly results: readonly Uint8Array[] }
   /** Streaming generator `taskId` yielded its `index`-th value (sent as it is produced, before its `done`/`failed`). */
@@ -149,6 +162,16 @@ export type FromWorker =
   | { readonly t: "put"; readonly id: string; readonly bytes: Uint8Array }
   /** An object this thread owns is unreachable: the driver may drop it (see common/reference-counter.ts). */
   | { readonly t: "release"; readonly id: string }
+  /**
+   * Actor reference counting (thread/handle-borrows.ts): this thread now holds a live handle of
+   * `actorId` (its first); the reply (`none`) comes once the actor's owner counts the borrow, and
+   * the thread reports no task done before it has it.
+   */
+  | { readonly t: "borrowActor"; readonly reqId: number; readonly actorId: string }
+  /** This thread's last live handles of these actors were collected. */
+  | { readonly t: "releaseActors"; readonly actorIds: readonly string[] }
+  /** A value this thread encoded (arguments, a put, a result) carries handles of these actors: they are held until `until`. */
+  | { readonly t: "holdActors"; readonly actorIds: readonly string[]; readonly until: ActorHoldEnd }
   /** `ray.free` in a task: these objects are freed on every node. */
   | { readonly t: "free"; readonly ids: readonly string[] }
   /**

@@ -24,6 +24,8 @@ import { InvalidArgumentError, TaskCancelledError } from "../common/errors.js";
 import type { Streaming } from "../common/task-spec.js";
 import { addTransfer, type ValueCodec } from "../protocol/encoded-values.js";
 import type { FromWorker } from "../protocol/thread-messages.js";
+import { generatorItemId } from "../common/ids.js";
+import type { HandleBorrows } from "./handle-borrows.js";
 
 /** How the runner reports values (the thread's batched port, as the executor's `Post`). */
 type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
@@ -70,6 +72,7 @@ export class GeneratorRunner {
   constructor(
     private readonly codec: ValueCodec,
     private readonly post: Post,
+    private readonly borrows: HandleBorrows,
   ) {}
 
   /**
@@ -130,7 +133,8 @@ export class GeneratorRunner {
         const next = await gen.next();
         if (run.cancelled !== undefined) throw run.cancelled;
         if (next.done === true) return index;
-        const bytes = this.codec.encode(next.value, `value ${index + 1} yielded by ${name}`);
+        const { value: bytes, actors } = this.borrows.collect(() => this.codec.encode(next.value, `value ${index + 1} yielded by ${name}`));
+        this.borrows.hold(actors, { k: "deleted", ids: [generatorItemId(taskId, index)] });
         this.post({ t: "genItem", taskId, index, bytes }, addTransfer(undefined, bytes));
         index++;
         if (bound > 0 && index - run.consumed >= bound) {

@@ -19,6 +19,8 @@ import { claimable, claimToStart } from "../protocol/task-claims.js";
 import { CallCancellation, isThenable, type TaskContextStorage } from "./task-context.js";
 import type { ErrorCodec } from "./thread-core.js";
 import { GeneratorRunner, isGeneratorObject } from "./generator-runner.js";
+import type { HandleBorrows } from "./handle-borrows.js";
+import { returnIds } from "../common/ids.js";
 
 export type RunMessage = Extract<ToWorker, { t: "run" }>;
 export type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void;
@@ -52,8 +54,9 @@ export class TaskExecutor {
     private readonly errors: ErrorCodec,
     private readonly context: TaskContextStorage,
     private readonly post: Post,
+    private readonly borrows: HandleBorrows,
   ) {
-    this.generators = new GeneratorRunner(codec, post);
+    this.generators = new GeneratorRunner(codec, post, borrows);
   }
 
   run(m: RunMessage): void {
@@ -108,18 +111,31 @@ export class TaskExecutor {
 
   finish(taskId: string, name: string, numReturns: number, value: unknown): void {
     let results: Uint8Array[];
+    let actors: string[] | undefined;
     try {
-      results = encodeResults(this.codec, name, numReturns, value);
+      ({ value: results, actors } = this.borrows.collect(() => encodeResults(this.codec, name, numReturns, value)));
     } catch (e) {
       return this.fail(taskId, e);
     }
+    // Handles in the results are held while the result objects are (in the store of the process that owns them).
+    this.borrows.hold(actors, { k: "deleted", ids: returnIds(taskId, numReturns) });
     let transfer: ArrayBuffer[] | undefined;
     for (const r of results) transfer = addTransfer(transfer, r);
-    this.post({ t: "done", taskId, results }, transfer);
+    this.report({ t: "done", taskId, results }, transfer);
   }
 
   fail(taskId: string, error: unknown): void {
-    this.post({ t: "failed", taskId, error: this.errors.toWire(error), errorName: errorNameOf(error) });
+    this.report({ t: "failed", taskId, error: this.errors.toWire(error), errorName: errorNameOf(error) });
+  }
+
+  /**
+   * A task's (or call's) end goes out once the owners count the actor handles it borrowed
+   * (handle-borrows.ts): its submitter's hold on the handles in its arguments ends there.
+   */
+  private report(m: Extract<FromWorker, { t: "done" | "failed" }>, transfer?: ArrayBuffer[]): void {
+    const borrowing = this.borrows.settledBorrows();
+    if (borrowing === undefined) this.post(m, transfer);
+    else void borrowing.then(() => this.post(m, transfer));
   }
 
   private start(lane: Lane, m: RunMessage): void {

@@ -14,13 +14,14 @@ import type { ActorDescriptor, ActorSpecOptions, NamedActor, RemoteClassInfo, St
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import type { CoreRuntimeContext, RunningCallInfo } from "../common/context.js";
 import { InvalidArgumentError, TaskCancelledError, TsrayError } from "../common/errors.js";
-import { IdGenerator, generatorItemId } from "../common/ids.js";
+import { IdGenerator, generatorItemId, returnId } from "../common/ids.js";
 import { ReferenceCounter } from "../common/reference-counter.js";
 import { ObjectRef, refsFor } from "../api/object-ref.js";
 import { addTransfer, decodeOwnedList, encodeArgs, type ValueCodec } from "../protocol/encoded-values.js";
 import { decodeLoadingClasses } from "../common/serializable-classes.js";
 import type { FromWorker, ReplyValue, SyncQuery, ToWorker, TsrayWorkerData } from "../protocol/thread-messages.js";
 import type { TaskContextStorage } from "./task-context.js";
+import { HandleBorrows } from "./handle-borrows.js";
 
 export interface ErrorCodec {
   toWire(error: unknown): WireError;
@@ -41,6 +42,11 @@ export class ThreadCore implements Core {
   private flushNow: (() => void) | undefined;
   /** Objects this thread owns; unreachable ones are released in the driver's store. */
   readonly refs = new ReferenceCounter((id) => this.post({ t: "release", id }));
+  /** The actor handles this thread holds and writes (actor reference counting, handle-borrows.ts). */
+  readonly borrows = new HandleBorrows(
+    (m) => this.post(m),
+    (actorId) => this.request(false, (reqId) => ({ t: "borrowActor", reqId, actorId })),
+  );
 
   constructor(
     private readonly send: (message: FromWorker, transfer?: ArrayBuffer[]) => void,
@@ -55,7 +61,7 @@ export class ThreadCore implements Core {
   submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[] {
     this.refuseWhileImporting(`${call.name}.remote()`);
     const taskId = this.ids.next();
-    const encoded = encodeArgs(this.codec, args, call.name);
+    const { value: encoded, actors } = this.borrows.collect(() => encodeArgs(this.codec, args, call.name));
     this.post(
       {
         t: "submit",
@@ -74,21 +80,29 @@ export class ThreadCore implements Core {
       },
       addTransfer(undefined, encoded.bytes),
     );
+    this.borrows.hold(actors, { k: "settled", id: returnId(taskId, call.numReturns, 0) });
     return this.refs.trackAll(refsFor(taskId, call.numReturns));
   }
 
   createActor(cls: RemoteClassInfo, args: readonly unknown[], o: ActorSpecOptions): ActorDescriptor {
     this.refuseWhileImporting(`${cls.className}.remote()`);
-    const encoded = encodeArgs(this.codec, args, `${cls.className}.constructor`);
+    const { value: encoded, actors } = this.borrows.collect(() => encodeArgs(this.codec, args, `${cls.className}.constructor`));
     const creation = actorCreation(this.ids.next(), cls, encoded, o, this.data.namespace);
     this.post({ t: "createActor", creation });
+    // Until the actor ends: a restart runs its constructor with these arguments again.
+    this.borrows.hold(actors, { k: "actorEnds", actorId: creation.actor.actorId });
     return creation.actor;
+  }
+
+  /** The handle `Cls.remote()` made for an actor this thread created: a live handle like a decoded one. */
+  trackActorHandle(handle: object, actor: ActorDescriptor): void {
+    this.borrows.held(handle, actor.actorId);
   }
 
   submitActorTask(actor: ActorDescriptor, method: string, args: readonly unknown[], numReturns: number, name: string, streaming?: Streaming, group?: string): ObjectRef | ObjectRef[] {
     this.refuseWhileImporting(`${name}.remote()`);
     const taskId = this.ids.next();
-    const encoded = encodeArgs(this.codec, args, name);
+    const { value: encoded, actors } = this.borrows.collect(() => encodeArgs(this.codec, args, name));
     this.post(
       {
         t: "callActor",
@@ -96,6 +110,7 @@ export class ThreadCore implements Core {
       },
       addTransfer(undefined, encoded.bytes),
     );
+    this.borrows.hold(actors, { k: "settled", id: returnId(taskId, numReturns, 0) });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
@@ -114,8 +129,9 @@ export class ThreadCore implements Core {
   put(value: unknown): ObjectRef {
     this.refuseWhileImporting("ray.put()");
     const id = this.ids.next();
-    const bytes = this.codec.encode(value, "the value given to ray.put");
+    const { value: bytes, actors } = this.borrows.collect(() => this.codec.encode(value, "the value given to ray.put"));
     this.post({ t: "put", id, bytes }, addTransfer(undefined, bytes));
+    this.borrows.hold(actors, { k: "deleted", ids: [id] });
     const ref = new ObjectRef(id);
     this.refs.track(ref, id);
     return ref;

@@ -46,9 +46,19 @@ const post = (m: FromWorker, transfer?: ArrayBuffer[]) => out.post(m, transfer);
 // it reports the exit, and reports a child process's exit only after its IPC channel closed.
 process.on("exit", () => out.flushNow());
 const slabViews = new ThreadSlabViews(post);
-// Refs this thread encodes have escaped (see common/reference-counter.ts); `core` exists by the time any value is encoded.
+// Refs this thread encodes have escaped (see common/reference-counter.ts); actor handles it encodes and
+// decodes are counted (handle-borrows.ts); `core` exists by the time any value is encoded or decoded.
 // Views this thread decodes of the driver's slabs are tracked until collected (thread-slab-views.ts).
-const codec = compactCodec(new Codec(createWireHooks((id) => core.refs.escape(id))), slabViews);
+const codec = compactCodec(
+  new Codec(
+    createWireHooks({
+      encodedRef: (id) => core.refs.escape(id),
+      encodedHandle: (actorId) => core.borrows.encoded(actorId),
+      decodedHandle: (handle, actorId) => core.borrows.held(handle, actorId),
+    }),
+  ),
+  slabViews,
+);
 const errors: ErrorCodec = {
   toWire: (e: unknown): WireError => toWireError(e),
   fromWire: (w: WireError): Error => userFramesFirst(fromWireError(w as Parameters<typeof fromWireError>[0])),
@@ -59,7 +69,7 @@ installCore(core);
 // Threads share memory with the driver, so they can block on a synchronous query; child processes cannot.
 if (parentPort !== null) core.enableSyncQueries(() => out.flushNow());
 installLogForwarder(console, context, data.actorId !== undefined || data.sharedActors === true ? "actor" : "worker", post);
-const executor = new TaskExecutor(threadRegistry, codec, errors, context, post);
+const executor = new TaskExecutor(threadRegistry, codec, errors, context, post, core.borrows);
 // Only a thread that hosts actors (its own, or shared ones) loads the actor host (pool threads start with one
 // module less); messages wait in the port until the listener below is attached.
 async function loadActorHost(): Promise<HostedActors> {

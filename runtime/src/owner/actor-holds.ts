@@ -1,0 +1,204 @@
+/**
+ * Actor reference counting for one process (Ray's actor handle counting, with its borrower
+ * protocol): an actor this process owns — created here, unnamed and not detached — ends when
+ * nothing anywhere holds it; for an actor another process owns, this process is one borrower there.
+ *
+ * What holds an actor here (each adds one to its count while it lasts):
+ * - a live handle instance on this process's own thread (`instance`: until it is collected);
+ * - a worker thread of this process, or another process over the owner link, that holds live
+ *   handles (`borrow` … `release`, or until the thread or link is gone: `holderGone`);
+ * - a value that carries a handle (`hold`): a submission's arguments until its return settles
+ *   (retries included), a put value or results until their objects are deleted from this store
+ *   (an object another process owns — a result sent to the process that submitted the task — is
+ *   never deleted here, so it holds for the session), a constructor's arguments until that actor
+ *   ends, and a handle written where no end is known for the session.
+ *
+ * When the count of an actor another process owns goes 0 → 1 this process borrows it there
+ * (`OwnerBorrows.borrow`, answered once counted); 1 → 0 releases it. When the count of a counted
+ * actor owned here goes to 0, it is out of scope (ActorManager.outOfScope ends it after its
+ * submitted calls).
+ *
+ * Invariant: a thread's borrow is counted before the end of any task that decoded it is
+ * reported (the thread waits for `borrow`'s answer, thread/handle-borrows.ts), and every hold is
+ * taken while the handle it covers is still alive on the thread that wrote it, so a count never
+ * passes through 0 while a copy is on its way somewhere. Memory: a count per actor with holders,
+ * a list per holding object; nothing per task without handles.
+ */
+import { ownerOf } from "../common/ids.js";
+import { WrittenHandles } from "../common/written-handles.js";
+import { unreachable, type ActorHoldEnd } from "../protocol/thread-messages.js";
+import type { WaitableStore } from "../object-store/waiter.js";
+
+/** How this process borrows actors other processes own (owner/owner-links.ts). */
+export interface OwnerBorrows {
+  /** Settles once the owner counts this process as a holder (or cannot: it is gone). */
+  borrow(actorId: string): Promise<void>;
+  release(actorId: string): void;
+}
+
+export interface ActorHoldsDeps {
+  /** The job this process runs: the actors whose ids it minted are owned here. */
+  readonly jobId: string;
+  readonly store: Pick<WaitableStore, "whenSettled">;
+  /** A counted actor owned here is held by nothing any more. */
+  readonly outOfScope: (actorId: string) => void;
+  /** Absent: no other process (an actor another job owns is then never counted). */
+  readonly owners?: () => OwnerBorrows | undefined;
+}
+
+export class ActorHolds {
+  private readonly counts = new Map<string, number>();
+  /** Actors owned here that reference counting may end (not named, not detached). */
+  private readonly counted = new Set<string>();
+  /** What each thread or peer process holds (one count per actor each). */
+  private readonly holders = new Map<object, Set<string>>();
+  /** Objects whose values carry handles: object id → the actors (with repeats, one count each). */
+  private readonly inObjects = new Map<string, string[]>();
+  /** Constructor arguments: actor id → the actors its arguments carry. */
+  private readonly inConstructors = new Map<string, string[]>();
+  private readonly instances = new FinalizationRegistry<string>((actorId) => this.drop(actorId));
+  /** Borrows asked of other processes and not answered: actor id → the answer. */
+  private readonly asking = new Map<string, Promise<void>>();
+  /** Handles this process's own thread writes; one written outside `collect` holds for the session. */
+  private readonly written = new WrittenHandles((actorId) => this.add(actorId));
+
+  constructor(private readonly d: ActorHoldsDeps) {}
+
+  /** An actor created here that ends when nothing holds it (called before anything holds it). */
+  own(actorId: string): void {
+    this.counted.add(actorId);
+  }
+
+  /** A handle instance made on this process's own thread (created or decoded). */
+  instance(handle: object, actorId: string): void {
+    this.add(actorId);
+    this.instances.register(handle, actorId);
+  }
+
+  /** A handle of `actorId` was written into a value on this process's own thread. */
+  encoded(actorId: string): void {
+    this.written.encoded(actorId);
+  }
+
+  /** Runs `encode`; returns its value and the actors whose handles it wrote (for `hold`). */
+  collect<T>(encode: () => T): { readonly value: T; readonly actors: string[] | undefined } {
+    return this.written.collect(encode);
+  }
+
+  /** `actors` are held by a value until `until` (see the top of this file). */
+  hold(actors: readonly string[] | undefined, until: ActorHoldEnd): void {
+    if (actors === undefined || actors.length === 0) return;
+    switch (until.k) {
+      case "settled": {
+        for (const a of actors) this.add(a);
+        const release = { settled: () => this.dropAll(actors) };
+        this.d.store.whenSettled(until.id, release, 0);
+        return;
+      }
+      case "deleted":
+        for (const id of until.ids) {
+          for (const a of actors) this.add(a);
+          // An object another process owns (a result sent to its submitter) is stored there: this store
+          // may see a copy come and go, but never the object's end, so it holds for the session.
+          if (!this.ownedHere(id)) continue;
+          const list = this.inObjects.get(id);
+          if (list === undefined) this.inObjects.set(id, [...actors]);
+          else list.push(...actors);
+        }
+        return;
+      case "actorEnds": {
+        for (const a of actors) this.add(a);
+        const list = this.inConstructors.get(until.actorId);
+        if (list === undefined) this.inConstructors.set(until.actorId, [...actors]);
+        else list.push(...actors);
+        return;
+      }
+      case "session":
+        for (const a of actors) this.add(a);
+        return;
+      default:
+        return unreachable(until);
+    }
+  }
+
+  /** Object `id` was deleted from this process's store: what its value held is let go. */
+  objectDeleted(id: string): void {
+    if (this.inObjects.size === 0) return;
+    const list = this.inObjects.get(id);
+    if (list === undefined) return;
+    this.inObjects.delete(id);
+    this.dropAll(list);
+  }
+
+  /** Actor `actorId` ended: its constructor's arguments are let go. */
+  actorEnded(actorId: string): void {
+    this.counted.delete(actorId);
+    const list = this.inConstructors.get(actorId);
+    if (list === undefined) return;
+    this.inConstructors.delete(actorId);
+    this.dropAll(list);
+  }
+
+  /**
+   * `holder` (a worker thread, a peer process's link) holds live handles of `actorId`. Returns
+   * what to wait for before answering it: the owner in another process counting this process.
+   */
+  borrow(holder: object, actorId: string): Promise<void> | undefined {
+    let held = this.holders.get(holder);
+    if (held === undefined) this.holders.set(holder, (held = new Set()));
+    if (!held.has(actorId)) {
+      held.add(actorId);
+      this.add(actorId);
+    }
+    return this.asking.get(actorId);
+  }
+
+  release(holder: object, actorIds: readonly string[]): void {
+    const held = this.holders.get(holder);
+    if (held === undefined) return;
+    for (const a of actorIds) if (held.delete(a)) this.drop(a);
+    if (held.size === 0) this.holders.delete(holder);
+  }
+
+  /** A thread exited, or a peer process's link closed: whatever it held is let go. */
+  holderGone(holder: object): void {
+    const held = this.holders.get(holder);
+    if (held === undefined) return;
+    this.holders.delete(holder);
+    this.dropAll(held);
+  }
+
+  /** Whether anything here holds `actorId` (tests and introspection). */
+  holds(actorId: string): boolean {
+    return this.counts.has(actorId);
+  }
+
+  private add(actorId: string): void {
+    const n = (this.counts.get(actorId) ?? 0) + 1;
+    this.counts.set(actorId, n);
+    if (n !== 1 || this.ownedHere(actorId)) return;
+    const owners = this.d.owners?.();
+    if (owners === undefined) return;
+    const asked: Promise<void> = owners.borrow(actorId).finally(() => {
+      if (this.asking.get(actorId) === asked) this.asking.delete(actorId);
+    });
+    this.asking.set(actorId, asked);
+  }
+
+  private drop(actorId: string): void {
+    const n = (this.counts.get(actorId) ?? 1) - 1;
+    if (n > 0) return void this.counts.set(actorId, n);
+    this.counts.delete(actorId);
+    if (!this.ownedHere(actorId)) return this.d.owners?.()?.release(actorId);
+    if (!this.counted.delete(actorId)) return;
+    this.d.outOfScope(actorId);
+  }
+
+  private dropAll(actors: Iterable<string>): void {
+    for (const a of actors) this.drop(a);
+  }
+
+  private ownedHere(actorId: string): boolean {
+    return ownerOf(actorId)?.jobId === this.d.jobId;
+  }
+}
