@@ -8,7 +8,7 @@ import * as assert from "uvu/assert";
 import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
 import { Counter, useCounter } from "../runtime/remote-fns/actors.js";
-import { collectHere, gc, Holder } from "../runtime/remote-fns/handle-holders.js";
+import { collectHere, gc, Holder, makeCounter, passOn } from "../runtime/remote-fns/handle-holders.js";
 
 const TOKEN = "remote-borrowers-token";
 const SLOTS = 4;
@@ -90,6 +90,43 @@ t("a killed actor that held the handle lets the counter go", async () => {
   await until(() => live() === 1, "the counter's slot held in the report", 20_000, 50);
   ray.kill(holder);
   await collectUntil(() => live() === 0, "the counter ended after its holder was killed");
+});
+
+t("a handle returned inside a result from a task on the head node calls the counter, which ends once dropped", async () => {
+  await until(() => live() === 0, "no counter left from before", 20_000, 50);
+  const value = await (async () => {
+    const back = await ray.get(passOn.options(on(head)).remote(counter()));
+    return ray.get(back.counter.increment.remote(4));
+  })();
+  assert.is(value, 4);
+  await collectUntil(() => live() === 0, "the counter ended");
+});
+
+t("a counter created by a task on the head node and returned to the driver ends once the driver drops it", async () => {
+  await until(() => live() === 0, "no counter left from before", 20_000, 50);
+  const value = await (async () => {
+    const made = await ray.get(makeCounter.options(on(head)).remote());
+    return ray.get(made.counter.increment.remote(6));
+  })();
+  assert.is(value, 6);
+  await until(() => live() === 1, "the counter's slot held in the report", 20_000, 50);
+  await collectUntil(() => live() === 0, "the counter ended");
+});
+
+t("a handle an actor on the head node returns stays usable after the actor forgets it, and ends once dropped", async () => {
+  await until(() => live() === 0, "no counter left from before", 20_000, 50);
+  const holder = Holder.options({ numCpus: 0, ...on(head) }).remote();
+  await (async () => ray.get(holder.keep.remote(counter())))();
+  await until(() => live() === 1, "the counter's slot held in the report", 20_000, 50);
+  const value = await (async () => {
+    const given = await ray.get(holder.give.remote());
+    await ray.get(holder.forget.remote());
+    assert.ok(await staysAtLeast(1), "kept by the handle the driver got");
+    return ray.get(given.counter!.increment.remote(5));
+  })();
+  assert.is(value, 5);
+  await collectUntil(() => live() === 0, "the counter ended");
+  ray.kill(holder);
 });
 
 t.run();

@@ -56,6 +56,7 @@ test("a handle returned inside a task's result calls its actor and ends it once 
 
 test("an actor created inside a task and returned ends once its handles are dropped", () => {
   assert.is(out["createdValue"], 10);
+  assert.is(out["createdLive"], 1, "it held its slot while the driver held it");
   assert.is(out["createdFreed"], true);
 });
 

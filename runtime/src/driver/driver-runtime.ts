@@ -264,6 +264,7 @@ export class DriverRuntime implements Core {
         items: this.generators,
         changed: () => this.scheduler.nodesChanged(),
         connected: this.owners?.linkTo,
+        handles: this.holds,
       });
       joined.onViewChange = () => (this.scheduler.nodesChanged(), this.owners?.nodesChanged(), this.groups.resourcesFreed());
     }
@@ -278,6 +279,7 @@ export class DriverRuntime implements Core {
         log: (line) => process.stderr.write(`tsray: ${line}\n`),
         reportActorDead: (actorId) => this.tell(this.cluster.updateActorState(actorId, { state: "DEAD" })),
         ownerLink: this.owners?.accept,
+        handles: this.holds,
       });
     }
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));

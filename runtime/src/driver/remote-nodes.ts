@@ -14,6 +14,7 @@
  * placed in one go are spread over the nodes with room, not all sent to the one that had room in
  * an old report.
  */
+import type { HandleTakeOver } from "../node/handed-handles.js";
 import type { NodeRecord } from "../cluster/cluster-state.js";
 import type { ClusterStateCache } from "../cluster/cluster-state-client.js";
 import type { ActorLeaseOwner, LeaseOwner } from "../node/node-client.js";
@@ -57,6 +58,8 @@ export interface RemoteNodesParts {
   readonly changed: () => void;
   /** A node was connected to (its owner link is opened then: driver/owner-network.ts). */
   readonly connected?: ((record: NodeRecord) => void) | undefined;
+  /** Holds the actors that results from these nodes carry (node/handed-handles.ts). */
+  readonly handles?: HandleTakeOver | undefined;
 }
 
 export class RemoteNodes {
@@ -134,7 +137,7 @@ export class RemoteNodes {
     leases.holdProcess(false);
     objects.holdProcess(false);
     this.parts.objects.connectRemote(record.nodeId, objects as unknown as Parameters<ClusterObjects["connectRemote"]>[1]);
-    const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record), this.parts.items, (spec) => this.requested(record.nodeId, spec.demand));
+    const client = new RemoteNodeClient(record.nodeId, leases, () => this.viewOf(record), this.parts.items, (spec) => this.requested(record.nodeId, spec.demand), this.parts.handles);
     client.attach(this.parts.owner);
     if (this.parts.actorOwner !== undefined) client.attachActors(this.parts.actorOwner);
     this.clients.set(record.nodeId, client);

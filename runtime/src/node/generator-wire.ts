@@ -71,7 +71,7 @@ export function actorAcksOverWire(actorOf: (taskId: string) => string | undefine
 export type KeepValue = (objectId: string, bytes: Uint8Array) => Held;
 
 /** The owner's message for the `index`-th value a guest's generator (`taskId`, under `leaseId`) yielded. */
-export function itemForOwner(leaseId: string, taskId: string, index: number, bytes: Uint8Array, keep: KeepValue): FromNode {
+export function itemForOwner(leaseId: string, taskId: string, index: number, bytes: Uint8Array, keep: KeepValue): Extract<FromNode, { t: "genItem" }> {
   return { t: "genItem", leaseId, taskId, index, value: keep(generatorItemId(taskId, index), bytes) };
 }
 
@@ -81,6 +81,6 @@ export function ackForWorker(m: Extract<ToNode, { t: "genAck" }>): ToWorker {
 }
 
 /** The caller's message for the `index`-th value streaming actor call `taskId` yielded. */
-export function actorItemForCaller(actorId: string, taskId: string, index: number, bytes: Uint8Array, keep: KeepValue): ActorCallReply {
+export function actorItemForCaller(actorId: string, taskId: string, index: number, bytes: Uint8Array, keep: KeepValue): Extract<ActorCallReply, { t: "actorGenItem" }> {
   return { t: "actorGenItem", actorId, taskId, index, value: keep(generatorItemId(taskId, index), bytes) };
 }

@@ -15,6 +15,7 @@
  * its actors); its detached actors stay, orphaned, callable by anyone until killed or crashed
  * (no restarts without an owner), and this node reports their death to the cluster state.
  */
+import { naming, type HandleHandOver } from "./handed-handles.js";
 import { ResourceSet } from "../scheduler/resource-set.js";
 import type { Grant } from "../scheduler/schedule-request.js";
 import type { FromWorker } from "../protocol/thread-messages.js";
@@ -42,6 +43,8 @@ export interface NodeActorServiceParts {
   readonly keepValue: KeepValue;
   /** Reports an actor dead in the cluster state (its owner is gone and cannot). */
   readonly reportDead: (actorId: string) => void;
+  /** Actors the results sent to callers carry, held until those callers hold them (handed-handles.ts). */
+  readonly handles?: HandleHandOver | undefined;
 }
 
 interface GuestActor {
@@ -189,7 +192,7 @@ export class NodeActorService implements ActorLeaseOwner {
         if (pending === undefined) return false; // not a call (e.g. a nested task's): the runtime's
         this.calls.delete(m.taskId);
         const { actorId } = pending;
-        if (m.t === "done") pending.caller.send({ t: "actorCallDone", actorId, taskId: m.taskId, results: this.parts.keepLarge(m.taskId, m.results) });
+        if (m.t === "done") pending.caller.send(naming({ t: "actorCallDone", actorId, taskId: m.taskId, results: this.parts.keepLarge(m.taskId, m.results) }, this.parts.handles));
         else pending.caller.send({ t: "actorCallFailed", actorId, taskId: m.taskId, error: m.error });
         return true;
       }
@@ -197,7 +200,7 @@ export class NodeActorService implements ActorLeaseOwner {
         // Sent at once, before the call's answer, on the caller's connection (order: generator-wire.ts).
         const pending = this.calls.get(m.taskId);
         if (pending === undefined) return false; // a generator it called itself: the runtime's
-        pending.caller.send(actorItemForCaller(pending.actorId, m.taskId, m.index, m.bytes, this.parts.keepValue));
+        pending.caller.send(naming(actorItemForCaller(pending.actorId, m.taskId, m.index, m.bytes, this.parts.keepValue), this.parts.handles));
         return true;
       }
       case "actorReady":

@@ -112,6 +112,7 @@ const toNode: Record<string, Check> = {
   stop: shape({ leaseId: str }),
   return: shape({ leaseId: str }),
   genAck: shape({ leaseId: str, taskId: str, consumed: count }),
+  actorsHeld: shape({ objectIds: arrayOf(str) }),
 };
 
 /**
@@ -139,17 +140,17 @@ const fromNode: Record<string, Check> = {
   exitActor: shape({ actorId: str, taskId: str }),
   actorWorkerExited: shape({ key: str, exitCode: int, message: optStr }),
   killRequested: shape({ actorId: str, noRestart: bool }),
-  actorCallDone: shape({ actorId: str, taskId: str, results: arrayOf(held) }),
+  actorCallDone: shape({ actorId: str, taskId: str, results: arrayOf(held), actors: opt(arrayOf(str)) }),
   actorCallFailed: shape({ actorId: str, taskId: str, error: wireError }),
   actorCallDied: shape({ actorId: str, taskId: str, message: str }),
-  actorGenItem: shape({ actorId: str, taskId: str, index: count, value: held }),
+  actorGenItem: shape({ actorId: str, taskId: str, index: count, value: held, actors: opt(arrayOf(str)) }),
   granted: shape({ leaseId: str, resources, gpuIds: arrayOf(count), workerId: str }),
   refused: shape({ leaseId: str, message: str }),
-  done: shape({ leaseId: str, taskId: str, results: arrayOf(held) }),
+  done: shape({ leaseId: str, taskId: str, results: arrayOf(held), actors: opt(arrayOf(str)) }),
   failed: shape({ leaseId: str, taskId: str, errorName: str, error: (v) => (isObject(v) ? undefined : "expected an error") }),
   argsLost: shape({ leaseId: str, taskId: str, message: str }),
   lost: shape({ leaseId: str, exitCode: int, message: optStr }),
-  genItem: shape({ leaseId: str, taskId: str, index: count, value: held }),
+  genItem: shape({ leaseId: str, taskId: str, index: count, value: held, actors: opt(arrayOf(str)) }),
   log: shape({ stream: oneOf("out", "err"), label: str, text: str, pid: count, workerId: str }),
 };
 

@@ -17,6 +17,7 @@
  * | a `run` of a streaming generator (`streaming`) | `genItem` per value as it is yielded, before its `done`/`failed` (small inline, large kept on the node, as results) |
  * | `genAck` (the caller took values: a generator paused by backpressure goes on) | nothing |
  * | nothing | `log`: a line a task of this owner printed on the node (its pid and worker named, for the prefix) |
+ * | `actorsHeld` (the owner holds the actors a `done`/`genItem`'s `actors` named) | nothing (handed-handles.ts) |
  *
  * The connection closing is the node's death for the owner: every lease on it is lost and every
  * lease request on it fails (remote-node-client.ts), so nothing waits for a node that is gone.
@@ -74,7 +75,9 @@ export type ToNode =
   | ActorToNode
   | BundlesToNode
   /** The caller of streaming generator `taskId` (running under `leaseId`) has taken `consumed` of its values. */
-  | { readonly t: "genAck"; readonly leaseId: string; readonly taskId: string; readonly consumed: number };
+  | { readonly t: "genAck"; readonly leaseId: string; readonly taskId: string; readonly consumed: number }
+  /** The owner holds the actors the values of these objects carry (their `actors`): the node lets go of them (handed-handles.ts). */
+  | { readonly t: "actorsHeld"; readonly objectIds: readonly string[] };
 
 export type FromNode =
   | {
@@ -86,14 +89,14 @@ export type FromNode =
       readonly workerId: string;
     }
   | { readonly t: "refused"; readonly leaseId: string; readonly message: string }
-  | { readonly t: "done"; readonly leaseId: string; readonly taskId: string; readonly results: readonly Held[] }
+  | { readonly t: "done"; readonly leaseId: string; readonly taskId: string; readonly results: readonly Held[]; readonly actors?: readonly string[] }
   | { readonly t: "failed"; readonly leaseId: string; readonly taskId: string; readonly error: WireError; readonly errorName: string }
   | { readonly t: "argsLost"; readonly leaseId: string; readonly taskId: string; readonly message: string }
   | { readonly t: "lost"; readonly leaseId: string; readonly exitCode: number; readonly message: string | undefined }
   | ActorFromNode
   | { readonly t: "bundlesDone"; readonly reqId: number; readonly ok: boolean }
   /** Streaming generator `taskId` yielded its `index`-th value: its bytes, or where this node keeps it. */
-  | { readonly t: "genItem"; readonly leaseId: string; readonly taskId: string; readonly index: number; readonly value: Held }
+  | { readonly t: "genItem"; readonly leaseId: string; readonly taskId: string; readonly index: number; readonly value: Held; readonly actors?: readonly string[] }
   | {
       readonly t: "log";
       readonly stream: "out" | "err";
@@ -182,11 +185,11 @@ export type ActorToNode =
 
 /** The answers to an `actorCall`, to the connection that sent it (or to an in-process caller). */
 export type ActorCallReply =
-  | { readonly t: "actorCallDone"; readonly actorId: string; readonly taskId: string; readonly results: readonly Held[] }
+  | { readonly t: "actorCallDone"; readonly actorId: string; readonly taskId: string; readonly results: readonly Held[]; readonly actors?: readonly string[] }
   | { readonly t: "actorCallFailed"; readonly actorId: string; readonly taskId: string; readonly error: WireError }
   | { readonly t: "actorCallDied"; readonly actorId: string; readonly taskId: string; readonly message: string }
   /** Streaming call `taskId` yielded its `index`-th value (before its `actorCallDone`/`Failed`): its bytes, or where the node keeps it. */
-  | { readonly t: "actorGenItem"; readonly actorId: string; readonly taskId: string; readonly index: number; readonly value: Held };
+  | { readonly t: "actorGenItem"; readonly actorId: string; readonly taskId: string; readonly index: number; readonly value: Held; readonly actors?: readonly string[] };
 
 export type ActorFromNode =
   | { readonly t: "actorGranted"; readonly actorId: string; readonly resources: Readonly<Record<string, number>>; readonly gpuIds: readonly number[] }

@@ -25,6 +25,7 @@ import { ResourceSet } from "../scheduler/resource-set.js";
 import type { Grant } from "../scheduler/schedule-request.js";
 import type { FnLocation, WireError } from "../common/task-spec.js";
 import type { Connection } from "../protocol/connection.js";
+import { naming, type HandleHandOver } from "./handed-handles.js";
 import { CloseCode } from "../protocol/connection.js";
 import type { ObjectTransferMessage } from "../protocol/object-transfer.js";
 import type { Held } from "../object-store/object-location.js";
@@ -55,6 +56,8 @@ export interface NodeServiceParts {
   readonly reportActorDead: (actorId: string) => void;
   /** An `owner` channel (issue 11): the owner protocol, served by the node's runtime (owner/owner-links.ts); absent: refused. */
   readonly ownerLink?: ((connection: Connection<unknown, unknown>, job: string | undefined) => void) | undefined;
+  /** Actors the results sent to owners carry, held until those owners hold them (handed-handles.ts). */
+  readonly handles?: HandleHandOver | undefined;
 }
 
 interface GuestLease {
@@ -83,7 +86,7 @@ export class NodeService implements GuestOwners {
 
   constructor(private readonly parts: NodeServiceParts) {
     parts.node.attachGuests(this);
-    this.actors = new NodeActorService({ node: parts.node, keepLarge: parts.keepLarge, keepValue: parts.keepValue, reportDead: parts.reportActorDead });
+    this.actors = new NodeActorService({ node: parts.node, keepLarge: parts.keepLarge, keepValue: parts.keepValue, reportDead: parts.reportActorDead, handles: parts.handles });
   }
 
   private peerOf(owner: OwnerConnection): ActorPeer {
@@ -158,6 +161,8 @@ export class NodeService implements GuestOwners {
         if (lease?.worker !== undefined && lease.owner === owner && lease.taskId === m.taskId) lease.worker.client.post(ackForWorker(m));
         return;
       }
+      case "actorsHeld":
+        return this.parts.handles?.handedOver(m.objectIds);
       default:
         return unreachableNode(m);
     }
@@ -235,7 +240,7 @@ export class NodeService implements GuestOwners {
     if (lease === undefined) return;
     this.tasks.delete(taskId);
     lease.taskId = undefined;
-    send(lease.owner, { t: "done", leaseId: lease.id, taskId, results });
+    send(lease.owner, naming({ t: "done", leaseId: lease.id, taskId, results }, this.parts.handles));
   }
 
   onFailed(_worker: LeasedWorker, taskId: string, error: WireError, errorName: string): void {
@@ -263,7 +268,7 @@ export class NodeService implements GuestOwners {
   ): boolean {
     const lease = this.tasks.get(m.taskId);
     if (lease === undefined) return false;
-    if (m.t === "genItem") send(lease.owner, itemForOwner(lease.id, m.taskId, m.index, m.bytes, this.parts.keepValue));
+    if (m.t === "genItem") send(lease.owner, naming(itemForOwner(lease.id, m.taskId, m.index, m.bytes, this.parts.keepValue), this.parts.handles));
     else if (m.t === "done") this.onDone(worker, m.taskId, this.parts.keepLarge(m.taskId, m.results));
     else this.onFailed(worker, m.taskId, m.error, m.errorName);
     return true;

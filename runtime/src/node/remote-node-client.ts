@@ -16,6 +16,7 @@
  * A streaming generator's values come back as `genItem`s and go to the owner's generator streams
  * (`items`), with acks that travel back as `genAck`s (generator-wire.ts).
  */
+import { takeOver, type HandleTakeOver } from "./handed-handles.js";
 import { InvalidArgumentError, NodeDiedError } from "../common/errors.js";
 import type { FnLocation } from "../common/task-spec.js";
 import type { Isolation } from "../common/options.js";
@@ -98,10 +99,16 @@ export class RemoteNodeClient implements NodeClient {
     private readonly items: GeneratorItems,
     /** Told of each lease request sent to the node (remote-nodes.ts counts it against the node's view). */
     private readonly requested?: ((spec: TaskLeaseSpec) => void) | undefined,
+    /** Holds the actors that results from the node carry (handed-handles.ts). */
+    handles?: HandleTakeOver,
   ) {
     // A closing connection is the node's death for this owner (`died` follows): nothing more is sent.
-    this.actors = new RemoteActors(this, (m) => (connection.state === "closing" || connection.state === "closed" ? undefined : connection.send(m)), items);
-    connection.onMessage = (m) => (isActorFromNode(m) ? this.actors.received(m) : this.received(m));
+    const sendOpen = (m: ToNode) => (connection.state === "closing" || connection.state === "closed" ? undefined : connection.send(m));
+    this.actors = new RemoteActors(this, sendOpen, items);
+    connection.onMessage = (m) => {
+      takeOver(m, handles, sendOpen);
+      return isActorFromNode(m) ? this.actors.received(m) : this.received(m);
+    };
     connection.onClose = (event) => {
       const why = event.error?.message ?? `its connection closed (${event.code}${event.reason === "" ? "" : ` ${event.reason}`})`;
       this.died(new NodeDiedError(nodeId, `Node ${nodeId} is gone: ${why}.`, event.error !== undefined ? { cause: event.error } : undefined));

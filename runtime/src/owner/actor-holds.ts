@@ -9,9 +9,9 @@
  *   handles (`borrow` … `release`, or until the thread or link is gone: `holderGone`);
  * - a value that carries a handle (`hold`): a submission's arguments until its return settles
  *   (retries included), a put value or results until their objects are deleted from this store
- *   (an object another process owns — a result sent to the process that submitted the task — is
- *   never deleted here, so it holds for the session), a constructor's arguments until that actor
- *   ends, and a handle written where no end is known for the session.
+ *   (an object another process owns — a result sent to the process that submitted the task —
+ *   until that process holds the actors itself: node/handed-handles.ts), a constructor's
+ *   arguments until that actor ends, and a handle written where no end is known for the session.
  *
  * When the count of an actor another process owns goes 0 → 1 this process borrows it there
  * (`OwnerBorrows.borrow`, answered once counted); 1 → 0 releases it. When the count of a counted
@@ -54,6 +54,8 @@ export class ActorHolds {
   private readonly holders = new Map<object, Set<string>>();
   /** Objects whose values carry handles: object id → the actors (with repeats, one count each). */
   private readonly inObjects = new Map<string, string[]>();
+  /** Objects other processes own (results going to their submitter): object id → the actors, until handed over. */
+  private readonly handing = new Map<string, string[]>();
   /** Constructor arguments: actor id → the actors its arguments carry. */
   private readonly inConstructors = new Map<string, string[]>();
   private readonly instances = new FinalizationRegistry<string>((actorId) => this.drop(actorId));
@@ -98,11 +100,10 @@ export class ActorHolds {
       case "deleted":
         for (const id of until.ids) {
           for (const a of actors) this.add(a);
-          // An object another process owns (a result sent to its submitter) is stored there: this store
-          // may see a copy come and go, but never the object's end, so it holds for the session.
-          if (!this.ownedHere(id)) continue;
-          const list = this.inObjects.get(id);
-          if (list === undefined) this.inObjects.set(id, [...actors]);
+          // An object another process owns (a result sent to its submitter) is stored there: held here
+          // until that process holds what it carries (node/handed-handles.ts), else for the session.
+          const list = (this.ownedHere(id) ? this.inObjects : this.handing).get(id);
+          if (list === undefined) (this.ownedHere(id) ? this.inObjects : this.handing).set(id, [...actors]);
           else list.push(...actors);
         }
         return;
@@ -137,6 +138,35 @@ export class ActorHolds {
     if (list === undefined) return;
     this.inConstructors.delete(actorId);
     this.dropAll(list);
+  }
+
+  /** The actors the values of objects `ids` (another process's) carry, still held here until `handedOver`. */
+  handOver(ids: readonly string[]): string[] | undefined {
+    if (this.handing.size === 0) return undefined;
+    let actors: Set<string> | undefined;
+    for (const id of ids) for (const a of this.handing.get(id) ?? []) (actors ??= new Set()).add(a);
+    return actors === undefined ? undefined : [...actors];
+  }
+
+  /** The process that owns objects `ids` holds what their values carry now: let go here. */
+  handedOver(ids: readonly string[]): void {
+    for (const id of ids) {
+      const list = this.handing.get(id);
+      if (list === undefined) continue;
+      this.handing.delete(id);
+      this.dropAll(list);
+    }
+  }
+
+  /** Objects `ids` owned here came from another process carrying `actors`: held while they live; settles once counted. */
+  takeOver(actors: readonly string[], ids: readonly string[]): Promise<void> | undefined {
+    this.hold(actors, { k: "deleted", ids });
+    let waits: Promise<void>[] | undefined;
+    for (const a of actors) {
+      const asked = this.asking.get(a);
+      if (asked !== undefined) (waits ??= []).push(asked);
+    }
+    return waits === undefined ? undefined : Promise.all(waits).then(() => undefined);
   }
 
   /**

@@ -35,6 +35,10 @@ export const Holder = ray.remote(
       this.held = counter;
       return true;
     }
+    /** Returns the handle it holds, inside an object. */
+    give(): { counter: CounterHandle | undefined } {
+      return { counter: this.held };
+    }
     async callHeld(inc: number): Promise<number> {
       if (this.held === undefined) throw new Error("Holder holds no counter");
       return ray.get(this.held.increment.remote(inc));
@@ -55,9 +59,9 @@ export const passOn = ray.remote(function passOn(counter: CounterHandle): { coun
   return { counter };
 });
 
-/** Creates a Counter of one CPU in a task and returns its handle. */
+/** Creates a Counter (no CPU, one `slot`, as the suites count them) in a task and returns its handle. */
 export const makeCounter = ray.remote(function makeCounter(): { counter: CounterHandle } {
-  return { counter: Counter.options({ numCpus: 1 }).remote(100) };
+  return { counter: Counter.options({ numCpus: 0, resources: { slot: 1 } }).remote(100) };
 });
 
 /** Puts a handle inside an object and returns the ref (the object outlives the task). */
