@@ -13,7 +13,8 @@ import { TestCluster, type NodeRecord } from "./tsray-cli.js";
 import { joinHeadAndWorker, leaveAndStop } from "./driver-on-two-nodes.js";
 import { holdSignals, rejection, thrown, untilExists } from "../runtime/helpers.js";
 import { Waiter } from "../runtime/remote-fns/cancellation.js";
-import { cancelQueuedAtActor, cancelQueuedHere, cancelRunning, createNamedWaiter } from "./remote-fns/foreign-actor-cancel.js";
+import { Stream } from "./remote-fns/remote-actor-generators.js";
+import { cancelQueuedAtActor, cancelQueuedHere, cancelRunning, cancelStreamAfterFirst, createNamedWaiter } from "./remote-fns/foreign-actor-cancel.js";
 
 const TOKEN = "foreign-actor-cancel-token";
 const NAMESPACE = "foreign-actor-cancel";
@@ -82,6 +83,17 @@ t("this driver cancelling its call of a named actor another process owns: TaskCa
   // The actor serves on: a cancelled call does not end it.
   assert.is(await ray.get(w.echo.remote(7)), 7);
   ray.kill(w);
+});
+
+t("a task on another node process cancelling a generator method of an actor it does not own stops it there and ends its iteration with TaskCancelledError", async () => {
+  const stream = Stream.options({ numCpus: 0, ...on(worker) }).remote("s");
+  const closed = join(dir, "closed");
+  const out = await ray.get(cancelStreamAfterFirst.options(on(head)).remote(stream, closed));
+  assert.is(out.first, 0);
+  assert.ok(out.after < 5_000, `the iteration ended (${out.after} refs after the cancel)`);
+  assert.is(out.last, "TaskCancelledError");
+  await untilExists(closed); // the generator's finally block ran on the actor's node
+  ray.kill(stream);
 });
 
 t.run();

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import * as ray from "tsray";
 import { waitForFile } from "../../runtime/remote-fns/basic.js";
 import { Waiter } from "../../runtime/remote-fns/cancellation.js";
+import { Stream } from "./remote-actor-generators.js";
 
 type WaiterHandle = ray.ActorHandle<InstanceType<typeof Waiter>>;
 
@@ -69,4 +70,21 @@ export const createNamedWaiter = ray.remote(async function createNamedWaiter(nam
   const options = { name, namespace, lifetime: "detached", numCpus: 0, concurrencyGroups: { control: 1 }, schedulingStrategy: { nodeId, soft: false } } as const;
   const w = Waiter.options(options).remote(dir);
   await ray.get(w.release.options({ concurrencyGroup: "control" }).remote("up"));
+});
+
+/**
+ * Takes the first value of `stream.endless(closed)`, cancels the generator, and drains it: the
+ * first value, how many refs came after the cancel (at most 5,000 are taken: a cancel that did not
+ * reach it would go on for ever) and how the last one ended.
+ */
+export const cancelStreamAfterFirst = ray.remote(async function cancelStreamAfterFirst(
+  stream: ray.ActorHandle<InstanceType<typeof Stream>>,
+  closed: string,
+): Promise<{ first: number; after: number; last: string }> {
+  const gen = stream.endless.remote(closed);
+  const first = await ray.get((await gen.next()).value as ray.ObjectRef<number>);
+  ray.cancel(gen);
+  const rest: ray.ObjectRef<number>[] = [];
+  for await (const ref of gen) if (rest.push(ref) >= 5_000) break;
+  return { first, after: rest.length, last: await outcome(rest[rest.length - 1]!) };
 });
