@@ -48,6 +48,12 @@ test("an actor post carrying anything but a constructor, a drop or a cancel is r
   assert.match(checkToNodeEndpoint({ t: "killActor", actorId: "a1" }) ?? "", /noRestart/);
 });
 
+test("a caller's cancel of its actor call must name the actor, the call and its name", () => {
+  assert.is(checkToNodeEndpoint({ t: "cancelActorCall", actorId: "a1", taskId: "t1", name: "Keeper.increment" }), undefined);
+  assert.match(checkToNodeEndpoint({ t: "cancelActorCall", actorId: "a1", name: "Keeper.increment" }) ?? "", /taskId/);
+  assert.match(checkToNodeEndpoint({ t: "cancelActorCall", actorId: 7, taskId: "t1", name: "Keeper.increment" }) ?? "", /actorId/);
+});
+
 test("an owner refuses an ill-typed answer from a node", () => {
   assert.is(checkFromNode({ t: "actorCallDone", actorId: "a", taskId: "t", results: [new Uint8Array([1])] }), undefined);
   assert.match(checkFromNode({ t: "actorCallDone", actorId: "a", taskId: "t", results: [42] }) ?? "", /results/);

@@ -23,7 +23,11 @@ export function actorRoute(
   if (actors === undefined) return undefined;
   const acks: GeneratorAcks = { post: (m) => (m.t === "genAck" ? actors.ack(caller, m.taskId, m.consumed) : undefined) };
   const caller = { send: (m: Parameters<typeof answerCall>[1]) => answerCall(owner, m, items, acks) };
-  return { callActor: (call) => actors.call(caller, call), killActor: (id, noRestart) => actors.kill(id, noRestart) };
+  return {
+    callActor: (call) => actors.call(caller, call),
+    killActor: (id, noRestart) => actors.kill(id, noRestart),
+    cancelCall: (actorId, taskId, name) => actors.cancelCall(caller, actorId, taskId, name),
+  };
 }
 
 /** The calls this process makes to actors other processes own, routed by `route` (`actorRoute`). */

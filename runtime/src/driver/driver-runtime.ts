@@ -10,6 +10,7 @@ import { decodeNowOrLoading } from "../common/serializable-classes.js";
 import { availableParallelism } from "node:os";
 import { ActorManager } from "../owner/actor-manager.js";
 import { actorRoute, foreignActorCalls } from "./actor-routes.js";
+import type { ForeignActorCalls } from "../owner/foreign-actor-calls.js";
 import { Codec, fromWireError } from "../codec/index.js";
 import "../codec/native-strings.js";
 import type { RuntimeContext } from "../common/context.js";
@@ -113,6 +114,7 @@ export class DriverRuntime implements Core {
   /** `Task add` / `Actor Counter`: warned about once each. */
   private readonly warnedInfeasible = new Set<string>();
   private readonly actors: ActorManager;
+  private readonly foreign: ForeignActorCalls; // calls to actors other processes own (ray.cancel reaches them here)
   private readonly pool: WorkerPool;
   /** Starts actor threads one per event-loop turn, at most one booting per core (see thread-start-pacer.ts). */
   private readonly threadStarts = new ThreadStartPacer(Math.max(1, availableParallelism()));
@@ -202,7 +204,7 @@ export class DriverRuntime implements Core {
       rebuildError,
       cluster: this.cluster,
       streamStarted: this.generators.started,
-      foreign: foreignActorCalls(this.store, this.cluster, rebuildError, (id) => actorRoute(id, this.nodeId, this.actors, this.remote, this.nodeService, this.generators)),
+      foreign: (this.foreign = foreignActorCalls(this.store, this.cluster, rebuildError, (id) => actorRoute(id, this.nodeId, this.actors, this.remote, this.nodeService, this.generators))),
       cancelledCallEnded: this.tasks.cancelledCallEnded,
       ended: (id) => this.holds.actorEnded(id),
     });
@@ -380,8 +382,9 @@ export class DriverRuntime implements Core {
   cancel(ref: ObjectRef, force: boolean, recursive: boolean): void {
     const gone = ownerGone(ref.id, this.session);
     if (gone !== undefined) throw new InvalidArgumentError(`ray.cancel(): ${gone.message}`);
-    if (this.tasks.owns(ref.id)) this.tasks.cancel(ref.id, force, recursive);
-    else this.tasks.cancelChildrenOf(this.actors.cancelCall(ref.id, force), force, recursive);
+    if (this.tasks.owns(ref.id)) return this.tasks.cancel(ref.id, force, recursive);
+    this.tasks.cancelChildrenOf(this.actors.cancelCall(ref.id, force), force, recursive);
+    this.foreign.cancel(ref.id, force); // not found (an owned call's ref, or none): nothing
   }
 
   free(ids: readonly string[]): void {

@@ -60,7 +60,14 @@ interface GuestActor {
    * the owner's): posted right after it, in arrival order; answered `actorCallDied` if the actor
    * leaves first. Undefined once the constructor was posted.
    */
-  early: Array<{ readonly caller: ActorCaller; readonly call: ActorCallMessage }> | undefined;
+  early: Array<EarlyCall> | undefined;
+}
+
+interface EarlyCall {
+  readonly caller: ActorCaller;
+  readonly call: ActorCallMessage;
+  /** Its caller cancelled it: its cancel is posted right behind it (in the same batch: the worker never starts it). */
+  cancelled?: true;
 }
 
 interface GuestWorker {
@@ -129,7 +136,10 @@ export class NodeActorService implements ActorLeaseOwner {
           worker.client.post(message);
           const early = actor.early ?? [];
           actor.early = undefined;
-          for (const { caller, call } of early) this.call(caller, call);
+          for (const { caller, call, cancelled } of early) {
+            this.call(caller, call);
+            if (cancelled === true) this.cancelCall(caller, call.actorId, call.taskId, call.name);
+          }
           return;
         } else if (message.t === "dropActor") {
           worker.actors.delete(message.actorId);
@@ -147,6 +157,8 @@ export class NodeActorService implements ActorLeaseOwner {
         return this.call(peer, m.call);
       case "killActor":
         return this.kill(m.actorId, m.noRestart);
+      case "cancelActorCall":
+        return this.cancelCall(peer, m.actorId, m.taskId, m.name);
       case "actorGenAck":
         return this.ack(peer, m.taskId, m.consumed);
       default:
@@ -167,6 +179,24 @@ export class NodeActorService implements ActorLeaseOwner {
     }
     this.calls.set(call.taskId, { caller, actorId: call.actorId });
     worker.client.post(call);
+  }
+
+  /**
+   * `ray.cancel` by `caller` of its call `taskId`: its worker hears `cancel` (a call not started is
+   * dropped and answered cancelled, a running one has its signal aborted). Only the call's own caller
+   * may cancel it; one answered already is left alone.
+   */
+  cancelCall(caller: ActorCaller, actorId: string, taskId: string, name: string): void {
+    const actor = this.actors.get(actorId);
+    const early = actor?.early?.find((e) => e.call.taskId === taskId && e.caller === caller);
+    if (early !== undefined) {
+      early.cancelled = true;
+      return;
+    }
+    const pending = this.calls.get(taskId);
+    if (pending?.caller !== caller || pending.actorId !== actorId) return;
+    const client = actor?.worker?.client;
+    if (client !== undefined && !client.exited) client.post({ t: "cancel", taskId, name });
   }
 
   /** The caller of streaming call `taskId` took `consumed` of its values: its worker hears it (a paused generator goes on). */

@@ -103,6 +103,7 @@ const toNode: Record<string, Check> = {
   stopActorWorker: shape({ key: str }),
   actorCall: shape({ call: actorCall }),
   killActor: shape({ actorId: str, noRestart: bool }),
+  cancelActorCall: shape({ actorId: str, taskId: str, name: str }),
   actorGenAck: shape({ actorId: str, taskId: str, consumed: count }),
   open: shape({ channel: oneOf("leases", "objects", "owner"), from: str, job: optStr }),
   lease: shape({ spec: leaseSpec }),

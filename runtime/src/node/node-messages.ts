@@ -149,7 +149,10 @@ export type BundlesToNode =
  * threw), or `actorCallDied` (no live actor there, or its worker died while running it: the caller
  * fails it with `ActorDiedError`, unless it is the owner, which restarts or fails its own calls).
  * `killActor` from a caller that is not the owner goes to the owner (`killRequested`), or ends an
- * orphaned detached actor there.
+ * orphaned detached actor there. `cancelActorCall` (`ray.cancel` by a caller that is not the owner;
+ * the owner posts `cancel` itself) from the connection that sent the call: posted to the actor's
+ * worker as `cancel` (it drops the call if not started, else aborts its signal); the call is still
+ * answered as usual (the caller, which failed its refs already, ignores the answer).
  *
  * A call to a generator method (`streaming`) is answered first with an `actorGenItem` per value as
  * it is yielded (small inline, large kept on the node), then its `actorCallDone`/`Failed`, on the
@@ -180,6 +183,8 @@ export type ActorToNode =
   | { readonly t: "stopActorWorker"; readonly key: string }
   | { readonly t: "actorCall"; readonly call: ActorCallMessage }
   | { readonly t: "killActor"; readonly actorId: string; readonly noRestart: boolean }
+  /** `ray.cancel` of call `taskId` by the caller that sent it (not the owner: its goes as an `actorPost`). */
+  | { readonly t: "cancelActorCall"; readonly actorId: string; readonly taskId: string; readonly name: string }
   /** The caller of streaming call `taskId` has taken `consumed` of its values: posted to the actor's worker as `genAck`. */
   | { readonly t: "actorGenAck"; readonly actorId: string; readonly taskId: string; readonly consumed: number };
 
@@ -210,6 +215,7 @@ const actorToNodeKinds: ReadonlySet<string> = new Set<ActorToNode["t"]>([
   "stopActorWorker",
   "actorCall",
   "killActor",
+  "cancelActorCall",
   "actorGenAck",
 ]);
 const actorFromNodeKinds: ReadonlySet<string> = new Set<ActorFromNode["t"]>([

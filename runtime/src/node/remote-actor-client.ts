@@ -168,6 +168,11 @@ export class RemoteActors {
     if (this.diedWith === undefined) this.send({ t: "killActor", actorId, noRestart });
   }
 
+  /** `ray.cancel` of call `taskId` this process sent here (to an actor another process owns): its answer still comes, and is ignored. */
+  cancelCall(actorId: string, taskId: string, name: string): void {
+    if (this.diedWith === undefined && this.calls.has(taskId)) this.send({ t: "cancelActorCall", actorId, taskId, name });
+  }
+
   post(worker: RemoteActorWorker, message: ToWorker): void {
     switch (message.t) {
       case "callActor":

@@ -9,7 +9,7 @@
  */
 import { InvalidArgumentError, TaskCancelledError } from "../common/errors.js";
 import type { ActorCallSubmission } from "../common/task-spec.js";
-import type { ActorWorker } from "../node/node-client.js";
+import type { ToWorker } from "../protocol/thread-messages.js";
 import type { ActorSubmitQueue, QueuedCall } from "./actor-submit-queue.js";
 
 /** A call sent to an actor's worker and not settled yet. */
@@ -24,8 +24,12 @@ export interface InFlight {
 export interface CancellableActor {
   readonly queue: ActorSubmitQueue;
   readonly inFlight: ReadonlyMap<string, InFlight>;
-  readonly client: ActorWorker | undefined;
+  /** Where the cancel of a sent call goes: the actor's worker (an owned actor), or the route to its node (a foreign call). */
+  readonly client: { post(m: CancelPost): void } | undefined;
 }
+
+/** What the actor's worker is told when one of its calls is cancelled (the thread side's `cancel`). */
+export type CancelPost = Extract<ToWorker, { t: "cancel" }>;
 
 /**
  * Cancels the call `objectId` names (its id, or a return ref `<call id>.<i>` of a call with

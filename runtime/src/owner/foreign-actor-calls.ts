@@ -10,6 +10,11 @@
  * actor is located). An actor that cannot be located or reached fails its calls with
  * `ActorDiedError` saying why; after a lost call the location is looked up again for later calls.
  * The owner does not see these calls: they are not retried when the actor restarts.
+ *
+ * `ray.cancel` of such a call (`cancel`) behaves as for an owned actor's (actor-call-cancel.ts,
+ * shared): one still queued here (its actor being located, its arguments not ready) never runs;
+ * a sent one fails with `TaskCancelledError` at once and its node is told over the route that
+ * carried it (`cancelCall`), which posts `cancel` to the actor's worker; its late answer is ignored.
  */
 import { ActorDiedError, TaskError } from "../common/errors.js";
 import { returnIds } from "../common/ids.js";
@@ -18,12 +23,15 @@ import type { MemoryStore } from "../object-store/memory-store.js";
 import type { Held } from "../object-store/object-location.js";
 import type { ActorCallMessage } from "../node/node-messages.js";
 import type { ClusterStateClient } from "../cluster/cluster-state-client.js";
-import { ActorSubmitQueue } from "./actor-submit-queue.js";
+import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
+import { cancelActorCall, type CancellableActor, type CancelPost, type InFlight } from "./actor-call-cancel.js";
 
 /** Where calls to an actor hosted on some node go. */
 export interface ActorCallRoute {
   callActor(call: ActorCallMessage): void;
   killActor(actorId: string, noRestart: boolean): void;
+  /** `ray.cancel` of call `taskId` sent over this route: the actor's worker drops it, or aborts its signal. */
+  cancelCall(actorId: string, taskId: string, name: string): void;
 }
 
 export interface ForeignActorDeps {
@@ -34,16 +42,24 @@ export interface ForeignActorDeps {
   readonly rebuildError: (wire: WireError) => Error;
 }
 
-interface Foreign {
+interface Foreign extends CancellableActor {
   readonly queue: ActorSubmitQueue;
   route: ActorCallRoute | undefined;
   locating: boolean;
+  /** Its calls sent and not answered, each with the route it went by (its cancel goes the same way). */
+  readonly inFlight: Map<string, Sent>;
+  /** Where a sent call's cancel goes: to its route. */
+  readonly client: { post(m: CancelPost): void };
+}
+
+interface Sent extends InFlight {
+  readonly route: ActorCallRoute;
 }
 
 export class ForeignActorCalls {
   private readonly actors = new Map<string, Foreign>();
-  /** Calls sent and not answered: task id → the call. */
-  private readonly inFlight = new Map<string, ActorCallSubmission>();
+  /** Calls sent and not answered: task id → its actor (which may have left `actors` meanwhile). */
+  private readonly sent = new Map<string, Foreign>();
   /** Actors this process killed (`ray.kill`): their calls fail at once. */
   private readonly killed = new Set<string>();
 
@@ -54,10 +70,12 @@ export class ForeignActorCalls {
     let actor = this.actors.get(call.actorId);
     if (actor === undefined) {
       const queue = new ActorSubmitQueue(this.d.store, {
-        send: (q) => this.send(actor!, q.call, q.deps),
+        send: (q) => this.send(actor!, q),
         failDeps: (q, error) => this.settle(q.call, new TaskError(q.call.name, error)),
       });
-      this.actors.set(call.actorId, (actor = { queue, route: undefined, locating: false }));
+      const inFlight = new Map<string, Sent>();
+      const client = { post: (m: CancelPost) => inFlight.get(m.taskId)?.route.cancelCall(call.actorId, m.taskId, m.name) };
+      this.actors.set(call.actorId, (actor = { queue, route: undefined, locating: false, inFlight, client }));
     }
     actor.queue.push(call);
     if (actor.route === undefined) this.locate(call.actorId, actor);
@@ -75,13 +93,22 @@ export class ForeignActorCalls {
     );
   }
 
+  /**
+   * `ray.cancel` of one of these calls (`objectId`: its id, or one of its return refs): as for an
+   * owned actor's call (actor-call-cancel.ts), `force` refused. Unknown or answered: nothing.
+   */
+  cancel(objectId: string, force: boolean): void {
+    // An actor left `actors` (killed, or not locatable) may still have calls in flight.
+    cancelActorCall(() => new Set([...this.actors.values(), ...this.sent.values()]), objectId, force, (call, error) => this.settle(call, error));
+  }
+
   /** Whether call `taskId` is one of these (its answer belongs here). */
   has(taskId: string): boolean {
-    return this.inFlight.has(taskId);
+    return this.sent.has(taskId);
   }
 
   done(taskId: string, results: readonly Held[]): void {
-    const call = this.take(taskId);
+    const call = this.take(taskId)?.live;
     if (call === undefined) return;
     const ids = returnIds(taskId, call.numReturns);
     for (let i = 0; i < ids.length; i++) {
@@ -92,27 +119,31 @@ export class ForeignActorCalls {
   }
 
   failed(taskId: string, wire: WireError): void {
-    const call = this.take(taskId);
+    const call = this.take(taskId)?.live;
     if (call !== undefined) this.settle(call, new TaskError(call.name, this.d.rebuildError(wire)));
   }
 
   lost(taskId: string, error: Error): void {
-    const call = this.take(taskId);
-    if (call === undefined) return;
+    const taken = this.take(taskId);
+    if (taken === undefined) return;
+    if (taken.live !== undefined) this.settle(taken.live, error);
     // Looked up again for later calls: the actor may have restarted elsewhere, or be dead for good.
-    const actor = this.actors.get(call.actorId);
-    this.settle(call, error);
+    const actor = this.actors.get(taken.actorId);
     if (actor !== undefined && error instanceof ActorDiedError && actor.route !== undefined) {
       actor.route = undefined;
       actor.queue.pause();
-      this.locate(call.actorId, actor);
+      this.locate(taken.actorId, actor);
     }
   }
 
-  private take(taskId: string): ActorCallSubmission | undefined {
-    const call = this.inFlight.get(taskId);
-    this.inFlight.delete(taskId);
-    return call;
+  /** Call `taskId` leaves the calls in flight; `live`: the call when its refs wait for this answer (not cancelled). */
+  private take(taskId: string): { readonly actorId: string; readonly live: ActorCallSubmission | undefined } | undefined {
+    const actor = this.sent.get(taskId);
+    const f = actor?.inFlight.get(taskId);
+    if (f === undefined) return undefined;
+    actor!.inFlight.delete(taskId);
+    this.sent.delete(taskId);
+    return { actorId: f.q.call.actorId, live: f.cancelled === true ? undefined : f.q.call };
   }
 
   private locate(actorId: string, actor: Foreign, since = Date.now()): void {
@@ -149,9 +180,12 @@ export class ForeignActorCalls {
     this.locate(actorId, actor, since);
   }
 
-  private send(actor: Foreign, call: ActorCallSubmission, deps: ActorCallMessage["deps"]): void {
-    this.inFlight.set(call.taskId, call);
-    actor.route!.callActor({
+  private send(actor: Foreign, q: QueuedCall): void {
+    const { call, deps } = q;
+    const route = actor.route!;
+    actor.inFlight.set(call.taskId, { q, retries: 0, route });
+    this.sent.set(call.taskId, actor);
+    route.callActor({
       t: "callActor",
       actorId: call.actorId,
       taskId: call.taskId,
