@@ -7,6 +7,7 @@ import * as assert from "uvu/assert";
 import { join } from "node:path";
 import * as ray from "tsray";
 import { Grouped, Hand, Pairs, Undeclared } from "./remote-fns/method-options.js";
+import { Streamer } from "./remote-fns/generators.js";
 import { holdSignals, rejection, thrown, untilExists } from "./helpers.js";
 
 const signals = holdSignals("tsray-method-options-");
@@ -49,6 +50,21 @@ test("a handle passed to another actor keeps its methods' numReturns", async () 
   const p = Pairs.remote();
   const q = Pairs.remote();
   assert.is(await ray.get(q.viaHandle.remote(p)), 42);
+});
+
+test("a handle from ray.getActor keeps its methods' numReturns and generator methods", async () => {
+  Pairs.options({ name: "pairs-by-name" }).remote();
+  const p = await ray.getActor<InstanceType<typeof Pairs>>("pairs-by-name");
+  const pair = refs(p.pair.remote(4));
+  assert.is(pair.length, 2, "two refs, as from the creator's handle");
+  assert.equal(await ray.get(pair), [8, "n4"]);
+  Streamer.options({ name: "streamer-by-name" }).remote("w");
+  const s = await ray.getActor<InstanceType<typeof Streamer>>("streamer-by-name");
+  const words: string[] = [];
+  for await (const ref of s.words.remote(3)) words.push(await ray.get(ref));
+  assert.equal(words, ["w0", "w1", "w2"]);
+  ray.kill(p);
+  ray.kill(s);
 });
 
 test("ray.method(options)(Cls.prototype, name) sets a method's options without decorators", async () => {

@@ -47,7 +47,20 @@ export const shape =
   };
 
 export const checkNodeRecord = shape({ nodeId: str, address: str, resources, alive: bool, jobId: optStr });
-const actorDescriptor = shape({ actorId: str, className: str, methods: arrayOf(str) });
+/** Per-method `numReturns` (`@ray.method`): counts ≥ 1 by method name. */
+const methodReturns: Check = (v) => {
+  if (v === undefined) return undefined;
+  if (!isObject(v)) return "expected a map of return counts";
+  for (const n of Object.values(v)) if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1) return "expected return counts ≥ 1";
+  return undefined;
+};
+const actorDescriptor = shape({
+  actorId: str,
+  className: str,
+  methods: arrayOf(str),
+  methodReturns,
+  generators: (v) => (v === undefined ? undefined : arrayOf(str)(v)),
+});
 const actorLifecycle = oneOf("PENDING", "ALIVE", "RESTARTING", "DEAD");
 export const checkActorRecord = shape({ actor: actorDescriptor, name: optStr, namespace: str, nodeId: optStr, state: actorLifecycle });
 const strategy = oneOf("PACK", "SPREAD", "STRICT_PACK", "STRICT_SPREAD");

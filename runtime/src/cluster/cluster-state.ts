@@ -293,6 +293,13 @@ function nameKey(namespace: string, name: string): string {
   return `${namespace}\0${name}`;
 }
 
+/** A copy for the directory: what a handle from `getActor` needs to call every method as the creator's handle does. */
 function copyDescriptor(actor: ActorDescriptor): ActorDescriptor {
-  return { actorId: actor.actorId, className: actor.className, methods: [...actor.methods] };
+  return {
+    actorId: actor.actorId,
+    className: actor.className,
+    methods: [...actor.methods],
+    ...(actor.methodReturns !== undefined ? { methodReturns: { ...actor.methodReturns } } : {}),
+    ...(actor.generators !== undefined ? { generators: [...actor.generators] } : {}),
+  };
 }

@@ -30,10 +30,8 @@ import { compactCodec, encodeArgs } from "../protocol/encoded-values.js";
 import { TaskManager } from "../owner/task-manager.js";
 import { GeneratorStreams } from "../owner/generator-streams.js";
 import { LocalScheduler } from "../scheduler/local-scheduler.js";
-import type { ScheduleRequest } from "../scheduler/schedule-request.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
-import { ResourceSet } from "../scheduler/resource-set.js";
-import { infeasibleWarning } from "../scheduler/scheduler-status.js";
+import { InfeasibleWarnings } from "./infeasible-warnings.js";
 import { createWireHooks } from "../codec/wire-hooks.js";
 import { type ToWorker, type TsrayWorkerData } from "../protocol/thread-messages.js";
 import { WorkerClient, type WorkerClientEvents } from "../node/worker-client.js";
@@ -111,8 +109,7 @@ export class DriverRuntime implements Core {
    * the scheduler keeps only this node's bundle reservations.
    */
   private readonly cluster: ClusterStateClient;
-  /** `Task add` / `Actor Counter`: warned about once each. */
-  private readonly warnedInfeasible = new Set<string>();
+  private readonly infeasible = new InfeasibleWarnings();
   private readonly actors: ActorManager;
   private readonly foreign: ForeignActorCalls; // calls to actors other processes own (ray.cancel reaches them here)
   private readonly pool: WorkerPool;
@@ -155,7 +152,7 @@ export class DriverRuntime implements Core {
       events: {
         // Task and actor lease requests: the node client serves both.
         onDispatch: (request, grant) => this.node.granted(request, grant),
-        onInfeasible: (request, missing, reason) => this.warnInfeasible(request, missing, reason),
+        onInfeasible: (request, missing, reason) => this.infeasible.warn(request, missing, reason),
         onSpillback: (request, nodeId) => this.node.spilledBack(request, nodeId),
         onUnschedulable: (request, reason) => this.node.unschedulable(request, reason),
         onPlacementGroupReady: (id) => this.groups.reserved(id),
@@ -475,19 +472,6 @@ export class DriverRuntime implements Core {
     if (this.closed) return;
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`tsray: warning: the cluster state did not take an update (${message}).\n`);
-  }
-
-  /**
-   * Once per task or actor name and demand (the scheduler reports once per
-   * scheduling class; several classes may share a name, e.g. `f.options(...)`).
-   */
-  private warnInfeasible(request: ScheduleRequest<unknown>, missing: ResourceSet, reason: string): void {
-    // An actor's lease request carries its spec as payload (node/local-node-client.ts).
-    const kind = request.payload === undefined ? "Task" : "Actor";
-    const key = `${kind} ${request.name} ${(request.placementDemand ?? request.demand).key()}`;
-    if (this.warnedInfeasible.has(key)) return;
-    this.warnedInfeasible.add(key);
-    process.stderr.write(`tsray: warning: ${infeasibleWarning(request, missing, reason, kind)}\n`);
   }
 
   // ------------------------------------------------------------ worker threads
