@@ -208,6 +208,7 @@ export class DriverRuntime implements Core {
     // Before the pool: prestarted threads may have messages waiting that the pool hands on at once.
     this.threads = new ThreadRequests({
       nodeId: this.nodeId,
+      jobId: this.jobId,
       tasks: this.tasks,
       actors: this.actors,
       store: this.store,

@@ -9,6 +9,7 @@ import type { Core } from "../api/core.js";
 import { ObjectRef } from "../api/object-ref.js";
 import { toWireError } from "../codec/index.js";
 import { InvalidArgumentError } from "../common/errors.js";
+import { ownerOf } from "../common/ids.js";
 import { printLogLine } from "../node/log-printer.js";
 import type { WorkerClient } from "../node/worker-client.js";
 import type { PoolWorker } from "../node/worker-pool.js";
@@ -23,6 +24,8 @@ import { unreachable, type FromWorker, type ReplyValue, type SyncQuery } from ".
 
 export interface ThreadRequestsDeps {
   readonly nodeId: string;
+  /** The job this runtime runs: the generators whose values it keeps are its own (their ids carry it). */
+  readonly jobId: string;
   readonly tasks: TaskManager;
   readonly actors: ActorManager;
   readonly store: MemoryStore;
@@ -55,6 +58,9 @@ export class ThreadRequests {
         else this.d.actors.onCallFailed(this.d.actors.actorOfCall(client, m.taskId), m.taskId, m.error);
         return;
       case "genItem":
+        // A guest's generator (node/node-service.ts) whose lease ended with its owner's connection
+        // still yields: its values have nowhere to go, and must not be kept here.
+        if (ownerOf(m.taskId)?.jobId !== this.d.jobId) return;
         return this.d.streams.onItem(client, m.taskId, m.index, m.bytes);
       case "genConsumed":
         return this.d.streams.consumed(m.taskId, m.consumed);
