@@ -181,6 +181,28 @@ test("a peer process borrows an owned actor over the owner link, and its link cl
   assert.equal(owner.ended, [mine(1), mine(2)]);
 });
 
+test("a borrow asked while the link to the owner is still connecting is sent, not skipped", async () => {
+  const owner = process1();
+  const [borrowerEnd, ownerEnd] = connectInMemory<OwnerMessage, OwnerMessage>("borrower", "owner");
+  const log = () => {};
+  new OwnerLinks({ jobId: JOB, nodeId: "node-a", store: owner.store, dial: () => undefined, log, actors: owner.holds }).accept(ownerEnd, OTHER);
+  // As a ws connection before the server's welcome: "connecting", and what is sent is queued until it opens.
+  let connecting = true;
+  const queued: OwnerMessage[] = [];
+  const send = borrowerEnd.send.bind(borrowerEnd);
+  Object.defineProperty(borrowerEnd, "state", { get: () => (connecting ? "connecting" : "open") });
+  borrowerEnd.send = (m: OwnerMessage) => void (connecting ? queued.push(m) : send(m));
+  const borrowerLinks = new OwnerLinks({ jobId: OTHER, nodeId: "node-b", store: new MemoryStore(), dial: () => undefined, log });
+  borrowerLinks.accept(borrowerEnd, JOB);
+  owner.holds.own(mine(1));
+  const borrowed = borrowerLinks.borrow(mine(1));
+  assert.is(queued.length, 1, "the borrow waits in the connection's queue");
+  connecting = false;
+  for (const m of queued) send(m);
+  await borrowed;
+  assert.ok(owner.holds.holds(mine(1)), "the owner counted the borrow");
+});
+
 test("malformed actor borrow messages on the owner link are refused at the boundary", () => {
   assert.is(ownerMessageProblem({ t: "borrowActor", reqId: 1, actorId: "x" }), undefined);
   assert.match(ownerMessageProblem({ t: "borrowActor", reqId: 1 }) ?? "", /without actorId/);

@@ -149,7 +149,8 @@ export class OwnerLinks implements OwnerBorrows {
   borrow(actorId: string): Promise<void> {
     const job = ownerOf(actorId)?.jobId;
     const link = job === undefined || job === this.parts.jobId ? undefined : this.linkTo(job);
-    if (link === undefined || link.connection.state !== "open") return Promise.resolve();
+    // A link still connecting queues what is sent; one closing or closed has no owner behind it to count this.
+    if (link === undefined || !sendable(link)) return Promise.resolve();
     const reqId = ++this.requests;
     return new Promise<void>((resolve) => {
       link.borrows.set(reqId, resolve);
@@ -161,7 +162,7 @@ export class OwnerLinks implements OwnerBorrows {
   release(actorId: string): void {
     const job = ownerOf(actorId)?.jobId;
     const link = job === undefined ? undefined : this.byJob.get(job);
-    if (link !== undefined && link.connection.state === "open") link.connection.send({ t: "releaseActor", reqId: 0, actorIds: [actorId] });
+    if (link !== undefined && sendable(link)) link.connection.send({ t: "releaseActor", reqId: 0, actorIds: [actorId] });
   }
 
   // ------------------------------------------------------------ owning
@@ -241,4 +242,9 @@ export class OwnerLinks implements OwnerBorrows {
     link.borrows.clear();
     this.parts.actors?.holderGone(link);
   }
+}
+
+/** Whether a message can still go out on the link (a "connecting" one queues it until it opens). */
+function sendable(link: Link): boolean {
+  return link.connection.state === "open" || link.connection.state === "connecting";
 }
