@@ -181,6 +181,31 @@ test("a peer process borrows an owned actor over the owner link, and its link cl
   assert.equal(owner.ended, [mine(1), mine(2)]);
 });
 
+test("a peer's borrows are its process's: released on another of its links, kept while one link is left", async () => {
+  const owner = process1();
+  const log = () => {};
+  const ownerLinks = new OwnerLinks({ jobId: JOB, nodeId: "node-a", store: owner.store, dial: () => undefined, log, actors: owner.holds });
+  const [a1, o1] = connectInMemory<OwnerMessage, OwnerMessage>("borrower link 1", "owner link 1");
+  const [a2, o2] = connectInMemory<OwnerMessage, OwnerMessage>("borrower link 2", "owner link 2");
+  ownerLinks.accept(o1, OTHER);
+  ownerLinks.accept(o2, OTHER);
+  const borrowerLinks = new OwnerLinks({ jobId: OTHER, nodeId: "node-b", store: new MemoryStore(), dial: () => undefined, log });
+  owner.holds.own(mine(1));
+  owner.holds.own(mine(2));
+  borrowerLinks.accept(a1, JOB);
+  await borrowerLinks.borrow(mine(1));
+  await borrowerLinks.borrow(mine(2));
+  // The newer link to the owner now carries what this process sends.
+  borrowerLinks.accept(a2, JOB);
+  borrowerLinks.release(mine(1));
+  await until(() => owner.ended.length === 1, "released on the other link");
+  a1.close(1000, "an older link goes");
+  await until(() => o1.state === "closed", "the owner saw link 1 close");
+  assert.equal(owner.ended, [mine(1)], "the borrow of mine(2) stays while link 2 lives");
+  a2.close(1000, "the process is gone");
+  await until(() => owner.ended.length === 2, "the last link closed");
+});
+
 test("a borrow asked while the link to the owner is still connecting is sent, not skipped", async () => {
   const owner = process1();
   const [borrowerEnd, ownerEnd] = connectInMemory<OwnerMessage, OwnerMessage>("borrower", "owner");

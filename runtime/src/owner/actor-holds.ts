@@ -29,6 +29,9 @@ import { WrittenHandles } from "../common/written-handles.js";
 import { unreachable, type ActorHoldEnd } from "../protocol/thread-messages.js";
 import type { WaitableStore } from "../object-store/waiter.js";
 
+/** What holds actors as one: a worker thread (its client), or another process (its job, or its link while the job is unknown). */
+export type Holder = object | string;
+
 /** How this process borrows actors other processes own (owner/owner-links.ts). */
 export interface OwnerBorrows {
   /** Settles once the owner counts this process as a holder (or cannot: it is gone). */
@@ -51,7 +54,7 @@ export class ActorHolds {
   /** Actors owned here that reference counting may end (not named, not detached). */
   private readonly counted = new Set<string>();
   /** What each thread or peer process holds (one count per actor each). */
-  private readonly holders = new Map<object, Set<string>>();
+  private readonly holders = new Map<Holder, Set<string>>();
   /** Objects whose values carry handles: object id → the actors (with repeats, one count each). */
   private readonly inObjects = new Map<string, string[]>();
   /** Objects other processes own (results going to their submitter): object id → the actors, until handed over. */
@@ -173,7 +176,7 @@ export class ActorHolds {
    * `holder` (a worker thread, a peer process's link) holds live handles of `actorId`. Returns
    * what to wait for before answering it: the owner in another process counting this process.
    */
-  borrow(holder: object, actorId: string): Promise<void> | undefined {
+  borrow(holder: Holder, actorId: string): Promise<void> | undefined {
     let held = this.holders.get(holder);
     if (held === undefined) this.holders.set(holder, (held = new Set()));
     if (!held.has(actorId)) {
@@ -183,7 +186,7 @@ export class ActorHolds {
     return this.asking.get(actorId);
   }
 
-  release(holder: object, actorIds: readonly string[]): void {
+  release(holder: Holder, actorIds: readonly string[]): void {
     const held = this.holders.get(holder);
     if (held === undefined) return;
     for (const a of actorIds) if (held.delete(a)) this.drop(a);
@@ -191,7 +194,7 @@ export class ActorHolds {
   }
 
   /** A thread exited, or a peer process's link closed: whatever it held is let go. */
-  holderGone(holder: object): void {
+  holderGone(holder: Holder): void {
     const held = this.holders.get(holder);
     if (held === undefined) return;
     this.holders.delete(holder);

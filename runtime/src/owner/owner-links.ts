@@ -26,8 +26,10 @@
  *
  * Actor handles (owner/actor-holds.ts): this end borrows an actor another runtime owns over the
  * link to that runtime (`borrow`, answered once counted; `release`), and counts the borrows its
- * peers make of actors it owns, one holder per link: a link that closes releases them all (its
- * process is gone), and a pending borrow settles (nothing left to wait for).
+ * peers make of actors it owns, one holder per peer process (its job; a link whose job is unknown
+ * on its own): when the last link to a process closes, its borrows are released (the process is
+ * gone), and a pending borrow settles (nothing left to wait for). Two links may join the same two
+ * processes (each may dial the other), so a borrow and its release may come on different ones.
  */
 import { ownerOf } from "../common/ids.js";
 import { ObjectLostError, OwnerDiedError } from "../common/errors.js";
@@ -37,13 +39,13 @@ import { ownerMessageKinds, unreachableOwner, type OwnerMessage, type OwnerReply
 import type { MemoryStore } from "../object-store/memory-store.js";
 import type { Settled } from "../object-store/waiter.js";
 import { inlineThreshold, isLocation } from "../object-store/object-location.js";
-import type { OwnerBorrows } from "./actor-holds.js";
+import type { Holder, OwnerBorrows } from "./actor-holds.js";
 
 /** What counts the borrows peers make of this runtime's actors (ActorHolds). */
 export interface ActorBorrowers {
-  borrow(holder: object, actorId: string): Promise<void> | undefined;
-  release(holder: object, actorIds: readonly string[]): void;
-  holderGone(holder: object): void;
+  borrow(holder: Holder, actorId: string): Promise<void> | undefined;
+  release(holder: Holder, actorIds: readonly string[]): void;
+  holderGone(holder: Holder): void;
 }
 
 export type OwnerConnection = Connection<OwnerMessage, OwnerMessage>;
@@ -172,7 +174,7 @@ export class OwnerLinks implements OwnerBorrows {
     const reply = (): void => {
       if (link.connection.state === "open") link.connection.send({ t: "actorBorrowed", reqId });
     };
-    const counting = this.parts.actors?.borrow(link, actorId);
+    const counting = this.parts.actors?.borrow(holderOf(link), actorId);
     if (counting === undefined) reply();
     else void counting.then(reply);
   }
@@ -217,7 +219,7 @@ export class OwnerLinks implements OwnerBorrows {
       case "borrowActor":
         return this.lend(link, m.reqId, m.actorId);
       case "releaseActor":
-        return this.parts.actors?.release(link, m.actorIds);
+        return this.parts.actors?.release(holderOf(link), m.actorIds);
       case "actorBorrowed": {
         const settle = link.borrows.get(m.reqId);
         link.borrows.delete(m.reqId);
@@ -240,11 +242,18 @@ export class OwnerLinks implements OwnerBorrows {
     link.pending.clear();
     for (const settle of link.borrows.values()) settle();
     link.borrows.clear();
-    this.parts.actors?.holderGone(link);
+    // A peer's borrows are its process's, whichever of its links carried them: let go once no link to it is left.
+    const job = link.job;
+    if (job === undefined || ![...this.links].some((l) => l.job === job)) this.parts.actors?.holderGone(holderOf(link));
   }
 }
 
 /** Whether a message can still go out on the link (a "connecting" one queues it until it opens). */
 function sendable(link: Link): boolean {
   return link.connection.state === "open" || link.connection.state === "connecting";
+}
+
+/** Who a peer's actor borrows belong to: its process (by job) when known, else the link itself. */
+function holderOf(link: Link): Holder {
+  return link.job ?? link;
 }
