@@ -13,7 +13,7 @@
  * | `borrowActor { reqId, actorId }`: the asker's process holds a handle of an actor the owner owns (owner/actor-holds.ts) | `actorBorrowed { reqId }` once it is counted |
  * | `releaseActor { reqId: 0, actorIds }`: it holds none of these any more | — |
  *
- * A closed link releases every actor its peer borrowed on it.
+ * Borrows count per peer process (its job): when its last link closes, they are released.
  *
  * Replies are typed by their request (one per `reqId`, the asker's number). Every pending request
  * fails when its connection closes: the owner's process is gone (`OwnerDiedError`). Plain data and
