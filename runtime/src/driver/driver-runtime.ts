@@ -312,7 +312,7 @@ export class DriverRuntime implements Core {
     const { value: encoded, actors } = this.holds.collect(() => this.encodeArgs(args, call.name));
     const taskId = this.ids.next();
     this.tasks.submit(taskId, call, encoded, undefined);
-    this.holds.hold(actors, { k: "settled", id: returnId(taskId, call.numReturns, 0) });
+    if (actors !== undefined) this.holds.hold(actors, { k: "settled", id: returnId(taskId, call.numReturns, 0) });
     return this.refs.trackAll(refsFor(taskId, call.numReturns));
   }
 
@@ -320,7 +320,7 @@ export class DriverRuntime implements Core {
     this.groups.check(o.demand, cls.className);
     const { value: encoded, actors } = this.holds.collect(() => this.encodeArgs(args, `${cls.className}.constructor`));
     const created = this.actors.create(actorCreation(this.ids.next(), cls, encoded, o, this.options.namespace));
-    this.holds.hold(actors, { k: "actorEnds", actorId: created.actorId });
+    if (actors !== undefined) this.holds.hold(actors, { k: "actorEnds", actorId: created.actorId });
     return created;
   }
 
@@ -331,7 +331,7 @@ export class DriverRuntime implements Core {
     const { value: encoded, actors } = this.holds.collect(() => this.encodeArgs(args, name));
     const taskId = this.ids.next();
     this.actors.submitCall({ taskId, actorId: actor.actorId, method, name, args: encoded, numReturns, streaming, callerId, group });
-    this.holds.hold(actors, { k: "settled", id: returnId(taskId, numReturns, 0) });
+    if (actors !== undefined) this.holds.hold(actors, { k: "settled", id: returnId(taskId, numReturns, 0) });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
@@ -339,7 +339,7 @@ export class DriverRuntime implements Core {
     const id = this.ids.next();
     const { value: bytes, actors } = this.holds.collect(() => this.putCodec.encode(value, "the value given to ray.put"));
     this.store.putBytes(id, bytes);
-    this.holds.hold(actors, { k: "deleted", ids: [id] });
+    if (actors !== undefined) this.holds.hold(actors, { k: "deleted", ids: [id] });
     const ref = new ObjectRef(id);
     this.refs.track(ref, id);
     return ref;

@@ -134,7 +134,7 @@ export class GeneratorRunner {
         if (run.cancelled !== undefined) throw run.cancelled;
         if (next.done === true) return index;
         const { value: bytes, actors } = this.borrows.collect(() => this.codec.encode(next.value, `value ${index + 1} yielded by ${name}`));
-        this.borrows.hold(actors, { k: "deleted", ids: [generatorItemId(taskId, index)] });
+        if (actors !== undefined) this.borrows.hold(actors, { k: "deleted", ids: [generatorItemId(taskId, index)] });
         this.post({ t: "genItem", taskId, index, bytes }, addTransfer(undefined, bytes));
         index++;
         if (bound > 0 && index - run.consumed >= bound) {

@@ -118,7 +118,7 @@ export class TaskExecutor {
       return this.fail(taskId, e);
     }
     // Handles in the results are held while the result objects are (in the store of the process that owns them).
-    this.borrows.hold(actors, { k: "deleted", ids: returnIds(taskId, numReturns) });
+    if (actors !== undefined) this.borrows.hold(actors, { k: "deleted", ids: returnIds(taskId, numReturns) });
     let transfer: ArrayBuffer[] | undefined;
     for (const r of results) transfer = addTransfer(transfer, r);
     this.report({ t: "done", taskId, results }, transfer);

@@ -80,7 +80,7 @@ export class ThreadCore implements Core {
       },
       addTransfer(undefined, encoded.bytes),
     );
-    this.borrows.hold(actors, { k: "settled", id: returnId(taskId, call.numReturns, 0) });
+    if (actors !== undefined) this.borrows.hold(actors, { k: "settled", id: returnId(taskId, call.numReturns, 0) });
     return this.refs.trackAll(refsFor(taskId, call.numReturns));
   }
 
@@ -90,7 +90,7 @@ export class ThreadCore implements Core {
     const creation = actorCreation(this.ids.next(), cls, encoded, o, this.data.namespace);
     this.post({ t: "createActor", creation });
     // Until the actor ends: a restart runs its constructor with these arguments again.
-    this.borrows.hold(actors, { k: "actorEnds", actorId: creation.actor.actorId });
+    if (actors !== undefined) this.borrows.hold(actors, { k: "actorEnds", actorId: creation.actor.actorId });
     return creation.actor;
   }
 
@@ -110,7 +110,7 @@ export class ThreadCore implements Core {
       },
       addTransfer(undefined, encoded.bytes),
     );
-    this.borrows.hold(actors, { k: "settled", id: returnId(taskId, numReturns, 0) });
+    if (actors !== undefined) this.borrows.hold(actors, { k: "settled", id: returnId(taskId, numReturns, 0) });
     return this.refs.trackAll(refsFor(taskId, numReturns));
   }
 
@@ -131,7 +131,7 @@ export class ThreadCore implements Core {
     const id = this.ids.next();
     const { value: bytes, actors } = this.borrows.collect(() => this.codec.encode(value, "the value given to ray.put"));
     this.post({ t: "put", id, bytes }, addTransfer(undefined, bytes));
-    this.borrows.hold(actors, { k: "deleted", ids: [id] });
+    if (actors !== undefined) this.borrows.hold(actors, { k: "deleted", ids: [id] });
     const ref = new ObjectRef(id);
     this.refs.track(ref, id);
     return ref;
