@@ -2,6 +2,8 @@
 // real `tsray` processes with numCpus: 0; its groups' bundles are planned over the nodes'
 // reported resources and reserved in two phases over ws (prepare, then commit or roll back), and
 // work scheduled into a bundle runs on that bundle's node.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as ray from "tsray";
@@ -66,5 +68,27 @@ t("after removal the same resources can be reserved again", async () => {
   ray.removePlacementGroup(pg);
   await allFree();
 });
+
+const PG_DRIVER = fileURLToPath(new URL("../../fixtures/cluster/pg-driver.mjs", import.meta.url));
+
+/** Runs fixtures/cluster/pg-driver.mjs, which reserves a group and ends (`how`) without removing it; the group's id. */
+function driverThatLeaves(how: "exit" | "kill"): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [PG_DRIVER, head.url, how], { env: { ...cluster.env, TSRAY_TOKEN: TOKEN }, timeout: 60_000 }, (_error, stdout, stderr) => {
+      const line = stdout.trim().split("\n").pop();
+      if (line === undefined || line === "") return reject(new Error(`the driver printed no group id:\n${stderr}`));
+      resolve((JSON.parse(line) as { id: string }).id);
+    });
+  });
+}
+
+for (const how of ["exit", "kill"] as const) {
+  t(`a group whose driver ends without removing it (${how === "kill" ? "SIGKILL" : "process.exit"}) is removed, and its bundles return to their node`, async () => {
+    await allFree();
+    const id = await driverThatLeaves(how);
+    await until(() => ray.placementGroupTable()[id]?.state === "REMOVED", "the group's record REMOVED", 20_000, 50);
+    await allFree();
+  });
+}
 
 t.run();

@@ -53,6 +53,8 @@ interface Peer {
   readonly client: InProcessClusterStateClient;
   /** Nodes registered through this connection: dead when it ends. */
   readonly nodes: Set<string>;
+  /** Placement groups created through this connection and not removed: a group lives as long as its creator (Ray's job-scoped groups). */
+  readonly groups: Set<string>;
   lastSeen: number;
 }
 
@@ -81,7 +83,7 @@ export class ClusterStateServer {
 
   /** Serves an accepted connection (the handshake is done). */
   accept(connection: Connection<FromHead, ToHead>, kind: PeerKind, name: string): void {
-    const peer: Peer = { connection, kind, name, client: new InProcessClusterStateClient(this.state), nodes: new Set(), lastSeen: Date.now() };
+    const peer: Peer = { connection, kind, name, client: new InProcessClusterStateClient(this.state), nodes: new Set(), groups: new Set(), lastSeen: Date.now() };
     this.peers.add(peer);
     connection.onMessage = (m) => this.received(peer, m);
     connection.onClose = (event) => this.gone(peer, event.reason === "" ? `its connection closed (${event.code})` : event.reason);
@@ -176,10 +178,12 @@ export class ClusterStateServer {
       case "listNamedActors":
         return c.listNamedActors(m.args[0]);
       case "createPlacementGroup":
+        peer.groups.add(m.args[0].placementGroupId);
         return c.createPlacementGroup(m.args[0]);
       case "reportPlacementGroupCreated":
         return c.reportPlacementGroupCreated(m.args[0], m.args[1]);
       case "removePlacementGroup":
+        peer.groups.delete(m.args[0]);
         return c.removePlacementGroup(m.args[0]);
       case "getPlacementGroup":
         return c.getPlacementGroup(m.args[0]);
@@ -256,6 +260,8 @@ export class ClusterStateServer {
       dead.add(nodeId);
     }
     if (dead.size > 0) this.actorsDiedWith(dead);
+    // Its groups end with it (the nodes that reserved their bundles release them: node/node-service.ts).
+    for (const id of peer.groups) if (this.state.removePlacementGroup(id)) this.options.log(`placement group ${id} is REMOVED: its creator ${peer.name} is gone`);
   }
 
   /**

@@ -36,7 +36,7 @@ import type { PoolWorker } from "./worker-pool.js";
 import { isToNode } from "./node-message-checks.js";
 import { isActorToNode, unreachableNode, type FromNode, type ToNode, type WireLeaseSpec, type WireRun } from "./node-messages.js";
 import { NodeActorService, type ActorPeer } from "./node-actor-service.js";
-import { isBundlesToNode, serveBundles } from "./node-bundles.js";
+import { BundlesByOwner, isBundlesToNode } from "./node-bundles.js";
 import { ackForWorker, itemForOwner, type KeepValue } from "./generator-wire.js";
 
 type OwnerConnection = Connection<FromNode, ToNode>;
@@ -83,9 +83,12 @@ export class NodeService implements GuestOwners {
   /** Actors of owners in other processes placed on this node (node-actor-service.ts). */
   readonly actors: NodeActorService;
   private readonly peers = new WeakMap<OwnerConnection, ActorPeer>();
+  /** Placement-group bundles reserved here, by owner: released when the owner is gone. */
+  private readonly bundles: BundlesByOwner<OwnerConnection>;
 
   constructor(private readonly parts: NodeServiceParts) {
     parts.node.attachGuests(this);
+    this.bundles = new BundlesByOwner(parts.node);
     this.actors = new NodeActorService({ node: parts.node, keepLarge: parts.keepLarge, keepValue: parts.keepValue, reportDead: parts.reportActorDead, handles: parts.handles });
   }
 
@@ -126,7 +129,7 @@ export class NodeService implements GuestOwners {
       return owner.close(CloseCode.PROTOCOL_ERROR, "an object-transfer or open message on the lease channel");
     }
     if (isActorToNode(m)) return this.actors.received(this.peerOf(owner), m);
-    if (isBundlesToNode(m)) return serveBundles(this.parts.node, m, (reply) => send(owner, reply));
+    if (isBundlesToNode(m)) return this.bundles.serve(owner, m, (reply) => send(owner, reply));
     switch (m.t) {
       case "lease":
         return this.requestLease(owner, m.spec);
@@ -352,9 +355,10 @@ export class NodeService implements GuestOwners {
     if (lease.worker !== undefined) lease.worker.active--;
   }
 
-  /** The owner's connection closed: its requests are dropped, its leases returned, workers running its tasks stopped. */
+  /** The owner's connection closed: its requests are dropped, its leases returned, workers running its tasks stopped, its bundles released. */
   private ownerGone(owner: OwnerConnection): void {
     this.actors.ownerGone(this.peerOf(owner));
+    this.bundles.ownerGone(owner);
     for (const lease of [...this.leases.values()]) {
       if (lease.owner !== owner) continue;
       if (lease.worker === undefined) {
