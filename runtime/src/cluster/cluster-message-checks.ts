@@ -72,7 +72,7 @@ export const checkGroupRecord = shape({
   state: oneOf("PENDING", "CREATED", "REMOVED"),
   bundleNodes: arrayOf(str),
 });
-const nodeLoad = shape({ nodeId: str, available: resources, pending: optCount, infeasible: optCount });
+const nodeLoad = shape({ nodeId: str, available: resources, pending: optCount, infeasible: optCount, objects: optCount, objectBytes: optCount });
 
 /** The argument tuple of each call. */
 const callArgs: { readonly [M in ClusterMethod]: readonly Check[] } = {

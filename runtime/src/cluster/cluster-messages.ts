@@ -34,6 +34,9 @@ export interface NodeStatus extends NodeRecord {
   /** Requests waiting at the node's last report (see `NodeLoad`). */
   readonly pending: number | undefined;
   readonly infeasible: number | undefined;
+  /** The node's object store at its last report (see `NodeLoad`). */
+  readonly objects: number | undefined;
+  readonly objectBytes: number | undefined;
   /** Milliseconds since the head last heard from the node's process (undefined: the head's own node). */
   readonly silentMs: number | undefined;
 }
@@ -89,6 +92,9 @@ export interface NodeLoad {
   readonly pending?: number | undefined;
   /** Requests queued that no node known to this one could ever fit. */
   readonly infeasible?: number | undefined;
+  /** The node's object store: large objects it holds (made or copied there), and their bytes. */
+  readonly objects?: number | undefined;
+  readonly objectBytes?: number | undefined;
 }
 
 export type ToHead = CallMessage | { readonly t: "heartbeat"; readonly load: readonly NodeLoad[] };

@@ -103,6 +103,8 @@ export class ClusterStateServer {
       available: n.alive ? this.loads.get(n.nodeId)?.available : undefined,
       pending: n.alive ? this.loads.get(n.nodeId)?.pending : undefined,
       infeasible: n.alive ? this.loads.get(n.nodeId)?.infeasible : undefined,
+      objects: n.alive ? this.loads.get(n.nodeId)?.objects : undefined,
+      objectBytes: n.alive ? this.loads.get(n.nodeId)?.objectBytes : undefined,
       silentMs: silent.get(n.nodeId),
     }));
     return { nodes, heartbeatMs: this.heartbeatMs, deadAfterMs: this.deadAfterMs };

@@ -12,6 +12,7 @@ import { RemoteClusterStateClient } from "../cluster/remote-cluster-state-client
 import type { NodeTotals } from "../scheduler/node-totals.js";
 import type { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { NodeLoad } from "../cluster/cluster-messages.js";
+import type { NodeObjectStoreStats } from "../object-store/node-object-store.js";
 
 /** Puts the driver's node in the node table; a client that reports to a head then sends its load with each heartbeat. */
 export function registerOwnNode(
@@ -19,22 +20,25 @@ export function registerOwnNode(
   nodeId: string,
   o: { readonly node: NodeTotals; readonly nodeAddress?: string | undefined; readonly jobId?: string | undefined },
   scheduler: () => LocalScheduler<unknown>,
+  /** The node's object store, once there is one (a node with peers); its figures go with the report. */
+  store?: () => NodeObjectStoreStats | undefined,
 ): Promise<void> {
   // Called at the first heartbeat at the earliest, once the scheduler exists.
-  cluster.reportLoad?.(nodeId, () => loadOf(scheduler()));
+  cluster.reportLoad?.(nodeId, () => loadOf(scheduler(), store?.()));
   const record: NodeRecord = { nodeId, address: o.nodeAddress ?? `in-process://${nodeId}`, resources: o.node.totals.toJSON(), alive: true, ...(o.jobId !== undefined ? { jobId: o.jobId } : {}) };
   return cluster.registerNode(record);
 }
 
-/** The node's resource report: what is free, and how many requests wait (infeasible ones apart). */
-function loadOf(scheduler: LocalScheduler<unknown>): Omit<NodeLoad, "nodeId"> {
+/** The node's resource report: what is free, how many requests wait (infeasible ones apart), what its store holds. */
+function loadOf(scheduler: LocalScheduler<unknown>, store: NodeObjectStoreStats | undefined): Omit<NodeLoad, "nodeId"> {
   let pending = 0;
   let infeasible = 0;
   for (const cls of scheduler.pending()) {
     if (cls.infeasible === undefined) pending += cls.pending.length;
     else infeasible += cls.pending.length;
   }
-  return { available: scheduler.available().toJSON(), pending, infeasible };
+  const objects = store === undefined ? {} : { objects: store.objects, objectBytes: store.bytes };
+  return { available: scheduler.available().toJSON(), pending, infeasible, ...objects };
 }
 
 export function clusterTotals(cluster: ClusterStateClient, local: Record<string, number>): Record<string, number> {

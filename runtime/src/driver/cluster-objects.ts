@@ -19,6 +19,13 @@ import type { TransferConnection, TransferLimits } from "../object-store/object-
 import type { ObjectTransferMessage } from "../protocol/object-transfer.js";
 import { connectInMemory } from "../transport/in-memory-connection.js";
 
+/** The nodes in other processes, as the owner's drops reach them (driver/remote-nodes.ts). */
+export interface OtherProcesses {
+  /** Whether this runtime owns object `id` (only the owner frees an object everywhere). */
+  owns(id: string): boolean;
+  free(ids: readonly string[]): void;
+}
+
 export class ClusterObjects implements HeldElsewhere {
   /** Each node's store, by node id; the driver's node first. */
   readonly stores = new Map<string, LocalObjectStore>();
@@ -30,7 +37,14 @@ export class ClusterObjects implements HeldElsewhere {
     return this.driverNode!.nodeId;
   }
 
-  constructor(private readonly limits?: TransferLimits) {}
+  /** Ids of owned objects dropped this turn, told to the nodes in other processes together. */
+  private dropping: string[] | undefined;
+
+  constructor(
+    private readonly limits?: TransferLimits,
+    /** Nodes in other processes (a ws cluster): they free their copies of the owner's objects it drops. */
+    private readonly elsewhere?: OtherProcesses,
+  ) {}
 
   /**
    * The driver's node, added first: the objects made there stay in the
@@ -102,9 +116,24 @@ export class ClusterObjects implements HeldElsewhere {
     return store.pull(id, sourcesOf(location), location.size);
   }
 
-  /** The owner dropped the object (its last ref, or `ray.free`): every node frees its copy. */
+  /**
+   * The object was dropped here (its last ref, or `ray.free`): every node of this process frees its
+   * copy, and, for an object this runtime owns, so do the nodes in other processes (batched per
+   * turn): a large result kept on the node that made it, copies pulled by others.
+   */
   dropped(id: string): void {
     for (const store of this.stores.values()) store.free(id);
+    const elsewhere = this.elsewhere;
+    if (elsewhere === undefined || !elsewhere.owns(id)) return;
+    if (this.dropping === undefined) {
+      this.dropping = [];
+      setImmediate(() => {
+        const ids = this.dropping!;
+        this.dropping = undefined;
+        elsewhere.free(ids);
+      });
+    }
+    this.dropping.push(id);
   }
 
   /** The cluster shuts down: every connection closes (pulls in progress fail with `ObjectLostError`). */

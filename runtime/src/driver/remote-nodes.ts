@@ -86,6 +86,11 @@ export class RemoteNodes {
   }
 
   /** The clients of every other alive ws node (connected now if first used): placement groups reserve bundles on them. */
+  /** The owner dropped these objects: every node it is connected to frees its copies. */
+  freeObjects(ids: readonly string[]): void {
+    for (const client of this.clients.values()) if (!client.dead) client.freeObjects(ids);
+  }
+
   liveClients(): RemoteNodeClient[] {
     const out: RemoteNodeClient[] = [];
     for (const record of this.parts.cluster.cache.allNodes()) {

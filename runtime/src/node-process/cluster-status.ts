@@ -54,7 +54,12 @@ function resourceText(n: NodeStatus): string {
   const used = usedOf(n);
   const resources = Object.keys(n.resources).sort().map((k) => `${k} ${n.available === undefined ? "?" : show(k, used[k] ?? 0)}/${show(k, n.resources[k]!)}`);
   const waiting = (n.pending ?? 0) + (n.infeasible ?? 0) > 0 ? `; ${n.pending ?? 0} pending, ${n.infeasible ?? 0} infeasible` : "";
-  return `${resources.join(", ")}${waiting}`;
+  const objects = n.objects === undefined ? "" : `; objects ${n.objects} (${mib(n.objectBytes ?? 0)})`;
+  return `${resources.join(", ")}${waiting}${objects}`;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 function sumOf(maps: ReadonlyArray<Readonly<Record<string, number>>>): Record<string, number> {

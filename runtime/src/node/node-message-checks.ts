@@ -114,6 +114,7 @@ const toNode: Record<string, Check> = {
   return: shape({ leaseId: str }),
   genAck: shape({ leaseId: str, taskId: str, consumed: count }),
   actorsHeld: shape({ objectIds: arrayOf(str) }),
+  freeObjects: shape({ objectIds: arrayOf(str) }),
 };
 
 /**

@@ -18,6 +18,7 @@
  * | `genAck` (the caller took values: a generator paused by backpressure goes on) | nothing |
  * | nothing | `log`: a line a task of this owner printed on the node (its pid and worker named, for the prefix) |
  * | `actorsHeld` (the owner holds the actors a `done`/`genItem`'s `actors` named) | nothing (handed-handles.ts) |
+ * | `freeObjects` (the owner dropped these objects) | nothing (the node frees its copies) |
  *
  * The connection closing is the node's death for the owner: every lease on it is lost and every
  * lease request on it fails (remote-node-client.ts), so nothing waits for a node that is gone.
@@ -76,6 +77,8 @@ export type ToNode =
   | BundlesToNode
   /** The caller of streaming generator `taskId` (running under `leaseId`) has taken `consumed` of its values. */
   | { readonly t: "genAck"; readonly leaseId: string; readonly taskId: string; readonly consumed: number }
+  /** The owner dropped these objects: the node frees its copies (a large result it kept, copies it pulled). */
+  | { readonly t: "freeObjects"; readonly objectIds: readonly string[] }
   /** The owner holds the actors the values of these objects carry (their `actors`): the node lets go of them (handed-handles.ts). */
   | { readonly t: "actorsHeld"; readonly objectIds: readonly string[] };
 

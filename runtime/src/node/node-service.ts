@@ -166,6 +166,9 @@ export class NodeService implements GuestOwners {
       }
       case "actorsHeld":
         return this.parts.handles?.handedOver(m.objectIds);
+      case "freeObjects":
+        for (const id of m.objectIds) this.parts.objects.free(id);
+        return;
       default:
         return unreachableNode(m);
     }

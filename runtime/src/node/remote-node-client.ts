@@ -120,6 +120,11 @@ export class RemoteNodeClient implements NodeClient {
     return this.diedWith !== undefined;
   }
 
+  /** The owner dropped these objects: the node frees what it holds of them. */
+  freeObjects(ids: readonly string[]): void {
+    if (this.diedWith === undefined) this.connection.send({ t: "freeObjects", objectIds: ids });
+  }
+
   attach(owner: LeaseOwner): void {
     this.owner = owner;
   }
