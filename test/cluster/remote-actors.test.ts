@@ -133,10 +133,11 @@ t("ray.kill of an actor on the worker node fails its running and later calls wit
   await until(() => ray.availableResources()["special"] === 1, "the special unit free again", 20_000, 50);
 });
 
-t("an actor on a node killed with SIGKILL fails its running and later calls with ActorDiedError; nothing hangs", async () => {
+t("an actor without restarts on a node killed with SIGKILL fails its running and later calls with ActorDiedError; nothing hangs", async () => {
   const victim = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"victim":1}', "--token", TOKEN]);
   await until(() => ray.availableResources()["victim"] === 1, "the victim node's first report", 20_000, 50);
-  const keeper = Keeper.options({ numCpus: 0, resources: { victim: 1 }, maxRestarts: -1 }).remote("doomed");
+  // Restarts would place it again (test/cluster/remote-actor-restart.test.ts); without, it dies with its node.
+  const keeper = Keeper.options({ numCpus: 0, resources: { victim: 1 } }).remote("doomed");
   assert.is((await ray.get(keeper.where.remote())).nodeId, victim.nodeId);
   const running = keeper.sleep.remote(30_000);
   process.kill(victim.pid, "SIGKILL");

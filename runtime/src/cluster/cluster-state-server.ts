@@ -60,6 +60,8 @@ interface Peer {
 
 export class ClusterStateServer {
   private readonly peers = new Set<Peer>();
+  /** Actors registered through a peer's connection (not DEAD): their owner lives while that connection does. */
+  private readonly ownerPeers = new Map<string, Peer>();
   /** Each alive node's latest resource report. */
   private readonly loads = new Map<string, NodeLoad>();
   private viewChanged = false;
@@ -170,8 +172,10 @@ export class ClusterStateServer {
       case "getAllNodeInfo":
         return c.getAllNodeInfo();
       case "registerActor":
+        this.ownerPeers.set(m.args[0].actor.actorId, peer);
         return c.registerActor(m.args[0]);
       case "updateActorState":
+        if (m.args[1].state === "DEAD") this.ownerPeers.delete(m.args[0]);
         return c.updateActorState(m.args[0], m.args[1]);
       case "getActorInfo":
         return c.getActorInfo(m.args[0]);
@@ -262,17 +266,23 @@ export class ClusterStateServer {
       dead.add(nodeId);
     }
     if (dead.size > 0) this.actorsDiedWith(dead);
+    for (const [actorId, owner] of this.ownerPeers) if (owner === peer) this.ownerPeers.delete(actorId);
     // Its groups end with it (the nodes that reserved their bundles release them: node/node-service.ts).
     for (const id of peer.groups) if (this.state.removePlacementGroup(id)) this.options.log(`placement group ${id} is REMOVED: its creator ${peer.name} is gone`);
   }
 
   /**
-   * Every actor (named or not) that lived on a node that died is dead, and a name it held is free
-   * (restarting them elsewhere is not built yet). The record has no reason field; the head logs
-   * which node took each one down.
+   * Every actor (named or not) that lived on a node that died, and whose owner died too (the
+   * connection it registered the actor through is gone), is dead, and a name it held is free. An
+   * actor whose owner lives (its connection open, or the head's own runtime) is left to the owner,
+   * which restarts it on another node (`maxRestarts`) or reports it dead. The record has no reason
+   * field; the head logs which node took each one down.
    */
   private actorsDiedWith(nodes: ReadonlySet<string>): void {
     for (const record of this.state.liveActorsOn(nodes)) {
+      // Registered through a connection still open, or by the head's own runtime: its owner lives.
+      const owner = this.ownerPeers.get(record.actor.actorId);
+      if (owner === undefined || this.peers.has(owner)) continue;
       this.options.log(`actor ${record.actor.actorId} is DEAD: its node ${record.nodeId} died`);
       this.state.updateActor(record.actor.actorId, { state: "DEAD" });
     }

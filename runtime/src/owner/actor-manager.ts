@@ -16,7 +16,8 @@
  * up, constructor sent: calls may be sent, the actor's thread queues them
  * behind the constructor) → dead. A running actor whose thread exits goes
  * back to pending-like "restarting" and is re-created on the node that holds
- * its lease (the lease outlives the thread), or dies.
+ * its lease (the lease outlives the thread), or dies; one whose node died is
+ * placed again like a new actor (its lease died with the node).
  *
  * Invariant: once dead, an actor stays dead, every call it had and every
  * later call fails with `ActorDiedError`, and its name is free again.
@@ -30,6 +31,7 @@ import { ActorSubmitQueue, type QueuedCall } from "./actor-submit-queue.js";
 import { cancelActorCall, type InFlight } from "./actor-call-cancel.js";
 import { ActorState, nameClash } from "./actor-state.js";
 import { ActorThreads } from "./actor-threads.js";
+import { callsToRetry } from "./actor-restart-calls.js";
 import type { ActorLeaseSpec, ActorWorker, NodeClient } from "../node/node-client.js";
 import type { RemoteActorOwner } from "../node/remote-actor-client.js";
 import type { Held } from "../object-store/object-location.js";
@@ -182,7 +184,7 @@ export class ActorManager implements RemoteActorOwner {
   }
 
   private endIfOutOfScope(state: ActorState): void {
-    if (state.outOfScope && state.inFlight.size === 0 && state.queue.size === 0) this.die(state, "it went out of scope: no handle to it was left", undefined);
+    if (state.outOfScope && state.inFlight.size === 0 && state.queue.size === 0 && state.retryOnStart === undefined) this.die(state, "it went out of scope: no handle to it was left", undefined);
   }
 
   private exited(state: ActorState): void {
@@ -271,28 +273,23 @@ export class ActorManager implements RemoteActorOwner {
   private lost(state: ActorState, why: string, error: Error | undefined): void {
     const actorId = state.id;
     const max = state.creation.maxRestarts;
-    // Its lease was on a node that died: there is nowhere to restart it in place.
-    if (error instanceof NodeDiedError) return this.die(state, `${why} (its node died)`, error);
+    const nodeDied = error instanceof NodeDiedError;
     if (state.noRestart || (max !== -1 && state.restarts >= max)) {
-      return this.die(state, `${why} (restarts used: ${state.restarts} of maxRestarts ${max})`, error);
+      return this.die(state, `${why}${nodeDied ? " (its node died)" : ""} (restarts used: ${state.restarts} of maxRestarts ${max})`, error);
     }
     state.restarts++;
     this.report(actorId, { state: "RESTARTING" });
     this.threads.detach(state);
     state.queue.pause();
-    const retry: InFlight[] = [];
-    const maxTask = state.creation.maxTaskRetries;
-    for (const f of state.inFlight.values()) {
-      if (f.cancelled === true) {
-        this.left(f);
-        continue;
-      }
-      // A streaming call that yielded values is not run again (owner/generator-streams.ts).
-      const seen = f.q.call.streaming !== undefined && this.d.streamStarted?.(f.q.call.taskId) === true;
-      if (!seen && (maxTask === -1 || f.retries < maxTask)) retry.push(f);
-      else this.settleError(f.q.call, new ActorDiedError(actorId, `Actor ${state.creation.actor.className} (${actorId}) died while running ${f.q.call.name}: ${why}; it is restarting. Set maxTaskRetries to retry such calls.`, { cause: error }));
+    const retry = callsToRetry(state, why, error, { streamStarted: this.d.streamStarted, left: (f) => this.left(f), settleError: (c, e) => this.settleError(c, e) });
+    if (nodeDied) {
+      // Its lease died with its node: it is placed again (on any node that fits), as when created.
+      state.grant = undefined;
+      state.node = undefined;
+      state.phase = "pending";
+      state.retryOnStart = retry.map((f) => ({ q: f.q, retries: f.retries + 1 }));
+      return this.submit(state);
     }
-    state.inFlight.clear();
     // Restart in place: the actor keeps the resources (and GPU ids) it held.
     this.startThread(state);
     for (const f of retry) this.send(state, f.q, f.retries + 1);
@@ -366,6 +363,9 @@ export class ActorManager implements RemoteActorOwner {
     state.grant = grant;
     state.node = node;
     this.startThread(state);
+    const again = state.retryOnStart;
+    state.retryOnStart = undefined;
+    for (const r of again ?? []) this.send(state, r.q, r.retries);
     state.queue.resume();
   }
 
@@ -441,6 +441,8 @@ export class ActorManager implements RemoteActorOwner {
     }
     state.inFlight.clear();
     for (const q of state.queue.drain()) this.settleError(q.call, state.death);
+    for (const r of state.retryOnStart ?? []) this.settleError(r.q.call, state.death);
+    state.retryOnStart = undefined;
     this.threads.detach(state);
     this.d.ended?.(actor.actorId);
   }

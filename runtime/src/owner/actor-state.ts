@@ -7,7 +7,7 @@ import { InvalidArgumentError, type ActorDiedError } from "../common/errors.js";
 import type { ActorCreation, ResolvedDeps } from "../common/task-spec.js";
 import type { ActorLeaseSpec, ActorWorker, NodeClient } from "../node/node-client.js";
 import type { Grant } from "../scheduler/schedule-request.js";
-import type { ActorSubmitQueue } from "./actor-submit-queue.js";
+import type { ActorSubmitQueue, QueuedCall } from "./actor-submit-queue.js";
 import type { InFlight } from "./actor-call-cancel.js";
 import { actorLeaseSpecOf } from "./schedulable.js";
 
@@ -26,6 +26,8 @@ export class ActorState {
   noRestart = false;
   /** `ray.exitActor()` ran in this call: the actor dies once it is done. */
   exitAfter: string | undefined = undefined;
+  /** Calls in flight when its node died, sent again (before any queued call) once it is placed anew. */
+  retryOnStart: Array<{ readonly q: QueuedCall; readonly retries: number }> | undefined;
   /** No handle is left anywhere (reference counting): it ends once its submitted calls are done. */
   outOfScope = false;
   /** Its lease request: plain data, the same for every node asked. */
