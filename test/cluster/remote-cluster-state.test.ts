@@ -178,6 +178,20 @@ t("unnamed actors that lived on a node that died are dead too", async () => {
   await service.close();
 });
 
+t("a client with the default heartbeat beats as often as the head asks, so a short bound does not cut it off", async () => {
+  const { service, state } = await head({ heartbeatMs: 100, deadAfterMs: 500 });
+  // Its own default is one beat a second: twice the head's bound.
+  const client = await connectClusterState(service.url, { kind: "driver", token: "tok" });
+  await client.registerNode(node("steady"));
+  const end = Date.now() + 1_500;
+  while (Date.now() < end) {
+    assert.is(state.node("steady")?.alive, true, "still alive");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  client.close(new Error("done"));
+  await service.close();
+});
+
 t("a silent node is marked dead within the configured bound", async () => {
   const { service, state } = await head({ heartbeatMs: 50, deadAfterMs: 200 });
   // Its heartbeats would come every 10 s: far past the bound.

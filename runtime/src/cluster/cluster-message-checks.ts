@@ -131,6 +131,7 @@ export function checkFromHead(m: unknown): string | undefined {
       if (typeof m["id"] !== "number") return "a reply without an id";
       return m["ok"] === true || (m["ok"] === false && isObject(m["error"])) ? undefined : "a reply that is neither ok nor an error";
     case "snapshot":
+      if (m["heartbeatMs"] !== undefined && (typeof m["heartbeatMs"] !== "number" || !Number.isSafeInteger(m["heartbeatMs"]) || m["heartbeatMs"] < 1)) return "a snapshot with a malformed heartbeatMs";
       return shape({ nodes: arrayOf(checkNodeRecord), actors: arrayOf(checkActorRecord), groups: arrayOf(checkGroupRecord) })(m["snapshot"]);
     case "change": {
       const change = m["change"];

@@ -109,6 +109,7 @@ export interface ClusterSnapshot {
 export type FromHead =
   | { readonly t: "reply"; readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly t: "reply"; readonly id: number; readonly ok: false; readonly error: WireError }
-  | { readonly t: "snapshot"; readonly snapshot: ClusterSnapshot }
+  /** `heartbeatMs`: how often the head expects a heartbeat; a client that beats less often adopts it (absent: older heads). */
+  | { readonly t: "snapshot"; readonly snapshot: ClusterSnapshot; readonly heartbeatMs?: number | undefined }
   | { readonly t: "change"; readonly change: ClusterChange }
   | { readonly t: "resource-view"; readonly nodes: readonly NodeLoad[] };

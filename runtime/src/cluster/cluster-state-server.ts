@@ -90,7 +90,7 @@ export class ClusterStateServer {
     connection.onMessage = (m) => this.received(peer, m);
     connection.onClose = (event) => this.gone(peer, event.reason === "" ? `its connection closed (${event.code})` : event.reason);
     if (kind === "cli") return;
-    connection.send({ t: "snapshot", snapshot: this.snapshot() });
+    connection.send({ t: "snapshot", snapshot: this.snapshot(), heartbeatMs: this.heartbeatMs });
     connection.send({ t: "resource-view", nodes: this.resourceView() });
   }
 
