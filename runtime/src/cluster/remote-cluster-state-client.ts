@@ -55,7 +55,8 @@ export class RemoteClusterStateClient implements ClusterStateClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closedWith: Error | undefined;
-  private readonly heartbeat: NodeJS.Timeout;
+  private heartbeat: NodeJS.Timeout;
+  private heartbeatMs: number;
   private settleReady!: (error?: Error) => void;
   /** Nodes of this process whose free resources go with each heartbeat (`reportLoad`). */
   private readonly loads = new Map<string, () => Omit<NodeLoad, "nodeId">>();
@@ -76,7 +77,15 @@ export class RemoteClusterStateClient implements ClusterStateClient {
       this.shut(error);
       if (lost) this.options.onLost?.(error);
     };
-    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private beatEvery(ms: number): void {
+    clearInterval(this.heartbeat);
+    this.heartbeatMs = ms;
+    this.heartbeat = setInterval(() => this.beat(), ms);
     this.heartbeat.unref();
   }
 
@@ -205,6 +214,8 @@ export class RemoteClusterStateClient implements ClusterStateClient {
         return;
       }
       case "snapshot":
+        // Beat at least as often as the head expects, or it cuts this client off as silent (unless the period was chosen).
+        if (m.heartbeatMs !== undefined && m.heartbeatMs < this.heartbeatMs && this.options.heartbeatMs === undefined) this.beatEvery(m.heartbeatMs);
         this.cache.load(m.snapshot);
         this.settleReady();
         return;
