@@ -80,7 +80,8 @@ t("a task on the actor's own node process consumes its generator method there", 
 t("an actor's node killed with SIGKILL mid-stream ends the generator with ActorDiedError; nothing hangs", async () => {
   const victim = await cluster.start(["--address", head.url, "--num-cpus", "1", "--resources", '{"victim":1}', "--token", TOKEN]);
   await until(() => ray.availableResources()["victim"] === 1, "the victim node's first report", 20_000, 50);
-  const doomed = Stream.options({ numCpus: 0, resources: { victim: 1 }, maxRestarts: -1 }).remote("doomed");
+  // Without restarts (with them it would be placed again: test/cluster/remote-actor-restart.test.ts).
+  const doomed = Stream.options({ numCpus: 0, resources: { victim: 1 } }).remote("doomed");
   const gen = doomed.bigThenHangs.remote(50_000); // 400 kB: kept on the victim
   const died = await endsWhenKilled(gen, victim.pid, ray.ActorDiedError);
   assert.match(died.message, /node/);
