@@ -11,6 +11,9 @@
  *   posts `holdActors` with how long the value holds them. A handle written anywhere else holds its
  *   actor for the session (nothing says when that value is gone).
  *
+ * While handles are live here the thread collects its garbage from time to time (idle-collector.ts),
+ * so the copy a finished task dropped is found gone even on a thread that then stays idle.
+ *
  * Ordering, the invariant that makes the counts safe: a thread that decoded a handle while
  * running a task has its borrow counted by the owner before the task's `done`/`failed` leaves
  * (`settledBorrows`), because the submitter's hold on the handle (its arguments) ends at that
@@ -19,6 +22,7 @@
  */
 import type { ActorHoldEnd, FromWorker } from "../protocol/thread-messages.js";
 import { WrittenHandles } from "../common/written-handles.js";
+import { IdleCollector } from "./idle-collector.js";
 
 export class HandleBorrows {
   /** Live handle instances on this thread, per actor id (absent: none). */
@@ -28,6 +32,8 @@ export class HandleBorrows {
   private readonly written = new WrittenHandles((actorId) => this.post({ t: "holdActors", actorIds: [actorId], until: { k: "session" } }));
   /** Borrows posted whose owner has not counted them yet. */
   private readonly unacked = new Set<Promise<void>>();
+  /** Finds dropped copies while handles are live here (an idle thread may not collect on its own). */
+  private readonly collector = new IdleCollector(() => this.live.size > 0);
 
   constructor(
     private readonly post: (message: FromWorker) => void,
@@ -41,6 +47,7 @@ export class HandleBorrows {
     this.live.set(actorId, n + 1);
     this.registry.register(handle, actorId);
     if (n > 0) return;
+    this.collector.restart();
     const asked: Promise<void> = this.ask(actorId).then(
       () => void this.unacked.delete(asked),
       () => void this.unacked.delete(asked),
