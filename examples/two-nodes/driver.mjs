@@ -10,7 +10,7 @@ for (const n of ray.nodes()) {
   console.log(`node ${n.nodeId.slice(0, 8)} ${n.alive ? "alive" : "dead "} ${n.address} ${JSON.stringify(n.resources)}`);
 }
 const here = await ray.get(where.remote("a task with default resources"));
-console.log(`it ran on node ${here.slice(0, 8)} (local first: the driver's own node)`);
+console.log(`it ran on node ${here.slice(0, 8)} (a node process: a driver that joins adds no resources of its own)`);
 const there = await ray.get(where.options({ resources: { Custom: 1 } }).remote("a task that needs Custom"));
 console.log(`it ran on node ${there.slice(0, 8)}, the only one with Custom`);
 await ray.shutdown();

@@ -41,8 +41,11 @@ export interface InitOptions {
    * Join a running cluster (`tsray start --head`): `ws://HOST:PORT` (or `wss://`), or `"auto"`:
    * `TSRAY_ADDRESS`, else the head started on this machine. Absent: `TSRAY_ADDRESS` when it is set
    * (as Ray's `RAY_ADDRESS`), else an embedded local cluster. The cluster state (node table, named
-   * actors, placement-group records) is then the head's; the driver's own node joins the node table
-   * unless `numCpus` is 0. Tasks and actors still run on the driver's own node for now.
+   * actors, placement-group records) is then the head's. As in Ray, a driver that joins adds no
+   * resources of its own (`numCpus` and `numGpus` default to 0 then): its tasks and actors run on the
+   * node processes (`tsray start` puts this machine's cores in the cluster). Given `numCpus > 0`, the
+   * driver's own node joins the node table and runs work too; actors placed there are reachable only
+   * from this process and end with it.
    */
   readonly address?: string;
   /** The cluster's token, for `address`. Default: `TSRAY_TOKEN`. */
@@ -74,7 +77,9 @@ export async function init(options?: InitOptions): Promise<void> {
   const given = checkOptionKeys(options, [...initKeys], "ray.init()") as InitOptions;
   // No address: TSRAY_ADDRESS joins that cluster, as RAY_ADDRESS does for Ray's `ray.init()`.
   const fromEnv = given.address === undefined ? process.env["TSRAY_ADDRESS"] || undefined : undefined;
-  const o: InitOptions = fromEnv === undefined ? given : { ...given, address: fromEnv };
+  const withAddress: InitOptions = fromEnv === undefined ? given : { ...given, address: fromEnv };
+  // Joining a cluster: no resources of the driver's own unless asked for (Ray's drivers add none).
+  const o: InitOptions = withAddress.address === undefined ? withAddress : { numCpus: 0, numGpus: 0, ...withAddress };
   if (o.address !== undefined && (typeof o.address !== "string" || (o.address !== "auto" && !/^wss?:\/\/[^/]+/.test(o.address)))) {
     const source = fromEnv === undefined ? "address" : "TSRAY_ADDRESS (used when no address is given)";
     throw new InvalidArgumentError(`ray.init(): ${source} must be "ws://HOST:PORT", "wss://HOST:PORT" or "auto", got ${describe(o.address)}.`);
