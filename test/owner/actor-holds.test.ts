@@ -228,6 +228,14 @@ test("a borrow asked while the link to the owner is still connecting is sent, no
   assert.ok(owner.holds.holds(mine(1)), "the owner counted the borrow");
 });
 
+test("an owner with counted actors collects its garbage on its own, so a dropped handle is found", async () => {
+  const { holds, ended } = process1();
+  holds.own(mine(9));
+  (() => holds.instance({ handle: "dropped at once" }, mine(9)))();
+  await until(() => ended.length === 1, "the dropped handle found without a gc() call", 3_000);
+  assert.equal(ended, [mine(9)]);
+});
+
 test("malformed actor borrow messages on the owner link are refused at the boundary", () => {
   assert.is(ownerMessageProblem({ t: "borrowActor", reqId: 1, actorId: "x" }), undefined);
   assert.match(ownerMessageProblem({ t: "borrowActor", reqId: 1 }) ?? "", /without actorId/);

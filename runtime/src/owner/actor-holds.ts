@@ -26,6 +26,7 @@
  */
 import { ownerOf } from "../common/ids.js";
 import { WrittenHandles } from "../common/written-handles.js";
+import { IdleCollector } from "../common/idle-collector.js";
 import { unreachable, type ActorHoldEnd } from "../protocol/thread-messages.js";
 import type { WaitableStore } from "../object-store/waiter.js";
 
@@ -64,6 +65,12 @@ export class ActorHolds {
   private readonly instances = new FinalizationRegistry<string>((actorId) => this.drop(actorId));
   /** Borrows asked of other processes and not answered: actor id → the answer. */
   private readonly asking = new Map<string, Promise<void>>();
+  /**
+   * This process's own thread finds its dropped handles when it collects: while it owns counted
+   * actors it collects now and then (common/idle-collector.ts), so that a driver awaiting work that
+   * needs a dropped actor's resources does not wait for a collection that may not come.
+   */
+  private readonly collector = new IdleCollector(() => this.counted.size > 0, 60_000);
   /** Handles this process's own thread writes; one written outside `collect` holds for the session. */
   private readonly written = new WrittenHandles((actorId) => this.add(actorId));
 
@@ -72,6 +79,7 @@ export class ActorHolds {
   /** An actor created here that ends when nothing holds it (called before anything holds it). */
   own(actorId: string): void {
     this.counted.add(actorId);
+    this.collector.restart();
   }
 
   /** A handle instance made on this process's own thread (created or decoded). */

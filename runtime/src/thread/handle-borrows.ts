@@ -11,7 +11,7 @@
  *   posts `holdActors` with how long the value holds them. A handle written anywhere else holds its
  *   actor for the session (nothing says when that value is gone).
  *
- * While handles are live here the thread collects its garbage from time to time (idle-collector.ts),
+ * While handles are live here the thread collects its garbage from time to time (common/idle-collector.ts),
  * so the copy a finished task dropped is found gone even on a thread that then stays idle.
  *
  * Ordering, the invariant that makes the counts safe: a thread that decoded a handle while
@@ -22,7 +22,7 @@
  */
 import type { ActorHoldEnd, FromWorker } from "../protocol/thread-messages.js";
 import { WrittenHandles } from "../common/written-handles.js";
-import { IdleCollector } from "./idle-collector.js";
+import { IdleCollector } from "../common/idle-collector.js";
 
 export class HandleBorrows {
   /** Live handle instances on this thread, per actor id (absent: none). */
@@ -33,7 +33,7 @@ export class HandleBorrows {
   /** Borrows posted whose owner has not counted them yet. */
   private readonly unacked = new Set<Promise<void>>();
   /** Finds dropped copies while handles are live here (an idle thread may not collect on its own). */
-  private readonly collector = new IdleCollector(() => this.live.size > 0);
+  private readonly collector = new IdleCollector(() => this.live.size > 0, 30_000);
 
   constructor(
     private readonly post: (message: FromWorker) => void,

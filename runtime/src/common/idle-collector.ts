@@ -1,10 +1,12 @@
 /**
- * Garbage collection on a worker thread that holds borrowed actor handles (handle-borrows.ts): a
- * copy a finished task dropped is only found gone when this thread's heap is collected, and an
- * idle thread may not collect for a long time, so the actor it holds would stay alive. While any
- * handle is live here, the thread collects on a timer: first soon after the borrow, then less and
- * less often (doubling up to `MAX_DELAY_MS`) while the handles stay live — an actor that keeps a
- * handle in a field costs one small collection every half minute; a new borrow starts over.
+ * Garbage collection for actor reference counting: a dropped actor handle is only found gone when
+ * its thread's heap is collected, and an idle thread (a worker after its task, a driver awaiting
+ * work that needs the dropped actor's resources) may not collect for a long time, so the actor
+ * would stay alive. While there is something to find (`holding()`), the thread collects on a
+ * timer: first soon after `restart` (a new borrow on a worker thread: thread/handle-borrows.ts; a
+ * new counted actor on the owner: owner/actor-holds.ts), then less and less often (doubling up to
+ * `maxDelayMs`) — an actor that keeps a handle in a field costs one small collection every half
+ * minute. Ray collects for the same reason (its Python workers' `gc.collect()` under pressure).
  *
  * The collection is V8's full `gc()`, exposed for this use where node was not started with
  * `--expose-gc` (the flag only adds the function to new contexts).
@@ -13,7 +15,6 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 const FIRST_DELAY_MS = 50;
-const MAX_DELAY_MS = 30_000;
 
 let collectGarbage: (() => void) | undefined;
 
@@ -32,7 +33,10 @@ export class IdleCollector {
   private delay = FIRST_DELAY_MS;
 
   /** `holding()`: whether anything is still worth collecting for. */
-  constructor(private readonly holding: () => boolean) {}
+  constructor(
+    private readonly holding: () => boolean,
+    private readonly maxDelayMs: number,
+  ) {}
 
   /** A new borrow: collect soon, and back off again from there. */
   restart(): void {
@@ -48,7 +52,7 @@ export class IdleCollector {
       this.timer = undefined;
       if (!this.holding()) return;
       fullCollection();
-      this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
+      this.delay = Math.min(this.delay * 2, this.maxDelayMs);
       // The finalizers of what was collected run after this turn; the next round finds the rest.
       this.schedule();
     }, this.delay);
