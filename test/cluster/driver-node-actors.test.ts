@@ -1,8 +1,8 @@
-// Actors on the node of a driver that joined a cluster with CPUs of its own (the default: Ray users
-// call ray.init(address) and keep their CPUs), as Ray users meet them (issue 13 acceptance review):
-// a ray.Queue or an actor the driver made must be usable from a task that runs on a node process,
-// and a detached actor must outlive its driver (Ray: detached actors belong to the cluster, not to
-// the driver, wherever they were placed). Real `tsray start` head and worker node processes.
+// Actors of a driver that joined a cluster with ray.init({ address }) and nothing else, as Ray users
+// meet them (issue 13 acceptance review): a ray.Queue or an actor the driver made must be usable
+// from a task that runs on a node process, and a detached actor must outlive its driver. As in Ray,
+// such a driver adds no resources of its own, so its actors live on node processes. Real `tsray
+// start` head and worker node processes.
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { suite } from "uvu";
@@ -19,12 +19,12 @@ const cluster = new TestCluster();
 let head!: NodeRecord;
 let worker!: NodeRecord;
 
-const t = suite("actors on the node of a driver with CPUs of its own");
+const t = suite("actors of a driver that joined with default options");
 
 t.before(async () => {
   head = await cluster.start(["--head", "--port", "0", "--num-cpus", "1", "--token", TOKEN]);
   worker = await cluster.start(["--address", head.url, "--num-cpus", "1", "--token", TOKEN]);
-  await ray.init({ address: head.url, token: TOKEN, numCpus: 1, namespace: "driver-node-actors" });
+  await ray.init({ address: head.url, token: TOKEN, namespace: "driver-node-actors" });
 });
 
 t.after(async () => {
@@ -41,13 +41,13 @@ t("a ray.Queue the driver made is usable from a task on a node process", async (
   q.shutdown();
 });
 
-t("an actor on the driver's node can be called by a task on a node process", async () => {
+t("an actor the driver made can be called by a task on a node process", async () => {
   const counter = Counter.options({ numCpus: 0 }).remote(100);
   assert.is(await ray.get(counter.increment.remote(1)), 1);
   assert.is(await ray.get(useCounter.options(onWorker()).remote(counter, 1)), 2);
 });
 
-t("a detached actor made with default options by a driver with CPUs of its own outlives that driver", async () => {
+t("a detached actor made with default options by such a driver outlives that driver", async () => {
   const first = await new Promise<{ count: number; nodeId: string; driverNode: string }>((resolve, reject) => {
     execFile(process.execPath, [FIXTURE, head.url, "kept-detached"], { env: { ...cluster.env, TSRAY_TOKEN: TOKEN }, timeout: 60_000 }, (error, stdout, stderr) => {
       if (error !== null) return reject(new Error(`${error.message}\n${stderr}`));

@@ -61,13 +61,12 @@ async function staysAtLeast(n: number): Promise<boolean> {
 
 t("a counter whose handle went to tasks on both nodes ends once the driver drops its own", async () => {
   await until(() => live() === 0, "no counter left from before", 20_000, 50);
-  const values = await (async () => {
-    const c = counter();
-    return ray.get([useCounter.options(on(head)).remote(c, 1), useCounter.options(on(worker)).remote(c, 2)]);
-  })();
+  let c: ReturnType<typeof counter> | undefined = counter();
+  const values = await ray.get([useCounter.options(on(head)).remote(c, 1), useCounter.options(on(worker)).remote(c, 2)]);
   // Either order: 1 then 1 + 2, or 2 then 2 + 1.
   assert.is(Math.max(...values), 3);
   await until(() => live() === 1, "the counter's slot held in the report", 20_000, 50);
+  c = undefined;
   await collectUntil(() => live() === 0, "the counter ended");
 });
 
@@ -104,12 +103,11 @@ t("a handle returned inside a result from a task on the head node calls the coun
 
 t("a counter created by a task on the head node and returned to the driver ends once the driver drops it", async () => {
   await until(() => live() === 0, "no counter left from before", 20_000, 50);
-  const value = await (async () => {
-    const made = await ray.get(makeCounter.options(on(head)).remote());
-    return ray.get(made.counter.increment.remote(6));
-  })();
-  assert.is(value, 6);
+  let made: { counter: ReturnType<typeof counter> } | undefined = await ray.get(makeCounter.options(on(head)).remote());
+  assert.is(await ray.get(made.counter.increment.remote(6)), 6);
+  // Held while the driver holds it (and seen so in the worker node's report).
   await until(() => live() === 1, "the counter's slot held in the report", 20_000, 50);
+  made = undefined;
   await collectUntil(() => live() === 0, "the counter ended");
 });
 

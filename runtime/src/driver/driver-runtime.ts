@@ -149,6 +149,7 @@ export class DriverRuntime implements Core {
       ...(multiNode ? { remoteNodes: () => this.peers.map((p) => p.client.resourceView()) } : {}),
       ...(joined !== undefined ? { remoteNodes: () => this.remote!.views() } : {}),
       totals: options.node.totals,
+      hostsWork: options.registerNode !== false,
       ...(options.node.gpuIds !== undefined ? { gpuIds: options.node.gpuIds } : {}),
       events: {
         // Task and actor lease requests: the node client serves both.

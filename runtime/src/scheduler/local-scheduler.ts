@@ -54,6 +54,12 @@ export interface LocalSchedulerOptions<P> {
   readonly spreadThreshold?: number;
   /** Views of the other nodes of the cluster (none on a single node). */
   readonly remoteNodes?: () => readonly NodeView[];
+  /**
+   * false: this node runs nothing and every request goes to the other nodes (a driver that joined a
+   * cluster without resources of its own, as Ray's drivers do: its actors must be reachable by
+   * everyone, which work in the driver's process is not). Default true.
+   */
+  readonly hostsWork?: boolean;
   readonly events: SchedulerEvents<P>;
 }
 
@@ -80,6 +86,7 @@ export class LocalScheduler<P> {
   private readonly events: SchedulerEvents<P>;
   private readonly remoteNodes: () => readonly NodeView[];
   private readonly hasRemoteNodes: boolean;
+  private readonly hostsWork: boolean;
   private readonly spreadThreshold: number | undefined;
   private spreadCursor = 0;
   private epoch = 0;
@@ -94,6 +101,7 @@ export class LocalScheduler<P> {
     this.events = options.events;
     this.remoteNodes = options.remoteNodes ?? (() => []);
     this.hasRemoteNodes = options.remoteNodes !== undefined;
+    this.hostsWork = options.hostsWork !== false;
     this.spreadThreshold = options.spreadThreshold;
     this.groups = new NodeGroups(this.node, this.nodeId);
   }
@@ -432,7 +440,7 @@ export class LocalScheduler<P> {
 
   /** One node, default strategy, nothing to check beyond the demand itself. */
   private isFastPath(request: ScheduleRequest<P>): boolean {
-    return request.placement.kind === "default" && request.placementDemand === undefined && !this.hasRemoteNodes;
+    return request.placement.kind === "default" && request.placementDemand === undefined && !this.hasRemoteNodes && this.hostsWork;
   }
 
   private granted(
@@ -457,7 +465,7 @@ export class LocalScheduler<P> {
   }
 
   private decide(request: ScheduleRequest<P>): PlacementDecision {
-    const nodes = [this.view(), ...this.remoteNodes()];
+    const nodes = this.hostsWork ? [this.view(), ...this.remoteNodes()] : this.remoteNodes();
     return decidePlacement(request.placementDemand ?? request.demand, request.placement, nodes, {
       localNodeId: this.nodeId,
       spreadCursor: this.spreadCursor,
