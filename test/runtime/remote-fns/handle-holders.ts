@@ -43,6 +43,13 @@ export const Holder = ray.remote(
       if (this.held === undefined) throw new Error("Holder holds no counter");
       return ray.get(this.held.increment.remote(inc));
     }
+    /** Collects garbage on its thread (handles it replaced or passed on), keeping what it holds. */
+    async collect(): Promise<void> {
+      for (let i = 0; i < 2; i++) {
+        gc();
+        await new Promise((r) => setImmediate(r));
+      }
+    }
     /** Drops the handle and collects until the finalizer had a chance to run. */
     async forget(): Promise<void> {
       this.held = undefined;

@@ -1,0 +1,47 @@
+// Remote functions for the randomized actor reference counting test
+// (fixtures/runtime/actor-refcount-chaos-program.mjs): tasks that call a counter now, after a gate
+// opens, or through a child task, and a keyed gate the driver opens. A gated task waits inside
+// `ray.get`, so it lends its CPU and never holds up other tasks (no deadlock, no timing).
+import * as ray from "tsray";
+import { Counter } from "./actors.js";
+
+type CounterHandle = ray.ActorHandle<InstanceType<typeof Counter>>;
+
+/** Lets the callers of `wait(key)` go once `open(key)` is called (before or after they wait). */
+export const Gate = ray.remote({ maxConcurrency: 1000, numCpus: 0 })(
+  class Gate {
+    readonly opened = new Set<string>();
+    readonly waiters = new Map<string, Array<() => void>>();
+    open(key: string): void {
+      this.opened.add(key);
+      for (const w of this.waiters.get(key) ?? []) w();
+      this.waiters.delete(key);
+    }
+    async wait(key: string): Promise<void> {
+      if (this.opened.has(key)) return;
+      await new Promise<void>((resolve) => {
+        const list = this.waiters.get(key);
+        if (list === undefined) this.waiters.set(key, [resolve]);
+        else list.push(resolve);
+      });
+    }
+  },
+);
+
+type GateHandle = ray.ActorHandle<InstanceType<typeof Gate>>;
+
+/** Calls the counter once `gate` opens `key` (at once without a gate). */
+export const useAfter = ray.remote(async function useAfter(counter: CounterHandle, gate: GateHandle | undefined, key: string, inc: number): Promise<number> {
+  if (gate !== undefined) await ray.get(gate.wait.remote(key));
+  return ray.get(counter.increment.remote(inc));
+});
+
+/** Hands the counter to a child task (`useAfter`) and returns what it returned. */
+export const relayAfter = ray.remote(async function relayAfter(counter: CounterHandle, gate: GateHandle | undefined, key: string, inc: number): Promise<number> {
+  return ray.get(useAfter.remote(counter, gate, key, inc));
+});
+
+/** Calls the counter inside an object (a put object passed by its ref: the task gets its value). */
+export const useBoxed = ray.remote(async function useBoxed(box: { counter: CounterHandle }, inc: number): Promise<number> {
+  return ray.get(box.counter.increment.remote(inc));
+});
