@@ -45,3 +45,12 @@ export const relayAfter = ray.remote(async function relayAfter(counter: CounterH
 export const useBoxed = ray.remote(async function useBoxed(box: { counter: CounterHandle }, inc: number): Promise<number> {
   return ray.get(box.counter.increment.remote(inc));
 });
+
+/**
+ * Calls the counter; `ready` is a ref the driver resolves first (a gate's `wait`), so until it is
+ * ready the task is not sent to a thread: only its encoded arguments carry the handle meanwhile.
+ */
+export const useWhenReady = ray.remote(async function useWhenReady(counter: CounterHandle, ready: void, inc: number): Promise<number> {
+  void ready;
+  return ray.get(counter.increment.remote(inc));
+});
