@@ -11,12 +11,12 @@ import { runNode } from "../runtime/child-process.js";
 const program = fileURLToPath(new URL("../../fixtures/runtime/actor-refcount-chaos-program.mjs", import.meta.url));
 
 test("across node processes, reachable counters always answer and all end once nothing holds them", async () => {
-  const args = ["--seed", "4", "--steps", "40", "--cluster", "1", "--cpus", "1", "--quiesce-every", "20", "--rounds", "200"];
+  const args = ["--seed", "4", "--steps", "60", "--cluster", "1", "--cpus", "1", "--quiesce-every", "20", "--rounds", "200"];
   const run = await runNode(["--expose-gc", program, ...args], 170);
   assert.is(run.code, 0, run.stderr);
   const out = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { ok: boolean; steps: number; failures: unknown[]; counts: Record<string, number> };
   assert.equal(out.failures, [], JSON.stringify(out, null, 1));
-  assert.is(out.steps, 40);
+  assert.is(out.steps, 60);
   assert.ok(out.ok);
   for (const k of ["task", "keep", "put", "passOn"]) assert.ok((out.counts[k] ?? 0) > 0, `no "${k}" step in ${JSON.stringify(out.counts)}`);
 });
