@@ -4,8 +4,10 @@
 // `ray.get`, so it lends its CPU and never holds up other tasks (no deadlock, no timing).
 import * as ray from "tsray";
 import { Counter } from "./actors.js";
+import { Holder, passOn } from "./handle-holders.js";
 
 type CounterHandle = ray.ActorHandle<InstanceType<typeof Counter>>;
+type HolderHandle = ray.ActorHandle<InstanceType<typeof Holder>>;
 
 /** Lets the callers of `wait(key)` go once `open(key)` is called (before or after they wait). */
 export const Gate = ray.remote({ maxConcurrency: 1000, numCpus: 0 })(
@@ -53,4 +55,14 @@ export const useBoxed = ray.remote(async function useBoxed(box: { counter: Count
 export const useWhenReady = ray.remote(async function useWhenReady(counter: CounterHandle, ready: void, inc: number): Promise<number> {
   void ready;
   return ray.get(counter.increment.remote(inc));
+});
+
+/** Returns the handle inside an object, after a child task (`passOn`) returned it so (decoded here, written again). */
+export const passOnVia = ray.remote(async function passOnVia(counter: CounterHandle): Promise<{ counter: CounterHandle }> {
+  return ray.get(passOn.remote(counter));
+});
+
+/** Gives the handle to a Holder from inside a task (the call's arguments are written on a worker thread). */
+export const keepIn = ray.remote(async function keepIn(holder: HolderHandle, counter: CounterHandle): Promise<boolean> {
+  return ray.get(holder.keep.remote(counter));
 });
