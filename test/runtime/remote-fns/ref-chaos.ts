@@ -43,9 +43,9 @@ export const relayAfter = ray.remote(async function relayAfter(counter: CounterH
   return ray.get(useAfter.remote(counter, gate, key, inc));
 });
 
-/** Calls the counter inside an object (a put object passed by its ref: the task gets its value). */
-export const useBoxed = ray.remote(async function useBoxed(box: { counter: CounterHandle }, inc: number): Promise<number> {
-  return ray.get(box.counter.increment.remote(inc));
+/** Calls counter `i` inside an object (a put object passed by its ref: the task gets its value). */
+export const useBoxed = ray.remote(async function useBoxed(box: { counters: CounterHandle[] }, i: number, inc: number): Promise<number> {
+  return ray.get(box.counters[i]!.increment.remote(inc));
 });
 
 /**
