@@ -66,3 +66,8 @@ export const passOnVia = ray.remote(async function passOnVia(counter: CounterHan
 export const keepIn = ray.remote(async function keepIn(holder: HolderHandle, counter: CounterHandle): Promise<boolean> {
   return ray.get(holder.keep.remote(counter));
 });
+
+/** Streams the handle back `times` times, each inside an object (a streaming generator's values). */
+export const yieldBack = ray.remote(async function* yieldBack(counter: CounterHandle, times: number) {
+  for (let i = 0; i < times; i++) yield { counter };
+});
