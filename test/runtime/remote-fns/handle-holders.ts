@@ -50,6 +50,10 @@ export const Holder = ray.remote(
         await new Promise((r) => setImmediate(r));
       }
     }
+    /** Ends its thread (a crash: with `maxRestarts` the actor restarts with its constructor's arguments). */
+    crash(): never {
+      process.exit(3);
+    }
     /** Drops the handle and collects until the finalizer had a chance to run. */
     async forget(): Promise<void> {
       this.held = undefined;

@@ -71,3 +71,10 @@ export const keepIn = ray.remote(async function keepIn(holder: HolderHandle, cou
 export const yieldBack = ray.remote(async function* yieldBack(counter: CounterHandle, times: number) {
   for (let i = 0; i < times; i++) yield { counter };
 });
+
+/** Streams the handle once, then the rest of `times` once `gate` opens `key`. */
+export const yieldBackAfter = ray.remote(async function* yieldBackAfter(counter: CounterHandle, gate: GateHandle, key: string, times: number) {
+  yield { counter };
+  await ray.get(gate.wait.remote(key));
+  for (let i = 1; i < times; i++) yield { counter };
+});
