@@ -9,6 +9,7 @@ import * as ray from "tsray";
 import { TestCluster, until, type NodeRecord } from "./tsray-cli.js";
 import { Counter, useCounter } from "../runtime/remote-fns/actors.js";
 import { collectHere, gc, Holder, makeCounter, passOn } from "../runtime/remote-fns/handle-holders.js";
+import { Gate, yieldBackAfter } from "../runtime/remote-fns/ref-chaos.js";
 
 const TOKEN = "remote-borrowers-token";
 const SLOTS = 4;
@@ -125,6 +126,20 @@ t("a handle an actor on the head node returns stays usable after the actor forge
   assert.is(value, 5);
   await collectUntil(() => live() === 0, "the counter ended");
   ray.kill(holder);
+});
+
+t("a handle a generator on the head node goes on yielding after the driver left it ends its counter once the generator is done", async () => {
+  await until(() => live() === 0, "no counter left from before", 20_000, 50);
+  const gate = Gate.options({ numCpus: 0, ...on(head) }).remote();
+  const value = await (async () => {
+    for await (const ref of yieldBackAfter.options(on(head)).remote(counter(), gate, "go", 5)) return ray.get((await ray.get(ref)).counter.increment.remote(3));
+    return undefined;
+  })();
+  assert.is(value, 3);
+  await until(() => live() === 1, "the counter's slot held in the report", 20_000, 50);
+  assert.ok(await staysAtLeast(1), "kept while the generator waits with the handle");
+  await ray.get(gate.open.remote("go"));
+  await collectUntil(() => live() === 0, "the counter ended after the generator yielded the rest to nobody");
 });
 
 t.run();

@@ -60,6 +60,12 @@ test("an actor created inside a task and returned ends once its handles are drop
   assert.is(out["createdFreed"], true);
 });
 
+test("a handle a streaming generator goes on yielding after its caller left it ends its actor once the generator is done", () => {
+  assert.is(out["abandonedValue"], 11);
+  assert.is(out["abandonedKept"], true, "kept while the generator waits with the handle");
+  assert.is(out["abandonedFreed"], true);
+});
+
 test("named and detached actors sent to tasks are not ended by reference counting", () => {
   assert.is(out["controlFreed"], true, "the control actor ended");
   assert.is(out["namedKept"], true);

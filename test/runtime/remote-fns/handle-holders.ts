@@ -43,6 +43,17 @@ export const Holder = ray.remote(
       if (this.held === undefined) throw new Error("Holder holds no counter");
       return ray.get(this.held.increment.remote(inc));
     }
+    /** Collects garbage on its thread (handles it replaced or passed on), keeping what it holds. */
+    async collect(): Promise<void> {
+      for (let i = 0; i < 2; i++) {
+        gc();
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    /** Ends its thread (a crash: with `maxRestarts` the actor restarts with its constructor's arguments). */
+    crash(): never {
+      process.exit(3);
+    }
     /** Drops the handle and collects until the finalizer had a chance to run. */
     async forget(): Promise<void> {
       this.held = undefined;
