@@ -28,8 +28,7 @@ import { waitFor } from "../object-store/wait-request.js";
 import { actorCreation } from "../api/actor-creation.js";
 import { compactCodec, encodeArgs } from "../protocol/encoded-values.js";
 import { TaskManager } from "../owner/task-manager.js";
-import type { GeneratorStreams } from "../owner/generator-streams.js";
-import { CountedGeneratorStreams } from "../owner/discarded-generator-items.js";
+import { GeneratorStreams } from "../owner/generator-streams.js";
 import { LocalScheduler } from "../scheduler/local-scheduler.js";
 import type { PlacementGroupStrategy } from "../scheduler/bundle-planner.js";
 import { InfeasibleWarnings } from "./infeasible-warnings.js";
@@ -134,7 +133,7 @@ export class DriverRuntime implements Core {
     const otherProcesses = { owns: (id: string) => ownerOf(id)?.jobId === this.jobId, free: (ids: readonly string[]) => this.remote?.freeObjects(ids) };
     this.objects = options.inProcessNodes?.length || options.network !== undefined ? new ClusterObjects(undefined, otherProcesses) : undefined;
     this.store = new MemoryStore(this.slabs, (id) => ownerGone(id, this.session), this.objects);
-    this.generators = new CountedGeneratorStreams(this.store, this.refs, (id) => this.holds.objectDeleted(id));
+    this.generators = new GeneratorStreams(this.store, this.refs, (id) => this.holds.objectDeleted(id));
     this.holds = new ActorHolds({ jobId: this.jobId, store: this.store, outOfScope: (id) => this.actors.outOfScope(id), owners: () => this.owners?.links });
     this.store.onDelete((id) => this.holds.objectDeleted(id));
     this.cluster = options.cluster ?? new InProcessClusterStateClient(new ClusterState());

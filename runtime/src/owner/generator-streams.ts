@@ -78,16 +78,23 @@ export class GeneratorStreams implements GeneratorCalls {
     private readonly store: MemoryStore,
     /** The driver's own refs, for the values its generators hand out (`take`). */
     private readonly refs: ReferenceCounter,
+    /**
+     * A value that is not stored (its caller's generator was collected, or it came after the end):
+     * what it carries is let go as if its object were deleted (actor handles: owner/actor-holds.ts
+     * holds them until then, and an object never stored is never deleted).
+     */
+    private readonly discarded?: (objectId: string) => void,
   ) {}
 
   /** Generator `taskId` yielded its `index`-th value, from `worker`: its bytes, or where another node holds them. */
   onItem(worker: GeneratorWorker, taskId: string, index: number, value: Held): void {
-    if (this.hasEnded(taskId)) return; // ended already (cancelled): nobody can ask for it
+    const id = generatorItemId(taskId, index);
+    // Ended already (cancelled): nobody can ask for it.
+    if (this.hasEnded(taskId)) return this.discarded?.(id);
     const stream = this.open(taskId);
     stream.worker = worker;
     this.ack(stream);
-    if (stream.dropped) return;
-    const id = generatorItemId(taskId, index);
+    if (stream.dropped) return this.discarded?.(id);
     if (isLocation(value)) this.store.putLocation(id, value);
     else this.store.putBytes(id, value);
     if (stream.waiting?.index === index) this.answer(stream, true);
