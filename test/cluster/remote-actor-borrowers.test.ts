@@ -112,6 +112,17 @@ t("a counter created by a task on the head node and returned to the driver ends 
   await collectUntil(() => live() === 0, "the counter ended");
 });
 
+t("a counter a task on the worker node created there is called from the driver and from a task on the head, and ends once dropped", async () => {
+  await until(() => live() === 0, "no counter left from before", 20_000, 50);
+  // Owned by the worker node's runtime and run on that node: others call it through that node.
+  let made: { counter: ReturnType<typeof counter> } | undefined = await ray.get(makeCounter.options(on(worker)).remote());
+  assert.is(await ray.get(made.counter.increment.remote(2)), 2);
+  assert.is(await ray.get(useCounter.options(on(head)).remote(made.counter, 3)), 5);
+  await until(() => live() === 1, "the counter's slot held in the report", 20_000, 50);
+  made = undefined;
+  await collectUntil(() => live() === 0, "the counter ended");
+});
+
 t("a handle an actor on the head node returns stays usable after the actor forgets it, and ends once dropped", async () => {
   await until(() => live() === 0, "no counter left from before", 20_000, 50);
   const holder = Holder.options({ numCpus: 0, ...on(head) }).remote();

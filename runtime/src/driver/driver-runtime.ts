@@ -282,6 +282,7 @@ export class DriverRuntime implements Core {
         reportActorDead: (actorId) => this.tell(this.cluster.updateActorState(actorId, { state: "DEAD" })),
         ownerLink: this.owners?.accept,
         handles: this.holds,
+        ownActor: (id) => this.actors.localWorker(id),
       });
     }
     this.peers = peerTotals.map((totals) => startInProcessNode(this.identity, totals, processes, limits, peerEvents));

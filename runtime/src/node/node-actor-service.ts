@@ -43,6 +43,8 @@ export interface NodeActorServiceParts {
   readonly keepValue: KeepValue;
   /** Reports an actor dead in the cluster state (its owner is gone and cannot). */
   readonly reportDead: (actorId: string) => void;
+  /** The worker of an actor this node's own runtime owns and runs here, while it runs; absent: none. */
+  readonly ownActor?: ((actorId: string) => ActorWorker | undefined) | undefined;
   /** Actors the results sent to callers carry, held until those callers hold them (handed-handles.ts). */
   readonly handles?: HandleHandOver | undefined;
 }
@@ -81,6 +83,8 @@ interface GuestWorker {
 interface PendingCall {
   readonly caller: ActorCaller;
   readonly actorId: string;
+  /** The worker of one of this node's own actors it was posted to (a guest actor's is found by id). */
+  readonly own?: ActorWorker | undefined;
 }
 
 export class NodeActorService implements ActorLeaseOwner {
@@ -166,13 +170,23 @@ export class NodeActorService implements ActorLeaseOwner {
     }
   }
 
-  /** A method call from `caller`: posted to the actor's worker, or answered `actorCallDied` when no live actor is here. */
+  /**
+   * A method call from `caller`: posted to the actor's worker, or answered `actorCallDied` when no
+   * live actor is here. An actor this node's own runtime owns and runs here (created by a task on
+   * this node) takes calls from other processes the same way: straight to its worker, its answers
+   * back to the caller (the owner does not see them, as for any caller that does not own an actor).
+   */
   call(caller: ActorCaller, call: ActorCallMessage): void {
     const actor = this.actors.get(call.actorId);
     const worker = actor?.worker;
     if (actor?.early !== undefined) {
       actor.early.push({ caller, call });
       return;
+    }
+    const own = actor === undefined ? this.parts.ownActor?.(call.actorId) : undefined;
+    if (own !== undefined && !own.exited) {
+      this.calls.set(call.taskId, { caller, actorId: call.actorId, own });
+      return own.post(call);
     }
     if (worker === undefined || worker.client.exited) {
       return caller.send({ t: "actorCallDied", actorId: call.actorId, taskId: call.taskId, message: `Actor ${call.actorId} is not alive on node ${this.parts.node.nodeId}.` });
@@ -195,7 +209,7 @@ export class NodeActorService implements ActorLeaseOwner {
     }
     const pending = this.calls.get(taskId);
     if (pending?.caller !== caller || pending.actorId !== actorId) return;
-    const client = actor?.worker?.client;
+    const client = pending.own ?? actor?.worker?.client;
     if (client !== undefined && !client.exited) client.post({ t: "cancel", taskId, name });
   }
 
@@ -203,7 +217,7 @@ export class NodeActorService implements ActorLeaseOwner {
   ack(caller: ActorCaller, taskId: string, consumed: number): void {
     const pending = this.calls.get(taskId);
     if (pending?.caller !== caller) return; // answered already, or not this caller's
-    const client = this.actors.get(pending.actorId)?.worker?.client;
+    const client = pending.own ?? this.actors.get(pending.actorId)?.worker?.client;
     if (client !== undefined && !client.exited) client.post({ t: "genAck", taskId, consumed });
   }
 
@@ -214,7 +228,8 @@ export class NodeActorService implements ActorLeaseOwner {
    */
   workerMessage(client: ActorWorker, m: FromWorker): boolean {
     const worker = this.workers.get(client);
-    if (worker === undefined) return false;
+    // A call from another process to one of this node's own actors is answered here too.
+    if (worker === undefined && !((m.t === "done" || m.t === "failed" || m.t === "genItem") && this.calls.get(m.taskId)?.own === client)) return false;
     switch (m.t) {
       case "done":
       case "failed": {
@@ -244,7 +259,7 @@ export class NodeActorService implements ActorLeaseOwner {
       case "log": {
         // To the owner, as Ray sends an actor's output to its job's driver; an orphan's (a detached
         // actor whose owner is gone) stay in this node's log.
-        const owner = this.ownerOfWorker(worker);
+        const owner = worker === undefined ? undefined : this.ownerOfWorker(worker);
         if (owner === undefined) return false;
         owner.send({ t: "log", stream: m.stream, label: m.label, text: m.text, pid: process.pid, workerId: client.workerId });
         return true;
@@ -257,7 +272,15 @@ export class NodeActorService implements ActorLeaseOwner {
   /** A worker of this node exited: true when it was a guest's. */
   workerExited(client: ActorWorker, exitCode: number, error: Error | undefined): boolean {
     const worker = this.workers.get(client);
-    if (worker === undefined) return false;
+    if (worker === undefined) {
+      // One of this node's own actors (its owner restarts it or not): calls from other processes fail.
+      for (const [taskId, pending] of this.calls) {
+        if (pending.own !== client) continue;
+        this.calls.delete(taskId);
+        pending.caller.send({ t: "actorCallDied", actorId: pending.actorId, taskId, message: `Actor ${pending.actorId} died on node ${this.parts.node.nodeId} while running the call.` });
+      }
+      return false;
+    }
     this.workers.delete(client);
     this.keys.get(worker.owner)?.delete(worker.key);
     const why = error !== undefined ? `its worker threw ${error.name}: ${error.message}` : `its worker exited with code ${exitCode}`;

@@ -30,7 +30,7 @@ import { CloseCode } from "../protocol/connection.js";
 import type { ObjectTransferMessage } from "../protocol/object-transfer.js";
 import type { Held } from "../object-store/object-location.js";
 import type { LocalObjectStore } from "../object-store/local-object-store.js";
-import type { LeasedWorker, NodeClient, TaskLeaseSpec } from "./node-client.js";
+import type { ActorWorker, LeasedWorker, NodeClient, TaskLeaseSpec } from "./node-client.js";
 import type { GuestOwners, LocalNodeClient } from "./local-node-client.js";
 import type { PoolWorker } from "./worker-pool.js";
 import { isToNode } from "./node-message-checks.js";
@@ -58,6 +58,8 @@ export interface NodeServiceParts {
   readonly ownerLink?: ((connection: Connection<unknown, unknown>, job: string | undefined) => void) | undefined;
   /** Actors the results sent to owners carry, held until those owners hold them (handed-handles.ts). */
   readonly handles?: HandleHandOver | undefined;
+  /** The worker of an actor the node's own runtime owns and runs here (node-actor-service.ts `call`). */
+  readonly ownActor?: ((actorId: string) => ActorWorker | undefined) | undefined;
 }
 
 interface GuestLease {
@@ -89,7 +91,7 @@ export class NodeService implements GuestOwners {
   constructor(private readonly parts: NodeServiceParts) {
     parts.node.attachGuests(this);
     this.bundles = new BundlesByOwner(parts.node);
-    this.actors = new NodeActorService({ node: parts.node, keepLarge: parts.keepLarge, keepValue: parts.keepValue, reportDead: parts.reportActorDead, handles: parts.handles });
+    this.actors = new NodeActorService({ node: parts.node, keepLarge: parts.keepLarge, keepValue: parts.keepValue, reportDead: parts.reportActorDead, handles: parts.handles, ownActor: parts.ownActor });
   }
 
   private peerOf(owner: OwnerConnection): ActorPeer {

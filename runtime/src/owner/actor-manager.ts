@@ -247,6 +247,12 @@ export class ActorManager implements RemoteActorOwner {
     this.die(state, error.message, error);
   }
 
+  /** The worker of actor `actorId` while it runs on this owner's own node (calls from other processes go straight to it). */
+  localWorker(actorId: string): ActorWorker | undefined {
+    const state = this.actors.get(actorId);
+    return state?.phase === "running" && state.node === this.d.node ? state.client : undefined;
+  }
+
   /** The actor a `done`/`failed` for `taskId` from `client` is about (`client` may host several). */
   actorOfCall(client: ActorWorker, taskId: string): string {
     if (client.actorId !== undefined) return client.actorId;
