@@ -13,7 +13,7 @@ const JOB = "aaaa0001";
 function requests() {
   const items: string[] = [];
   const streams = { onItem: (_c: unknown, taskId: string, index: number) => items.push(`${taskId}:${index}`) };
-  const deps = { nodeId: "node-a", jobId: JOB, streams } as unknown as RequestsModule.ThreadRequestsDeps;
+  const deps = { nodeId: "node-a", jobId: JOB, streams, holds: { active: () => undefined } } as unknown as RequestsModule.ThreadRequestsDeps;
   const client = {} as Parameters<InstanceType<typeof ThreadRequests>["route"]>[0];
   const route = (m: FromWorker) => new ThreadRequests(deps).route(client, undefined, m);
   return { items, route };

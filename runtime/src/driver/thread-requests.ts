@@ -48,6 +48,7 @@ export class ThreadRequests {
    * node the thread runs on when it is not the driver's (its gets pull objects held elsewhere there).
    */
   route(client: WorkerClient, pooled: PoolWorker | undefined, m: FromWorker, node?: string): void {
+    this.d.holds.active();
     switch (m.t) {
       case "done":
         if (pooled !== undefined) this.d.tasks.onDone(pooled, m.taskId, m.results);
@@ -92,6 +93,7 @@ export class ThreadRequests {
         return this.d.store.delete(m.id);
       case "borrowActor": {
         const counting = this.d.holds.borrow(client, m.actorId);
+        if (m.reqId === undefined) return;
         if (counting === undefined) return client.post({ t: "reply", reqId: m.reqId, ok: true, value: { k: "none" } });
         return this.answer(client, m.reqId, counting.then((): ReplyValue => ({ k: "none" })));
       }

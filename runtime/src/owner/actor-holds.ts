@@ -76,6 +76,11 @@ export class ActorHolds {
 
   constructor(private readonly d: ActorHoldsDeps) {}
 
+  /** This process's own thread had work (its threads' messages): no collection while it is busy. */
+  active(): void {
+    this.collector.active();
+  }
+
   /** An actor created here that ends when nothing holds it (called before anything holds it). */
   own(actorId: string): void {
     this.counted.add(actorId);

@@ -165,9 +165,10 @@ export type FromWorker =
   /**
    * Actor reference counting (thread/handle-borrows.ts): this thread now holds a live handle of
    * `actorId` (its first); the reply (`none`) comes once the actor's owner counts the borrow, and
-   * the thread reports no task done before it has it.
+   * the thread reports no task done before it has it. `reqId` undefined: no reply (the thread's
+   * own process owns the actor, and this port's order already puts the borrow first).
    */
-  | { readonly t: "borrowActor"; readonly reqId: number; readonly actorId: string }
+  | { readonly t: "borrowActor"; readonly reqId: number | undefined; readonly actorId: string }
   /** This thread's last live handles of these actors were collected. */
   | { readonly t: "releaseActors"; readonly actorIds: readonly string[] }
   /** A value this thread encoded (arguments, a put, a result) carries handles of these actors: they are held until `until`. */

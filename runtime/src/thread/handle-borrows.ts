@@ -22,6 +22,7 @@
  */
 import type { ActorHoldEnd, FromWorker } from "../protocol/thread-messages.js";
 import { WrittenHandles } from "../common/written-handles.js";
+import { ownerOf } from "../common/ids.js";
 import { IdleCollector } from "../common/idle-collector.js";
 
 export class HandleBorrows {
@@ -39,6 +40,8 @@ export class HandleBorrows {
     private readonly post: (message: FromWorker) => void,
     /** Posts `borrowActor`; settles once it is counted (or can never be: the driver is gone). */
     private readonly ask: (actorId: string) => Promise<unknown>,
+    /** The job of this thread's process: it owns the actors whose ids carry it (common/ids.ts). */
+    private readonly ownJob: string,
   ) {}
 
   /** A handle instance was made on this thread for `actorId`. */
@@ -48,11 +51,18 @@ export class HandleBorrows {
     this.registry.register(handle, actorId);
     if (n > 0) return;
     this.collector.restart();
+    // The process owns it: it reads this borrow before anything this thread posts later.
+    if (ownerOf(actorId)?.jobId === this.ownJob) return this.post({ t: "borrowActor", reqId: undefined, actorId });
     const asked: Promise<void> = this.ask(actorId).then(
       () => void this.unacked.delete(asked),
       () => void this.unacked.delete(asked),
     );
     this.unacked.add(asked);
+  }
+
+  /** This thread got work (a batch of messages): no collection while it is busy. */
+  active(): void {
+    this.collector.active();
   }
 
   /** A handle of `actorId` was written into a value. */

@@ -43,10 +43,7 @@ export class ThreadCore implements Core {
   /** Objects this thread owns; unreachable ones are released in the driver's store. */
   readonly refs = new ReferenceCounter((id) => this.post({ t: "release", id }));
   /** The actor handles this thread holds and writes (actor reference counting, handle-borrows.ts). */
-  readonly borrows = new HandleBorrows(
-    (m) => this.post(m),
-    (actorId) => this.request(false, (reqId) => ({ t: "borrowActor", reqId, actorId })),
-  );
+  readonly borrows: HandleBorrows;
 
   constructor(
     private readonly send: (message: FromWorker, transfer?: ArrayBuffer[]) => void,
@@ -56,6 +53,11 @@ export class ThreadCore implements Core {
     private readonly context: TaskContextStorage,
   ) {
     this.ids = new IdGenerator(data.idPrefix);
+    this.borrows = new HandleBorrows(
+      (m) => this.post(m),
+      (actorId) => this.request(false, (reqId) => ({ t: "borrowActor", reqId, actorId })),
+      data.jobId,
+    );
   }
 
   submitTask(call: TaskCall, args: readonly unknown[]): ObjectRef | ObjectRef[] {

@@ -82,6 +82,7 @@ if (actors !== undefined) core.onExitActor = (actorId) => actors.exitAfterCurren
 // What handling a batch posts (results of sync tasks) leaves when the batch is handled.
 driver.onMessage = (batch) =>
   out.collect(() => {
+    core.borrows.active();
     const cancelled = cancelledIn(batch);
     for (const m of batch) {
       slabViews.received(m);
