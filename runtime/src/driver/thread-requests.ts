@@ -92,7 +92,7 @@ export class ThreadRequests {
       case "release":
         return this.d.store.delete(m.id);
       case "borrowActor": {
-        const counting = this.d.holds.borrow(client, m.actorId);
+        const counting = this.d.holds.borrow(client, m.actorId, () => client.post({ t: "collectHandles" }));
         if (m.reqId === undefined) return;
         if (counting === undefined) return client.post({ t: "reply", reqId: m.reqId, ok: true, value: { k: "none" } });
         return this.answer(client, m.reqId, counting.then((): ReplyValue => ({ k: "none" })));

@@ -184,6 +184,9 @@ export class RemoteActors {
         return;
       case "genAck":
         return this.acks.post(message);
+      case "collectHandles":
+        // Its thread's borrows are its node's (counted over the owner link, which asks there).
+        return;
       case "run":
       case "claimCells":
       case "reply":

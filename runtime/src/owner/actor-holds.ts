@@ -56,6 +56,9 @@ export class ActorHolds {
   private readonly counted = new Set<string>();
   /** What each thread or peer process holds (one count per actor each). */
   private readonly holders = new Map<Holder, Set<string>>();
+  /** The borrowers of each actor, and how to ask each to collect its garbage (`askToCollect`). */
+  private readonly borrowers = new Map<string, Set<Holder>>();
+  private readonly askers = new Map<Holder, (actorId: string) => void>();
   /** Objects whose values carry handles: object id → the actors (with repeats, one count each). */
   private readonly inObjects = new Map<string, string[]>();
   /** Objects other processes own (results going to their submitter): object id → the actors, until handed over. */
@@ -189,11 +192,15 @@ export class ActorHolds {
    * `holder` (a worker thread, a peer process's link) holds live handles of `actorId`. Returns
    * what to wait for before answering it: the owner in another process counting this process.
    */
-  borrow(holder: Holder, actorId: string): Promise<void> | undefined {
+  borrow(holder: Holder, actorId: string, askToCollect?: (actorId: string) => void): Promise<void> | undefined {
     let held = this.holders.get(holder);
     if (held === undefined) this.holders.set(holder, (held = new Set()));
+    if (askToCollect !== undefined) this.askers.set(holder, askToCollect);
     if (!held.has(actorId)) {
       held.add(actorId);
+      let of = this.borrowers.get(actorId);
+      if (of === undefined) this.borrowers.set(actorId, (of = new Set()));
+      of.add(holder);
       this.add(actorId);
     }
     return this.asking.get(actorId);
@@ -202,16 +209,53 @@ export class ActorHolds {
   release(holder: Holder, actorIds: readonly string[]): void {
     const held = this.holders.get(holder);
     if (held === undefined) return;
-    for (const a of actorIds) if (held.delete(a)) this.drop(a);
-    if (held.size === 0) this.holders.delete(holder);
+    for (const a of actorIds) {
+      if (!held.delete(a)) continue;
+      this.unborrow(holder, a);
+      this.drop(a);
+    }
+    if (held.size === 0) this.forgetHolder(holder);
   }
 
   /** A thread exited, or a peer process's link closed: whatever it held is let go. */
   holderGone(holder: Holder): void {
     const held = this.holders.get(holder);
     if (held === undefined) return;
-    this.holders.delete(holder);
+    this.forgetHolder(holder);
+    for (const a of held) this.unborrow(holder, a);
     this.dropAll(held);
+  }
+
+  /**
+   * The owner (another process) asks: these actors may be held by borrowers alone. Those held here
+   * by this process's borrowers alone are asked of them in turn.
+   */
+  collectRequested(actorIds: readonly string[]): void {
+    for (const a of actorIds) this.askToCollect(a);
+  }
+
+  /**
+   * When borrowers alone still hold an actor (its owner's own copies and every value carrying it
+   * are gone), their copies may be garbage their thread has not collected yet: each is asked to
+   * collect. Nothing is asked while anything else holds it, so busy programs that keep their
+   * handles cost no collection at all.
+   */
+  private askToCollect(actorId: string): void {
+    const of = this.borrowers.get(actorId);
+    if (of === undefined || of.size !== this.counts.get(actorId)) return;
+    for (const holder of of) this.askers.get(holder)?.(actorId);
+  }
+
+  private unborrow(holder: Holder, actorId: string): void {
+    const of = this.borrowers.get(actorId);
+    if (of === undefined) return;
+    of.delete(holder);
+    if (of.size === 0) this.borrowers.delete(actorId);
+  }
+
+  private forgetHolder(holder: Holder): void {
+    this.holders.delete(holder);
+    this.askers.delete(holder);
   }
 
   /** Whether anything here holds `actorId` (tests and introspection). */
@@ -233,7 +277,10 @@ export class ActorHolds {
 
   private drop(actorId: string): void {
     const n = (this.counts.get(actorId) ?? 1) - 1;
-    if (n > 0) return void this.counts.set(actorId, n);
+    if (n > 0) {
+      this.counts.set(actorId, n);
+      return this.askToCollect(actorId);
+    }
     this.counts.delete(actorId);
     if (!this.ownedHere(actorId)) return this.d.owners?.()?.release(actorId);
     if (!this.counted.delete(actorId)) return;

@@ -43,9 +43,10 @@ import type { Holder, OwnerBorrows } from "./actor-holds.js";
 
 /** What counts the borrows peers make of this runtime's actors (ActorHolds). */
 export interface ActorBorrowers {
-  borrow(holder: Holder, actorId: string): Promise<void> | undefined;
+  borrow(holder: Holder, actorId: string, askToCollect?: (actorId: string) => void): Promise<void> | undefined;
   release(holder: Holder, actorIds: readonly string[]): void;
   holderGone(holder: Holder): void;
+  collectRequested(actorIds: readonly string[]): void;
 }
 
 export type OwnerConnection = Connection<OwnerMessage, OwnerMessage>;
@@ -174,7 +175,10 @@ export class OwnerLinks implements OwnerBorrows {
     const reply = (): void => {
       if (link.connection.state === "open") link.connection.send({ t: "actorBorrowed", reqId });
     };
-    const counting = this.parts.actors?.borrow(holderOf(link), actorId);
+    const ask = (id: string): void => {
+      if (sendable(link)) link.connection.send({ t: "collectHandles", reqId: 0, actorIds: [id] });
+    };
+    const counting = this.parts.actors?.borrow(holderOf(link), actorId, ask);
     if (counting === undefined) reply();
     else void counting.then(reply);
   }
@@ -220,6 +224,8 @@ export class OwnerLinks implements OwnerBorrows {
         return this.lend(link, m.reqId, m.actorId);
       case "releaseActor":
         return this.parts.actors?.release(holderOf(link), m.actorIds);
+      case "collectHandles":
+        return this.parts.actors?.collectRequested(m.actorIds);
       case "actorBorrowed": {
         const settle = link.borrows.get(m.reqId);
         link.borrows.delete(m.reqId);

@@ -12,6 +12,7 @@
  * | `getObject { reqId, objectId }` | once the object is ready: `object { reqId, value }` (small: its bytes; large: where a copy is, an `ObjectLocation`, pulled by the asker over the object transfer) or `objectFailed { reqId, error }` (what it stands for, or that the owner no longer has it) |
  * | `borrowActor { reqId, actorId }`: the asker's process holds a handle of an actor the owner owns (owner/actor-holds.ts) | `actorBorrowed { reqId }` once it is counted |
  * | `releaseActor { reqId: 0, actorIds }`: it holds none of these any more | — |
+ * | — | `collectHandles { reqId: 0, actorIds }` (owner → borrower): borrowers alone hold these; collect |
  *
  * Borrows count per peer process (its job): when its last link closes, they are released.
  *
@@ -31,7 +32,9 @@ export type OwnerRequest =
   | { readonly t: "getObject"; readonly reqId: number; readonly objectId: string }
   | { readonly t: "borrowActor"; readonly reqId: number; readonly actorId: string }
   /** No reply (`reqId` 0). */
-  | { readonly t: "releaseActor"; readonly reqId: number; readonly actorIds: readonly string[] };
+  | { readonly t: "releaseActor"; readonly reqId: number; readonly actorIds: readonly string[] }
+  /** Owner → borrower, no reply: these actors are held by borrowers alone; copies there may be garbage, collect. */
+  | { readonly t: "collectHandles"; readonly reqId: number; readonly actorIds: readonly string[] };
 
 export type OwnerReply =
   | { readonly t: "object"; readonly reqId: number; readonly value: OwnedValue }
@@ -48,7 +51,7 @@ const isCount = (v: unknown): boolean => typeof v === "number" && Number.isSafeI
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The owner-protocol kinds (a node's endpoint tells them from the node protocol's and the transfer's). */
-export const ownerMessageKinds: ReadonlySet<string> = new Set(["getObject", "object", "objectFailed", "borrowActor", "releaseActor", "actorBorrowed"]);
+export const ownerMessageKinds: ReadonlySet<string> = new Set(["getObject", "object", "objectFailed", "borrowActor", "releaseActor", "actorBorrowed", "collectHandles"]);
 
 function heldProblem(v: unknown): string | undefined {
   if (v instanceof Uint8Array) return undefined;
@@ -71,9 +74,10 @@ export function ownerMessageProblem(m: unknown): string | undefined {
       return isObject(m["error"]) ? undefined : "an objectFailed without error";
     case "borrowActor":
       return typeof m["actorId"] === "string" ? undefined : "a borrowActor without actorId";
-    case "releaseActor": {
+    case "releaseActor":
+    case "collectHandles": {
       const ids = m["actorIds"];
-      return Array.isArray(ids) && ids.every((id) => typeof id === "string") ? undefined : "a releaseActor without actorIds";
+      return Array.isArray(ids) && ids.every((id) => typeof id === "string") ? undefined : `a ${m["t"]} without actorIds`;
     }
     case "actorBorrowed":
       return undefined;

@@ -100,6 +100,11 @@ export type ToWorker =
   | { readonly t: "cancel"; readonly taskId: string; readonly name: string }
   /** The consumer of streaming generator `taskId` has taken `consumed` of its values: a generator paused by backpressure may go on. */
   | { readonly t: "genAck"; readonly taskId: string; readonly consumed: number }
+  /**
+   * Actor reference counting: an actor this thread borrows is held by borrowers alone, so its copies
+   * here may be garbage: collect (now, and while handles stay live, less and less often).
+   */
+  | { readonly t: "collectHandles" }
   /** Forget this actor (killed, or its constructor failed) and whatever it had queued; its thread-mates go on. */
   | { readonly t: "dropActor"; readonly actorId: string }
   /** The thread's claim cells (task-claims.ts), sent once before the first task with a `claim`. */
@@ -258,6 +263,7 @@ export function storeBytesOf(m: ToWorker): readonly Uint8Array[] | undefined {
     case "claimCells":
     case "dropActor":
     case "genAck":
+    case "collectHandles":
       return undefined;
     default:
       return unreachable(m);

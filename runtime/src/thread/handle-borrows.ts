@@ -50,7 +50,6 @@ export class HandleBorrows {
     this.live.set(actorId, n + 1);
     this.registry.register(handle, actorId);
     if (n > 0) return;
-    this.collector.restart();
     // The process owns it: it reads this borrow before anything this thread posts later.
     if (ownerOf(actorId)?.jobId === this.ownJob) return this.post({ t: "borrowActor", reqId: undefined, actorId });
     const asked: Promise<void> = this.ask(actorId).then(
@@ -58,6 +57,11 @@ export class HandleBorrows {
       () => void this.unacked.delete(asked),
     );
     this.unacked.add(asked);
+  }
+
+  /** The owner asks: an actor held here may be held by borrowers alone, so collect (backing off while handles stay live). */
+  collectWanted(): void {
+    this.collector.restart();
   }
 
   /** This thread got work (a batch of messages): no collection while it is busy. */

@@ -124,6 +124,8 @@ function handle(m: ToWorker): void {
       return;
     case "genAck":
       return executor.generators.onAck(m.taskId, m.consumed);
+    case "collectHandles":
+      return core.borrows.collectWanted();
     default:
       return unreachable(m);
   }
