@@ -236,11 +236,26 @@ test("an owner with counted actors collects its garbage on its own, so a dropped
   assert.equal(ended, [mine(9)]);
 });
 
+test("borrowers are asked to collect only once borrowers alone hold the actor", () => {
+  const { holds } = process1();
+  const asked: string[] = [];
+  const [t1, t2] = [{}, {}];
+  holds.own(mine(1));
+  holds.hold([mine(1)], { k: "actorEnds", actorId: mine(7) }); // something else holds it too
+  holds.borrow(t1, mine(1), (id) => asked.push(`t1 ${id}`));
+  holds.borrow(t2, mine(1), (id) => asked.push(`t2 ${id}`));
+  holds.release(t2, [mine(1)]);
+  assert.equal(asked, [], "not while the constructor arguments hold it");
+  holds.actorEnded(mine(7));
+  assert.equal(asked, [`t1 ${mine(1)}`]);
+});
+
 test("malformed actor borrow messages on the owner link are refused at the boundary", () => {
   assert.is(ownerMessageProblem({ t: "borrowActor", reqId: 1, actorId: "x" }), undefined);
   assert.match(ownerMessageProblem({ t: "borrowActor", reqId: 1 }) ?? "", /without actorId/);
   assert.match(ownerMessageProblem({ t: "releaseActor", reqId: 0, actorIds: [1] }) ?? "", /without actorIds/);
   assert.match(ownerMessageProblem({ t: "actorBorrowed" }) ?? "", /no request id/);
+  assert.match(ownerMessageProblem({ t: "collectHandles", reqId: 0 }) ?? "", /collectHandles without actorIds/);
 });
 
 test.run();
