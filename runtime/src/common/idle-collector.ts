@@ -3,8 +3,9 @@
  * its thread's heap is collected, and an idle thread (a worker after its task, a driver awaiting
  * work that needs the dropped actor's resources) may not collect for a long time, so the actor
  * would stay alive. While there is something to find (`holding()`), the thread collects on a
- * timer: first soon after `restart` (a new borrow on a worker thread: thread/handle-borrows.ts; a
- * new counted actor on the owner: owner/actor-holds.ts), then less and less often (doubling up to
+ * timer: first soon after `restart` (on a worker thread, when the owner asks: borrowers alone hold
+ * an actor it borrows, thread/handle-borrows.ts; on the owner, a new counted actor:
+ * owner/actor-holds.ts), then less and less often (doubling up to
  * `maxDelayMs`) — an actor that keeps a handle in a field costs one small collection every half
  * minute. Ray collects for the same reason (its Python workers' `gc.collect()` under pressure).
  * Only an idle thread is collected: one that had work since the last round (`active`) waits a round
@@ -48,7 +49,7 @@ export class IdleCollector {
     this.wasActive = true;
   }
 
-  /** A new borrow: collect soon, and back off again from there. */
+  /** Something new may be garbage: collect soon, and back off again from there. */
   restart(): void {
     this.delay = FIRST_DELAY_MS;
     if (this.timer !== undefined) clearTimeout(this.timer);

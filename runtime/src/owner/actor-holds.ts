@@ -19,7 +19,8 @@
  * submitted calls).
  *
  * Invariant: a thread's borrow is counted before the end of any task that decoded it is
- * reported (the thread waits for `borrow`'s answer, thread/handle-borrows.ts), and every hold is
+ * reported (for an actor another process owns the thread waits for `borrow`'s answer; for one
+ * owned here the port's order suffices: thread/handle-borrows.ts), and every hold is
  * taken while the handle it covers is still alive on the thread that wrote it, so a count never
  * passes through 0 while a copy is on its way somewhere. Memory: a count per actor with holders,
  * a list per holding object; nothing per task without handles.
@@ -117,28 +118,26 @@ export class ActorHolds {
         return;
       }
       case "deleted":
-        for (const id of until.ids) {
-          for (const a of actors) this.add(a);
-          // An object another process owns (a result sent to its submitter) is stored there: held here
-          // until that process holds what it carries (node/handed-handles.ts), else for the session.
-          const list = (this.ownedHere(id) ? this.inObjects : this.handing).get(id);
-          if (list === undefined) (this.ownedHere(id) ? this.inObjects : this.handing).set(id, [...actors]);
-          else list.push(...actors);
-        }
+        // An object another process owns (a result sent to its submitter) is stored there: held here
+        // until that process holds what it carries (node/handed-handles.ts), else for the session.
+        for (const id of until.ids) this.pinIn(this.ownedHere(id) ? this.inObjects : this.handing, id, actors);
         return;
-      case "actorEnds": {
-        for (const a of actors) this.add(a);
-        const list = this.inConstructors.get(until.actorId);
-        if (list === undefined) this.inConstructors.set(until.actorId, [...actors]);
-        else list.push(...actors);
-        return;
-      }
+      case "actorEnds":
+        return this.pinIn(this.inConstructors, until.actorId, actors);
       case "session":
         for (const a of actors) this.add(a);
         return;
       default:
         return unreachable(until);
     }
+  }
+
+  /** `actors` held under `key` of `pins` (one count each) until that key is let go. */
+  private pinIn(pins: Map<string, string[]>, key: string, actors: readonly string[]): void {
+    for (const a of actors) this.add(a);
+    const list = pins.get(key);
+    if (list === undefined) pins.set(key, [...actors]);
+    else list.push(...actors);
   }
 
   /** Object `id` was deleted from this process's store: what its value held is let go. */

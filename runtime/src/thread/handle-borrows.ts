@@ -11,12 +11,13 @@
  *   posts `holdActors` with how long the value holds them. A handle written anywhere else holds its
  *   actor for the session (nothing says when that value is gone).
  *
- * While handles are live here the thread collects its garbage from time to time (common/idle-collector.ts),
- * so the copy a finished task dropped is found gone even on a thread that then stays idle.
+ * When the owner says borrowers alone hold an actor (`collectHandles`), the thread collects its
+ * garbage from time to time while handles are live here (common/idle-collector.ts), so the copy a
+ * finished task dropped is found gone even on a thread that then stays idle.
  *
  * Ordering, the invariant that makes the counts safe: a thread that decoded a handle while
  * running a task has its borrow counted by the owner before the task's `done`/`failed` leaves
- * (`settledBorrows`), because the submitter's hold on the handle (its arguments) ends at that
+ * (`settledBorrows`; an actor its own process owns needs no answer: the port keeps the order), because the submitter's hold on the handle (its arguments) ends at that
  * report; and a hold is posted before the thread's own borrow can be released (the handle is
  * alive while it is written, and collection only happens later).
  */
@@ -33,7 +34,7 @@ export class HandleBorrows {
   private readonly written = new WrittenHandles((actorId) => this.post({ t: "holdActors", actorIds: [actorId], until: { k: "session" } }));
   /** Borrows posted whose owner has not counted them yet. */
   private readonly unacked = new Set<Promise<void>>();
-  /** Finds dropped copies while handles are live here (an idle thread may not collect on its own). */
+  /** Finds dropped copies when the owner asks (an idle thread may not collect on its own). */
   private readonly collector = new IdleCollector(() => this.live.size > 0, 30_000);
 
   constructor(
